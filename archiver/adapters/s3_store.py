@@ -1,0 +1,156 @@
+"""S3Store: the archive in any S3-compatible bucket, through boto3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from archiver.adapters.local_store import check_key
+from archiver.errors import KeyNotFound, StoreError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_MISSING = {"404", "NoSuchKey", "NotFound"}
+_EXISTS = {"412", "PreconditionFailed"}
+
+
+class S3Store:
+    """Objects under `prefix` in `bucket`; create-only writes use `If-None-Match: *`."""
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        public_base_url: str | None = None,
+        presign_expiry_s: float = 7 * 86400,
+        conditional_writes: bool = True,
+        addressing_style: Literal["auto", "path", "virtual"] = "auto",
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        self.endpoint_url = endpoint_url
+        self.public_base_url = public_base_url
+        self.presign_expiry_s = int(presign_expiry_s)
+        self.conditional_writes = conditional_writes
+        config = Config(
+            retries={"max_attempts": 5, "mode": "standard"},
+            s3={"addressing_style": addressing_style},
+            connect_timeout=10,
+            read_timeout=60,
+            signature_version="s3v4",
+        )
+        self.client: S3Client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            aws_session_token=session_token,
+            config=config,
+        )
+
+    def _key(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    def put(self, key: str, data: bytes, *, content_type: str, create_only: bool = False) -> bool:
+        """PUT the object; create-only is atomic when the server honours If-None-Match."""
+        full_key = self._key(key)
+        args: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": full_key,
+            "Body": data,
+            "ContentType": content_type,
+        }
+        if create_only:
+            if not self.conditional_writes:
+                if self.exists(key):
+                    return False
+            else:
+                args["IfNoneMatch"] = "*"
+        try:
+            self.client.put_object(**args)
+        except ClientError as exc:
+            if create_only and _code(exc) in _EXISTS:
+                return False
+            raise self._error("write", full_key, exc) from exc
+        except BotoCoreError as exc:
+            raise self._error("write", full_key, exc) from exc
+        return True
+
+    def get(self, key: str) -> bytes:
+        """GET the object's bytes."""
+        full_key = self._key(key)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=full_key)
+            data: bytes = response["Body"].read()
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                raise KeyNotFound(f"no object {key!r} in {self.describe()}") from exc
+            raise self._error("read", full_key, exc) from exc
+        except BotoCoreError as exc:
+            raise self._error("read", full_key, exc) from exc
+        return data
+
+    def exists(self, key: str) -> bool:
+        """HEAD the object."""
+        full_key = self._key(key)
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=full_key)
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return False
+            raise self._error("read", full_key, exc) from exc
+        except BotoCoreError as exc:
+            raise self._error("read", full_key, exc) from exc
+        return True
+
+    def list(self, prefix: str) -> Iterator[str]:
+        """Keys under the prefix, in the server's (lexicographic) order."""
+        full_prefix = self.prefix + prefix
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=full_prefix):
+                for item in page.get("Contents", []):
+                    yield item["Key"][len(self.prefix) :]
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error("list", full_prefix, exc) from exc
+
+    def url(self, key: str) -> str | None:
+        """The public URL when configured, else a presigned GET URL."""
+        full_key = self._key(key)
+        if self.public_base_url:
+            return f"{self.public_base_url.rstrip('/')}/{full_key}"
+        try:
+            return self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": full_key},
+                ExpiresIn=self.presign_expiry_s,
+            )
+        except (ClientError, BotoCoreError):
+            return None
+
+    def describe(self) -> str:
+        """s3://bucket/prefix at the endpoint."""
+        where = f"s3://{self.bucket}/{self.prefix}"
+        return f"{where} at {self.endpoint_url}" if self.endpoint_url else where
+
+    def _error(self, verb: str, key: str, exc: Exception) -> StoreError:
+        detail = _code(exc) if isinstance(exc, ClientError) else type(exc).__name__
+        message = str(exc).splitlines()[0] if str(exc) else detail
+        return StoreError(f"cannot {verb} s3://{self.bucket}/{key}: {message}")
+
+
+def _code(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    return str(error.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))

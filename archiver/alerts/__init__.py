@@ -1,0 +1,1 @@
+"""Alerts: partner-change emails and operator alerts, through a durable outbox."""

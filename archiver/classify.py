@@ -1,0 +1,76 @@
+"""What did the capture see? ok, or which kind of fault. Pure.
+
+Decided before any comparison, so a challenge page, a maintenance notice, a login wall or a
+soft-404 is never archived as a version of the disclosure (DESIGN invariant 4). The markers
+only count on short pages: a real list page that mentions 安全验证 in its footer stays ok.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.models import Capture, PageStatus
+
+SHORT_PAGE = 600  # characters of canonical text; real lists are longer than interstitials
+EMPTY_PAGE = 20
+
+CHALLENGE = re.compile(
+    r"just a moment|checking your browser|attention required|cf-browser-verification"
+    r"|cf-chl|challenge-platform|ddos protection|请完成安全验证|安全验证|人机验证|滑动验证"
+    r"|拖动滑块|请按住滑块|访问验证|正在验证|验证您是否是真人|访问被拦截|访问已被拦截|被拦截"
+    r"|访问被拒绝|请求被拒绝|网站防火墙|web应用防火墙|waf|安全狗|云锁|创宇盾|知道创宇"
+    r"|incapsula|request unsuccessful|__jsl_clearance|acw_sc__v2|请开启javascript"
+    r"|enable javascript and cookies|频繁访问|访问过于频繁|访问太频繁",
+    re.IGNORECASE,
+)
+MAINTENANCE = re.compile(
+    r"系统维护|系统升级|维护中|升级维护|停机维护|暂停服务|网站维护|正在升级|升级改造"
+    r"|under maintenance|maintenance mode|temporarily unavailable|service unavailable"
+    r"|稍后再试|稍后访问",
+    re.IGNORECASE,
+)
+LOGIN = re.compile(r"请登录|请先登录|登录后查看|登录后访问|用户登录|账号登录|sign in|log in", re.I)
+NOT_FOUND = re.compile(
+    r"页面不存在|页面未找到|找不到页面|找不到该页面|您访问的页面不存在|该页面已删除|页面已删除"
+    r"|信息不存在|文章不存在|内容不存在|内容已删除|已被删除|已下线|not found|(?<!\d)404(?!\d)"
+    r"|页面走丢|出错了",
+    re.IGNORECASE,
+)
+PASSWORD_FIELD = re.compile(r"<input[^>]+type=[\"']?password", re.IGNORECASE)
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+
+
+def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[PageStatus, str]:
+    """(status, human reason) of a capture, given its canonical text.
+
+    `has_list` says a partner list was recognised: such a page is never taken for an
+    interstitial, however short it is.
+    """
+    main = capture.main_response
+    media = main.media_type if main is not None else ""
+    html = " ".join(page.html[:200_000] for page in capture.pages[:1])
+    short = len(text) < SHORT_PAGE and not has_list
+    probe = f"{text}\n{html[:20_000]}" if short else ""
+    if capture.status >= 400:
+        if capture.status in (403, 405, 429, 503) and CHALLENGE.search(probe):
+            return PageStatus.CHALLENGE, f"HTTP {capture.status} anti-bot challenge page"
+        if capture.status == 503 and MAINTENANCE.search(probe):
+            return PageStatus.MAINTENANCE, "HTTP 503 maintenance page"
+        return PageStatus.HTTP_ERROR, f"HTTP {capture.status}"
+    if media not in HTML_TYPES:
+        if capture.attachments:
+            return PageStatus.OK, ""
+        return PageStatus.NOT_HTML, f"the page is {media}, not HTML or a document"
+    if not capture.selector_matched:
+        return PageStatus.SELECTOR_MISSING, "the configured selector matched nothing"
+    if short and CHALLENGE.search(probe):
+        return PageStatus.CHALLENGE, "anti-bot challenge page"
+    if short and MAINTENANCE.search(text):
+        return PageStatus.MAINTENANCE, "maintenance notice instead of the page"
+    if short and LOGIN.search(text) and PASSWORD_FIELD.search(html):
+        return PageStatus.LOGIN_WALL, "login form instead of the page"
+    if short and NOT_FOUND.search(text):
+        return PageStatus.SOFT_404, "the page says it does not exist"
+    if len(text) < EMPTY_PAGE and not capture.attachments:
+        return PageStatus.EMPTY, f"only {len(text)} characters of text"
+    return PageStatus.OK, ""

@@ -1,0 +1,315 @@
+"""The derived index (SQLite): checks, versions and current partners, for fast answers.
+
+Versions and partners are rebuilt from the bucket by `archiver reindex`. The check log
+("last checked", "unchanged since", consecutive failures) is the one thing the bucket does not
+hold: losing it loses only the evidence of checks that found nothing new.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from archiver import archive
+from archiver.errors import IndexError_
+from archiver.models import CheckResult, Outcome, StoredVersion
+from archiver.ports import ObjectStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    status TEXT NOT NULL,
+    seq INTEGER,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS checks_by_site ON checks (site_id, id);
+CREATE TABLE IF NOT EXISTS versions (
+    site_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    captured_at TEXT NOT NULL,
+    content_digest TEXT NOT NULL,
+    partner_count INTEGER NOT NULL,
+    event_count INTEGER NOT NULL,
+    final_url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (site_id, seq)
+);
+CREATE TABLE IF NOT EXISTS partners (
+    site_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    match_key TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    category TEXT NOT NULL,
+    category_raw TEXT NOT NULL,
+    products TEXT NOT NULL,
+    markers TEXT NOT NULL,
+    former_names TEXT NOT NULL,
+    PRIMARY KEY (site_id, position)
+);
+CREATE INDEX IF NOT EXISTS partners_by_key ON partners (match_key);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One recorded check."""
+
+    site_id: str
+    started_at: datetime
+    duration_s: float
+    outcome: Outcome
+    status: str
+    seq: int | None
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One indexed version."""
+
+    site_id: str
+    seq: int
+    key: str
+    digest: str
+    captured_at: datetime
+    content_digest: str
+    partner_count: int
+    event_count: int
+    final_url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """A partner on a site's newest version."""
+
+    site_id: str
+    seq: int
+    name: str
+    raw: str
+    match_key: str
+    entity: str
+    category: str
+    category_raw: str
+    products: str
+    markers: str
+    former_names: str
+
+
+class Index:
+    """A thread-safe SQLite index file (WAL, so the CLI can read while the daemon writes)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else path
+        try:
+            if isinstance(self.path, Path):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise IndexError_(
+                f"cannot open the index {path}: {exc}; delete it and run 'archiver reindex'"
+            ) from exc
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    def _write(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(sql, rows)
+
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args))
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def record_check(self, result: CheckResult) -> None:
+        """Remember that a check happened, whatever it found."""
+        seq = result.version.manifest.seq if result.version else None
+        self._write(
+            "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    result.site_id,
+                    result.started_at.isoformat(),
+                    round(result.duration_s, 4),
+                    result.outcome.value,
+                    result.status.value,
+                    seq,
+                    result.error,
+                )
+            ],
+        )
+
+    def record_version(self, stored: StoredVersion, *, current: bool = True) -> None:
+        """Index a version; with `current`, its partners become the site's current list."""
+        m = stored.manifest
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    m.site_id,
+                    m.seq,
+                    stored.key,
+                    stored.digest,
+                    m.captured_at.isoformat(),
+                    m.content_digest,
+                    len(m.partners),
+                    len(m.events),
+                    m.final_url,
+                    m.title,
+                ),
+            )
+            if current:
+                self._db.execute("DELETE FROM partners WHERE site_id = ?", (m.site_id,))
+                self._db.executemany(
+                    "INSERT INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            m.site_id,
+                            m.seq,
+                            position,
+                            p.name,
+                            p.raw,
+                            p.match_key,
+                            p.entity,
+                            p.category.value,
+                            p.category_raw,
+                            "；".join(p.products),
+                            ",".join(marker.value for marker in p.markers),
+                            "；".join(p.former_names),
+                        )
+                        for position, p in enumerate(m.partners)
+                    ],
+                )
+
+    def rebuild(self, store: ObjectStore) -> int:
+        """Forget indexed versions and partners and read them again from the store."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM versions")
+            self._db.execute("DELETE FROM partners")
+        count = 0
+        for site_id in archive.site_ids(store):
+            versions = list(archive.history(store, site_id))
+            for position, stored in enumerate(versions):
+                self.record_version(stored, current=position == len(versions) - 1)
+                count += 1
+        return count
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def checks(self, site_id: str, *, limit: int = 50) -> list[CheckRow]:
+        """Newest checks of a site first."""
+        rows = self._read(
+            "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
+            "WHERE site_id = ? ORDER BY id DESC LIMIT ?",
+            (site_id, limit),
+        )
+        return [_check_row(row) for row in rows]
+
+    def last_check(self, site_id: str) -> CheckRow | None:
+        """The newest check of a site."""
+        rows = self.checks(site_id, limit=1)
+        return rows[0] if rows else None
+
+    def last_checks(self) -> dict[str, CheckRow]:
+        """The newest check of every site that has one."""
+        rows = self._read(
+            "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
+            "WHERE id IN (SELECT MAX(id) FROM checks GROUP BY site_id)"
+        )
+        return {str(row[0]): _check_row(row) for row in rows}
+
+    def consecutive_failures(self, site_id: str, *, limit: int = 1000) -> int:
+        """How many of the newest checks failed in a row."""
+        count = 0
+        for row in self.checks(site_id, limit=limit):
+            if row.outcome is not Outcome.FAILED:
+                break
+            count += 1
+        return count
+
+    def unchanged_since(self, site_id: str) -> tuple[datetime, datetime] | None:
+        """(captured_at of the newest version, time of the newest check that saw it)."""
+        latest = self.latest_version(site_id)
+        if latest is None:
+            return None
+        rows = self._read(
+            "SELECT MAX(started_at) FROM checks WHERE site_id = ? AND outcome != 'failed'",
+            (site_id,),
+        )
+        last_seen = rows[0][0] if rows and rows[0][0] else latest.captured_at.isoformat()
+        return latest.captured_at, datetime.fromisoformat(str(last_seen))
+
+    def versions(self, site_id: str) -> list[VersionRow]:
+        """Indexed versions of a site, oldest first."""
+        rows = self._read("SELECT * FROM versions WHERE site_id = ? ORDER BY seq", (site_id,))
+        return [_version_row(row) for row in rows]
+
+    def latest_version(self, site_id: str) -> VersionRow | None:
+        """The newest indexed version of a site."""
+        rows = self._read(
+            "SELECT * FROM versions WHERE site_id = ? ORDER BY seq DESC LIMIT 1", (site_id,)
+        )
+        return _version_row(rows[0]) if rows else None
+
+    def partners(self, *, site_id: str | None = None) -> Iterator[PartnerRow]:
+        """Current partners, by site then position."""
+        sql = (
+            "SELECT site_id, seq, name, raw, match_key, entity, category, category_raw, "
+            "products, markers, former_names FROM partners"
+        )
+        args: tuple[object, ...] = ()
+        if site_id is not None:
+            sql += " WHERE site_id = ?"
+            args = (site_id,)
+        for row in self._read(sql + " ORDER BY site_id, position", args):
+            text = [str(value) for value in row]
+            yield PartnerRow(text[0], int(text[1]), *text[2:])
+
+
+def _check_row(row: tuple[object, ...]) -> CheckRow:
+    return CheckRow(
+        site_id=str(row[0]),
+        started_at=datetime.fromisoformat(str(row[1])),
+        duration_s=float(str(row[2])),
+        outcome=Outcome(str(row[3])),
+        status=str(row[4]),
+        seq=int(str(row[5])) if row[5] is not None else None,
+        error=str(row[6]),
+    )
+
+
+def _version_row(row: tuple[object, ...]) -> VersionRow:
+    return VersionRow(
+        site_id=str(row[0]),
+        seq=int(str(row[1])),
+        key=str(row[2]),
+        digest=str(row[3]),
+        captured_at=datetime.fromisoformat(str(row[4])),
+        content_digest=str(row[5]),
+        partner_count=int(str(row[6])),
+        event_count=int(str(row[7])),
+        final_url=str(row[8]),
+        title=str(row[9]),
+    )

@@ -1,0 +1,288 @@
+"""Records that cross stage boundaries. Pure: stdlib only, all frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+SCHEMA_VERSION = 1
+
+
+class Outcome(StrEnum):
+    """What one check of one site produced."""
+
+    NEW = "new"  # first version of this site
+    CHANGED = "changed"  # a new version was written
+    UNCHANGED = "unchanged"  # same disclosure content as the latest version
+    FAILED = "failed"  # nothing believable was seen; no version written
+
+
+class PageStatus(StrEnum):
+    """Classification of what a capture saw, decided before any comparison."""
+
+    OK = "ok"
+    HTTP_ERROR = "http_error"
+    CONNECTION_ERROR = "connection_error"
+    TIMEOUT = "timeout"
+    REDIRECT_LOOP = "redirect_loop"
+    NOT_HTML = "not_html"
+    EMPTY = "empty"
+    CHALLENGE = "challenge"  # WAF / anti-bot interstitial
+    MAINTENANCE = "maintenance"
+    LOGIN_WALL = "login_wall"
+    SOFT_404 = "soft_404"  # a 200 page that says "not found"
+    UNPARSEABLE = "unparseable"  # image-only content, scanned PDF
+    TRUNCATED = "truncated"  # the list is visibly cut short
+    SELECTOR_MISSING = "selector_missing"  # the configured selector matched nothing
+    COLLAPSE_UNCONFIRMED = "collapse_unconfirmed"  # the list collapsed once, not twice
+    BROWSER_ERROR = "browser_error"
+    STORE_ERROR = "store_error"  # the archive could not be read or written
+
+    @property
+    def is_ok(self) -> bool:
+        """True when the content can become a version."""
+        return self is PageStatus.OK
+
+
+class ListStatus(StrEnum):
+    """Whether a partner list could be read from what was captured."""
+
+    OK = "ok"  # a list was recognised (it may be empty after a termination notice)
+    ABSENT = "absent"  # no list structure on this page (e.g. an announcement index)
+    UNPARSEABLE = "unparseable"  # the list is there but only as images / a scanned PDF
+
+
+class Category(StrEnum):
+    """Partner category, mapped from the raw text the page uses (G0901-inspired)."""
+
+    PLATFORM = "platform"  # 平台运营机构 / 营销获客 / 导流 / 助贷
+    CREDIT_ENHANCEMENT = "credit_enhancement"  # 增信服务机构 / 担保增信 / 融资担保 / 保险
+    CO_FUNDING = "co_funding"  # 共同出资 / 联合贷
+    COLLECTION = "collection"  # 催收 / 贷后 / 逾期清收
+    PAYMENT = "payment"  # 支付结算
+    RISK = "risk"  # 客户筛选 / 部分风险评价
+    TECHNOLOGY = "technology"  # 信息科技
+    OTHER = "other"  # a category is given but fits none of the above
+    UNSPECIFIED = "unspecified"  # the page gives no category
+
+
+class Marker(StrEnum):
+    """Status markers published inside a partner's cell or remark."""
+
+    RENAMED = "renamed"  # 已更名
+    DEREGISTERED = "deregistered"  # 已注销
+    SUSPENDED = "suspended"  # 已暂停合作 / 暂停
+    TERMINATED = "terminated"  # 已终止 / 终止合作
+    FORMERLY = "formerly"  # （原…）
+
+
+class SourceKind(StrEnum):
+    """Where in the captured material a partner record was read."""
+
+    TABLE_ROW = "table_row"
+    LIST_ITEM = "list_item"
+    PARAGRAPH = "paragraph"
+    JSON = "json"
+    PDF_PAGE = "pdf_page"
+    DOCX = "docx"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Provenance of one partner record."""
+
+    kind: SourceKind
+    url: str = ""  # page or attachment URL
+    locator: str = ""  # e.g. "table 2 row 5", "page 3", "$.data[4]"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partner:
+    """One partner as published, with the keys that make versions comparable."""
+
+    raw: str  # the name cell exactly as published (whitespace collapsed)
+    name: str  # display name: markers stripped, NFKC, one bracket width
+    match_key: str  # identity across versions and institutions
+    qualifier: str = ""  # lifted city/region qualifier, e.g. 杭州
+    entity: str = ""  # canonical entity id from config/entities.yaml, if known
+    category: Category = Category.UNSPECIFIED
+    category_raw: str = ""
+    products: tuple[str, ...] = ()
+    period: str = ""  # cooperation period as published
+    hotline: str = ""
+    remark: str = ""
+    markers: tuple[Marker, ...] = ()
+    former_names: tuple[str, ...] = ()  # （原…） / 已更名 targets
+    source: Source | None = None
+
+
+class EventType(StrEnum):
+    """Partner-level changes between two versions."""
+
+    ADDED = "added"
+    DROPPED = "dropped"
+    RENAMED = "renamed"
+    READDED = "readded"
+    FIELD_CHANGED = "field_changed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartnerEvent:
+    """One partner-level change; `name` is the partner as published now (or last)."""
+
+    type: EventType
+    name: str
+    match_key: str
+    category: Category = Category.UNSPECIFIED
+    old: str = ""  # renamed: previous name
+    new: str = ""  # renamed: new name
+    field: str = ""  # field_changed: which field
+    before: str = ""  # field_changed: old value
+    after: str = ""  # field_changed: new value
+    products: tuple[str, ...] = ()
+    note: str = ""  # e.g. "alias: 360数科 -> 奇富科技", "possibly the same as …"
+
+
+# --- capture ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HttpResponse:
+    """A response body the capture kept, with headers as served (minus transfer encodings)."""
+
+    url: str
+    status: int
+    media_type: str  # lower-case, without parameters, e.g. "text/html"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderedPage:
+    """One rendered page: the entry page or a pagination step."""
+
+    url: str
+    html: str  # the rendered DOM (page.content())
+    text: str  # visible text of the selected region, excluded elements removed
+    title: str = ""
+    region_html: str = ""  # outer HTML of the selected region ("" = whole page)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capture:
+    """Everything one capture saw of one site."""
+
+    site_id: str
+    requested_url: str
+    final_url: str
+    status: int  # HTTP status of the main document (0 when unknown)
+    fetched_at: datetime  # aware UTC
+    browser_version: str
+    pages: tuple[RenderedPage, ...] = ()  # entry page first, then pagination
+    main_response: HttpResponse | None = None
+    json_bodies: tuple[HttpResponse, ...] = ()  # XHR/fetch JSON the page loaded
+    attachments: tuple[HttpResponse, ...] = ()  # PDF/DOCX/XLSX linked from the page
+    images: tuple[HttpResponse, ...] = ()  # large images of an image-only region
+    selector_matched: bool = True  # False when the configured selector matched nothing
+    duration_s: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """Visible text of every page, in order."""
+        return "\n".join(page.text for page in self.pages)
+
+
+# --- extracted content -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disclosure:
+    """The comparable form of a capture: canonical text plus partner records."""
+
+    text: str  # canonical text, noise removed
+    partners: tuple[Partner, ...] = ()
+    digest: str = ""  # sha256 hex over text and partners (see extract.content_digest)
+    status: PageStatus = PageStatus.OK
+    reason: str = ""  # human words for a non-OK status
+    list_status: ListStatus = ListStatus.ABSENT
+    list_note: str = ""  # e.g. "the page says 共52家 but 30 were read", "scanned PDF"
+    suspect: str = ""  # why this content must be seen twice before it is believed
+
+
+# --- archive ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BlobRef:
+    """An immutable, content-addressed object the manifest points at."""
+
+    role: str  # "dom", "text", "screenshot", "response", "json", "attachment", "diff", ...
+    digest: str  # sha256 hex
+    media_type: str
+    size_bytes: int
+    url: str = ""  # where the bytes came from, when they came from the web
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChainLink:
+    """The previous manifest, by key and by the sha256 of its exact bytes."""
+
+    key: str
+    digest: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Manifest:
+    """One archived version of one site's disclosure. Written once, after its blobs."""
+
+    schema_version: int = SCHEMA_VERSION
+    site_id: str
+    seq: int  # 1, 2, 3 ... per site; also the version number users type
+    captured_at: datetime
+    requested_url: str
+    final_url: str
+    http_status: int
+    browser_version: str
+    title: str = ""
+    content_digest: str  # Disclosure.digest
+    blobs: tuple[BlobRef, ...] = ()
+    list_status: ListStatus = ListStatus.ABSENT
+    list_note: str = ""
+    partners: tuple[Partner, ...] = ()
+    events: tuple[PartnerEvent, ...] = ()
+    departed: tuple[str, ...] = ()  # match keys seen in some earlier version, absent now
+    previous: ChainLink | None = None
+    text_inserted: int = 0  # characters inserted / deleted against the previous text
+    text_deleted: int = 0
+    archiver_version: str = ""
+
+    def blob(self, role: str) -> BlobRef | None:
+        """First blob with this role, if any."""
+        return next((ref for ref in self.blobs if ref.role == role), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredVersion:
+    """A manifest together with where it lives and the digest of its bytes."""
+
+    key: str
+    digest: str
+    manifest: Manifest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckResult:
+    """The result of one check of one site, as reported by `archiver check`."""
+
+    site_id: str
+    outcome: Outcome
+    started_at: datetime
+    duration_s: float
+    status: PageStatus = PageStatus.OK
+    version: StoredVersion | None = None  # the version written, or the latest when unchanged
+    error: str = ""
+    events: tuple[PartnerEvent, ...] = field(default=())
+    bytes_written: int = 0  # blob and manifest bytes this check added to the store

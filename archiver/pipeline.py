@@ -1,0 +1,378 @@
+"""One check of one site: capture -> extract -> compare -> archive -> tell observers.
+
+The only module that knows the order of the stages. A check is a function of (site, deps),
+so any process (the daemon, `archiver check`, a future queue worker) can run it; a second
+writer of the same site is harmless because manifests are written create-only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+import structlog
+
+from archiver import __version__, archive, codec, extract, partners, textdiff
+from archiver.archive import Blob
+from archiver.config import Site
+from archiver.errors import CaptureError, StoreError
+from archiver.index import Index
+from archiver.models import (
+    Capture,
+    CheckResult,
+    Disclosure,
+    ListStatus,
+    Manifest,
+    Outcome,
+    PageStatus,
+    PartnerEvent,
+    StoredVersion,
+)
+from archiver.partners import AliasTable
+from archiver.ports import Capturer, CaptureRequest, CaptureSession, CheckObserver, ObjectStore
+
+log = structlog.get_logger("archiver.pipeline")
+WRITE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deps:
+    """Everything a check needs from the outside world."""
+
+    store: ObjectStore
+    capturer: Capturer
+    index: Index
+    aliases: AliasTable = field(default_factory=AliasTable)
+    now: Callable[[], datetime]
+    sleep: Callable[[float], None] = time.sleep
+    screenshots: bool = True
+    observers: tuple[CheckObserver, ...] = ()
+
+
+def capture_request(site: Site) -> CaptureRequest:
+    """What the browser must do for this site."""
+    return CaptureRequest(
+        site_id=site.id,
+        url=site.url,
+        timeout_s=site.timeout,
+        wait_for=site.wait_for,
+        selector=site.selector,
+        exclude=site.exclude,
+        max_pages=site.pagination.max_pages,
+        next_texts=site.pagination.next,
+        attachments=site.attachments,
+        max_attachments=site.max_attachments,
+        user_agent=site.user_agent,
+    )
+
+
+def check_site(site: Site, deps: Deps) -> CheckResult:
+    """Check one site once; never raises for a site's faults, only records them."""
+    started_at = deps.now()
+    started = time.perf_counter()
+    bound = log.bind(site=site.id)
+    try:
+        result = _check(site, deps, started_at, started)
+    except CaptureError as exc:
+        status = _status_of(exc)
+        result = _failed(site, started_at, started, status, str(exc))
+    except StoreError as exc:
+        result = _failed(site, started_at, started, PageStatus.STORE_ERROR, str(exc))
+    deps.index.record_check(result)
+    seq = result.version.manifest.seq if result.version else None
+    bound.info(
+        "check_finished",
+        outcome=result.outcome.value,
+        status=result.status.value,
+        version=seq,
+        events=len(result.events),
+        error=result.error or None,
+        duration_s=round(result.duration_s, 3),
+    )
+    for observer in deps.observers:
+        _notify(bound, "on_check", partial(observer.on_check, site, result))
+    return result
+
+
+def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> CheckResult:
+    request = capture_request(site)
+    suspect_digest = ""
+    for attempt in (1, 2):
+        if attempt == 2:
+            deps.sleep(site.confirm_delay)
+        with deps.capturer.open(request) as session:
+            capture, content = _capture(site, deps, session, attempt)
+            if not content.status.is_ok:
+                return _failed(site, started_at, started, content.status, content.reason)
+            previous = archive.head(deps.store, site.id)
+            if previous is not None and previous.manifest.content_digest == content.digest:
+                return _unchanged(site, started_at, started, previous)
+            suspect = _suspect(previous, content)
+            if suspect and attempt == 1:
+                suspect_digest = content.digest
+                log.info(
+                    "capture_suspect",
+                    site=site.id,
+                    reason=suspect,
+                    confirm_in_s=site.confirm_delay,
+                )
+                continue
+            if suspect and content.digest != suspect_digest:
+                return _failed(
+                    site,
+                    started_at,
+                    started,
+                    PageStatus.COLLAPSE_UNCONFIRMED,
+                    f"{suspect}; a second capture disagreed, so neither is believed",
+                )
+            screenshot = _screenshot(site, deps, session)
+        return _archive(
+            site=site,
+            deps=deps,
+            capture=capture,
+            content=content,
+            screenshot=screenshot,
+            previous=previous,
+            started_at=started_at,
+            started=started,
+        )
+    raise AssertionError("unreachable: the second attempt always returns")
+
+
+def _capture(
+    site: Site, deps: Deps, session: CaptureSession, attempt: int
+) -> tuple[Capture, Disclosure]:
+    began = time.perf_counter()
+    capture = session.snapshot()
+    log.info(
+        "capture_finished",
+        site=site.id,
+        attempt=attempt,
+        http_status=capture.status,
+        pages=len(capture.pages),
+        attachments=len(capture.attachments),
+        duration_s=round(time.perf_counter() - began, 3),
+    )
+    began = time.perf_counter()
+    content = extract.disclosure(capture, aliases=deps.aliases, ignore=site.ignore)
+    log.info(
+        "extract_finished",
+        site=site.id,
+        status=content.status.value,
+        list_status=content.list_status.value,
+        partners=len(content.partners),
+        chars=len(content.text),
+        duration_s=round(time.perf_counter() - began, 3),
+    )
+    return capture, content
+
+
+def _suspect(previous: StoredVersion | None, content: Disclosure) -> str:
+    if content.suspect:
+        return content.suspect
+    if previous is None or previous.manifest.list_status is not ListStatus.OK:
+        return ""
+    return extract.collapse(previous.manifest.partners, content)
+
+
+def _screenshot(site: Site, deps: Deps, session: CaptureSession) -> bytes | None:
+    if not deps.screenshots:
+        return None
+    began = time.perf_counter()
+    png = session.screenshot()
+    log.info(
+        "screenshot_taken",
+        site=site.id,
+        bytes=len(png or b""),
+        duration_s=round(time.perf_counter() - began, 3),
+    )
+    return png
+
+
+def _archive(
+    *,
+    site: Site,
+    deps: Deps,
+    capture: Capture,
+    content: Disclosure,
+    screenshot: bytes | None,
+    previous: StoredVersion | None,
+    started_at: datetime,
+    started: float,
+) -> CheckResult:
+    """Blobs first, the manifest last; retry on a lost race for the sequence number."""
+    for _ in range(WRITE_ATTEMPTS):
+        began = time.perf_counter()
+        previous_text = archive.text_of(deps.store, previous.manifest) if previous else ""
+        diff = textdiff.compare(previous_text, content.text)
+        events, departed = _events(previous, content, deps.aliases)
+        log.info(
+            "compare_finished",
+            site=site.id,
+            version=previous.manifest.seq + 1 if previous else 1,
+            events=len(events),
+            inserted=diff.inserted,
+            deleted=diff.deleted,
+            duration_s=round(time.perf_counter() - began, 3),
+        )
+        began = time.perf_counter()
+        blobs = _blobs(capture, content, screenshot, previous_text, diff)
+        refs, written = [], 0
+        for blob in blobs:
+            ref, size = archive.put_blob(deps.store, blob)
+            refs.append(ref)
+            written += size
+        manifest = Manifest(
+            site_id=site.id,
+            seq=previous.manifest.seq + 1 if previous else 1,
+            captured_at=capture.fetched_at,
+            requested_url=capture.requested_url,
+            final_url=capture.final_url,
+            http_status=capture.status,
+            browser_version=capture.browser_version,
+            title=capture.pages[0].title if capture.pages else "",
+            content_digest=content.digest,
+            blobs=tuple(refs),
+            list_status=content.list_status,
+            list_note=content.list_note,
+            partners=content.partners,
+            events=events,
+            departed=departed,
+            previous=archive.link_to(previous),
+            text_inserted=diff.inserted,
+            text_deleted=diff.deleted,
+            archiver_version=__version__,
+        )
+        stored = archive.write(deps.store, manifest)
+        if stored is None:
+            log.warning("version_race_lost", site=site.id, version=manifest.seq)
+            previous = archive.head(deps.store, site.id)
+            if previous is not None and previous.manifest.content_digest == content.digest:
+                return _unchanged(site, started_at, started, previous)
+            continue
+        written += len(codec.encode_manifest(manifest))
+        log.info(
+            "version_written",
+            site=site.id,
+            version=manifest.seq,
+            key=stored.key,
+            blobs=len(refs),
+            bytes_written=written,
+            events=len(events),
+            duration_s=round(time.perf_counter() - began, 3),
+        )
+        deps.index.record_version(stored)
+        for observer in deps.observers:
+            _notify(
+                log.bind(site=site.id),
+                "on_version",
+                partial(observer.on_version, site, stored, previous),
+            )
+        return CheckResult(
+            site_id=site.id,
+            outcome=Outcome.CHANGED if previous else Outcome.NEW,
+            started_at=started_at,
+            duration_s=time.perf_counter() - started,
+            version=stored,
+            events=events,
+            bytes_written=written,
+        )
+    raise StoreError(f"could not write a version of {site.id} after {WRITE_ATTEMPTS} races")
+
+
+def _events(
+    previous: StoredVersion | None, content: Disclosure, aliases: AliasTable
+) -> tuple[tuple[PartnerEvent, ...], tuple[str, ...]]:
+    if previous is None:
+        return (), ()
+    unreadable = (ListStatus.UNPARSEABLE,)
+    if content.list_status in unreadable or previous.manifest.list_status in unreadable:
+        return (), previous.manifest.departed  # a list we cannot read says nothing about partners
+    if (
+        content.list_status is ListStatus.ABSENT
+        and previous.manifest.list_status is ListStatus.ABSENT
+    ):
+        return (), previous.manifest.departed
+    return partners.compare(previous.manifest, content.partners, aliases=aliases)
+
+
+def _blobs(
+    capture: Capture,
+    content: Disclosure,
+    screenshot: bytes | None,
+    previous_text: str,
+    diff: textdiff.TextDiff,
+) -> list[Blob]:
+    blobs = [Blob("text", content.text.encode(), "text/plain; charset=utf-8")]
+    for page in capture.pages:
+        blobs.append(Blob("dom", page.html.encode(), "text/html; charset=utf-8", page.url))
+        blobs.append(
+            Blob("visible_text", page.text.encode(), "text/plain; charset=utf-8", page.url)
+        )
+    main = capture.main_response
+    if main is not None:
+        blobs.append(
+            Blob("response", main.body, main.media_type or "application/octet-stream", main.url)
+        )
+        headers = codec.canonical_json(
+            {"status": main.status, "headers": [list(h) for h in main.headers]}
+        )
+        blobs.append(Blob("response_headers", headers, "application/json", main.url))
+    blobs.extend(Blob("json", r.body, r.media_type, r.url) for r in capture.json_bodies)
+    blobs.extend(
+        Blob("attachment", r.body, r.media_type, r.url)
+        for r in capture.attachments
+        if r is not capture.main_response
+    )
+    blobs.extend(Blob("image", r.body, r.media_type, r.url) for r in capture.images)
+    if screenshot:
+        blobs.append(Blob("screenshot", screenshot, "image/png"))
+    if previous_text:
+        patch = textdiff.to_patch(previous_text, diff)
+        blobs.append(Blob("diff", patch.encode(), "text/x-diff-match-patch; charset=utf-8"))
+    return blobs
+
+
+def _unchanged(
+    site: Site, started_at: datetime, started: float, latest: StoredVersion
+) -> CheckResult:
+    return CheckResult(
+        site_id=site.id,
+        outcome=Outcome.UNCHANGED,
+        started_at=started_at,
+        duration_s=time.perf_counter() - started,
+        version=latest,
+    )
+
+
+def _failed(
+    site: Site, started_at: datetime, started: float, status: PageStatus, error: str
+) -> CheckResult:
+    return CheckResult(
+        site_id=site.id,
+        outcome=Outcome.FAILED,
+        started_at=started_at,
+        duration_s=time.perf_counter() - started,
+        status=status,
+        error=error,
+    )
+
+
+def _status_of(exc: CaptureError) -> PageStatus:
+    try:
+        return PageStatus(exc.reason)
+    except ValueError:
+        return PageStatus.BROWSER_ERROR
+
+
+def _notify(
+    bound: structlog.typing.FilteringBoundLogger, what: str, call: Callable[[], None]
+) -> None:
+    """Observers must not break a check that already archived its result."""
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - an observer's bug is logged, never fatal here
+        bound.exception("observer_failed", hook=what, error=str(exc))

@@ -1,0 +1,1 @@
+"""Publishing: static pages, JSON and feeds written into the store."""

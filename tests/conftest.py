@@ -1,0 +1,118 @@
+"""Shared fixtures: a local web site, a real S3 API server (moto), stores, a clock."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+import structlog
+from moto.server import ThreadedMotoServer
+
+from archiver.adapters.local_store import LocalStore
+from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.s3_store import S3Store
+from archiver.testing import LocalSite
+
+S3_ACCESS = {"access_key_id": "testing", "secret_access_key": "testing"}
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logs() -> Iterator[None]:
+    """Tests see plain structlog output unless they capture it."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()
+
+
+@pytest.fixture
+def local_site() -> Iterator[LocalSite]:
+    """A web site on 127.0.0.1 whose pages the test sets and changes."""
+    with LocalSite() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3 API server (moto in server mode) on 127.0.0.1, for the whole session."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> str:
+    """A fresh, empty bucket on the S3 server."""
+    name = f"archive-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def s3_store(s3_endpoint: str, s3_bucket: str) -> S3Store:
+    """An S3Store on a fresh bucket, with a key prefix like production."""
+    return S3Store(bucket=s3_bucket, prefix="cn/", endpoint_url=s3_endpoint, **S3_ACCESS)
+
+
+@pytest.fixture
+def local_store(tmp_path: Path) -> LocalStore:
+    """A LocalStore in a temporary directory."""
+    return LocalStore(tmp_path / "archive")
+
+
+@pytest.fixture
+def memory_store() -> MemoryStore:
+    """An in-process store."""
+    return MemoryStore()
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        """The current fake time."""
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.current += timedelta(seconds=seconds)
+
+    def sleep(self, seconds: float) -> None:
+        """Record the sleep and advance the fake time instead of waiting."""
+        self.slept.append(seconds)
+        self.advance(seconds)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A fake clock starting 2025-10-01 08:00 UTC."""
+    return FixedClock()
+
+
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests save screenshots for people to look at (test-artifacts/)."""
+    path = Path(os.environ.get("ARCHIVER_TEST_ARTIFACTS", "test-artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
