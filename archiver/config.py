@@ -262,7 +262,8 @@ def _describe(error: Any, data: dict[str, Any], root: yaml.Node | None, path: st
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
-        what = "'kind' must be 'local' or 's3'"
+        tag = (error.get("ctx") or {}).get("tag")
+        what = "'kind' must be 'local' or 's3'" + (f", got {tag!r}" if tag else "")
     elif kind == "extra_forbidden":
         key = str(loc[-1])
         loc = (*loc[:-1], key)
@@ -388,4 +389,10 @@ def _duplicate_ids(settings: Settings, root: yaml.Node | None, path: str) -> lis
 
 
 def _unique(lines: list[str]) -> list[str]:
-    return list(dict.fromkeys(lines))
+    """Distinct problems, in the order of the lines they point at."""
+
+    def line_number(problem: str) -> int:
+        match = re.match(r"^[^:]*:(\d+):", problem)
+        return int(match.group(1)) if match else 0
+
+    return sorted(dict.fromkeys(lines), key=line_number)

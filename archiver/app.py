@@ -1,0 +1,142 @@
+"""Composition root: configuration file + environment -> real adapters -> Deps.
+
+The only module that reads the environment. Secrets (S3 keys, SMTP password, chat URLs)
+come from here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archiver import config
+from archiver.adapters.browser import PlaywrightCapturer
+from archiver.adapters.local_store import LocalStore
+from archiver.adapters.s3_store import S3Store
+from archiver.config import Settings
+from archiver.errors import ConfigError
+from archiver.index import Index
+from archiver.partners import AliasTable, load_aliases
+from archiver.pipeline import Deps
+from archiver.ports import CheckObserver, ObjectStore
+
+DEFAULT_CONFIG = Path("config/sites.yaml")
+ALIASES_FILE = "entities.yaml"
+
+
+def utc_now() -> datetime:
+    """The real clock, aware UTC."""
+    return datetime.now(UTC)
+
+
+def config_path(explicit: str | None, environ: Mapping[str, str]) -> Path:
+    """--config, else $ARCHIVER_CONFIG, else config/sites.yaml."""
+    return Path(explicit or environ.get("ARCHIVER_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the configuration file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError([f"{path}: no such configuration file (use --config PATH)"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+    return config.load(text, path=str(path))
+
+
+def load_alias_table(config_file: Path) -> AliasTable:
+    """config/entities.yaml beside the sites file; an empty table if there is none."""
+    path = config_file.parent / ALIASES_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return AliasTable()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+    return load_aliases(text, path=str(path))
+
+
+def make_store(settings: Settings, environ: Mapping[str, str]) -> ObjectStore:
+    """The configured object store; S3 credentials from the environment only."""
+    storage = settings.storage
+    if storage.kind == "local":
+        return LocalStore(storage.path, public_base_url=storage.public_base_url)
+    return S3Store(
+        bucket=storage.bucket,
+        prefix=storage.prefix,
+        endpoint_url=storage.endpoint_url or environ.get("ARCHIVER_S3_ENDPOINT_URL"),
+        region=storage.region,
+        public_base_url=storage.public_base_url,
+        presign_expiry_s=storage.presign_expiry,
+        conditional_writes=storage.conditional_writes,
+        addressing_style=storage.addressing_style,
+        access_key_id=environ.get("ARCHIVER_S3_ACCESS_KEY_ID") or environ.get("AWS_ACCESS_KEY_ID"),
+        secret_access_key=environ.get("ARCHIVER_S3_SECRET_ACCESS_KEY")
+        or environ.get("AWS_SECRET_ACCESS_KEY"),
+        session_token=environ.get("AWS_SESSION_TOKEN"),
+    )
+
+
+@dataclass
+class App:
+    """Everything a command needs, built once; `close()` frees the browser and the index."""
+
+    settings: Settings
+    config_file: Path
+    store: ObjectStore
+    index: Index
+    aliases: AliasTable
+    environ: Mapping[str, str]
+    capturer: PlaywrightCapturer | None = None
+    observers: list[CheckObserver] = field(default_factory=list)
+
+    def browser(self) -> PlaywrightCapturer:
+        """The process's one browser (started lazily)."""
+        if self.capturer is None:
+            b = self.settings.browser
+            self.capturer = PlaywrightCapturer(
+                executable=b.executable or self.environ.get("ARCHIVER_CHROMIUM"),
+                concurrency=b.concurrency,
+                restart_after=b.restart_after,
+                user_agent=b.user_agent,
+                max_response_bytes=b.max_response_bytes,
+            )
+        return self.capturer
+
+    def deps(self, *, screenshots: bool | None = None) -> Deps:
+        """Dependencies of a check."""
+        return Deps(
+            store=self.store,
+            capturer=self.browser(),
+            index=self.index,
+            aliases=self.aliases,
+            now=utc_now,
+            screenshots=self.settings.browser.screenshot if screenshots is None else screenshots,
+            observers=tuple(self.observers),
+        )
+
+    def close(self) -> None:
+        """Release the browser and the index."""
+        if self.capturer is not None:
+            self.capturer.close()
+            self.capturer = None
+        self.index.close()
+
+
+def build(config_file: Path, environ: Mapping[str, str]) -> App:
+    """Load the configuration and build the adapters it names."""
+    settings = load_settings(config_file)
+    aliases = load_alias_table(config_file)
+    store = make_store(settings, environ)
+    index = Index(settings.state_dir / "index.sqlite")
+    return App(
+        settings=settings,
+        config_file=config_file,
+        store=store,
+        index=index,
+        aliases=aliases,
+        environ=environ,
+    )

@@ -1,0 +1,681 @@
+"""Command line: argv -> commands. The only module that exits.
+
+Errors the user can fix print one line on stderr: exit 2 for configuration and usage
+problems, exit 1 for the rest. `--json` output is stable for scripts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+import click
+import structlog
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archiver import __version__, archive, codec, logs, schedule, textdiff
+from archiver.app import App, build, config_path, load_alias_table, load_settings
+from archiver.config import Settings, Site
+from archiver.durations import format_seconds
+from archiver.errors import ArchiverError, ConfigError
+from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
+from archiver.partners import compare
+from archiver.pipeline import check_site
+from archiver.verify import verify_site
+
+log = structlog.get_logger("archiver.cli")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+EVENT_LABELS = {
+    EventType.ADDED: "新增 added",
+    EventType.DROPPED: "移除 dropped",
+    EventType.RENAMED: "更名 renamed",
+    EventType.READDED: "恢复 re-added",
+    EventType.FIELD_CHANGED: "变更 changed",
+}
+
+
+class Context:
+    """Lazily built application state shared by the commands."""
+
+    def __init__(self, config: str | None) -> None:
+        self.config_file = config_path(config, os.environ)
+        self._app: App | None = None
+
+    def app(self) -> App:
+        """Build the app on first use."""
+        if self._app is None:
+            self._app = build(self.config_file, os.environ)
+        return self._app
+
+    def close(self) -> None:
+        """Free the browser and the index."""
+        if self._app is not None:
+            self._app.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-c",
+    "--config",
+    metavar="PATH",
+    help="Configuration file (default: $ARCHIVER_CONFIG or config/sites.yaml).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default=None,
+    help="Log verbosity (default: info for run, warning otherwise).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "console", "json"]),
+    default="auto",
+    help="Console lines in a terminal, JSON lines otherwise (auto).",
+)
+@click.version_option(__version__, prog_name="archiver")
+@click.pass_context
+def main_group(
+    ctx: click.Context, config: str | None, log_level: str | None, log_format: str
+) -> None:
+    """Archive partner-list disclosures, version by version, and report partner changes."""
+    default_level = "info" if ctx.invoked_subcommand in ("run", "demo") else "warning"
+    logs.configure(level=log_level or default_level, fmt=log_format)  # type: ignore[arg-type]
+    state = Context(config)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+
+@main_group.command()
+@pass_context
+def run(state: Context) -> None:
+    """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
+    app = state.app()
+    problems = schedule.validate(app.settings, path=str(app.config_file))
+    if problems:
+        raise ConfigError(problems)
+    run_daemon(app)
+
+
+def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
+    """Start the scheduler; stop cleanly on SIGTERM/SIGINT (a second signal exits at once)."""
+    deps = app.deps()
+    last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
+    daemon = schedule.Daemon(
+        app.settings.sites,
+        lambda site: check_site(site, deps),
+        last_checks=last_checks,
+        now=deps.now,
+        workers=app.settings.browser.concurrency + 1,
+        housekeeping=housekeeping_jobs(app),
+    )
+    signals = {"count": 0}
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        signals["count"] += 1
+        if signals["count"] > 1:
+            log.warning("daemon_killed", signal=signal.Signals(signum).name)
+            raise KeyboardInterrupt
+        log.info("signal_received", signal=signal.Signals(signum).name)
+        daemon.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    log.info(
+        "daemon_starting",
+        config=str(app.config_file),
+        store=app.store.describe(),
+        sites=len(app.settings.sites),
+    )
+    daemon.start()
+    try:
+        daemon.wait(stop_after_s)
+    finally:
+        daemon.shutdown()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
+    """Periodic jobs besides site checks (alert delivery and digests hook in here)."""
+    del app
+    return []
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+@main_group.command()
+@click.argument("sites", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
+@click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
+@pass_context
+def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool) -> None:
+    """Check SITES (default: every enabled site) once, now."""
+    app = state.app()
+    chosen = select_sites(app.settings, sites)
+    deps = app.deps(screenshots=not no_screenshot)
+    results: list[CheckResult] = []
+    with (
+        _progress(len(chosen)) as advance,
+        ThreadPoolExecutor(max_workers=app.settings.browser.concurrency) as pool,
+    ):
+        futures = {pool.submit(check_site, site, deps): site for site in chosen}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            advance(result)
+            if as_json:
+                click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
+                sys.stdout.flush()
+    if not as_json:
+        print_summary(chosen, results)
+
+
+def select_sites(settings: Settings, ids: Sequence[str]) -> list[Site]:
+    """The sites named on the command line, or every enabled one."""
+    if not ids:
+        return [site for site in settings.sites if site.enabled]
+    chosen = []
+    for site_id in ids:
+        try:
+            chosen.append(settings.site(site_id))
+        except KeyError as exc:
+            raise click.UsageError(str(exc.args[0])) from exc
+    return chosen
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    if not err.is_terminal:
+        yield lambda result: None
+        return
+    with Progress(
+        TextColumn("[bold]checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result: CheckResult) -> None:
+            progress.update(task, advance=1, description=f"{result.site_id}: {result.outcome}")
+
+        yield advance
+
+
+def result_data(result: CheckResult) -> dict[str, Any]:
+    """The stable JSON shape of one check result."""
+    version = result.version
+    return {
+        "site": result.site_id,
+        "outcome": result.outcome.value,
+        "version": version.manifest.seq if version else None,
+        "key": version.key if version else None,
+        "status": result.status.value,
+        "error": result.error or None,
+        "events": [event_data(e) for e in result.events],
+        "started_at": result.started_at.isoformat(),
+        "duration_s": round(result.duration_s, 3),
+        "bytes_written": result.bytes_written,
+    }
+
+
+def event_data(event: PartnerEvent) -> dict[str, Any]:
+    """An event as JSON: type and name always, the rest when it applies."""
+    data: dict[str, Any] = codec.to_data(event)
+    return {k: v for k, v in data.items() if v not in ("", [], None) or k in ("type", "name")}
+
+
+def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
+    """A table of the pass, then one line of totals."""
+    order = {site.id: i for i, site in enumerate(sites)}
+    table = Table(title=None, show_edge=False)
+    for column in ("site", "outcome", "version", "events", "time", "detail"):
+        table.add_column(column)
+    styles = {Outcome.NEW: "green", Outcome.CHANGED: "yellow", Outcome.FAILED: "red"}
+    for result in sorted(results, key=lambda r: order.get(r.site_id, 0)):
+        version = result.version.manifest.seq if result.version else ""
+        detail = result.error or _events_summary(result.events)
+        table.add_row(
+            result.site_id,
+            f"[{styles.get(result.outcome, '')}]{result.outcome.value}[/]"
+            if result.outcome in styles
+            else result.outcome.value,
+            str(version),
+            str(len(result.events)),
+            format_seconds(result.duration_s),
+            detail,
+        )
+    out.print(table)
+    counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
+    out.print(
+        f"{len(results)} checked: {counts[Outcome.NEW]} new, {counts[Outcome.CHANGED]} changed, "
+        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.FAILED]} failed"
+    )
+
+
+def _events_summary(events: Sequence[PartnerEvent]) -> str:
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.type.value] = counts.get(event.type.value, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+# --- history / show / diff -------------------------------------------------------------------
+
+
+def _known_site(app: App, site_id: str) -> str:
+    if any(site.id == site_id for site in app.settings.sites):
+        return site_id
+    if archive.head(app.store, site_id) is not None:
+        return site_id  # archived earlier, removed from the config since
+    try:
+        app.settings.site(site_id)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from exc
+    return site_id
+
+
+@main_group.command()
+@click.argument("site")
+@click.option("--json", "as_json", is_flag=True, help="JSON document on stdout.")
+@pass_context
+def history(state: Context, site: str, as_json: bool) -> None:
+    """Versions of SITE, oldest first, and when it was last checked."""
+    app = state.app()
+    site_id = _known_site(app, site)
+    versions = list(archive.history(app.store, site_id))
+    last = app.index.last_check(site_id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "site": site_id,
+                    "versions": [_version_summary(v) for v in versions],
+                    "last_check": {
+                        "at": last.started_at.isoformat(),
+                        "outcome": last.outcome.value,
+                        "status": last.status,
+                        "error": last.error or None,
+                    }
+                    if last
+                    else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    table = Table(show_edge=False)
+    for column in ("version", "captured (UTC)", "partners", "events", "text ±", "digest"):
+        table.add_column(column)
+    for stored in versions:
+        m = stored.manifest
+        table.add_row(
+            str(m.seq),
+            m.captured_at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{len(m.partners)} ({m.list_status.value})",
+            _events_summary(m.events) or "-",
+            f"+{m.text_inserted} -{m.text_deleted}",
+            m.content_digest[:12],
+        )
+    out.print(table if versions else f"{site_id}: no versions archived yet")
+    if last is not None:
+        out.print(
+            f"last checked {last.started_at:%Y-%m-%d %H:%M:%S} UTC: {last.outcome.value}"
+            + (f" ({last.error})" if last.error else "")
+        )
+    if versions:
+        out.print(f"unchanged since {versions[-1].manifest.captured_at:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def _version_summary(stored: StoredVersion) -> dict[str, Any]:
+    m = stored.manifest
+    return {
+        "version": m.seq,
+        "key": stored.key,
+        "manifest_sha256": stored.digest,
+        "captured_at": m.captured_at.isoformat(),
+        "final_url": m.final_url,
+        "title": m.title,
+        "content_digest": m.content_digest,
+        "list_status": m.list_status.value,
+        "partners": len(m.partners),
+        "events": [event_data(e) for e in m.events],
+        "text_inserted": m.text_inserted,
+        "text_deleted": m.text_deleted,
+    }
+
+
+def _resolve(app: App, site_id: str, spec: str | None, *, latest: StoredVersion) -> StoredVersion:
+    if spec is None or spec == "latest":
+        return latest
+    try:
+        seq = int(spec)
+    except ValueError as exc:
+        raise click.UsageError(f"version must be a number or 'latest', got {spec!r}") from exc
+    if seq <= 0:
+        seq = latest.manifest.seq + seq
+    return archive.read_seq(app.store, site_id, seq)
+
+
+@main_group.command()
+@click.argument("site")
+@click.argument("version", required=False)
+@click.option("--json", "as_json", is_flag=True, help="The manifest as JSON.")
+@pass_context
+def show(state: Context, site: str, version: str | None, as_json: bool) -> None:
+    """One version of SITE (default: the newest): its evidence and partner list."""
+    app = state.app()
+    site_id = _known_site(app, site)
+    latest = archive.head(app.store, site_id)
+    if latest is None:
+        raise ArchiverError(
+            f"{site_id}: no versions archived yet (run 'archiver check {site_id}')"
+        )
+    stored = _resolve(app, site_id, version, latest=latest)
+    if as_json:
+        data = codec.to_data(stored.manifest)
+        data["key"], data["manifest_sha256"] = stored.key, stored.digest
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    m = stored.manifest
+    out.print(f"[bold]{site_id}[/] version {m.seq} of {latest.manifest.seq}")
+    out.print(f"captured   {m.captured_at:%Y-%m-%d %H:%M:%S} UTC with {m.browser_version}")
+    out.print(
+        f"url        {m.requested_url}"
+        + (f" -> {m.final_url}" if m.final_url != m.requested_url else "")
+    )
+    out.print(f"title      {m.title}")
+    out.print(f"manifest   {stored.key} sha256:{stored.digest}")
+    if m.previous:
+        out.print(f"previous   {m.previous.key} sha256:{m.previous.digest}")
+    out.print(f"list       {m.list_status.value}, {len(m.partners)} partners {m.list_note}")
+    for ref in m.blobs:
+        out.print(
+            f"  {ref.role:<17} {ref.size_bytes:>9} B  {ref.media_type:<28} {ref.digest[:16]}"
+        )
+    if m.partners:
+        table = Table(show_edge=False)
+        for column in ("#", "partner", "category", "products", "markers"):
+            table.add_column(column)
+        for i, p in enumerate(m.partners, 1):
+            table.add_row(
+                str(i),
+                p.name,
+                p.category_raw or p.category.value,
+                "、".join(p.products),
+                ",".join(x.value for x in p.markers),
+            )
+        out.print(table)
+
+
+@main_group.command()
+@click.argument("site")
+@click.argument("from_version", required=False, metavar="[FROM]")
+@click.argument("to_version", required=False, metavar="[TO]")
+@click.option("--json", "as_json", is_flag=True, help="Events and the text diff as JSON.")
+@click.option("--context", "context_lines", default=2, show_default=True, help="Lines of context.")
+@pass_context
+def diff(
+    state: Context,
+    site: str,
+    from_version: str | None,
+    to_version: str | None,
+    as_json: bool,
+    context_lines: int,
+) -> None:
+    """What changed in SITE between two versions: partners first, then text.
+
+    With no versions: the newest against the one before. With one: that version against
+    the one before it.
+    """
+    app = state.app()
+    site_id = _known_site(app, site)
+    latest = archive.head(app.store, site_id)
+    if latest is None:
+        raise ArchiverError(
+            f"{site_id}: no versions archived yet (run 'archiver check {site_id}')"
+        )
+    if to_version is None and from_version is not None:
+        after = _resolve(app, site_id, from_version, latest=latest)
+        before = _previous(app, site_id, after)
+    else:
+        after = _resolve(app, site_id, to_version, latest=latest)
+        before = (
+            _resolve(app, site_id, from_version, latest=latest)
+            if from_version is not None
+            else _previous(app, site_id, after)
+        )
+    events = _events_between(app, before, after)
+    before_text = archive.text_of(app.store, before.manifest) if before else ""
+    after_text = archive.text_of(app.store, after.manifest)
+    text = textdiff.compare(before_text, after_text)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "site": site_id,
+                    "from": before.manifest.seq if before else None,
+                    "to": after.manifest.seq,
+                    "events": [event_data(e) for e in events],
+                    "text": {
+                        "inserted": text.inserted,
+                        "deleted": text.deleted,
+                        "ops": [[op, chunk] for op, chunk in text.ops if op != 0],
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    frm = f"version {before.manifest.seq}" if before else "nothing"
+    out.print(f"[bold]{site_id}[/]: {frm} -> version {after.manifest.seq}")
+    if events:
+        table = Table(show_edge=False)
+        for column in ("change", "partner", "detail"):
+            table.add_column(column)
+        for event in events:
+            table.add_row(EVENT_LABELS[event.type], event.name, _event_detail(event))
+        out.print(table)
+    else:
+        out.print("no partner changes")
+    out.print(f"text: +{text.inserted} -{text.deleted} characters")
+    colors = {"+": "green", "-": "red", " ": "dim"}
+    for mark, line in textdiff.unified_lines(before_text, after_text, context=context_lines):
+        out.print(f"[{colors[mark]}]{mark} {line}[/]", markup=True, highlight=False)
+
+
+def _previous(app: App, site_id: str, version: StoredVersion) -> StoredVersion | None:
+    if version.manifest.seq <= 1:
+        return None
+    return archive.read_seq(app.store, site_id, version.manifest.seq - 1)
+
+
+def _events_between(
+    app: App, before: StoredVersion | None, after: StoredVersion
+) -> tuple[PartnerEvent, ...]:
+    if before is None:
+        return ()
+    if after.manifest.previous is not None and after.manifest.previous.key == before.key:
+        return after.manifest.events
+    events, _ = compare(before.manifest, after.manifest.partners, aliases=app.aliases)
+    return events
+
+
+def _event_detail(event: PartnerEvent) -> str:
+    if event.type is EventType.RENAMED:
+        return f"{event.old} -> {event.new}"
+    if event.type is EventType.FIELD_CHANGED:
+        return f"{event.field}: {event.before or '∅'} -> {event.after or '∅'}"
+    return event.note or (event.category.value if event.category.value != "unspecified" else "")
+
+
+# --- partners ----------------------------------------------------------------------------------
+
+
+@main_group.command()
+@click.option("--site", "site_id", help="Only this institution.")
+@click.option("--search", "query", help="Match names, aliases and match keys (e.g. 蚂蚁).")
+@click.option("--json", "as_json", is_flag=True, help="JSON array on stdout.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
+@pass_context
+def partners(
+    state: Context, site_id: str | None, query: str | None, as_json: bool, as_csv: bool
+) -> None:
+    """Current partners across institutions (from the newest version of each)."""
+    app = state.app()
+    if site_id is not None:
+        _known_site(app, site_id)
+    rows = [row for row in app.index.partners(site_id=site_id) if _matches(row, query)]
+    fields = (
+        "site_id",
+        "name",
+        "raw",
+        "match_key",
+        "entity",
+        "category",
+        "category_raw",
+        "products",
+        "markers",
+        "former_names",
+        "seq",
+    )
+    records = [{f: getattr(row, f) for f in fields} for row in rows]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table = Table(show_edge=False)
+        for column in ("site", "partner", "category", "products", "markers"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                row.site_id, row.name, row.category_raw or row.category, row.products, row.markers
+            )
+        out.print(table)
+        out.print(f"{len(rows)} partners")
+
+
+def _matches(row: Any, query: str | None) -> bool:
+    if not query:
+        return True
+    needle = query.strip().lower()
+    hay = " ".join((row.name, row.raw, row.match_key, row.entity, row.former_names)).lower()
+    return needle in hay
+
+
+# --- maintenance -------------------------------------------------------------------------------
+
+
+@main_group.command()
+@click.argument("sites", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+@click.option("--no-blobs", is_flag=True, help="Check the manifest chain only.")
+@pass_context
+def verify(state: Context, sites: tuple[str, ...], as_json: bool, no_blobs: bool) -> None:
+    """Walk each site's hash chain and re-hash its blobs; exit 1 on any problem."""
+    app = state.app()
+    site_ids = list(sites) or archive.site_ids(app.store)
+    failed = False
+    for site_id in site_ids:
+        report = verify_site(app.store, site_id, check_blobs=not no_blobs)
+        failed = failed or not report.ok
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "site": site_id,
+                        "ok": report.ok,
+                        "versions": report.versions,
+                        "blobs": report.blobs,
+                        "problems": report.problems,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        verdict = "[green]ok[/]" if report.ok else "[red]BROKEN[/]"
+        out.print(f"{site_id}: {verdict} ({report.versions} versions, {report.blobs} blobs)")
+        for problem in report.problems:
+            out.print(f"  {problem}")
+    if failed:
+        sys.exit(1)
+
+
+@main_group.command()
+@pass_context
+def reindex(state: Context) -> None:
+    """Rebuild the index (versions, current partners) from the archive."""
+    app = state.app()
+    count = app.index.rebuild(app.store)
+    out.print(f"indexed {count} versions from {app.store.describe()}")
+
+
+@main_group.group(name="config")
+def config_group() -> None:
+    """Configuration commands."""
+
+
+@config_group.command(name="check")
+@pass_context
+def config_check(state: Context) -> None:
+    """Validate the configuration, listing every problem at once."""
+    path = state.config_file
+    settings = load_settings(path)
+    load_alias_table(path)
+    problems = schedule.validate(settings, path=str(path))
+    if problems:
+        raise ConfigError(problems)
+    enabled = sum(site.enabled for site in settings.sites)
+    unverified = sum(not site.verified for site in settings.sites)
+    out.print(
+        f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
+        f"storage {settings.storage.kind}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `archiver` command."""
+    try:
+        main_group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except ArchiverError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,163 @@
+"""The daemon's clock: one APScheduler 3 job per site, plus housekeeping jobs.
+
+The only module that imports apscheduler. Each site job has a fixed id (the site id),
+`max_instances=1` (never two checks of one site at once) and `coalesce=True` (a backlog
+runs once). After a restart, a site whose interval elapsed while we were down runs soon,
+spread over a short window so a hundred overdue sites do not start in the same second.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+
+import structlog
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from archiver.config import Settings, Site
+
+log = structlog.get_logger("archiver.schedule")
+OVERDUE_SPREAD_S = 60.0
+TIMEZONE = "Asia/Shanghai"  # cron expressions are read in the institutions' local time
+
+
+def trigger_for(site: Site) -> BaseTrigger:
+    """The APScheduler trigger of a site (interval or cron, with jitter)."""
+    jitter = int(site.jitter) or None
+    if site.cron is not None:
+        trigger = CronTrigger.from_crontab(site.cron, timezone=TIMEZONE)
+        trigger.jitter = jitter  # from_crontab takes no jitter; the trigger honours the field
+        return trigger
+    interval = site.interval_s
+    assert interval is not None
+    return IntervalTrigger(seconds=interval, jitter=jitter, timezone="UTC")
+
+
+def validate(settings: Settings, *, path: str = "sites.yaml") -> list[str]:
+    """Build every site's trigger so cron typos fail before deployment."""
+    problems = []
+    for index, site in enumerate(settings.sites):
+        try:
+            trigger_for(site)
+        except ValueError as exc:
+            problems.append(f"{path}: sites[{index}] ({site.id}).cron: {exc}")
+    return problems
+
+
+def first_run(
+    site: Site, *, last_check: datetime | None, now: datetime, position: int, overdue: int
+) -> datetime:
+    """When a site's first check after (re)start happens.
+
+    New sites and sites whose interval has elapsed run soon, spread over OVERDUE_SPREAD_S;
+    the others keep their rhythm from the last check.
+    """
+    spread = OVERDUE_SPREAD_S * position / max(overdue, 1)
+    soon = now + timedelta(seconds=1 + spread)
+    if last_check is None:
+        return soon
+    if site.cron is not None:
+        trigger = CronTrigger.from_crontab(site.cron, timezone=TIMEZONE)
+        missed = trigger.get_next_fire_time(None, last_check)
+        if missed is not None and missed <= now:
+            return soon
+        upcoming = trigger.get_next_fire_time(None, now)
+        return upcoming or soon
+    interval = site.interval_s
+    assert interval is not None
+    due = last_check + timedelta(seconds=interval)
+    return soon if due <= now else due
+
+
+class Daemon:
+    """Runs every enabled site on its schedule until `stop()`."""
+
+    def __init__(
+        self,
+        sites: Iterable[Site],
+        run_site: Callable[[Site], object],
+        *,
+        last_checks: Mapping[str, datetime],
+        now: Callable[[], datetime],
+        workers: int,
+        housekeeping: Iterable[tuple[str, Callable[[], object], float]] = (),
+    ) -> None:
+        self.sites = [site for site in sites if site.enabled]
+        self.run_site = run_site
+        self.last_checks = last_checks
+        self.now = now
+        self.housekeeping = list(housekeeping)
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            timezone="UTC",
+        )
+        self._stopped = threading.Event()
+
+    def start(self) -> None:
+        """Add the jobs and start the scheduler thread."""
+        now = self.now()
+        overdue = [
+            site
+            for site in self.sites
+            if first_run(
+                site, last_check=self.last_checks.get(site.id), now=now, position=0, overdue=1
+            )
+            <= now + timedelta(seconds=1)
+        ]
+        positions = {site.id: i for i, site in enumerate(overdue)}
+        for site in self.sites:
+            first = first_run(
+                site,
+                last_check=self.last_checks.get(site.id),
+                now=now,
+                position=positions.get(site.id, 0),
+                overdue=len(overdue),
+            )
+            self.scheduler.add_job(
+                self.run_site,
+                trigger=trigger_for(site),
+                args=(site,),
+                id=site.id,
+                name=site.name,
+                next_run_time=first,
+                replace_existing=True,
+            )
+            log.info("site_scheduled", site=site.id, first_run_at=first.isoformat())
+        for job_id, function, every_s in self.housekeeping:
+            self.scheduler.add_job(
+                function,
+                trigger=IntervalTrigger(seconds=every_s, timezone="UTC"),
+                id=job_id,
+                replace_existing=True,
+            )
+        self.scheduler.start()
+        log.info("daemon_started", sites=len(self.sites), overdue=len(overdue))
+
+    def next_runs(self) -> dict[str, datetime]:
+        """Next run time of every site job."""
+        return {
+            job.id: job.next_run_time
+            for job in self.scheduler.get_jobs()
+            if job.next_run_time is not None
+        }
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until stop() is called (True) or the timeout passes (False)."""
+        return self._stopped.wait(timeout_s)
+
+    def stop(self) -> None:
+        """Ask the daemon to stop (safe from a signal handler)."""
+        self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop scheduling and wait for the checks in flight to finish their writes."""
+        running = len(self.scheduler.get_jobs())
+        log.info("daemon_stopping", jobs=running)
+        self.scheduler.shutdown(wait=True)
+        log.info("daemon_stopped")
