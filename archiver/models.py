@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 SCHEMA_VERSION = 1
 
@@ -235,6 +236,32 @@ class ChainLink:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentRef:
+    """One document of an institution (an announcement, an attachment, its index), as seen.
+
+    Written into the institution's composite version by `archiver.discovery`; the document's
+    own versions live in the chain `archive_id` (``<site-id>--<doc-slug>``).
+    """
+
+    url: str  # normalised document URL
+    archive_id: str  # the document's own chain; "" for documents that are not archived
+    role: Literal["index", "list", "other", "pending"]  # pending = not yet classified
+    state: Literal["live", "withdrawn"] = "live"  # withdrawn = answered 404/410 twice
+    title: str = ""
+    published: str = ""  # YYYY-MM-DD as the index or the page gives it, "" if unknown
+    categories: tuple[str, ...] = ()  # Category values the list covers ("" = unspecified)
+    listed: bool = False  # linked from the institution's announcement pages in this check
+    current: bool = False  # the institution's current list draws on this document
+    seq: int = 0  # newest version of the document's chain (0 = none archived)
+    version_key: str = ""
+    version_digest: str = ""
+    partners: int = 0
+    first_seen_at: datetime | None = None
+    classified_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Manifest:
     """One archived version of one site's disclosure. Written once, after its blobs."""
 
@@ -258,6 +285,7 @@ class Manifest:
     text_inserted: int = 0  # characters inserted / deleted against the previous text
     text_deleted: int = 0
     archiver_version: str = ""
+    documents: tuple[DocumentRef, ...] = ()  # institutions only: the tracked documents
 
     def blob(self, role: str) -> BlobRef | None:
         """First blob with this role, if any."""
