@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -26,7 +27,9 @@ from rich.table import Table
 from archiver import __version__, archive, codec, logs, schedule, textdiff
 from archiver.app import App, build, config_path, load_alias_table, load_settings
 from archiver.config import Settings, Site
+from archiver.demo import DemoSite, write_config
 from archiver.durations import format_seconds
+from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
 from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
@@ -155,6 +158,34 @@ def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
     """Periodic jobs besides site checks (alert delivery and digests hook in here)."""
     del app
     return []
+
+
+@main_group.command()
+@click.option("--every", "every", default="8s", show_default=True, help="Check interval.")
+@click.option(
+    "--step", "step", default="20s", show_default=True, help="Time between page changes."
+)
+@click.option("--for", "duration", default=None, help="Stop after this long (default: Ctrl-C).")
+@click.option("--dir", "directory", default="var/demo", show_default=True, help="Demo state.")
+def demo(every: str, step: str, duration: str | None, directory: str) -> None:
+    """Watch a bundled local bank page change: versions and diffs appear within a minute."""
+    story = DemoSite(step_s=parse_duration(step)).start()
+    config_file = write_config(Path(directory), story.url)
+    app = build(config_file, os.environ)
+    every_s = parse_duration(every)
+    sites = tuple(site.model_copy(update={"every": every_s}) for site in app.settings.sites)
+    app.settings = app.settings.model_copy(update={"sites": sites})
+    err.print(
+        f"[bold]demo[/]: {story.url} changes every {step}, checked every {every}.\n"
+        f"In another terminal:  archiver -c {config_file} history demo-bank\n"
+        f"                      archiver -c {config_file} diff demo-bank\n"
+        "Stop with Ctrl-C."
+    )
+    try:
+        run_daemon(app, stop_after_s=parse_duration(duration) if duration else None)
+    finally:
+        app.close()
+        story.stop()
 
 
 # --- check -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -108,11 +109,21 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
-
-
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where tests save screenshots for people to look at (test-artifacts/)."""
     path = Path(os.environ.get("ARCHIVER_TEST_ARTIFACTS", "test-artifacts"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def capturer() -> Iterator[Any]:
+    """One real Chromium for the whole session (as in production: one per process)."""
+    from archiver.adapters.browser import PlaywrightCapturer
+
+    browser = PlaywrightCapturer(concurrency=2, restart_after=500)
+    try:
+        yield browser
+    finally:
+        browser.close()

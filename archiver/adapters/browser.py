@@ -30,6 +30,7 @@ from playwright.async_api import (
     BrowserContext,
     Page,
     Playwright,
+    Request,
     Response,
     async_playwright,
 )
@@ -74,6 +75,11 @@ DEFAULT_EXCLUDES = (
     ".slick-slider",
     ".bx-wrapper",
 )
+SETTLING_TYPES = {"document", "script", "xhr", "fetch"}
+SETTLE_CAP_S = 8.0  # a page that keeps polling is captured as it is after this long
+NETWORK_QUIET_S = 0.1
+DOM_QUIET_MS = 120
+DOM_QUIET_CAP_MS = 2500
 DOCUMENT_TYPES = {
     "application/pdf": "pdf",
     "application/msword": "doc",
@@ -130,6 +136,21 @@ _REGION_JS = """
   for (const el of marked) el.removeAttribute('data-archiver-x');
   return {text: text, html: clone.outerHTML, title: document.title || ''};
 }
+"""
+
+_DOM_QUIET_JS = """
+([quietMs, maxMs]) => new Promise(resolve => {
+  let last = performance.now();
+  const started = last;
+  const observer = new MutationObserver(() => { last = performance.now(); });
+  observer.observe(document, {subtree: true, childList: true, characterData: true});
+  const tick = () => {
+    const now = performance.now();
+    if (now - last >= quietMs || now - started >= maxMs) { observer.disconnect(); resolve(); }
+    else setTimeout(tick, 25);
+  };
+  setTimeout(tick, 25);
+})
 """
 
 _NEXT_JS = """
@@ -407,6 +428,25 @@ class _Session:
         self.page: Page | None = None
         self.entry_url = request.url
         self.entry_moved = False  # click-paginated away from the entry view
+        self.inflight = 0  # requests that can still change the DOM (documents, scripts, XHR)
+        self.last_network = time.monotonic()
+
+    def _track(self, page: Page) -> None:
+        """Count the requests in flight, so settling can wait for the quiet after them."""
+
+        def started(request: Request) -> None:
+            if request.resource_type in SETTLING_TYPES:
+                self.inflight += 1
+                self.last_network = time.monotonic()
+
+        def ended(request: Request) -> None:
+            if request.resource_type in SETTLING_TYPES:
+                self.inflight = max(0, self.inflight - 1)
+                self.last_network = time.monotonic()
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
 
     def snapshot(self) -> Capture:
         """Render the page, its pagination and its attachments."""
@@ -434,6 +474,7 @@ class _Session:
                 task.add_done_callback(pending.discard)
 
         page.on("response", keep_json)
+        self._track(page)
         opened = await self._open_main(page, request.url)
         if isinstance(opened, HttpResponse):
             main, final_url, status = opened, opened.url, opened.status
@@ -533,11 +574,26 @@ class _Session:
         return _kept(response.url, response.status, headers, body)
 
     async def _settle(self, page: Page) -> None:
-        """Give script-rendered content a moment (network idle); chatty pages never idle."""
-        with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_load_state(
-                "networkidle", timeout=min(8.0, self.request.timeout_s) * 1000
-            )
+        """Wait until scripts stop fetching and the DOM stops changing, within a cap.
+
+        Playwright's "networkidle" costs 500 ms on every page; most disclosure pages are
+        static, so we wait only while requests are in flight and the DOM is still moving.
+        """
+        deadline = time.monotonic() + min(SETTLE_CAP_S, self.request.timeout_s)
+        for _ in range(3):
+            while time.monotonic() < deadline and (
+                self.inflight > 0 or time.monotonic() - self.last_network < NETWORK_QUIET_S
+            ):
+                await asyncio.sleep(0.03)
+            remaining_ms = max(0.0, deadline - time.monotonic()) * 1000
+            try:
+                await page.evaluate(
+                    _DOM_QUIET_JS, [DOM_QUIET_MS, min(remaining_ms, DOM_QUIET_CAP_MS)]
+                )
+            except PlaywrightError:
+                return  # navigated away or closed: what rendered is what we keep
+            if self.inflight == 0 or time.monotonic() >= deadline:
+                return
 
     async def _render(self, page: Page, *, whole_page: bool = False) -> RenderedPage | None:
         selector = None if whole_page else self.request.selector
@@ -580,6 +636,7 @@ class _Session:
                 if current is page:
                     current = await self.context.new_page()
                     current.set_default_timeout(self.request.timeout_s * 1000)
+                    self._track(current)
                 try:
                     await self._goto(current, next_url)
                 except (_WouldDownload, CaptureError):
@@ -593,7 +650,6 @@ class _Session:
                 if current is page:
                     self.entry_moved = True
                 await self._settle(current)
-                await current.wait_for_timeout(300)  # let the list re-render after the click
             rendered = await self._render(current)
             if rendered is None or rendered.text in seen:
                 break

@@ -1,0 +1,129 @@
+"""The daemon: schedules, no overlapping checks, overdue sites after a restart, clean stop."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from archiver import archive, schedule
+from archiver.adapters.local_store import LocalStore
+from archiver.config import Site
+from archiver.testing import LocalSite
+from archiver.verify import verify_site
+
+NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def site(**extra: object) -> Site:
+    return Site.model_validate({"id": "s", "name": "S", "url": "https://s.example/", **extra})
+
+
+@pytest.mark.parametrize(
+    ("options", "last_check", "expected"),
+    [
+        ({"every": "6h"}, None, NOW + timedelta(seconds=1)),  # never checked: soon
+        ({"every": "6h"}, NOW - timedelta(hours=7), NOW + timedelta(seconds=1)),  # overdue
+        ({"every": "6h"}, NOW - timedelta(hours=1), NOW + timedelta(hours=5)),  # keeps rhythm
+        ({"cron": "0 9 * * *"}, NOW - timedelta(days=2), NOW + timedelta(seconds=1)),  # missed
+        # 12:00 UTC is 20:00 in Shanghai; the next 09:00 Shanghai is 01:00 UTC tomorrow
+        ({"cron": "0 9 * * *"}, NOW - timedelta(hours=2), datetime(2025, 10, 2, 1, 0, tzinfo=UTC)),
+    ],
+)
+def test_first_run_after_a_restart(
+    options: dict[str, object], last_check: datetime | None, expected: datetime
+) -> None:
+    first = schedule.first_run(
+        site(**options), last_check=last_check, now=NOW, position=0, overdue=1
+    )
+    assert first == expected
+
+
+def test_overdue_sites_are_spread_over_a_minute() -> None:
+    times = [
+        schedule.first_run(site(), last_check=None, now=NOW, position=i, overdue=4)
+        for i in range(4)
+    ]
+    assert times == [NOW + timedelta(seconds=1 + 15 * i) for i in range(4)]
+
+
+def test_one_site_is_never_checked_twice_at_once() -> None:
+    fast = site().model_copy(update={"every": 0.2, "jitter": 0.0})
+    lock = threading.Lock()
+    state = {"running": 0, "overlap": 0, "runs": 0}
+    done = threading.Event()
+
+    def slow_check(_: Site) -> None:
+        with lock:
+            state["running"] += 1
+            state["overlap"] = max(state["overlap"], state["running"])
+        time.sleep(0.5)  # a check slower than the interval
+        with lock:
+            state["running"] -= 1
+            state["runs"] += 1
+            if state["runs"] >= 3:
+                done.set()
+
+    daemon = schedule.Daemon(
+        [fast], slow_check, last_checks={}, now=lambda: datetime.now(UTC), workers=4
+    )
+    daemon.start()
+    try:
+        assert done.wait(30)
+    finally:
+        daemon.shutdown()
+    assert state["overlap"] == 1
+
+
+def test_disabled_sites_are_not_scheduled() -> None:
+    daemon = schedule.Daemon(
+        [site(enabled=False), site(id="t")],
+        lambda s: None,
+        last_checks={},
+        now=lambda: NOW,
+        workers=1,
+    )
+    daemon.start()
+    try:
+        assert set(daemon.next_runs()) == {"t"}
+    finally:
+        daemon.shutdown()
+
+
+@pytest.mark.browser
+def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite) -> None:
+    local_site.page("/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>")
+    config = tmp_path / "sites.yaml"
+    config.write_text(
+        f"""
+storage: {{kind: local, path: {tmp_path / "archive"}}}
+state_dir: {tmp_path / "var"}
+sites:
+  - {{id: bank, name: 银行, url: "{local_site.url("/list.html")}", every: 1m, jitter: 0s}}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json", "run"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    store = LocalStore(tmp_path / "archive")
+    deadline = time.monotonic() + 90
+    while archive.head(store, "bank") is None and time.monotonic() < deadline:
+        time.sleep(0.2)  # waiting for the first version to appear, not timing anything
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    events = [json.loads(line)["event"] for line in stderr.splitlines() if line.startswith("{")]
+    assert "daemon_started" in events
+    assert events[-1] == "daemon_stopped"
+    assert "version_written" in events
+    assert verify_site(store, "bank").ok

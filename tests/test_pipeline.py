@@ -1,0 +1,346 @@
+"""One check of one site through real Chromium, a real store and the real index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from archiver import archive
+from archiver.adapters.browser import PlaywrightCapturer
+from archiver.adapters.local_store import LocalStore
+from archiver.config import Site
+from archiver.index import Index
+from archiver.models import Outcome, PageStatus
+from archiver.pipeline import Deps, check_site
+from archiver.ports import ObjectStore
+from archiver.testing import LocalSite, Route
+
+pytestmark = pytest.mark.browser
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>
+<body><div class="top">今天是{today} 星期六</div>
+<div id="content"><h1>互联网助贷业务合作机构名单</h1><p>浏览量：{views}</p>
+<table><tr><th>序号</th><th>合作机构名称</th></tr>{rows}</table></div>
+<div class="swiper">轮播广告 {views}</div></body></html>"""
+
+
+def page(*names: str, views: int = 1, today: str = "2025年11月29日", title: str = "公告") -> str:
+    rows = "".join(f"<tr><td>{i}</td><td>{n}</td></tr>" for i, n in enumerate(names, 1))
+    return PAGE.format(rows=rows, views=views, today=today, title=title)
+
+
+def make_site(url: str, **extra: Any) -> Site:
+    return Site.model_validate({"id": "test-site", "name": "测试银行", "url": url, **extra})
+
+
+@pytest.fixture
+def deps(
+    local_store: LocalStore, capturer: PlaywrightCapturer, tmp_path: Path, clock: Any
+) -> Deps:
+    return Deps(
+        store=local_store,
+        capturer=capturer,
+        index=Index(tmp_path / "index.sqlite"),
+        now=clock.now,
+        sleep=clock.sleep,
+    )
+
+
+def objects(store: ObjectStore) -> dict[str, bytes]:
+    return {key: store.get(key) for key in store.list("")}
+
+
+def test_first_check_archives_a_version_with_its_evidence(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    local_site.page(
+        "/list.html", page("蚂蚁智信（杭州）信息技术有限公司", "深圳市分期乐网络科技有限公司")
+    )
+    result = check_site(make_site(local_site.url("/list.html")), deps)
+    assert result.outcome is Outcome.NEW
+    assert result.version is not None
+    manifest = result.version.manifest
+    roles = {ref.role for ref in manifest.blobs}
+    assert {"text", "dom", "visible_text", "response", "response_headers", "screenshot"} <= roles
+    assert manifest.previous is None and manifest.seq == 1
+    text = archive.text_of(deps.store, manifest)
+    assert "蚂蚁智信(杭州)信息技术有限公司" in text
+    assert "轮播广告" not in text  # rotating banners are excluded
+    assert "浏览量" in text and "浏览量:1" not in text  # the counter value is noise
+    assert result.bytes_written > 0
+    assert deps.index.last_check("test-site").outcome is Outcome.NEW  # type: ignore[union-attr]
+
+
+def test_unchanged_and_noise_only_checks_write_nothing(local_site: LocalSite, deps: Deps) -> None:
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", page("蚂蚁智信（杭州）信息技术有限公司", views=1))
+    check_site(site, deps)
+    before = objects(deps.store)
+    assert check_site(site, deps).outcome is Outcome.UNCHANGED
+    local_site.page(
+        "/list.html", page("蚂蚁智信（杭州）信息技术有限公司", views=977, today="2025年11月30日")
+    )
+    result = check_site(site, deps)
+    assert result.outcome is Outcome.UNCHANGED
+    assert result.bytes_written == 0
+    assert objects(deps.store) == before
+    assert [c.outcome for c in deps.index.checks("test-site")] == [
+        Outcome.UNCHANGED,
+        Outcome.UNCHANGED,
+        Outcome.NEW,
+    ]
+
+
+def test_a_content_change_is_a_new_linked_version_with_its_diff(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", page("蚂蚁智信（杭州）信息技术有限公司"))
+    first = check_site(site, deps)
+    local_site.page(
+        "/list.html", page("蚂蚁智信（杭州）信息技术有限公司", "上海淇毓信息科技有限公司")
+    )
+    second = check_site(site, deps)
+    assert second.outcome is Outcome.CHANGED
+    assert second.version is not None and first.version is not None
+    manifest = second.version.manifest
+    assert manifest.seq == 2
+    assert manifest.previous is not None
+    assert (manifest.previous.key, manifest.previous.digest) == (
+        first.version.key,
+        first.version.digest,
+    )
+    assert manifest.blob("diff") is not None
+    assert manifest.text_inserted > 0 and manifest.text_deleted == 0
+
+
+def test_script_rendered_content_is_captured(local_site: LocalSite, deps: Deps) -> None:
+    local_site.page(
+        "/spa.html",
+        """<body><div id="app">加载中</div><script>
+        setTimeout(() => { document.getElementById('app').innerHTML =
+          '<h1>合作机构名单</h1><p>重庆度小满小额贷款有限公司</p>'; }, 300);
+        </script></body>""",
+    )
+    result = check_site(make_site(local_site.url("/spa.html"), wait_for="#app h1"), deps)
+    assert result.outcome is Outcome.NEW
+    assert result.version is not None
+    assert "重庆度小满小额贷款有限公司" in archive.text_of(deps.store, result.version.manifest)
+
+
+def test_pagination_is_followed_and_each_page_kept(local_site: LocalSite, deps: Deps) -> None:
+    local_site.page(
+        "/p1.html",
+        page("蚂蚁智信（杭州）信息技术有限公司") + '<a href="/p2.html">下一页</a>',
+    )
+    local_site.page(
+        "/p2.html", page("深圳市分期乐网络科技有限公司") + '<a href="/p3.html">下一页</a>'
+    )
+    local_site.page("/p3.html", page("上海淇毓信息科技有限公司"))
+    result = check_site(make_site(local_site.url("/p1.html")), deps)
+    assert result.version is not None
+    text = archive.text_of(deps.store, result.version.manifest)
+    for name in ("蚂蚁智信", "分期乐", "上海淇毓"):
+        assert name in text
+    assert [ref.role for ref in result.version.manifest.blobs].count("dom") == 3
+
+
+def test_click_pagination_without_links(local_site: LocalSite, deps: Deps) -> None:
+    local_site.page(
+        "/js-pages.html",
+        """<body><div id="list">第1页：蚂蚁智信（杭州）信息技术有限公司</div>
+        <button id="next">下一页</button><script>
+        let n = 1; const rows = ['', '第1页：蚂蚁智信（杭州）信息技术有限公司',
+          '第2页：重庆度小满小额贷款有限公司'];
+        document.getElementById('next').onclick = () => {
+          if (n < 2) { n++; document.getElementById('list').textContent = rows[n]; }
+          else { document.getElementById('next').disabled = true; } };
+        </script></body>""",
+    )
+    result = check_site(make_site(local_site.url("/js-pages.html")), deps)
+    assert result.version is not None
+    text = archive.text_of(deps.store, result.version.manifest)
+    assert "蚂蚁智信" in text and "度小满" in text
+
+
+@pytest.mark.parametrize(
+    ("setup", "status", "error"),
+    [
+        (
+            lambda s: s.page("/x", "<h1>Internal error</h1>", status=500),
+            PageStatus.HTTP_ERROR,
+            "HTTP 500",
+        ),
+        (lambda s: s.page("/x", "<h1>Gone</h1>", status=404), PageStatus.HTTP_ERROR, "HTTP 404"),
+        (lambda s: s.page("/x", ""), PageStatus.EMPTY, "only 0 characters of text"),
+        (lambda s: s.redirect("/x", "/x"), PageStatus.REDIRECT_LOOP, "redirects in a loop"),
+        (
+            lambda s: s.file("/x", b"\x89PNG\r\n\x1a\n", "image/png"),
+            PageStatus.NOT_HTML,
+            "the page is image/png",
+        ),
+        (
+            lambda s: s.page("/x", "<title>安全验证</title><p>请完成安全验证后继续访问</p>"),
+            PageStatus.CHALLENGE,
+            "anti-bot challenge page",
+        ),
+        (
+            lambda s: s.page("/x", "<h1>Just a moment...</h1>", status=503),
+            PageStatus.CHALLENGE,
+            "HTTP 503 anti-bot challenge page",
+        ),
+        (
+            lambda s: s.page("/x", "<h1>系统维护中，请稍后再试</h1>"),
+            PageStatus.MAINTENANCE,
+            "maintenance notice",
+        ),
+        (
+            lambda s: s.page("/x", "<h1>抱歉，您访问的页面不存在</h1>"),
+            PageStatus.SOFT_404,
+            "does not exist",
+        ),
+        (
+            lambda s: s.page("/x", '<h1>请登录</h1><form><input type="password"></form>'),
+            PageStatus.LOGIN_WALL,
+            "login form",
+        ),
+    ],
+)
+def test_faults_are_outcomes_never_versions(
+    local_site: LocalSite, deps: Deps, setup: Any, status: PageStatus, error: str
+) -> None:
+    setup(local_site)
+    result = check_site(make_site(local_site.url("/x")), deps)
+    assert (result.outcome, result.status) == (Outcome.FAILED, status)
+    assert error in result.error
+    assert result.version is None
+    assert list(deps.store.list("")) == []
+    assert deps.index.last_check("test-site").status == status.value  # type: ignore[union-attr]
+
+
+def test_timeouts_are_failures(local_site: LocalSite, deps: Deps) -> None:
+    local_site.page("/slow", page("蚂蚁"), delay_s=3)
+    result = check_site(make_site(local_site.url("/slow"), timeout="1s"), deps)
+    assert (result.outcome, result.status) == (Outcome.FAILED, PageStatus.TIMEOUT)
+    local_site.page("/fast", page("蚂蚁"))
+    result = check_site(make_site(local_site.url("/fast"), timeout="2s", wait_for="#never"), deps)
+    assert result.status is PageStatus.TIMEOUT
+    assert "wait_for selector '#never' did not appear" in result.error
+
+
+def test_unreachable_hosts_are_connection_errors(deps: Deps) -> None:
+    result = check_site(make_site("http://127.0.0.1:9/"), deps)
+    assert (result.outcome, result.status) == (Outcome.FAILED, PageStatus.CONNECTION_ERROR)
+
+
+def test_a_selector_that_matches_nothing_is_an_operator_problem(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    local_site.page("/list.html", page("蚂蚁"))
+    result = check_site(make_site(local_site.url("/list.html"), selector="#gone"), deps)
+    assert result.status is PageStatus.SELECTOR_MISSING
+    assert result.version is None
+
+
+def test_a_selector_limits_the_compared_region(local_site: LocalSite, deps: Deps) -> None:
+    site = make_site(local_site.url("/list.html"), selector="#content")
+    local_site.page(
+        "/list.html", page("蚂蚁智信（杭州）信息技术有限公司") + "<footer>ICP 1</footer>"
+    )
+    check_site(site, deps)
+    local_site.page(
+        "/list.html", page("蚂蚁智信（杭州）信息技术有限公司") + "<footer>ICP 2</footer>"
+    )
+    assert check_site(site, deps).outcome is Outcome.UNCHANGED
+
+
+def test_a_pdf_at_the_site_url_is_archived_as_a_document(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    pdf = (Path(__file__).parent / "fixtures" / "minimal.pdf").read_bytes()
+    local_site.file("/list.pdf", pdf, "application/pdf")
+    result = check_site(make_site(local_site.url("/list.pdf")), deps)
+    assert result.outcome is Outcome.NEW, result.error
+    assert result.version is not None
+    assert any(ref.media_type == "application/pdf" for ref in result.version.manifest.blobs)
+
+
+def test_every_stage_logs_site_version_and_duration(local_site: LocalSite, deps: Deps) -> None:
+    local_site.page("/list.html", page("蚂蚁智信（杭州）信息技术有限公司"))
+    with capture_logs() as logs:
+        check_site(make_site(local_site.url("/list.html")), deps)
+    by_event = {entry["event"]: entry for entry in logs}
+    for event in (
+        "capture_finished",
+        "extract_finished",
+        "compare_finished",
+        "screenshot_taken",
+        "version_written",
+        "check_finished",
+    ):
+        assert by_event[event]["site"] == "test-site"
+        assert "duration_s" in by_event[event]
+    assert by_event["version_written"]["version"] == 1
+    assert by_event["check_finished"]["outcome"] == "new"
+
+
+@pytest.mark.s3
+def test_the_same_pipeline_archives_into_s3(
+    local_site: LocalSite,
+    capturer: PlaywrightCapturer,
+    s3_store: ObjectStore,
+    tmp_path: Path,
+    clock: Any,
+) -> None:
+    deps = Deps(
+        store=s3_store,
+        capturer=capturer,
+        index=Index(tmp_path / "i.sqlite"),
+        now=clock.now,
+        sleep=clock.sleep,
+    )
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", page("蚂蚁智信（杭州）信息技术有限公司"))
+    assert check_site(site, deps).outcome is Outcome.NEW
+    keys_before = list(s3_store.list(""))
+    assert check_site(site, deps).outcome is Outcome.UNCHANGED
+    assert list(s3_store.list("")) == keys_before
+    local_site.page("/list.html", page("重庆度小满小额贷款有限公司"))
+    result = check_site(site, deps)
+    assert result.outcome is Outcome.CHANGED
+    assert archive.head(s3_store, "test-site").manifest.seq == 2  # type: ignore[union-attr]
+
+
+def test_content_fetched_by_script_after_load_is_waited_for(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """No wait_for configured: the capture waits for the page's own XHR and re-render."""
+    local_site.page(
+        "/spa2.html",
+        """<body><ul id="list"></ul><script>
+        fetch('/api/partners.json').then(r => r.json()).then(rows => {
+          for (const row of rows) {
+            const li = document.createElement('li'); li.textContent = row.name;
+            document.getElementById('list').appendChild(li);
+          } });
+        </script></body>""",
+    )
+    local_site.set(
+        "/api/partners.json",
+        Route(
+            body=json.dumps(
+                [{"name": "上海淇毓信息科技有限公司"}, {"name": "重庆度小满小额贷款有限公司"}]
+            ).encode(),
+            content_type="application/json",
+            delay_s=0.6,
+        ),
+    )
+    result = check_site(make_site(local_site.url("/spa2.html")), deps)
+    assert result.version is not None
+    text = archive.text_of(deps.store, result.version.manifest)
+    assert "上海淇毓信息科技有限公司" in text and "重庆度小满小额贷款有限公司" in text
+    assert any(ref.role == "json" for ref in result.version.manifest.blobs)
