@@ -344,3 +344,41 @@ def test_content_fetched_by_script_after_load_is_waited_for(
     text = archive.text_of(deps.store, result.version.manifest)
     assert "上海淇毓信息科技有限公司" in text and "重庆度小满小额贷款有限公司" in text
     assert any(ref.role == "json" for ref in result.version.manifest.blobs)
+
+
+def _png(width: int, height: int, shade: int) -> bytes:
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + bytes([shade, 0, 0]) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_list_published_as_an_image_is_kept_and_its_change_seen(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """The text does not change, the picture does: that is a new version."""
+    site = make_site(local_site.url("/img.html"))
+    local_site.page("/img.html", '<h1>合作机构名单</h1><img src="/list.png">')
+    local_site.file("/list.png", _png(600, 400, 10), "image/png")
+    first = check_site(site, deps)
+    assert first.version is not None
+    assert [r.role for r in first.version.manifest.blobs].count("image") == 1
+    assert check_site(site, deps).outcome is Outcome.UNCHANGED
+    local_site.file("/list.png", _png(600, 400, 200), "image/png")
+    assert check_site(site, deps).outcome is Outcome.CHANGED

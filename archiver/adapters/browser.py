@@ -75,6 +75,9 @@ DEFAULT_EXCLUDES = (
     ".slick-slider",
     ".bx-wrapper",
 )
+LIST_IMAGE_PIXELS = 150_000  # smaller images are logos and icons
+IMAGE_ONLY_TEXT = 400  # characters: below this, a region with big images is a picture list
+MAX_LIST_IMAGES = 5
 SETTLING_TYPES = {"document", "script", "xhr", "fetch"}
 SETTLE_CAP_S = 8.0  # a page that keeps polling is captured as it is after this long
 NETWORK_QUIET_S = 0.1
@@ -113,7 +116,7 @@ _CONNECTION_ERRORS = (
 )
 
 _REGION_JS = """
-([selector, excludes]) => {
+([selector, excludes, minPixels]) => {
   const root = selector ? document.querySelector(selector) : document.body;
   if (!root) return null;
   const marked = [];
@@ -134,7 +137,11 @@ _REGION_JS = """
   for (const el of clone.querySelectorAll('[data-archiver-x]')) el.remove();
   style.remove();
   for (const el of marked) el.removeAttribute('data-archiver-x');
-  return {text: text, html: clone.outerHTML, title: document.title || ''};
+  const images = Array.from(root.querySelectorAll('img'))
+    .filter(img => !img.closest('[data-archiver-x]'))
+    .filter(img => img.naturalWidth * img.naturalHeight >= minPixels)
+    .map(img => img.currentSrc || img.src);
+  return {text: text, html: clone.outerHTML, title: document.title || '', images: images};
 }
 """
 
@@ -428,6 +435,7 @@ class _Session:
         self.page: Page | None = None
         self.entry_url = request.url
         self.entry_moved = False  # click-paginated away from the entry view
+        self.image_urls: list[str] = []  # large images in the region, in page order
         self.inflight = 0  # requests that can still change the DOM (documents, scripts, XHR)
         self.last_network = time.monotonic()
 
@@ -518,6 +526,7 @@ class _Session:
         attachments = (
             await self._fetch_attachments(attachments_links) if request.attachments else []
         )
+        images = await self._list_images(pages)
         if pending:
             await asyncio.wait(pending, timeout=5)
         return Capture(
@@ -531,6 +540,7 @@ class _Session:
             main_response=main,
             json_bodies=tuple(json_bodies),
             attachments=tuple(attachments),
+            images=tuple(images),
             selector_matched=selector_matched,
             duration_s=time.monotonic() - started,
         )
@@ -599,12 +609,13 @@ class _Session:
         selector = None if whole_page else self.request.selector
         excludes = [*DEFAULT_EXCLUDES, *self.request.exclude]
         try:
-            region = await page.evaluate(_REGION_JS, [selector, excludes])
+            region = await page.evaluate(_REGION_JS, [selector, excludes, LIST_IMAGE_PIXELS])
             html = await page.content()
         except PlaywrightError as exc:
             raise _translate(exc, page.url) from exc
         if region is None:
             return None
+        self.image_urls.extend(str(u) for u in region["images"] if str(u).startswith("http"))
         return RenderedPage(
             url=page.url,
             html=html,
@@ -684,6 +695,20 @@ class _Session:
             if fetched is not None and fetched.status < 400:
                 kept.append(fetched)
         return kept
+
+    async def _list_images(self, pages: list[RenderedPage]) -> list[HttpResponse]:
+        """Images of a region with (almost) no text: the list may be published as pictures."""
+        text = sum(len(page.text.strip()) for page in pages)
+        if text >= IMAGE_ONLY_TEXT or not self.image_urls:
+            return []
+        fetched: list[HttpResponse] = []
+        for url in dict.fromkeys(self.image_urls):
+            if len(fetched) >= MAX_LIST_IMAGES:
+                break
+            image = await self._get(url)
+            if image is not None and image.status < 400 and image.body:
+                fetched.append(image)
+        return fetched
 
     async def _get(self, url: str) -> HttpResponse | None:
         try:
