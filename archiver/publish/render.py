@@ -1,0 +1,303 @@
+"""View models -> page bytes, through Jinja2 templates with autoescape on. Pure.
+
+Every page carries a Content-Security-Policy in a <meta> tag: scripts only from the
+published prefix (a file, never inline), no plugins, no <base>, no forms. Version pages need
+no script and inline their stylesheet (allowed by its hash), so a version page opened alone
+through a presigned link still reads well. The archived DOM is only ever shown inside an
+<iframe sandbox> (no scripts, opaque origin) under a policy that loads nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from archiver.index import CheckRow
+from archiver.models import EventType, Manifest, PartnerEvent, StoredVersion
+from archiver.publish import health, labels, model, paths
+from archiver.publish.diffview import DiffView
+from archiver.publish.model import Catalog, PartnerView, SiteInfo, SiteRecord, VersionSummary
+from archiver.publish.raw import RawFile
+from archiver.publish.settings import PublishSettings
+
+STATIC_FILES = ("archive.css", "archive.js")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-src 'none'"
+)
+ARCHIVED_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-src 'none'; connect-src 'none'"
+)
+
+
+def static_file(name: str) -> bytes:
+    """The bytes of a static asset shipped with the package."""
+    return resources.files("archiver").joinpath("static", name).read_bytes()
+
+
+def template_sources() -> bytes:
+    """Every template and static file, for the renderer's fingerprint."""
+    root = resources.files("archiver")
+    parts = [root.joinpath("static", name).read_bytes() for name in STATIC_FILES]
+    folder = root.joinpath("templates", "publish")
+    parts.extend(item.read_bytes() for item in sorted(folder.iterdir(), key=lambda i: i.name))
+    return b"\0".join(parts)
+
+
+class Links:
+    """How one page links to other published paths.
+
+    Relative by default. A page meant to be opened through a presigned URL gets `signed`:
+    only the targets in it are linked (each by its own presigned URL), the rest are shown
+    as plain text, because a relative link from a presigned page would lack a signature.
+    """
+
+    def __init__(self, page: str, signed: Mapping[str, str] | None = None) -> None:
+        self.page = page
+        self.signed = signed
+
+    def __call__(self, target: str) -> str | None:
+        """The href for `target`, or None when it cannot be linked from this page."""
+        if self.signed is not None:
+            return self.signed.get(target)
+        return paths.href(self.page, target)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VersionPage:
+    """Everything a version page shows."""
+
+    info: SiteInfo
+    stored: StoredVersion
+    line: VersionSummary
+    previous: StoredVersion | None
+    diff: DiffView
+    raw: tuple[RawFile, ...]  # published copies
+    unpublished: tuple[str, ...] = ()  # roles listed by digest only
+    archived_page: bool = False
+    signed_until: datetime | None = None  # presigned links stop working then
+
+
+class Renderer:
+    """Jinja2 templates bound to the publish settings."""
+
+    def __init__(self, settings: PublishSettings) -> None:
+        self.settings = settings
+        self.zone = timezone(timedelta(hours=settings.utc_offset_hours))
+        self.env = Environment(
+            loader=PackageLoader("archiver", "templates/publish"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.css = static_file("archive.css").decode()
+        digest = base64.b64encode(hashlib.sha256(self.css.encode()).digest()).decode()
+        self.version_csp = (
+            f"default-src 'self'; script-src 'none'; style-src 'sha256-{digest}'; "
+            "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+            "frame-src 'none'"
+        )
+        self.env.filters.update(
+            when=self.when,
+            day=self.day,
+            iso=lambda moment: moment.isoformat() if moment else "",
+            size=human_size,
+            category=labels.category,
+            itype=labels.institution_type,
+            event=labels.event,
+            marker=lambda value: labels.MARKERS.get(str(value), str(value)),
+            grade=lambda value: labels.GRADES.get(str(value), str(value)),
+            health=lambda value: labels.HEALTH.get(str(value), str(value)),
+            role=lambda value: labels.BLOB_ROLES.get(str(value), str(value)),
+            list_status=lambda value: labels.LIST_STATUS.get(str(value), str(value)),
+            web_link=web_link,
+        )
+        self.env.globals.update(
+            site_title=settings.title,
+            utc_offset=f"UTC{settings.utc_offset_hours:+d}",
+            EventType=EventType,
+            site_path=paths.site_page,
+            site_feed=paths.site_feed,
+            site_versions=paths.site_versions,
+            version_path=paths.version_page,
+            json_path=paths.version_json,
+            archived_path=paths.archived_page,
+            partner_path=paths.partner_page,
+            partner_feed=paths.partner_feed,
+            events_summary=labels.events_summary,
+            event_text=labels.event_line,
+            raw_for=lambda raws, digest: next((r for r in raws if r.ref.digest == digest), None),
+        )
+
+    # --- filters -------------------------------------------------------------------------------
+
+    def when(self, moment: datetime | None) -> str:
+        """Local date and time, to the minute."""
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if moment else "–"
+
+    def day(self, moment: datetime | None) -> str:
+        """Local date."""
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d") if moment else "–"
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def _page(self, template: str, page: str, **context: Any) -> bytes:
+        links = context.pop("links", None) or Links(page)
+        html = self.env.get_template(template).render(
+            page=page,
+            link=links,
+            csp=context.pop("csp", PAGE_CSP),
+            inline_css=context.pop("inline_css", None),
+            **context,
+        )
+        return html.encode()
+
+    def index(self, catalog: Catalog, checks: Mapping[str, CheckRow]) -> bytes:
+        """index.html: every institution, sortable, with the search box."""
+        rows = []
+        for site_id in catalog.site_ids():
+            summary = catalog.summaries.get(site_id)
+            rows.append(
+                {
+                    "info": catalog.info(site_id),
+                    "summary": summary,
+                    "health": health.of(checks.get(site_id), summary),
+                    "card": model.quality(summary or model.empty(site_id).summary),
+                }
+            )
+        return self._page("index.html", paths.INDEX, rows=rows, has_health=bool(checks))
+
+    def site(self, catalog: Catalog, record: SiteRecord, check: CheckRow | None) -> bytes:
+        """sites/<id>/index.html: timeline, partners now, scorecard."""
+        summary = record.summary
+        since = {}
+        for listing in summary.listings:
+            if listing.is_current:
+                since[listing.match_key] = listing.spans[-1]
+        return self._page(
+            "site.html",
+            paths.site_page(summary.site_id),
+            info=catalog.info(summary.site_id),
+            summary=summary,
+            timeline=tuple(reversed(record.timeline)),
+            since=since,
+            card=model.quality(summary),
+            health=health.of(check, summary),
+        )
+
+    def version(self, view: VersionPage, signed: Mapping[str, str] | None = None) -> bytes:
+        """sites/<id>/v<seq>.html: partner changes, text diff, screenshots, raw files, chain."""
+        m = view.stored.manifest
+        page = paths.version_page(m.site_id, m.seq)
+        screenshots = {
+            "before": _screenshot(view.previous.manifest if view.previous else None),
+            "after": _screenshot(m),
+        }
+        raw_by_digest = {raw.ref.digest: raw for raw in view.raw}
+        return self._page(
+            "version.html",
+            page,
+            links=Links(page, signed),
+            csp=self.version_csp,
+            inline_css=self.css,
+            v=view,
+            m=m,
+            groups=_event_groups(m.events),
+            screenshots={
+                side: raw_by_digest.get(digest) if digest else None
+                for side, digest in screenshots.items()
+            },
+            previous_screenshot_missing=view.previous is not None and not screenshots["before"],
+        )
+
+    def archived(self, info: SiteInfo, manifest: Manifest, dom: str) -> bytes:
+        """sites/<id>/v<seq>-page.html: the archived DOM, inert, in a sandboxed iframe."""
+        page = paths.archived_page(info.id, manifest.seq)
+        return self._page("archived.html", page, csp=ARCHIVED_CSP, info=info, m=manifest, dom=dom)
+
+    def partner(self, catalog: Catalog, view: PartnerView) -> bytes:
+        """partners/<slug>.html: one partner across institutions."""
+        return self._page(
+            "partner.html",
+            paths.partner_page(view.match_key),
+            view=view,
+            catalog=catalog,
+            events=view.events()[:200],
+        )
+
+    def partners(self, views: list[PartnerView]) -> bytes:
+        """partners/index.html: the cross-institution table."""
+        return self._page("partners.html", paths.PARTNERS, views=views)
+
+    def scorecard(self, catalog: Catalog) -> bytes:
+        """scorecard.html: every institution against the disclosure criteria."""
+        rows = []
+        for site_id in catalog.site_ids():
+            summary = catalog.summaries.get(site_id) or model.empty(site_id).summary
+            rows.append({"info": catalog.info(site_id), "card": model.quality(summary)})
+        names = [(c.key, c.label) for c in model.quality(model.empty("x").summary).criteria]
+        return self._page("scorecard.html", paths.SCORECARD, rows=rows, criteria=names)
+
+
+def _screenshot(manifest: Manifest | None) -> str:
+    ref = manifest.blob("screenshot") if manifest else None
+    return ref.digest if ref else ""
+
+
+def _event_groups(events: tuple[PartnerEvent, ...]) -> list[tuple[str, list[PartnerEvent]]]:
+    """Partner changes in the order people ask about them."""
+    order = (
+        ("新增", (EventType.ADDED, EventType.READDED)),
+        ("移除", (EventType.DROPPED,)),
+        ("更名", (EventType.RENAMED,)),
+        ("信息变更", (EventType.FIELD_CHANGED,)),
+    )
+    groups = []
+    for title, kinds in order:
+        found = [event for event in events if event.type in kinds]
+        if found:
+            groups.append((title, found))
+    return groups
+
+
+def human_size(size: int) -> str:
+    """Bytes for people.
+
+    >>> human_size(1536)
+    '1.5 KB'
+    """
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def web_link(url: str) -> str | None:
+    """`url` if it is an http(s) URL that may be put in an href, else None.
+
+    >>> web_link("javascript:alert(1)") is None
+    True
+    >>> web_link("https://www.example.cn/a")
+    'https://www.example.cn/a'
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
