@@ -5,10 +5,43 @@ The pipeline uses exactly this surface:
     aliases = load_aliases(text, path="config/entities.yaml")
     extraction = extract(capture, aliases=aliases, ignore=site.ignore)   # pure
     events, departed = compare(previous_manifest, extraction.partners, aliases=aliases)  # pure
+
+Modules, one responsibility each (all pure):
+
+    names       a name cell -> display name, match key, region qualifier, markers
+    categories  a raw category label -> Category
+    cells       what a cell is: a column label, a phone, a period, noise
+    blocks      the Document model (lines and grids) every format is read into
+    dom         rendered HTML -> Document
+    documents   PDF / DOCX / XLSX / CSV attachments -> Document, or a note
+    jsondata    JSON the page loaded -> rows
+    tables      header rows and column layouts of grids
+    reader      Documents -> rows (tables, headed lists, numbered lines, cards)
+    records     rows -> Partner records; duplicates folded
+    verdict     termination notices, announcement indexes, truncation
+    extraction  Capture -> Extraction (orchestrates the above)
+    aliases     config/entities.yaml -> AliasTable
+    events      previous Manifest + new partners -> PartnerEvents, departed keys
+    search      query -> partners, by any name they go by
 """
 
-from archiver.partners.aliases import AliasTable, load_aliases
+from archiver.partners.aliases import AliasTable, Entity, load_aliases
 from archiver.partners.events import compare
 from archiver.partners.extraction import Extraction, extract
+from archiver.partners.names import match_key, parse_name
+from archiver.partners.records import partner_of
+from archiver.partners.search import PartnerSearch, Query
 
-__all__ = ["AliasTable", "Extraction", "compare", "extract", "load_aliases"]
+__all__ = [
+    "AliasTable",
+    "Entity",
+    "Extraction",
+    "PartnerSearch",
+    "Query",
+    "compare",
+    "extract",
+    "load_aliases",
+    "match_key",
+    "parse_name",
+    "partner_of",
+]

@@ -1,28 +1,348 @@
-"""Partner events between the previous version and a new list. Pure."""
+"""Partner events between the previous version and a new list. Pure.
+
+Partners are compared as *listings*: every record with one identity (match key, agreeing
+region qualifier) folded together, so a partner shown under two categories, in two tables
+or twice is still one partner. Pairing, in order:
+
+1. same match key                           -> field_changed events, if any field differs
+2. a (原…) / 已更名为 marker names the old    -> renamed (note quotes the marker)
+3. the alias file says both are one entity  -> renamed (note: "alias: old -> new")
+4. a group name and its member entities     -> renamed, one event per member entity
+   (抖音 -> 深圳智领星辰…, 深圳智领皓海…: each member "renamed" from 抖音, with a note naming
+   all members, so nobody reads "抖音 dropped" plus two unknown partners "added")
+5. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
+   A near-identical name among the others is noted ("possibly the same as …"), never merged.
+
+The previous partners are re-read from their published fields with today's normaliser.
+A field that one whole side does not publish at all (a column added or removed) gives no
+field events: that is a layout change, visible in the text diff.
+"""
 
 from __future__ import annotations
 
-from archiver.models import EventType, Manifest, Partner, PartnerEvent
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from archiver.models import Category, EventType, Manifest, Marker, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
+from archiver.partners.cells import period_key
+from archiver.partners.names import clean_text, match_key
+from archiver.partners.records import qualifiers_agree, reread
+
+FUZZY_THRESHOLD = 0.8
+_FIELDS = ("category", "products", "period", "hotline", "markers")
+
+
+@dataclass(eq=False)
+class Listing:
+    """All records of one partner in one version."""
+
+    key: str
+    records: list[Partner] = field(default_factory=list)
+
+    @property
+    def first(self) -> Partner:
+        """The record that speaks for the partner (its first appearance)."""
+        return self.records[0]
+
+    @property
+    def qualifier(self) -> str:
+        """The region qualifier any record gives."""
+        return next((r.qualifier for r in self.records if r.qualifier), "")
+
+    @property
+    def entity(self) -> str:
+        """The alias-file entity any record resolves to."""
+        return next((r.entity for r in self.records if r.entity), "")
+
+    @property
+    def former_keys(self) -> set[str]:
+        """Match keys of every former name a record declares."""
+        return {match_key(n) for r in self.records for n in r.former_names}
+
+    def value(self, name: str) -> str:
+        """One comparable field as text ("" when not published)."""
+        if name == "category":
+            found = {
+                r.category.value for r in self.records if r.category is not Category.UNSPECIFIED
+            }
+            return ", ".join(sorted(found))
+        if name == "products":
+            return "、".join(sorted({clean_text(p) for r in self.records for p in r.products}))
+        if name == "period":
+            return " / ".join(sorted({r.period for r in self.records if r.period}))
+        if name == "hotline":
+            return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
+        markers = {m for r in self.records for m in r.markers if m is not Marker.FORMERLY}
+        return ", ".join(m.value for m in Marker if m in markers)
+
+    def comparable(self, name: str) -> str:
+        """A field with its formatting folded (dates one way, phones by digits)."""
+        text = self.value(name)
+        if name == "period":
+            return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
+        if name == "hotline":
+            return "|".join(
+                sorted(
+                    {
+                        "".join(c for c in r.hotline if c.isdigit())
+                        for r in self.records
+                        if r.hotline
+                    }
+                )
+            )
+        return text
+
+
+def listings(partners: Iterable[Partner]) -> list[Listing]:
+    """Records grouped by identity, in order of first appearance."""
+    result: list[Listing] = []
+    by_key: dict[str, list[Listing]] = {}
+    for partner in partners:
+        candidates = by_key.setdefault(partner.match_key, [])
+        found = next(
+            (item for item in candidates if qualifiers_agree(item.qualifier, partner.qualifier)),
+            None,
+        )
+        if found is None:
+            found = Listing(partner.match_key)
+            candidates.append(found)
+            result.append(found)
+        found.records.append(partner)
+    return result
 
 
 def compare(
     previous: Manifest | None, partners: tuple[Partner, ...], *, aliases: AliasTable
 ) -> tuple[tuple[PartnerEvent, ...], tuple[str, ...]]:
     """(events, departed match keys) of `partners` against the previous version."""
-    del aliases
     if previous is None:
         return (), ()
-    before = {p.match_key: p for p in previous.partners}
-    after = {p.match_key: p for p in partners}
-    departed = set(previous.departed)
+    old = listings(reread(p, aliases) for p in previous.partners)
+    new = listings(reread(p, aliases) for p in partners)
+    pairing = _Pairing(old, new, aliases)
+    pairing.run()
+    departed = _departed(previous.departed, old, new)
     events: list[PartnerEvent] = []
-    for key, partner in after.items():
-        if key not in before:
-            kind = EventType.READDED if key in departed else EventType.ADDED
-            events.append(PartnerEvent(type=kind, name=partner.name, match_key=key))
-    for key, partner in before.items():
-        if key not in after:
-            events.append(PartnerEvent(type=EventType.DROPPED, name=partner.name, match_key=key))
-    departed = (departed | (set(before) - set(after))) - set(after)
-    return tuple(events), tuple(sorted(departed))
+    events.extend(pairing.events)
+    silent = _unpublished_fields(old, new)
+    for before, after in pairing.pairs:
+        events.extend(_field_events(before, after, silent))
+    ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
+    unpaired_old = [item for item in old if item not in pairing.paired_old]
+    for listing in new:
+        if listing in pairing.paired_new:
+            continue
+        kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
+        note = _possibly(listing, unpaired_old)
+        if kind is EventType.READDED:
+            note = "; ".join(filter(None, ("was dropped from an earlier version", note)))
+        events.append(_event(kind, listing, note=note))
+    unpaired_new = [item for item in new if item not in pairing.paired_new]
+    for listing in unpaired_old:
+        events.append(_event(EventType.DROPPED, listing, note=_possibly(listing, unpaired_new)))
+    return tuple(_ordered(events, new, old)), departed
+
+
+@dataclass
+class _Pairing:
+    old: list[Listing]
+    new: list[Listing]
+    aliases: AliasTable
+    pairs: list[tuple[Listing, Listing]] = field(default_factory=list)
+    events: list[PartnerEvent] = field(default_factory=list)
+    paired_old: list[Listing] = field(default_factory=list)
+    paired_new: list[Listing] = field(default_factory=list)
+
+    def run(self) -> None:
+        self._same_key()
+        self._declared_renames()
+        self._same_entity()
+        self._groups()
+
+    def _free_old(self) -> list[Listing]:
+        return [item for item in self.old if not any(item is p for p in self.paired_old)]
+
+    def _free_new(self) -> list[Listing]:
+        return [item for item in self.new if not any(item is p for p in self.paired_new)]
+
+    def _pair(self, before: Listing, after: Listing) -> None:
+        self.paired_old.append(before)
+        self.paired_new.append(after)
+        self.pairs.append((before, after))
+
+    def _same_key(self) -> None:
+        for after in self.new:
+            before = next(
+                (
+                    item
+                    for item in self._free_old()
+                    if item.key == after.key and qualifiers_agree(item.qualifier, after.qualifier)
+                ),
+                None,
+            )
+            if before is not None:
+                self._pair(before, after)
+
+    def _declared_renames(self) -> None:
+        for after in self._free_new():
+            former = after.former_keys
+            if not former:
+                continue
+            for before in self._free_old():
+                if before.key in former or (
+                    before.entity and self._entity_in(before.entity, former)
+                ):
+                    names = "、".join(n for r in after.records for n in r.former_names)
+                    self._renamed(before, after, f"the list says formerly {names}")
+                    break
+
+    def _entity_in(self, entity: str, keys: set[str]) -> bool:
+        return any(self.aliases.entity_of(k) == entity for k in keys)
+
+    def _same_entity(self) -> None:
+        for after in self._free_new():
+            entity = after.entity
+            if not entity or self.aliases.is_group(entity):
+                continue
+            before = next((item for item in self._free_old() if item.entity == entity), None)
+            if before is not None:
+                label = self.aliases.get(entity)
+                canonical = label.name if label is not None else entity
+                note = (
+                    f"alias: {before.first.name} -> {after.first.name} "
+                    f"(config/entities.yaml: {canonical})"
+                )
+                self._renamed(before, after, note)
+
+    def _groups(self) -> None:
+        for before in self._free_old():
+            group = before.entity if self.aliases.is_group(before.entity) else ""
+            members = [
+                item
+                for item in self._free_new()
+                if group and self.aliases.group_of(item.entity) == group
+            ]
+            if members:
+                names = "、".join(m.first.name for m in members)
+                note = f"group {before.first.name} is now listed by its entities: {names}"
+                for member in members:
+                    self._renamed(before, member, note, pair_fields=False)
+        for after in self._free_new():
+            group = after.entity if self.aliases.is_group(after.entity) else ""
+            members = [
+                item
+                for item in self._free_old()
+                if group and self.aliases.group_of(item.entity) == group
+            ]
+            if members:
+                names = "、".join(m.first.name for m in members)
+                note = f"entities {names} are now listed under the group name {after.first.name}"
+                for member in members:
+                    self._renamed(member, after, note, pair_fields=False)
+
+    def _renamed(
+        self, before: Listing, after: Listing, note: str, *, pair_fields: bool = True
+    ) -> None:
+        if not any(before is p for p in self.paired_old):
+            self.paired_old.append(before)
+        if not any(after is p for p in self.paired_new):
+            self.paired_new.append(after)
+        if pair_fields:
+            self.pairs.append((before, after))
+        self.events.append(
+            PartnerEvent(
+                type=EventType.RENAMED,
+                name=after.first.name,
+                match_key=after.key,
+                category=after.first.category,
+                old=before.first.name,
+                new=after.first.name,
+                products=after.first.products,
+                note=note,
+            )
+        )
+
+
+def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[PartnerEvent]:
+    events = []
+    for name in _FIELDS:
+        if name in silent or before.comparable(name) == after.comparable(name):
+            continue
+        note = (
+            f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
+        )
+        events.append(
+            PartnerEvent(
+                type=EventType.FIELD_CHANGED,
+                name=after.first.name,
+                match_key=after.key,
+                category=after.first.category,
+                field=name,
+                before=before.value(name),
+                after=after.value(name),
+                products=after.first.products,
+                note=note,
+            )
+        )
+    return events
+
+
+def _raw_categories(listing: Listing) -> str:
+    return "、".join(dict.fromkeys(r.category_raw for r in listing.records if r.category_raw))
+
+
+def _unpublished_fields(old: list[Listing], new: list[Listing]) -> set[str]:
+    """Fields one side does not publish for any partner (a column added or removed)."""
+    silent = set()
+    for name in ("category", "products", "period", "hotline"):
+        if not any(item.value(name) for item in old) or not any(item.value(name) for item in new):
+            silent.add(name)
+    return silent
+
+
+def _departed(earlier: tuple[str, ...], old: list[Listing], new: list[Listing]) -> tuple[str, ...]:
+    present = {item.key for item in new}
+    dropped = {item.key for item in old} - present
+    kept = {k for k in earlier if k not in present and match_key(k) not in present}
+    return tuple(sorted(kept | dropped))
+
+
+def _possibly(listing: Listing, others: list[Listing]) -> str:
+    """ "possibly the same as …" for a near-identical name among the unpaired ones."""
+    best, score = None, 0.0
+    for other in others:
+        ratio = SequenceMatcher(None, listing.key, other.key).ratio()
+        if ratio > score:
+            best, score = other, ratio
+    if best is None or score < FUZZY_THRESHOLD:
+        return ""
+    return f"possibly the same as {best.first.name}"
+
+
+def _event(kind: EventType, listing: Listing, *, note: str = "") -> PartnerEvent:
+    return PartnerEvent(
+        type=kind,
+        name=listing.first.name,
+        match_key=listing.key,
+        category=listing.first.category,
+        products=listing.first.products,
+        note=note,
+    )
+
+
+def _ordered(
+    events: list[PartnerEvent], new: list[Listing], old: list[Listing]
+) -> list[PartnerEvent]:
+    """New-list order first (added, renamed, changed), then dropped partners in old order."""
+    position = {item.key: i for i, item in enumerate(new)}
+    dropped_at = {item.key: len(new) + i for i, item in enumerate(old)}
+    kinds = list(EventType)
+
+    def place(event: PartnerEvent) -> tuple[int, int]:
+        if event.type is EventType.DROPPED:
+            return dropped_at.get(event.match_key, 10**6), kinds.index(event.type)
+        return position.get(event.match_key, 10**6), kinds.index(event.type)
+
+    return sorted(events, key=place)

@@ -1,11 +1,31 @@
-"""Capture -> partner records, from every format the capture kept. Pure."""
+"""Capture -> partner records, from every format the capture kept. Pure.
+
+Order of reading: the rendered pages (entry page, then pagination), HTML carried inside
+JSON, JSON arrays, then attachments. Everything found is folded into one list, so the same
+list shown as a table and offered as a PDF is read once.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from archiver.models import Capture, ListStatus, Partner
+from archiver.models import Capture, ListStatus, Partner, RenderedPage
+from archiver.partners import dom
 from archiver.partners.aliases import AliasTable
+from archiver.partners.documents import decode, read_attachment
+from archiver.partners.jsondata import read_json
+from archiver.partners.names import clean_text, looks_like_org, match_key
+from archiver.partners.reader import Reader, Row
+from archiver.partners.records import merge_duplicates, partner_of
+from archiver.partners.verdict import is_termination_notice, truncation
+
+_CONTEXT_TITLE = re.compile(r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后")
+_TITLE_SPLIT = re.compile(r"\s*[-_|–—·:：]\s*|\s{2,}")
+_TITLE_OWNER = re.compile(
+    r"^(.{2,40}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份|有限|责任)*公司?)"
+)
+_SHORT_TEXT = 400
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,9 +37,149 @@ class Extraction:
     list_note: str = ""
     document_texts: tuple[tuple[str, str], ...] = ()  # (attachment URL, its text)
     truncated: str = ""  # non-empty: why the list looks cut short
+    as_of: str = ""  # the as-of date the page states (截至2025年9月30日), as written
 
 
-def extract(capture: Capture, *, aliases: AliasTable, ignore: tuple[str, ...] = ()) -> Extraction:
-    """Every partner in the capture (transitional: no formats recognised yet)."""
-    del capture, aliases, ignore
-    return Extraction()
+def extract(
+    capture: Capture,
+    *,
+    aliases: AliasTable,
+    ignore: tuple[str, ...] = (),
+    own_names: tuple[str, ...] = (),
+) -> Extraction:
+    """Every partner in the capture, with a list status and notes.
+
+    `ignore` holds the site's regular expressions for text to drop before reading;
+    `own_names` the publishing institution's names (never a partner of itself).
+    """
+    pages = capture.pages or _pages_from_response(capture)
+    known = _known_names(aliases)
+    reader = Reader(
+        known=known,
+        own_keys=_own_keys(pages, own_names),
+        ignore=_compile(ignore),
+        context=any(_CONTEXT_TITLE.search(page.title) for page in pages),
+    )
+    for page in pages:
+        reader.read(dom.document(page.region_html or page.html, url=page.url))
+    from_json = read_json(capture.json_bodies, known=known)
+    for url, fragment in from_json.fragments:
+        reader.read(dom.document(fragment, url=url))
+    notes: list[str] = []
+    texts: list[tuple[str, str]] = []
+    unreadable = 0
+    for attachment in capture.attachments:
+        reading = read_attachment(attachment)
+        if reading.note:
+            notes.append(reading.note)
+        unreadable += reading.unreadable
+        if reading.document is not None:
+            reader.new_document_context()
+            reader.read(reading.document)
+            texts.append((reading.url, reading.text))
+    rows: list[Row] = [*reader.rows, *from_json.rows]
+    partners = merge_duplicates(
+        [
+            partner_of(
+                row.name,
+                aliases=aliases,
+                category_raw=row.category_raw,
+                products=row.products,
+                period=row.period,
+                hotline=row.hotline,
+                remark=row.remark,
+                source=row.source,
+            )
+            for row in rows
+        ]
+    )
+    status, note = _status(capture, pages, partners, texts, unreadable)
+    if note:
+        notes.insert(0, note)
+    return Extraction(
+        partners=partners,
+        list_status=status,
+        list_note="; ".join(dict.fromkeys(notes)),
+        document_texts=tuple(texts),
+        truncated=truncation(reader.rows, reader.counts, reader.numbering) if partners else "",
+        as_of=reader.as_of,
+    )
+
+
+def _status(
+    capture: Capture,
+    pages: tuple[RenderedPage, ...],
+    partners: tuple[Partner, ...],
+    texts: list[tuple[str, str]],
+    unreadable: int,
+) -> tuple[ListStatus, str]:
+    if partners:
+        return ListStatus.OK, ""
+    lines = [line for page in pages for line in _page_text(page).splitlines()]
+    lines.extend(line for _, text in texts for line in text.splitlines())
+    if is_termination_notice(lines):
+        return ListStatus.OK, "termination notice: no partners are listed"
+    if capture.images:
+        return ListStatus.UNPARSEABLE, f"the list is published as {len(capture.images)} image(s)"
+    if unreadable:
+        return ListStatus.UNPARSEABLE, ""
+    for page in pages:
+        images = dom.images_in(page.region_html or page.html)
+        text = clean_text(_page_text(page))
+        if images and len(text) < _SHORT_TEXT and _CONTEXT_TITLE.search(f"{page.title}{text}"):
+            return ListStatus.UNPARSEABLE, f"the list appears to be published as {images} image(s)"
+    return ListStatus.ABSENT, ""
+
+
+def _page_text(page: RenderedPage) -> str:
+    if page.text:
+        return page.text
+    root = dom.parse(page.region_html or page.html)
+    return "" if root is None else "\n".join(root.itertext())
+
+
+def _pages_from_response(capture: Capture) -> tuple[RenderedPage, ...]:
+    """No rendered page (a capture that kept only the response): decode its HTML body."""
+    response = capture.main_response
+    if response is None or response.media_type not in ("text/html", "application/xhtml+xml", ""):
+        return ()
+    if not response.body:
+        return ()
+    content_type = next((v for k, v in response.headers if k.lower() == "content-type"), "")
+    declared = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
+    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", response.body[:4096], re.IGNORECASE)
+    charset = declared.group(1) if declared else (meta.group(1).decode() if meta else "")
+    markup = decode(response.body, charset)
+    return (RenderedPage(url=response.url, html=markup, text=""),)
+
+
+def _known_names(aliases: AliasTable) -> set[str]:
+    known: set[str] = set()
+    for entity_id in aliases.entities:
+        for name in aliases.names_of(entity_id):
+            known.add(clean_text(name))
+            known.add(match_key(name))
+    return known
+
+
+def _own_keys(pages: tuple[RenderedPage, ...], own_names: tuple[str, ...]) -> set[str]:
+    """Match keys of the publishing institution, from the configuration and page titles."""
+    names = list(own_names)
+    for page in pages:
+        for part in _TITLE_SPLIT.split(clean_text(page.title)):
+            owner = _TITLE_OWNER.match(part)
+            if owner:
+                names.append(owner.group(1))
+            elif looks_like_org(part):
+                names.append(part)
+    return {match_key(name) for name in names if name.strip()}
+
+
+def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error:
+            continue  # config.py rejects bad patterns; a stale one must not stop a check
+    return tuple(compiled)

@@ -1,0 +1,64 @@
+"""Raw category words (平台运营机构, 担保增信, 贷后催收 …) -> the Category enum. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from archiver.models import Category
+from archiver.partners.names import clean_text
+
+# The earliest keyword in the text decides, so "营销获客、担保增信" is a platform first.
+_KEYWORDS: tuple[tuple[Category, str], ...] = (
+    (Category.COLLECTION, r"催收|贷后|逾期清收|清收|催告|不良资产|资产处置|委外"),
+    (Category.CO_FUNDING, r"共同出资|联合贷|联合放款|联合出资|出资|资金方|资金合作"),
+    (
+        Category.CREDIT_ENHANCEMENT,
+        r"增信|担保|保证保险|信用保险|保险|财险|风险分担|兜底",
+    ),
+    (Category.PAYMENT, r"支付|结算|代扣"),
+    (Category.RISK, r"客户筛选|风险评价|风险评估|风控|征信|反欺诈|信用评估|身份核验|数据服务"),
+    (Category.TECHNOLOGY, r"信息科技|技术服务|科技服务|系统开发|技术支持|云服务"),
+    (
+        Category.PLATFORM,
+        r"平台运营|营销获客|获客|导流|引流|助贷|流量|营销|推荐|平台|运营|渠道|场景",
+    ),
+)
+_PATTERN = re.compile("|".join(f"(?P<c{i}>{words})" for i, (_, words) in enumerate(_KEYWORDS)))
+# Phrases that name the whole list, not one category of it.
+_GENERIC = re.compile(
+    r"互联网助贷业务|互联网助贷|互联网贷款业?务?|互联网消费贷款|助贷业务合作|合作机构名单"
+    r"|业务合作机构|合作机构|机构名单|名单"
+)
+
+
+def category_of(raw: str) -> Category:
+    """The category a raw label names; UNSPECIFIED for "", OTHER for an unknown label.
+
+    >>> category_of("平台运营机构"), category_of("担保增信类"), category_of("贷后催收服务")
+    (<Category.PLATFORM: 'platform'>, <Category.CREDIT_ENHANCEMENT: 'credit_enhancement'>, \
+<Category.COLLECTION: 'collection'>)
+    >>> category_of("互联网助贷业务合作机构名单"), category_of("助贷"), category_of("咨询")
+    (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>, \
+<Category.OTHER: 'other'>)
+    """
+    text = _GENERIC.sub("", clean_text(raw)).strip(" ：:（）、,，")
+    if not text:
+        return Category.UNSPECIFIED
+    found = _PATTERN.search(text)
+    if found is None or found.lastgroup is None:
+        return Category.OTHER if _is_label(text) else Category.UNSPECIFIED
+    return _KEYWORDS[int(found.lastgroup[1:])][0]
+
+
+def names_category(raw: str) -> bool:
+    """True when a label names a category (heading or column), not just the whole list.
+
+    >>> names_category("二、增信服务机构（共10家）"), names_category("合作机构名单")
+    (True, False)
+    """
+    return category_of(raw) not in (Category.UNSPECIFIED, Category.OTHER)
+
+
+def _is_label(text: str) -> bool:
+    """Short words only: a sentence in a category cell is not a category."""
+    return 0 < len(text) <= 12 and not re.search(r"[。；;!?！？]|\d{4}", text)

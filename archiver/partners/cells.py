@@ -1,0 +1,189 @@
+"""What one cell or one short line of a disclosure is: a column label, a phone, a period,
+noise, or a partner name. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from archiver.partners.categories import names_category
+from archiver.partners.names import clean_text, looks_like_org
+
+
+class Column(StrEnum):
+    """The role of a table column (or of a "label：value" pair in a card)."""
+
+    SEQ = "seq"
+    NAME = "name"
+    CATEGORY = "category"
+    PRODUCT = "product"
+    PERIOD = "period"
+    HOTLINE = "hotline"
+    REMARK = "remark"
+
+
+_LABEL_PUNCTUATION = re.compile(r"[\s:：*＊()（）\[\]【】/、]|全称|必填|\d+$")
+_CATEGORY_LABEL = re.compile(
+    r"类别|类型|分类|种类|角色|合作模式|合作方式|服务内容|合作内容|业务类型"
+)
+_SEQ_LABEL = re.compile(r"^(?:序号|编号|排序|序列|序|no\.?|number|#)$", re.IGNORECASE)
+_HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.IGNORECASE)
+_PERIOD_LABEL = re.compile(r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期")
+_PRODUCT_LABEL = re.compile(r"产品|业务名称|项目名称|贷款品种")
+_REMARK_LABEL = re.compile(r"^(?:备注|说明|状态|合作状态|备注说明|其他)$")
+_NAME_LABEL = re.compile(
+    r"机构|公司|合作方|单位|伙伴|企业|服务商|名称|平台|助贷方|合作对象|partner|name",
+    re.IGNORECASE,
+)
+
+PHONE = re.compile(
+    r"(?<![\d-])(?:(?:400|800)[-\s]?\d{3,4}[-\s]?\d{3,4}|9[56]\d{3}(?:\d{1,3})?"
+    r"|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"
+)
+DATE = (
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?|\s*月)?"
+    r"|\d{4}年|\d{1,2}[-/]\d{1,2}[-/]\d{4})"
+)
+_DATE_ONLY = re.compile(
+    rf"^(?:更新|发布|公告|统计)?(?:日期|时间)?[:：]?\s*[（(]?{DATE}[)）]?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$"
+)
+_PERIOD_TEXT = re.compile(
+    rf"{DATE}\s*(?:起|开始|以来)|{DATE}\s*(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期|合同|协议)"
+    r"|^\d+\s*(?:年|个月)(?:期)?$|长期|无固定期限|自动续期|至今"
+)
+_ISO_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?|(\d{8})")
+
+_TOTAL = re.compile(
+    r"^(?:合计|小计|总计|共计|总数|以上|以下空白|以下无|本页|共\s*\d+\s*[家个户条])|^\d+\s*家$"
+)
+_NOTE = re.compile(
+    r"^(?:注|备注|说明|附注|附件|数据来源|资料来源|来源|更新时间|更新日期|发布时间|发布日期|截至|截止"
+    r"|统计截至|特此公告|特此说明|地址|邮编|网址|打印|关闭|返回|上一篇|下一篇|分享|字号|责任编辑"
+    r"|浏览|点击|阅读)(?=$|[\s:：\d一二三四五六七八九十（(、.])"
+)
+_SITE_NOISE = re.compile(
+    r"版权所有|copyright|©|icp|备案号|公网安备|技术支持|主办单位|承办单位|当前位置|您的位置|首页",
+    re.IGNORECASE,
+)
+_BLANK = re.compile(r"^[-—–/\\\s·.…_=无暂空略N/A]*$")
+_NUMBERS = re.compile(r"^[\d\s.、,，:：()（）-]+$")
+
+
+def column_of(label: str) -> tuple[Column | None, str]:
+    """The column a header label names, and the category it implies ("" if none).
+
+    >>> column_of("合作机构类别"), column_of("客服电话")
+    ((<Column.CATEGORY: 'category'>, ''), (<Column.HOTLINE: 'hotline'>, ''))
+    >>> column_of("增信服务机构")
+    (<Column.NAME: 'name'>, '增信服务机构')
+    """
+    text = _LABEL_PUNCTUATION.sub("", clean_text(label))
+    if not text or len(text) > 16 or (looks_like_org(text) and not names_category(text)):
+        return None, ""
+    if _SEQ_LABEL.match(text):
+        return Column.SEQ, ""
+    if _CATEGORY_LABEL.search(text):
+        return Column.CATEGORY, ""
+    if _HOTLINE_LABEL.search(text):
+        return Column.HOTLINE, ""
+    if _PERIOD_LABEL.search(text):
+        return Column.PERIOD, ""
+    if _PRODUCT_LABEL.search(text) and not re.search(r"机构|公司|合作方", text):
+        return Column.PRODUCT, ""
+    if _REMARK_LABEL.match(text):
+        return Column.REMARK, ""
+    if names_category(text) and re.search(r"机构|公司|方|平台|商", text):
+        return Column.NAME, text
+    if _NAME_LABEL.search(text):
+        return Column.NAME, ""
+    return None, ""
+
+
+def phones_in(text: str) -> tuple[str, ...]:
+    """Phone numbers in a text, as written.
+
+    >>> phones_in("和君纵达数据科技股份有限公司 400-820-1234 / 95188")
+    ('400-820-1234', '95188')
+    """
+    return tuple(match.group(0) for match in PHONE.finditer(clean_text(text)))
+
+
+def is_period(text: str) -> bool:
+    """True when a text reads as a cooperation period.
+
+    >>> is_period("2025年1月1日至2027年12月31日"), is_period("2025.01.01-2026.12.31")
+    (True, True)
+    """
+    return bool(_PERIOD_TEXT.search(clean_text(text)))
+
+
+def period_key(text: str) -> str:
+    """A period with every date written one way, so that a date-format change is no change.
+
+    >>> period_key("2025年1月1日至2027年12月31日") == period_key("2025.01.01 - 2027.12.31")
+    True
+    """
+    cleaned = clean_text(text)
+    dates = []
+    for match in _ISO_PARTS.finditer(cleaned):
+        if match.group(4):
+            digits = match.group(4)
+            dates.append(_iso(digits[:4], digits[4:6], digits[6:]))
+        else:
+            dates.append(_iso(match.group(1), match.group(2), match.group(3) or ""))
+    words = _ISO_PARTS.sub("", cleaned)
+    words = re.sub(r"[\s日至到\-—–~－～起止,，;；:：()（）]", "", words)
+    return "|".join([*dates, words]) if dates else re.sub(r"\s", "", cleaned)
+
+
+def _iso(year: str, month: str, day: str) -> str:
+    try:
+        if day:
+            return date(int(year), int(month), int(day)).isoformat()
+        return f"{int(year):04d}-{int(month):02d}"
+    except ValueError:
+        return f"{year}-{month}-{day}".rstrip("-")
+
+
+def is_blank(text: str) -> bool:
+    """True for placeholder cells: "", "—", "/", "无", "暂无".
+
+    >>> is_blank("—"), is_blank("95188")
+    (True, False)
+    """
+    return bool(_BLANK.match(clean_text(text)))
+
+
+def is_noise(text: str) -> bool:
+    """True for cells and lines that are never partners: totals, notes, dates, phones, labels.
+
+    >>> [is_noise(t) for t in ("合计", "共52家", "注：排名不分先后", "2025-09-30", "95188")]
+    [True, True, True, True, True]
+    >>> is_noise("深圳市分期乐网络科技有限公司")
+    False
+    """
+    cleaned = clean_text(text)
+    if _BLANK.match(cleaned) or _NUMBERS.match(cleaned):
+        return True
+    if _TOTAL.match(cleaned) or _NOTE.match(cleaned) or _SITE_NOISE.search(cleaned):
+        return True
+    if _DATE_ONLY.match(cleaned):
+        return True
+    if PHONE.search(cleaned) and not re.sub(
+        r"[\s\-/、,，;；:：()（）]|客服|电话|热线|联系|方式", "", PHONE.sub("", cleaned)
+    ):
+        return True
+    column, _ = column_of(cleaned)
+    return column is not None and not looks_like_org(cleaned) and len(cleaned) <= 12
+
+
+def is_sentence(text: str) -> bool:
+    """True for prose (a note, an introduction), which a name cell never holds."""
+    cleaned = clean_text(text)
+    if looks_like_org(cleaned) and len(cleaned) <= 60:
+        return False
+    return len(cleaned) > 40 or bool(
+        re.search(r"[。!！?？]|如下|根据|按照|公告|我行|本行|我司|本公司", cleaned)
+    )

@@ -1,0 +1,242 @@
+"""Rendered HTML -> a Document of lines and grids, in reading order. Pure (lxml only).
+
+Navigation, headers, footers and scripts are skipped. A table that holds other tables is
+page layout (old CMS templates), so its cells are read as running text; every other table
+becomes a Grid.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SKIPPED = _words(
+    "script style noscript template head iframe svg select option button input textarea "
+    "nav header footer aside map object canvas video audio"
+)
+_BLOCKS = _words(
+    "p div section article main li dt dd dl h1 h2 h3 h4 h5 h6 ul ol blockquote pre form hr br "
+    "center address figure figcaption caption tr td th table tbody thead tfoot body html"
+)
+_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_BOLD = _words("strong b")
+_CHROME = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|menu|footer|foot|header|breadcrumbs?|crumbs?|sidebar|side-bar"
+    r"|friend-?links?|copyright|topbar|toolbar|share|pagination|pager|page-nav|search|login"
+    r"|banner|modal|popup|cookie)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+_MAX_SPAN = 1000
+
+
+def parse(markup: str) -> html.HtmlElement | None:
+    """The element tree of a page or fragment, or None when there is nothing to parse."""
+    if not markup.strip():
+        return None
+    try:
+        return html.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def document(markup: str, *, url: str = "") -> Document:
+    """The lines and grids of an HTML page or fragment."""
+    root = parse(markup)
+    if root is None:
+        return Document(url=url, blocks=())
+    walker = _Walker()
+    walker.walk(root)
+    walker.flush()
+    return Document(url=url, blocks=tuple(walker.blocks))
+
+
+def images_in(markup: str) -> int:
+    """Number of content images (not icons, logos or QR codes) in a page or fragment."""
+    root = parse(markup)
+    if root is None:
+        return 0
+    count = 0
+    for img in root.iter("img"):
+        hint = " ".join(str(img.get(a, "")) for a in ("src", "class", "id", "alt")).lower()
+        if re.search(r"logo|icon|qr|ewm|erweima|wechat|weixin|banner|arrow|btn|share", hint):
+            continue
+        sizes = [img.get("width", ""), img.get("height", "")]
+        if any(s.isdigit() and int(s) < 120 for s in sizes):
+            continue
+        if _is_chrome(img):
+            continue
+        count += 1
+    return count
+
+
+def _is_chrome(element: html.HtmlElement) -> bool:
+    node: html.HtmlElement | None = element
+    while node is not None:
+        if isinstance(node.tag, str) and _is_skipped(node, node.tag.lower()):
+            return True
+        node = node.getparent()
+    return False
+
+
+def cell_text(element: html.HtmlElement) -> str:
+    """Text of a table cell; <br>, <p> and <div> inside it become line breaks.
+
+    >>> cell_text(html.fromstring("<td>甲公司<br>（已暂停合作）</td>"))
+    '甲公司\\n（已暂停合作）'
+    """
+    pieces: list[str] = []
+    _cell_pieces(element, pieces)
+    text = "".join(pieces)
+    lines = (re.sub(r"[ \t\r\f\v\xa0\u3000]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in ("script", "style", "noscript", "template"):
+        if element.tail:
+            pieces.append(element.tail)
+        return
+    block = tag in _BLOCKS
+    if block:
+        pieces.append("\n")
+    if tag and element.text:
+        pieces.append(element.text)
+    for child in element:
+        _cell_pieces(child, pieces)
+    if block:
+        pieces.append("\n")
+    if element.tail:
+        pieces.append(element.tail.replace("\n", " "))
+
+
+class _Walker:
+    """Depth-first walk that cuts running text into lines at block boundaries."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+        self.tables = 0
+        self.lines = 0
+
+    def flush(self, kind: LineKind = LineKind.TEXT, number: int | None = None) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
+        self.buffer.clear()
+        if text:
+            self.lines += 1
+            self.blocks.append(Line(text, kind, number, f"line {self.lines}"))
+
+    def walk(self, element: html.HtmlElement) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag and not _is_skipped(element, tag):
+            if tag == "table" and not _has_nested_table(element):
+                self.flush()
+                self.tables += 1
+                self.blocks.append(Grid(_grid(element), f"table {self.tables}"))
+            elif tag == "br":
+                self.flush()
+            elif tag in _BLOCKS:
+                self._block(element, tag)
+            else:
+                self._inline(element)
+        if element.tail:  # comments and skipped elements still end in running text
+            self.buffer.append(element.tail)
+
+    def _inline(self, element: html.HtmlElement) -> None:
+        if element.text:
+            self.buffer.append(element.text)
+        for child in element:
+            self.walk(child)
+
+    def _block(self, element: html.HtmlElement, tag: str) -> None:
+        self.flush()
+        if element.text:
+            self.buffer.append(element.text)
+        number = _ol_start(element) if tag == "ol" else None
+        for child in element:
+            if number is not None and isinstance(child.tag, str) and child.tag == "li":
+                self._item(child, number)
+                number += 1
+            else:
+                self.walk(child)
+        self.flush(self._kind(element, tag), None)
+
+    def _item(self, item: html.HtmlElement, number: int) -> None:
+        self.flush()
+        if item.text:
+            self.buffer.append(item.text)
+        for child in item:
+            self.walk(child)
+        self.flush(LineKind.ITEM, number)
+        if item.tail:
+            self.buffer.append(item.tail)
+
+    def _kind(self, element: html.HtmlElement, tag: str) -> LineKind:
+        if tag in _HEADINGS:
+            return LineKind.HEADING
+        if tag == "li":
+            return LineKind.ITEM
+        if tag in ("p", "div", "td", "dt") and self.buffer:
+            bold = "".join(
+                "".join(child.itertext())
+                for child in element
+                if isinstance(child.tag, str) and child.tag in _BOLD
+            ).strip()
+            text = "".join(self.buffer).strip()
+            if bold and bold == text:
+                return LineKind.HEADING
+        return LineKind.TEXT
+
+
+def _is_skipped(element: html.HtmlElement, tag: str) -> bool:
+    return tag in _SKIPPED or bool(
+        _CHROME.search(f"{element.get('class', '')} {element.get('id', '')}")
+    )
+
+
+def _ol_start(element: html.HtmlElement) -> int:
+    start = str(element.get("start", "1")).strip()
+    return int(start) if start.isdigit() else 1
+
+
+def _has_nested_table(table: html.HtmlElement) -> bool:
+    return any(True for _ in table.iterdescendants("table"))
+
+
+def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
+    rows: list[list[tuple[str, int, int]]] = []
+    for tr in table.iter("tr"):
+        if _owner_table(tr) is not table:
+            continue
+        cells = [
+            (cell_text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
+            for cell in tr
+            if isinstance(cell.tag, str) and cell.tag in ("td", "th")
+        ]
+        if cells:
+            rows.append(cells)
+    return expand_spans(rows)
+
+
+def _owner_table(tr: html.HtmlElement) -> html.HtmlElement | None:
+    node = tr.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
+
+
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
+    digits = re.match(r"\s*(\d+)", value)
+    if not digits:
+        return 1
+    return min(max(int(digits.group(1)), 1), _MAX_SPAN)

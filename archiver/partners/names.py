@@ -1,0 +1,329 @@
+"""Partner names: display form, match key, lifted region qualifier and status markers. Pure.
+
+DOMAIN.md §3: the same licensed entity is published with full- or half-width brackets, with
+its city in front or in brackets, with 有限公司 / 有限责任公司 / 股份有限公司 drifting, with
+quote marks, and with status words (已更名, 已暂停合作, （原…）) inside the name cell. The match
+key folds all of that; the display name keeps what the publisher wrote, minus the markers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from archiver.models import Marker
+from archiver.partners.places import (
+    COUNTRY_QUALIFIERS,
+    LONGEST_REGION,
+    REGION_SUFFIXES,
+    REGIONS,
+)
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
+_BRACKETS = str.maketrans(
+    {"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", "〔": "（", "〕": "）"}
+    | {"〖": "（", "〗": "）", "﹙": "（", "﹚": "）"}
+)
+
+_QUOTES = str.maketrans(dict.fromkeys("“”‘’\"'「」『』〝〞`´", ""))
+_SPACE_RUN = re.compile(r"\s+")
+_ASCII_SPACE_ASCII = re.compile(r"(?<=[\x21-\x7e]) (?=[\x21-\x7e])")
+_KEY_PUNCTUATION = re.compile(r"[\s（）·•・.,，、\-_—–/\\:：;；!！?？*※+&＆《》<>#]")
+
+LEGAL_FORMS = re.compile(r"股份有限公司|有限责任公司|有限公司|股份公司|（有限合伙）|有限合伙")
+_TRAILING_COMPANY = re.compile(r"(?<!分)公司$")
+ORG_SUFFIX = re.compile(
+    r"(?:公司|银行|分行|支行|集团|中心|事务所|合伙|合伙企业|合作社|联社|研究院|小贷|担保"
+    r"|保险|信托|证券|科技|数科|金科|金融|商行|工作室|平台)$"
+)
+
+# Industry words: a name whose remainder after a region is only these (北京 + 银行, 湖北 +
+# 消费金融) keeps its region, because the region is what tells it apart.
+_GENERIC_TEXT = (
+    "银行 商业银行 农村商业银行 农商银行 农商行 农村信用合作联社 农村信用社 信用社 联社 "
+    "村镇银行 国际银行 民营银行 城市商业银行 国际 信托 国际信托 消费金融 汽车金融 金融租赁 "
+    "融资租赁 融资担保 担保 小额贷款 小贷 财产保险 人寿保险 保险 证券 期货 基金管理 资产管理 "
+    "投资 投资控股 控股 发展 实业 科技 信息技术 网络科技 数字科技 金融科技 信息科技 电子商务 "
+    "集团 商业 农村 金融 分行 支行 市 省 区 县 建设 开发 工商"
+)
+_GENERIC_WORDS = tuple(sorted(_GENERIC_TEXT.split(" "), key=len, reverse=True))
+
+_MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
+    (Marker.RENAMED, re.compile(r"更名|名称变更|改名")),
+    (Marker.DEREGISTERED, re.compile(r"注销|吊销")),
+    (Marker.SUSPENDED, re.compile(r"暂停|暂缓合作|中止合作")),
+    (
+        Marker.TERMINATED,
+        re.compile(r"终止|停止合作|解除合作|结束合作|退出合作|已退出|不再合作|合作到期|已到期"),
+    ),
+)
+_FORMERLY = re.compile(r"^(?:原名称|原名|曾用名|更名前|原)(?![因则来本先有])\s*[:：为是]?\s*(.+)$")
+_REMARK_FORMERLY = re.compile(r"^(?:原名称|原名|曾用名|更名前)\s*[:：为是]?\s*(.+)$")
+_RENAMED_TO = re.compile(
+    r"^(?:已|现已|现|于.{0,16}?)?(?:更名为|更名|现名|改名为|名称变更为)\s*[:：]?\s*(.+)$"
+)
+_INLINE_RENAME = re.compile(
+    r"^(.{4,}?)\s*(?:已|现已|现)?(?:更名为|名称变更为)\s*[:：]?\s*(.{4,})$"
+)
+_BRACKETED = re.compile(r"（([^（）]*)）")
+_FOOTNOTE = re.compile(r"(?:[*※]+|(?<=[司行团心所])\d{1,2})$")
+_TRAILING_MARKER = re.compile(
+    r"^(.*?(?:公司|银行|集团|中心|事务所|合伙)|.{2,}?)\s*[-—－,，;；:：/]?\s*"
+    r"((?:已|现已|现|已于|于|自)?[^，,；;]{0,20}?"
+    r"(?:更名|注销|暂停合作|暂停|终止合作|已终止|终止|停止合作|解除合作|已退出)[^（）]{0,30})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """One published name cell, taken apart."""
+
+    name: str  # display name: markers and notes removed, NFKC, full-width brackets
+    match_key: str
+    qualifier: str = ""
+    markers: tuple[Marker, ...] = ()
+    former_names: tuple[str, ...] = ()
+    note: str = ""  # bracketed text that is neither marker nor part of the name
+
+
+def clean_text(text: str) -> str:
+    """NFKC (folds Kangxi radicals and full-width letters), one bracket width, tidy spaces.
+
+    >>> clean_text("蚂蚁智信(杭州)信息技术 有限公司")
+    '蚂蚁智信（杭州）信息技术有限公司'
+    >>> clean_text("⼀家 OPPO  Finance\\u3000公司")
+    '一家OPPO Finance公司'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_BRACKETS)
+    text = _SPACE_RUN.sub(" ", text).strip()
+    if " " not in text:
+        return text
+    # keep spaces only between two ASCII words; CJK text takes none
+    kept = _ASCII_SPACE_ASCII.sub("\x00", text)
+    return kept.replace(" ", "").replace("\x00", " ")
+
+
+def looks_like_org(name: str) -> bool:
+    """True when a name ends the way Chinese organisation names do.
+
+    >>> looks_like_org("深圳市凯旋融资担保有限公司"), looks_like_org("截至2025年9月30日")
+    (True, False)
+    """
+    base = _BRACKETED.sub("", clean_text(name)).strip()
+    return len(base) >= 3 and bool(ORG_SUFFIX.search(base))
+
+
+def fold_legal_form(name: str) -> str:
+    """The name without its legal form (有限公司, 股份有限公司, 有限责任公司, 公司 …).
+
+    >>> fold_legal_form("兴业消费金融股份公司"), fold_legal_form("招联消费金融有限公司")
+    ('兴业消费金融', '招联消费金融')
+    """
+    folded = LEGAL_FORMS.sub("", name)
+    return _TRAILING_COMPANY.sub("", folded) or name
+
+
+def _region_at_start(text: str) -> tuple[str, int]:
+    for size in range(min(LONGEST_REGION, len(text)), 1, -1):
+        head = text[:size]
+        if head in REGIONS:
+            end = size
+            for suffix in REGION_SUFFIXES:
+                if text.startswith(suffix, size):
+                    end += len(suffix)
+                    break
+            return head, end
+    return "", 0
+
+
+def is_region(text: str) -> bool:
+    """True when a whole text names a region (杭州, 广东省, 中国).
+
+    >>> is_region("广东省"), is_region("蚂蚁")
+    (True, False)
+    """
+    return bool(_is_region(text))
+
+
+def _is_region(text: str) -> str:
+    """The region named by a whole bracket's content ("杭州", "广东省"), else ""."""
+    if text in COUNTRY_QUALIFIERS:
+        return text
+    region, end = _region_at_start(text)
+    return region if region and end == len(text) else ""
+
+
+@lru_cache(maxsize=4096)
+def is_generic(text: str) -> bool:
+    """True when a name core is only industry words (银行, 消费金融, 信息技术 …)."""
+    if not text:
+        return True
+    return any(text.startswith(word) and is_generic(text[len(word) :]) for word in _GENERIC_WORDS)
+
+
+def lift_qualifier(core: str) -> tuple[str, str]:
+    """(core without its region qualifier, the qualifier), for a name already folded.
+
+    >>> lift_qualifier("蚂蚁智信（杭州）信息技术")
+    ('蚂蚁智信信息技术', '杭州')
+    >>> lift_qualifier("哈尔滨哈银消费金融"), lift_qualifier("北京银行")
+    (('哈银消费金融', '哈尔滨'), ('北京银行', ''))
+    """
+    qualifiers: list[str] = []
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        region = _is_region(inner)
+        if region:
+            qualifiers.append(region)
+            return ""
+        return inner  # （集团） and other bracketed parts stay, without their brackets
+
+    core = _BRACKETED.sub(bracket, core)
+    while True:
+        region, end = _region_at_start(core)
+        rest = core[end:]
+        if not region or len(rest) < 2 or is_generic(rest):
+            break
+        qualifiers.append(region)
+        core = rest
+    return core, "".join(dict.fromkeys(qualifiers))
+
+
+@lru_cache(maxsize=65536)
+def match_key(name: str) -> str:
+    """Identity of a partner name across versions: every kind of name noise folded.
+
+    >>> match_key("蚂蚁智信(杭州)信息技术有限公司") == match_key("杭州蚂蚁智信信息技术有限公司")
+    True
+    >>> match_key('黑龙江"三农"信融资担保有限责任公司')
+    '三农信融资担保'
+    """
+    text = clean_text(name).translate(_QUOTES)
+    core, _ = lift_qualifier(fold_legal_form(text))
+    return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
+
+
+def qualifier_of(name: str) -> str:
+    """The region qualifier of a name, "" when it has none.
+
+    >>> qualifier_of("度小满科技（北京）有限公司")
+    '北京'
+    """
+    return lift_qualifier(fold_legal_form(clean_text(name).translate(_QUOTES)))[1]
+
+
+def markers_in(text: str) -> tuple[Marker, ...]:
+    """Status markers named anywhere in a short text (a remark, a bracket).
+
+    >>> markers_in("已暂停合作，历史客户服务不受影响")
+    (<Marker.SUSPENDED: 'suspended'>,)
+    """
+    return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
+
+
+def _bracket_role(inner: str) -> str:
+    """What a bracketed part of a name cell is: region, formerly, renamed, marker or note."""
+    if _is_region(inner) or inner == "集团":
+        return "name"
+    if _FORMERLY.match(inner):
+        return "formerly"
+    if _RENAMED_TO.match(inner) and not _is_marker_only(inner):
+        return "renamed"
+    if markers_in(inner):
+        return "marker"
+    return "note"
+
+
+def _is_marker_only(text: str) -> bool:
+    return re.fullmatch(r"(?:已|现已|现)?(?:更名|名称变更)", text) is not None
+
+
+def parse_name(raw: str, remark: str = "") -> NameParts:
+    """Take a published name cell (and its remark) apart.
+
+    >>> parts = parse_name("上海淇毓信息科技有限公司（原360数科）")
+    >>> parts.name, parts.former_names, [m.value for m in parts.markers]
+    ('上海淇毓信息科技有限公司', ('360数科',), ['formerly'])
+    >>> parse_name("陕西昊悦融资担保有限公司", "已暂停合作").markers
+    (<Marker.SUSPENDED: 'suspended'>,)
+    >>> parse_name("北京小米数字科技有限公司（已更名为天星数字科技有限公司）").name
+    '天星数字科技有限公司'
+    """
+    text = _FOOTNOTE.sub("", clean_text(raw)).strip()
+    markers: list[Marker] = []
+    former: list[str] = []
+    notes: list[str] = []
+    renamed_to = ""
+
+    def take(match: re.Match[str]) -> str:
+        nonlocal renamed_to
+        inner = match.group(1).strip()
+        role = _bracket_role(inner)
+        if role == "name":
+            return match.group(0)
+        if role == "formerly":
+            found = _FORMERLY.match(inner)
+            assert found is not None
+            former.append(found.group(1).strip())
+            markers.append(Marker.FORMERLY)
+        elif role == "renamed":
+            found = _RENAMED_TO.match(inner)
+            assert found is not None
+            renamed_to = found.group(1).strip()
+            markers.append(Marker.RENAMED)
+        elif role == "marker":
+            markers.extend(markers_in(inner))
+            notes.append(inner)
+        elif match.start() > 0 and match.end() < len(text):
+            return match.group(0)  # a bracket inside the name is part of the name
+        elif inner:
+            notes.append(inner)
+        return ""
+
+    base = _BRACKETED.sub(take, text).strip()
+    base, tail_markers, tail_note = _split_trailing_marker(base)
+    markers.extend(tail_markers)
+    if tail_note:
+        notes.append(tail_note)
+    inline = _INLINE_RENAME.match(base)
+    if inline and not renamed_to:
+        base, renamed_to = inline.group(1), inline.group(2)
+        markers.append(Marker.RENAMED)
+    if renamed_to:
+        former.insert(0, base)
+        base = renamed_to
+    base = _FOOTNOTE.sub("", base).strip(" -—－:：,，;；")
+    if remark:
+        remark_text = clean_text(remark)
+        markers.extend(markers_in(remark_text))
+        for piece in re.split(r"[，,；;。]", remark_text):
+            found = _REMARK_FORMERLY.match(piece.strip())
+            if found:
+                former.append(found.group(1).strip())
+                markers.append(Marker.FORMERLY)
+    name = base or text
+    return NameParts(
+        name=name,
+        match_key=match_key(name),
+        qualifier=qualifier_of(name),
+        markers=tuple(sorted(set(markers), key=list(Marker).index)),
+        former_names=tuple(dict.fromkeys(clean_text(f) for f in former if f)),
+        note="；".join(notes),
+    )
+
+
+def _split_trailing_marker(base: str) -> tuple[str, tuple[Marker, ...], str]:
+    """ "深圳市XX有限公司 已暂停合作" -> the name and the marker it carries."""
+    found = _TRAILING_MARKER.match(base)
+    if not found or not found.group(1):
+        return base, (), ""
+    name, tail = found.group(1).strip(), found.group(2).strip()
+    if _INLINE_RENAME.match(base) and "更名为" in tail:
+        return base, (), ""
+    markers = markers_in(tail)
+    if not markers or len(name) < 2:
+        return base, (), ""
+    return name, markers, tail

@@ -1,0 +1,593 @@
+"""Documents -> partner rows: tables, headed lists, numbered lines, label：value cards.
+Pure.
+
+One `Reader` reads the pages of one capture in order, so a category heading, a table
+layout and the numbering carry over from one pagination page to the next. What it reads
+stays as published (`Row`); records.py turns rows into Partner records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archiver.models import Source
+from archiver.partners.blocks import Document, Grid, Line, LineKind
+from archiver.partners.categories import names_category
+from archiver.partners.cells import (
+    DATE,
+    PHONE,
+    Column,
+    column_of,
+    is_blank,
+    is_noise,
+    is_period,
+    is_sentence,
+)
+from archiver.partners.names import (
+    clean_text,
+    is_region,
+    looks_like_org,
+    markers_in,
+    match_key,
+)
+from archiver.partners.tables import (
+    Layout,
+    find_header,
+    header_layout,
+    infer_layout,
+    is_blank_row,
+    is_header_echo,
+    single_text,
+    split_names,
+    standalone_name,
+    strip_number,
+)
+
+_CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
+    r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
+)
+_COUNT = re.compile(
+    r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
+    r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
+)
+_HEADING_TAIL = re.compile(
+    r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
+)
+_CONTEXT = re.compile(
+    r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
+)
+_STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
+_AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
+_LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+_LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
+_PERIOD_SPAN = re.compile(
+    rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One partner as read, before normalisation: every field as published."""
+
+    name: str
+    source: Source
+    category_raw: str = ""
+    products: tuple[str, ...] = ()
+    period: str = ""
+    hotline: str = ""
+    remark: str = ""
+    seq: int | None = None
+    scopes: tuple[str, ...] = ()  # the section and the table this row counts towards
+
+
+@dataclass(frozen=True, slots=True)
+class StatedCount:
+    """A number of partners the page states (共52家), and what it counts."""
+
+    count: int
+    scope: str  # "document", "section 3" or a table
+    text: str
+
+
+@dataclass
+class _Section:
+    label: str = ""
+    scope: str = "document"
+
+
+@dataclass
+class Reader:
+    """Reads documents in order; collect rows, stated counts and item numbering."""
+
+    known: set[str] = field(default_factory=set)  # names the alias table knows
+    own_keys: set[str] = field(default_factory=set)  # the publishing institution's keys
+    ignore: tuple[re.Pattern[str], ...] = ()
+    context: bool = False  # the material has said it is about partners
+    rows: list[Row] = field(default_factory=list)
+    counts: list[StatedCount] = field(default_factory=list)
+    numbering: list[int] = field(default_factory=list)
+    as_of: str = ""
+    _section: _Section = field(default_factory=_Section)
+    _sections: int = 0
+    _layout: Layout | None = None
+    _line_layout: Layout | None = None
+    _card: list[tuple[Column, str, str]] = field(default_factory=list)
+    _card_source: Source | None = None
+    _stopped: bool = False
+    _last_line_row: int = -1
+
+    def read(self, document: Document) -> None:
+        """Read one document (a page, a pagination step or an attachment)."""
+        self._stopped = False
+        self._line_layout = None
+        for block in document.blocks:
+            if isinstance(block, Grid):
+                self._flush_card()
+                self._grid(block, document)
+            else:
+                self._line(block, document)
+        self._flush_card()
+
+    def new_document_context(self) -> None:
+        """An attachment starts afresh: no section, no table layout carried over."""
+        self._section = _Section()
+        self._layout = None
+
+    # --- lines -----------------------------------------------------------------------------
+
+    def _prepare(self, text: str) -> str:
+        for pattern in self.ignore:
+            text = pattern.sub("", text)
+        return text.translate(_CIRCLED)
+
+    def _line(self, line: Line, document: Document) -> None:
+        raw = self._prepare(line.text)
+        text = clean_text(raw)
+        if not text or self._stopped:
+            return
+        if _STOP.match(text):
+            self._flush_card()
+            self._stopped = True
+            return
+        self._note_as_of(text)
+        if _CONTEXT.search(text) and not looks_like_org(text):
+            self.context = True
+        heading = heading_label(text)
+        if heading:
+            self._flush_card()
+            self._open_section(heading, text)
+            return
+        if self._date_line(text):
+            return
+        tokens = light_clean(raw).split(" ")
+        layout = header_layout(tuple(tokens)) if len(tokens) > 1 else None
+        if layout is not None:
+            self._line_layout = layout
+            return
+        labelled = labelled_fields(raw)
+        if labelled:
+            self._labelled(labelled, line, document)
+            return
+        self._flush_card()
+        if not self._item(raw, line, document):
+            self._count(text, "document")
+
+    def _open_section(self, label: str, text: str) -> None:
+        self._sections += 1
+        self._section = _Section(label=label, scope=f"section {self._sections}")
+        self.context = True
+        self._count(text, self._section.scope)
+
+    def _count(self, text: str, scope: str) -> None:
+        for match in _COUNT.finditer(text):
+            number = next(int(g) for g in match.groups() if g)
+            self.counts.append(StatedCount(number, scope, match.group(0)))
+
+    def _note_as_of(self, text: str) -> None:
+        if not self.as_of:
+            found = _AS_OF.search(text)
+            if found:
+                self.as_of = found.group(1)
+
+    def _date_line(self, text: str) -> bool:
+        """A bare date closes a signature block: the line above it was the signer."""
+        if not is_noise(text) or not re.search(r"\d{4}\s*[-/.年]", text):
+            return False
+        index = self._last_line_row
+        if index == len(self.rows) - 1 and index >= 0:
+            row = self.rows[index]
+            earlier = self.rows[:index]
+            plain = row.seq is None and not (row.category_raw or row.hotline or row.products)
+            lender = bool(_LENDER.search(row.name))
+            if plain and (lender or (earlier and earlier[-1].seq is not None)):
+                self.rows.pop()
+        self._last_line_row = -1
+        return True
+
+    def _item(self, raw: str, line: Line, document: Document) -> bool:
+        number, body = strip_number(raw.strip())
+        if number is None and line.number is not None:
+            number = line.number
+        fields = item_fields(body, self._line_layout, self.known)
+        if fields is None:
+            return False
+        names = split_names(fields.name, known=self.known) if fields.name else []
+        in_list = line.kind is LineKind.ITEM or number is not None
+        accepted = [name for name in names if self._acceptable(name, in_list=in_list)]
+        if not accepted:
+            return False
+        kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
+        source = Source(kind=kind, url=document.url, locator=line.locator)
+        for name in accepted:
+            self._add(
+                Row(
+                    name=name,
+                    source=source,
+                    category_raw=fields.category or self._section.label,
+                    products=fields.products,
+                    period=fields.period,
+                    hotline=fields.hotline,
+                    remark=fields.remark,
+                    seq=number,
+                    scopes=(self._section.scope,),
+                )
+            )
+        self._last_line_row = len(self.rows) - 1
+        if number is not None:
+            self.numbering.append(number)
+        return True
+
+    def _acceptable(self, name: str, *, in_list: bool, table: str = "") -> bool:
+        """Whether a candidate is a partner. `table` is "header" for a column a header
+        names, "inferred" for a column recognised by its content, "" for running text."""
+        text = clean_text(name)
+        if not text or is_noise(text) or is_sentence(text):
+            return False
+        if match_key(text) in self.own_keys:
+            return False
+        base = re.sub(r"（[^（）]*）", "", text)
+        if table == "header":
+            return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
+        named = looks_like_org(base) or text in self.known or match_key(text) in self.known
+        if named:
+            return self.context or table == "inferred"
+        short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
+        return self.context and in_list and bool(self._section.label) and short_brand
+
+    def _add(self, row: Row) -> None:
+        self.rows.append(row)
+
+    # --- label：value cards ------------------------------------------------------------------
+
+    def _labelled(
+        self, labelled: list[tuple[Column, str, str]], line: Line, document: Document
+    ) -> None:
+        source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
+        presets = [(preset, value) for column, preset, value in labelled if preset]
+        if presets and len(labelled) == 1:
+            self._flush_card()
+            preset, value = presets[0]
+            self._open_section(preset, preset)
+            if value:
+                for name in split_names(value, known=self.known):
+                    if self._acceptable(name, in_list=True):
+                        row = Row(
+                            name=name,
+                            source=source,
+                            category_raw=preset,
+                            scopes=(self._section.scope,),
+                        )
+                        self._add(row)
+            return
+        seen = {column for column, _, _ in self._card}
+        if any(column in seen for column, _, _ in labelled):
+            self._flush_card()
+        if not self._card:
+            self._card_source = source
+        self._card.extend(labelled)
+
+    def _flush_card(self) -> None:
+        card, self._card = self._card, []
+        if not card or self._card_source is None:
+            return
+        values: dict[Column, str] = {}
+        for column, _, value in card:
+            values.setdefault(column, value)
+        name_cell = values.get(Column.NAME, "")
+        for name in split_names(name_cell, known=self.known) if name_cell else []:
+            if not self._acceptable(name, in_list=True, table="header"):
+                continue
+            self._add(
+                Row(
+                    name=name,
+                    source=self._card_source,
+                    category_raw=values.get(Column.CATEGORY, "") or self._section.label,
+                    products=split_products(values.get(Column.PRODUCT, "")),
+                    period=values.get(Column.PERIOD, ""),
+                    hotline=values.get(Column.HOTLINE, ""),
+                    remark=values.get(Column.REMARK, ""),
+                    seq=_int(values.get(Column.SEQ, "")),
+                    scopes=(self._section.scope,),
+                )
+            )
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def _grid(self, grid: Grid, document: Document) -> None:
+        rows = tuple(tuple(self._prepare(cell) for cell in row) for row in grid.rows)
+        if _is_card_grid(rows):
+            for index, row in enumerate(rows):
+                label, value = row[0], " ".join(c for c in row[1:] if c.strip())
+                self._line(
+                    Line(f"{label}：{value}", locator=f"{grid.locator} row {index + 1}"), document
+                )
+            self._flush_card()
+            return
+        header = find_header(rows)
+        start = 0
+        layout: Layout | None
+        if header is not None:
+            start, layout = header[0] + 1, header[1]
+            for row in rows[: header[0]]:
+                self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
+            self._layout = layout
+        elif self._layout is not None and self._layout.width == max(
+            (len(r) for r in rows), default=0
+        ):
+            layout = self._layout
+        else:
+            layout = infer_layout(rows, known=self.known)
+        if layout is None:
+            for index, row in enumerate(rows):
+                text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
+                self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
+            return
+        self.context = self.context or not layout.inferred
+        scope = f"{document.url}#{grid.locator}"
+        for index in range(start, len(rows)):
+            self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
+
+    def _spanning(self, text: str, scope: str) -> bool:
+        """A row with one text across the table: a section heading, a total or a note."""
+        cleaned = clean_text(text)
+        if not cleaned:
+            return True
+        self._note_as_of(cleaned)
+        label = heading_label(cleaned)
+        if label:
+            self._open_section(label, cleaned)
+            return True
+        if is_noise(cleaned) or is_sentence(cleaned) or _COUNT.search(cleaned):
+            self._count(cleaned, scope or "document")
+            if _CONTEXT.search(cleaned):
+                self.context = True
+            return True
+        return False
+
+    def _grid_row(
+        self, row: tuple[str, ...], layout: Layout, document: Document, locator: str, scope: str
+    ) -> None:
+        filled = [c for c in row if c.strip()]
+        if not filled:
+            return
+        single = single_text(row)
+        if (single or len(filled) == 1) and self._spanning(single or filled[0], scope):
+            return
+        if is_header_echo(row, layout):
+            return
+        if _is_total_row(row):
+            self._count(" ".join(filled), scope)
+            return
+        if is_blank_row(row):
+            return
+        cell = _cells(row, layout)
+        seq = _int(cell(Column.SEQ))
+        source = Source(kind=document.table_kind, url=document.url, locator=locator)
+        hotline = cell(Column.HOTLINE)
+        added = False
+        for column in layout.name_columns:
+            if column >= len(row) or not row[column].strip():
+                continue
+            name_cell = row[column]
+            if not hotline and layout.column(Column.HOTLINE) is None and PHONE.search(name_cell):
+                hotline = "、".join(m.group(0) for m in PHONE.finditer(clean_text(name_cell)))
+                name_cell = PHONE.sub("", clean_text(name_cell))
+            category = (
+                cell(Column.CATEGORY) or layout.presets.get(column, "") or self._section.label
+            )
+            for name in split_names(name_cell, known=self.known):
+                table = "inferred" if layout.inferred else "header"
+                if not self._acceptable(name, in_list=True, table=table):
+                    continue
+                self._add(
+                    Row(
+                        name=name,
+                        source=source,
+                        category_raw=category,
+                        products=split_products(cell(Column.PRODUCT)),
+                        period=cell(Column.PERIOD),
+                        hotline=hotline,
+                        remark=cell(Column.REMARK),
+                        seq=seq,
+                        scopes=(self._section.scope, scope),
+                    )
+                )
+                added = True
+        if added and seq is not None:
+            self.numbering.append(seq)
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def light_clean(text: str) -> str:
+    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
+    return " ".join(clean_text(part) for part in text.split())
+
+
+def heading_label(text: str) -> str:
+    """The category a heading line announces ("一、平台运营机构（13家）" -> 平台运营机构), or "".
+
+    >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
+    ('增信服务机构', '')
+    """
+    core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
+    for _ in range(3):
+        core = _HEADING_TAIL.sub("", core).strip()
+    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
+        return ""
+    if PHONE.search(core) or re.search(r"[、；;，,]", core):
+        return ""
+    return core if names_category(core) else ""
+
+
+def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
+    """("机构名称：甲公司 客服电话：95188") -> [(NAME, "", "甲公司"), (HOTLINE, "", "95188")].
+
+    Empty when the line is not made of known labels.
+    """
+    light = light_clean(strip_number(text.strip())[1])
+    matches = list(_LABEL.finditer(light))
+    if not matches or matches[0].start() != 0:
+        return []
+    fields: list[tuple[Column, str, str]] = []
+    for index, match in enumerate(matches):
+        column, preset = column_of(match.group(1))
+        if column is None:
+            return []
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(light)
+        fields.append((column, preset, light[match.end() : end].strip()))
+    return fields
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFields:
+    """What one list line holds besides its number."""
+
+    name: str
+    category: str = ""
+    products: tuple[str, ...] = ()
+    period: str = ""
+    hotline: str = ""
+    remark: str = ""
+
+
+def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields | None:
+    """Split a list line into name, category, period, phone and the rest.
+
+    >>> item_fields("和君纵达数据科技股份有限公司 400-820-1234", None, set())
+    ItemFields(name='和君纵达数据科技股份有限公司', category='', products=(), period='', \
+hotline='400-820-1234', remark='')
+    """
+    light = light_clean(body)
+    if not light:
+        return None
+    hotline = "、".join(m.group(0) for m in PHONE.finditer(light))
+    light = PHONE.sub(" ", light)
+    light = re.sub(r"(?:客服|服务|联系|投诉)?(?:电话|热线)\s*[:：]?", " ", light)
+    period = ""
+    span = _PERIOD_SPAN.search(light)
+    if span:
+        period = span.group(0).strip()
+        light = (light[: span.start()] + " " + light[span.end() :]).strip()
+    tokens = [t.strip(" -—|/，,；;") for t in light.split(" ")]
+    tokens = [t for t in tokens if t]
+    category = ""
+    free: list[str] = []
+    for token in tokens:
+        if (
+            not category
+            and names_category(token)
+            and not looks_like_org(token)
+            and len(token) <= 15
+        ):
+            category = token
+        elif is_period(token) and not period:
+            period = token
+        else:
+            free.append(token)
+    name, before, after = _name_tokens(free, known)
+    if not name:
+        return None
+    products: tuple[str, ...] = ()
+    remark = ""
+    has_products = layout is not None and Column.PRODUCT in layout.columns.values()
+    extra = [t for t in (*before, *after) if not markers_in(t)]
+    marker_tokens = [t for t in after if markers_in(t)]
+    if extra and (has_products or before):
+        products = tuple(extra)
+    elif extra:
+        remark = " ".join(extra)
+    if marker_tokens:
+        name = name + "（" + "，".join(marker_tokens) + "）"
+    return ItemFields(name, category, products, period, hotline, remark)
+
+
+def _name_tokens(free: list[str], known: set[str]) -> tuple[str, list[str], list[str]]:
+    """(name, tokens before it, tokens after it) among the unclassified tokens of a line."""
+    if not free:
+        return "", [], []
+    start = next((i for i, t in enumerate(free) if standalone_name(t, known)), None)
+    if start is None:
+        name = ""
+        for index, token in enumerate(free, 1):
+            name += token
+            if looks_like_org(name) or clean_text(name) in known:
+                return name, [], free[index:]
+        return name, [], []
+    before = free[:start]
+    name = free[start]
+    while before and is_region(clean_text(before[-1])):
+        name = before.pop() + name
+    return name, before, free[start + 1 :]
+
+
+def split_products(text: str) -> tuple[str, ...]:
+    """Product names in one cell.
+
+    >>> split_products("借呗、花呗；网商贷")
+    ('借呗', '花呗', '网商贷')
+    """
+    parts = (clean_text(p) for p in re.split(r"[、，,；;\n/]", text))
+    return tuple(dict.fromkeys(p for p in parts if p and not is_noise(p)))
+
+
+def _cells(row: tuple[str, ...], layout: Layout) -> _CellReader:
+    return _CellReader(row, layout)
+
+
+class _CellReader:
+    """cell(Column.X) -> that column's text in one row ("" when the table has none)."""
+
+    def __init__(self, row: tuple[str, ...], layout: Layout) -> None:
+        self.row = row
+        self.layout = layout
+
+    def __call__(self, role: Column) -> str:
+        column = self.layout.column(role)
+        if column is None or column >= len(self.row):
+            return ""
+        text = self.row[column].replace("\n", " ").strip()
+        return "" if is_blank(text) else text
+
+
+def _int(text: str) -> int | None:
+    found = re.match(r"\s*(\d{1,4})", text)
+    return int(found.group(1)) if found else None
+
+
+def _is_total_row(row: tuple[str, ...]) -> bool:
+    head = [clean_text(c) for c in row[:3] if c.strip()]
+    return any(re.match(r"^(?:合计|小计|总计|共计|总数)", c) for c in head)
+
+
+def _is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """A two-column table of label | value pairs (a vertical record, or several)."""
+    if len(rows) < 2 or any(len(r) != 2 for r in rows):
+        return False
+    labels = [column_of(r[0])[0] for r in rows]
+    names = sum(label is Column.NAME for label in labels)
+    return names >= 1 and sum(label is not None for label in labels) >= 0.6 * len(rows)

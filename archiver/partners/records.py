@@ -1,0 +1,132 @@
+"""Rows as read -> Partner records, and duplicate rows folded into one. Pure.
+
+`partner_of` is also how an archived partner is re-read with today's normaliser (from its
+published fields), so improving the normaliser never invents events on old versions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from archiver.models import Category, Marker, Partner, Source
+from archiver.partners.aliases import AliasTable
+from archiver.partners.categories import category_of
+from archiver.partners.names import parse_name
+
+_SPACES = re.compile(r"\s+")
+
+
+def published(text: str) -> str:
+    """A cell as published: whitespace collapsed, wrapped lines joined, nothing else.
+
+    >>> published("重庆市蚂蚁小微小额贷款有限\\n公司 ")
+    '重庆市蚂蚁小微小额贷款有限公司'
+    """
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    joined = ""
+    for line in (line for line in lines if line):
+        ascii_edge = bool(re.search(r"[A-Za-z0-9]$", joined)) and bool(
+            re.match(r"[A-Za-z0-9]", line)
+        )
+        joined = f"{joined} {line}" if ascii_edge else joined + line
+    return joined
+
+
+def partner_of(
+    raw: str,
+    *,
+    aliases: AliasTable,
+    category_raw: str = "",
+    products: tuple[str, ...] = (),
+    period: str = "",
+    hotline: str = "",
+    remark: str = "",
+    source: Source | None = None,
+) -> Partner:
+    """One Partner from its published fields; every derived field computed here."""
+    parts = parse_name(raw, remark)
+    category_text = published(category_raw)
+    return Partner(
+        raw=published(raw),
+        name=parts.name,
+        match_key=parts.match_key,
+        qualifier=parts.qualifier,
+        entity=aliases.entity_of(parts.name),
+        category=category_of(category_text),
+        category_raw=category_text,
+        products=tuple(published(p) for p in products if p.strip()),
+        period=published(period),
+        hotline=published(hotline),
+        remark=published(remark),
+        markers=parts.markers,
+        former_names=parts.former_names,
+        source=source,
+    )
+
+
+def reread(partner: Partner, aliases: AliasTable) -> Partner:
+    """An archived partner with its derived fields recomputed by today's rules."""
+    return partner_of(
+        partner.raw,
+        aliases=aliases,
+        category_raw=partner.category_raw,
+        products=partner.products,
+        period=partner.period,
+        hotline=partner.hotline,
+        remark=partner.remark,
+        source=partner.source,
+    )
+
+
+def qualifiers_agree(left: str, right: str) -> bool:
+    """Same region, or one side gives none (广东深圳 agrees with 深圳).
+
+    >>> qualifiers_agree("杭州", ""), qualifiers_agree("深圳", "重庆")
+    (True, False)
+    """
+    return not left or not right or left in right or right in left
+
+
+def merge_duplicates(partners: list[Partner]) -> tuple[Partner, ...]:
+    """One record per partner and category: duplicate rows folded, fields combined.
+
+    A partner listed under two categories (平台 and 共同出资) keeps one record for each.
+    """
+    merged: list[Partner] = []
+    by_key: dict[str, list[int]] = {}
+    for partner in partners:
+        target = next(
+            (i for i in by_key.get(partner.match_key, []) if _same_listing(merged[i], partner)),
+            None,
+        )
+        if target is None:
+            by_key.setdefault(partner.match_key, []).append(len(merged))
+            merged.append(partner)
+        else:
+            merged[target] = _combine(merged[target], partner)
+    return tuple(merged)
+
+
+def _same_listing(kept: Partner, new: Partner) -> bool:
+    if not qualifiers_agree(kept.qualifier, new.qualifier):
+        return False
+    unspecified = Category.UNSPECIFIED
+    return kept.category is new.category or unspecified in (kept.category, new.category)
+
+
+def _combine(kept: Partner, new: Partner) -> Partner:
+    use_new_category = kept.category is Category.UNSPECIFIED
+    return replace(
+        kept,
+        category=new.category if use_new_category else kept.category,
+        category_raw=new.category_raw if use_new_category else kept.category_raw,
+        qualifier=kept.qualifier or new.qualifier,
+        products=tuple(dict.fromkeys((*kept.products, *new.products))),
+        period=kept.period or new.period,
+        hotline=kept.hotline or new.hotline,
+        remark=kept.remark or new.remark,
+        markers=tuple(m for m in Marker if m in kept.markers or m in new.markers),
+        former_names=tuple(dict.fromkeys((*kept.former_names, *new.former_names))),
+        entity=kept.entity or new.entity,
+    )

@@ -1,0 +1,261 @@
+"""Grids -> column layouts: header rows found by their words, or columns by their content.
+Pure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from archiver.partners.categories import names_category
+from archiver.partners.cells import PHONE, Column, column_of, is_noise, is_period
+from archiver.partners.names import (
+    clean_text,
+    fold_legal_form,
+    is_generic,
+    lift_qualifier,
+    looks_like_org,
+)
+
+HEADER_SCAN_ROWS = 8
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D)))\s*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Which column holds what. `presets` gives the category a name column implies."""
+
+    columns: dict[int, Column] = field(default_factory=dict)
+    presets: dict[int, str] = field(default_factory=dict)
+    width: int = 0
+    inferred: bool = False  # True when read from the cells' content, not from a header
+
+    @property
+    def name_columns(self) -> tuple[int, ...]:
+        """Columns holding partner names, left to right."""
+        return tuple(sorted(c for c, role in self.columns.items() if role is Column.NAME))
+
+    def column(self, role: Column) -> int | None:
+        """The (first) column with this role."""
+        found = sorted(c for c, r in self.columns.items() if r is role)
+        return found[0] if found else None
+
+
+def header_layout(row: tuple[str, ...]) -> Layout | None:
+    """The layout a header row announces, or None when the row is not a header.
+
+    >>> header_layout(("序号", "合作机构名称", "合作机构类别", "客服电话")).columns[1].value
+    'name'
+    >>> header_layout(("1", "蚂蚁智信（杭州）信息技术有限公司", "平台运营机构", "95188")) is None
+    True
+    """
+    columns: dict[int, Column] = {}
+    presets: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    filled = 0
+    for index, cell in enumerate(row):
+        text = clean_text(cell)
+        if not text:
+            continue
+        filled += 1
+        if looks_like_org(text) and not names_category(text):
+            return None
+        role, preset = column_of(text)
+        if role is None:
+            continue
+        columns[index] = role
+        labels[index] = text
+        if preset:
+            presets[index] = preset
+    if Column.NAME not in columns.values():
+        return None
+    if len(columns) < math.ceil(0.6 * filled):
+        return None
+    _one_category_column(columns, labels)
+    _one_plain_name_column(columns, presets, labels)
+    return Layout(columns=columns, presets=presets, width=len(row))
+
+
+def merge_header(upper: Layout, lower: Layout) -> Layout:
+    """Two header rows (a spanning group label above the column labels) -> one layout."""
+    columns = {**upper.columns, **lower.columns}
+    presets = {c: p for c, p in upper.presets.items() if c not in lower.columns}
+    presets.update(lower.presets)
+    return Layout(columns=columns, presets=presets, width=max(upper.width, lower.width))
+
+
+def _one_category_column(columns: dict[int, Column], labels: dict[int, str]) -> None:
+    """产品类型 and 合作机构类型 in one table: the institution's type is the category."""
+    found = [c for c, role in columns.items() if role is Column.CATEGORY]
+    if len(found) < 2:
+        return
+    preferred = [c for c in found if re.search(r"机构|合作|公司", labels[c])] or found[:1]
+    for index in found:
+        if index != preferred[0]:
+            del columns[index]
+
+
+def _one_plain_name_column(
+    columns: dict[int, Column], presets: dict[int, str], labels: dict[int, str]
+) -> None:
+    """Several unlabelled name columns: keep the one that says 名称, else the leftmost."""
+    plain = [c for c, role in columns.items() if role is Column.NAME and c not in presets]
+    if len(plain) < 2:
+        return
+    if len({labels[c] for c in plain}) == 1:
+        return  # one header cell spanning several columns: merged copies of one name
+    keep = next((c for c in plain if "名称" in labels[c]), plain[0])
+    for index in plain:
+        if index != keep:
+            del columns[index]
+
+
+def find_header(rows: tuple[tuple[str, ...], ...]) -> tuple[int, Layout] | None:
+    """(index of the last header row, layout) among the first rows of a grid."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        layout = header_layout(row)
+        if layout is None:
+            continue
+        if index + 1 < len(rows):
+            lower = header_layout(rows[index + 1])
+            if lower is not None:
+                return index + 1, merge_header(layout, lower)
+        return index, layout
+    return None
+
+
+def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layout | None:
+    """A layout read from the cells themselves, for a table without a header row.
+
+    `known` holds names the alias table knows, which count as names even without a
+    company suffix.
+    """
+    if not rows:
+        return None
+    width = max(len(row) for row in rows)
+    scores: dict[int, dict[Column, float]] = {}
+    for col in range(width):
+        cells = [clean_text(row[col]) for row in rows if col < len(row) and row[col].strip()]
+        if not cells:
+            continue
+        size = len(cells)
+        scores[col] = {
+            Column.NAME: sum(_name_like(c, known) for c in cells) / size,
+            Column.SEQ: sum(bool(re.fullmatch(r"\d{1,4}[.、]?", c)) for c in cells) / size,
+            Column.HOTLINE: sum(bool(PHONE.search(c)) for c in cells) / size,
+            Column.CATEGORY: sum(names_category(c) and not looks_like_org(c) for c in cells)
+            / size,
+            Column.PERIOD: sum(is_period(c) for c in cells) / size,
+        }
+    name_scores = {col: s[Column.NAME] for col, s in scores.items()}
+    if not name_scores or max(name_scores.values()) < 0.5:
+        return None
+    name_col = max(name_scores, key=lambda c: (name_scores[c], -c))
+    columns = {name_col: Column.NAME}
+    for role in (Column.SEQ, Column.HOTLINE, Column.CATEGORY, Column.PERIOD):
+        best = max(
+            (c for c in scores if c not in columns),
+            key=lambda c, r=role: scores[c][r],  # type: ignore[misc]
+            default=None,
+        )
+        if best is not None and scores[best][role] >= 0.6:
+            columns[best] = role
+    return Layout(columns=columns, width=width, inferred=True)
+
+
+def _name_like(text: str, known: set[str]) -> bool:
+    return (looks_like_org(text) and len(text) <= 60) or text in known
+
+
+def is_header_echo(row: tuple[str, ...], layout: Layout) -> bool:
+    """A header row repeated inside the table (each page of a printed list repeats it)."""
+    labels = [clean_text(c) for c in row if c.strip()]
+    if not labels:
+        return False
+    hits = sum(column_of(c)[0] is not None and not looks_like_org(c) for c in labels)
+    return hits >= max(1, math.ceil(0.6 * len(labels)))
+
+
+def single_text(row: tuple[str, ...]) -> str:
+    """The text of a row whose filled cells all say the same thing (a spanning row)."""
+    values = {clean_text(c) for c in row if c.strip()}
+    return values.pop() if len(values) == 1 else ""
+
+
+def strip_number(text: str) -> tuple[int | None, str]:
+    """(item number, rest) of "1. 甲公司" / "（2）乙公司" / "3、丙公司".
+
+    >>> strip_number("（12）深圳市凯旋融资担保有限公司")
+    (12, '深圳市凯旋融资担保有限公司')
+    >>> strip_number("2025.01.01-2026.12.31")
+    (None, '2025.01.01-2026.12.31')
+    """
+    found = _NUMBER_PREFIX.match(text)
+    if not found:
+        return None, text
+    digits = re.search(r"\d+", found.group(0))
+    assert digits is not None
+    return int(digits.group(0)), text[found.end() :]
+
+
+def split_names(cell: str, *, known: set[str]) -> list[str]:
+    """The names in one name cell: several lines or 、-separated names, wrapped lines joined.
+
+    >>> split_names("重庆市蚂蚁小微小额贷款有限\\n公司", known=set())
+    ['重庆市蚂蚁小微小额贷款有限公司']
+    >>> split_names("甲融资担保有限公司\\n（已暂停合作）\\n乙融资担保有限公司", known=set())
+    ['甲融资担保有限公司（已暂停合作）', '乙融资担保有限公司']
+    """
+    pieces = [strip_number(line.strip())[1] for line in cell.split("\n") if line.strip()]
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _continues(joined[-1], piece, known):
+            joined[-1] = _join(joined[-1], piece)
+        else:
+            joined.append(piece)
+    names: list[str] = []
+    for line in joined:
+        parts = [p.strip() for p in re.split(r"[、；;]|，(?=\S)", line) if p.strip()]
+        if len(parts) > 1 and all(_name_like(clean_text(p), known) for p in parts):
+            names.extend(parts)
+        else:
+            names.append(line)
+    return names
+
+
+def _continues(previous: str, piece: str, known: set[str]) -> bool:
+    """True when `piece` is the rest of `previous` (a wrapped line or a bracketed note)."""
+    text = clean_text(piece)
+    if text.startswith("（") or re.match(r"^(?:已|暂停|终止|注销|原名|曾用名)", text):
+        return True
+    before = clean_text(previous)
+    if _name_like(before, known) and not before.endswith("有限"):
+        return False
+    if standalone_name(text, known):
+        return False
+    return looks_like_org(before + text) or len(text) <= 4
+
+
+def _join(left: str, right: str) -> str:
+    if re.search(r"[A-Za-z0-9]$", left) and re.match(r"^[A-Za-z0-9]", right):
+        return f"{left} {right}"
+    return left + right
+
+
+def standalone_name(text: str, known: set[str]) -> bool:
+    """A complete name on its own, not the generic tail of a wrapped one (信息技术有限公司)."""
+    cleaned = clean_text(text)
+    if cleaned in known:
+        return True
+    if not looks_like_org(cleaned):
+        return False
+    core, _ = lift_qualifier(fold_legal_form(cleaned))
+    return len(core) >= 2 and not is_generic(core)
+
+
+def is_blank_row(row: tuple[str, ...]) -> bool:
+    """True for rows with nothing but noise in every cell."""
+    return all(not c.strip() or is_noise(c) for c in row)

@@ -1,0 +1,77 @@
+"""Judgements over what was read: a termination notice, an announcement index, a list that
+is visibly cut short. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from archiver.partners.names import clean_text, match_key
+from archiver.partners.reader import Row, StatedCount
+
+_TERMINATION = re.compile(
+    r"终止(?:与|了)?(?:全部|所有|上述|以下)?(?:合作机构|机构)?(?:的|之间的)?(?:互联网)?(?:助贷|贷款)?(?:业务)?合作"
+    r"|(?:已|均已|现已|全部)(?:终止|停止|暂停|结束).{0,12}?(?:合作|助贷|业务)"
+    r"|不再(?:与任何|与|开展|新增).{0,16}?(?:助贷|合作|互联网贷款)"
+    r"|暂无(?:互联网)?(?:助贷)?(?:业务)?(?:合作机构|合作方|合作)"
+    r"|(?:合作机构|名单)(?:为空|[:：]\s*无$|已清空)"
+    r"|(?:目前|当前|现)(?:我行|本行|我司|本公司|我公司)?(?:未|没有|暂未|无)(?:与任何机构)?(?:开展|合作)"
+    r"|停止(?:开展)?(?:互联网)?助贷业务"
+)
+_INDEX_ENTRY = re.compile(r"(?:关于|公告|通知|公示|声明|披露|报告)")
+_DATE_IN_LINE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}[-/]\d{1,2}")
+
+
+def is_termination_notice(lines: Iterable[str]) -> bool:
+    """True when the text says cooperation ended, or that there are no partners now.
+
+    >>> is_termination_notice(["自2025年10月1日起，我行已终止与全部合作机构的助贷业务合作。"])
+    True
+    >>> is_termination_notice(["关于调整互联网助贷业务合作机构名单的公告"])
+    False
+    """
+    texts = [clean_text(line) for line in lines]
+    if looks_like_index(texts):
+        return False
+    return any(_TERMINATION.search(text) for text in texts)
+
+
+def looks_like_index(lines: list[str]) -> bool:
+    """An announcement list: many dated titles, one per line."""
+    dated_titles = sum(
+        1 for line in lines if _DATE_IN_LINE.search(line) and _INDEX_ENTRY.search(line)
+    )
+    return dated_titles >= 3
+
+
+def truncation(rows: list[Row], counts: list[StatedCount], numbering: list[int]) -> str:
+    """Why the list looks cut short ("" when it does not).
+
+    >>> truncation([], [], [1, 2, 3, 7, 8])
+    'numbering jumps from 3 to 7'
+    """
+    for stated in counts:
+        read = _distinct(
+            row for row in rows if stated.scope == "document" or stated.scope in row.scopes
+        )
+        if stated.count > 0 and read < stated.count:
+            return f"the page states {stated.text.strip()} but {read} partners were read"
+    return _numbering_gap(numbering)
+
+
+def _distinct(rows: Iterable[Row]) -> int:
+    return len({match_key(row.name) for row in rows})
+
+
+def _numbering_gap(numbering: list[int]) -> str:
+    previous: int | None = None
+    for number in numbering:
+        if previous is None:
+            if number > 1:
+                return f"numbering starts at {number}"
+        elif number > previous + 1:
+            return f"numbering jumps from {previous} to {number}"
+        if previous is None or number == 1 or number > previous:
+            previous = number
+    return ""
