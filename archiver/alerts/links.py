@@ -1,0 +1,100 @@
+"""Links an alert carries: the page, the published diff, both snapshots and screenshots.
+
+Links are made when a message is composed (at send time, not at queue time), so presigned
+URLs are fresh even for an alert that waited in the outbox through an SMTP outage. Archived
+HTML is never linked directly: it is hostile content and would run in the bucket's origin;
+readers get the published diff page, the manifest (JSON) and the screenshot (PNG).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from archiver import keys
+from archiver.alerts.records import PartnerAlert, VersionRef
+from archiver.ports import ObjectStore
+
+
+def diff_page_key(publish_prefix: str, site_id: str, seq: int) -> str:
+    """Where publishing puts the page that shows version `seq` against its predecessor.
+
+    The one place that knows the convention, so it can follow the publisher.
+
+    >>> diff_page_key("public/", "zhaolian-cfc", 3)
+    'public/sites/zhaolian-cfc/v3.html'
+    """
+    return f"{publish_prefix}sites/{site_id}/v{seq}.html"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VersionLinks:
+    """Links to one archived version."""
+
+    seq: int
+    manifest: str | None = None
+    screenshot: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertLinks:
+    """Every link a partner alert shows."""
+
+    page: str
+    diff: str | None = None
+    version: VersionLinks
+    previous: VersionLinks | None = None
+    expires_at: datetime | None = None  # presigned links stop working then
+
+
+def presigned_expiry(url: str | None) -> datetime | None:
+    """When a SigV4 presigned URL expires, or None for a plain URL.
+
+    >>> presigned_expiry("https://s3/b/k?X-Amz-Date=20251001T080000Z&X-Amz-Expires=3600")
+    datetime.datetime(2025, 10, 1, 9, 0, tzinfo=datetime.timezone.utc)
+    """
+    if not url:
+        return None
+    query = parse_qs(urlsplit(url).query)
+    try:
+        signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return signed + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+class LinkMaker:
+    """Turns version references into links through the store (public or presigned URLs)."""
+
+    def __init__(self, store: ObjectStore, *, publish_prefix: str, diff_links: bool) -> None:
+        self.store = store
+        self.publish_prefix = publish_prefix
+        self.diff_links = diff_links
+
+    def version(self, ref: VersionRef) -> VersionLinks:
+        """Manifest and screenshot links of one version."""
+        screenshot = None
+        if ref.screenshot_digest:
+            screenshot = self.store.url(keys.blob_key(ref.screenshot_digest))
+        return VersionLinks(seq=ref.seq, manifest=self.store.url(ref.key), screenshot=screenshot)
+
+    def for_alert(self, alert: PartnerAlert) -> AlertLinks:
+        """All links of a partner alert."""
+        version = self.version(alert.version)
+        previous = self.version(alert.previous) if alert.previous else None
+        diff = None
+        if self.diff_links and alert.previous is not None:
+            key = diff_page_key(self.publish_prefix, alert.site_id, alert.version.seq)
+            diff = self.store.url(key)
+        candidates = [version.manifest, version.screenshot, diff]
+        if previous is not None:
+            candidates += [previous.manifest, previous.screenshot]
+        expiries = [e for e in map(presigned_expiry, candidates) if e is not None]
+        return AlertLinks(
+            page=alert.page_url,
+            diff=diff,
+            version=version,
+            previous=previous,
+            expires_at=min(expiries) if expiries else None,
+        )
