@@ -124,7 +124,8 @@ class TestCatalog:
 
     def test_counts_institutions_and_mentions(self) -> None:
         one = fold((ANT, DXM)).summary
-        two = model.extend(model.empty("t"), *_first_version("t", (ANT, ANT, QIFU))).summary
+        stored = ArchiveBuilder(MemoryStore(), start=T0).version("t", (ANT, ANT, QIFU))
+        two = model.extend(model.empty("t"), stored, "").summary
         catalog = Catalog(summaries={"s": one, "t": two})
         views = {view.match_key: view for view in catalog.partners()}
         assert views[ANT.match_key].institutions == 2
@@ -144,12 +145,6 @@ class TestCatalog:
         catalog = Catalog(summaries={}, infos={"a": SiteInfo(id="a", name="招联")})
         assert catalog.info("a").name == "招联"
         assert catalog.info("gone").name == "gone"
-
-
-def _first_version(site_id: str, items: tuple[Partner, ...]) -> tuple[object, str]:
-    store = MemoryStore()
-    stored = ArchiveBuilder(store, start=T0).version(site_id, items)
-    return stored, ""
 
 
 SCORE_CASES = [

@@ -444,11 +444,12 @@ class Publisher:
         writer.wait()
         writer.state.fingerprint = self.fingerprint
         data = pstate.encode(writer.state)
-        if not writer.report.written and pstate.page_hash(data) == writer.state.loaded_hash:
-            return  # nothing changed: leave the state as it is
+        if pstate.page_hash(data) == writer.state.loaded_hash:
+            return  # what was published is what the state already says
         self.store.put(self.prefix + paths.STATE, data, content_type="application/gzip")
         writer.report.bytes_written += len(data)
         writer.report.written += 1
+        writer.report.keys.append(self.prefix + paths.STATE)
 
     def _finish(self, report: PublishReport, began: float) -> PublishReport:
         report.duration_s = time.perf_counter() - began
