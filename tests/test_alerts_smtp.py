@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from archiver.alerts import changes
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.records import Claim, partner_id
+from archiver.alerts.records import ChannelPlan, Claim, partner_id
 from archiver.alerts.settings import AlertSettings
 from archiver.alerts.testing import (
     SmtpSink,
@@ -100,7 +101,7 @@ def settings_for(port: int, **smtp: Any) -> AlertSettings:
     )
 
 
-def make_alerter(
+def make_alerter(  # noqa: PLR0917 - a test helper read at the call site
     settings: AlertSettings,
     store: ObjectStore,
     tmp_path: Path,
@@ -254,7 +255,11 @@ class TestExactlyOnce:
         first, second = two_versions(local_store, clock)
         alerter = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
         alert_id = partner_id(SITE.id, 2, second.manifest.captured_at)
-        alerter.outbox.put(alerter._partner_alert(SITE, second, first, None))
+        alerter.outbox.put(
+            changes.partner_alert(
+                SITE, second, first, channels=[ChannelPlan(name="email")], queued_at=clock.now()
+            )
+        )
         crashed = Claim(
             by="dead-worker",
             claimed_at=clock.now(),

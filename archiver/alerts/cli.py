@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from archiver.alerts.alerter import Alerter, AlertStatus, UnitStatus
+from archiver.alerts.alerter import Alerter
 from archiver.alerts.compose import local_time
 from archiver.alerts.delivery import Attempt, Outcome
+from archiver.alerts.status import AlertStatus, UnitStatus
 from archiver.errors import ArchiverError
 
 T = TypeVar("T")

@@ -8,14 +8,16 @@ one digest of a stream: membership is decided only by the digest records themsel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
 
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import Digest, Family, digest_id, stream_of
+from archiver.alerts.records import AlertState, Digest, Family, Plan, digest_id, stream_of
+from archiver.alerts.settings import AlertSettings, Mode
 from archiver.errors import StoreError
 
 log = structlog.get_logger("archiver.alerts")
@@ -92,3 +94,120 @@ def assemble(
             return digest
         log.info("digest_race_lost", stream=stream, number=number + 1)
     raise StoreError(f"could not write a digest of {stream} after {MAX_RACES} races")
+
+
+# --- which digests are due -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """A digest stream and when it is due."""
+
+    family: Family
+    channel: str
+    mode: Mode
+    interval_s: float = 0.0  # run mode: at most one scheduled digest per this
+    at: time = time(8)  # daily mode: local time of day
+
+
+def streams(
+    settings: AlertSettings, chats: Sequence[str], operator_channels: Sequence[str]
+) -> list[Stream]:
+    """The digest streams the settings ask for."""
+    email, chat, ops = settings.email, settings.chat, settings.operator
+    found = []
+    if email.enabled and email.mode is not Mode.IMMEDIATE:
+        found.append(
+            Stream(Family.PARTNER, "email", email.mode, email.digest_interval, email.digest_time)
+        )
+    if chat.mode is not Mode.IMMEDIATE:
+        found.extend(
+            Stream(Family.PARTNER, name, chat.mode, chat.digest_interval, chat.digest_time)
+            for name in chats
+        )
+    if ops.enabled:
+        found.extend(
+            Stream(Family.OPERATOR, name, Mode.RUN, ops.min_interval) for name in operator_channels
+        )
+    return found
+
+
+def assemble_due(
+    outbox: Outbox,
+    states: Mapping[str, AlertState],
+    configured: Sequence[Stream],
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    scheduled: bool,
+    force: bool = False,
+) -> list[Digest]:
+    """Assemble the digests that are due; settle members that every digest now covers.
+
+    `scheduled` (the daemon's pass) honours `interval_s` of run-mode streams; the end of a
+    run does not. `force` also assembles daily streams before their time.
+    """
+    waiting: dict[tuple[Family, str], list[tuple[str, datetime]]] = {}
+    members: dict[str, Plan] = {}
+    for alert_id, state in states.items():
+        if not state.recorded or state.quiet or alert_id.startswith("digests/"):
+            continue
+        plan = outbox.plan(alert_id)
+        if plan is None or not plan.batched:
+            continue
+        members[alert_id] = plan
+        for channel in plan.batched:
+            waiting.setdefault((Family(plan.kind), channel), []).append(
+                (alert_id, plan.detected_at)
+            )
+    by_key = {(s.family, s.channel): s for s in configured}
+    made, covered_by = [], {}
+    for key, candidates in sorted(waiting.items()):
+        # A channel whose mode changed since its alerts were queued still gets them.
+        stream = by_key.get(key) or Stream(key[0], key[1], Mode.RUN)
+        record = _assemble_stream(
+            outbox, stream, candidates, zone=zone, now=now, scheduled=scheduled, force=force
+        )
+        if record is not None:
+            made.append(record)
+        covered_by[key] = covered(outbox, stream_of(*key))
+    for alert_id, plan in members.items():
+        family = Family(plan.kind)
+        in_digests = all(alert_id in covered_by[(family, c)] for c in plan.batched)
+        if in_digests and not any(states[alert_id].unit(c).pending for c in plan.immediate):
+            outbox.settle(alert_id, now)
+    return made
+
+
+def _assemble_stream(
+    outbox: Outbox,
+    stream: Stream,
+    candidates: list[tuple[str, datetime]],
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    scheduled: bool,
+    force: bool,
+) -> Digest | None:
+    if stream.mode is Mode.DAILY and not force:
+        slot = last_slot(now, stream.at, zone)
+
+        def due(latest: Digest | None) -> bool:
+            return latest is None or latest.slot < slot
+
+    else:
+        slot = now
+        interval = timedelta(seconds=stream.interval_s if scheduled and not force else 0)
+
+        def due(latest: Digest | None) -> bool:
+            return latest is None or latest.created_at <= now - interval
+
+    return assemble(
+        outbox,
+        family=stream.family,
+        channel=stream.channel,
+        candidates=[alert_id for alert_id, detected in candidates if detected <= slot],
+        slot=slot,
+        now=now,
+        due=due,
+    )

@@ -21,6 +21,7 @@ from archiver.alerts.records import (
     Keys,
     Notice,
     PartnerAlert,
+    Plan,
     Receipt,
     Settled,
     UnitState,
@@ -28,7 +29,7 @@ from archiver.alerts.records import (
     decode_record,
     encode,
 )
-from archiver.errors import StoreError
+from archiver.errors import KeyNotFound, StoreError
 from archiver.ports import ObjectStore
 
 T = TypeVar("T")
@@ -44,6 +45,7 @@ class Outbox:
         self.keys = Keys(prefix)
         self._lock = threading.Lock()
         self._cache: dict[str, object] = {}  # immutable objects already read, by key
+        self._plans: dict[str, Plan] = {}  # tiny; kept for every alert ever scanned
 
     # --- records ---------------------------------------------------------------------------
 
@@ -72,6 +74,19 @@ class Outbox:
             raise StoreError(f"outbox record {key} is not valid: {exc}") from exc
         self._remember(key, record)
         return record
+
+    def plan(self, alert_id: str) -> Plan | None:
+        """The plan of a queued alert (read once, then kept), None if there is no record."""
+        with self._lock:
+            plan = self._plans.get(alert_id)
+        if plan is None:
+            try:
+                plan = Plan.of(self.record(alert_id))
+            except KeyNotFound:
+                return None
+            with self._lock:
+                self._plans[alert_id] = plan
+        return plan
 
     # --- scanning --------------------------------------------------------------------------
 

@@ -141,6 +141,32 @@ class Digest:
 
 
 AlertRecord = Annotated[PartnerAlert | Notice | Digest, Field(discriminator="record")]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a scan needs to know of an alert, small enough to keep in memory for all."""
+
+    kind: str  # "partner", "operator" or "digest"
+    site_id: str
+    detected_at: datetime
+    immediate: tuple[str, ...] = ()  # channels delivered one message per alert
+    batched: tuple[str, ...] = ()  # channels that wait for a digest
+
+    @classmethod
+    def of(cls, record: PartnerAlert | Notice | Digest) -> Plan:
+        """The plan of a record."""
+        if isinstance(record, Digest):
+            return cls("digest", "", record.created_at, immediate=(record.channel,))
+        return cls(
+            record.record,
+            record.site_id,
+            record.detected_at,
+            immediate=tuple(c.name for c in record.channels if not c.batched),
+            batched=tuple(c.name for c in record.channels if c.batched),
+        )
+
+
 _RECORD: TypeAdapter[PartnerAlert | Notice | Digest] = TypeAdapter(AlertRecord)
 
 
