@@ -104,7 +104,9 @@ def discover(
     def push(link: Link, depth: int) -> None:
         nonlocal counter
         counter += 1
-        heapq.heappush(frontier, (depth if link.kind is LinkKind.INDEX else 0, link.priority, counter, link))
+        heapq.heappush(
+            frontier, (depth if link.kind is LinkKind.INDEX else 0, link.priority, counter, link)
+        )
 
     # Index pages go breadth-first (their links feed everything else); candidates follow in
     # priority order. The tuple sorts index pages by depth, candidates after them.
@@ -204,9 +206,7 @@ def discover(
                 continue
             frontier_depth.setdefault(found.url, depth + 1)
             push(found, depth + 1)
-    if any(
-        item.kind is LinkKind.INDEX and item.url not in visited for *_, item in frontier
-    ):
+    if any(item.kind is LinkKind.INDEX and item.url not in visited for *_, item in frontier):
         state.complete = False
     return _finish(result, state, started)
 
@@ -291,9 +291,7 @@ def _assess_attachment(
     response: HttpResponse, link: Link, own_names: tuple[str, ...]
 ) -> score.Verdict:
     text = readers.text_of(response)
-    return score.assess(
-        text, title=link.text, own_names=own_names, unreadable=not text.strip()
-    )
+    return score.assess(text, title=link.text, own_names=own_names, unreadable=not text.strip())
 
 
 def _classified(state: _State, link: Link, verdict: score.Verdict) -> None:

@@ -31,7 +31,7 @@ from archiver.config import Site
 from archiver.discovery import composite, registry
 from archiver.discovery.crawl import CrawlResult, discover, status_of
 from archiver.discovery.politeness import Budget, GatedCapturer, HostGate
-from archiver.discovery.registry import DocumentEvent, Derived
+from archiver.discovery.registry import Derived, DocumentEvent
 from archiver.discovery.robots import Robots
 from archiver.discovery.settings import DiscoverySettings
 from archiver.errors import CaptureError, StoreError
@@ -267,7 +267,10 @@ def _after_check(
 
 def _gone(site: Site, capturer: GatedCapturer, ref: DocumentRef) -> bool:
     request = CaptureRequest(
-        site_id=ref.archive_id, url=ref.url, timeout_s=site.timeout, max_pages=1,
+        site_id=ref.archive_id,
+        url=ref.url,
+        timeout_s=site.timeout,
+        max_pages=1,
         attachments=False,
     )
     try:
@@ -300,7 +303,9 @@ def _write_index(
     listed.sort(key=lambda d: d.url)
     listed.sort(key=lambda d: d.published, reverse=True)
     lines = [f"{d.published or '—'}  {d.title}  {d.url}" for d in listed]
-    blobs = [Blob("dom", p.html.encode(), "text/html; charset=utf-8", p.url) for p in crawl.index_pages]
+    blobs = [
+        Blob("dom", p.html.encode(), "text/html; charset=utf-8", p.url) for p in crawl.index_pages
+    ]
     blobs.extend(Blob("json", r.body, r.media_type, r.url) for r in crawl.json_bodies)
     draft = composite.Draft(
         site_id=index.archive_id,
@@ -389,4 +394,10 @@ def _notify(
         bound.exception("observer_failed", hook=what, error=str(exc))
 
 
-__all__ = ["InstitutionCheck", "check_institution", "document_site", "run_institution", "status_of"]
+__all__ = [
+    "InstitutionCheck",
+    "check_institution",
+    "document_site",
+    "run_institution",
+    "status_of",
+]

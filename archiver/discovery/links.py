@@ -155,9 +155,7 @@ def html_links(html: str, page_url: str, rules: LinkRules) -> list[Link]:
             text = " ".join((anchor.get("title") or "").split())
         url = normalise(href, base)
         published = _date_beside(anchor)
-        kind = classify(
-            text, url, rules, in_template=_in_template(anchor), dated=bool(published)
-        )
+        kind = classify(text, url, rules, in_template=_in_template(anchor), dated=bool(published))
         if kind is None or url in found or url == normalise(page_url):
             continue
         found[url] = Link(
@@ -189,9 +187,7 @@ def json_links(body: bytes, source_url: str, rules: LinkRules) -> list[Link]:
         if not title.strip() or not href.strip():
             continue
         url = normalise(href, source_url)
-        published = next(
-            (d for k in _DATE_KEYS if (d := dates.from_value(lowered.get(k)))), ""
-        )
+        published = next((d for k in _DATE_KEYS if (d := dates.from_value(lowered.get(k)))), "")
         label = " ".join(title.split())
         if not same_institution(url, rules.entry, rules.hosts) or JUNK.match(label):
             continue

@@ -118,9 +118,7 @@ class Derived:
     note: str = ""
 
 
-def derive(
-    registry: Iterable[DocumentRef], versions: Mapping[str, Manifest]
-) -> Derived:
+def derive(registry: Iterable[DocumentRef], versions: Mapping[str, Manifest]) -> Derived:
     """Newest list per category over live documents; withdrawn ones only as a fallback.
 
     `versions` maps a document URL to its newest archived manifest. A partner whose category
