@@ -86,7 +86,13 @@ RULES = links.LinkRules(entry="https://www.bank.cn/", columns=("公告", "信息
         ("信息披露", "https://www.bank.cn/xxpl/", True, False, links.LinkKind.INDEX),
         ("更多", "https://www.bank.cn/gg/", False, False, links.LinkKind.INDEX),
         ("公告", "https://www.bank.cn/gg/9.html", False, True, links.LinkKind.CANDIDATE),
-        ("关于合作机构名单的公告", "https://m.bank.cn/n/1", False, False, links.LinkKind.CANDIDATE),
+        (
+            "关于合作机构名单的公告",
+            "https://m.bank.cn/n/1",
+            False,
+            False,
+            links.LinkKind.CANDIDATE,
+        ),
         ("名单.pdf", "https://www.bank.cn/f/a.pdf", False, False, links.LinkKind.CANDIDATE),
         ("企业文化", "https://www.bank.cn/culture", True, False, None),
         ("关于我们", "https://www.bank.cn/about", False, False, None),
@@ -126,7 +132,10 @@ def test_json_links_read_list_endpoints() -> None:
     assert links.json_links(b"not json", "https://www.bank.cn/", RULES) == []
 
 
-LIST_TABLE = "合作机构名单\n序号\t合作机构名称\t合作机构类别\n1\t上海淇毓信息科技有限公司\t平台运营机构\n2\t深圳市凯旋融资担保有限公司\t增信服务机构"
+LIST_TABLE = (
+    "合作机构名单\n序号\t合作机构名称\t合作机构类别\n"
+    "1\t上海淇毓信息科技有限公司\t平台运营机构\n2\t深圳市凯旋融资担保有限公司\t增信服务机构"
+)
 SCORE_CASES = [
     ("table list", LIST_TABLE, "公告", True),
     (
@@ -155,7 +164,12 @@ SCORE_CASES = [
     ),
     ("consumer protection", "消保之声：警惕冒充合作机构的诈骗。", "消保之声", False),
     ("phrase without names", "互联网贷款合作机构名单详见附件。", "公告", False),
-    ("names without phrase", "上海淇毓信息科技有限公司\n蚂蚁智信（杭州）信息技术有限公司", "", False),
+    (
+        "names without phrase",
+        "上海淇毓信息科技有限公司\n蚂蚁智信（杭州）信息技术有限公司",
+        "",
+        False,
+    ),
     (
         "own name does not count",
         "合作机构名单\n某某消费金融有限公司\n上海淇毓信息科技有限公司",
@@ -195,10 +209,17 @@ def _manifest(*partners: Partner) -> Manifest:
     )
 
 
-def _ref(url: str, *, published: str = "", categories: tuple[str, ...] = (), **kw: object) -> DocumentRef:
+def _ref(
+    url: str, *, published: str = "", categories: tuple[str, ...] = (), **kw: object
+) -> DocumentRef:
     base = DocumentRef(
-        url=url, archive_id=f"x--{url}", role="list", published=published,
-        categories=categories, first_seen_at=T0, listed=True,
+        url=url,
+        archive_id=f"x--{url}",
+        role="list",
+        published=published,
+        categories=categories,
+        first_seen_at=T0,
+        listed=True,
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -278,13 +299,26 @@ def _crawl(*found: Found, complete: bool = True) -> CrawlResult:
 def test_merge_keeps_classification_and_first_sighting() -> None:
     """What an earlier check learnt survives a crawl that did not re-read the document."""
     first = registry.merge(
-        [], _crawl(Found(url="https://b.cn/1", title="公告", listed=True, role="list",
-                         classified=True, published="2025-10-01")),
-        site_id="b", now=T0,
+        [],
+        _crawl(
+            Found(
+                url="https://b.cn/1",
+                title="公告",
+                listed=True,
+                role="list",
+                classified=True,
+                published="2025-10-01",
+            )
+        ),
+        site_id="b",
+        now=T0,
     )
     later = T0 + timedelta(days=1)
     second = registry.merge(
-        first, _crawl(Found(url="https://b.cn/1", title="公告", listed=True)), site_id="b", now=later
+        first,
+        _crawl(Found(url="https://b.cn/1", title="公告", listed=True)),
+        site_id="b",
+        now=later,
     )
     doc = next(d for d in second if d.role != "index")
     assert doc.role == "list" and doc.first_seen_at == T0 and doc.classified_at == T0
@@ -313,7 +347,7 @@ def test_removal_needs_a_complete_crawl_and_the_window(
 
 
 def test_document_events() -> None:
-    """New, removed, withdrawn, restored and newly recognised lists are events; a baseline is not."""
+    """New, removed, withdrawn, restored and recognised lists are events; a baseline is not."""
     a, b, c, d = (_ref(f"https://b.cn/{x}", role="other") for x in "abcd")
     before = (a, b, c, replace(d, state="withdrawn"))
     after = (
@@ -323,7 +357,9 @@ def test_document_events() -> None:
         d,
         _ref("https://b.cn/new", role="other"),
     )
-    kinds = {(e.type.value, e.url.rsplit("/", 1)[-1]) for e in registry.document_events(before, after)}
+    kinds = {
+        (e.type.value, e.url.rsplit("/", 1)[-1]) for e in registry.document_events(before, after)
+    }
     assert kinds == {
         ("announcement_removed", "a"),
         ("withdrawn", "b"),

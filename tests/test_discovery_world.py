@@ -67,7 +67,9 @@ class Recorder:
     versions: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
 
-    def on_version(self, site: Site, version: StoredVersion, previous: StoredVersion | None) -> None:
+    def on_version(
+        self, site: Site, version: StoredVersion, previous: StoredVersion | None
+    ) -> None:
         self.versions.append(site.id)
 
     def on_check(self, site: Site, result: CheckResult) -> None:
@@ -91,7 +93,9 @@ def _lists(version: StoredVersion | None) -> set[str]:
     return {d.url for d in version.manifest.documents if d.role == "list"}
 
 
-def test_precision_and_recall_over_the_world(the_world: Any, memory_store: Any, capturer: Any, clock: Any) -> None:
+def test_precision_and_recall_over_the_world(
+    the_world: Any, memory_store: Any, capturer: Any, clock: Any
+) -> None:
     """Discovery finds the partner lists and nothing else, whatever their titles and containers."""
     deps = _deps(memory_store, capturer, clock)
     found: set[str] = set()
@@ -183,7 +187,9 @@ def test_institution_and_document_chains_verify_on_s3(
     assert len(current) == 2  # the combined list for platforms, the newer credit list
 
 
-def test_pdf_lists_yield_partners(the_world: Any, memory_store: Any, capturer: Any, clock: Any) -> None:
+def test_pdf_lists_yield_partners(
+    the_world: Any, memory_store: Any, capturer: Any, clock: Any
+) -> None:
     """PDF-only lists are found, and their partners reach the institution."""
     deps = _deps(memory_store, capturer, clock)
     check = run_institution(the_world["pdf-cfc"].site(), deps, settings=SETTINGS)
@@ -218,9 +224,18 @@ def test_robots_txt_is_honoured(memory_store: Any, capturer: Any, clock: Any) ->
     """A disallowed list is not read; a disallowed entry page fails the check."""
     with LocalSite() as server:
         server.file("/robots.txt", b"User-agent: *\nDisallow: /secret/\n", "text/plain")
-        server.page("/", world.page("首页", world.items(
-            [("/secret/1.html", "互联网贷款合作机构名单", "2025-10-01")]), owner="某行"))
-        server.page("/secret/1.html", world.page("名单", world.table_list(world.PLATFORM[:3], []), owner="某行"))
+        server.page(
+            "/",
+            world.page(
+                "首页",
+                world.items([("/secret/1.html", "互联网贷款合作机构名单", "2025-10-01")]),
+                owner="某行",
+            ),
+        )
+        server.page(
+            "/secret/1.html",
+            world.page("名单", world.table_list(world.PLATFORM[:3], []), owner="某行"),
+        )
         deps = _deps(memory_store, capturer, clock)
         site = Site(id="robots-bank", name="某行", url=server.url("/"))
         check = run_institution(site, deps, settings=SETTINGS)

@@ -17,7 +17,6 @@ from archiver.index import Index
 from archiver.ports import ObjectStore
 
 
-
 class _App(Protocol):
     settings: Settings
     store: ObjectStore

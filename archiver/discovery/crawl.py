@@ -91,124 +91,151 @@ def discover(
     robots: Robots | None = None,
 ) -> CrawlResult:
     """Crawl from `site.url`; `known` maps URLs to what earlier checks classified."""
-    started = time.perf_counter()
-    entry = normalise(site.url)
-    rules = LinkRules(
-        entry=entry, columns=settings.columns, more=settings.more, hosts=settings.hosts
-    )
-    own_names = tuple(n for n in (site.name, site.legal_name) if n)
-    state = _State()
-    frontier: list[tuple[int, int, int, Link]] = []
-    counter = 0
+    crawler = _Crawler(site, settings, capturer, known=known, now=now, robots=robots)
+    return crawler.run()
 
-    def push(link: Link, depth: int) -> None:
-        nonlocal counter
-        counter += 1
-        heapq.heappush(
-            frontier, (depth if link.kind is LinkKind.INDEX else 0, link.priority, counter, link)
+
+class _Failed(Exception):
+    """The entry page could not be read: the crawl ends with this status."""
+
+    def __init__(self, message: str, status: PageStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Stop(Exception):
+    """The budget ran out or the host blocked us: stop reading, keep what was found."""
+
+
+class _Crawler:
+    """One crawl. Index pages go breadth-first (their links feed everything else);
+    candidates follow in priority order, after the index pages of their depth."""
+
+    def __init__(
+        self,
+        site: Site,
+        settings: DiscoverySettings,
+        capturer: Capturer,
+        *,
+        known: Mapping[str, DocumentRef],
+        now: datetime,
+        robots: Robots | None,
+    ) -> None:
+        self.site = site
+        self.settings = settings
+        self.capturer = capturer
+        self.known = known
+        self.now = now
+        self.robots = robots if settings.robots else None
+        self.entry = normalise(site.url)
+        self.rules = LinkRules(
+            entry=self.entry, columns=settings.columns, more=settings.more, hosts=settings.hosts
         )
+        self.own_names = tuple(n for n in (site.name, site.legal_name) if n)
+        self.state = _State()
+        self.result = CrawlResult(entry_url=self.entry)
+        self.frontier: list[tuple[int, int, int, Link]] = []
+        self.depth: dict[str, int] = {}
+        self.visited: set[str] = set()
+        self.counter = 0
+        self.first = True
 
-    # Index pages go breadth-first (their links feed everything else); candidates follow in
-    # priority order. The tuple sorts index pages by depth, candidates after them.
-    frontier_depth: dict[str, int] = {entry: 0}
-    push(Link(url=entry, text="", kind=LinkKind.INDEX, priority=0), 0)
-    for extra in settings.follow:
-        url = normalise(extra)
-        frontier_depth[url] = 1
-        push(Link(url=url, text="", kind=LinkKind.INDEX, priority=0), 1)
-    visited: set[str] = set()
-    result = CrawlResult(entry_url=entry)
-    first = True
-    while frontier:
-        _, _, _, link = heapq.heappop(frontier)
-        if link.url in visited:
-            continue
-        visited.add(link.url)
-        depth = frontier_depth.get(link.url, 1)
-        ref = known.get(link.url)
-        if link.kind is LinkKind.CANDIDATE and _known_enough(ref, now, settings):
-            continue
+    def push(self, link: Link, depth: int) -> None:
+        self.depth.setdefault(link.url, depth)
+        self.counter += 1
+        rank = depth if link.kind is LinkKind.INDEX else 0
+        heapq.heappush(self.frontier, (rank, link.priority, self.counter, link))
+
+    def run(self) -> CrawlResult:
+        started = time.perf_counter()
+        self.push(Link(url=self.entry, text="", kind=LinkKind.INDEX, priority=0), 0)
+        for extra in self.settings.follow:
+            self.push(Link(url=normalise(extra), text="", kind=LinkKind.INDEX, priority=0), 1)
+        try:
+            while self.frontier:
+                _, _, _, link = heapq.heappop(self.frontier)
+                if link.url not in self.visited:
+                    self.visited.add(link.url)
+                    self.visit(link)
+                    self.first = False
+        except _Failed as failed:
+            return _finish(
+                self.result, self.state, started, error=str(failed), status=failed.status
+            )
+        except _Stop:
+            self.state.complete = False
+        if any(i.kind is LinkKind.INDEX and i.url not in self.visited for *_, i in self.frontier):
+            self.state.complete = False
+        return _finish(self.result, self.state, started)
+
+    def visit(self, link: Link) -> None:
+        state, ref = self.state, self.known.get(link.url)
+        if link.kind is LinkKind.CANDIDATE and _known_enough(ref, self.now, self.settings):
+            return
         kept = state.attachments.get(link.url)
         if link.kind is LinkKind.CANDIDATE and kept is not None and _is_document(kept):
             # already fetched with its index page: classify without another page load
-            _classified(state, link, _assess_attachment(kept, link, own_names))
-            continue
+            _classified(state, link, _assess_attachment(kept, link, self.own_names))
+            return
         if link.kind is LinkKind.INDEX and ref is not None and ref.role == "list":
-            continue  # a list reached by a column-like link ("公告"): checked as a document
-        if robots is not None and settings.robots and not _allowed(robots, link.url, state):
-            if first:
-                return _finish(
-                    result,
-                    state,
-                    started,
-                    error=f"robots.txt disallows {link.url}",
-                    status=PageStatus.HTTP_ERROR,
-                )
+            return  # a list reached by a column-like link ("公告"): checked as a document
+        if self.robots is not None and not self.robots.allowed(link.url):
+            if self.first:
+                raise _Failed(f"robots.txt disallows {link.url}", PageStatus.HTTP_ERROR)
             state.skipped_robots.append(link.url)
-            first = False
-            continue
+            return
+        capture = self.load(link)
+        if capture is None or capture.status >= 400:
+            return
+        self.read(capture, link)
+
+    def load(self, link: Link) -> Capture | None:
         try:
-            capture = _load(site, settings, capturer, link, state)
+            capture = _load(self.site, self.settings, self.capturer, link, self.state)
         except BudgetExhausted as exc:
-            state.complete = False
-            log.info("discovery_budget_exhausted", site=site.id, reason=str(exc))
-            if first:
-                return _finish(result, state, started, error=str(exc), status=PageStatus.TIMEOUT)
-            break
+            log.info("discovery_budget_exhausted", site=self.site.id, reason=str(exc))
+            if self.first:
+                raise _Failed(str(exc), PageStatus.TIMEOUT) from exc
+            raise _Stop from exc
         except HostBlocked as exc:
-            state.complete = False
-            state.blocked = str(exc)
-            if first:
-                return _finish(
-                    result, state, started, error=str(exc), status=PageStatus.HTTP_ERROR
-                )
-            break
+            self.state.blocked = str(exc)
+            if self.first:
+                raise _Failed(str(exc), PageStatus.HTTP_ERROR) from exc
+            raise _Stop from exc
         except CaptureError as exc:
-            if first:
-                return _finish(result, state, started, error=str(exc), status=status_of(exc))
-            log.info("discovery_page_failed", site=site.id, url=link.url, error=str(exc))
-            first = False
-            continue
-        if first:
-            result = CrawlResult(
-                entry_url=entry,
+            if self.first:
+                raise _Failed(str(exc), status_of(exc)) from exc
+            log.info("discovery_page_failed", site=self.site.id, url=link.url, error=str(exc))
+            return None
+        if self.first:
+            self.result = CrawlResult(
+                entry_url=self.entry,
                 final_url=capture.final_url,
                 entry_status=capture.status,
                 browser_version=capture.browser_version,
             )
             if capture.status >= 400:
-                return _finish(
-                    result,
-                    state,
-                    started,
-                    error=f"HTTP {capture.status} at {entry}",
-                    status=PageStatus.HTTP_ERROR,
-                )
-        first = False
-        if capture.status >= 400:
-            continue
-        page_links = _links_of(capture, rules)
-        verdict = _assess(capture, link, own_names)
+                raise _Failed(f"HTTP {capture.status} at {self.entry}", PageStatus.HTTP_ERROR)
+        return capture
+
+    def read(self, capture: Capture, link: Link) -> None:
+        state = self.state
+        page_links = _links_of(capture, self.rules)
+        verdict = _assess(capture, link, self.own_names)
         if link.kind is LinkKind.CANDIDATE or verdict.is_list:
             _classified(state, link, verdict)
-        is_index = link.kind is LinkKind.INDEX or linkmod.looks_like_index(page_links)
-        if not is_index:
-            continue
-        candidates = [lk for lk in page_links if lk.kind is LinkKind.CANDIDATE]
-        if candidates:
+        if link.kind is not LinkKind.INDEX and not linkmod.looks_like_index(page_links):
+            return
+        if any(lk.kind is LinkKind.CANDIDATE for lk in page_links):
             state.index_pages.extend(capture.pages)
             state.json_bodies.extend(capture.json_bodies)
         for attachment in capture.attachments:
             state.attachments.setdefault(normalise(attachment.url), attachment)
+        depth = self.depth.get(link.url, 1)
         for found in page_links:
-            _listed(state, found, known)
-            if depth >= settings.max_depth or found.url in visited:
-                continue
-            frontier_depth.setdefault(found.url, depth + 1)
-            push(found, depth + 1)
-    if any(item.kind is LinkKind.INDEX and item.url not in visited for *_, item in frontier):
-        state.complete = False
-    return _finish(result, state, started)
+            _listed(state, found, self.known)
+            if depth < self.settings.max_depth and found.url not in self.visited:
+                self.push(found, depth + 1)
 
 
 def _known_enough(ref: DocumentRef | None, now: datetime, settings: DiscoverySettings) -> bool:
@@ -220,11 +247,6 @@ def _known_enough(ref: DocumentRef | None, now: datetime, settings: DiscoverySet
     if ref.classified_at is None:
         return False
     return (now - ref.classified_at).total_seconds() < settings.reclassify_after
-
-
-def _allowed(robots: Robots, url: str, state: _State) -> bool:
-    del state
-    return robots.allowed(url)
 
 
 def _load(

@@ -111,7 +111,15 @@ def run_institution(
     budget = Budget(pages=settings.max_pages, seconds=settings.max_time, now=deps.now)
     capturer = GatedCapturer(deps.capturer, gate or make_gate(settings, deps), budget)
     try:
-        check = _run(site, deps, settings, capturer, budget, started_at, started)
+        check = _run(
+            site,
+            deps,
+            settings=settings,
+            capturer=capturer,
+            budget=budget,
+            started_at=started_at,
+            started=started,
+        )
     except StoreError as exc:
         check = InstitutionCheck(
             result=_failed(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
@@ -139,6 +147,7 @@ def run_institution(
 def _run(
     site: Site,
     deps: Deps,
+    *,
     settings: DiscoverySettings,
     capturer: GatedCapturer,
     budget: Budget,
@@ -159,13 +168,15 @@ def _run(
     docs = list(registry.merge(known.values(), crawl, site_id=site.id, now=started_at))
     index_version = _write_index(site, deps, crawl, docs)
     doc_deps = replace(deps, observers=(), capturer=capturer)
-    docs, versions, results = _check_documents(site, doc_deps, settings, capturer, budget, docs)
+    docs, versions, results = _check_documents(
+        site, doc_deps, settings=settings, capturer=capturer, budget=budget, docs=docs
+    )
     if index_version is not None:
         docs = [_with_version(d, index_version) if d.role == "index" else d for d in docs]
     derived = registry.derive(docs, versions)
     docs = [replace(d, current=d.url in derived.current and d.role == "list") for d in docs]
     ordered = registry.registry_order(docs)
-    draft = _composite(site, deps, crawl, ordered, derived, versions)
+    draft = _composite(site, deps, crawl=crawl, docs=ordered, derived=derived, versions=versions)
     written = composite.write(deps.store, draft, aliases=deps.aliases)
     before = previous.manifest.documents if previous else ()
     doc_events = registry.document_events(before, ordered) if written.version else ()
@@ -222,6 +233,7 @@ def document_site(site: Site, ref: DocumentRef) -> Site:
 def _check_documents(
     site: Site,
     deps: Deps,
+    *,
     settings: DiscoverySettings,
     capturer: GatedCapturer,
     budget: Budget,
@@ -327,6 +339,7 @@ def _write_index(
 def _composite(
     site: Site,
     deps: Deps,
+    *,
     crawl: CrawlResult,
     docs: tuple[DocumentRef, ...],
     derived: Derived,

@@ -80,7 +80,7 @@ def classify(
     >>> r = LinkRules(entry="https://a.com/", columns=("公告",), more=("查看更多",))
     >>> classify("重要公告", "https://a.com/gg/", r, in_template=True)
     <LinkKind.INDEX: 'index'>
-    >>> classify("关于互联网贷款合作机构名单的公告", "https://a.com/gg/1.html", r, in_template=False)
+    >>> classify("合作机构名单的公告", "https://a.com/gg/1.html", r, in_template=False)
     <LinkKind.CANDIDATE: 'candidate'>
     >>> classify("关于我们", "https://a.com/about", r, in_template=True) is None
     True
@@ -128,9 +128,10 @@ def priority(link_text: str, kind: LinkKind, published: str) -> int:
 def html_links(html: str, page_url: str, rules: LinkRules) -> list[Link]:
     """Followable links of a rendered page, in document order, without duplicates.
 
-    >>> page = '<nav><a href="/gg/">公告</a></nav><ul><li><a href="/gg/1.html">关于合作机构名单的公告</a>'
+    >>> page = '<nav><a href="/gg/">公告</a></nav><ul><li><a href="/gg/1.html">名单公告</a>'
     >>> page += '<span>2025-10-01</span></li></ul>'
-    >>> [(l.kind.value, l.url, l.published) for l in html_links(page, "https://a.cn/", _rules())]
+    >>> found = html_links(page, "https://a.cn/", _rules())
+    >>> [(lk.kind.value, lk.url, lk.published) for lk in found]
     [('index', 'https://a.cn/gg/', ''), ('candidate', 'https://a.cn/gg/1.html', '2025-10-01')]
     """
     if not html.strip():
@@ -150,7 +151,7 @@ def html_links(html: str, page_url: str, rules: LinkRules) -> list[Link]:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:")) or href == "#":
             continue
-        text = " ".join((anchor.text_content() or anchor.get("title") or "").split())
+        text = " ".join(_text(anchor).split())
         if not text:
             text = " ".join((anchor.get("title") or "").split())
         url = normalise(href, base)
@@ -172,7 +173,8 @@ def json_links(body: bytes, source_url: str, rules: LinkRules) -> list[Link]:
     """Candidate documents listed in a JSON body (items with a title and a URL).
 
     >>> body = '{"data":[{"DOCTITLE":"公告","DOCRELTIME":"2025-10-01","URL":"/a/1.html"}]}'
-    >>> [(l.url, l.text, l.published) for l in json_links(body.encode(), "https://a.cn/d.json", _rules())]
+    >>> found = json_links(body.encode(), "https://a.cn/d.json", _rules())
+    >>> [(lk.url, lk.text, lk.published) for lk in found]
     [('https://a.cn/a/1.html', '公告', '2025-10-01')]
     """
     try:
@@ -208,7 +210,8 @@ def json_links(body: bytes, source_url: str, rules: LinkRules) -> list[Link]:
 def looks_like_index(links: list[Link]) -> bool:
     """A page that lists several dated announcements is an index page, whatever its title.
 
-    >>> looks_like_index([Link(url=f"u{i}", text="t", kind=LinkKind.CANDIDATE, published="2025-01-01")
+    >>> dated = LinkKind.CANDIDATE
+    >>> looks_like_index([Link(url=f"u{i}", text="t", kind=dated, published="2025-01")
     ...                   for i in range(5)])
     True
     """
@@ -243,7 +246,7 @@ def _in_template(element: Any) -> bool:
 
 def _date_beside(anchor: Any) -> str:
     """The date printed in the link itself or in its row (li, tr, dd, a small div)."""
-    own = dates.parse(anchor.text_content() or "")
+    own = dates.parse(_text(anchor))
     if own:
         return own
     node = anchor
@@ -251,7 +254,7 @@ def _date_beside(anchor: Any) -> str:
         node = node.getparent()
         if node is None or node.tag in ("nav", "header", "footer", "body"):
             break
-        text = node.text_content() or ""
+        text = _text(node)
         if len(text) > 400 or sum(1 for _ in node.iter("a")) > 1:
             break  # a container of several links is not this link's row
         found = dates.parse(text) or _epoch(text)
@@ -261,6 +264,10 @@ def _date_beside(anchor: Any) -> str:
             break
     href = anchor.get("href") or ""
     return dates.parse(href) if re.search(r"20\d{6}", href) else ""
+
+
+def _text(element: Any) -> str:
+    return "".join(str(part) for part in element.itertext())
 
 
 def _epoch(text: str) -> str:

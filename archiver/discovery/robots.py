@@ -62,9 +62,9 @@ class Robots:
             parser.parse([])
             return parser
         if capture.status >= 500:
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])
         elif capture.status >= 400:
-            parser.allow_all = True
+            parser.parse([])
         else:
             body = capture.main_response.body if capture.main_response else b""
             if capture.main_response and "html" in capture.main_response.media_type:

@@ -5,7 +5,8 @@ is a partner list when it names the list (合作机构名单, 平台运营机构
 *and* carries at least two company names as list items, table cells or lines of their own.
 Notices that merely mention partners (消保之声, 关联交易, 利率公示) fail one of the two tests.
 
->>> text = "互联网贷款合作机构名单\\n一、平台运营机构\\n1. 蚂蚁智信（杭州）信息技术有限公司\\n2. 上海淇毓信息科技有限公司"
+>>> text = "合作机构名单\\n一、平台运营机构\\n1. 蚂蚁智信（杭州）信息技术有限公司"
+>>> text += "\\n2. 上海淇毓信息科技有限公司"
 >>> v = assess(text, title="公告")
 >>> v.is_list, v.names, v.categories
 (True, 2, ('platform',))
