@@ -18,7 +18,15 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 from archiver.adapters.browser import find_chromium
 from archiver.adapters.local_store import LocalStore
@@ -90,11 +98,15 @@ class Viewer:
             self.external.append(url)
             route.abort()
 
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
     def open(self, url: str, page: Page | None = None) -> Page:
         """Load `url` (in `page`, or a new tab) and everything it loads, and check the answer."""
         if page is None:
             page = self.context.new_page()
-            page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+            page.on("dialog", self._dialog)
             page.on("pageerror", lambda e: self.errors.append(str(e)))
         response = page.goto(url, wait_until="load")
         assert response is not None and response.status == 200, (url, response)
