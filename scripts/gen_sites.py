@@ -130,7 +130,7 @@ def main() -> None:
     text = args.config.read_text(encoding="utf-8")
     head = text.split("\nsites:", 1)[0]
     curated = yaml.safe_load(text)["sites"]
-    curated_lines = [line for line in text.split("\nsites:", 1)[1].splitlines() if line.strip()]
+    curated_lines = text.split("\nsites:", 1)[1].strip("\n").splitlines()
     hosts = {re.sub(r"^https?://(www\.|m\.)?", "", s["url"]).split("/")[0] for s in curated}
     ids = {s["id"] for s in curated}
     lines: list[str] = []
@@ -222,7 +222,7 @@ def main() -> None:
         head = head.replace(
             "defaults:\n", "defaults:\n  discover: {}  # every site is an institution\n", 1
         )
-    out = head + "\nsites:\n" + "\n".join(curated_lines) + "\n" + "\n".join(lines) + "\n"
+    out = head + "\nsites:\n" + "\n".join([*curated_lines, *lines]) + "\n"
     args.config.write_text(out, encoding="utf-8")
     print(f"{args.config}: {len(ids)} sites ({len(ids) - len(curated)} added)")
 
