@@ -33,6 +33,10 @@ _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.I
 _PERIOD_LABEL = re.compile(r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期")
 _PRODUCT_LABEL = re.compile(r"产品|业务名称|项目名称|贷款品种")
 _REMARK_LABEL = re.compile(r"^(?:备注|说明|状态|合作状态|备注说明|其他)$")
+_NOT_PARTNER_LABEL = re.compile(
+    r"关联|股东|董事|监事|高管|分支|网点|营业部|借款人|出资人|发起人|子公司|附属|控股|投资人|发行人"
+    r"|供应商|采购|中标|招标|客户名称|联系人|负责人"
+)
 _NAME_LABEL = re.compile(
     r"机构|公司|合作方|单位|伙伴|企业|服务商|名称|平台|助贷方|合作对象|partner|name",
     re.IGNORECASE,
@@ -99,6 +103,17 @@ def column_of(label: str) -> tuple[Column | None, str]:
     if _NAME_LABEL.search(text):
         return Column.NAME, ""
     return None, ""
+
+
+def is_strong_name_label(label: str) -> bool:
+    """A name column label that says these are partners (合作机构名称), not just names (名称).
+
+    >>> is_strong_name_label("合作机构名称"), is_strong_name_label("公司名称")
+    (True, False)
+    """
+    return bool(
+        re.search(r"合作|助贷|平台|增信|担保|催收|服务|机构|运营|获客|贷后", clean_text(label))
+    )
 
 
 def phones_in(text: str) -> tuple[str, ...]:

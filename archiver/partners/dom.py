@@ -12,6 +12,8 @@ import re
 from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
+from archiver.partners.cells import is_sentence
+from archiver.partners.names import looks_like_org
 
 
 def _words(text: str) -> frozenset[str]:
@@ -35,6 +37,9 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _MAX_SPAN = 1000
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+)
 
 
 def parse(markup: str) -> html.HtmlElement | None:
@@ -137,10 +142,11 @@ class _Walker:
     def walk(self, element: html.HtmlElement) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag and not _is_skipped(element, tag):
-            if tag == "table" and not _has_nested_table(element):
+            grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
+            if grid is not None and not _is_layout(grid):
                 self.flush()
                 self.tables += 1
-                self.blocks.append(Grid(_grid(element), f"table {self.tables}"))
+                self.blocks.append(Grid(grid, f"table {self.tables}"))
             elif tag == "br":
                 self.flush()
             elif tag in _BLOCKS:
@@ -224,6 +230,26 @@ def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
         if cells:
             rows.append(cells)
     return expand_spans(rows)
+
+
+def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:
+    """A table used to place text on the page: a cell holds prose or headings, not values."""
+    for row in grid:
+        for cell in row:
+            lines = cell.split("\n")
+            if len(lines) >= 4 and any(_is_prose(line) for line in lines):
+                return True
+            if len(cell) > 300 and sum(_is_prose(line) for line in lines) * 2 > len(lines):
+                return True
+    return False
+
+
+def _is_prose(line: str) -> bool:
+    if _SECTION_NUMBER.match(line):
+        return True
+    if looks_like_org(line):
+        return False
+    return is_sentence(line) or len(line) > 24
 
 
 def _owner_table(tr: html.HtmlElement) -> html.HtmlElement | None:

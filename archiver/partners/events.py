@@ -61,7 +61,7 @@ class Listing:
         """Match keys of every former name a record declares."""
         return {match_key(n) for r in self.records for n in r.former_names}
 
-    def value(self, name: str) -> str:
+    def value(self, name: str, *, renamed: bool = False) -> str:
         """One comparable field as text ("" when not published)."""
         if name == "category":
             found = {
@@ -74,19 +74,20 @@ class Listing:
             return " / ".join(sorted({r.period for r in self.records if r.period}))
         if name == "hotline":
             return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
-        markers = {m for r in self.records for m in r.markers if m is not Marker.FORMERLY}
+        naming = {Marker.FORMERLY, Marker.RENAMED} if renamed else {Marker.FORMERLY}
+        markers = {m for r in self.records for m in r.markers if m not in naming}
         return ", ".join(m.value for m in Marker if m in markers)
 
-    def comparable(self, name: str) -> str:
+    def comparable(self, name: str, *, renamed: bool = False) -> str:
         """A field with its formatting folded (dates one way, phones by digits)."""
-        text = self.value(name)
+        text = self.value(name, renamed=renamed)
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
             return "|".join(
                 sorted(
                     {
-                        "".join(c for c in r.hotline if c.isdigit())
+                        "".join(c for c in clean_text(r.hotline) if c.isascii() and c.isdigit())
                         for r in self.records
                         if r.hotline
                     }
@@ -127,8 +128,8 @@ def compare(
     events: list[PartnerEvent] = []
     events.extend(pairing.events)
     silent = _unpublished_fields(old, new)
-    for before, after in pairing.pairs:
-        events.extend(_field_events(before, after, silent))
+    for before, after, renamed in pairing.pairs:
+        events.extend(_field_events(before, after, silent, renamed=renamed))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
     unpaired_old = [item for item in old if item not in pairing.paired_old]
     for listing in new:
@@ -150,7 +151,7 @@ class _Pairing:
     old: list[Listing]
     new: list[Listing]
     aliases: AliasTable
-    pairs: list[tuple[Listing, Listing]] = field(default_factory=list)
+    pairs: list[tuple[Listing, Listing, bool]] = field(default_factory=list)  # renamed?
     events: list[PartnerEvent] = field(default_factory=list)
     paired_old: list[Listing] = field(default_factory=list)
     paired_new: list[Listing] = field(default_factory=list)
@@ -170,7 +171,7 @@ class _Pairing:
     def _pair(self, before: Listing, after: Listing) -> None:
         self.paired_old.append(before)
         self.paired_new.append(after)
-        self.pairs.append((before, after))
+        self.pairs.append((before, after, False))
 
     def _same_key(self) -> None:
         for after in self.new:
@@ -250,7 +251,7 @@ class _Pairing:
         if not any(after is p for p in self.paired_new):
             self.paired_new.append(after)
         if pair_fields:
-            self.pairs.append((before, after))
+            self.pairs.append((before, after, True))
         self.events.append(
             PartnerEvent(
                 type=EventType.RENAMED,
@@ -265,10 +266,14 @@ class _Pairing:
         )
 
 
-def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[PartnerEvent]:
+def _field_events(
+    before: Listing, after: Listing, silent: set[str], *, renamed: bool
+) -> list[PartnerEvent]:
     events = []
     for name in _FIELDS:
-        if name in silent or before.comparable(name) == after.comparable(name):
+        if name in silent or before.comparable(name, renamed=renamed) == after.comparable(
+            name, renamed=renamed
+        ):
             continue
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
@@ -280,8 +285,8 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
                 match_key=after.key,
                 category=after.first.category,
                 field=name,
-                before=before.value(name),
-                after=after.value(name),
+                before=before.value(name, renamed=renamed),
+                after=after.value(name, renamed=renamed),
                 products=after.first.products,
                 note=note,
             )

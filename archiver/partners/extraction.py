@@ -150,7 +150,9 @@ def _pages_from_response(capture: Capture) -> tuple[RenderedPage, ...]:
     meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", response.body[:4096], re.IGNORECASE)
     charset = declared.group(1) if declared else (meta.group(1).decode() if meta else "")
     markup = decode(response.body, charset)
-    return (RenderedPage(url=response.url, html=markup, text=""),)
+    root = dom.parse(markup)
+    title = (root.findtext(".//title") or "").strip() if root is not None else ""
+    return (RenderedPage(url=response.url, html=markup, text="", title=title),)
 
 
 def _known_names(aliases: AliasTable) -> set[str]:

@@ -46,7 +46,8 @@ _GENERIC_TEXT = (
     "村镇银行 国际银行 民营银行 城市商业银行 国际 信托 国际信托 消费金融 汽车金融 金融租赁 "
     "融资租赁 融资担保 担保 小额贷款 小贷 财产保险 人寿保险 保险 证券 期货 基金管理 资产管理 "
     "投资 投资控股 控股 发展 实业 科技 信息技术 网络科技 数字科技 金融科技 信息科技 电子商务 "
-    "集团 商业 农村 金融 分行 支行 市 省 区 县 建设 开发 工商"
+    "集团 商业 农村 金融 分行 支行 市 省 区 县 建设 开发 工商 融资 增信 服务 合作 平台 运营 "
+    "营销 获客 催收 机构 财产 信息 技术 网络 数字 互联网 助贷 消费 贷款 公司 有限 股份 中国"
 )
 _GENERIC_WORDS = tuple(sorted(_GENERIC_TEXT.split(" "), key=len, reverse=True))
 
@@ -106,13 +107,19 @@ def clean_text(text: str) -> str:
 
 
 def looks_like_org(name: str) -> bool:
-    """True when a name ends the way Chinese organisation names do.
+    """True when a name ends the way Chinese organisation names do and says whose it is.
 
     >>> looks_like_org("深圳市凯旋融资担保有限公司"), looks_like_org("截至2025年9月30日")
     (True, False)
+    >>> looks_like_org("融资担保公司"), looks_like_org("奇富科技")
+    (False, True)
     """
     base = _BRACKETED.sub("", clean_text(name)).strip()
-    return len(base) >= 3 and bool(ORG_SUFFIX.search(base))
+    if len(base) < 3 or not ORG_SUFFIX.search(base):
+        return False
+    core = ORG_SUFFIX.sub("", fold_legal_form(base)) or base
+    core, _ = lift_qualifier(core)
+    return not is_generic(core)
 
 
 def fold_legal_form(name: str) -> str:

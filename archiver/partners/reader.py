@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.models import Source
-from archiver.partners.blocks import Document, Grid, Line, LineKind
+from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     DATE,
@@ -59,9 +59,14 @@ _HEADING_TAIL = re.compile(
 _CONTEXT = re.compile(
     r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
 )
+_ASIDE = re.compile(
+    r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
+    r"|最新公告|最新动态|上一篇|下一篇|分享到|扫一扫)"
+)
 _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
 _LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+_LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 _PERIOD_SPAN = re.compile(
     rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
@@ -117,13 +122,15 @@ class Reader:
     _card: list[tuple[Column, str, str]] = field(default_factory=list)
     _card_source: Source | None = None
     _stopped: bool = False
+    _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
     _last_line_row: int = -1
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
         self._stopped = False
+        self._aside = False
         self._line_layout = None
-        for block in document.blocks:
+        for block in join_wrapped(document.blocks, self.known):
             if isinstance(block, Grid):
                 self._flush_card()
                 self._grid(block, document)
@@ -153,12 +160,23 @@ class Reader:
             self._stopped = True
             return
         self._note_as_of(text)
+        if _ASIDE.match(text):
+            self._flush_card()
+            self._aside = True
+            return
         if _CONTEXT.search(text) and not looks_like_org(text):
             self.context = True
-        heading = heading_label(text)
+        labelled = labelled_fields(raw)
+        heading = "" if _is_record(labelled) else heading_label(text)
         if heading:
             self._flush_card()
+            self._aside = False
             self._open_section(heading, text)
+            return
+        if self._aside:
+            return
+        if labelled:
+            self._labelled(labelled, line, document)
             return
         if self._date_line(text):
             return
@@ -167,12 +185,8 @@ class Reader:
         if layout is not None:
             self._line_layout = layout
             return
-        labelled = labelled_fields(raw)
-        if labelled:
-            self._labelled(labelled, line, document)
-            return
         self._flush_card()
-        if not self._item(raw, line, document):
+        if is_noise(text) or not self._item(raw, line, document):
             self._count(text, "document")
 
     def _open_section(self, label: str, text: str) -> None:
@@ -252,6 +266,8 @@ class Reader:
         if table == "header":
             return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
         named = looks_like_org(base) or text in self.known or match_key(text) in self.known
+        if table == "weak":
+            return self.context and len(base) >= 2
         if named:
             return self.context or table == "inferred"
         short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
@@ -317,6 +333,7 @@ class Reader:
     # --- tables ------------------------------------------------------------------------------
 
     def _grid(self, grid: Grid, document: Document) -> None:
+        self._aside = False
         rows = tuple(tuple(self._prepare(cell) for cell in row) for row in grid.rows)
         if _is_card_grid(rows):
             for index, row in enumerate(rows):
@@ -345,7 +362,7 @@ class Reader:
                 text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
                 self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
             return
-        self.context = self.context or not layout.inferred
+        self.context = self.context or (layout.strong and not layout.inferred)
         scope = f"{document.url}#{grid.locator}"
         for index in range(start, len(rows)):
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
@@ -399,7 +416,8 @@ class Reader:
                 cell(Column.CATEGORY) or layout.presets.get(column, "") or self._section.label
             )
             for name in split_names(name_cell, known=self.known):
-                table = "inferred" if layout.inferred else "header"
+                table = "header" if layout.strong else "weak"
+                table = "inferred" if layout.inferred else table
                 if not self._acceptable(name, in_list=True, table=table):
                     continue
                 self._add(
@@ -426,6 +444,44 @@ class Reader:
 def light_clean(text: str) -> str:
     """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
     return " ".join(clean_text(part) for part in text.split())
+
+
+def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
+    """Lines that only finish the name above them (a PDF wrapped a long name) joined to it.
+
+    >>> lines = (Line("1 蚂蚁智信（杭州）信息技术 95188"), Line("有限公司"), Line("2 乙公司"))
+    >>> [line.text for line in join_wrapped(lines, set())]
+    ['1 蚂蚁智信（杭州）信息技术有限公司 95188', '2 乙公司']
+    """
+    result: list[Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        if isinstance(block, Line) and isinstance(previous, Line):
+            joined = _rejoin(previous.text, block.text, known)
+            if joined is not None:
+                result[-1] = Line(joined, previous.kind, previous.number, previous.locator)
+                continue
+        result.append(block)
+    return result
+
+
+def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
+    """`above` with `fragment` put back after the unfinished name in it, or None."""
+    piece = clean_text(fragment)
+    if not piece or len(piece) > 14 or strip_number(piece)[0] is not None or PHONE.search(piece):
+        return None
+    if heading_label(piece) or standalone_name(piece, known) or re.search(r"[:：。]", piece):
+        return None
+    legal_tail = _LEGAL_TAIL.fullmatch(piece) is not None
+    tokens = light_clean(above).split(" ")
+    for index, token in enumerate(tokens):
+        if len(token) < 4 or token in known or is_noise(token):
+            continue
+        finished = looks_like_org(token)
+        if (not finished and looks_like_org(token + piece)) or (finished and legal_tail):
+            tokens[index] = token + piece
+            return " ".join(tokens)
+    return None
 
 
 def heading_label(text: str) -> str:
@@ -497,24 +553,21 @@ hotline='400-820-1234', remark='')
     tokens = [t for t in tokens if t]
     category = ""
     free: list[str] = []
+    has_category = layout is not None and Column.CATEGORY in layout.columns.values()
     for token in tokens:
-        if (
-            not category
-            and names_category(token)
-            and not looks_like_org(token)
-            and len(token) <= 15
-        ):
+        if not category and _is_category_token(token, has_category=has_category):
             category = token
         elif is_period(token) and not period:
             period = token
         else:
             free.append(token)
-    name, before, after = _name_tokens(free, known)
+    has_products = layout is not None and Column.PRODUCT in layout.columns.values()
+    products_first = has_products and _product_before_name(layout)
+    name, before, after = _name_tokens(free, known, products_first=products_first)
     if not name:
         return None
     products: tuple[str, ...] = ()
     remark = ""
-    has_products = layout is not None and Column.PRODUCT in layout.columns.values()
     extra = [t for t in (*before, *after) if not markers_in(t)]
     marker_tokens = [t for t in after if markers_in(t)]
     if extra and (has_products or before):
@@ -526,23 +579,70 @@ hotline='400-820-1234', remark='')
     return ItemFields(name, category, products, period, hotline, remark)
 
 
-def _name_tokens(free: list[str], known: set[str]) -> tuple[str, list[str], list[str]]:
-    """(name, tokens before it, tokens after it) among the unclassified tokens of a line."""
+def _name_tokens(
+    free: list[str], known: set[str], *, products_first: bool
+) -> tuple[str, list[str], list[str]]:
+    """(name, tokens before it, tokens after it) among the unclassified tokens of a line.
+
+    Spaces inside a name are common noise ("上海 淇毓信息科技 有限公司"), so tokens before a
+    complete name are part of it, unless a header said a product column comes first.
+    """
     if not free:
         return "", [], []
-    start = next((i for i, t in enumerate(free) if standalone_name(t, known)), None)
+    start = next((i for i, t in enumerate(free) if _complete_name(t, known)), None)
     if start is None:
         name = ""
         for index, token in enumerate(free, 1):
             name += token
-            if looks_like_org(name) or clean_text(name) in known:
+            if looks_like_org(name):
+                tail, end = _absorb_tail(free, index)
+                return name + tail, [], free[end:]
+        name = ""
+        for index, token in enumerate(free, 1):
+            name += token
+            if clean_text(name) in known:
                 return name, [], free[index:]
-        return name, [], []
+        return "".join(free), [], []
     before = free[:start]
     name = free[start]
-    while before and is_region(clean_text(before[-1])):
-        name = before.pop() + name
-    return name, before, free[start + 1 :]
+    if products_first:
+        while before and is_region(clean_text(before[-1])):
+            name = before.pop() + name
+    else:
+        name, before = "".join(before) + name, []
+    tail, end = _absorb_tail(free, start + 1)
+    return name + tail, before, free[end:]
+
+
+def _is_category_token(token: str, *, has_category: bool) -> bool:
+    """A category label standing as its own column in a line (not a piece of a name)."""
+    if len(token) > 15 or looks_like_org(token) or not names_category(token):
+        return False
+    return has_category or bool(re.search(r"(?:机构|类|服务|业务|合作|方)$", token))
+
+
+def _product_before_name(layout: Layout | None) -> bool:
+    if layout is None:
+        return False
+    product, name = layout.column(Column.PRODUCT), layout.column(Column.NAME)
+    return product is not None and name is not None and product < name
+
+
+def _complete_name(token: str, known: set[str]) -> bool:
+    """A token that is a whole legal name by itself (ends in a legal form, says whose)."""
+    text = clean_text(token)
+    if not re.search(r"(?:公司|银行|事务所|合伙）?|集团|中心)$", text):
+        return False
+    return standalone_name(text, known)
+
+
+def _absorb_tail(free: list[str], end: int) -> tuple[str, int]:
+    """Legal-form and bracket fragments that belong to the name just read."""
+    tail = ""
+    while end < len(free) and (_LEGAL_TAIL.fullmatch(free[end]) or free[end].startswith("（")):
+        tail += free[end]
+        end += 1
+    return tail, end
 
 
 def split_products(text: str) -> tuple[str, ...]:
@@ -574,6 +674,13 @@ class _CellReader:
         return "" if is_blank(text) else text
 
 
+def _is_record(labelled: list[tuple[Column, str, str]]) -> bool:
+    """Label：value fields of a record, not a bare "平台运营机构：" heading."""
+    if not labelled:
+        return False
+    return not (len(labelled) == 1 and labelled[0][1] and not labelled[0][2])
+
+
 def _int(text: str) -> int | None:
     found = re.match(r"\s*(\d{1,4})", text)
     return int(found.group(1)) if found else None
@@ -586,8 +693,9 @@ def _is_total_row(row: tuple[str, ...]) -> bool:
 
 def _is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
     """A two-column table of label | value pairs (a vertical record, or several)."""
-    if len(rows) < 2 or any(len(r) != 2 for r in rows):
+    if len(rows) < 2 or any(len(r) != 2 for r in rows) or header_layout(rows[0]) is not None:
         return False
-    labels = [column_of(r[0])[0] for r in rows]
-    names = sum(label is Column.NAME for label in labels)
-    return names >= 1 and sum(label is not None for label in labels) >= 0.6 * len(rows)
+    labels = [column_of(r[0]) for r in rows]
+    plain = [column for column, preset in labels if column is not None and not preset]
+    names = sum(column is Column.NAME for column in plain)
+    return names >= 1 and len(plain) >= 0.6 * len(rows)

@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.partners.categories import names_category
-from archiver.partners.cells import PHONE, Column, column_of, is_noise, is_period
+from archiver.partners.cells import (
+    PHONE,
+    Column,
+    column_of,
+    is_noise,
+    is_period,
+    is_strong_name_label,
+)
 from archiver.partners.names import (
     clean_text,
     fold_legal_form,
@@ -19,6 +26,7 @@ from archiver.partners.names import (
 )
 
 HEADER_SCAN_ROWS = 8
+_TRAILING = " \t。.;；,，、"
 _NUMBER_PREFIX = re.compile(
     r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D)))\s*"
 )
@@ -32,6 +40,8 @@ class Layout:
     presets: dict[int, str] = field(default_factory=dict)
     width: int = 0
     inferred: bool = False  # True when read from the cells' content, not from a header
+    strong: bool = True  # the header says the names are partners (合作机构名称, not 名称)
+    labels: tuple[str, ...] = ()  # the header row as written
 
     @property
     def name_columns(self) -> tuple[int, ...]:
@@ -61,7 +71,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         if not text:
             continue
         filled += 1
-        if looks_like_org(text) and not names_category(text):
+        if looks_like_org(text):
             return None
         role, preset = column_of(text)
         if role is None:
@@ -72,11 +82,19 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
             presets[index] = preset
     if Column.NAME not in columns.values():
         return None
+    if filled > 1 and len({clean_text(c) for c in row if c.strip()}) == 1:
+        return None  # one text spanning the row: a title or section row, not column labels
     if len(columns) < math.ceil(0.6 * filled):
         return None
     _one_category_column(columns, labels)
     _one_plain_name_column(columns, presets, labels)
-    return Layout(columns=columns, presets=presets, width=len(row))
+    strong = any(
+        is_strong_name_label(labels[c]) for c, role in columns.items() if role is Column.NAME
+    )
+    labels_row = tuple(clean_text(c) for c in row)
+    return Layout(
+        columns=columns, presets=presets, width=len(row), strong=strong, labels=labels_row
+    )
 
 
 def merge_header(upper: Layout, lower: Layout) -> Layout:
@@ -84,7 +102,13 @@ def merge_header(upper: Layout, lower: Layout) -> Layout:
     columns = {**upper.columns, **lower.columns}
     presets = {c: p for c, p in upper.presets.items() if c not in lower.columns}
     presets.update(lower.presets)
-    return Layout(columns=columns, presets=presets, width=max(upper.width, lower.width))
+    return Layout(
+        columns=columns,
+        presets=presets,
+        width=max(upper.width, lower.width),
+        strong=upper.strong or lower.strong,
+        labels=lower.labels,
+    )
 
 
 def _one_category_column(columns: dict[int, Column], labels: dict[int, str]) -> None:
@@ -172,11 +196,16 @@ def _name_like(text: str, known: set[str]) -> bool:
 
 def is_header_echo(row: tuple[str, ...], layout: Layout) -> bool:
     """A header row repeated inside the table (each page of a printed list repeats it)."""
-    labels = [clean_text(c) for c in row if c.strip()]
+    cells = tuple(clean_text(c) for c in row)
+    if layout.labels and cells == layout.labels:
+        return True
+    labels = [c for c in cells if c]
     if not labels:
         return False
-    hits = sum(column_of(c)[0] is not None and not looks_like_org(c) for c in labels)
-    return hits >= max(1, math.ceil(0.6 * len(labels)))
+    hits = sum(
+        column_of(c)[0] is not None and len(c) <= 8 and not looks_like_org(c) for c in labels
+    )
+    return hits >= max(2, math.ceil(0.6 * len(labels)))
 
 
 def single_text(row: tuple[str, ...]) -> str:
@@ -209,7 +238,8 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     >>> split_names("甲融资担保有限公司\\n（已暂停合作）\\n乙融资担保有限公司", known=set())
     ['甲融资担保有限公司（已暂停合作）', '乙融资担保有限公司']
     """
-    pieces = [strip_number(line.strip())[1] for line in cell.split("\n") if line.strip()]
+    pieces = [strip_number(line.strip())[1].strip(_TRAILING) for line in cell.split("\n")]
+    pieces = [piece for piece in pieces if piece]
     joined: list[str] = []
     for piece in pieces:
         if joined and _continues(joined[-1], piece, known):
@@ -218,7 +248,8 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
             joined.append(piece)
     names: list[str] = []
     for line in joined:
-        parts = [p.strip() for p in re.split(r"[、；;]|，(?=\S)", line) if p.strip()]
+        parts = [p.strip(_TRAILING) for p in re.split(r"[、；;]|，(?=\S)", line)]
+        parts = [p for p in parts if p]
         if len(parts) > 1 and all(_name_like(clean_text(p), known) for p in parts):
             names.extend(parts)
         else:
