@@ -57,7 +57,9 @@ _PERIOD_TEXT = re.compile(
     rf"{DATE}\s*(?:起|开始|以来)|{DATE}\s*(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期|合同|协议)"
     r"|^\d+\s*(?:年|个月)(?:期)?$|长期|无固定期限|自动续期|至今"
 )
-_ISO_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?|(\d{8})")
+_ISO_PARTS = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*(\d{1,2})\s*日?)?|(\d{8})"
+)
 
 _TOTAL = re.compile(
     r"^(?:合计|小计|总计|共计|总数|以上|以下空白|以下无|本页|共\s*\d+\s*[家个户条])|^\d+\s*家$"
@@ -84,7 +86,7 @@ def column_of(label: str) -> tuple[Column | None, str]:
     (<Column.NAME: 'name'>, '增信服务机构')
     """
     text = _LABEL_PUNCTUATION.sub("", clean_text(label))
-    if not text or len(text) > 16 or (looks_like_org(text) and not names_category(text)):
+    if not text or len(text) > 16 or looks_like_org(text) or _NOT_PARTNER_LABEL.search(text):
         return None, ""
     if _SEQ_LABEL.match(text):
         return Column.SEQ, ""

@@ -269,7 +269,7 @@ class Reader:
         if table == "weak":
             return self.context and len(base) >= 2
         if named:
-            return self.context or table == "inferred"
+            return self.context
         short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
         return self.context and in_list and bool(self._section.label) and short_brand
 
@@ -355,8 +355,10 @@ class Reader:
             (len(r) for r in rows), default=0
         ):
             layout = self._layout
-        else:
+        elif not _has_foreign_header(rows):
             layout = infer_layout(rows, known=self.known)
+        else:
+            layout = None
         if layout is None:
             for index, row in enumerate(rows):
                 text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
@@ -672,6 +674,19 @@ class _CellReader:
             return ""
         text = self.row[column].replace("\n", " ").strip()
         return "" if is_blank(text) else text
+
+
+def _has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """The first row labels columns, but none of them is a partner name: another table."""
+    labels = [clean_text(c) for c in rows[0] if c.strip()] if rows else []
+    if len(set(labels)) < 2:
+        return False
+    short = [
+        c
+        for c in labels
+        if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
+    ]
+    return len(short) == len(labels)
 
 
 def _is_record(labelled: list[tuple[Column, str, str]]) -> bool:
