@@ -27,7 +27,7 @@ from types import MappingProxyType
 import yaml
 
 from archiver.errors import ConfigError
-from archiver.partners.names import clean_text, match_key
+from archiver.partners.names import clean_text, match_key, qualifier_of, qualifiers_agree
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP_KEYS = ("entities", "groups")
@@ -52,7 +52,10 @@ class AliasTable:
     """Known entities and groups, and every name that points at one, by match key."""
 
     entities: MappingProxyType[str, Entity] = field(default_factory=lambda: MappingProxyType({}))
-    by_key: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # match key -> ((region qualifier of the listed name, entity id), ...)
+    by_key: MappingProxyType[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def entity_of(self, name: str) -> str:
         """Entity (or group) id a published name resolves to, "" when unknown.
@@ -62,7 +65,9 @@ class AliasTable:
         >>> table.entity_of("上海淇毓信息科技股份有限公司"), table.entity_of("360数科")
         ('qifu', 'qifu')
         """
-        return self.by_key.get(match_key(name), "")
+        region = qualifier_of(name)
+        claims = self.by_key.get(match_key(name), ())
+        return next((i for q, i in claims if qualifiers_agree(q, region)), "")
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity or group with this id."""
@@ -130,12 +135,15 @@ def load_aliases(text: str, *, path: str = "entities.yaml") -> AliasTable:
         **{k: ln for k, (_, ln) in groups.items()},
         **{k: ln for k, (_, ln) in entities.items()},
     }
-    by_key: dict[str, str] = {}
+    by_key: dict[str, tuple[tuple[str, str], ...]] = {}
     for entity_id, entity in table.items():
         for name in dict.fromkeys((entity.name, *entity.aliases, *entity.former)):
-            key = match_key(name)
-            owner = by_key.setdefault(key, entity_id)
-            if owner != entity_id:
+            key, region = match_key(name), qualifier_of(name)
+            claims = by_key.get(key, ())
+            owner = next((i for q, i in claims if qualifiers_agree(q, region)), entity_id)
+            if owner == entity_id:
+                by_key[key] = (*claims, (region, entity_id))
+            else:
                 kind = "groups" if entity.is_group else "entities"
                 problems.append(
                     f"{path}:{lines[entity_id]}: {kind}.{entity_id}: name '{name}' already "
@@ -158,11 +166,12 @@ class _Reader:
 
     def mapping(
         self, node: yaml.Node, where: str, allowed: tuple[str, ...] | None
-    ) -> dict[str, yaml.Node]:
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """key -> (key node, value node); unknown and duplicate keys are problems."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, where, f"must be a mapping, got {_kind(node)}")
             return {}
-        found: dict[str, yaml.Node] = {}
+        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in found:
@@ -175,33 +184,41 @@ class _Reader:
                     f"unknown key '{key}'" + _did_you_mean(key, allowed, allowed_list=True),
                 )
                 continue
-            found[key] = value_node
+            found[key] = (key_node, value_node)
         return found
 
     def section(
-        self, node: yaml.Node | None, where: str, keys: tuple[str, ...], *, is_group: bool
+        self,
+        pair: tuple[yaml.Node, yaml.Node] | None,
+        where: str,
+        keys: tuple[str, ...],
+        *,
+        is_group: bool,
     ) -> dict[str, tuple[Entity, int]]:
+        node = pair[1] if pair is not None else None
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~")):
             return {}
         result: dict[str, tuple[Entity, int]] = {}
-        for entity_id, body in self.mapping(node, where, None).items():
+        for entity_id, (key_node, body) in self.mapping(node, where, None).items():
             here = f"{where}.{entity_id}"
             if not _ID.match(entity_id):
-                self.problem(body, here, "id must be lower-case letters, digits and '-'")
-            fields = self.mapping(body, here, keys)
-            name = self.text(fields.get("name"), f"{here}.name", body)
+                self.problem(key_node, here, "id must be lower-case letters, digits and '-'")
+            fields = {k: v for k, (_, v) in self.mapping(body, here, keys).items()}
+            name = self.text(fields.get("name"), f"{here}.name", key_node)
+            aliases = self.names(fields.get("aliases"), f"{here}.aliases")
+            former = self.names(fields.get("former"), f"{here}.former")
+            group = self.text(fields.get("group"), f"{here}.group", None) if not is_group else ""
             if not name:
                 continue
-            group = self.text(fields.get("group"), f"{here}.group", None) if not is_group else ""
             entity = Entity(
                 id=entity_id,
                 name=name,
-                aliases=self.names(fields.get("aliases"), f"{here}.aliases"),
-                former=self.names(fields.get("former"), f"{here}.former"),
+                aliases=aliases,
+                former=former,
                 group=group,
                 is_group=is_group,
             )
-            result[entity_id] = (entity, body.start_mark.line + 1)
+            result[entity_id] = (entity, key_node.start_mark.line + 1)
         return result
 
     def text(self, node: yaml.Node | None, where: str, parent: yaml.Node | None) -> str:

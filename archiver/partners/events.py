@@ -27,8 +27,8 @@ from difflib import SequenceMatcher
 from archiver.models import Category, EventType, Manifest, Marker, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
 from archiver.partners.cells import period_key
-from archiver.partners.names import clean_text, match_key
-from archiver.partners.records import qualifiers_agree, reread
+from archiver.partners.names import clean_text, match_key, qualifiers_agree
+from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
 _FIELDS = ("category", "products", "period", "hotline", "markers")

@@ -222,6 +222,15 @@ def qualifier_of(name: str) -> str:
     return lift_qualifier(fold_legal_form(clean_text(name).translate(_QUOTES)))[1]
 
 
+def qualifiers_agree(left: str, right: str) -> bool:
+    """Same region, or one side gives none (广东深圳 agrees with 深圳).
+
+    >>> qualifiers_agree("杭州", ""), qualifiers_agree("深圳", "重庆")
+    (True, False)
+    """
+    return not left or not right or left in right or right in left
+
+
 def markers_in(text: str) -> tuple[Marker, ...]:
     """Status markers named anywhere in a short text (a remark, a bracket).
 

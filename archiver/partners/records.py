@@ -12,7 +12,7 @@ from dataclasses import replace
 from archiver.models import Category, Marker, Partner, Source
 from archiver.partners.aliases import AliasTable
 from archiver.partners.categories import category_of
-from archiver.partners.names import parse_name
+from archiver.partners.names import parse_name, qualifiers_agree
 
 _SPACES = re.compile(r"\s+")
 
@@ -77,15 +77,6 @@ def reread(partner: Partner, aliases: AliasTable) -> Partner:
         remark=partner.remark,
         source=partner.source,
     )
-
-
-def qualifiers_agree(left: str, right: str) -> bool:
-    """Same region, or one side gives none (广东深圳 agrees with 深圳).
-
-    >>> qualifiers_agree("杭州", ""), qualifiers_agree("深圳", "重庆")
-    (True, False)
-    """
-    return not left or not right or left in right or right in left
 
 
 def merge_duplicates(partners: list[Partner]) -> tuple[Partner, ...]:
