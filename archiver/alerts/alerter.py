@@ -117,7 +117,9 @@ class Alerter:
         self.history = history
         self.zone = settings.zone
         self.outbox = Outbox(store, settings.outbox_prefix)
-        self.mail = mail or channels.mail_transport(settings, state_dir, environ)
+        self.mail = (
+            mail if mail is not None else channels.mail_transport(settings, state_dir, environ)
+        )
         self.chats = list(
             chats if chats is not None else channels.chat_transports(settings, environ)
         )

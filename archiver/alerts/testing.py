@@ -71,14 +71,17 @@ class SmtpSink:
         implicit_tls: bool = False,
         users: Mapping[str, str] | None = None,
         answer: Callable[[int], str | None] | None = None,
+        refuse: Sequence[str] = (),
     ) -> None:
-        """`answer(n)` may return an SMTP reply (e.g. '451 try later') for the n-th DATA."""
+        """`answer(n)` may return an SMTP reply (e.g. '451 try later') for the n-th DATA;
+        addresses in `refuse` are refused at RCPT TO with 550."""
         self.port = port or free_port()
         self.host = "127.0.0.1"
         self.tls = tls
         self.implicit_tls = implicit_tls
         self.users = dict(users or {})
         self.answer = answer
+        self.refuse = {address.lower() for address in refuse}
         self.messages: list[Received] = []
         self.data_commands = 0
         self._changed = threading.Condition()
@@ -159,6 +162,14 @@ class SmtpSink:
 class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address.lower() in self.sink.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         return self.sink._accept(envelope, session)
