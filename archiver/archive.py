@@ -149,6 +149,7 @@ def _pointer_seq(store: ObjectStore, site_id: str) -> int | None:
     return seq
 
 
-def site_ids(store: ObjectStore) -> list[str]:
-    """Sites that have at least one version in the store."""
-    return keys.site_ids_in(list(store.list(keys.SITES_PREFIX)))
+def site_ids(store: ObjectStore, *, documents: bool = False) -> list[str]:
+    """Sites with at least one version; institutions' document chains only if asked."""
+    found = keys.site_ids_in(list(store.list(keys.SITES_PREFIX)))
+    return found if documents else [s for s in found if not keys.is_document_chain(s)]

@@ -28,12 +28,13 @@ from archiver import __version__, archive, codec, logs, schedule, textdiff
 from archiver.app import App, build, config_path, load_alias_table, load_settings
 from archiver.config import Settings, Site
 from archiver.demo import DemoSite, write_config
+from archiver.discovery.cli import sites_group
 from archiver.durations import format_seconds
 from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
 from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
-from archiver.pipeline import check_site
+from archiver.runner import Runner
 from archiver.verify import verify_site
 
 log = structlog.get_logger("archiver.cli")
@@ -119,10 +120,11 @@ def run(state: Context) -> None:
 def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
     """Start the scheduler; stop cleanly on SIGTERM/SIGINT (a second signal exits at once)."""
     deps = app.deps()
+    runner = Runner(deps)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     daemon = schedule.Daemon(
         app.settings.sites,
-        lambda site: check_site(site, deps),
+        runner.check,
         last_checks=last_checks,
         now=deps.now,
         workers=app.settings.browser.concurrency + 1,
@@ -200,13 +202,13 @@ def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: 
     """Check SITES (default: every enabled site) once, now."""
     app = state.app()
     chosen = select_sites(app.settings, sites)
-    deps = app.deps(screenshots=not no_screenshot)
+    runner = Runner(app.deps(screenshots=not no_screenshot))
     results: list[CheckResult] = []
     with (
         _progress(len(chosen)) as advance,
         ThreadPoolExecutor(max_workers=app.settings.browser.concurrency) as pool,
     ):
-        futures = {pool.submit(check_site, site, deps): site for site in chosen}
+        futures = {pool.submit(runner.check, site): site for site in chosen}
         for future in as_completed(futures):
             result = future.result()
             results.append(result)
@@ -630,7 +632,7 @@ def _matches(row: Any, query: str | None) -> bool:
 def verify(state: Context, sites: tuple[str, ...], as_json: bool, no_blobs: bool) -> None:
     """Walk each site's hash chain and re-hash its blobs; exit 1 on any problem."""
     app = state.app()
-    site_ids = list(sites) or archive.site_ids(app.store)
+    site_ids = list(sites) or archive.site_ids(app.store, documents=True)
     failed = False
     for site_id in site_ids:
         report = verify_site(app.store, site_id, check_blobs=not no_blobs)
@@ -687,6 +689,9 @@ def config_check(state: Context) -> None:
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
         f"storage {settings.storage.kind}"
     )
+
+
+main_group.add_command(sites_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from archiver.alerts.settings import AlertSettings
+from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
 from archiver.publish.settings import PublishSettings
@@ -71,6 +72,7 @@ class CheckOptions(Strict):
     user_agent: str | None = None
     recipients: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    discover: DiscoverySettings | None = None
 
     @field_validator("ignore")
     @classmethod

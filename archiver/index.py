@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archiver import archive
+from archiver import archive, keys
 from archiver.errors import IndexError_
 from archiver.models import CheckResult, Outcome, StoredVersion
 from archiver.ports import ObjectStore
@@ -180,7 +180,8 @@ class Index:
                     m.title,
                 ),
             )
-            if current:
+            if current and not keys.is_document_chain(m.site_id):
+                # an institution's documents feed its composite list; only that is current
                 self._db.execute("DELETE FROM partners WHERE site_id = ?", (m.site_id,))
                 self._db.executemany(
                     "INSERT INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -209,7 +210,7 @@ class Index:
             self._db.execute("DELETE FROM versions")
             self._db.execute("DELETE FROM partners")
         count = 0
-        for site_id in archive.site_ids(store):
+        for site_id in archive.site_ids(store, documents=True):
             versions = list(archive.history(store, site_id))
             for position, stored in enumerate(versions):
                 self.record_version(stored, current=position == len(versions) - 1)

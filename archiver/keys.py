@@ -14,6 +14,7 @@ import hashlib
 import re
 
 BLOB_PREFIX = "blobs/sha256/"
+DOC_SEPARATOR = "--"  # <institution-id>--<doc-slug>: a document chain of an institution
 SITES_PREFIX = "sites/"
 _VERSION_KEY = re.compile(r"^sites/(?P<site>[a-z0-9-]+)/versions/(?P<seq>\d{8})\.json$")
 
@@ -69,6 +70,15 @@ def parse_version_key(key: str) -> tuple[str, int] | None:
     if match is None:
         return None
     return match.group("site"), int(match.group("seq"))
+
+
+def is_document_chain(chain_id: str) -> bool:
+    """True for an institution's document chain (``a--d1f2``), False for a site.
+
+    >>> is_document_chain("zhaolian-cfc--d3f0b5e8d5f"), is_document_chain("zhaolian-cfc")
+    (True, False)
+    """
+    return DOC_SEPARATOR in chain_id
 
 
 def site_ids_in(keys: list[str]) -> list[str]:

@@ -39,6 +39,9 @@ class PageStatus(StrEnum):
     COLLAPSE_UNCONFIRMED = "collapse_unconfirmed"  # the list collapsed once, not twice
     BROWSER_ERROR = "browser_error"
     STORE_ERROR = "store_error"  # the archive could not be read or written
+    BLOCKED = "blocked"  # the host keeps refusing us (429/503); reported, not hammered
+    ROBOTS_DISALLOWED = "robots_disallowed"  # robots.txt forbids the page
+    BUDGET_EXHAUSTED = "budget_exhausted"  # the run's page or time budget ran out
 
     @property
     def is_ok(self) -> bool:

@@ -20,7 +20,8 @@ import structlog
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
-from archiver.discovery import DiscoverySettings, run_institution
+from archiver.discovery.institution import run_institution
+from archiver.discovery.settings import DiscoverySettings
 from archiver.index import Index
 from archiver.pipeline import Deps
 

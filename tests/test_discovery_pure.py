@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from archiver import keys
 from archiver.discovery import dates, links, registry, score, urls
 from archiver.discovery.crawl import CrawlResult, Found
 from archiver.discovery.politeness import Budget, BudgetExhausted, HostBlocked, HostGate
@@ -54,7 +55,7 @@ def test_archive_ids_are_stable_slugs() -> None:
     assert slug == urls.doc_slug("https://x.com/a.html") != urls.doc_slug("https://x.com/b.html")
     chain = urls.archive_id("static-bank", slug)
     assert chain.startswith("static-bank--d") and len(slug) == 11
-    assert urls.is_document_chain(chain) and urls.institution_of(chain) == "static-bank"
+    assert keys.is_document_chain(chain) and urls.institution_of(chain) == "static-bank"
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,10 @@ from click.testing import CliRunner
 from archiver import archive
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.config import Settings, Site
-from archiver.discovery import DiscoverySettings, run_institution
 from archiver.discovery.cli import sites_group
+from archiver.discovery.institution import run_institution
 from archiver.discovery.registry import DocumentEventType
+from archiver.discovery.settings import DiscoverySettings
 from archiver.index import Index
 from archiver.models import CheckResult, EventType, Outcome, StoredVersion
 from archiver.pipeline import Deps

@@ -266,7 +266,9 @@ def test_a_pdf_at_the_site_url_is_archived_as_a_document(
     result = check_site(make_site(local_site.url("/list.pdf")), deps)
     assert result.outcome is Outcome.NEW, result.error
     assert result.version is not None
-    assert any(ref.media_type == "application/pdf" for ref in result.version.manifest.blobs)
+    kept = [ref for ref in result.version.manifest.blobs if ref.media_type == "application/pdf"]
+    assert kept
+    assert archive.get_blob(deps.store, kept[0]) == pdf  # the document, not Chromium's viewer
 
 
 def test_every_stage_logs_site_version_and_duration(local_site: LocalSite, deps: Deps) -> None:

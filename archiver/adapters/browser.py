@@ -489,6 +489,12 @@ class _Session:
         else:
             main, final_url, status = await self._main_response(opened), opened.url, opened.status
         if not _is_html(main.media_type):
+            if main.media_type in DOCUMENT_TYPES and not isinstance(opened, HttpResponse):
+                # Chromium shows its PDF viewer: the navigation body is the viewer's HTML,
+                # not the document. Fetch the bytes through the same context (cookies kept).
+                fetched = await self._get(final_url)
+                if fetched is not None and fetched.status < 400:
+                    main = fetched
             if pending:
                 await asyncio.wait(pending, timeout=5)
             return Capture(

@@ -181,7 +181,7 @@ class _Crawler:
             return  # a list reached by a column-like link ("公告"): checked as a document
         if self.robots is not None and not self.robots.allowed(link.url):
             if self.first:
-                raise _Failed(f"robots.txt disallows {link.url}", PageStatus.HTTP_ERROR)
+                raise _Failed(f"robots.txt disallows {link.url}", PageStatus.ROBOTS_DISALLOWED)
             state.skipped_robots.append(link.url)
             return
         capture = self.load(link)
@@ -195,12 +195,12 @@ class _Crawler:
         except BudgetExhausted as exc:
             log.info("discovery_budget_exhausted", site=self.site.id, reason=str(exc))
             if self.first:
-                raise _Failed(str(exc), PageStatus.TIMEOUT) from exc
+                raise _Failed(str(exc), PageStatus.BUDGET_EXHAUSTED) from exc
             raise _Stop from exc
         except HostBlocked as exc:
             self.state.blocked = str(exc)
             if self.first:
-                raise _Failed(str(exc), PageStatus.HTTP_ERROR) from exc
+                raise _Failed(str(exc), PageStatus.BLOCKED) from exc
             raise _Stop from exc
         except CaptureError as exc:
             if self.first:

@@ -30,13 +30,13 @@ THROTTLED = (429, 503)
 class HostBlocked(CaptureError):
     """The host refused us (429/503) too often, or asked us to wait longer than we may."""
 
-    reason = "http_error"
+    reason = "blocked"
 
 
 class BudgetExhausted(CaptureError):
     """This run used up its page or time budget; the rest waits for the next run."""
 
-    reason = "timeout"
+    reason = "budget_exhausted"
 
 
 @dataclass

@@ -10,7 +10,8 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-DOC_SEPARATOR = "--"
+from archiver.keys import DOC_SEPARATOR
+
 INDEX_SLUG = "index"
 _TRACKING = re.compile(r"^(utm_\w+|spm|from|share_source|_t|timestamp|t)$", re.IGNORECASE)
 _ROUTE_FRAGMENT = re.compile(r"^[!/]")
@@ -112,15 +113,6 @@ def archive_id(site_id: str, slug: str) -> str:
     'zhaolian-cfc--index'
     """
     return f"{site_id}{DOC_SEPARATOR}{slug}"
-
-
-def is_document_chain(chain_id: str) -> bool:
-    """True for a document chain (``a--b``), False for an institution or a plain site.
-
-    >>> is_document_chain("zhaolian-cfc--d3f0b5e8d5f"), is_document_chain("zhaolian-cfc")
-    (True, False)
-    """
-    return DOC_SEPARATOR in chain_id
 
 
 def institution_of(chain_id: str) -> str:
