@@ -333,7 +333,7 @@ class TestTables:
         hostile = partner('=HYPERLINK("http://x","y")')
         summary = fold((ANT, hostile)).summary
         catalog = Catalog(summaries={"s": summary}, infos={"s": SiteInfo(id="s", name="招联")})
-        data = tables.to_csv(catalog, catalog.partners())
+        data = tables.to_csv(tables.rows(catalog, catalog.partners()))
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert rows[0][:5] == ["partner", "match_key", "entity", "institutions", "mentions"]
@@ -345,7 +345,7 @@ class TestTables:
     def test_json_has_the_same_rows(self) -> None:
         summary = fold((ANT, DXM)).summary
         catalog = Catalog(summaries={"s": summary})
-        data = json.loads(tables.to_json(catalog, catalog.partners()))
+        data = json.loads(tables.to_json(tables.rows(catalog, catalog.partners())))
         assert [row["institutions"] for row in data["partners"]] == [1, 1]
 
 

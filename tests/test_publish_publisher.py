@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -124,7 +125,12 @@ class TestFull:
         (local_store.root / "public/sites/zhaolian/v1.html").unlink()
         (local_store.root / "public/index.html").unlink()
         report = pub.publish_all()
-        assert sorted(report.keys) == ["public/index.html", "public/sites/zhaolian/v1.html"]
+        assert sorted(report.keys) == [
+            "public/index.html",
+            "public/sites/zhaolian/v1-page.html",  # a version's pages go together
+            "public/sites/zhaolian/v1.html",
+            "public/sites/zhaolian/v1.json",
+        ]
 
     def test_force_rewrites_everything(
         self, local_store: LocalStore, builder: ArchiveBuilder
@@ -343,8 +349,11 @@ class TestHealth:
                 duration_s=1.0,
             )
         )
+        state_before = local_store.get("public/" + paths.STATE)
         report = pub.publish_health()
-        assert [key.removeprefix("public/") for key in report.keys] == [paths.INDEX, paths.STATE]
+        assert [key.removeprefix("public/") for key in report.keys] == [paths.INDEX]
+        assert local_store.get("public/" + paths.STATE) == state_before
+        assert pub.publish_health().written == 0
         assert local_store.get("public/index.html").decode().count('class="badge ok"') == 2
         db.close()
 
@@ -456,12 +465,30 @@ class TestWiring:
         assert Publisher(MemoryStore(), PublishSettings()).page_url("zl", 3) is None
 
 
-def test_state_is_small_and_gzipped(local_store: LocalStore, builder: ArchiveBuilder) -> None:
+def test_state_is_gzipped_lines_with_one_summary_per_site(
+    local_store: LocalStore, builder: ArchiveBuilder
+) -> None:
     publisher(local_store).publish_all()
     data = local_store.get("public/" + paths.STATE)
-    loaded = json.loads(gzip.decompress(data))
-    assert set(loaded) == {"format", "fingerprint", "pages", "summaries", "pinyin"}
-    assert set(loaded["summaries"]) == {"zhaolian", "xinwang", "haier"}
+    header, *lines = gzip.decompress(data).decode().split("\n")
+    assert set(json.loads(header)) == {"format", "fingerprint", "pages", "versions", "pinyin"}
+    assert json.loads(header)["versions"] == {"zhaolian": 2, "xinwang": 1, "haier": 1}
+    assert [line.split("\t", 1)[0] for line in lines] == ["haier", "xinwang", "zhaolian"]
+    pages = json.loads(header)["pages"]
+    assert not [key for key in pages if re.search(r"/v\d+", key)]  # version pages: by seq
+
+
+def test_an_unchanged_summary_is_written_back_as_read(
+    local_store: LocalStore, builder: ArchiveBuilder
+) -> None:
+    pub = publisher(local_store)
+    pub.publish_all()
+    before = gzip.decompress(local_store.get("public/" + paths.STATE)).decode().split("\n")
+    builder.version("haier", (JD,))
+    pub.publish_site("haier")
+    after = gzip.decompress(local_store.get("public/" + paths.STATE)).decode().split("\n")
+    assert before[2:] == after[2:]  # xinwang and zhaolian, byte for byte
+    assert before[1] != after[1]
 
 
 @pytest.fixture(autouse=True)

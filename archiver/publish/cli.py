@@ -100,6 +100,7 @@ def describe(report: PublishReport) -> str:
     where = f" {report.site}" if report.site else ""
     return (
         f"{report.mode}{where}: {report.written} objects written "
-        f"({report.bytes_written / 1e6:.2f} MB, {report.raw_copied} archived files copied), "
+        f"({report.bytes_written / 1e6:.2f} MB), {report.raw_copied} archived files copied "
+        f"({report.raw_bytes / 1e6:.2f} MB), "
         f"{report.unchanged} unchanged, {report.duration_s:.2f} s"
     )

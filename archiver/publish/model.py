@@ -261,6 +261,7 @@ class PartnerView:
     past: tuple[PartnerRow, ...] = ()
     names: tuple[str, ...] = ()  # every name and raw spelling seen, most used first
     entity: str = ""
+    categories: tuple[str, ...] = ()  # categories it is listed under now, most used first
 
     @property
     def institutions(self) -> int:
@@ -271,12 +272,6 @@ class PartnerView:
     def mentions(self) -> int:
         """How many rows name it across the current lists."""
         return sum(len(row.rows) for row in self.current)
-
-    @property
-    def categories(self) -> tuple[str, ...]:
-        """Categories it is listed under now, most used first."""
-        counts = Counter(p.category.value for row in self.current for p in row.rows)
-        return tuple(category for category, _ in counts.most_common())
 
     def events(self) -> list[tuple[str, EventAt]]:
         """Every event about it, newest first, with the site it happened on."""
@@ -362,7 +357,9 @@ def _view(match_key: str, rows: list[PartnerRow]) -> PartnerView:
                 names.update([stamped.event.old])
     ordered = tuple(name for name, _ in names.most_common() if name)
     entity = next((row.listing.partner.entity for row in rows if row.listing.partner.entity), "")
+    categories = Counter(p.category.value for row in current for p in row.rows)
     return PartnerView(
+        categories=tuple(category for category, _ in categories.most_common()),
         match_key=match_key,
         name=ordered[0] if ordered else match_key,
         current=current,

@@ -22,7 +22,6 @@ Every link between pages is relative, so a published prefix works on any static 
 from __future__ import annotations
 
 import hashlib
-import posixpath
 
 from archiver.publish.settings import DEFAULT_PREFIX
 
@@ -115,5 +114,12 @@ def href(from_page: str, to_page: str) -> str:
     'v2.html'
     >>> href("index.html", "partners/p-1.html")
     'partners/p-1.html'
+    >>> href("sites/a/index.html", "sites/b/index.html")
+    '../b/index.html'
     """
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    source = from_page.split("/")[:-1]
+    target = to_page.split("/")
+    common = 0
+    while common < min(len(source), len(target) - 1) and source[common] == target[common]:
+        common += 1
+    return "../" * (len(source) - common) + "/".join(target[common:])

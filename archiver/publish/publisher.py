@@ -96,13 +96,14 @@ class Publisher:
         if loaded is not None and not same_renderer:
             state.pages = loaded.pages  # still lets unchanged bytes go unwritten
             state.pinyin = loaded.pinyin
+            state.loaded_hash = loaded.loaded_hash
         existing = set(self.store.list(self.prefix))
         writer = Writer(self.store, self.prefix, state, report, existing=existing, force=force)
         try:
             site_ids = sorted(set(archive.site_ids(self.store)) | set(self.infos))
             records = {}
             for site_id in site_ids:
-                records[site_id] = self._rebuild(writer, site_id, reuse_pages=same_renderer)
+                records[site_id] = self._rebuild(writer, site_id)
             state.summaries = {sid: rec.summary for sid, rec in records.items() if rec.last_seq}
             catalog = self._catalog(state)
             checks = self._checks()
@@ -135,7 +136,7 @@ class Publisher:
             if head is None or (record is not None and record.last_seq == head.manifest.seq):
                 return self._finish(report, began)
             if record is None or record.last_seq > head.manifest.seq:
-                record = self._rebuild(writer, site_id, reuse_pages=True)
+                record = self._rebuild(writer, site_id)
             else:
                 record = self._catch_up(writer, record, head.manifest.seq)
             loaded.summaries[site_id] = record.summary
@@ -161,9 +162,8 @@ class Publisher:
         try:
             catalog = self._catalog(loaded)
             html = self.renderer.index(catalog, self._checks())
-            writer.emit(paths.INDEX, html, HTML)
-            if report.written:
-                self._save(writer)
+            writer.emit(paths.INDEX, html, HTML)  # compared with the store: no state to write
+            writer.wait()
         finally:
             writer.close()
         return self._finish(report, began)
@@ -176,14 +176,14 @@ class Publisher:
 
     # --- sites ---------------------------------------------------------------------------------
 
-    def _rebuild(self, writer: Writer, site_id: str, *, reuse_pages: bool) -> SiteRecord:
+    def _rebuild(self, writer: Writer, site_id: str) -> SiteRecord:
         """Fold a site's whole history; render the version pages not published yet."""
         record = model.empty(site_id)
         previous: _Read | None = None
         for current in self._history(site_id):
             record = model.extend(record, current.stored, current.text)
             seq = current.stored.manifest.seq
-            if not (reuse_pages and writer.known(paths.version_page(site_id, seq))):
+            if not writer.published(site_id, seq, paths.version_page(site_id, seq)):
                 self._version_pages(writer, record, current, previous)
             previous = current
         return record
@@ -270,6 +270,8 @@ class Publisher:
             site=m.site_id,
             version=m.seq,
         )
+        versions = writer.state.versions
+        versions[m.site_id] = max(versions.get(m.site_id, 0), m.seq)
         dom_ref = m.blob("dom")
         if has_dom and dom_ref is not None:
             dom = archive.get_blob(self.store, dom_ref).decode("utf-8", errors="replace")
@@ -340,12 +342,13 @@ class Publisher:
     ) -> None:
         writer.emit(paths.INDEX, self.renderer.index(catalog, checks), HTML)
         pinyin = search_index.PinyinCache(writer.state.pinyin)
-        entries = search_index.entries(catalog, pinyin)
+        entries = search_index.entries(catalog, pinyin, views)
         writer.state.pinyin = pinyin.used()
         writer.emit(paths.SEARCH, search_index.document(entries), JSON)
         writer.emit(paths.PARTNERS, self.renderer.partners(views), HTML)
-        writer.emit(paths.PARTNERS_CSV, tables.to_csv(catalog, views), "text/csv; charset=utf-8")
-        writer.emit(paths.PARTNERS_JSON, tables.to_json(catalog, views), JSON)
+        table = tables.rows(catalog, views)
+        writer.emit(paths.PARTNERS_CSV, tables.to_csv(table), "text/csv; charset=utf-8")
+        writer.emit(paths.PARTNERS_JSON, tables.to_json(table), JSON)
         writer.emit(paths.SCORECARD, self.renderer.scorecard(catalog), HTML)
         recent = [
             feeds.version_entry(catalog.info(summary.site_id), line)
@@ -435,8 +438,6 @@ class Publisher:
         loaded = pstate.decode(data)
         if loaded is None:
             log.warning("publish_state_unreadable", key=self.prefix + paths.STATE)
-        else:
-            loaded.loaded_hash = pstate.page_hash(data)
         return loaded
 
     def _save(self, writer: Writer) -> None:
@@ -461,6 +462,7 @@ class Publisher:
             written=report.written,
             unchanged=report.unchanged,
             raw_copied=report.raw_copied,
+            raw_bytes=report.raw_bytes,
             bytes_written=report.bytes_written,
             duration_s=round(report.duration_s, 3),
         )

@@ -128,6 +128,7 @@ class Renderer:
             site_title=settings.title,
             utc_offset=f"UTC{settings.utc_offset_hours:+d}",
             EventType=EventType,
+            grades=labels.GRADES,
             site_path=paths.site_page,
             site_feed=paths.site_feed,
             site_versions=paths.site_versions,

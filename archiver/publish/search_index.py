@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
 from archiver.publish import labels, paths
-from archiver.publish.model import Catalog
+from archiver.publish.model import Catalog, PartnerView
 
 FORMAT = 1
 SEPARATOR = "|"
@@ -68,8 +68,10 @@ class Entry:
     haystack: str
 
 
-def entries(catalog: Catalog, pinyin: PinyinCache) -> list[Entry]:
-    """Every institution, then every partner ever listed."""
+def entries(
+    catalog: Catalog, pinyin: PinyinCache, views: Sequence[PartnerView] | None = None
+) -> list[Entry]:
+    """Every institution, then every partner ever listed (`views`: catalog.partners())."""
     found = []
     for site_id in catalog.site_ids():
         info = catalog.info(site_id)
@@ -84,7 +86,7 @@ def entries(catalog: Catalog, pinyin: PinyinCache) -> list[Entry]:
                 haystack=_haystack([info.name, info.legal_name, site_id], pinyin),
             )
         )
-    for view in catalog.partners():
+    for view in catalog.partners() if views is None else views:
         status = f"{view.institutions} 家机构列示" if view.institutions else "目前无机构列示"
         categories = "、".join(labels.category(c) for c in view.categories[:2])
         found.append(

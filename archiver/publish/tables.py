@@ -58,12 +58,12 @@ def rows(catalog: Catalog, views: Sequence[PartnerView]) -> list[dict[str, objec
     ]
 
 
-def to_csv(catalog: Catalog, views: Sequence[PartnerView]) -> bytes:
-    """partners.csv."""
+def to_csv(table: Sequence[dict[str, object]]) -> bytes:
+    """partners.csv, from `rows()`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in rows(catalog, views):
+    for row in table:
         writer.writerow(
             [
                 cell("；".join(value)) if isinstance(value, list) else cell(str(value))
@@ -73,7 +73,7 @@ def to_csv(catalog: Catalog, views: Sequence[PartnerView]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_json(catalog: Catalog, views: Sequence[PartnerView]) -> bytes:
-    """partners.json."""
-    data = {"columns": list(COLUMNS), "partners": rows(catalog, views)}
+def to_json(table: Sequence[dict[str, object]]) -> bytes:
+    """partners.json, from `rows()`."""
+    data = {"columns": list(COLUMNS), "partners": list(table)}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

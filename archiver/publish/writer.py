@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from archiver import archive
+from archiver.errors import KeyNotFound
 from archiver.models import BlobRef
 from archiver.ports import ObjectStore
 from archiver.publish import raw as rawfiles
@@ -22,6 +23,7 @@ from archiver.publish.state import PublishState, page_hash
 
 log = structlog.get_logger("archiver.publish")
 WRITERS = 8
+VOLATILE = frozenset({"index.html"})  # its "last check" column moves with every check
 
 
 @dataclass(slots=True)
@@ -34,7 +36,8 @@ class PublishReport:
     written: int = 0  # objects actually written
     unchanged: int = 0  # produced, but identical to what was published
     raw_copied: int = 0  # archived files copied into the published prefix
-    bytes_written: int = 0
+    raw_bytes: int = 0  # ... and their size
+    bytes_written: int = 0  # pages, documents and the state
     duration_s: float = 0.0
     keys: list[str] = field(default_factory=list)
 
@@ -69,6 +72,12 @@ class Writer:
             return False
         return self.existing is None or self.prefix + path in self.existing
 
+    def published(self, site_id: str, seq: int, path: str) -> bool:
+        """Whether a version's pages were published by this renderer (and are still there)."""
+        if self.force or seq > self.state.versions.get(site_id, 0):
+            return False
+        return self.existing is None or self.prefix + path in self.existing
+
     def emit(
         self,
         path: str,
@@ -78,14 +87,34 @@ class Writer:
         site: str | None = None,
         version: int | None = None,
     ) -> None:
-        """Publish `data` at `path` unless the same bytes are already there."""
+        """Publish `data` at `path` unless the same bytes are already there.
+
+        Version pages (`version` given) are immutable: they are not hashed into the state,
+        the state's `versions` says which are published. Pages in `VOLATILE` change with
+        every check, so they are compared with what the store holds instead: keeping their
+        hash in the state would mean rewriting the whole state after every check.
+        """
         self.report.rendered += 1
-        digest = page_hash(data)
-        if self.known(path) and self.state.pages[path] == digest:
-            self.report.unchanged += 1
-            return
-        self.state.pages[path] = digest
+        if path in VOLATILE:
+            if self._stored(path) == data:
+                self.report.unchanged += 1
+                return
+        elif version is None:
+            digest = page_hash(data)
+            if self.known(path) and self.state.pages[path] == digest:
+                self.report.unchanged += 1
+                return
+            self.state.pages[path] = digest
         self._submit(self.prefix + path, data, content_type, site, version)
+
+    def _stored(self, path: str) -> bytes | None:
+        key = self.prefix + path
+        if self.force or (self.existing is not None and key not in self.existing):
+            return None
+        try:
+            return self.store.get(key)
+        except KeyNotFound:
+            return None
 
     def copy_raw(self, ref: BlobRef, *, skip: frozenset[str] = frozenset()) -> None:
         """Copy an archived blob into the published prefix, once, with an inert media type."""
@@ -105,7 +134,7 @@ class Writer:
         self.store.put(key, data, content_type=rawfiles.served_type(target, data))
         with self._lock:
             self.report.raw_copied += 1
-            self.report.bytes_written += len(data)
+            self.report.raw_bytes += len(data)
 
     def _submit(
         self, key: str, data: bytes, content_type: str, site: str | None, version: int | None
