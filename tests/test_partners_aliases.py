@@ -108,9 +108,12 @@ BAD_FILES = [
         ["e.yaml:2: entities.a.group: unknown group 'meituann'"],
     ),
     (
-        "entities:\n  a:\n    name: 甲公司\n  b:\n    name: 乙公司\n    aliases: [甲股份有限公司]\n",
-        ["e.yaml:4: entities.b: name '甲股份有限公司' already belongs to 'a' (line 2); "
-         "one name, one entity"],
+        "entities:\n  a:\n    name: 甲公司\n"
+        "  b:\n    name: 乙公司\n    aliases: [甲股份有限公司]\n",
+        [
+            "e.yaml:4: entities.b: name '甲股份有限公司' already belongs to 'a' (line 2); "
+            "one name, one entity"
+        ],
     ),
     (
         "groups:\n  mt: {name: 美团}\nentities:\n  mt: {name: 重庆三快小额贷款有限公司}\n",
@@ -137,14 +140,7 @@ def test_bad_alias_file_names_file_line_and_field(text: str, problems: list[str]
 
 def test_every_problem_is_reported_at_once() -> None:
     """Several mistakes give several lines, in file order."""
-    text = (
-        "entites: {}\n"
-        "entities:\n"
-        "  Bad:\n"
-        "    name: 甲公司\n"
-        "  b:\n"
-        "    aliases: 乙\n"
-    )
+    text = "entites: {}\nentities:\n  Bad:\n    name: 甲公司\n  b:\n    aliases: 乙\n"
     with pytest.raises(ConfigError) as caught:
         load_aliases(text, path="config/entities.yaml")
     assert caught.value.problems == [

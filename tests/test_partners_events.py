@@ -66,7 +66,11 @@ NO_EVENT = [
     ("legal form", ["招联消费金融股份有限公司"], ["招联消费金融有限公司"]),
     ("quotes", ['黑龙江"三农"信融资担保有限公司'], ["黑龙江三农信融资担保有限公司"]),
     ("duplicate rows", [ANT, FQL], [ANT, FQL, ANT]),
-    ("formerly note dropped", ["上海淇毓信息科技有限公司（原360数科）"], ["上海淇毓信息科技有限公司"]),
+    (
+        "formerly note dropped",
+        ["上海淇毓信息科技有限公司（原360数科）"],
+        ["上海淇毓信息科技有限公司"],
+    ),
     (
         "period written another way",
         [(ANT, {"period": "2025年1月1日至2026年12月31日"})],
@@ -77,7 +81,11 @@ NO_EVENT = [
         [(ANT, {"hotline": "400-820-1234"})],
         [(ANT, {"hotline": "４００８２０１２３４"})],
     ),
-    ("hotline column added", [ANT, FQL], [(ANT, {"hotline": "95188"}), (FQL, {"hotline": "95000"})]),
+    (
+        "hotline column added",
+        [ANT, FQL],
+        [(ANT, {"hotline": "95188"}), (FQL, {"hotline": "95000"})],
+    ),
     (
         "category column dropped (table -> plain list)",
         [(ANT, {"category_raw": "平台运营机构"}), (KX, {"category_raw": "增信服务机构"})],
@@ -91,7 +99,9 @@ NO_EVENT = [
 ]
 
 
-@pytest.mark.parametrize(("before", "after"), [c[1:] for c in NO_EVENT], ids=[c[0] for c in NO_EVENT])
+@pytest.mark.parametrize(
+    ("before", "after"), [c[1:] for c in NO_EVENT], ids=[c[0] for c in NO_EVENT]
+)
 def test_noise_and_layout_give_no_event(aliases, before, after) -> None:
     """Order, name noise, duplicates, formats and whole columns are not partner news."""
     assert events_of(aliases, listed(aliases, *before), listed(aliases, *after)) == []
@@ -122,7 +132,17 @@ CHANGES = [
         "period",
         [(ANT, {"period": "2025-01-01至2026-12-31"})],
         [(ANT, {"period": "2025-01-01至2027-12-31"})],
-        [("field_changed", ANT, "period", "2025-01-01至2026-12-31", "2025-01-01至2027-12-31", "", "")],
+        [
+            (
+                "field_changed",
+                ANT,
+                "period",
+                "2025-01-01至2026-12-31",
+                "2025-01-01至2027-12-31",
+                "",
+                "",
+            )
+        ],
     ),
     (
         "hotline",
@@ -146,27 +166,73 @@ CHANGES = [
         "renamed by the alias file",
         ["360数科"],
         ["上海淇毓信息科技有限公司"],
-        [("renamed", "上海淇毓信息科技有限公司", "", "", "", "360数科", "上海淇毓信息科技有限公司")],
+        [
+            (
+                "renamed",
+                "上海淇毓信息科技有限公司",
+                "",
+                "",
+                "",
+                "360数科",
+                "上海淇毓信息科技有限公司",
+            )
+        ],
     ),
     (
         "renamed by a (原…) marker, no alias needed",
         ["北京甲乙科技有限公司"],
         ["北京丙丁科技有限公司（原北京甲乙科技有限公司）"],
-        [("renamed", "北京丙丁科技有限公司", "", "", "", "北京甲乙科技有限公司", "北京丙丁科技有限公司")],
+        [
+            (
+                "renamed",
+                "北京丙丁科技有限公司",
+                "",
+                "",
+                "",
+                "北京甲乙科技有限公司",
+                "北京丙丁科技有限公司",
+            )
+        ],
     ),
     (
         "renamed by 已更名为",
         ["北京甲乙科技有限公司"],
         ["北京甲乙科技有限公司（已更名为北京丙丁科技有限公司）"],
-        [("renamed", "北京丙丁科技有限公司", "", "", "", "北京甲乙科技有限公司", "北京丙丁科技有限公司")],
+        [
+            (
+                "renamed",
+                "北京丙丁科技有限公司",
+                "",
+                "",
+                "",
+                "北京甲乙科技有限公司",
+                "北京丙丁科技有限公司",
+            )
+        ],
     ),
     (
         "group name replaced by its entities",
         [ANT, "美团"],
         [ANT, "重庆三快小额贷款有限公司", "重庆两心金诚科技有限公司"],
         [
-            ("renamed", "重庆三快小额贷款有限公司", "", "", "", "美团", "重庆三快小额贷款有限公司"),
-            ("renamed", "重庆两心金诚科技有限公司", "", "", "", "美团", "重庆两心金诚科技有限公司"),
+            (
+                "renamed",
+                "重庆三快小额贷款有限公司",
+                "",
+                "",
+                "",
+                "美团",
+                "重庆三快小额贷款有限公司",
+            ),
+            (
+                "renamed",
+                "重庆两心金诚科技有限公司",
+                "",
+                "",
+                "",
+                "美团",
+                "重庆两心金诚科技有限公司",
+            ),
         ],
     ),
     (
@@ -207,14 +273,17 @@ def test_group_events_explain_themselves(aliases) -> None:
         aliases=aliases,
     )
     assert {e.note for e in events} == {
-        "group 美团 is now listed by its entities: 重庆三快小额贷款有限公司、重庆两心金诚科技有限公司"
+        "group 美团 is now listed by its entities: "
+        "重庆三快小额贷款有限公司、重庆两心金诚科技有限公司"
     }
 
 
 def test_typo_is_noted_but_never_merged(aliases) -> None:
     """A near-identical name is "possibly the same as …": an added and a dropped event."""
     events, _ = compare(
-        version(listed(aliases, "深圳市分期乐网路科技有限公司")), listed(aliases, FQL), aliases=aliases
+        version(listed(aliases, "深圳市分期乐网路科技有限公司")),
+        listed(aliases, FQL),
+        aliases=aliases,
     )
     assert [(e.type, e.note) for e in events] == [
         (EventType.ADDED, "possibly the same as 深圳市分期乐网路科技有限公司"),
@@ -227,8 +296,9 @@ def test_dropped_partners_are_remembered_and_readded(aliases) -> None:
     v1 = listed(aliases, ANT, FQL, KX)
     events, departed = compare(version(v1), listed(aliases, ANT), aliases=aliases)
     assert departed == tuple(sorted({v1[1].match_key, v1[2].match_key}))
-    events, departed = compare(version(listed(aliases, ANT), departed), listed(aliases, ANT, KX),
-                               aliases=aliases)
+    events, departed = compare(
+        version(listed(aliases, ANT), departed), listed(aliases, ANT, KX), aliases=aliases
+    )
     assert [(e.type, e.name) for e in events] == [(EventType.READDED, KX)]
     assert events[0].note == "was dropped from an earlier version"
     assert departed == (v1[1].match_key,)
@@ -248,8 +318,9 @@ def test_departed_keys_of_an_older_normaliser_still_match(aliases) -> None:
 def test_old_versions_are_reread_with_todays_normaliser(aliases) -> None:
     """An archived partner whose stored key is stale is matched by its raw name."""
     stale = Partner(raw="蚂蚁智信(杭州)信息技术有限公司", name="x", match_key="stale-key")
-    events, departed = compare(version((stale,)), listed(aliases, "杭州蚂蚁智信信息技术有限公司"),
-                               aliases=aliases)
+    events, departed = compare(
+        version((stale,)), listed(aliases, "杭州蚂蚁智信信息技术有限公司"), aliases=aliases
+    )
     assert (events, departed) == ((), ())
 
 

@@ -59,41 +59,100 @@ PARSED = [
     # raw, remark -> name, qualifier, markers, former names
     ("蚂蚁智信(杭州)信息技术有限公司", "", "蚂蚁智信（杭州）信息技术有限公司", "杭州", (), ()),
     ("杭州蚂蚁智信信息技术有限公司", "", "杭州蚂蚁智信信息技术有限公司", "杭州", (), ()),
-    ("上海淇毓信息科技有限公司（原360数科）", "", "上海淇毓信息科技有限公司", "上海",
-     (Marker.FORMERLY,), ("360数科",)),
+    (
+        "上海淇毓信息科技有限公司（原360数科）",
+        "",
+        "上海淇毓信息科技有限公司",
+        "上海",
+        (Marker.FORMERLY,),
+        ("360数科",),
+    ),
     ("奇富科技（原名：360数科）", "", "奇富科技", "", (Marker.FORMERLY,), ("360数科",)),
-    ("北京甲乙科技有限公司（已更名为北京丙丁科技有限公司）", "", "北京丙丁科技有限公司", "北京",
-     (Marker.RENAMED,), ("北京甲乙科技有限公司",)),
-    ("北京甲乙科技有限公司更名为北京丙丁科技有限公司", "", "北京丙丁科技有限公司", "北京",
-     (Marker.RENAMED,), ("北京甲乙科技有限公司",)),
-    ("上海耳序信息技术有限公司【已更名】", "", "上海耳序信息技术有限公司", "上海", (Marker.RENAMED,), ()),
-    ("重庆金程信息科技有限公司（已注销）", "", "重庆金程信息科技有限公司", "重庆",
-     (Marker.DEREGISTERED,), ()),
-    ("上海哈啰普惠科技有限公司 暂停合作", "", "上海哈啰普惠科技有限公司", "上海", (Marker.SUSPENDED,), ()),
-    ("陕西昊悦融资担保有限公司", "已暂停合作，历史客户服务不受影响", "陕西昊悦融资担保有限公司", "陕西",
-     (Marker.SUSPENDED,), ()),
-    ("北京微财科技有限公司（已终止合作）", "", "北京微财科技有限公司", "北京", (Marker.TERMINATED,), ()),
-    ("深圳市凯旋融资担保有限公司", "2025年10月1日起终止合作", "深圳市凯旋融资担保有限公司", "深圳",
-     (Marker.TERMINATED,), ()),
+    (
+        "北京甲乙科技有限公司（已更名为北京丙丁科技有限公司）",
+        "",
+        "北京丙丁科技有限公司",
+        "北京",
+        (Marker.RENAMED,),
+        ("北京甲乙科技有限公司",),
+    ),
+    (
+        "北京甲乙科技有限公司更名为北京丙丁科技有限公司",
+        "",
+        "北京丙丁科技有限公司",
+        "北京",
+        (Marker.RENAMED,),
+        ("北京甲乙科技有限公司",),
+    ),
+    (
+        "上海耳序信息技术有限公司【已更名】",
+        "",
+        "上海耳序信息技术有限公司",
+        "上海",
+        (Marker.RENAMED,),
+        (),
+    ),
+    (
+        "重庆金程信息科技有限公司（已注销）",
+        "",
+        "重庆金程信息科技有限公司",
+        "重庆",
+        (Marker.DEREGISTERED,),
+        (),
+    ),
+    (
+        "上海哈啰普惠科技有限公司 暂停合作",
+        "",
+        "上海哈啰普惠科技有限公司",
+        "上海",
+        (Marker.SUSPENDED,),
+        (),
+    ),
+    (
+        "陕西昊悦融资担保有限公司",
+        "已暂停合作，历史客户服务不受影响",
+        "陕西昊悦融资担保有限公司",
+        "陕西",
+        (Marker.SUSPENDED,),
+        (),
+    ),
+    (
+        "北京微财科技有限公司（已终止合作）",
+        "",
+        "北京微财科技有限公司",
+        "北京",
+        (Marker.TERMINATED,),
+        (),
+    ),
+    (
+        "深圳市凯旋融资担保有限公司",
+        "2025年10月1日起终止合作",
+        "深圳市凯旋融资担保有限公司",
+        "深圳",
+        (Marker.TERMINATED,),
+        (),
+    ),
     ("甲公司", "原名：乙公司", "甲公司", "", (Marker.FORMERLY,), ("乙公司",)),
     ("甲公司", "原合作协议到期后续签", "甲公司", "", (), ()),  # 原 here is not a former name
-    ("【已暂停】深圳市分期乐网络科技有限公司", "", "深圳市分期乐网络科技有限公司", "深圳",
-     (Marker.SUSPENDED,), ()),
+    (
+        "【已暂停】深圳市分期乐网络科技有限公司",
+        "",
+        "深圳市分期乐网络科技有限公司",
+        "深圳",
+        (Marker.SUSPENDED,),
+        (),
+    ),
     ("深圳市分期乐网络科技有限公司（乐信）", "", "深圳市分期乐网络科技有限公司", "深圳", (), ()),
     ("抖音", "", "抖音", "", (), ()),
 ]
 
 
-@pytest.mark.parametrize(("raw", "remark", "name", "qualifier", "markers", "former"), PARSED)
-def test_name_cell_taken_apart(raw, remark, name, qualifier, markers, former) -> None:
+@pytest.mark.parametrize("case", PARSED, ids=[c[0] for c in PARSED])
+def test_name_cell_taken_apart(case) -> None:
     """Markers and former names leave the name; the region is lifted into the qualifier."""
+    raw, remark, *expected = case
     parts = parse_name(raw, remark)
-    assert (parts.name, parts.qualifier, parts.markers, parts.former_names) == (
-        name,
-        qualifier,
-        markers,
-        former,
-    )
+    assert [parts.name, parts.qualifier, parts.markers, parts.former_names] == expected
 
 
 @pytest.mark.parametrize(
@@ -201,9 +260,24 @@ def test_a_category_named_column_holds_names_of_that_category() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["合计", "小计：23家", "共52家", "注：以上排名不分先后", "以下空白", "—", "无", "2025-09-30",
-     "2025年9月30日", "更新时间：2025-09-30", "95188", "客服电话：400-820-1234", "12",
-     "版权所有 © 2025", "合作机构名称", "截至2025年9月30日"],
+    [
+        "合计",
+        "小计：23家",
+        "共52家",
+        "注：以上排名不分先后",
+        "以下空白",
+        "—",
+        "无",
+        "2025-09-30",
+        "2025年9月30日",
+        "更新时间：2025-09-30",
+        "95188",
+        "客服电话：400-820-1234",
+        "12",
+        "版权所有 © 2025",
+        "合作机构名称",
+        "截至2025年9月30日",
+    ],
 )
 def test_noise_is_never_a_partner(text: str) -> None:
     """Totals, notes, dates, phones, numbers, labels and site chrome are noise."""

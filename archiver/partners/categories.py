@@ -44,6 +44,8 @@ def category_of(raw: str) -> Category:
     text = _GENERIC.sub("", clean_text(raw)).strip(" ：:（）、,，")
     if not text:
         return Category.UNSPECIFIED
+    if re.fullmatch(r"[\d\s.,]+", text):
+        return Category.UNSPECIFIED  # a code ("1", "2") the page does not explain
     found = _PATTERN.search(text)
     if found is None or found.lastgroup is None:
         return Category.OTHER if _is_label(text) else Category.UNSPECIFIED

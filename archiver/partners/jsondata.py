@@ -37,6 +37,8 @@ _KEY_WORDS: tuple[tuple[Column, re.Pattern[str]], ...] = (
     ),
 )
 _NEVER_NAME = re.compile(r"title|doctitle|subject|headline|url|link|href|path|author|source")
+_LINK_KEY = re.compile(r"url|link|href|icon|logo|img|image")
+_LINK_PATH = re.compile(r"link|nav|menu|banner|friend|footer|header|\bads?\b|advert")
 _START = re.compile(r"start|begin|from|ksrq|qsrq")
 _END = re.compile(r"end|expire|until|to$|jsrq|zzrq")
 _CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
@@ -123,6 +125,9 @@ def _object_rows(items: list[dict[str, Any]], path: str, url: str, known: set[st
     name_key = max(name_keys, key=lambda k: _name_share(items, k, known))
     share = _name_share(items, name_key, known)
     others = {c for k, c in keys.items() if c is not Column.NAME}
+    linked = any(_LINK_KEY.search(str(key).lower()) for item in items[:50] for key in item)
+    if _LINK_PATH.search(path.lower()) or (linked and not others):
+        return []  # a list of links (友情链接, navigation), not of partners
     if share < 0.5 and not (share >= 0.3 and others & {Column.CATEGORY, Column.PRODUCT}):
         return []
     rows = []

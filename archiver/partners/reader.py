@@ -66,6 +66,8 @@ _ASIDE = re.compile(
 _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
 _LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+_DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
+_TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 _PERIOD_SPAN = re.compile(
@@ -124,6 +126,7 @@ class Reader:
     _stopped: bool = False
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
     _last_line_row: int = -1
+    _grid_category: str = ""  # the last category cell of the current table
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -190,6 +193,7 @@ class Reader:
             self._count(text, "document")
 
     def _open_section(self, label: str, text: str) -> None:
+        self._grid_category = ""
         self._sections += 1
         self._section = _Section(label=label, scope=f"section {self._sections}")
         self.context = True
@@ -334,6 +338,7 @@ class Reader:
 
     def _grid(self, grid: Grid, document: Document) -> None:
         self._aside = False
+        self._grid_category = ""
         rows = tuple(tuple(self._prepare(cell) for cell in row) for row in grid.rows)
         if _is_card_grid(rows):
             for index, row in enumerate(rows):
@@ -368,6 +373,13 @@ class Reader:
         scope = f"{document.url}#{grid.locator}"
         for index in range(start, len(rows)):
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
+
+    def _filled_category(self, value: str, layout: Layout) -> str:
+        """A blank category cell under a filled one means "same as above" (no rowspan)."""
+        if value:
+            self._grid_category = value
+            return value
+        return self._grid_category if layout.column(Column.CATEGORY) is not None else ""
 
     def _spanning(self, text: str, scope: str) -> bool:
         """A row with one text across the table: a section heading, a total or a note."""
@@ -415,7 +427,9 @@ class Reader:
                 hotline = "、".join(m.group(0) for m in PHONE.finditer(clean_text(name_cell)))
                 name_cell = PHONE.sub("", clean_text(name_cell))
             category = (
-                cell(Column.CATEGORY) or layout.presets.get(column, "") or self._section.label
+                self._filled_category(cell(Column.CATEGORY), layout)
+                or layout.presets.get(column, "")
+                or self._section.label
             )
             for name in split_names(name_cell, known=self.known):
                 table = "header" if layout.strong else "weak"
@@ -551,8 +565,11 @@ hotline='400-820-1234', remark='')
     if span:
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
+    light = _DASHES.sub(" ", light)
     tokens = [t.strip(" -—|/，,；;") for t in light.split(" ")]
     tokens = [t for t in tokens if t]
+    if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
+        tokens = ["、".join(tokens)]  # several names on one line, separated by spaces
     category = ""
     free: list[str] = []
     has_category = layout is not None and Column.CATEGORY in layout.columns.values()
@@ -578,6 +595,10 @@ hotline='400-820-1234', remark='')
         remark = " ".join(extra)
     if marker_tokens:
         name = name + "（" + "，".join(marker_tokens) + "）"
+    bracketed = _TRAILING_BRACKET.search(clean_text(name))
+    if bracketed and not category and _is_category_token(bracketed.group(1), has_category=True):
+        category = bracketed.group(1)  # "甲公司（平台运营机构）"
+        name = clean_text(name)[: bracketed.start()]
     return ItemFields(name, category, products, period, hotline, remark)
 
 

@@ -1,0 +1,534 @@
+"""extract(): hand-written pages in shapes the generated corpus does not use, and every
+failure path (corrupt attachments, odd JSON, nothing to read)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from archiver.models import Capture, HttpResponse, ListStatus, RenderedPage, SourceKind
+from archiver.partners import AliasTable, extract, load_aliases, match_key
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "entities.yaml"
+URL = "https://www.example-bank.cn/xxpl/2025/0930/list.html"
+ANT = "蚂蚁智信（杭州）信息技术有限公司"
+FQL = "深圳市分期乐网络科技有限公司"
+QY = "上海淇毓信息科技有限公司"
+KX = "深圳市凯旋融资担保有限公司"
+SN = "黑龙江三农信融资担保有限公司"
+
+
+@pytest.fixture(scope="module")
+def aliases() -> AliasTable:
+    return load_aliases(CONFIG.read_text())
+
+
+def page(
+    html: str, *, title: str = "互联网助贷业务合作机构名单", region: str = ""
+) -> RenderedPage:
+    """A rendered page as the browser keeps it (text approximated with lxml)."""
+    root = lxml.html.fromstring(html)
+    return RenderedPage(
+        url=URL, html=html, text=root.text_content(), title=title, region_html=region
+    )
+
+
+def capture(*pages: RenderedPage, **kept: object) -> Capture:
+    return Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=pages,
+        **kept,  # type: ignore[arg-type]
+    )
+
+
+def response(name: str, body: bytes, media_type: str) -> HttpResponse:
+    return HttpResponse(
+        url=f"https://www.example-bank.cn/upload/{name}",
+        status=200,
+        media_type=media_type,
+        body=body,
+    )
+
+
+def keys(extraction) -> list[str]:
+    return [p.match_key for p in extraction.partners]
+
+
+def wanted(*names: str) -> list[str]:
+    return [match_key(n) for n in names]
+
+
+HELD_OUT = [
+    (
+        "items end with semicolons and a full stop",
+        "<div class=content><p>现将合作机构公布如下：</p>"
+        f"<p>1、{ANT}；</p><p>2、{FQL}；</p><p>3、{QY}。</p></div>",
+        [ANT, FQL, QY],
+    ),
+    (
+        "definition list with category terms",
+        f"<dl><dt>平台运营机构</dt><dd>{ANT}</dd><dd>{FQL}</dd><dt>增信服务机构</dt><dd>{KX}</dd></dl>",
+        [ANT, FQL, KX],
+    ),
+    (
+        "names linked to their web sites, footnote row",
+        "<table><tr><td><b>序号</b></td><td><b>合作方</b></td><td><b>合作内容</b></td></tr>"
+        f'<tr><td>1</td><td><a href="https://www.antgroup.com">{ANT}</a></td><td>营销获客</td></tr>'
+        f'<tr><td>2</td><td><a href="https://www.lexin.com">{FQL}</a></td><td>营销获客</td></tr>'
+        '<tr><td colspan="3">注：以上排名不分先后。</td></tr></table>',
+        [ANT, FQL],
+    ),
+    (
+        "title row above the header row",
+        '<table border="1"><tr><td colspan="3">'
+        "XX银行互联网助贷业务合作机构名单（截至2025年9月30日）</td></tr>"
+        "<tr><td>序号</td><td>机构名称</td><td>机构类型</td></tr>"
+        f"<tr><td>1</td><td>{QY}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>2</td><td>{SN}</td><td>增信服务机构</td></tr></table>",
+        [QY, SN],
+    ),
+    (
+        "several names on one line separated by ideographic spaces",
+        f"<p><b>平台运营机构</b></p><p>{ANT}\u3000{FQL}\u3000{QY}</p>",
+        [ANT, FQL, QY],
+    ),
+    (
+        "name — product on one line",
+        f"<h3>合作机构及产品</h3><p>1. {ANT}——蚂蚁信用贷</p><p>2. {FQL}——分期乐</p>",
+        [ANT, FQL],
+    ),
+    (
+        "category in brackets after the name",
+        f"<p>合作机构名单：</p><p>1.{ANT}（平台运营机构）</p><p>2.{KX}（增信服务机构）</p>",
+        [ANT, KX],
+    ),
+    (
+        "category only on the first row of each group, no rowspan",
+        "<table><tr><th>类别</th><th>序号</th><th>名称</th></tr>"
+        f"<tr><td>平台运营机构</td><td>1</td><td>{ANT}</td></tr>"
+        f"<tr><td></td><td>2</td><td>{FQL}</td></tr>"
+        f"<tr><td>增信服务机构</td><td>3</td><td>{KX}</td></tr>"
+        f"<tr><td></td><td>4</td><td>{SN}</td></tr></table>",
+        [ANT, FQL, KX, SN],
+    ),
+    (
+        "product-centred with a co-funding column",
+        "<table><tr><th>合作产品</th><th>平台运营机构</th><th>增信服务机构</th></tr>"
+        f"<tr><td>微业贷</td><td>深圳前海微众银行股份有限公司</td><td>{KX}</td></tr>"
+        f"<tr><td>信用贷</td><td>{ANT}</td><td>—</td></tr></table>",
+        ["深圳前海微众银行股份有限公司", KX, ANT],
+    ),
+    (
+        "brand names under a heading (what NIFA complained about)",
+        "<h4>一、平台运营机构</h4><p>1. 抖音</p><p>2. 美团</p><p>3. 京东金融</p>",
+        ["抖音", "美团", "京东金融"],
+    ),
+    (
+        "a numbered list in a layout table cell with prose around it",
+        "<table><tr><td>根据监管要求，现将我行互联网助贷业务合作机构名单公告如下，排名不分先后：<br>"
+        f"（一）平台运营机构<br>1. {ANT}<br>2. {FQL}<br>（二）增信服务机构<br>1. {KX}<br>"
+        "特此公告。<br>示例银行股份有限公司<br>2025年9月30日</td></tr></table>",
+        [ANT, FQL, KX],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("html", "names"), [c[1:] for c in HELD_OUT], ids=[c[0] for c in HELD_OUT]
+)
+def test_held_out_pages_read_every_partner(aliases, html: str, names: list[str]) -> None:
+    """Shapes written by hand, unlike the generated corpus: every partner, nothing else."""
+    result = extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+    assert result.list_status is ListStatus.OK
+    assert keys(result) == wanted(*names)
+
+
+def test_category_fills_down_blank_cells(aliases) -> None:
+    """A category cell left blank under a filled one belongs to the same category."""
+    html = HELD_OUT[7][1]
+    result = extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+    assert [p.category.value for p in result.partners] == [
+        "platform",
+        "platform",
+        "credit_enhancement",
+        "credit_enhancement",
+    ]
+
+
+def test_category_named_columns_give_their_category(aliases) -> None:
+    """渣打-style: a column headed 增信服务机构 lists credit enhancers; products attach."""
+    html = HELD_OUT[8][1]
+    result = extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+    found = {p.name: (p.category.value, p.products) for p in result.partners}
+    assert found[KX] == ("credit_enhancement", ("微业贷",))
+    assert found[ANT] == ("platform", ("信用贷",))
+
+
+def test_region_html_is_preferred_to_the_whole_page(aliases) -> None:
+    """With a configured selector the reader sees only that region."""
+    whole = (
+        f"<html><body><ul><li>{FQL}</li></ul>"
+        f"<div id=list><ol><li>{ANT}</li></ol></div></body></html>"
+    )
+    region = f"<div id=list><ol><li>{ANT}</li></ol></div>"
+    result = extract(capture(page(whole, region=region)), aliases=aliases)
+    assert keys(result) == wanted(ANT)
+
+
+def test_ignore_patterns_are_removed_before_reading(aliases) -> None:
+    """A site's ignore regexes drop text (here a rotating suffix) before names are read."""
+    html = f"<table><tr><th>合作机构名称</th></tr><tr><td>{ANT}[ref:8f3a]</td></tr></table>"
+    result = extract(capture(page(html)), aliases=aliases, ignore=(r"\[ref:\w+\]", "(unbalanced"))
+    assert [p.raw for p in result.partners] == [ANT]
+
+
+def test_own_institution_is_not_its_own_partner(aliases) -> None:
+    """The publisher's own name (configured, or in the title) is never a partner."""
+    html = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>吉林亿联银行股份有限公司</li></ol>"
+    result = extract(
+        capture(page(html, title="公告")), aliases=aliases, own_names=("吉林亿联银行股份有限公司",)
+    )
+    assert keys(result) == wanted(ANT)
+    titled = extract(
+        capture(page(html, title="吉林亿联银行股份有限公司关于合作机构名单的公告")),
+        aliases=aliases,
+    )
+    assert keys(titled) == wanted(ANT)
+
+
+def test_as_of_date_is_kept(aliases) -> None:
+    """截至… is reported as published."""
+    html = f"<p>截止日期：2025-09-30</p><h4>平台运营机构</h4><ol><li>{ANT}</li></ol>"
+    assert extract(capture(page(html)), aliases=aliases).as_of == "2025-09-30"
+
+
+def test_partner_records_cite_their_source(aliases) -> None:
+    """Each partner says where it was read: kind, URL and locator."""
+    html = (
+        f"<table><tr><th>合作机构名称</th></tr><tr><td>{ANT}</td></tr></table>"
+        f"<ol><li>{FQL}</li></ol>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    sources = [(p.source.kind, p.source.locator) for p in result.partners if p.source]
+    assert sources == [(SourceKind.TABLE_ROW, "table 1 row 2"), (SourceKind.LIST_ITEM, "line 1")]
+    assert all(p.source and p.source.url == URL for p in result.partners)
+
+
+def test_entities_come_from_the_alias_file(aliases) -> None:
+    """Partner.entity is the alias file's id when the name is known, else empty."""
+    html = (
+        f"<h4>平台运营机构</h4><ol><li>{ANT}</li><li>奇富科技（原360数科）</li><li>{KX}</li></ol>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [p.entity for p in result.partners] == ["ant-zhixin", "qifu", ""]
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+SHELL = page("<html><body><div id=app>加载中</div></body></html>", title="合作机构")
+
+
+def json_capture(*bodies: bytes) -> Capture:
+    return capture(
+        SHELL,
+        json_bodies=tuple(
+            response(f"api{i}.json", body, "application/json") for i, body in enumerate(bodies)
+        ),
+    )
+
+
+def test_json_array_of_partners_is_read(aliases) -> None:
+    """Nested arrays with a name-like key; epoch-ms dates become a period (China time)."""
+    body = json.dumps(
+        {
+            "result": {
+                "records": [
+                    {
+                        "orgName": ANT,
+                        "orgType": "1",
+                        "beginDate": 1759248000000,
+                        "endDate": 1822320000000,
+                    },
+                    {"orgName": KX, "orgType": "2"},
+                ]
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
+    result = extract(json_capture(body), aliases=aliases)
+    assert keys(result) == wanted(ANT, KX)
+    assert result.partners[0].period == "2025-10-01至2027-10-01"
+    assert result.partners[0].category_raw == "1"
+    assert result.partners[0].category.value == "unspecified"  # a code the page never explains
+    assert result.partners[0].source is not None
+    assert result.partners[0].source.locator == "$.result.records[0]"
+
+
+def test_jsonp_and_string_lists_are_read(aliases) -> None:
+    """JSONP is unwrapped; a list of plain names under a partner key counts."""
+    body = (
+        "jQuery123(" + json.dumps({"partners": [ANT, FQL]}, ensure_ascii=False) + ");"
+    ).encode()
+    assert keys(extract(json_capture(body), aliases=aliases)) == wanted(ANT, FQL)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"[]",
+        b"{}",
+        b"null",
+        b'{"data": null}',
+        b"not json",
+        b"\xff\xfe\x00garbage",
+        json.dumps(
+            {
+                "docs": [
+                    {
+                        "DOCTITLE": "关于互联网贷款合作机构名单的公告",
+                        "DOCRELTIME": "2025-09-30",
+                        "URL": "/a.html",
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ).encode(),
+        json.dumps(
+            {"links": [{"name": "中国人民银行", "url": "http://www.pbc.gov.cn"}]},
+            ensure_ascii=False,
+        ).encode(),
+    ],
+    ids=[
+        "empty",
+        "empty-list",
+        "empty-object",
+        "null",
+        "null-data",
+        "not-json",
+        "binary",
+        "announcement-index",
+        "link-list",
+    ],
+)
+def test_json_without_partners_gives_none(aliases, body: bytes) -> None:
+    """Empty, broken, index and link JSON never crash and never invent partners."""
+    result = extract(json_capture(body), aliases=aliases)
+    assert result.partners == ()
+    assert result.list_status is ListStatus.ABSENT
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+def docx_bytes() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("互联网助贷业务合作机构名单", level=1)
+    grid = document.add_table(rows=1, cols=2)
+    grid.rows[0].cells[0].text, grid.rows[0].cells[1].text = "合作机构名称", "合作机构类别"
+    for name, category in ((ANT, "平台运营机构"), (KX, "增信服务机构")):
+        cells = grid.add_row().cells
+        cells[0].text, cells[1].text = name, category
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "合作机构名称", "合作机构类别"])
+    sheet.append([1, ANT, "平台运营机构"])
+    sheet.append([2, FQL, None])
+    sheet.merge_cells("C2:C3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINK_PAGE = page("<html><body><p>名单详见附件。</p></body></html>")
+
+
+def test_docx_and_xlsx_attachments_are_read_and_their_text_kept(aliases) -> None:
+    """Tables in Word and Excel files; merged cells repeat; the text goes to the archive."""
+    result = extract(
+        capture(
+            LINK_PAGE,
+            attachments=(
+                response("名单.docx", docx_bytes(), DOCX),
+                response("名单.xlsx", xlsx_bytes(), XLSX),
+            ),
+        ),
+        aliases=aliases,
+    )
+    assert keys(result) == wanted(ANT, KX, FQL)
+    assert [p.category.value for p in result.partners] == [
+        "platform",
+        "credit_enhancement",
+        "platform",
+    ]
+    assert [url.rsplit("/", 1)[-1] for url, _ in result.document_texts] == [
+        "名单.docx",
+        "名单.xlsx",
+    ]
+    assert ANT in result.document_texts[0][1]
+
+
+def test_csv_attachment_is_read(aliases) -> None:
+    """A CSV in GBK, as Excel on Chinese Windows writes it."""
+    body = f"合作机构名称,合作机构类别\r\n{ANT},平台运营机构\r\n".encode("gbk")
+    result = extract(
+        capture(LINK_PAGE, attachments=(response("list.csv", body, "text/csv"),)), aliases=aliases
+    )
+    assert keys(result) == wanted(ANT)
+
+
+def broken_zip(good: bytes) -> bytes:
+    """A zip whose central directory survives but whose first entry is damaged."""
+    data = bytearray(good)
+    data[40:80] = b"\x00" * 40
+    return bytes(data)
+
+
+CORRUPT = [
+    (
+        "truncated PDF",
+        "a.pdf",
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog",
+        "application/pdf",
+        "could not be read as PDF",
+    ),
+    (
+        "random bytes named .pdf",
+        "b.pdf",
+        b"\x89\x00garbage" * 50,
+        "application/pdf",
+        "could not be read as PDF",
+    ),
+    ("damaged DOCX", "c.docx", broken_zip(docx_bytes()), DOCX, "could not be read as DOCX"),
+    ("truncated XLSX", "d.xlsx", xlsx_bytes()[:300], XLSX, "could not be read as XLSX"),
+    (
+        "XLSX that is not a zip",
+        "e.xlsx",
+        b"PK\x03\x04" + b"\x00" * 100,
+        XLSX,
+        "could not be read as XLSX",
+    ),
+    (
+        "old Word .doc",
+        "f.doc",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+        "application/msword",
+        "Word 97-2003 (.doc), which is not read",
+    ),
+    ("empty body", "g.pdf", b"", "application/pdf", "attachment g.pdf is empty"),
+    ("an image", "h.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png", "is an image"),
+    ("unknown format", "i.zip", b"PK\x05\x06" + b"\x00" * 18, "application/zip", "unknown format"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "media", "note"), [c[1:] for c in CORRUPT], ids=[c[0] for c in CORRUPT]
+)
+def test_unreadable_attachment_gives_a_note_not_a_crash(aliases, name, body, media, note) -> None:
+    """The list may be inside, so the status is unparseable, never an empty list."""
+    result = extract(
+        capture(LINK_PAGE, attachments=(response(name, body, media),)), aliases=aliases
+    )
+    assert result.list_status is ListStatus.UNPARSEABLE
+    assert note in result.list_note
+    assert result.partners == ()
+
+
+def test_unreadable_attachment_beside_a_readable_list_is_noted(aliases) -> None:
+    """A list on the page is read; the broken attachment is still mentioned."""
+    html = f"<h4>平台运营机构</h4><ol><li>{ANT}</li></ol>"
+    result = extract(
+        capture(
+            page(html), attachments=(response("x.pdf", b"%PDF-1.4 broken", "application/pdf"),)
+        ),
+        aliases=aliases,
+    )
+    assert result.list_status is ListStatus.OK
+    assert keys(result) == wanted(ANT)
+    assert "x.pdf" in result.list_note
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+def test_nothing_captured_is_absent(aliases) -> None:
+    """No page, no response: nothing to read, and no crash."""
+    assert extract(capture(), aliases=aliases).list_status is ListStatus.ABSENT
+
+
+def test_a_page_of_only_prose_is_absent(aliases) -> None:
+    """A notice that mentions partners in sentences has no list."""
+    html = f"<p>近日，我行与{ANT}签署战略合作协议，双方将在消费金融领域开展合作。</p>"
+    result = extract(capture(page(html, title="我行与蚂蚁集团签署战略合作协议")), aliases=aliases)
+    assert (result.list_status, result.partners) == (ListStatus.ABSENT, ())
+
+
+def test_a_lazy_loaded_image_list_is_unparseable(aliases) -> None:
+    """An image where the list should be (data-src, no size given) is not an empty list."""
+    html = (
+        "<h1>互联网助贷业务合作机构名单</h1>"
+        '<p><img data-src="/u/2025/list.jpg" src="/u/blank.gif"></p>'
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert result.list_status is ListStatus.UNPARSEABLE
+    assert "image" in result.list_note
+
+
+def test_decorative_images_do_not_make_a_page_unparseable(aliases) -> None:
+    """Logos, icons and QR codes are not list images."""
+    html = (
+        '<img src="/img/logo.png"><img src="/img/qrcode.png" width="90">'
+        "<p>关于调整营业时间的公告</p>"
+    )
+    assert (
+        extract(capture(page(html, title="公告")), aliases=aliases).list_status
+        is ListStatus.ABSENT
+    )
+
+
+def test_truncation_against_a_section_count(aliases) -> None:
+    """A heading that says (共3家) over a list of two is cut short."""
+    html = f"<h4>增信服务机构（共3家）</h4><ol><li>{KX}</li><li>{SN}</li></ol>"
+    result = extract(capture(page(html)), aliases=aliases)
+    assert result.truncated == "the page states 共3家 but 2 partners were read"
+
+
+def test_pages_without_rendering_are_decoded_from_the_response(aliases) -> None:
+    """A capture that kept only the response body (GBK, charset in <meta>) is still read."""
+    html = (
+        '<html><head><meta charset="gbk"><title>合作机构名单</title></head><body>'
+        f"<table><tr><th>合作机构名称</th></tr><tr><td>{ANT}</td></tr></table></body></html>"
+    )
+    main = HttpResponse(url=URL, status=200, media_type="text/html", body=html.encode("gbk"))
+    result = extract(capture(main_response=main), aliases=aliases)
+    assert keys(result) == wanted(ANT)
+
+
+def test_zip_check_catches_damaged_office_files() -> None:
+    """The damaged DOCX used above really is damaged (guards the fixture itself)."""
+    with zipfile.ZipFile(io.BytesIO(broken_zip(docx_bytes()))) as archive:
+        assert archive.testzip() is not None
