@@ -232,3 +232,5 @@ def test_presigned_version_pages_link_only_signed_targets() -> None:
     assert "2025-10-10 09:00" in html  # signed until NOW + 1 h, in UTC+8
     other = Page(signing.objects["public/sites/zl/index.html"][0].decode())
     assert any(a.get("href") == "v2.html" for tag, a in other.tags if tag == "a")
+    archived = Page(signing.objects["public/sites/zl/v2-page.html"][0].decode())
+    assert not [a for tag, a in archived.tags if tag == "a"]  # its relative link would 403

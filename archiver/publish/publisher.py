@@ -277,7 +277,7 @@ class Publisher:
             dom = archive.get_blob(self.store, dom_ref).decode("utf-8", errors="replace")
             writer.emit(
                 paths.archived_page(m.site_id, m.seq),
-                self.renderer.archived(info, m, dom),
+                self.renderer.archived(info, m, dom, {} if self.presign else None),
                 HTML,
                 site=m.site_id,
                 version=m.seq,

@@ -223,10 +223,24 @@ class Renderer:
             previous_screenshot_missing=view.previous is not None and not screenshots["before"],
         )
 
-    def archived(self, info: SiteInfo, manifest: Manifest, dom: str) -> bytes:
+    def archived(
+        self,
+        info: SiteInfo,
+        manifest: Manifest,
+        dom: str,
+        signed: Mapping[str, str] | None = None,
+    ) -> bytes:
         """sites/<id>/v<seq>-page.html: the archived DOM, inert, in a sandboxed iframe."""
         page = paths.archived_page(info.id, manifest.seq)
-        return self._page("archived.html", page, csp=ARCHIVED_CSP, info=info, m=manifest, dom=dom)
+        return self._page(
+            "archived.html",
+            page,
+            links=Links(page, signed),
+            csp=ARCHIVED_CSP,
+            info=info,
+            m=manifest,
+            dom=dom,
+        )
 
     def partner(self, catalog: Catalog, view: PartnerView) -> bytes:
         """partners/<slug>.html: one partner across institutions."""
