@@ -15,6 +15,7 @@ from archiver import config
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
+from archiver.alerts.alerter import Alerter
 from archiver.config import Settings
 from archiver.errors import ConfigError
 from archiver.index import Index
@@ -92,6 +93,15 @@ class App:
     environ: Mapping[str, str]
     capturer: PlaywrightCapturer | None = None
     observers: list[CheckObserver] = field(default_factory=list)
+    _alerter: Alerter | None = None
+
+    def alerter(self) -> Alerter:
+        """The alert outbox and its transports (built on first use: secrets only then)."""
+        if self._alerter is None:
+            self._alerter = Alerter.from_settings(
+                self.settings, self.store, self.environ, utc_now, history=self.index
+            )
+        return self._alerter
 
     def browser(self) -> PlaywrightCapturer:
         """The process's one browser (started lazily)."""
@@ -115,7 +125,7 @@ class App:
             aliases=self.aliases,
             now=utc_now,
             screenshots=self.settings.browser.screenshot if screenshots is None else screenshots,
-            observers=tuple(self.observers),
+            observers=(*self.observers, self.alerter()),
         )
 
     def close(self) -> None:

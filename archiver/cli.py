@@ -25,6 +25,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archiver import __version__, archive, codec, logs, schedule, textdiff
+from archiver.alerts.alerter import Alerter
+from archiver.alerts.cli import outbox_group
+from archiver.alerts.settings import problems as alert_problems
 from archiver.app import App, build, config_path, load_alias_table, load_settings
 from archiver.config import Settings, Site
 from archiver.demo import DemoSite, write_config
@@ -40,6 +43,7 @@ from archiver.verify import verify_site
 log = structlog.get_logger("archiver.cli")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
+ALERT_DELIVERY_EVERY_S = 30.0
 EVENT_LABELS = {
     EventType.ADDED: "新增 added",
     EventType.DROPPED: "移除 dropped",
@@ -145,8 +149,10 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
         "daemon_starting",
         config=str(app.config_file),
         store=app.store.describe(),
+        alerts=app.alerter().describe(),
         sites=len(app.settings.sites),
     )
+    app.alerter().reconcile()
     daemon.start()
     try:
         daemon.wait(stop_after_s)
@@ -157,9 +163,8 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
 
 
 def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
-    """Periodic jobs besides site checks (alert delivery and digests hook in here)."""
-    del app
-    return []
+    """Periodic jobs besides site checks: deliver owed alerts (digests included when due)."""
+    return [("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)]
 
 
 @main_group.command()
@@ -216,8 +221,15 @@ def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: 
             if as_json:
                 click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
                 sys.stdout.flush()
+    alerter = app.alerter()
+    alerter.flush_digest()
+    delivery = alerter.deliver_pending()
     if not as_json:
         print_summary(chosen, results)
+        if delivery.sent or delivery.failed:
+            out.print(
+                f"alerts: {delivery.sent} sent, {delivery.failed} to retry (archiver outbox)"
+            )
 
 
 def select_sites(settings: Settings, ids: Sequence[str]) -> list[Site]:
@@ -681,6 +693,7 @@ def config_check(state: Context) -> None:
     settings = load_settings(path)
     load_alias_table(path)
     problems = schedule.validate(settings, path=str(path))
+    problems += alert_problems(settings.alerts, settings.sites, path=str(path))
     if problems:
         raise ConfigError(problems)
     enabled = sum(site.enabled for site in settings.sites)
@@ -692,6 +705,13 @@ def config_check(state: Context) -> None:
 
 
 main_group.add_command(sites_group)
+def _alerter_of(ctx: click.Context) -> Alerter:
+    state = ctx.find_object(Context)
+    assert state is not None  # main_group always sets it
+    return state.app().alerter()
+
+
+main_group.add_command(outbox_group(_alerter_of))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
