@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archiver.models import Category
 from archiver.partners.names import clean_text
@@ -31,6 +32,7 @@ _GENERIC = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def category_of(raw: str) -> Category:
     """The category a raw label names; UNSPECIFIED for "", OTHER for an unknown label.
 

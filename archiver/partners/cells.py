@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from archiver.partners.categories import names_category
 from archiver.partners.names import clean_text, looks_like_org
@@ -77,6 +78,7 @@ _BLANK = re.compile(r"^[-—–/\\\s·.…_=无暂空略N/A]*$")
 _NUMBERS = re.compile(r"^[\d\s.、,，:：()（）-]+$")
 
 
+@lru_cache(maxsize=65536)
 def column_of(label: str) -> tuple[Column | None, str]:
     """The column a header label names, and the category it implies ("" if none).
 
@@ -127,6 +129,7 @@ def phones_in(text: str) -> tuple[str, ...]:
     return tuple(match.group(0) for match in PHONE.finditer(clean_text(text)))
 
 
+@lru_cache(maxsize=65536)
 def is_period(text: str) -> bool:
     """True when a text reads as a cooperation period.
 
@@ -173,6 +176,7 @@ def is_blank(text: str) -> bool:
     return bool(_BLANK.match(clean_text(text)))
 
 
+@lru_cache(maxsize=65536)
 def is_noise(text: str) -> bool:
     """True for cells and lines that are never partners: totals, notes, dates, phones, labels.
 
@@ -196,6 +200,7 @@ def is_noise(text: str) -> bool:
     return column is not None and not looks_like_org(cleaned) and len(cleaned) <= 12
 
 
+@lru_cache(maxsize=65536)
 def is_sentence(text: str) -> bool:
     """True for prose (a note, an introduction), which a name cell never holds."""
     cleaned = clean_text(text)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archiver.models import HttpResponse, SourceKind
@@ -22,6 +22,7 @@ from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED = {"doc": "Word 97-2003 (.doc)", "xls": "Excel 97-2003 (.xls)", "wps": "WPS (.wps)"}
+_PDFIUM = threading.Lock()
 _DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
 
 
@@ -108,7 +109,39 @@ def _reading(response: HttpResponse, document: Document) -> Reading:
 
 
 def _pdf(response: HttpResponse, name: str) -> Reading:
-    import pdfplumber  # noqa: PLC0415 - heavy import, only when a PDF arrives
+    """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file.
+
+    Lines keep their column gaps as spaces, so a ruled table reads as "序号 名称 类别 电话"
+    rows; a name wrapped inside its cell comes back as a short next line, which the reader
+    joins. PDFium is ~100x faster than pdfminer on a 30-page list (see the benchmark).
+    """
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # noqa: PLC0415 - lazy, heavy
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    blocks: list[Block] = []
+    chars = images = 0
+    with _PDFIUM:  # PDFium is not thread-safe; checks may run on several threads
+        try:
+            pdf = pdfium.PdfDocument(response.body)
+        except pdfium.PdfiumError:
+            return _pdf_by_pdfminer(response, name)
+        try:
+            for number in range(len(pdf)):
+                page = pdf[number]
+                textpage = page.get_textpage()
+                chars += textpage.count_chars()
+                images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                blocks.extend(_page_lines(textpage.get_text_range(), number + 1))
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
+    return _pdf_reading(response, name, blocks, chars=chars, images=images)
+
+
+def _pdf_by_pdfminer(response: HttpResponse, name: str) -> Reading:
+    """pdfplumber (pdfminer) reads some damaged files PDFium refuses."""
+    import pdfplumber  # noqa: PLC0415 - heavy import, only for a damaged PDF
 
     blocks: list[Block] = []
     chars = images = 0
@@ -116,8 +149,23 @@ def _pdf(response: HttpResponse, name: str) -> Reading:
         for number, page in enumerate(pdf.pages, 1):
             chars += len(page.chars)
             images += len(page.images)
-            blocks.extend(_pdf_page(page, number))
+            blocks.extend(_page_lines(page.extract_text() or "", number))
             page.flush_cache()
+    return _pdf_reading(response, name, blocks, chars=chars, images=images)
+
+
+def _page_lines(text: str, number: int) -> list[Block]:
+    lines = (line.strip() for line in text.splitlines())
+    return [
+        Line(line, locator=f"page {number} line {index}")
+        for index, line in enumerate(lines, 1)
+        if line
+    ]
+
+
+def _pdf_reading(
+    response: HttpResponse, name: str, blocks: list[Block], *, chars: int, images: int
+) -> Reading:
     if chars == 0:
         what = "a scanned PDF (images, no text layer)" if images else "a PDF without text"
         return Reading(response.url, note=f"attachment {name} is {what}", unreadable=True)
@@ -129,40 +177,6 @@ def _pdf(response: HttpResponse, name: str) -> Reading:
         item_kind=SourceKind.PDF_PAGE,
     )
     return _reading(response, document)
-
-
-def _pdf_page(page: Any, number: int) -> list[Block]:
-    placed: list[tuple[float, Block]] = []
-    boxes: list[tuple[float, float, float, float]] = []
-    if page.rects or page.lines:
-        for index, table in enumerate(page.find_tables(), 1):
-            rows = _fill_merged(table.extract())
-            if rows:
-                boxes.append(table.bbox)
-                placed.append((table.bbox[1], Grid(rows, f"page {number} table {index}")))
-    for index, line in enumerate(page.extract_text_lines(return_chars=False), 1):
-        middle = (line["top"] + line["bottom"]) / 2
-        if any(top <= middle <= bottom for _, top, _, bottom in boxes):
-            continue
-        placed.append((line["top"], Line(line["text"], locator=f"page {number} line {index}")))
-    placed.sort(key=lambda pair: pair[0])
-    return [block for _, block in placed]
-
-
-def _fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
-    """pdfplumber leaves None where a merged cell spans: copy the text from above (or left)."""
-    grid: list[list[str]] = []
-    for r, row in enumerate(rows):
-        out: list[str] = []
-        for c, cell in enumerate(row):
-            if cell is not None:
-                out.append(cell)
-            elif r > 0 and c < len(grid[r - 1]):
-                out.append(grid[r - 1][c])
-            else:
-                out.append(out[-1] if out else "")
-        grid.append(out)
-    return tuple(tuple(row) for row in grid if any(cell.strip() for cell in row))
 
 
 # --- DOCX --------------------------------------------------------------------------------------

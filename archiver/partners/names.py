@@ -89,6 +89,7 @@ class NameParts:
     note: str = ""  # bracketed text that is neither marker nor part of the name
 
 
+@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """NFKC (folds Kangxi radicals and full-width letters), one bracket width, tidy spaces.
 
@@ -106,6 +107,7 @@ def clean_text(text: str) -> str:
     return kept.replace(" ", "").replace("\x00", " ")
 
 
+@lru_cache(maxsize=65536)
 def looks_like_org(name: str) -> bool:
     """True when a name ends the way Chinese organisation names do and says whose it is.
 
@@ -170,6 +172,7 @@ def is_generic(text: str) -> bool:
     return any(text.startswith(word) and is_generic(text[len(word) :]) for word in _GENERIC_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def lift_qualifier(core: str) -> tuple[str, str]:
     """(core without its region qualifier, the qualifier), for a name already folded.
 
@@ -213,6 +216,7 @@ def match_key(name: str) -> str:
     return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
 
 
+@lru_cache(maxsize=65536)
 def qualifier_of(name: str) -> str:
     """The region qualifier of a name, "" when it has none.
 
@@ -257,6 +261,7 @@ def _is_marker_only(text: str) -> bool:
     return re.fullmatch(r"(?:已|现已|现)?(?:更名|名称变更)", text) is not None
 
 
+@lru_cache(maxsize=65536)
 def parse_name(raw: str, remark: str = "") -> NameParts:
     """Take a published name cell (and its remark) apart.
 
