@@ -135,6 +135,44 @@ HELD_OUT = [
         ["抖音", "美团", "京东金融"],
     ),
     (
+        "a table drawn with div and span (Element-UI / Vue)",
+        '<div class="el-table"><div class="tr"><span class="td">序号</span>'
+        '<span class="td">合作机构名称</span><span class="td">统一社会信用代码</span>'
+        '<span class="td">合作机构类别</span></div>'
+        f'<div class="tr"><span class="td">1</span><span class="td">{ANT}</span>'
+        '<span class="td">91330106MA2B2XXXXX</span>'
+        '<span class="td">平台运营机构</span></div>'
+        f'<div class="tr"><span class="td">2</span><span class="td">{KX}</span>'
+        '<span class="td">914403007XXXXXXXXX</span>'
+        '<span class="td">增信服务机构</span></div></div>',
+        [ANT, KX],
+    ),
+    (
+        "list items made of div cells",
+        f'<ul class="list"><li><div class="no">1</div><div class="name">{ANT}</div>'
+        '<div class="type">平台运营机构</div></li>'
+        f'<li><div class="no">2</div><div class="name">{SN}</div>'
+        '<div class="type">增信服务机构</div></li></ul>',
+        [ANT, SN],
+    ),
+    (
+        "a section of partners whose cooperation ended, history kept",
+        f"<p>一、平台运营机构</p><p>1. {ANT}</p><p>2. {FQL}</p>"
+        f"<p>二、已终止合作的机构</p><p>1. {QY}</p>",
+        [ANT, FQL, QY],
+    ),
+    (
+        "a section whose category is none of the usual ones",
+        f"<p>一、平台运营机构</p><p>1. {ANT}</p><p>二、其他合作机构</p><p>1. {KX}</p>",
+        [ANT, KX],
+    ),
+    (
+        "label：value fields on one line, separated by semicolons",
+        f"<p>1. 合作机构：{ANT}；合作产品：借呗；合作期限：2025-01-01至2026-12-31</p>"
+        f"<p>2. 合作机构：{FQL}；合作产品：分期乐；合作期限：2025-01-01至2026-12-31</p>",
+        [ANT, FQL],
+    ),
+    (
         "a numbered list in a layout table cell with prose around it",
         "<table><tr><td>根据监管要求，现将我行互联网助贷业务合作机构名单公告如下，排名不分先后：<br>"
         f"（一）平台运营机构<br>1. {ANT}<br>2. {FQL}<br>（二）增信服务机构<br>1. {KX}<br>"
@@ -154,10 +192,39 @@ def test_held_out_pages_read_every_partner(aliases, html: str, names: list[str])
     assert keys(result) == wanted(*names)
 
 
+def held_out(name: str, aliases: AliasTable):
+    html = next(case[1] for case in HELD_OUT if case[0] == name)
+    return extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+
+
+def test_rows_under_a_terminated_section_carry_the_marker(aliases) -> None:
+    """ "已终止合作的机构" marks every partner under it; the others keep their category."""
+    result = held_out("a section of partners whose cooperation ended, history kept", aliases)
+    assert [(p.category.value, [m.value for m in p.markers]) for p in result.partners] == [
+        ("platform", []),
+        ("platform", []),
+        ("platform", ["terminated"]),
+    ]
+
+
+def test_an_unusual_section_gets_category_other(aliases) -> None:
+    """ "其他合作机构" starts its own section: its partners are not platforms."""
+    result = held_out("a section whose category is none of the usual ones", aliases)
+    assert [p.category.value for p in result.partners] == ["platform", "other"]
+
+
+def test_fields_on_one_line_are_read(aliases) -> None:
+    """Products and periods given as label：value pairs on the partner's line."""
+    result = held_out("label：value fields on one line, separated by semicolons", aliases)
+    assert [(p.products, p.period) for p in result.partners] == [
+        (("借呗",), "2025-01-01至2026-12-31"),
+        (("分期乐",), "2025-01-01至2026-12-31"),
+    ]
+
+
 def test_category_fills_down_blank_cells(aliases) -> None:
     """A category cell left blank under a filled one belongs to the same category."""
-    html = HELD_OUT[7][1]
-    result = extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+    result = held_out("category only on the first row of each group, no rowspan", aliases)
     assert [p.category.value for p in result.partners] == [
         "platform",
         "platform",
@@ -168,8 +235,7 @@ def test_category_fills_down_blank_cells(aliases) -> None:
 
 def test_category_named_columns_give_their_category(aliases) -> None:
     """渣打-style: a column headed 增信服务机构 lists credit enhancers; products attach."""
-    html = HELD_OUT[8][1]
-    result = extract(capture(page(f"<html><body>{html}</body></html>")), aliases=aliases)
+    result = held_out("product-centred with a co-funding column", aliases)
     found = {p.name: (p.category.value, p.products) for p in result.partners}
     assert found[KX] == ("credit_enhancement", ("微业贷",))
     assert found[ANT] == ("platform", ("信用贷",))

@@ -37,6 +37,13 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _MAX_SPAN = 1000
+_CELL_TAGS = _words("div span a em i b strong font label small")
+_ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
+# A cell that is a number, a phone, a column label or a category word marks a table row.
+_COLUMN_LIKE = re.compile(
+    r"^\d{1,4}[.、]?$|^[\d\-\s]{5,}$|序号|名称|类别|类型|电话|产品|期限|期间|备注"
+    r"|机构$|营销|获客|担保|增信|出资|催收"
+)
 _SECTION_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
 )
@@ -164,6 +171,11 @@ class _Walker:
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()
+        cells = _row_cells(element) if tag in ("div", "li", "dd", "p") else None
+        if cells is not None:  # <div class=row><span>1</span><span>甲公司</span>…: one line
+            self.buffer.append(" ".join(cells))
+            self.flush(LineKind.ITEM if tag == "li" else LineKind.TEXT, None)
+            return
         if element.text:
             self.buffer.append(element.text)
         number = _ol_start(element) if tag == "ol" else None
@@ -200,6 +212,32 @@ class _Walker:
             if bold and bold == text:
                 return LineKind.HEADING
         return LineKind.TEXT
+
+
+def _row_cells(element: html.HtmlElement) -> list[str] | None:
+    """The cell texts of a div/span "table row", or None when the element is not one.
+
+    A row's children are short and different in kind (number, name, category, phone);
+    a list's children are all names, so a list is never joined into one line.
+    """
+    if (element.text or "").strip():
+        return None
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not 2 <= len(children) <= 10 or any(c.tag not in _CELL_TAGS for c in children):
+        return None
+    if any((c.tail or "").strip() for c in children):
+        return None
+    if any(d.tag in _ROW_BREAKERS for c in children for d in c.iterdescendants()):
+        return None
+    if any(sum(1 for g in c if (g.text_content() or "").strip()) > 1 for c in children):
+        return None  # a child with cells of its own is a row: this element is the table
+    texts = [re.sub(r"\s+", " ", c.text_content()).strip() for c in children]
+    if any(len(t) > 60 for t in texts) or sum(bool(t) for t in texts) < 2:
+        return None
+    if sum(looks_like_org(t) for t in texts) > 1:
+        return None
+    typed = sum(bool(_COLUMN_LIKE.search(t)) for t in texts)
+    return [t for t in texts if t] if typed else None
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:

@@ -32,11 +32,15 @@ _SPACE_RUN = re.compile(r"\s+")
 _ASCII_SPACE_ASCII = re.compile(r"(?<=[\x21-\x7e]) (?=[\x21-\x7e])")
 _KEY_PUNCTUATION = re.compile(r"[\s（）·•・.,，、\-_—–/\\:：;；!！?？*※+&＆《》<>#]")
 
-LEGAL_FORMS = re.compile(r"股份有限公司|有限责任公司|有限公司|股份公司|（有限合伙）|有限合伙")
+LEGAL_FORMS = re.compile(
+    r"股份有限公司|有限责任公司|有限公司|股份公司|（有限合伙）|有限合伙"
+    r"|(?i:[\s,]*\b(?:co\.?,?\s*ltd\.?|limited|company|inc\.?|corporation|llc)$)"
+)
 _TRAILING_COMPANY = re.compile(r"(?<!分)公司$")
 ORG_SUFFIX = re.compile(
     r"(?:公司|银行|分行|支行|集团|中心|事务所|合伙|合伙企业|合作社|联社|研究院|小贷|担保"
-    r"|保险|信托|证券|科技|数科|金科|金融|商行|工作室|平台)$"
+    r"|保险|信托|证券|科技|数科|金科|金融|商行|工作室|平台"
+    r"|(?i:\bco\.?,?\s*ltd\.?|\blimited|\bcompany|\bbank|\binc\.?|\bcorporation|\bllc))$"
 )
 
 # Industry words: a name whose remainder after a region is only these (北京 + 银行, 湖北 +

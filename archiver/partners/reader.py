@@ -9,7 +9,7 @@ stays as published (`Row`); records.py turns rows into Partner records.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
@@ -25,6 +25,7 @@ from archiver.partners.cells import (
     is_sentence,
 )
 from archiver.partners.names import (
+    LEGAL_FORMS,
     clean_text,
     is_region,
     looks_like_org,
@@ -49,6 +50,10 @@ _HEADING_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
     r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
 )
+_CHINESE_HEADING = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+)
+_SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _COUNT = re.compile(
     r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
     r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
@@ -65,7 +70,7 @@ _ASIDE = re.compile(
 )
 _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
-_LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+_LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
@@ -127,6 +132,7 @@ class Reader:
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
     _last_line_row: int = -1
     _grid_category: str = ""  # the last category cell of the current table
+    _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -178,6 +184,11 @@ class Reader:
             return
         if self._aside:
             return
+        status = "" if labelled else status_heading(text, line.kind)
+        if status:
+            self._flush_card()
+            self._status = status
+            return
         if labelled:
             self._labelled(labelled, line, document)
             return
@@ -194,6 +205,7 @@ class Reader:
 
     def _open_section(self, label: str, text: str) -> None:
         self._grid_category = ""
+        self._status = ""
         self._sections += 1
         self._section = _Section(label=label, scope=f"section {self._sections}")
         self.context = True
@@ -278,6 +290,8 @@ class Reader:
         return self.context and in_list and bool(self._section.label) and short_brand
 
     def _add(self, row: Row) -> None:
+        if self._status and not row.remark:
+            row = replace(row, remark=self._status)
         self.rows.append(row)
 
     # --- label：value cards ------------------------------------------------------------------
@@ -390,6 +404,10 @@ class Reader:
         label = heading_label(cleaned)
         if label:
             self._open_section(label, cleaned)
+            return True
+        status = status_heading(cleaned, LineKind.HEADING)
+        if status:
+            self._status = status
             return True
         if is_noise(cleaned) or is_sentence(cleaned) or _COUNT.search(cleaned):
             self._count(cleaned, scope or "document")
@@ -511,9 +529,41 @@ def heading_label(text: str) -> str:
         core = _HEADING_TAIL.sub("", core).strip()
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
+    if LEGAL_FORMS.search(core) or any(looks_like_org(t) for t in light_clean(text).split(" ")):
+        # a partner's name with its category beside it is not a heading, but a title that
+        # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
+        rest = LEGAL_FORMS.split(clean_text(text))[-1]
+        titled = re.search(r"名单|公示|公告|信息|列表", rest) and " " not in rest.strip()
+        return rest.strip() if titled and names_category(rest) else ""
     if PHONE.search(core) or re.search(r"[、；;，,]", core):
         return ""
-    return core if names_category(core) else ""
+    if names_category(core):
+        return core
+    numbered = _CHINESE_HEADING.match(clean_text(text)) is not None
+    if numbered and _SECTION_WORDS.search(core) and not markers_in(core):
+        return core  # "三、其他合作机构": a section of its own, category OTHER
+    return ""
+
+
+def status_heading(text: str, kind: LineKind) -> str:
+    """ "二、已终止合作的机构" / "暂停合作机构名单": the status every row under it has, or "".
+
+    >>> status_heading("三、已终止合作的机构", LineKind.TEXT)
+    '已终止合作的机构'
+    """
+    cleaned = clean_text(text)
+    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
+    if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
+        return ""
+    if PHONE.search(core) or re.search(r"[、；;，,。]", core):
+        return ""
+    numbered = _CHINESE_HEADING.match(cleaned) is not None
+    shaped = (
+        kind is LineKind.HEADING
+        or bool(_SECTION_WORDS.search(core))
+        or cleaned.endswith(("：", ":"))
+    )
+    return core if numbered or shaped else ""
 
 
 def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
@@ -531,7 +581,7 @@ def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
         if column is None:
             return []
         end = matches[index + 1].start() if index + 1 < len(matches) else len(light)
-        fields.append((column, preset, light[match.end() : end].strip()))
+        fields.append((column, preset, light[match.end() : end].strip(" ;；,，。、")))
     return fields
 
 
@@ -718,7 +768,8 @@ def _is_record(labelled: list[tuple[Column, str, str]]) -> bool:
 
 
 def _int(text: str) -> int | None:
-    found = re.match(r"\s*(\d{1,4})", text)
+    """A row number: "12", "12.", "（12）", "No.12"; None for anything longer."""
+    found = re.fullmatch(r"\D{0,3}?(\d{1,4})\D{0,2}", clean_text(text))
     return int(found.group(1)) if found else None
 
 
