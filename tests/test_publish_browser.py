@@ -260,6 +260,18 @@ class TestLocal:
         page.screenshot(path=artifacts_dir / "publish-version.png", full_page=True)
         viewer.assert_clean(page)
 
+    def test_a_missing_search_index_is_reported(
+        self, viewer: Viewer, local_site: str, local_store: LocalStore
+    ) -> None:
+        (local_store.root / "public" / paths.SEARCH).unlink()
+        viewer.allowed = local_site
+        page = viewer.open(local_site)
+        page.fill("#search", "淇毓")
+        page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+        assert page.locator("#search-status").inner_text() == "无法载入搜索索引（HTTP 404）"
+        assert page.locator("#search-results li").count() == 0
+        viewer.assert_clean(page)
+
     def test_sorting_the_index(self, viewer: Viewer, local_site: str) -> None:
         viewer.allowed = local_site
         page = viewer.open(local_site)

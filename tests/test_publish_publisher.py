@@ -14,6 +14,7 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
+from archiver import codec
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.memory_store import MemoryStore
 from archiver.config import InstitutionType, Settings, Site
@@ -60,8 +61,10 @@ def builder(local_store: LocalStore) -> ArchiveBuilder:
     return b
 
 
-def publisher(store: object, **kwargs: object) -> Publisher:
-    return Publisher(store, PublishSettings(), sites=SITES, **kwargs)  # type: ignore[arg-type]
+def publisher(
+    store: object, settings: PublishSettings | None = None, **kwargs: object
+) -> Publisher:
+    return Publisher(store, settings or PublishSettings(), sites=SITES, **kwargs)  # type: ignore[arg-type]
 
 
 def published(store: LocalStore) -> set[str]:
@@ -116,6 +119,18 @@ class TestFull:
         publisher(local_store).publish_all()
         original = local_store.get("sites/zhaolian/versions/00000002.json")
         assert local_store.get("public/sites/zhaolian/v2.json") == original
+
+    def test_a_manifest_stored_in_another_spelling_is_copied_as_stored(
+        self, local_store: LocalStore
+    ) -> None:
+        memory = MemoryStore()
+        stored = ArchiveBuilder(memory, start=T0).version("zhaolian", (ANT,))
+        for key in memory.list("blobs/"):
+            local_store.put(key, memory.get(key), content_type="application/octet-stream")
+        spelled = json.dumps(codec.to_data(stored.manifest), indent=2).encode()  # not canonical
+        local_store.put(stored.key, spelled, content_type="application/json", create_only=True)
+        publisher(local_store).publish_all()
+        assert local_store.get("public/sites/zhaolian/v1.json") == spelled
 
     def test_a_deleted_page_is_restored(
         self, local_store: LocalStore, builder: ArchiveBuilder

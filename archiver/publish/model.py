@@ -9,7 +9,6 @@ version) is only needed for the site's own page and feed.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -342,30 +341,38 @@ def _rows_by_key(partners: tuple[Partner, ...]) -> dict[str, tuple[Partner, ...]
 
 
 def _view(match_key: str, rows: list[PartnerRow]) -> PartnerView:
+    """Fold one partner's rows; plain dict counting, as this runs for every partner."""
     rows = sorted(rows, key=lambda row: row.site_id)
     current = tuple(row for row in rows if row.listing.is_current)
     past = tuple(row for row in rows if not row.listing.is_current)
-    names: Counter[str] = Counter()
+    names: dict[str, int] = {}
+    categories: dict[str, int] = {}
     for row in current:
-        names.update(p.name for p in row.rows)
+        for p in row.rows:
+            names[p.name] = names.get(p.name, 0) + 1
+            categories[p.category.value] = categories.get(p.category.value, 0) + 1
+    entity = ""
     for row in rows:
-        names.update([row.listing.partner.name])
-        names.update(p.raw for p in row.rows if p.raw != p.name)
-        names.update(row.listing.partner.former_names)
-        for stamped in row.listing.events:
-            if stamped.event.type is EventType.RENAMED and stamped.event.old:
-                names.update([stamped.event.old])
-    ordered = tuple(name for name, _ in names.most_common() if name)
-    entity = next((row.listing.partner.entity for row in rows if row.listing.partner.entity), "")
-    categories = Counter(p.category.value for row in current for p in row.rows)
+        partner = row.listing.partner
+        entity = entity or partner.entity
+        spellings = [partner.name, *partner.former_names]
+        spellings.extend(p.raw for p in row.rows if p.raw != p.name)
+        spellings.extend(
+            stamped.event.old
+            for stamped in row.listing.events
+            if stamped.event.type is EventType.RENAMED
+        )
+        for name in spellings:
+            names[name] = names.get(name, 0) + 1
+    ordered = tuple(sorted((name for name in names if name), key=lambda n: -names[n]))
     return PartnerView(
-        categories=tuple(category for category, _ in categories.most_common()),
         match_key=match_key,
         name=ordered[0] if ordered else match_key,
         current=current,
         past=past,
         names=ordered,
         entity=entity,
+        categories=tuple(sorted(categories, key=lambda c: -categories[c])),
     )
 
 

@@ -71,7 +71,7 @@ def encode(state: PublishState) -> bytes:
         else:
             text = _SUMMARY.dump_json(summary, exclude_defaults=True).decode()
         lines.append(f"{site_id}\t{text}")
-    return gzip.compress("\n".join(lines).encode(), compresslevel=5, mtime=0)
+    return gzip.compress("\n".join(lines).encode(), compresslevel=1, mtime=0)
 
 
 def decode(data: bytes) -> PublishState | None:
