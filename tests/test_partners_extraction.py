@@ -598,3 +598,41 @@ def test_zip_check_catches_damaged_office_files() -> None:
     """The damaged DOCX used above really is damaged (guards the fixture itself)."""
     with zipfile.ZipFile(io.BytesIO(broken_zip(docx_bytes()))) as archive:
         assert archive.testzip() is not None
+
+
+def test_json_category_from_the_enclosing_object_or_key(aliases) -> None:
+    """{"category": …, "partners": […]} and {"增信服务机构": […]} give their rows a category."""
+    body = json.dumps(
+        {
+            "data": [{"category": "平台运营机构", "partners": [{"name": ANT}, {"name": FQL}]}],
+            "增信服务机构": [KX],
+        },
+        ensure_ascii=False,
+    ).encode()
+    result = extract(json_capture(body), aliases=aliases)
+    assert [(p.name, p.category.value) for p in result.partners] == [
+        (ANT, "platform"),
+        (FQL, "platform"),
+        (KX, "credit_enhancement"),
+    ]
+
+
+def test_codes_and_labels_under_a_name_are_not_partners(aliases) -> None:
+    """A credit code printed under the name in the same cell is not a second partner."""
+    html = (
+        "<table><tr><th>合作机构名称</th></tr>"
+        f"<tr><td>{ANT}<br>统一社会信用代码：91330106MA2B2XXXXX</td></tr>"
+        f"<tr><td>{KX}<br>91440300MA5XXXXXXX</td></tr></table>"
+    )
+    assert keys(extract(capture(page(html)), aliases=aliases)) == wanted(ANT, KX)
+
+
+def test_an_update_notice_lists_new_and_ended_partners(aliases) -> None:
+    """ "新增合作机构：…" and "终止合作机构：…" in one notice; the ended one is marked."""
+    html = f"<p>新增合作机构：{ANT}、{FQL}</p><p>终止合作机构：{KX}</p>"
+    result = extract(capture(page(html, title="关于调整合作机构名单的公告")), aliases=aliases)
+    assert [(p.name, [m.value for m in p.markers]) for p in result.partners] == [
+        (ANT, []),
+        (FQL, []),
+        (KX, ["terminated"]),
+    ]

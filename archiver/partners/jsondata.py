@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from archiver.models import HttpResponse, Source, SourceKind
+from archiver.partners.categories import names_category
 from archiver.partners.cells import Column, column_of, is_noise, is_sentence
 from archiver.partners.documents import decode
 from archiver.partners.names import clean_text, looks_like_org
@@ -76,21 +77,35 @@ def read_json(responses: tuple[HttpResponse, ...], *, known: set[str]) -> JsonRe
     return found
 
 
-def _walk(node: Any, path: str, url: str, found: JsonReading, known: set[str]) -> None:
+def _walk(
+    node: Any, path: str, url: str, found: JsonReading, known: set[str], *, category: str = ""
+) -> None:
+    """Depth-first search for partner arrays; a category given by an enclosing object
+    ({"category": "平台运营机构", "partners": [...]}) or key ({"增信服务机构": [...]})
+    applies to the rows inside it."""
     if isinstance(node, dict):
+        own = next(
+            (
+                str(value)
+                for key, value in node.items()
+                if isinstance(value, str) and key_column(str(key)) is Column.CATEGORY
+            ),
+            category,
+        )
         for key, value in node.items():
-            _walk(value, f"{path}.{key}", url, found, known)
+            inner = str(key) if names_category(str(key)) else own
+            _walk(value, f"{path}.{key}", url, found, known, category=inner)
     elif isinstance(node, list):
         if node and all(isinstance(item, dict) for item in node):
-            rows = _object_rows(node, path, url, known)
+            rows = _object_rows(node, path, url, known, category)
             if rows:
                 found.rows.extend(rows)
                 return
         if node and all(isinstance(item, str) for item in node):
-            found.rows.extend(_string_rows(node, path, url, known))
+            found.rows.extend(_string_rows(node, path, url, known, category))
             return
         for index, item in enumerate(node):
-            _walk(item, f"{path}[{index}]", url, found, known)
+            _walk(item, f"{path}[{index}]", url, found, known, category=category)
     elif isinstance(node, str) and len(node) > 40 and re.search(r"<(?:table|p|li|div)\b", node):
         found.fragments.append((url, node))
 
@@ -112,7 +127,9 @@ def key_column(key: str) -> Column | None:
     return None
 
 
-def _object_rows(items: list[dict[str, Any]], path: str, url: str, known: set[str]) -> list[Row]:
+def _object_rows(
+    items: list[dict[str, Any]], path: str, url: str, known: set[str], category: str = ""
+) -> list[Row]:
     keys: dict[str, Column] = {}
     for item in items[:50]:
         for key in item:
@@ -140,7 +157,7 @@ def _object_rows(items: list[dict[str, Any]], path: str, url: str, known: set[st
             Row(
                 name=name,
                 source=Source(kind=SourceKind.JSON, url=url, locator=f"{path}[{index}]"),
-                category_raw=values.get(Column.CATEGORY, ""),
+                category_raw=values.get(Column.CATEGORY, "") or category,
                 products=split_products(values.get(Column.PRODUCT, "")),
                 period=values.get(Column.PERIOD, "") or _period(item),
                 hotline=values.get(Column.HOTLINE, ""),
@@ -152,7 +169,9 @@ def _object_rows(items: list[dict[str, Any]], path: str, url: str, known: set[st
     return rows
 
 
-def _string_rows(items: list[str], path: str, url: str, known: set[str]) -> list[Row]:
+def _string_rows(
+    items: list[str], path: str, url: str, known: set[str], category: str = ""
+) -> list[Row]:
     names = [clean_text(item) for item in items]
     hits = sum(looks_like_org(n) or n in known for n in names)
     if hits < max(1, 0.6 * len(names)):
@@ -161,6 +180,7 @@ def _string_rows(items: list[str], path: str, url: str, known: set[str]) -> list
         Row(
             name=name,
             source=Source(kind=SourceKind.JSON, url=url, locator=f"{path}[{index}]"),
+            category_raw=category,
             scopes=(f"json {url}",),
         )
         for index, name in enumerate(items)

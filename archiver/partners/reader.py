@@ -73,6 +73,8 @@ _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截�
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
+_LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
+_CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
 _LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 _PERIOD_SPAN = re.compile(
@@ -279,6 +281,11 @@ class Reader:
         if match_key(text) in self.own_keys:
             return False
         base = re.sub(r"（[^（）]*）", "", text)
+        label = _LEADING_LABEL.match(text)
+        if label and column_of(label.group(1))[0] is not Column.NAME:
+            return False  # "统一社会信用代码：9133…" under the name
+        if _CODE.fullmatch(base):
+            return False
         if table == "header":
             return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
         named = looks_like_org(base) or text in self.known or match_key(text) in self.known
@@ -395,8 +402,11 @@ class Reader:
             return value
         return self._grid_category if layout.column(Column.CATEGORY) is not None else ""
 
-    def _spanning(self, text: str, scope: str) -> bool:
-        """A row with one text across the table: a section heading, a total or a note."""
+    def _spanning(self, text: str, scope: str, *, in_name_column: bool = False) -> bool:
+        """A row with one text across the table: a section heading, a total or a note.
+
+        A lone cell in the name column is a partner unless it is plainly not one.
+        """
         cleaned = clean_text(text)
         if not cleaned:
             return True
@@ -409,7 +419,8 @@ class Reader:
         if status:
             self._status = status
             return True
-        if is_noise(cleaned) or is_sentence(cleaned) or _COUNT.search(cleaned):
+        prose = is_sentence(cleaned) and not (in_name_column and _starts_with_name(text))
+        if is_noise(cleaned) or prose or _COUNT.search(cleaned):
             self._count(cleaned, scope or "document")
             if _CONTEXT.search(cleaned):
                 self.context = True
@@ -423,7 +434,11 @@ class Reader:
         if not filled:
             return
         single = single_text(row)
-        if (single or len(filled) == 1) and self._spanning(single or filled[0], scope):
+        lone = filled[0] if single or len(filled) == 1 else ""
+        in_names = len(filled) == 1 and any(
+            c < len(row) and row[c].strip() for c in layout.name_columns
+        )
+        if lone and self._spanning(lone, scope, in_name_column=in_names):
             return
         if is_header_echo(row, layout):
             return
@@ -582,6 +597,8 @@ def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
             return []
         end = matches[index + 1].start() if index + 1 < len(matches) else len(light)
         fields.append((column, preset, light[match.end() : end].strip(" ;；,，。、")))
+        if column is Column.NAME and markers_in(match.group(1)):
+            fields.append((Column.REMARK, "", match.group(1)))  # "终止合作机构：甲公司"
     return fields
 
 
@@ -758,6 +775,11 @@ def _has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
         if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
     ]
     return len(short) == len(labels)
+
+
+def _starts_with_name(cell: str) -> bool:
+    first = next((line for line in cell.split("\n") if line.strip()), "")
+    return looks_like_org(strip_number(first.strip())[1])
 
 
 def _is_record(labelled: list[tuple[Column, str, str]]) -> bool:
