@@ -472,6 +472,12 @@ class TestWiring:
         over = self.settings(s3, base_url="https://www.example.cn/archive")
         assert wiring.public_url(over) == "https://www.example.cn/archive/"
 
+    def test_the_daemon_observer_follows_on_change(self, memory_store: MemoryStore) -> None:
+        on = wiring.build_observer(self.settings({"kind": "local"}), memory_store)
+        assert isinstance(on, PublishObserver)
+        off = self.settings({"kind": "local"}, on_change=False)
+        assert wiring.build_observer(off, memory_store) is None
+
     def test_page_url_is_public_or_the_stores_own_link(self, local_store: LocalStore) -> None:
         public = Publisher(local_store, PublishSettings(base_url="https://a.cn/p/"))
         assert public.page_url("zl", 3) == "https://a.cn/p/sites/zl/v3.html"

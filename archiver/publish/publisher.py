@@ -152,7 +152,7 @@ class Publisher:
         return self._finish(report, began)
 
     def publish_health(self) -> PublishReport:
-        """Re-render the index with the latest checks (after a check that found nothing new)."""
+        """Re-render the index with the latest checks (the daemon calls it after every check)."""
         loaded = self._load_state()
         if loaded is None or loaded.fingerprint != self.fingerprint:
             return self.publish_all()

@@ -13,6 +13,7 @@ from datetime import datetime
 from archiver.config import S3Storage, Settings
 from archiver.ports import ObjectStore
 from archiver.publish.health import HealthSource
+from archiver.publish.observer import PublishObserver
 from archiver.publish.publisher import Publisher, utc_now
 
 
@@ -66,3 +67,16 @@ def build_publisher(
         base_url=public_url(settings),
         now=now,
     )
+
+
+def build_observer(
+    settings: Settings,
+    store: ObjectStore,
+    *,
+    health: HealthSource | None = None,
+    now: Callable[[], datetime] = utc_now,
+) -> PublishObserver | None:
+    """The daemon's publishing observer, or None when `publish.on_change` is off."""
+    if not settings.publish.on_change:
+        return None
+    return PublishObserver(build_publisher(settings, store, health=health, now=now))
