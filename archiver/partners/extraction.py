@@ -101,7 +101,7 @@ def extract(
         list_status=status,
         list_note="; ".join(dict.fromkeys(notes)),
         document_texts=tuple(texts),
-        truncated=truncation(reader.rows, reader.counts, reader.numbering) if partners else "",
+        truncated=truncation(rows, reader.counts, reader.numbering) if partners else "",
         as_of=reader.as_of,
     )
 
