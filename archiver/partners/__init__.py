@@ -16,7 +16,8 @@ Modules, one responsibility each (all pure):
     documents   PDF / DOCX / XLSX / CSV attachments -> Document, or a note
     jsondata    JSON the page loaded -> rows
     tables      header rows and column layouts of grids
-    reader      Documents -> rows (tables, headed lists, numbered lines, cards)
+    lines       one line of text -> heading, label：value fields or a partner item
+    reader      Documents -> rows: walks lines and grids with section context
     records     rows -> Partner records; duplicates folded
     verdict     termination notices, announcement indexes, truncation
     extraction  Capture -> Extraction (orchestrates the above)

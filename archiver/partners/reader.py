@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
-from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
-from archiver.partners.categories import names_category
+from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.cells import (
     DATE,
     PHONE,
@@ -21,15 +20,20 @@ from archiver.partners.cells import (
     column_of,
     is_blank,
     is_noise,
-    is_period,
     is_sentence,
 )
+from archiver.partners.lines import (
+    heading_label,
+    item_fields,
+    join_wrapped,
+    labelled_fields,
+    light_clean,
+    split_products,
+    status_heading,
+)
 from archiver.partners.names import (
-    LEGAL_FORMS,
     clean_text,
-    is_region,
     looks_like_org,
-    markers_in,
     match_key,
 )
 from archiver.partners.tables import (
@@ -41,25 +45,13 @@ from archiver.partners.tables import (
     is_header_echo,
     single_text,
     split_names,
-    standalone_name,
     strip_number,
 )
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
-_HEADING_NUMBER = re.compile(
-    r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
-    r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
-)
-_CHINESE_HEADING = re.compile(
-    r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
-)
-_SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _COUNT = re.compile(
     r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
     r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
-)
-_HEADING_TAIL = re.compile(
-    r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
 )
 _CONTEXT = re.compile(
     r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
@@ -70,16 +62,9 @@ _ASIDE = re.compile(
 )
 _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
-_LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
-_DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
-_TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
 _CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
-_LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
-_PERIOD_SPAN = re.compile(
-    rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,264 +470,6 @@ class Reader:
                 added = True
         if added and seq is not None:
             self.numbering.append(seq)
-
-
-# --- pure helpers ------------------------------------------------------------------------------
-
-
-def light_clean(text: str) -> str:
-    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
-    return " ".join(clean_text(part) for part in text.split())
-
-
-def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
-    """Lines that only finish the name above them (a PDF wrapped a long name) joined to it.
-
-    >>> lines = (Line("1 蚂蚁智信（杭州）信息技术 95188"), Line("有限公司"), Line("2 乙公司"))
-    >>> [line.text for line in join_wrapped(lines, set())]
-    ['1 蚂蚁智信（杭州）信息技术有限公司 95188', '2 乙公司']
-    """
-    result: list[Block] = []
-    for block in blocks:
-        previous = result[-1] if result else None
-        if isinstance(block, Line) and isinstance(previous, Line):
-            joined = _rejoin(previous.text, block.text, known)
-            if joined is not None:
-                result[-1] = Line(joined, previous.kind, previous.number, previous.locator)
-                continue
-        result.append(block)
-    return result
-
-
-def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
-    """`above` with `fragment` put back after the unfinished name in it, or None."""
-    piece = clean_text(fragment)
-    if not piece or len(piece) > 14 or strip_number(piece)[0] is not None or PHONE.search(piece):
-        return None
-    if heading_label(piece) or standalone_name(piece, known) or re.search(r"[:：。]", piece):
-        return None
-    legal_tail = _LEGAL_TAIL.fullmatch(piece) is not None
-    tokens = light_clean(above).split(" ")
-    for index, token in enumerate(tokens):
-        if len(token) < 4 or token in known or is_noise(token):
-            continue
-        finished = looks_like_org(token)
-        if (not finished and looks_like_org(token + piece)) or (finished and legal_tail):
-            tokens[index] = token + piece
-            return " ".join(tokens)
-    return None
-
-
-def heading_label(text: str) -> str:
-    """The category a heading line announces ("一、平台运营机构（13家）" -> 平台运营机构), or "".
-
-    >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
-    ('增信服务机构', '')
-    """
-    core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
-    for _ in range(3):
-        core = _HEADING_TAIL.sub("", core).strip()
-    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
-        return ""
-    if LEGAL_FORMS.search(core) or any(looks_like_org(t) for t in light_clean(text).split(" ")):
-        # a partner's name with its category beside it is not a heading, but a title that
-        # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
-        rest = LEGAL_FORMS.split(clean_text(text))[-1]
-        titled = re.search(r"名单|公示|公告|信息|列表", rest) and " " not in rest.strip()
-        return rest.strip() if titled and names_category(rest) else ""
-    if PHONE.search(core) or re.search(r"[、；;，,]", core):
-        return ""
-    if names_category(core):
-        return core
-    numbered = _CHINESE_HEADING.match(clean_text(text)) is not None
-    if numbered and _SECTION_WORDS.search(core) and not markers_in(core):
-        return core  # "三、其他合作机构": a section of its own, category OTHER
-    return ""
-
-
-def status_heading(text: str, kind: LineKind) -> str:
-    """ "二、已终止合作的机构" / "暂停合作机构名单": the status every row under it has, or "".
-
-    >>> status_heading("三、已终止合作的机构", LineKind.TEXT)
-    '已终止合作的机构'
-    """
-    cleaned = clean_text(text)
-    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
-    if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
-        return ""
-    if PHONE.search(core) or re.search(r"[、；;，,。]", core):
-        return ""
-    numbered = _CHINESE_HEADING.match(cleaned) is not None
-    shaped = (
-        kind is LineKind.HEADING
-        or bool(_SECTION_WORDS.search(core))
-        or cleaned.endswith(("：", ":"))
-    )
-    return core if numbered or shaped else ""
-
-
-def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
-    """("机构名称：甲公司 客服电话：95188") -> [(NAME, "", "甲公司"), (HOTLINE, "", "95188")].
-
-    Empty when the line is not made of known labels.
-    """
-    light = light_clean(strip_number(text.strip())[1])
-    matches = list(_LABEL.finditer(light))
-    if not matches or matches[0].start() != 0:
-        return []
-    fields: list[tuple[Column, str, str]] = []
-    for index, match in enumerate(matches):
-        column, preset = column_of(match.group(1))
-        if column is None:
-            return []
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(light)
-        fields.append((column, preset, light[match.end() : end].strip(" ;；,，。、")))
-        if column is Column.NAME and markers_in(match.group(1)):
-            fields.append((Column.REMARK, "", match.group(1)))  # "终止合作机构：甲公司"
-    return fields
-
-
-@dataclass(frozen=True, slots=True)
-class ItemFields:
-    """What one list line holds besides its number."""
-
-    name: str
-    category: str = ""
-    products: tuple[str, ...] = ()
-    period: str = ""
-    hotline: str = ""
-    remark: str = ""
-
-
-def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields | None:
-    """Split a list line into name, category, period, phone and the rest.
-
-    >>> item_fields("和君纵达数据科技股份有限公司 400-820-1234", None, set())
-    ItemFields(name='和君纵达数据科技股份有限公司', category='', products=(), period='', \
-hotline='400-820-1234', remark='')
-    """
-    light = light_clean(body)
-    if not light:
-        return None
-    hotline = "、".join(m.group(0) for m in PHONE.finditer(light))
-    light = PHONE.sub(" ", light)
-    light = re.sub(r"(?:客服|服务|联系|投诉)?(?:电话|热线)\s*[:：]?", " ", light)
-    period = ""
-    span = _PERIOD_SPAN.search(light)
-    if span:
-        period = span.group(0).strip()
-        light = (light[: span.start()] + " " + light[span.end() :]).strip()
-    light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in light.split(" ")]
-    tokens = [t for t in tokens if t]
-    if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
-        tokens = ["、".join(tokens)]  # several names on one line, separated by spaces
-    category = ""
-    free: list[str] = []
-    has_category = layout is not None and Column.CATEGORY in layout.columns.values()
-    for token in tokens:
-        if not category and _is_category_token(token, has_category=has_category):
-            category = token
-        elif is_period(token) and not period:
-            period = token
-        else:
-            free.append(token)
-    has_products = layout is not None and Column.PRODUCT in layout.columns.values()
-    products_first = has_products and _product_before_name(layout)
-    name, before, after = _name_tokens(free, known, products_first=products_first)
-    if not name:
-        return None
-    products: tuple[str, ...] = ()
-    remark = ""
-    extra = [t for t in (*before, *after) if not markers_in(t)]
-    marker_tokens = [t for t in after if markers_in(t)]
-    if extra and (has_products or before):
-        products = tuple(extra)
-    elif extra:
-        remark = " ".join(extra)
-    if marker_tokens:
-        name = name + "（" + "，".join(marker_tokens) + "）"
-    bracketed = _TRAILING_BRACKET.search(clean_text(name))
-    if bracketed and not category and _is_category_token(bracketed.group(1), has_category=True):
-        category = bracketed.group(1)  # "甲公司（平台运营机构）"
-        name = clean_text(name)[: bracketed.start()]
-    return ItemFields(name, category, products, period, hotline, remark)
-
-
-def _name_tokens(
-    free: list[str], known: set[str], *, products_first: bool
-) -> tuple[str, list[str], list[str]]:
-    """(name, tokens before it, tokens after it) among the unclassified tokens of a line.
-
-    Spaces inside a name are common noise ("上海 淇毓信息科技 有限公司"), so tokens before a
-    complete name are part of it, unless a header said a product column comes first.
-    """
-    if not free:
-        return "", [], []
-    start = next((i for i, t in enumerate(free) if _complete_name(t, known)), None)
-    if start is None:
-        name = ""
-        for index, token in enumerate(free, 1):
-            name += token
-            if looks_like_org(name):
-                tail, end = _absorb_tail(free, index)
-                return name + tail, [], free[end:]
-        name = ""
-        for index, token in enumerate(free, 1):
-            name += token
-            if clean_text(name) in known:
-                return name, [], free[index:]
-        return "".join(free), [], []
-    before = free[:start]
-    name = free[start]
-    if products_first:
-        while before and is_region(clean_text(before[-1])):
-            name = before.pop() + name
-    else:
-        name, before = "".join(before) + name, []
-    tail, end = _absorb_tail(free, start + 1)
-    return name + tail, before, free[end:]
-
-
-def _is_category_token(token: str, *, has_category: bool) -> bool:
-    """A category label standing as its own column in a line (not a piece of a name)."""
-    if len(token) > 15 or looks_like_org(token) or not names_category(token):
-        return False
-    return has_category or bool(re.search(r"(?:机构|类|服务|业务|合作|方)$", token))
-
-
-def _product_before_name(layout: Layout | None) -> bool:
-    if layout is None:
-        return False
-    product, name = layout.column(Column.PRODUCT), layout.column(Column.NAME)
-    return product is not None and name is not None and product < name
-
-
-def _complete_name(token: str, known: set[str]) -> bool:
-    """A token that is a whole legal name by itself (ends in a legal form, says whose)."""
-    text = clean_text(token)
-    if not re.search(r"(?:公司|银行|事务所|合伙）?|集团|中心)$", text):
-        return False
-    return standalone_name(text, known)
-
-
-def _absorb_tail(free: list[str], end: int) -> tuple[str, int]:
-    """Legal-form and bracket fragments that belong to the name just read."""
-    tail = ""
-    while end < len(free) and (_LEGAL_TAIL.fullmatch(free[end]) or free[end].startswith("（")):
-        tail += free[end]
-        end += 1
-    return tail, end
-
-
-def split_products(text: str) -> tuple[str, ...]:
-    """Product names in one cell.
-
-    >>> split_products("借呗、花呗；网商贷")
-    ('借呗', '花呗', '网商贷')
-    """
-    parts = (clean_text(p) for p in re.split(r"[、，,；;\n/]", text))
-    return tuple(dict.fromkeys(p for p in parts if p and not is_noise(p)))
 
 
 def _cells(row: tuple[str, ...], layout: Layout) -> _CellReader:
