@@ -173,6 +173,60 @@ HELD_OUT = [
         [ANT, FQL],
     ),
     (
+        "Word table: every cell a paragraph of spans",
+        "<table class=MsoNormalTable border=1><tr><td><p align=center><span>序号</span></p></td>"
+        "<td><p><span>合作机构名称</span></p></td><td><p><span>合作机构类别</span></p></td></tr>"
+        f"<tr><td><p><span lang=EN-US>1</span></p></td><td><p><span>{ANT}</span></p></td>"
+        "<td><p><span>平台运营机构</span></p></td></tr></table>",
+        [ANT],
+    ),
+    (
+        "items split by <br> with &nbsp; after the number",
+        f"<div>现将合作机构名单公示如下：<br>1.&nbsp;{ANT}<br>2.&nbsp;{FQL}<br>"
+        "以上排名不分先后。</div>",
+        [ANT, FQL],
+    ),
+    (
+        "an empty first header cell (a checkbox column)",
+        "<table><tr><th></th><th>合作机构</th><th>合作业务类型</th></tr>"
+        f"<tr><td><input type=checkbox></td><td>{ANT}</td><td>助贷</td></tr>"
+        f"<tr><td></td><td>{KX}</td><td>融资担保</td></tr></table>",
+        [ANT, KX],
+    ),
+    (
+        "products in brackets after the name",
+        f"<h3>平台运营机构</h3><p>1. {ANT}（合作产品：借呗、花呗）</p>"
+        f"<p>2. {FQL}（产品名称：分期乐）</p>",
+        [ANT, FQL],
+    ),
+    (
+        "attachment file names and contact lines after the list",
+        f"<p>一、平台运营机构</p><p>1. {ANT}</p><p>二、增信服务机构</p><p>1. {KX}</p><p>附件：</p>"
+        "<p>1. 合作机构名单.pdf</p><p>2. 合作协议范本.docx</p>"
+        "<p>联系地址：北京市西城区金融大街1号</p><p>咨询电话：95000</p>",
+        [ANT, KX],
+    ),
+    (
+        "a Chinese name with its English translation in the same cell",
+        "<table><tr><th>No.</th><th>Partner 合作机构</th><th>Type 类型</th></tr>"
+        f"<tr><td>1</td><td>{ANT}<br>Ant Zhixin (Hangzhou) Information Technology Co., Ltd.</td>"
+        "<td>平台运营机构 Platform</td></tr></table>",
+        [ANT],
+    ),
+    (
+        "categories as table captions",
+        f"<table><caption>平台运营机构</caption><tr><th>序号</th><th>名称</th></tr><tr><td>1</td>"
+        f"<td>{ANT}</td></tr></table><table><caption>增信服务机构</caption><tr><th>序号</th>"
+        f"<th>名称</th></tr><tr><td>1</td><td>{KX}</td></tr></table>",
+        [ANT, KX],
+    ),
+    (
+        "a brand column beside the operating entity",
+        "<table><tr><th>合作平台</th><th>运营主体</th></tr>"
+        f"<tr><td>支付宝</td><td>{ANT}</td></tr><tr><td>分期乐</td><td>{FQL}</td></tr></table>",
+        [ANT, FQL],
+    ),
+    (
         "a numbered list in a layout table cell with prose around it",
         "<table><tr><td>根据监管要求，现将我行互联网助贷业务合作机构名单公告如下，排名不分先后：<br>"
         f"（一）平台运营机构<br>1. {ANT}<br>2. {FQL}<br>（二）增信服务机构<br>1. {KX}<br>"
@@ -220,6 +274,23 @@ def test_fields_on_one_line_are_read(aliases) -> None:
         (("借呗",), "2025-01-01至2026-12-31"),
         (("分期乐",), "2025-01-01至2026-12-31"),
     ]
+
+
+def test_brackets_and_brand_columns_give_products(aliases) -> None:
+    """Products named in brackets, or in a brand column beside the entity, are products."""
+    bracketed = held_out("products in brackets after the name", aliases)
+    assert [p.products for p in bracketed.partners] == [("借呗", "花呗"), ("分期乐",)]
+    brands = held_out("a brand column beside the operating entity", aliases)
+    assert [(p.products, p.category.value) for p in brands.partners] == [
+        (("支付宝",), "platform"),
+        (("分期乐",), "platform"),
+    ]
+
+
+def test_captions_name_the_category_of_their_table(aliases) -> None:
+    """<caption>增信服务机构</caption> is the heading of its table."""
+    result = held_out("categories as table captions", aliases)
+    assert [p.category.value for p in result.partners] == ["platform", "credit_enhancement"]
 
 
 def test_category_fills_down_blank_cells(aliases) -> None:

@@ -40,7 +40,7 @@ _NOT_PARTNER_LABEL = re.compile(
     r"|邮箱|资本|成立|法定代表人|法人|登记"
 )
 _NAME_LABEL = re.compile(
-    r"机构|公司|合作方|单位|伙伴|企业|服务商|名称|平台|助贷方|合作对象|partner|name",
+    r"机构|公司|合作方|单位|伙伴|企业|服务商|名称|平台|主体|助贷方|合作对象|partner|name",
     re.IGNORECASE,
 )
 
@@ -75,6 +75,7 @@ _SITE_NOISE = re.compile(
     r"版权所有|copyright|©|icp|备案号|公网安备|技术支持|主办单位|承办单位|当前位置|您的位置|首页",
     re.IGNORECASE,
 )
+_FILE_NAME = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|csv|png|jpe?g|gif|zip|rar)$", re.IGNORECASE)
 _BLANK = re.compile(r"^[-—–/\\\s·.…_=无暂空略N/A]*$")
 _NUMBERS = re.compile(r"^[\d\s.、,，:：()（）-]+$")
 
@@ -191,7 +192,7 @@ def is_noise(text: str) -> bool:
         return True
     if _TOTAL.match(cleaned) or _NOTE.match(cleaned) or _SITE_NOISE.search(cleaned):
         return True
-    if _DATE_ONLY.match(cleaned):
+    if _DATE_ONLY.match(cleaned) or _FILE_NAME.search(cleaned):
         return True
     if PHONE.search(cleaned) and not re.sub(
         r"[\s\-/、,，;；:：()（）]|客服|电话|热线|联系|方式", "", PHONE.sub("", cleaned)

@@ -152,6 +152,11 @@ class _Walker:
             grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
             if grid is not None and not _is_layout(grid):
                 self.flush()
+                caption = element.find("caption")
+                if caption is not None and cell_text(caption):
+                    self.lines += 1
+                    text = cell_text(caption).replace("\n", " ")
+                    self.blocks.append(Line(text, LineKind.HEADING, None, f"line {self.lines}"))
                 self.tables += 1
                 self.blocks.append(Grid(grid, f"table {self.tables}"))
             elif tag == "br":

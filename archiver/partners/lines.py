@@ -25,7 +25,9 @@ from archiver.partners.cells import (
 from archiver.partners.names import (
     LEGAL_FORMS,
     clean_text,
+    fold_legal_form,
     is_region,
+    lift_qualifier,
     looks_like_org,
     markers_in,
 )
@@ -46,6 +48,7 @@ _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14}
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
+_PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
 _PERIOD_SPAN = re.compile(
     rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
 )
@@ -223,6 +226,8 @@ hotline='400-820-1234', remark='')
         remark = " ".join(extra)
     if marker_tokens:
         name = name + "（" + "，".join(marker_tokens) + "）"
+    name, bracket_products = products_in_brackets(name)
+    products = (*products, *bracket_products)
     bracketed = _TRAILING_BRACKET.search(clean_text(name))
     if bracketed and not category and _is_category_token(bracketed.group(1), has_category=True):
         category = bracketed.group(1)  # "甲公司（平台运营机构）"
@@ -256,13 +261,19 @@ def _name_tokens(
         return "".join(free), [], []
     before = free[:start]
     name = free[start]
-    if products_first:
+    if products_first or _whole_name(name):
         while before and is_region(clean_text(before[-1])):
             name = before.pop() + name
-    else:
+    else:  # "上海淇毓信 息科技有限公司": the token is only the end of a name
         name, before = "".join(before) + name, []
     tail, end = _absorb_tail(free, start + 1)
     return name + tail, before, free[end:]
+
+
+def _whole_name(token: str) -> bool:
+    """A legal name long enough to stand alone: what precedes it is another column."""
+    core, _ = lift_qualifier(fold_legal_form(clean_text(token)))
+    return len(core) >= 4 and len(token) >= 6
 
 
 def _is_category_token(token: str, *, has_category: bool) -> bool:
@@ -294,6 +305,19 @@ def _absorb_tail(free: list[str], end: int) -> tuple[str, int]:
         tail += free[end]
         end += 1
     return tail, end
+
+
+def products_in_brackets(name: str) -> tuple[str, tuple[str, ...]]:
+    """ "甲公司（合作产品：借呗、花呗）" -> ("甲公司", ("借呗", "花呗")).
+
+    >>> products_in_brackets("甲公司（产品名称：分期乐）")
+    ('甲公司', ('分期乐',))
+    """
+    found = _PRODUCT_BRACKET.search(clean_text(name))
+    if not found:
+        return name, ()
+    cleaned = clean_text(name)
+    return cleaned[: found.start()] + cleaned[found.end() :], split_products(found.group(1))
 
 
 def split_products(text: str) -> tuple[str, ...]:

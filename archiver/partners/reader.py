@@ -38,6 +38,7 @@ from archiver.partners.names import (
 )
 from archiver.partners.tables import (
     Layout,
+    demote_brand_columns,
     find_header,
     header_layout,
     infer_layout,
@@ -358,7 +359,7 @@ class Reader:
         start = 0
         layout: Layout | None
         if header is not None:
-            start, layout = header[0] + 1, header[1]
+            start, layout = header[0] + 1, demote_brand_columns(header[1], rows[header[0] + 1 :])
             for row in rows[: header[0]]:
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout

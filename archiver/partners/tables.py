@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
@@ -26,6 +26,8 @@ from archiver.partners.names import (
 )
 
 HEADER_SCAN_ROWS = 8
+_LATIN_ONLY = re.compile(r"^[\x20-\x7e（）]+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING = " \t。.;；,，、"
 _NUMBER_PREFIX = re.compile(
     r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D)))\s*"
@@ -95,6 +97,31 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
     return Layout(
         columns=columns, presets=presets, width=len(row), strong=strong, labels=labels_row
     )
+
+
+def demote_brand_columns(layout: Layout, rows: tuple[tuple[str, ...], ...]) -> Layout:
+    """Two name columns, one of brands (支付宝, 分期乐) and one of legal entities: the brand
+    column is a product column, the entity is the partner."""
+    columns = layout.name_columns
+    if len(columns) < 2 or layout.inferred:
+        return layout
+    share = {c: _org_share(rows, c) for c in columns}
+    entity = [c for c in columns if share[c] >= 0.6]
+    brands = [c for c in columns if share[c] < 0.3]
+    if not entity or not brands or Column.PRODUCT in layout.columns.values():
+        return layout
+    roles = dict(layout.columns)
+    roles[brands[0]] = Column.PRODUCT
+    presets = {c: p for c, p in layout.presets.items() if c != brands[0]}
+    category = layout.presets.get(brands[0], "")
+    for column in entity:
+        presets.setdefault(column, category) if category else None
+    return replace(layout, columns=roles, presets=presets)
+
+
+def _org_share(rows: tuple[tuple[str, ...], ...], column: int) -> float:
+    cells = [clean_text(r[column]) for r in rows if column < len(r) and r[column].strip()]
+    return sum(looks_like_org(c) for c in cells) / len(cells) if cells else 0.0
 
 
 def merge_header(upper: Layout, lower: Layout) -> Layout:
@@ -246,6 +273,11 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
             joined[-1] = _join(joined[-1], piece)
         else:
             joined.append(piece)
+    joined = [
+        line
+        for index, line in enumerate(joined)
+        if not (index and _LATIN_ONLY.match(line) and _CJK.search(joined[index - 1]))
+    ]  # an English name under the Chinese one is a translation, not another partner
     names: list[str] = []
     for line in joined:
         parts = [p.strip(_TRAILING) for p in re.split(r"[、；;]|，(?=\S)", line)]
