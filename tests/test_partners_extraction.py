@@ -707,3 +707,23 @@ def test_an_update_notice_lists_new_and_ended_partners(aliases) -> None:
         (FQL, []),
         (KX, ["terminated"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("自2025年10月1日起，我行已终止与全部合作机构的互联网助贷业务合作。", True),
+        ("我司已终止与所有助贷平台的合作", True),
+        ("我行决定停止互联网助贷业务", True),
+        ("截至2025年10月31日，我行暂无互联网助贷业务合作机构。", True),
+        ("合作机构名单：无", True),
+        ("自即日起终止与上海甲乙科技有限公司的助贷业务合作。", False),  # one partner, not all
+        ("不再与上海甲乙科技有限公司合作", False),
+        ("关于调整互联网助贷业务合作机构名单的公告", False),
+    ],
+)
+def test_termination_means_the_whole_business(text: str, ended: bool) -> None:
+    """Only a notice about all partners makes an empty list believable."""
+    from archiver.partners.verdict import is_termination_notice
+
+    assert is_termination_notice([text]) is ended
