@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -503,3 +504,11 @@ def test_times_are_local() -> None:
     renderer = Renderer(PublishSettings())
     assert renderer.when(T0 + timedelta(hours=1)) == "2025-10-01 09:00"
     assert renderer.when(None) == "–"
+
+
+def test_every_publish_key_is_documented() -> None:
+    """docs/publishing.md documents each key of the publish: section."""
+    doc = (Path(__file__).parent.parent / "docs" / "publishing.md").read_text(encoding="utf-8")
+    section = doc.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = [key for key in PublishSettings.model_fields if f"  {key}:" not in section]
+    assert missing == []
