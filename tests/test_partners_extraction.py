@@ -447,6 +447,18 @@ def test_jsonp_and_string_lists_are_read(aliases) -> None:
             {"links": [{"name": "中国人民银行", "url": "http://www.pbc.gov.cn"}]},
             ensure_ascii=False,
         ).encode(),
+        json.dumps(
+            {
+                "rows": [
+                    {
+                        "name": "示例银行股份有限公司北京分行",
+                        "address": "北京市西城区金融大街1号",
+                        "tel": "010-66668888",
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ).encode(),
     ],
     ids=[
         "empty",
@@ -458,6 +470,7 @@ def test_jsonp_and_string_lists_are_read(aliases) -> None:
         "binary",
         "announcement-index",
         "link-list",
+        "branch-list",
     ],
 )
 def test_json_without_partners_gives_none(aliases, body: bytes) -> None:

@@ -40,7 +40,12 @@ _KEY_WORDS: tuple[tuple[Column, re.Pattern[str]], ...] = (
 )
 _NEVER_NAME = re.compile(r"title|doctitle|subject|headline|url|link|href|path|author|source")
 _LINK_KEY = re.compile(r"url|link|href|icon|logo|img|image")
-_LINK_PATH = re.compile(r"link|nav|menu|banner|friend|footer|header|\bads?\b|advert")
+_LINK_PATH = re.compile(
+    r"link|nav|menu|banner|friend|footer|header|\bads?\b|advert|branch|outlet|\batms?\b"
+)
+_PLACE_KEY = re.compile(
+    r"address|addr$|^lng$|^lat$|longitude|latitude|distance|wangdian|网点|地址"
+)
 _START = re.compile(r"start|begin|from|ksrq|qsrq")
 _END = re.compile(r"end|expire|until|to$|jsrq|zzrq")
 _CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
@@ -146,6 +151,8 @@ def _object_rows(
     linked = any(_LINK_KEY.search(str(key).lower()) for item in items[:50] for key in item)
     if _LINK_PATH.search(path.lower()) or (linked and not others):
         return []  # a list of links (友情链接, navigation), not of partners
+    if any(_PLACE_KEY.search(str(key).lower()) for item in items[:50] for key in item):
+        return []  # branches, outlets, ATMs: places with addresses, not partners
     if share < 0.5 and not (share >= 0.3 and others & {Column.CATEGORY, Column.PRODUCT}):
         return []
     rows = []
