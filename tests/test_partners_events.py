@@ -333,3 +333,19 @@ def test_events_follow_the_new_list_then_the_dropped(aliases) -> None:
         ("dropped", "北京甲乙科技有限公司"),
         ("dropped", KX),
     ]
+
+
+def test_a_second_name_of_a_listed_entity_is_added_with_a_note(aliases) -> None:
+    """Listing 奇富科技 beside 上海淇毓… is an added row, noted as the same entity."""
+    events, _ = compare(
+        version(listed(aliases, "上海淇毓信息科技有限公司")),
+        listed(aliases, "上海淇毓信息科技有限公司", "奇富科技"),
+        aliases=aliases,
+    )
+    assert [(e.type, e.name, e.note) for e in events] == [
+        (
+            EventType.ADDED,
+            "奇富科技",
+            "same entity as 上海淇毓信息科技有限公司 (config/entities.yaml)",
+        )
+    ]

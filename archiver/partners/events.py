@@ -136,9 +136,10 @@ def compare(
         if listing in pairing.paired_new:
             continue
         kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
-        note = _possibly(listing, unpaired_old)
+        notes = [_possibly(listing, unpaired_old), _same_entity_as(listing, new)]
         if kind is EventType.READDED:
-            note = "; ".join(filter(None, ("was dropped from an earlier version", note)))
+            notes.insert(0, "was dropped from an earlier version")
+        note = "; ".join(filter(None, notes))
         events.append(_event(kind, listing, note=note))
     unpaired_new = [item for item in new if item not in pairing.paired_new]
     for listing in unpaired_old:
@@ -324,6 +325,14 @@ def _possibly(listing: Listing, others: list[Listing]) -> str:
     if best is None or score < FUZZY_THRESHOLD:
         return ""
     return f"possibly the same as {best.first.name}"
+
+
+def _same_entity_as(listing: Listing, others: list[Listing]) -> str:
+    """ "same entity as …" when the alias file says another listed name is this partner."""
+    if not listing.entity:
+        return ""
+    twin = next((o for o in others if o is not listing and o.entity == listing.entity), None)
+    return f"same entity as {twin.first.name} (config/entities.yaml)" if twin else ""
 
 
 def _event(kind: EventType, listing: Listing, *, note: str = "") -> PartnerEvent:
