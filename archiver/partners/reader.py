@@ -36,6 +36,7 @@ from archiver.partners.names import (
     looks_like_org,
     match_key,
 )
+from archiver.partners.records import published
 from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
@@ -489,7 +490,7 @@ class _CellReader:
         column = self.layout.column(role)
         if column is None or column >= len(self.row):
             return ""
-        text = self.row[column].replace("\n", " ").strip()
+        text = published(self.row[column])  # a wrapped cell joined back, CJK without spaces
         return "" if is_blank(text) else text
 
 

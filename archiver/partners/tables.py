@@ -26,6 +26,9 @@ from archiver.partners.names import (
 )
 
 HEADER_SCAN_ROWS = 8
+_WRAPPED_TAIL = re.compile(
+    r"(?:（[^（）]*）)?(?:(?:股份|有限|责任)*公司|司|限公司|限责任公司|责任公司)"
+)
 _LATIN_ONLY = re.compile(r"^[\x20-\x7e（）]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING = " \t。.;；,，、"
@@ -292,9 +295,11 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
 def _continues(previous: str, piece: str, known: set[str]) -> bool:
     """True when `piece` is the rest of `previous` (a wrapped line or a bracketed note)."""
     text = clean_text(piece)
-    if text.startswith("（") or re.match(r"^(?:已|暂停|终止|注销|原名|曾用名)", text):
+    if text.startswith(("（", "）")) or re.match(r"^(?:已|暂停|终止|注销|原名|曾用名)", text):
         return True
     before = clean_text(previous)
+    if before.count("（") > before.count("）") or _WRAPPED_TAIL.fullmatch(text):
+        return True  # an open bracket, or only the legal form, went to the next line
     if _name_like(before, known) and not before.endswith("有限"):
         return False
     if standalone_name(text, known):
