@@ -1,0 +1,1 @@
+"""Benchmarks: re-runnable figures, see benchmarks/README.md."""
