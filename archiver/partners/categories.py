@@ -32,7 +32,7 @@ _GENERIC = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def category_of(raw: str) -> Category:
     """The category a raw label names; UNSPECIFIED for "", OTHER for an unknown label.
 

@@ -80,7 +80,7 @@ _BLANK = re.compile(r"^[-—–/\\\s·.…_=无暂空略N/A]*$")
 _NUMBERS = re.compile(r"^[\d\s.、,，:：()（）-]+$")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def column_of(label: str) -> tuple[Column | None, str]:
     """The column a header label names, and the category it implies ("" if none).
 
@@ -131,7 +131,7 @@ def phones_in(text: str) -> tuple[str, ...]:
     return tuple(match.group(0) for match in PHONE.finditer(clean_text(text)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def is_period(text: str) -> bool:
     """True when a text reads as a cooperation period.
 
@@ -178,7 +178,7 @@ def is_blank(text: str) -> bool:
     return bool(_BLANK.match(clean_text(text)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def is_noise(text: str) -> bool:
     """True for cells and lines that are never partners: totals, notes, dates, phones, labels.
 
@@ -202,7 +202,7 @@ def is_noise(text: str) -> bool:
     return column is not None and not looks_like_org(cleaned) and len(cleaned) <= 12
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def is_sentence(text: str) -> bool:
     """True for prose (a note, an introduction), which a name cell never holds."""
     cleaned = clean_text(text)

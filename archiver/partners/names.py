@@ -93,7 +93,7 @@ class NameParts:
     note: str = ""  # bracketed text that is neither marker nor part of the name
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def clean_text(text: str) -> str:
     """NFKC (folds Kangxi radicals and full-width letters), one bracket width, tidy spaces.
 
@@ -111,7 +111,7 @@ def clean_text(text: str) -> str:
     return kept.replace(" ", "").replace("\x00", " ")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def looks_like_org(name: str) -> bool:
     """True when a name ends the way Chinese organisation names do and says whose it is.
 
@@ -176,7 +176,7 @@ def is_generic(text: str) -> bool:
     return any(text.startswith(word) and is_generic(text[len(word) :]) for word in _GENERIC_WORDS)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def lift_qualifier(core: str) -> tuple[str, str]:
     """(core without its region qualifier, the qualifier), for a name already folded.
 
@@ -206,7 +206,7 @@ def lift_qualifier(core: str) -> tuple[str, str]:
     return core, "".join(dict.fromkeys(qualifiers))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def match_key(name: str) -> str:
     """Identity of a partner name across versions: every kind of name noise folded.
 
@@ -220,7 +220,7 @@ def match_key(name: str) -> str:
     return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def qualifier_of(name: str) -> str:
     """The region qualifier of a name, "" when it has none.
 
@@ -265,7 +265,7 @@ def _is_marker_only(text: str) -> bool:
     return re.fullmatch(r"(?:已|现已|现)?(?:更名|名称变更)", text) is not None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def parse_name(raw: str, remark: str = "") -> NameParts:
     """Take a published name cell (and its remark) apart.
 
