@@ -740,3 +740,15 @@ def test_termination_means_the_whole_business(text: str, ended: bool) -> None:
     from archiver.partners.verdict import is_termination_notice
 
     assert is_termination_notice([text]) is ended
+
+
+def test_preformatted_and_run_on_lists_are_split_into_items(aliases) -> None:
+    """<pre> keeps its lines; "1. 甲 2. 乙" written on one line is two items."""
+    pre = f"<h4>平台运营机构</h4><pre>1   {ANT}   95188\n2   {FQL}   400-000-1234</pre>"
+    result = extract(capture(page(pre)), aliases=aliases)
+    assert [(p.match_key, p.hotline) for p in result.partners] == [
+        (match_key(ANT), "95188"),
+        (match_key(FQL), "400-000-1234"),
+    ]
+    run_on = f"<h4>增信服务机构</h4><p>1. {KX} 2. {SN}</p>"
+    assert keys(extract(capture(page(run_on)), aliases=aliases)) == wanted(KX, SN)

@@ -176,6 +176,11 @@ class _Walker:
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()
+        if tag == "pre":  # preformatted text keeps its line breaks
+            for text in element.text_content().splitlines():
+                self.buffer.append(text)
+                self.flush()
+            return
         cells = _row_cells(element) if tag in ("div", "li", "dd", "p") else None
         if cells is not None:  # <div class=row><span>1</span><span>甲公司</span>…: one line
             self.buffer.append(" ".join(cells))

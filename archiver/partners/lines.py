@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from archiver.partners.blocks import Block, Line, LineKind
 from archiver.partners.categories import names_category
@@ -49,6 +50,7 @@ _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
+_RUN_NUMBER = re.compile(r"(?:^|(?<=[\s；;。，,]))(\d{1,3})\s*[.、．](?!\d)")
 _PERIOD_SPAN = re.compile(
     rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
 )
@@ -57,6 +59,41 @@ _PERIOD_SPAN = re.compile(
 def light_clean(text: str) -> str:
     """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
     return " ".join(clean_text(part) for part in text.split())
+
+
+def split_runs(blocks: tuple[Block, ...]) -> list[Block]:
+    """A line holding a run of numbered items ("1. 甲公司 2. 乙公司 3. 丙公司") as one line each.
+
+    >>> [b.text for b in split_runs((Line("1.甲公司 2.乙公司 3、丙公司"),))]
+    ['1.甲公司', '2.乙公司', '3、丙公司']
+    """
+    result: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Line):
+            result.append(block)
+            continue
+        starts = _run_starts(block.text)
+        if len(starts) < 2:
+            result.append(block)
+            continue
+        bounds = [*starts, len(block.text)]
+        result.extend(
+            Line(block.text[a:b].strip(), block.kind, None, f"{block.locator}.{n}")
+            for n, (a, b) in enumerate(pairwise(bounds), 1)
+        )
+    return result
+
+
+def _run_starts(text: str) -> list[int]:
+    """Offsets of "1." "2." "3." … numbered consecutively from 1 inside one line."""
+    starts: list[int] = []
+    expected = 1
+    for match in _RUN_NUMBER.finditer(text):
+        if int(match.group(1)) == expected:
+            starts.append(match.start(1))
+            expected += 1
+    leading = len(text) - len(text.lstrip())
+    return starts if len(starts) >= 2 and starts[0] == leading else []
 
 
 def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:

@@ -29,6 +29,7 @@ from archiver.partners.lines import (
     labelled_fields,
     light_clean,
     split_products,
+    split_runs,
     status_heading,
 )
 from archiver.partners.names import (
@@ -129,7 +130,7 @@ class Reader:
         self._stopped = False
         self._aside = False
         self._line_layout = None
-        for block in join_wrapped(document.blocks, self.known):
+        for block in join_wrapped(tuple(split_runs(document.blocks)), self.known):
             if isinstance(block, Grid):
                 self._flush_card()
                 self._grid(block, document)
