@@ -210,6 +210,8 @@ CATEGORIES = [
     ("信息科技", Category.TECHNOLOGY),
     ("营销获客、担保增信", Category.PLATFORM),  # the first one named decides
     ("一、平台运营机构（13家）", Category.PLATFORM),
+    ("Platform Operator", Category.PLATFORM),
+    ("Credit Enhancement Provider", Category.CREDIT_ENHANCEMENT),
     ("咨询", Category.OTHER),
     ("", Category.UNSPECIFIED),
     ("互联网助贷业务合作机构名单", Category.UNSPECIFIED),

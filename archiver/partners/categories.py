@@ -10,21 +10,27 @@ from archiver.partners.names import clean_text
 
 # The earliest keyword in the text decides, so "营销获客、担保增信" is a platform first.
 _KEYWORDS: tuple[tuple[Category, str], ...] = (
-    (Category.COLLECTION, r"催收|贷后|逾期清收|清收|催告|不良资产|资产处置|委外"),
-    (Category.CO_FUNDING, r"共同出资|联合贷|联合放款|联合出资|出资|资金方|资金合作"),
+    (Category.COLLECTION, r"催收|贷后|逾期清收|清收|催告|不良资产|资产处置|委外|collection"),
+    (
+        Category.CO_FUNDING,
+        r"共同出资|联合贷|联合放款|联合出资|出资|资金方|资金合作|co-?fund|joint lend",
+    ),
     (
         Category.CREDIT_ENHANCEMENT,
-        r"增信|担保|保证保险|信用保险|保险|财险|风险分担|兜底",
+        r"增信|担保|保证保险|信用保险|保险|财险|风险分担|兜底|credit enhance|guarant|insur",
     ),
     (Category.PAYMENT, r"支付|结算|代扣"),
     (Category.RISK, r"客户筛选|风险评价|风险评估|风控|征信|反欺诈|信用评估|身份核验|数据服务"),
     (Category.TECHNOLOGY, r"信息科技|技术服务|科技服务|系统开发|技术支持|云服务"),
     (
         Category.PLATFORM,
-        r"平台运营|营销获客|获客|导流|引流|助贷|流量|营销|推荐|平台|运营|渠道|场景",
+        r"平台运营|营销获客|获客|导流|引流|助贷|流量|营销|推荐|平台|运营|渠道|场景"
+        r"|platform|operator|marketing|acquisition",
     ),
 )
-_PATTERN = re.compile("|".join(f"(?P<c{i}>{words})" for i, (_, words) in enumerate(_KEYWORDS)))
+_PATTERN = re.compile(
+    "|".join(f"(?P<c{i}>{words})" for i, (_, words) in enumerate(_KEYWORDS)), re.IGNORECASE
+)
 # Phrases that name the whole list, not one category of it.
 _GENERIC = re.compile(
     r"互联网助贷业务|互联网助贷|互联网贷款业?务?|互联网消费贷款|助贷业务合作|合作机构名单"
