@@ -54,12 +54,6 @@ def test_groups_know_their_members(table: AliasTable) -> None:
     assert table.group_of("nonexistent") == ""
 
 
-def test_former_names_are_known(table: AliasTable) -> None:
-    """360数科 is a former name of 上海淇毓; 奇富科技 is a current alias."""
-    assert table.is_former_name("qifu", "360数科")
-    assert not table.is_former_name("qifu", "奇富科技")
-
-
 def test_names_not_seen_are_not_invented(table: AliasTable) -> None:
     """Entities whose legal name DOMAIN.md marks "not seen" keep the short published name."""
     for entity_id in ("tianxing", "douyin-xingchen", "douyin-haohai", "didi-fangxiang"):

@@ -96,11 +96,6 @@ class AliasTable:
             return ()
         return (found.name, *found.aliases, *found.former)
 
-    def is_former_name(self, entity_id: str, name: str) -> bool:
-        """True when `name` is a name the entity used before a rename."""
-        found = self.entities.get(entity_id)
-        return found is not None and match_key(name) in {match_key(f) for f in found.former}
-
 
 def load_aliases(text: str, *, path: str = "entities.yaml") -> AliasTable:
     """Parse and check the alias file; ConfigError lists every problem, one per line."""

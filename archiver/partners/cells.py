@@ -44,6 +44,14 @@ _NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# Words that say a text is about partner lists (a page title, a heading, an intro).
+PARTNER_WORDS = re.compile(
+    r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
+)
+# "一、" "（二）": how Chinese documents number their sections.
+SECTION_NUMBER = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+)
 PHONE = re.compile(
     r"(?<![\d-])(?:(?:400|800)[-\s]?\d{3,4}[-\s]?\d{3,4}|9[56]\d{3}(?:\d{1,3})?"
     r"|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"

@@ -12,7 +12,7 @@ import re
 from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
-from archiver.partners.cells import is_sentence
+from archiver.partners.cells import SECTION_NUMBER, is_sentence
 from archiver.partners.names import looks_like_org
 
 
@@ -43,9 +43,6 @@ _ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
 _COLUMN_LIKE = re.compile(
     r"^\d{1,4}[.、]?$|^[\d\-\s]{5,}$|序号|名称|类别|类型|电话|产品|期限|期间|备注"
     r"|机构$|营销|获客|担保|增信|出资|催收"
-)
-_SECTION_NUMBER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
 )
 
 
@@ -293,7 +290,7 @@ def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def _is_prose(line: str) -> bool:
-    if _SECTION_NUMBER.match(line):
+    if SECTION_NUMBER.match(line):
         return True
     if looks_like_org(line):
         return False

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from archiver.models import Capture, ListStatus, Partner, RenderedPage
 from archiver.partners import dom
 from archiver.partners.aliases import AliasTable
+from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, read_attachment
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, looks_like_org, match_key
@@ -20,7 +21,6 @@ from archiver.partners.reader import Reader, Row
 from archiver.partners.records import merge_duplicates, partner_of
 from archiver.partners.verdict import is_termination_notice, truncation
 
-_CONTEXT_TITLE = re.compile(r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后")
 _TITLE_SPLIT = re.compile(r"\s*[-_|–—·:：]\s*|\s{2,}")
 _TITLE_OWNER = re.compile(
     r"^(.{2,40}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份|有限|责任)*公司?)"
@@ -58,7 +58,7 @@ def extract(
         known=known,
         own_keys=_own_keys(pages, own_names),
         ignore=_compile(ignore),
-        context=any(_CONTEXT_TITLE.search(page.title) for page in pages),
+        context=any(PARTNER_WORDS.search(page.title) for page in pages),
     )
     for page in pages:
         reader.read(dom.document(page.region_html or page.html, url=page.url))
@@ -126,7 +126,7 @@ def _status(
     for page in pages:
         images = dom.images_in(page.region_html or page.html)
         text = clean_text(_page_text(page))
-        if images and len(text) < _SHORT_TEXT and _CONTEXT_TITLE.search(f"{page.title}{text}"):
+        if images and len(text) < _SHORT_TEXT and PARTNER_WORDS.search(f"{page.title}{text}"):
             return ListStatus.UNPARSEABLE, f"the list appears to be published as {images} image(s)"
     return ListStatus.ABSENT, ""
 

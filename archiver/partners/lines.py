@@ -17,14 +17,17 @@ from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     DATE,
     PHONE,
+    SECTION_NUMBER,
     Column,
     column_of,
     is_noise,
     is_period,
     is_sentence,
+    phones_in,
 )
 from archiver.partners.names import (
     LEGAL_FORMS,
+    LEGAL_TAIL,
     clean_text,
     fold_legal_form,
     is_region,
@@ -38,9 +41,6 @@ _HEADING_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
     r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
 )
-_CHINESE_HEADING = re.compile(
-    r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
-)
 _SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _HEADING_TAIL = re.compile(
     r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
@@ -48,7 +48,6 @@ _HEADING_TAIL = re.compile(
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
-_LEGAL_TAIL = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司|司|限公司|有限|(?:有限)?合伙）?")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
 _RUN_NUMBER = re.compile(r"(?:^|(?<=[\s；;。，,]))(\d{1,3})\s*[.、．](?!\d)")
 _PERIOD_SPAN = re.compile(
@@ -122,7 +121,7 @@ def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
         return None
     if heading_label(piece) or standalone_name(piece, known) or re.search(r"[:：。]", piece):
         return None
-    legal_tail = _LEGAL_TAIL.fullmatch(piece) is not None
+    legal_tail = LEGAL_TAIL.fullmatch(piece) is not None
     tokens = light_clean(above).split(" ")
     for index, token in enumerate(tokens):
         if len(token) < 4 or token in known or is_noise(token):
@@ -155,7 +154,7 @@ def heading_label(text: str) -> str:
         return ""
     if names_category(core):
         return core
-    numbered = _CHINESE_HEADING.match(clean_text(text)) is not None
+    numbered = SECTION_NUMBER.match(clean_text(text)) is not None
     if numbered and _SECTION_WORDS.search(core) and not markers_in(core):
         return core  # "三、其他合作机构": a section of its own, category OTHER
     return ""
@@ -173,7 +172,7 @@ def status_heading(text: str, kind: LineKind) -> str:
         return ""
     if PHONE.search(core) or re.search(r"[、；;，,。]", core):
         return ""
-    numbered = _CHINESE_HEADING.match(cleaned) is not None
+    numbered = SECTION_NUMBER.match(cleaned) is not None
     shaped = (
         kind is LineKind.HEADING
         or bool(_SECTION_WORDS.search(core))
@@ -225,7 +224,7 @@ hotline='400-820-1234', remark='')
     light = light_clean(body)
     if not light:
         return None
-    hotline = "、".join(m.group(0) for m in PHONE.finditer(light))
+    hotline = "、".join(phones_in(light))
     light = PHONE.sub(" ", light)
     light = re.sub(r"(?:客服|服务|联系|投诉)?(?:电话|热线)\s*[:：]?", " ", light)
     period = ""
@@ -338,7 +337,7 @@ def _complete_name(token: str, known: set[str]) -> bool:
 def _absorb_tail(free: list[str], end: int) -> tuple[str, int]:
     """Legal-form and bracket fragments that belong to the name just read."""
     tail = ""
-    while end < len(free) and (_LEGAL_TAIL.fullmatch(free[end]) or free[end].startswith("（")):
+    while end < len(free) and (LEGAL_TAIL.fullmatch(free[end]) or free[end].startswith("（")):
         tail += free[end]
         end += 1
     return tail, end

@@ -36,6 +36,10 @@ LEGAL_FORMS = re.compile(
     r"股份有限公司|有限责任公司|有限公司|股份公司|（有限合伙）|有限合伙"
     r"|(?i:[\s,]*\b(?:co\.?,?\s*ltd\.?|limited|company|inc\.?|corporation|llc)$)"
 )
+# The end of a legal name, as it lands alone on the next line when a cell wraps.
+LEGAL_TAIL = re.compile(
+    r"(?:（[^（）]*）)?(?:(?:股份|有限|责任)*公司|司|限公司|限责任公司|责任公司|有限|(?:有限)?合伙）?)"
+)
 _TRAILING_COMPANY = re.compile(r"(?<!分)公司$")
 ORG_SUFFIX = re.compile(
     r"(?:公司|银行|分行|支行|集团|中心|事务所|合伙|合伙企业|合作社|联社|研究院|小贷|担保"

@@ -15,12 +15,14 @@ from archiver.models import Source
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.cells import (
     DATE,
+    PARTNER_WORDS,
     PHONE,
     Column,
     column_of,
     is_blank,
     is_noise,
     is_sentence,
+    phones_in,
 )
 from archiver.partners.lines import (
     heading_label,
@@ -55,9 +57,6 @@ _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
 _COUNT = re.compile(
     r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
     r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
-)
-_CONTEXT = re.compile(
-    r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
 )
 _ASIDE = re.compile(
     r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
@@ -164,7 +163,7 @@ class Reader:
             self._flush_card()
             self._aside = True
             return
-        if _CONTEXT.search(text) and not looks_like_org(text):
+        if PARTNER_WORDS.search(text) and not looks_like_org(text):
             self.context = True
         labelled = labelled_fields(raw)
         heading = "" if _is_record(labelled) else heading_label(text)
@@ -411,7 +410,7 @@ class Reader:
         prose = is_sentence(cleaned) and not (in_name_column and _starts_with_name(text))
         if is_noise(cleaned) or prose or _COUNT.search(cleaned):
             self._count(cleaned, scope or "document")
-            if _CONTEXT.search(cleaned):
+            if PARTNER_WORDS.search(cleaned):
                 self.context = True
             return True
         return False
@@ -446,7 +445,7 @@ class Reader:
                 continue
             name_cell = row[column]
             if not hotline and layout.column(Column.HOTLINE) is None and PHONE.search(name_cell):
-                hotline = "、".join(m.group(0) for m in PHONE.finditer(clean_text(name_cell)))
+                hotline = "、".join(phones_in(name_cell))
                 name_cell = PHONE.sub("", clean_text(name_cell))
             category = (
                 self._filled_category(cell(Column.CATEGORY), layout)

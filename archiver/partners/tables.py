@@ -18,17 +18,16 @@ from archiver.partners.cells import (
     is_strong_name_label,
 )
 from archiver.partners.names import (
+    LEGAL_TAIL,
     clean_text,
     fold_legal_form,
     is_generic,
     lift_qualifier,
     looks_like_org,
 )
+from archiver.partners.records import published
 
 HEADER_SCAN_ROWS = 8
-_WRAPPED_TAIL = re.compile(
-    r"(?:（[^（）]*）)?(?:(?:股份|有限|责任)*公司|司|限公司|限责任公司|责任公司)"
-)
 _LATIN_ONLY = re.compile(r"^[\x20-\x7e（）]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING = " \t。.;；,，、"
@@ -273,7 +272,7 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     joined: list[str] = []
     for piece in pieces:
         if joined and _continues(joined[-1], piece, known):
-            joined[-1] = _join(joined[-1], piece)
+            joined[-1] = published(f"{joined[-1]}\n{piece}")
         else:
             joined.append(piece)
     joined = [
@@ -298,19 +297,13 @@ def _continues(previous: str, piece: str, known: set[str]) -> bool:
     if text.startswith(("（", "）")) or re.match(r"^(?:已|暂停|终止|注销|原名|曾用名)", text):
         return True
     before = clean_text(previous)
-    if before.count("（") > before.count("）") or _WRAPPED_TAIL.fullmatch(text):
+    if before.count("（") > before.count("）") or LEGAL_TAIL.fullmatch(text):
         return True  # an open bracket, or only the legal form, went to the next line
     if _name_like(before, known) and not before.endswith("有限"):
         return False
     if standalone_name(text, known):
         return False
     return looks_like_org(before + text) or len(text) <= 4
-
-
-def _join(left: str, right: str) -> str:
-    if re.search(r"[A-Za-z0-9]$", left) and re.match(r"^[A-Za-z0-9]", right):
-        return f"{left} {right}"
-    return left + right
 
 
 def standalone_name(text: str, known: set[str]) -> bool:
