@@ -37,6 +37,7 @@ from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
 from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
+from archiver.partners.search import PartnerSearch
 from archiver.runner import Runner
 from archiver.verify import verify_site
 
@@ -592,7 +593,20 @@ def partners(
     app = state.app()
     if site_id is not None:
         _known_site(app, site_id)
-    rows = [row for row in app.index.partners(site_id=site_id) if _matches(row, query)]
+    search = PartnerSearch(app.aliases)
+    rows = [
+        row
+        for row in app.index.partners(site_id=site_id)
+        if not query
+        or search.matches_fields(
+            query,
+            name=row.name,
+            raw=row.raw,
+            key=row.match_key,
+            entity=row.entity,
+            former_names=[n for n in row.former_names.split("；") if n],
+        )
+    ]
     fields = (
         "site_id",
         "name",
@@ -623,14 +637,6 @@ def partners(
             )
         out.print(table)
         out.print(f"{len(rows)} partners")
-
-
-def _matches(row: Any, query: str | None) -> bool:
-    if not query:
-        return True
-    needle = query.strip().lower()
-    hay = " ".join((row.name, row.raw, row.match_key, row.entity, row.former_names)).lower()
-    return needle in hay
 
 
 # --- maintenance -------------------------------------------------------------------------------

@@ -13,10 +13,17 @@ PUBLISHED_FIELDS = ("raw", "category_raw", "products", "period", "hotline", "rem
 
 
 def disclosure(
-    capture: Capture, *, aliases: AliasTable, ignore: tuple[str, ...] = ()
+    capture: Capture,
+    *,
+    aliases: AliasTable,
+    ignore: tuple[str, ...] = (),
+    own_names: tuple[str, ...] = (),
 ) -> Disclosure:
-    """Everything the comparison needs from one capture."""
-    extraction = extract(capture, aliases=aliases, ignore=ignore)
+    """Everything the comparison needs from one capture.
+
+    `own_names` are the publisher's names, never read as its own partners.
+    """
+    extraction = extract(capture, aliases=aliases, ignore=ignore, own_names=own_names)
     parts = [noise.strip_noise(capture.text, ignore)]
     for url, text in extraction.document_texts:
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
@@ -35,6 +42,7 @@ def disclosure(
         reason=reason,
         list_status=extraction.list_status,
         list_note=extraction.list_note,
+        as_of=extraction.as_of,
         suspect=f"truncated: {extraction.truncated}" if extraction.truncated else "",
     )
 

@@ -212,6 +212,7 @@ class Disclosure:
     reason: str = ""  # human words for a non-OK status
     list_status: ListStatus = ListStatus.ABSENT
     list_note: str = ""  # e.g. "the page says 共52家 but 30 were read", "scanned PDF"
+    as_of: str = ""  # the 截至 date as written, when the page states one
     suspect: str = ""  # why this content must be seen twice before it is believed
 
 
@@ -281,6 +282,7 @@ class Manifest:
     blobs: tuple[BlobRef, ...] = ()
     list_status: ListStatus = ListStatus.ABSENT
     list_note: str = ""
+    as_of: str = ""  # the list's own 截至 date as written, when stated
     partners: tuple[Partner, ...] = ()
     events: tuple[PartnerEvent, ...] = ()
     departed: tuple[str, ...] = ()  # match keys seen in some earlier version, absent now

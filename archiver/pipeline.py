@@ -157,7 +157,12 @@ def _capture(
         duration_s=round(time.perf_counter() - began, 3),
     )
     began = time.perf_counter()
-    content = extract.disclosure(capture, aliases=deps.aliases, ignore=site.ignore)
+    content = extract.disclosure(
+        capture,
+        aliases=deps.aliases,
+        ignore=site.ignore,
+        own_names=tuple(name for name in (site.legal_name, site.name) if name),
+    )
     log.info(
         "extract_finished",
         site=site.id,
@@ -238,6 +243,7 @@ def _archive(
             blobs=tuple(refs),
             list_status=content.list_status,
             list_note=content.list_note,
+            as_of=content.as_of,
             partners=content.partners,
             events=events,
             departed=departed,

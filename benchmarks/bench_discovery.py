@@ -62,9 +62,6 @@ def main() -> None:
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(40))
     world = load_world()
-    import archiver.extract
-
-    archiver.extract.extract = world.extract  # the stand-in reader until archiver.partners lands
     clock = Clock(args.real_delay)
     capturer = PlaywrightCapturer(concurrency=1)
     deps = Deps(

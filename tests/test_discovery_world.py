@@ -54,9 +54,8 @@ def capturer() -> Iterator[PlaywrightCapturer]:
 
 
 @pytest.fixture
-def the_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Every institution on its own 127.0.0.1 port, read by the stand-in partner reader."""
-    monkeypatch.setattr("archiver.extract.extract", world.extract)
+def the_world() -> Iterator[Any]:
+    """Every institution on its own 127.0.0.1 port, read by the real partner reader."""
     with world.World() as built:
         yield built
 
