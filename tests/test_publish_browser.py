@@ -149,6 +149,17 @@ class Viewer:
         return seen
 
 
+def searched(page: Page, query: str) -> None:
+    """Wait until the search box has answered `query`.
+
+    A selector, not wait_for_function: the pages' CSP forbids eval, which Playwright's
+    string predicates need while polling.
+    """
+    page.wait_for_selector(
+        f"html[data-search-query={json.dumps(query, ensure_ascii=False)}]", state="attached"
+    )
+
+
 def _is_page(url: str) -> bool:
     path = url.split("?", 1)[0]
     return path.endswith((".html", "/"))
@@ -215,13 +226,13 @@ class TestLocal:
         first.wait_for()
         assert first.inner_text() == QIFU
         page.fill("#search", "shqy")  # pinyin initials
-        page.wait_for_function("document.documentElement.dataset.searchQuery === 'shqy'")
+        searched(page, "shqy")
         assert QIFU in page.locator("#search-results").inner_text()
         page.fill("#search", "招联")
-        page.wait_for_function("document.documentElement.dataset.searchQuery === '招联'")
+        searched(page, "招联")
         assert page.locator("#search-results li .kind").first.inner_text() == "机构"
         page.fill("#search", "淇毓")
-        page.wait_for_function("document.documentElement.dataset.searchQuery === '淇毓'")
+        searched(page, "淇毓")
         page.screenshot(path=artifacts_dir / "publish-index-search.png", full_page=True)
         assert float(page.evaluate("document.documentElement.dataset.searchMs")) < 50
         page.locator("#search-results li a").first.click()
@@ -267,7 +278,7 @@ class TestLocal:
         viewer.allowed = local_site
         page = viewer.open(local_site)
         page.fill("#search", "淇毓")
-        page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+        page.locator("#search-status", has_text="无法载入").wait_for()
         assert page.locator("#search-status").inner_text() == "无法载入搜索索引（HTTP 404）"
         assert page.locator("#search-results li").count() == 0
         viewer.assert_clean(page)
@@ -331,9 +342,7 @@ class TestHostileArchive:
         page = viewer.open(local_site)
         for query in ("script", "onerror", "svg", "javascript", "hyperlink", "textarea"):
             page.fill("#search", query)
-            page.wait_for_function(
-                f"document.documentElement.dataset.searchQuery === {json.dumps(query)}"
-            )
+            searched(page, query)
             assert page.locator("#search-results li").count() >= 1, query
             assert page.locator("#search-results img, #search-results svg").count() == 0
         viewer.assert_clean(page)
@@ -433,9 +442,7 @@ def test_search_latency_over_5000_partners(viewer: Viewer) -> None:
             page.fill("#search", "")
             for end in range(1, len(query) + 1):
                 page.type("#search", query[end - 1])
-                page.wait_for_function(
-                    f"document.documentElement.dataset.searchQuery === {json.dumps(query[:end])}"
-                )
+                searched(page, query[:end])
                 timings.append(float(page.evaluate("document.documentElement.dataset.searchMs")))
     assert json.loads(store.get("public/search.json"))["items"].__len__() == 120 + 5040
     assert statistics.median(timings) < 50
