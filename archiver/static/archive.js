@@ -63,7 +63,9 @@
         })
         .catch(function (error) {
           loading = null;
-          status.textContent = '无法载入搜索索引（' + error.message + '）';
+          status.textContent = location.protocol === 'file:'
+            ? '从本地文件打开时浏览器不允许载入搜索索引：请用 archiver serve 或任一静态网站服务器浏览。'
+            : '无法载入搜索索引（' + error.message + '）';
           throw error;
         });
     }
