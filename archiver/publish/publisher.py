@@ -121,13 +121,13 @@ class Publisher:
 
     def publish_site(self, site_id: str) -> PublishReport:
         """Publish a site's new versions and the pages they touch."""
+        began = time.perf_counter()
+        log.info("publish_started", mode="incremental", site=site_id)
         loaded = self._load_state()
         if loaded is None or loaded.fingerprint != self.fingerprint:
             log.info("publish_full_needed", site=site_id, state="missing or from another renderer")
             return self.publish_all()
         report = PublishReport(mode="incremental", site=site_id)
-        began = time.perf_counter()
-        log.info("publish_started", mode="incremental", site=site_id)
         writer = Writer(self.store, self.prefix, loaded, report)
         try:
             old = loaded.summaries.get(site_id)
@@ -153,11 +153,11 @@ class Publisher:
 
     def publish_health(self) -> PublishReport:
         """Re-render the index with the latest checks (the daemon calls it after every check)."""
+        began = time.perf_counter()
         loaded = self._load_state()
         if loaded is None or loaded.fingerprint != self.fingerprint:
             return self.publish_all()
         report = PublishReport(mode="health")
-        began = time.perf_counter()
         writer = Writer(self.store, self.prefix, loaded, report)
         try:
             catalog = self._catalog(loaded)
