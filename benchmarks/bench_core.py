@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,7 @@ class World:
 
     def __init__(self, pages: int, root: Path, store: ObjectStore | None = None) -> None:
         self.site = LocalSite().start()
-        self.generation = 0
+        self.generations: dict[int, int] = {}
         self.urls = core_pages.publish(self.site, pages)
         self.sites = [
             Site.model_validate({"id": f"lender-{i:03d}", "name": f"贷款机构{i}", "url": url})
@@ -131,10 +131,11 @@ class World:
         self.store: ObjectStore = store or LocalStore(root / "archive")
         self.index = Index(root / "index.sqlite")
 
-    def republish(self) -> None:
-        """Every page gains one partner: the next check of each site is a changed check."""
-        self.generation += 1
-        core_pages.publish(self.site, len(self.urls), generation=self.generation)
+    def republish(self, indices: list[int] | None = None) -> None:
+        """These pages (default: all) gain one partner: their next check is a changed check."""
+        for index in range(len(self.urls)) if indices is None else indices:
+            self.generations[index] = self.generations.get(index, 0) + 1
+            core_pages.publish_one(self.site, index, generation=self.generations[index])
 
     def deps(self, capturer: PlaywrightCapturer, *, screenshots: bool = True) -> Deps:
         """What check_site needs, with the real clock."""
@@ -229,7 +230,6 @@ def _throughput_at(concurrency: int, made: World, plan: Plan, probe: StageProbe)
             row["unchanged"] = _abba(
                 made, bare=bare, executor=executor, deps=deps, plan=plan, probe=probe
             )
-            made.republish()
             row["changed"] = _changed(
                 made,
                 executor=executor,
@@ -284,6 +284,7 @@ def _abba(
     suspects = probe.count("capture_suspect")
     stages = summarise(probe.take())
     pages = len(made.urls)
+    _warn_unexpected("unchanged", outcomes, Outcome.UNCHANGED, suspects)
     ratios = [o / b for o, b in zip(ours_s, bare_s, strict=True)]
     block_rate = [len(b) / s * 60 for b, s in zip(blocks, ours_s, strict=True)]
     return {
@@ -319,6 +320,7 @@ def _changed(
     several times a bare page, so a second bare pass would add time, not precision.
     """
     chosen = list(range(0, len(made.urls), plan.changed_every))
+    made.republish(chosen)  # only these: every other page stays as the store holds it
     blocks = [chosen[i : i + plan.block] for i in range(0, len(chosen), plan.block)]
     ours_s: list[float] = []
     outcomes: Counter[str] = Counter()
@@ -332,6 +334,7 @@ def _changed(
             errors.extend(r.error for r in results if r.error)
     suspects = probe.count("capture_suspect")
     stages = summarise(probe.take())
+    _warn_unexpected("changed", outcomes, Outcome.CHANGED, suspects)
     bare_per_page = unchanged["bare_s"] / unchanged["pages"]
     ours_per_page = sum(ours_s) / len(chosen)
     block_rate = [len(b) / s * 60 for b, s in zip(blocks, ours_s, strict=True)]
@@ -347,6 +350,17 @@ def _changed(
         "ratio": round(ours_per_page / bare_per_page, 2),
         "stages": stages,
     }
+
+
+def _warn_unexpected(phase: str, outcomes: Counter[str], expect: Outcome, suspects: int) -> None:
+    """Say so loudly when a phase measured something other than what it is named after."""
+    other = {k: v for k, v in outcomes.items() if k != expect.value}
+    if other or suspects:
+        print(
+            f"  WARNING: the {phase} phase also saw {other} and {suspects} suspect re-captures;"
+            " its figures mix kinds of check",
+            flush=True,
+        )
 
 
 def _scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -584,15 +598,18 @@ def bench_storage(plan: Plan, probe: StageProbe) -> dict[str, Any]:
     shots = figure["screenshot_formats"]
     print(
         f"  screenshot what-if over {shots['pages']} pages: PNG {shots['png_mean_kib']:.0f} KiB"
-        f" {shots['png_mean_s']:.2f}s, JPEG q80 {shots['jpeg_q80_mean_kib']:.0f} KiB"
-        f" {shots['jpeg_q80_mean_s']:.2f}s (mean page height {shots['mean_height_px']:.0f}px)",
+        f" {shots['png_mean_s']:.2f}s; JPEG q80 {shots['jpeg_q80_vs_png_same_pages']:.2f}x PNG"
+        f" {shots['jpeg_q80_mean_s']:.2f}s; WebP q80"
+        f" {shots.get('webp_q80_vs_png_same_pages', 0):.2f}x PNG on the pages it could encode,"
+        f" empty on {shots['webp_q80_failed_pages']} taller than 16,383 px"
+        f" (heights: mean {shots['mean_height_px']:.0f}px, max {shots['max_height_px']:.0f}px)",
         flush=True,
     )
     return figure
 
 
 def _screenshot_formats(plan: Plan) -> dict[str, Any]:
-    """What the screenshot would weigh and cost as JPEG q80 instead of PNG (a what-if)."""
+    """What the screenshot would weigh and cost as JPEG or WebP q80 instead of PNG (what-if)."""
     with LocalSite() as site:
         urls = core_pages.publish(site, plan.storage_sites)
         bare = BareBrowser(concurrency=1).start()
@@ -600,11 +617,29 @@ def _screenshot_formats(plan: Plan) -> dict[str, Any]:
             shots = [bare.screenshot_formats(url) for url in urls]
         finally:
             bare.close()
+    return summarise_shots(shots)
+
+
+def summarise_shots(shots: list[dict[str, dict[str, float]]]) -> dict[str, Any]:
+    """Mean size and time per format, over the pages each format could encode.
+
+    Chromium returns an empty WebP for pages taller than 16,383 px (WebP's limit), so WebP is
+    averaged over the pages it encoded, compared with PNG on those same pages, and its
+    failures are counted.
+    """
     out: dict[str, Any] = {"pages": len(shots)}
-    for kind in ("png", "jpeg_q80"):
-        out[f"{kind}_mean_kib"] = round(statistics.fmean(s[kind]["bytes"] for s in shots) / 1024)
-        out[f"{kind}_mean_s"] = round(statistics.fmean(s[kind]["seconds"] for s in shots), 3)
+    for kind in ("png", "jpeg_q80", "webp_q80"):
+        done = [s for s in shots if s.get(kind, {}).get("bytes", 0) > 0]
+        out[f"{kind}_failed_pages"] = len(shots) - len(done)
+        if not done:
+            continue
+        out[f"{kind}_mean_kib"] = round(statistics.fmean(s[kind]["bytes"] for s in done) / 1024)
+        out[f"{kind}_mean_s"] = round(statistics.fmean(s[kind]["seconds"] for s in done), 3)
+        out[f"{kind}_vs_png_same_pages"] = round(
+            sum(s[kind]["bytes"] for s in done) / sum(s["png"]["bytes"] for s in done), 2
+        )
     out["mean_height_px"] = round(statistics.fmean(s["png"]["page_height_px"] for s in shots))
+    out["max_height_px"] = round(max(s["png"]["page_height_px"] for s in shots))
     out["per_page"] = shots
     return out
 
@@ -911,6 +946,188 @@ def write_results(path: Path, results: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The figures as Markdown tables, for the README's performance section."""
+    figures = results.get("figures", {})
+    machine = results.get("machine", {})
+    lines = [
+        f"Machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), "
+        f"{machine.get('memory_gib')} GiB, {machine.get('chromium', '').split(' built')[0]}, "
+        f"Python {machine.get('python')}, Playwright {machine.get('playwright')}, "
+        f"commit {machine.get('git_commit')}.",
+        "",
+    ]
+    lines += _markdown_throughput(figures.get("throughput"))
+    lines += _markdown_memory(figures.get("memory"))
+    lines += _markdown_storage(figures.get("storage"))
+    lines += _markdown_diff(figures.get("diff"))
+    return "\n".join(lines)
+
+
+def _load(figure: dict[str, Any]) -> str:
+    when = figure.get("date", "")[:16].replace("T", " ")
+    mode = "quick (not a figure)" if figure.get("quick") else "full"
+    return (
+        f"_{mode} run {when} UTC, {figure.get('elapsed_s', 0):.0f} s, load average "
+        f"{figure.get('load_before', 0):.1f} → {figure.get('load_after', 0):.1f} on 2 cores._"
+    )
+
+
+def _markdown_throughput(figure: dict[str, Any] | None) -> list[str]:
+    if not figure:
+        return []
+    lines = [
+        f"**Throughput** ({figure['pages']} pages of 20–400 rows; checks/min, higher is better;"
+        " ratio = archiver time ÷ bare goto+content time, median and range over ABBA blocks)",
+        "",
+        "| in flight | bare goto+content | unchanged check | ratio | changed check | ratio |",
+        "|---:|---:|---:|---|---:|---:|",
+    ]
+    for row in figure["rows"]:
+        u, c = row["unchanged"], row["changed"]
+        rb = u["ratio_blocks"]
+        lines.append(
+            f"| {row['concurrency']} | {u['bare_per_min']:.0f}/min | {u['ours_per_min']:.0f}/min"
+            f" | **{u['ratio']:.2f}×** ({rb['median']:.2f}, {rb['min']:.2f}–{rb['max']:.2f})"
+            f" | {c['ours_per_min']:.0f}/min | {c['ratio']:.1f}× |"
+        )
+    sc = figure["scaling"]
+    lines += [
+        "",
+        "Scaling, best concurrency vs one at a time: unchanged "
+        f"{sc['unchanged_ours']['vs_one_at_a_time']:.2f}× (at "
+        f"{sc['unchanged_ours']['best_concurrency']}), changed "
+        f"{sc['changed_ours']['vs_one_at_a_time']:.2f}× (at "
+        f"{sc['changed_ours']['best_concurrency']}); the bare browser itself "
+        f"{sc['unchanged_bare']['vs_one_at_a_time']:.2f}× (at "
+        f"{sc['unchanged_bare']['best_concurrency']}).",
+        "",
+        _load(figure),
+        "",
+    ]
+    one = next((r for r in figure["rows"] if r["concurrency"] == 1), None)
+    if one:
+        lines += _markdown_stages(one)
+    return lines
+
+
+STAGE_ROWS = (
+    ("new_context", "new context"),
+    ("goto", "goto (load)"),
+    ("main_response_body", "main response headers + body"),
+    ("settle_networkidle", "settle (network + DOM quiet)"),
+    ("render_region_and_content", "render: region script + content()"),
+    ("attachment_links", "attachment links"),
+    ("list_images", "list images"),
+    ("snapshot", "= snapshot (incl. new page)"),
+    ("extract", "extract (partner reader, noise, digest)"),
+    ("archive_head", "archive.head"),
+    ("screenshot", "screenshot (full-page PNG)"),
+    ("compare", "compare (text diff + partner events)"),
+    ("write_blobs_and_manifest", "write blobs + manifest"),
+    ("close_context", "close context"),
+    ("check_total", "**check total** (check_finished; excludes close context)"),
+)
+
+
+def _markdown_stages(row: dict[str, Any]) -> list[str]:
+    bare = row["unchanged"]["bare_steps"]
+    bare_total = sum(v["mean_s"] for v in bare.values())
+    lines = [
+        "Per-stage wall time at 1 in flight (mean seconds per check):",
+        "",
+        "| stage | unchanged | changed |",
+        "|---|---:|---:|",
+    ]
+    for key, label in STAGE_ROWS:
+        u = row["unchanged"]["stages"].get(key, {}).get("mean_s")
+        c = row["changed"]["stages"].get(key, {}).get("mean_s")
+        if u is None and c is None:
+            continue
+        us = f"{u:.3f}" if u is not None else "–"
+        cs = f"{c:.3f}" if c is not None else "–"
+        lines.append(f"| {label} | {us} | {cs} |")
+    steps = ", ".join(f"{k} {v['mean_s']:.3f}" for k, v in bare.items())
+    lines += ["", f"Bare reference at 1 in flight: {steps} = {bare_total:.3f} s per page.", ""]
+    return lines
+
+
+def _markdown_memory(figure: dict[str, Any] | None) -> list[str]:
+    if not figure:
+        return []
+    lines = [
+        "**Memory** of the whole process tree (Python + node driver + Chromium), MiB",
+        "",
+        "| restart_after | checks | restarts | RSS warm-up | RSS final | RSS peak | growth |"
+        " PSS warm-up → final |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in figure["runs"]:
+        lines.append(
+            f"| {run['restart_after']} | {run['captures']} | {run['browser_restarts']} |"
+            f" {run['warmup_rss_mib']:.0f} | {run['final_rss_mib']:.0f} |"
+            f" {run['peak_rss_mib_background']:.0f} | {run['growth_pct']:+.1f}%"
+            f" (max {run['max_growth_pct']:+.1f}%) |"
+            f" {run['warmup_pss_mib']:.0f} → {run['final_pss_mib']:.0f} |"
+        )
+    return [*lines, "", _load(figure), ""]
+
+
+def _markdown_storage(figure: dict[str, Any] | None) -> list[str]:
+    if not figure:
+        return []
+    lines = [
+        f"**Storage** per check ({figure['sites']} sites), bytes added or replaced in the store",
+        "",
+        "| store | check | KiB/check | objects/check | by role (KiB) | S3 requests/check |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for where in ("local", "s3"):
+        for step in ("first", "unchanged", "changed"):
+            s = figure[where][step]
+            roles = ", ".join(
+                f"{k} {v / 1024:.1f}" for k, v in s["by_role_bytes_per_check"].items()
+            )
+            requests = s.get("s3_requests_per_check")
+            calls = ", ".join(f"{k} {v:g}" for k, v in requests.items()) if requests else "–"
+            lines.append(
+                f"| {where} | {step} | {s['bytes_per_check'] / 1024:.1f} |"
+                f" {s['objects_per_check']:g} | {roles or '–'} | {calls} |"
+            )
+    shots = figure.get("screenshot_formats")
+    if shots:
+        lines += [
+            "",
+            f"Screenshot what-if, full page at 1366 px wide ({shots['pages']} pages, height mean"
+            f" {shots['mean_height_px']} px, max {shots['max_height_px']} px): PNG (kept today)"
+            f" {shots['png_mean_kib']} KiB in {shots['png_mean_s']:.2f} s; JPEG q80"
+            f" {shots['jpeg_q80_vs_png_same_pages']:.2f}× the PNG bytes in"
+            f" {shots['jpeg_q80_mean_s']:.2f} s; WebP q80"
+            f" {shots.get('webp_q80_vs_png_same_pages', 0):.2f}× the PNG bytes on the"
+            f" {shots['pages'] - shots['webp_q80_failed_pages']} pages it could encode, and"
+            f" empty on the {shots['webp_q80_failed_pages']} taller than 16,383 px.",
+        ]
+    return [*lines, "", _load(figure), ""]
+
+
+def _markdown_diff(figure: dict[str, Any] | None) -> list[str]:
+    if not figure:
+        return []
+    lines = [
+        f"**Diff** (`textdiff.compare`, limit {figure['limit_s']:.1f} s)",
+        "",
+        "| case | median | max | within limit | where the time goes |",
+        "|---|---:|---:|---|---|",
+    ]
+    for name, case in figure["cases"].items():
+        phases = ", ".join(f"{k} {v:.3f}" for k, v in case["phases_s"].items())
+        lines.append(
+            f"| {name} | {case['median_s']:.3f} s | {case['max_s']:.3f} s |"
+            f" {'yes' if case['within_limit'] else '**no**'} | {phases} |"
+        )
+    return [*lines, "", _load(figure), ""]
+
+
 RUNNERS: dict[str, Callable[[Plan, StageProbe], dict[str, Any]]] = {
     "throughput": bench_throughput,
     "memory": bench_memory,
@@ -927,8 +1144,23 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", choices=FIGURES, help="run only this figure (repeatable)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument(
+        "--markdown", action="store_true", help="only print the README tables of --out"
+    )
+    parser.add_argument(
+        "--memory-restart",
+        type=int,
+        action="append",
+        metavar="N",
+        help="restart_after values for the memory figure (default: 200 and 1000000)",
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
     plan = Plan.smoke() if args.quick else Plan.full()
+    if args.memory_restart:
+        plan = replace(plan, memory_restarts=tuple(args.memory_restart))
     selected = [name for name in FIGURES if not args.only or name in args.only]
     probe = StageProbe()
     probe.configure_logging()
@@ -955,6 +1187,8 @@ def main(argv: list[str] | None = None) -> int:
         figure.update(
             {
                 "quick": plan.quick,
+                "command": results["command"],
+                "git_commit": results["machine"]["git_commit"],
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "elapsed_s": round(time.perf_counter() - began, 1),
                 "load_before": load_before,
@@ -969,6 +1203,8 @@ def main(argv: list[str] | None = None) -> int:
         for target in results["figures"].get(name, {}).get("targets", []):
             mark = "met   " if target["met"] else "MISSED"
             print(f"  {mark} {target['target']}: {target['value']}")
+    print("\n== README table\n")
+    print(markdown(results))
     print(f"\nresults: {args.out}")
     return 0
 

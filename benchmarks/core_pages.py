@@ -266,12 +266,15 @@ def site_path(index: int) -> str:
 def publish(site: LocalSite, count: int, *, generation: int = 0) -> list[str]:
     """Serve `count` disclosure pages at `generation`; return their URLs."""
     serve_static(site)
-    urls = []
     for index in range(count):
-        html = disclosure_page(index, rows=rows_for(index), generation=generation)
-        site.page(site_path(index), html)
-        urls.append(site.url(site_path(index)))
-    return urls
+        publish_one(site, index, generation=generation)
+    return [site.url(site_path(index)) for index in range(count)]
+
+
+def publish_one(site: LocalSite, index: int, *, generation: int) -> None:
+    """Serve page `index` at `generation` (each generation adds one partner)."""
+    html = disclosure_page(index, rows=rows_for(index), generation=generation)
+    site.page(site_path(index), html)
 
 
 def chinese_text(size_chars: int, *, seed: int) -> str:
