@@ -22,6 +22,7 @@ from archiver.index import Index
 from archiver.partners import AliasTable, load_aliases
 from archiver.pipeline import Deps
 from archiver.ports import CheckObserver, ObjectStore
+from archiver.publish.wiring import build_observer
 
 DEFAULT_CONFIG = Path("config/sites.yaml")
 ALIASES_FILE = "entities.yaml"
@@ -142,6 +143,7 @@ def build(config_file: Path, environ: Mapping[str, str]) -> App:
     aliases = load_alias_table(config_file)
     store = make_store(settings, environ)
     index = Index(settings.state_dir / "index.sqlite")
+    publisher = build_observer(settings, store, health=index)
     return App(
         settings=settings,
         config_file=config_file,
@@ -149,4 +151,5 @@ def build(config_file: Path, environ: Mapping[str, str]) -> App:
         index=index,
         aliases=aliases,
         environ=environ,
+        observers=[publisher] if publisher is not None else [],
     )

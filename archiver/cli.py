@@ -38,6 +38,7 @@ from archiver.errors import ArchiverError, ConfigError
 from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
+from archiver.publish import cli as publish_cli
 from archiver.runner import Runner
 from archiver.verify import verify_site
 
@@ -711,6 +712,10 @@ def config_check(state: Context) -> None:
 
 
 main_group.add_command(sites_group)
+main_group.add_command(publish_cli.publish)
+main_group.add_command(publish_cli.serve)
+
+
 def _alerter_of(ctx: click.Context) -> Alerter:
     state = ctx.find_object(Context)
     assert state is not None  # main_group always sets it

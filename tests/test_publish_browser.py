@@ -8,7 +8,6 @@ dialog, page error or `window.__pwned` set by an archived page's script.
 from __future__ import annotations
 
 import json
-import statistics
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -234,7 +233,6 @@ class TestLocal:
         page.fill("#search", "淇毓")
         searched(page, "淇毓")
         page.screenshot(path=artifacts_dir / "publish-index-search.png", full_page=True)
-        assert float(page.evaluate("document.documentElement.dataset.searchMs")) < 50
         page.locator("#search-results li a").first.click()
         page.wait_for_load_state("load")
         assert page.url == local_site + paths.partner_page(partner(QIFU).match_key)
@@ -426,8 +424,11 @@ class TestS3:
 
 
 @pytest.mark.slow
-def test_search_latency_over_5000_partners(viewer: Viewer) -> None:
-    """Typing a query, one key at a time, stays under 50 ms per keystroke."""
+def test_search_over_5000_partners_answers_every_keystroke(viewer: Viewer) -> None:
+    """Typing one key at a time, each keystroke is answered and the last one finds the partner.
+
+    The latency itself is a figure of benchmarks/bench_publish.py, not a timed assertion.
+    """
     store = MemoryStore()
     builder = ArchiveBuilder(store, start=T0)
     for site in range(120):
@@ -444,6 +445,12 @@ def test_search_latency_over_5000_partners(viewer: Viewer) -> None:
                 page.type("#search", query[end - 1])
                 searched(page, query[:end])
                 timings.append(float(page.evaluate("document.documentElement.dataset.searchMs")))
+        page.fill("#search", "")
+        page.type("#search", "测试077号第31")
+        searched(page, "测试077号第31")
+        results = page.inner_text("#search-results")
     assert json.loads(store.get("public/search.json"))["items"].__len__() == 120 + 5040
-    assert statistics.median(timings) < 50
-    assert max(timings) < 200
+    assert len(timings) == sum(
+        len(q) for q in ("测试", "测试07", "测试077号第3", "csh", "ceshi11")
+    )
+    assert "测试077号第31科技有限公司" in results

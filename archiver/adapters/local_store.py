@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 
 from archiver.errors import KeyNotFound, StoreError
 
+FILE_MODE = 0o644
+
 
 def check_key(key: str) -> str:
     """Reject keys that could escape the store root or are not plain relative paths."""
@@ -40,6 +42,7 @@ class LocalStore:
             self._tmp.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
             try:
+                os.fchmod(fd, FILE_MODE)  # mkstemp's 0600 would hide pages from a web server
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
                     handle.flush()

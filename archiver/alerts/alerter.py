@@ -106,6 +106,7 @@ class Alerter:
         sites: Iterable[Site] = (),
         history: CheckLog | None = None,
         publish_prefix: str = "public/",
+        public_copies: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         mail: MailTransport | None = None,
         chats: Sequence[ChatTransport] | None = None,
@@ -132,7 +133,12 @@ class Alerter:
         self.dispatcher = Dispatcher(
             settings,
             self.outbox,
-            LinkMaker(store, publish_prefix=publish_prefix, diff_links=settings.diff_links),
+            LinkMaker(
+                store,
+                publish_prefix=publish_prefix,
+                diff_links=settings.diff_links,
+                public_copies=public_copies,
+            ),
             self.mail,
             self.chats,
             site=self._sites.get,
@@ -164,6 +170,7 @@ class Alerter:
             sites=settings.sites,
             history=history,
             publish_prefix=settings.publish.prefix,
+            public_copies=settings.storage.public_base_url is not None,
         )
 
     def describe(self) -> str:

@@ -14,18 +14,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from archiver import keys
 from archiver.alerts.records import PartnerAlert, VersionRef
+from archiver.models import BlobRef
 from archiver.ports import ObjectStore
+from archiver.publish import paths, raw
 
 
 def diff_page_key(publish_prefix: str, site_id: str, seq: int) -> str:
     """Where publishing puts the page that shows version `seq` against its predecessor.
 
-    The one place that knows the convention, so it can follow the publisher.
-
     >>> diff_page_key("public/", "zhaolian-cfc", 3)
     'public/sites/zhaolian-cfc/v3.html'
     """
-    return f"{publish_prefix}sites/{site_id}/v{seq}.html"
+    return paths.version_page_key(site_id, seq, prefix=publish_prefix)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,16 +65,44 @@ def presigned_expiry(url: str | None) -> datetime | None:
 
 
 class LinkMaker:
-    """Turns version references into links through the store (public or presigned URLs)."""
+    """Turns version references into links through the store (public or presigned URLs).
 
-    def __init__(self, store: ObjectStore, *, publish_prefix: str, diff_links: bool) -> None:
+    With a public bucket (`public_copies`), links point at the published copies under the
+    publish prefix, so only that prefix needs to be readable: making `blobs/` public would
+    let anyone who knows an archived page's digest serve its script from our origin.
+    Presigned links may point at the originals, each signed on its own.
+    """
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        *,
+        publish_prefix: str,
+        diff_links: bool,
+        public_copies: bool = False,
+    ) -> None:
         self.store = store
         self.publish_prefix = publish_prefix
         self.diff_links = diff_links
+        self.public_copies = public_copies
 
     def version(self, ref: VersionRef) -> VersionLinks:
         """Manifest and screenshot links of one version."""
+        site_id = keys.parse_version_key(ref.key)
         screenshot = None
+        if self.public_copies and site_id is not None:
+            if ref.screenshot_digest:
+                png = BlobRef(
+                    role="screenshot",
+                    digest=ref.screenshot_digest,
+                    media_type="image/png",
+                    size_bytes=0,
+                )
+                screenshot = self.store.url(self.publish_prefix + raw.raw_file(png).path)
+            manifest = self.store.url(
+                self.publish_prefix + paths.version_json(site_id[0], ref.seq)
+            )
+            return VersionLinks(seq=ref.seq, manifest=manifest, screenshot=screenshot)
         if ref.screenshot_digest:
             screenshot = self.store.url(keys.blob_key(ref.screenshot_digest))
         return VersionLinks(seq=ref.seq, manifest=self.store.url(ref.key), screenshot=screenshot)
