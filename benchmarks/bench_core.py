@@ -522,6 +522,15 @@ def _memory_run(plan: Plan, restart_after: int) -> dict[str, Any]:
     warm = next(s for s in samples if s["captures"] >= plan.memory_warmup)
     after = [s for s in samples if s["captures"] >= warm["captures"]]
     final = samples[-1]
+    xs = [s["captures"] for s in after]
+    trend = {
+        f"trend_{kind}_mib_per_100": round(
+            statistics.linear_regression(xs, [s[f"{kind}_mib"] for s in after]).slope * 100, 1
+        )
+        if len(after) > 1
+        else 0.0
+        for kind in ("rss", "pss")
+    }
     return {
         "restart_after": restart_after,
         "captures": plan.memory_captures,
@@ -543,6 +552,8 @@ def _memory_run(plan: Plan, restart_after: int) -> dict[str, Any]:
         "peak_pss_mib_background": round(peak.peak_pss / MIB, 1),
         "pss_growth_pct": round((final["pss_mib"] / warm["pss_mib"] - 1) * 100, 1),
         "final_by_kind_mib": final["rss_by_kind_mib"],
+        "warmup_by_kind_mib": warm["rss_by_kind_mib"],
+        **trend,
         "samples": samples,
     }
 
@@ -953,8 +964,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), "
         f"{machine.get('memory_gib')} GiB, {machine.get('chromium', '').split(' built')[0]}, "
-        f"Python {machine.get('python')}, Playwright {machine.get('playwright')}, "
-        f"commit {machine.get('git_commit')}.",
+        f"Python {machine.get('python')}, Playwright {machine.get('playwright')}"
+        " (each figure names the commit it ran at).",
         "",
     ]
     lines += _markdown_throughput(figures.get("throughput"))
@@ -968,7 +979,8 @@ def _load(figure: dict[str, Any]) -> str:
     when = figure.get("date", "")[:16].replace("T", " ")
     mode = "quick (not a figure)" if figure.get("quick") else "full"
     return (
-        f"_{mode} run {when} UTC, {figure.get('elapsed_s', 0):.0f} s, load average "
+        f"_{mode} run {when} UTC at commit {figure.get('git_commit', '?')},"
+        f" {figure.get('elapsed_s', 0):.0f} s, load average "
         f"{figure.get('load_before', 0):.1f} → {figure.get('load_after', 0):.1f} on 2 cores._"
     )
 
@@ -1059,8 +1071,8 @@ def _markdown_memory(figure: dict[str, Any] | None) -> list[str]:
         "**Memory** of the whole process tree (Python + node driver + Chromium), MiB",
         "",
         "| restart_after | checks | restarts | RSS warm-up | RSS final | RSS peak | growth |"
-        " PSS warm-up → final |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        " PSS warm-up → final | trend after warm-up (MiB/100 checks, RSS / PSS) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for run in figure["runs"]:
         lines.append(
@@ -1069,6 +1081,7 @@ def _markdown_memory(figure: dict[str, Any] | None) -> list[str]:
             f" {run['peak_rss_mib_background']:.0f} | {run['growth_pct']:+.1f}%"
             f" (max {run['max_growth_pct']:+.1f}%) |"
             f" {run['warmup_pss_mib']:.0f} → {run['final_pss_mib']:.0f} |"
+            f" {run.get('trend_rss_mib_per_100', '–')} / {run.get('trend_pss_mib_per_100', '–')} |"
         )
     return [*lines, "", _load(figure), ""]
 
