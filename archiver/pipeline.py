@@ -11,11 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 import structlog
 
-from archiver import __version__, archive, codec, extract, partners, textdiff
+from archiver import archive, codec, extract, versioning
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
@@ -25,17 +24,14 @@ from archiver.models import (
     CheckResult,
     Disclosure,
     ListStatus,
-    Manifest,
     Outcome,
     PageStatus,
-    PartnerEvent,
     StoredVersion,
 )
 from archiver.partners import AliasTable
 from archiver.ports import Capturer, CaptureRequest, CaptureSession, CheckObserver, ObjectStore
 
 log = structlog.get_logger("archiver.pipeline")
-WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,9 +74,9 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
         result = _check(site, deps, started_at, started)
     except CaptureError as exc:
         status = _status_of(exc)
-        result = _failed(site, started_at, started, status, str(exc))
+        result = failed_result(site, started_at, started, status, str(exc))
     except StoreError as exc:
-        result = _failed(site, started_at, started, PageStatus.STORE_ERROR, str(exc))
+        result = failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc))
     deps.index.record_check(result)
     seq = result.version.manifest.seq if result.version else None
     bound.info(
@@ -92,8 +88,7 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
         error=result.error or None,
         duration_s=round(result.duration_s, 3),
     )
-    for observer in deps.observers:
-        _notify(bound, "on_check", partial(observer.on_check, site, result))
+    notify_observers(deps, "on_check", lambda o: o.on_check(site, result), site.id)
     return result
 
 
@@ -106,7 +101,7 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
         with deps.capturer.open(request) as session:
             capture, content = _capture(site, deps, session, attempt)
             if not content.status.is_ok:
-                return _failed(site, started_at, started, content.status, content.reason)
+                return failed_result(site, started_at, started, content.status, content.reason)
             previous = archive.head(deps.store, site.id)
             if previous is not None and previous.manifest.content_digest == content.digest:
                 return _unchanged(site, started_at, started, previous)
@@ -121,7 +116,7 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
                 )
                 continue
             if suspect and content.digest != suspect_digest:
-                return _failed(
+                return failed_result(
                     site,
                     started_at,
                     started,
@@ -208,111 +203,47 @@ def _archive(
     started_at: datetime,
     started: float,
 ) -> CheckResult:
-    """Blobs first, the manifest last; retry on a lost race for the sequence number."""
-    for _ in range(WRITE_ATTEMPTS):
-        began = time.perf_counter()
-        previous_text = archive.text_of(deps.store, previous.manifest) if previous else ""
-        diff = textdiff.compare(previous_text, content.text)
-        events, departed = _events(previous, content, deps.aliases)
-        log.info(
-            "compare_finished",
-            site=site.id,
-            version=previous.manifest.seq + 1 if previous else 1,
-            events=len(events),
-            inserted=diff.inserted,
-            deleted=diff.deleted,
-            duration_s=round(time.perf_counter() - began, 3),
-        )
-        began = time.perf_counter()
-        blobs = _blobs(capture, content, screenshot, previous_text, diff)
-        refs, written = [], 0
-        for blob in blobs:
-            ref, size = archive.put_blob(deps.store, blob)
-            refs.append(ref)
-            written += size
-        manifest = Manifest(
-            site_id=site.id,
-            seq=previous.manifest.seq + 1 if previous else 1,
-            captured_at=capture.fetched_at,
-            requested_url=capture.requested_url,
-            final_url=capture.final_url,
-            http_status=capture.status,
-            browser_version=capture.browser_version,
-            title=capture.pages[0].title if capture.pages else "",
-            content_digest=content.digest,
-            blobs=tuple(refs),
-            list_status=content.list_status,
-            list_note=content.list_note,
-            as_of=content.as_of,
-            partners=content.partners,
-            events=events,
-            departed=departed,
-            previous=archive.link_to(previous),
-            text_inserted=diff.inserted,
-            text_deleted=diff.deleted,
-            archiver_version=__version__,
-        )
-        stored = archive.write(deps.store, manifest)
-        if stored is None:
-            log.warning("version_race_lost", site=site.id, version=manifest.seq)
-            previous = archive.head(deps.store, site.id)
-            if previous is not None and previous.manifest.content_digest == content.digest:
-                return _unchanged(site, started_at, started, previous)
-            continue
-        written += len(codec.encode_manifest(manifest))
-        log.info(
-            "version_written",
-            site=site.id,
-            version=manifest.seq,
-            key=stored.key,
-            blobs=len(refs),
-            bytes_written=written,
-            events=len(events),
-            duration_s=round(time.perf_counter() - began, 3),
-        )
-        deps.index.record_version(stored)
-        for observer in deps.observers:
-            _notify(
-                log.bind(site=site.id),
-                "on_version",
-                partial(observer.on_version, site, stored, previous),
-            )
-        return CheckResult(
-            site_id=site.id,
-            outcome=Outcome.CHANGED if previous else Outcome.NEW,
-            started_at=started_at,
-            duration_s=time.perf_counter() - started,
-            version=stored,
-            events=events,
-            bytes_written=written,
-        )
-    raise StoreError(f"could not write a version of {site.id} after {WRITE_ATTEMPTS} races")
+    """Write the version (blobs first, manifest last), index it, tell the observers."""
+    draft = versioning.Draft(
+        site_id=site.id,
+        captured_at=capture.fetched_at,
+        requested_url=capture.requested_url,
+        final_url=capture.final_url,
+        http_status=capture.status,
+        browser_version=capture.browser_version,
+        title=capture.pages[0].title if capture.pages else "",
+        text=content.text,
+        content_digest=content.digest,
+        partners=content.partners,
+        list_status=content.list_status,
+        list_note=content.list_note,
+        as_of=content.as_of,
+        blobs=tuple(evidence(capture, screenshot)),
+    )
+    written = versioning.write(deps.store, draft, previous=previous, aliases=deps.aliases)
+    stored = written.version
+    if stored is None:  # another writer archived the same content first
+        assert written.previous is not None
+        return _unchanged(site, started_at, started, written.previous)
+    deps.index.record_version(stored)
+    notify_observers(
+        deps, "on_version", lambda o: o.on_version(site, stored, written.previous), site.id
+    )
+    return CheckResult(
+        site_id=site.id,
+        outcome=Outcome.CHANGED if written.previous else Outcome.NEW,
+        started_at=started_at,
+        duration_s=time.perf_counter() - started,
+        version=stored,
+        events=written.events,
+        bytes_written=written.bytes_written,
+    )
 
 
-def _events(
-    previous: StoredVersion | None, content: Disclosure, aliases: AliasTable
-) -> tuple[tuple[PartnerEvent, ...], tuple[str, ...]]:
-    if previous is None:
-        return (), ()
-    unreadable = (ListStatus.UNPARSEABLE,)
-    if content.list_status in unreadable or previous.manifest.list_status in unreadable:
-        return (), previous.manifest.departed  # a list we cannot read says nothing about partners
-    if (
-        content.list_status is ListStatus.ABSENT
-        and previous.manifest.list_status is ListStatus.ABSENT
-    ):
-        return (), previous.manifest.departed
-    return partners.compare(previous.manifest, content.partners, aliases=aliases)
-
-
-def _blobs(
-    capture: Capture,
-    content: Disclosure,
-    screenshot: bytes | None,
-    previous_text: str,
-    diff: textdiff.TextDiff,
-) -> list[Blob]:
-    blobs = [Blob("text", content.text.encode(), "text/plain; charset=utf-8")]
+def evidence(capture: Capture, screenshot: bytes | None) -> list[Blob]:
+    """The blobs that show what was captured: DOM and visible text per page, the response
+    as served, the JSON the page loaded, attachments, list images, the screenshot."""
+    blobs = []
     for page in capture.pages:
         blobs.append(Blob("dom", page.html.encode(), "text/html; charset=utf-8", page.url))
         blobs.append(
@@ -336,9 +267,6 @@ def _blobs(
     blobs.extend(Blob("image", r.body, r.media_type, r.url) for r in capture.images)
     if screenshot:
         blobs.append(Blob("screenshot", screenshot, "image/png"))
-    if previous_text:
-        patch = textdiff.to_patch(previous_text, diff)
-        blobs.append(Blob("diff", patch.encode(), "text/x-diff-match-patch; charset=utf-8"))
     return blobs
 
 
@@ -354,9 +282,10 @@ def _unchanged(
     )
 
 
-def _failed(
+def failed_result(
     site: Site, started_at: datetime, started: float, status: PageStatus, error: str
 ) -> CheckResult:
+    """The result of a check that saw nothing believable."""
     return CheckResult(
         site_id=site.id,
         outcome=Outcome.FAILED,
@@ -374,11 +303,12 @@ def _status_of(exc: CaptureError) -> PageStatus:
         return PageStatus.BROWSER_ERROR
 
 
-def _notify(
-    bound: structlog.typing.FilteringBoundLogger, what: str, call: Callable[[], None]
+def notify_observers(
+    deps: Deps, hook: str, call: Callable[[CheckObserver], None], site_id: str
 ) -> None:
-    """Observers must not break a check that already archived its result."""
-    try:
-        call()
-    except Exception as exc:  # noqa: BLE001 - an observer's bug is logged, never fatal here
-        bound.exception("observer_failed", hook=what, error=str(exc))
+    """Tell every observer; an observer's bug is logged, never fatal to an archived check."""
+    for observer in deps.observers:
+        try:
+            call(observer)
+        except Exception as exc:
+            log.exception("observer_failed", site=site_id, hook=hook, error=str(exc))

@@ -18,10 +18,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 
 import structlog
 
@@ -44,7 +42,7 @@ from archiver.models import (
     PageStatus,
     StoredVersion,
 )
-from archiver.pipeline import Deps, check_site
+from archiver.pipeline import Deps, check_site, failed_result, notify_observers
 from archiver.ports import CaptureRequest
 
 log = structlog.get_logger("archiver.discovery")
@@ -122,7 +120,7 @@ def run_institution(
         )
     except StoreError as exc:
         check = InstitutionCheck(
-            result=_failed(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
+            result=failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
             pages=budget.used,
         )
     result = check.result
@@ -139,8 +137,7 @@ def run_institution(
         error=result.error or None,
         duration_s=round(result.duration_s, 3),
     )
-    for observer in deps.observers:
-        _notify(bound, "on_check", partial(observer.on_check, site, result))
+    notify_observers(deps, "on_check", lambda o: o.on_check(site, result), site.id)
     return check
 
 
@@ -163,7 +160,7 @@ def _run(
             capturer.gate.set_min_delay(site.url, delay)
     crawl = discover(site, settings, capturer, known=known, now=started_at, robots=robots)
     if crawl.error:
-        result = _failed(site, started_at, started, crawl.error_status, crawl.error)
+        result = failed_result(site, started_at, started, crawl.error_status, crawl.error)
         return InstitutionCheck(result=result, pages=budget.used, crawl=crawl)
     docs = list(registry.merge(known.values(), crawl, site_id=site.id, now=started_at))
     index_version = _write_index(site, deps, crawl, docs)
@@ -192,12 +189,10 @@ def _run(
     deps.index.record_version(written.version)
     for event in doc_events:
         log.info("document_event", site=site.id, type=event.type.value, url=event.url)
-    for observer in deps.observers:
-        _notify(
-            log.bind(site=site.id),
-            "on_version",
-            partial(observer.on_version, site, written.version, written.previous),
-        )
+    version, previous_version = written.version, written.previous
+    notify_observers(
+        deps, "on_version", lambda o: o.on_version(site, version, previous_version), site.id
+    )
     result = CheckResult(
         site_id=site.id,
         outcome=Outcome.CHANGED if written.previous else Outcome.NEW,
@@ -382,29 +377,6 @@ def _composite(
         browser_version=crawl.browser_version,
         title=site.name,
     )
-
-
-def _failed(
-    site: Site, started_at: datetime, started: float, status: PageStatus, error: str
-) -> CheckResult:
-    return CheckResult(
-        site_id=site.id,
-        outcome=Outcome.FAILED,
-        started_at=started_at,
-        duration_s=time.perf_counter() - started,
-        status=status,
-        error=error,
-    )
-
-
-def _notify(
-    bound: structlog.typing.FilteringBoundLogger, what: str, call: Callable[[], None]
-) -> None:
-    """Observers must not break a check that already archived its result."""
-    try:
-        call()
-    except Exception as exc:  # noqa: BLE001 - an observer's bug is logged, never fatal here
-        bound.exception("observer_failed", hook=what, error=str(exc))
 
 
 __all__ = [
