@@ -752,3 +752,24 @@ def test_preformatted_and_run_on_lists_are_split_into_items(aliases) -> None:
     ]
     run_on = f"<h4>增信服务机构</h4><p>1. {KX} 2. {SN}</p>"
     assert keys(extract(capture(page(run_on)), aliases=aliases)) == wanted(KX, SN)
+
+
+def test_labelled_fields_after_a_bracketed_category_are_read(aliases) -> None:
+    """ "名称（类别），产品：…" list items: the name stops at the comma, the rest are fields."""
+    html = (
+        "<h1>互联网助贷业务合作机构名单</h1><ol>"
+        "<li>蚂蚁智信（杭州）信息技术有限公司（平台运营机构），产品：借呗</li>"
+        "<li>上海淇毓信息科技有限公司（平台运营机构），产品：360借条，客服电话：95188</li>"
+        "<li>深圳市凯旋融资担保有限公司（增信服务机构）</li></ol>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(
+        "蚂蚁智信（杭州）信息技术有限公司",
+        "上海淇毓信息科技有限公司",
+        "深圳市凯旋融资担保有限公司",
+    )
+    assert [(p.category_raw, p.products, p.hotline) for p in result.partners] == [
+        ("平台运营机构", ("借呗",), ""),
+        ("平台运营机构", ("360借条",), "95188"),
+        ("增信服务机构", (), ""),
+    ]

@@ -131,9 +131,9 @@ def compare(
     for before, after, renamed in pairing.pairs:
         events.extend(_field_events(before, after, silent, renamed=renamed))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
-    unpaired_old = [item for item in old if item not in pairing.paired_old]
+    unpaired_old = pairing.free_old()
     for listing in new:
-        if listing in pairing.paired_new:
+        if pairing.is_paired_new(listing):
             continue
         kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
         notes = [_possibly(listing, unpaired_old), _same_entity_as(listing, new)]
@@ -141,7 +141,7 @@ def compare(
             notes.insert(0, "was dropped from an earlier version")
         note = "; ".join(filter(None, notes))
         events.append(_event(kind, listing, note=note))
-    unpaired_new = [item for item in new if item not in pairing.paired_new]
+    unpaired_new = pairing.free_new()
     for listing in unpaired_old:
         events.append(_event(EventType.DROPPED, listing, note=_possibly(listing, unpaired_new)))
     return tuple(_ordered(events, new, old)), departed
@@ -154,8 +154,9 @@ class _Pairing:
     aliases: AliasTable
     pairs: list[tuple[Listing, Listing, bool]] = field(default_factory=list)  # renamed?
     events: list[PartnerEvent] = field(default_factory=list)
-    paired_old: list[Listing] = field(default_factory=list)
-    paired_new: list[Listing] = field(default_factory=list)
+    # identities of the listings already paired: sets, so pairing stays linear in list size
+    paired_old: set[int] = field(default_factory=set)
+    paired_new: set[int] = field(default_factory=set)
 
     def run(self) -> None:
         self._same_key()
@@ -163,24 +164,34 @@ class _Pairing:
         self._same_entity()
         self._groups()
 
-    def _free_old(self) -> list[Listing]:
-        return [item for item in self.old if not any(item is p for p in self.paired_old)]
+    def free_old(self) -> list[Listing]:
+        """Previous listings not paired with a current one."""
+        return [item for item in self.old if id(item) not in self.paired_old]
 
-    def _free_new(self) -> list[Listing]:
-        return [item for item in self.new if not any(item is p for p in self.paired_new)]
+    def free_new(self) -> list[Listing]:
+        """Current listings not paired with a previous one."""
+        return [item for item in self.new if id(item) not in self.paired_new]
+
+    def is_paired_new(self, listing: Listing) -> bool:
+        """Whether a current listing was paired."""
+        return id(listing) in self.paired_new
 
     def _pair(self, before: Listing, after: Listing) -> None:
-        self.paired_old.append(before)
-        self.paired_new.append(after)
+        self.paired_old.add(id(before))
+        self.paired_new.add(id(after))
         self.pairs.append((before, after, False))
 
     def _same_key(self) -> None:
+        by_key: dict[str, list[Listing]] = {}
+        for item in self.old:
+            by_key.setdefault(item.key, []).append(item)
         for after in self.new:
             before = next(
                 (
                     item
-                    for item in self._free_old()
-                    if item.key == after.key and qualifiers_agree(item.qualifier, after.qualifier)
+                    for item in by_key.get(after.key, ())
+                    if id(item) not in self.paired_old
+                    and qualifiers_agree(item.qualifier, after.qualifier)
                 ),
                 None,
             )
@@ -188,11 +199,11 @@ class _Pairing:
                 self._pair(before, after)
 
     def _declared_renames(self) -> None:
-        for after in self._free_new():
+        for after in self.free_new():
             former = after.former_keys
             if not former:
                 continue
-            for before in self._free_old():
+            for before in self.free_old():
                 if before.key in former or (
                     before.entity and self._entity_in(before.entity, former)
                 ):
@@ -204,11 +215,11 @@ class _Pairing:
         return any(self.aliases.entity_of(k) == entity for k in keys)
 
     def _same_entity(self) -> None:
-        for after in self._free_new():
+        for after in self.free_new():
             entity = after.entity
             if not entity or self.aliases.is_group(entity):
                 continue
-            before = next((item for item in self._free_old() if item.entity == entity), None)
+            before = next((item for item in self.free_old() if item.entity == entity), None)
             if before is not None:
                 label = self.aliases.get(entity)
                 canonical = label.name if label is not None else entity
@@ -219,11 +230,11 @@ class _Pairing:
                 self._renamed(before, after, note)
 
     def _groups(self) -> None:
-        for before in self._free_old():
+        for before in self.free_old():
             group = before.entity if self.aliases.is_group(before.entity) else ""
             members = [
                 item
-                for item in self._free_new()
+                for item in self.free_new()
                 if group and self.aliases.group_of(item.entity) == group
             ]
             if members:
@@ -231,11 +242,11 @@ class _Pairing:
                 note = f"group {before.first.name} is now listed by its entities: {names}"
                 for member in members:
                     self._renamed(before, member, note, pair_fields=False)
-        for after in self._free_new():
+        for after in self.free_new():
             group = after.entity if self.aliases.is_group(after.entity) else ""
             members = [
                 item
-                for item in self._free_old()
+                for item in self.free_old()
                 if group and self.aliases.group_of(item.entity) == group
             ]
             if members:
@@ -247,10 +258,8 @@ class _Pairing:
     def _renamed(
         self, before: Listing, after: Listing, note: str, *, pair_fields: bool = True
     ) -> None:
-        if not any(before is p for p in self.paired_old):
-            self.paired_old.append(before)
-        if not any(after is p for p in self.paired_new):
-            self.paired_new.append(after)
+        self.paired_old.add(id(before))
+        self.paired_new.add(id(after))
         if pair_fields:
             self.pairs.append((before, after, True))
         self.events.append(

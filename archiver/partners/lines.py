@@ -9,7 +9,7 @@ into pieces (then the pieces are joined).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from archiver.partners.blocks import Block, Line, LineKind
@@ -221,7 +221,7 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
     ItemFields(name='和君纵达数据科技股份有限公司', category='', products=(), period='', \
 hotline='400-820-1234', remark='')
     """
-    light = light_clean(body)
+    light, labelled = _labelled_tail(light_clean(body))
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -268,7 +268,42 @@ hotline='400-820-1234', remark='')
     if bracketed and not category and _is_category_token(bracketed.group(1), has_category=True):
         category = bracketed.group(1)  # "甲公司（平台运营机构）"
         name = clean_text(name)[: bracketed.start()]
-    return ItemFields(name, category, products, period, hotline, remark)
+    fields = ItemFields(name, category, products, period, hotline, remark)
+    return _with_labelled(fields, labelled)
+
+
+def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:
+    """Split "甲公司（平台运营机构），产品：借呗，客服电话：95188" after the name.
+
+    >>> _labelled_tail("甲公司,产品:借呗、花呗")
+    ('甲公司', [(<Column.PRODUCT: 'product'>, '', '借呗、花呗')])
+    """
+    for match in _LABEL.finditer(light):
+        if match.start() == 0:
+            continue
+        column, _ = column_of(match.group(1))
+        if column in (None, Column.NAME, Column.SEQ):
+            continue
+        fields = labelled_fields(light[match.start() :])
+        if fields:
+            return light[: match.start()].rstrip(" ,，;；"), fields
+    return light, []
+
+
+def _with_labelled(item: ItemFields, labelled: list[tuple[Column, str, str]]) -> ItemFields:
+    """Fields a line gave as "label：value" after the name fill what the rest left empty."""
+    for column, _, value in labelled:
+        if column is Column.PRODUCT:
+            item = replace(item, products=(*item.products, *split_products(value)))
+        elif column is Column.CATEGORY and not item.category:
+            item = replace(item, category=value)
+        elif column is Column.HOTLINE and not item.hotline:
+            item = replace(item, hotline="、".join(phones_in(value)) or value)
+        elif column is Column.PERIOD and not item.period:
+            item = replace(item, period=value)
+        elif column is Column.REMARK:
+            item = replace(item, remark=" ".join(filter(None, (item.remark, value))))
+    return item
 
 
 def _name_tokens(
