@@ -9,6 +9,7 @@ diff is still correct, only coarser.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,10 +45,11 @@ def compare(before: str, after: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
     """
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout_s
+    deadline = time.time() + timeout_s  # one budget for every diff_main call below
     if len(before) + len(after) > LINE_MODE_ABOVE:
-        diffs = _line_mode(dmp, before, after)
+        diffs = _line_mode(dmp, before, after, deadline)
     else:
-        diffs = dmp.diff_main(before, after, checklines=False)
+        diffs = dmp.diff_main(before, after, False, deadline)
     dmp.diff_cleanupSemantic(diffs)
     ops = tuple((int(op), text) for op, text in diffs if text)
     inserted = sum(len(text) for op, text in ops if op == INSERT)
@@ -55,10 +57,16 @@ def compare(before: str, after: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
     return TextDiff(ops=ops, inserted=inserted, deleted=deleted)
 
 
-def _line_mode(dmp: diff_match_patch, before: str, after: str) -> list[tuple[int, str]]:
-    """Diff whole lines first, then characters inside each changed block."""
+def _line_mode(
+    dmp: diff_match_patch, before: str, after: str, deadline: float
+) -> list[tuple[int, str]]:
+    """Diff whole lines first, then characters inside each changed block.
+
+    Every call shares one deadline: giving each its own would let a diff with many changed
+    blocks take many times the limit. Blocks left when time is up stay whole-line.
+    """
     chars_before, chars_after, lines = dmp.diff_linesToChars(before, after)
-    diffs = dmp.diff_main(chars_before, chars_after, checklines=False)
+    diffs = dmp.diff_main(chars_before, chars_after, False, deadline)
     dmp.diff_charsToLines(diffs, lines)
     refined: list[tuple[int, str]] = []
     pending_delete, pending_insert = "", ""
@@ -68,8 +76,10 @@ def _line_mode(dmp: diff_match_patch, before: str, after: str) -> list[tuple[int
         elif op == INSERT:
             pending_insert += text
         else:
-            if pending_delete and pending_insert:
-                refined.extend(dmp.diff_main(pending_delete, pending_insert, checklines=False))
+            if pending_delete and pending_insert and time.time() < deadline:
+                refined.extend(dmp.diff_main(pending_delete, pending_insert, False, deadline))
+            elif pending_delete and pending_insert:
+                refined.extend([(DELETE, pending_delete), (INSERT, pending_insert)])
             elif pending_delete:
                 refined.append((DELETE, pending_delete))
             elif pending_insert:
