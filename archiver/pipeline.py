@@ -123,6 +123,7 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
                     PageStatus.COLLAPSE_UNCONFIRMED,
                     f"{suspect}; a second capture disagreed, so neither is believed",
                 )
+            capture = session.complete(capture)
             screenshot = _screenshot(site, deps, session)
         return _archive(
             site=site,

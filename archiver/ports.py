@@ -75,6 +75,10 @@ class CaptureSession(Protocol):
         """A full-page PNG of the entry page as it is now, or None if it cannot be taken."""
         ...
 
+    def complete(self, capture: Capture) -> Capture:
+        """The capture with the evidence only a new version needs (the main response body)."""
+        ...
+
 
 class Capturer(Protocol):
     """The browser edge."""

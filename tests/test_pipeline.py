@@ -384,3 +384,22 @@ def test_a_list_published_as_an_image_is_kept_and_its_change_seen(
     assert check_site(site, deps).outcome is Outcome.UNCHANGED
     local_site.file("/list.png", _png(600, 400, 200), "image/png")
     assert check_site(site, deps).outcome is Outcome.CHANGED
+
+
+def test_the_response_is_kept_as_served_bytes_even_in_gbk(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """The archive holds the bytes the server sent (GBK here), not a re-encoding."""
+    html = page("蚂蚁智信（杭州）信息技术有限公司", "深圳市分期乐网络科技有限公司")
+    local_site.page("/gbk.html", html, encoding="gbk")
+    result = check_site(make_site(local_site.url("/gbk.html")), deps)
+    assert result.version is not None
+    manifest = result.version.manifest
+    response = manifest.blob("response")
+    assert response is not None
+    assert archive.get_blob(deps.store, response) == html.encode("gbk")
+    assert "深圳市分期乐网络科技有限公司" in archive.text_of(deps.store, manifest)
+    assert [p.name for p in manifest.partners] == [
+        "蚂蚁智信（杭州）信息技术有限公司",
+        "深圳市分期乐网络科技有限公司",
+    ]

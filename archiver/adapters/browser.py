@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,12 +76,13 @@ DEFAULT_EXCLUDES = (
     ".slick-slider",
     ".bx-wrapper",
 )
+DRIVER_RECYCLE_EVERY = 5  # browser restarts between restarts of Playwright's driver
 LIST_IMAGE_PIXELS = 150_000  # smaller images are logos and icons
 IMAGE_ONLY_TEXT = 400  # characters: below this, a region with big images is a picture list
 MAX_LIST_IMAGES = 5
 SETTLING_TYPES = {"document", "script", "xhr", "fetch"}
 SETTLE_CAP_S = 8.0  # a page that keeps polling is captured as it is after this long
-NETWORK_QUIET_S = 0.1
+NETWORK_QUIET_S = 0.05
 DOM_QUIET_MS = 120
 DOM_QUIET_CAP_MS = 2500
 DOCUMENT_TYPES = {
@@ -141,22 +143,34 @@ _REGION_JS = """
     .filter(img => !img.closest('[data-archiver-x]'))
     .filter(img => img.naturalWidth * img.naturalHeight >= minPixels)
     .map(img => img.currentSrc || img.src);
-  return {text: text, html: clone.outerHTML, title: document.title || '', images: images};
+  return {text: text, html: clone.outerHTML, title: document.title || '', images: images,
+          charset: document.characterSet || ''};
 }
+"""
+
+_MUTATION_WATCH_JS = """
+(() => {
+  window.__archiverLastMutation = performance.now();
+  new MutationObserver(() => { window.__archiverLastMutation = performance.now(); })
+    .observe(document, {subtree: true, childList: true, characterData: true});
+})();
 """
 
 _DOM_QUIET_JS = """
 ([quietMs, maxMs]) => new Promise(resolve => {
-  let last = performance.now();
-  const started = last;
-  const observer = new MutationObserver(() => { last = performance.now(); });
-  observer.observe(document, {subtree: true, childList: true, characterData: true});
+  const started = performance.now();
+  if (window.__archiverLastMutation === undefined) {
+    window.__archiverLastMutation = started;
+    new MutationObserver(() => { window.__archiverLastMutation = performance.now(); })
+      .observe(document, {subtree: true, childList: true, characterData: true});
+  }
   const tick = () => {
     const now = performance.now();
-    if (now - last >= quietMs || now - started >= maxMs) { observer.disconnect(); resolve(); }
-    else setTimeout(tick, 25);
+    const quiet = now - window.__archiverLastMutation;
+    if (quiet >= quietMs || now - started >= maxMs) { resolve(); return; }
+    setTimeout(tick, Math.max(5, Math.min(25, quietMs - quiet)));
   };
-  setTimeout(tick, 25);
+  tick();
 })
 """
 
@@ -299,6 +313,10 @@ class PlaywrightCapturer:
                     else:
                         await self._close_browser()
                         self.restarts += 1
+                        if self.restarts % DRIVER_RECYCLE_EVERY == 0 and self._playwright:
+                            # Playwright's node driver grows too (~30 MiB per 1,000 captures)
+                            await self._playwright.stop()
+                            self._playwright = None
                         log.info("browser_restarted", reason="crash" if broken else "recycle")
                 if self._browser is None:
                     self._browser = await self._launch()
@@ -401,6 +419,9 @@ class PlaywrightCapturer:
                 service_workers="block",
                 accept_downloads=False,
             )
+            # Watch DOM mutations from the first byte, so settling can tell at once that a
+            # static page has been quiet since it loaded.
+            await context.add_init_script(_MUTATION_WATCH_JS)
         except PlaywrightError as exc:
             raise CaptureError(f"could not open a browser context: {_first_line(exc)}") from exc
         return _Session(self, context, request)
@@ -436,6 +457,8 @@ class _Session:
         self.entry_url = request.url
         self.entry_moved = False  # click-paginated away from the entry view
         self.image_urls: list[str] = []  # large images in the region, in page order
+        self.main: Response | None = None  # the entry page's response, for its body later
+        self.charsets: set[str] = set()  # the encodings the browser decoded the pages with
         self.inflight = 0  # requests that can still change the DOM (documents, scripts, XHR)
         self.last_network = time.monotonic()
 
@@ -483,25 +506,15 @@ class _Session:
 
         page.on("response", keep_json)
         self._track(page)
-        opened = await self._open_main(page, request.url)
-        if isinstance(opened, HttpResponse):
-            main, final_url, status = opened, opened.url, opened.status
-        else:
-            main, final_url, status = await self._main_response(opened), opened.url, opened.status
+        main = await self._main(page)
         if not _is_html(main.media_type):
-            if main.media_type in DOCUMENT_TYPES and not isinstance(opened, HttpResponse):
-                # Chromium shows its PDF viewer: the navigation body is the viewer's HTML,
-                # not the document. Fetch the bytes through the same context (cookies kept).
-                fetched = await self._get(final_url)
-                if fetched is not None and fetched.status < 400:
-                    main = fetched
             if pending:
                 await asyncio.wait(pending, timeout=5)
             return Capture(
                 site_id=request.site_id,
                 requested_url=request.url,
-                final_url=final_url,
-                status=status,
+                final_url=main.url,
+                status=main.status,
                 fetched_at=fetched_at,
                 browser_version=self.owner.browser_version,
                 main_response=main,
@@ -538,8 +551,8 @@ class _Session:
         return Capture(
             site_id=request.site_id,
             requested_url=request.url,
-            final_url=final_url,
-            status=status,
+            final_url=main.url,
+            status=main.status,
             fetched_at=fetched_at,
             browser_version=self.owner.browser_version,
             pages=tuple(pages),
@@ -550,6 +563,26 @@ class _Session:
             selector_matched=selector_matched,
             duration_s=time.monotonic() - started,
         )
+
+    async def _main(self, page: Page) -> HttpResponse:
+        """Open the entry URL; the main response, with its body only when it is not HTML.
+
+        An HTML body is evidence for a new version only, so `complete` fetches it then.
+        """
+        opened = await self._open_main(page, self.request.url)
+        if isinstance(opened, HttpResponse):
+            return opened
+        self.main = opened
+        main = await self._main_response(opened, with_body=False)
+        if _is_html(main.media_type):
+            return main
+        if main.media_type in DOCUMENT_TYPES:
+            # Chromium shows its PDF viewer: the navigation body is the viewer's HTML, not
+            # the document. Fetch the bytes through the same context (cookies kept).
+            fetched = await self._get(opened.url)
+            if fetched is not None and fetched.status < 400:
+                return fetched
+        return replace(main, body=await self._body(opened))
 
     async def _open_main(self, page: Page, url: str) -> Response | HttpResponse:
         """Navigate to the entry URL; a document Chromium would download is fetched instead."""
@@ -578,16 +611,45 @@ class _Session:
                 raise _WouldDownload(url) from exc
             raise _translate(exc, url) from exc
 
-    async def _main_response(self, response: Response) -> HttpResponse:
+    async def _main_response(self, response: Response, *, with_body: bool) -> HttpResponse:
         try:
             headers = await response.all_headers()
         except PlaywrightError:
             headers = {}
-        try:
-            body = await response.body()
-        except PlaywrightError:
-            body = b""
+        body = await self._body(response) if with_body else b""
         return _kept(response.url, response.status, headers, body)
+
+    async def _body(self, response: Response) -> bytes:
+        try:
+            return await response.body()
+        except PlaywrightError as exc:
+            log.warning(
+                "response_body_unavailable", site=self.request.site_id, error=_first_line(exc)
+            )
+            return b""
+
+    def complete(self, capture: Capture) -> Capture:
+        """The capture with the main response body, fetched only for a version to archive."""
+        main = capture.main_response
+        if main is None or main.body or self.main is None:
+            return capture
+        body = self.owner._run(self._served_body(main), timeout_s=self.request.timeout_s + 30)
+        return replace(capture, main_response=replace(main, body=body))
+
+    async def _served_body(self, main: HttpResponse) -> bytes:
+        """The bytes as the server sent them.
+
+        Chromium hands back a decoded document re-encoded as UTF-8, so a GBK page would be
+        archived in an encoding it was never published in; such pages are fetched again,
+        raw, through the same context (same cookies).
+        """
+        assert self.main is not None
+        if self.charsets <= {"utf-8", ""}:
+            return await self._body(self.main)
+        fetched = await self._get(main.url)
+        if fetched is not None and fetched.status == main.status and fetched.body:
+            return fetched.body
+        return await self._body(self.main)
 
     async def _settle(self, page: Page) -> None:
         """Wait until scripts stop fetching and the DOM stops changing, within a cap.
@@ -622,6 +684,7 @@ class _Session:
         if region is None:
             return None
         self.image_urls.extend(str(u) for u in region["images"] if str(u).startswith("http"))
+        self.charsets.add(str(region["charset"]).lower())
         return RenderedPage(
             url=page.url,
             html=html,

@@ -212,6 +212,9 @@ class _GatedSession:
     def screenshot(self) -> bytes | None:
         return self.inner.screenshot()
 
+    def complete(self, capture: Capture) -> Capture:
+        return self.inner.complete(capture)
+
 
 def _with_user_agent(request: CaptureRequest, user_agent: str) -> CaptureRequest:
     return replace(request, user_agent=user_agent)
