@@ -13,6 +13,7 @@ import re
 import threading
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -103,7 +104,15 @@ def read_attachment(response: HttpResponse) -> Reading:
         return Reading(response.url, note=note, unreadable=True)
 
 
-def _reading(response: HttpResponse, document: Document) -> Reading:
+def _reading(response: HttpResponse, blocks: Sequence[Block], kind: SourceKind) -> Reading:
+    """A file whose every block came from one kind of source."""
+    document = Document(
+        url=response.url,
+        blocks=tuple(blocks),
+        table_kind=kind,
+        line_kind=kind,
+        item_kind=kind,
+    )
     return Reading(response.url, document=document, text=document.text)
 
 
@@ -221,14 +230,7 @@ def _pdf_reading(
     if chars == 0:
         what = "a scanned PDF (images, no text layer)" if images else "a PDF without text"
         return Reading(response.url, note=f"attachment {name} is {what}", unreadable=True)
-    document = Document(
-        url=response.url,
-        blocks=tuple(blocks),
-        table_kind=SourceKind.PDF_PAGE,
-        line_kind=SourceKind.PDF_PAGE,
-        item_kind=SourceKind.PDF_PAGE,
-    )
-    return _reading(response, document)
+    return _reading(response, blocks, SourceKind.PDF_PAGE)
 
 
 # --- DOCX --------------------------------------------------------------------------------------
@@ -264,14 +266,7 @@ def _docx(response: HttpResponse, name: str) -> Reading:
             table = Table(child, word)
             rows = [tuple(cell.text for cell in row.cells) for row in table.rows]
             blocks.append(Grid(_rectangular(rows), f"table {tables}"))
-    document = Document(
-        url=response.url,
-        blocks=tuple(blocks),
-        table_kind=SourceKind.DOCX,
-        line_kind=SourceKind.DOCX,
-        item_kind=SourceKind.DOCX,
-    )
-    return _reading(response, document)
+    return _reading(response, blocks, SourceKind.DOCX)
 
 
 # --- XLSX / CSV --------------------------------------------------------------------------------
@@ -297,27 +292,13 @@ def _xlsx(response: HttpResponse, name: str) -> Reading:
             blocks.append(Line(sheet.title, LineKind.HEADING, None, f"sheet {sheet.title}"))
         blocks.append(Grid(_rectangular(rows), f"sheet {sheet.title}"))
     book.close()
-    document = Document(
-        url=response.url,
-        blocks=tuple(blocks),
-        table_kind=SourceKind.XLSX,
-        line_kind=SourceKind.XLSX,
-        item_kind=SourceKind.XLSX,
-    )
-    return _reading(response, document)
+    return _reading(response, blocks, SourceKind.XLSX)
 
 
 def _csv(response: HttpResponse, name: str) -> Reading:
     text = decode(response.body)
     rows = [tuple(row) for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-    document = Document(
-        url=response.url,
-        blocks=(Grid(_rectangular(rows), "csv"),),
-        table_kind=SourceKind.XLSX,
-        line_kind=SourceKind.XLSX,
-        item_kind=SourceKind.XLSX,
-    )
-    return _reading(response, document)
+    return _reading(response, (Grid(_rectangular(rows), "csv"),), SourceKind.XLSX)
 
 
 def decode(body: bytes, charset: str = "") -> str:

@@ -231,29 +231,25 @@ class _Pairing:
 
     def _groups(self) -> None:
         for before in self.free_old():
-            group = before.entity if self.aliases.is_group(before.entity) else ""
-            members = [
-                item
-                for item in self.free_new()
-                if group and self.aliases.group_of(item.entity) == group
-            ]
+            members = self._members(before, self.free_new())
             if members:
                 names = "、".join(m.first.name for m in members)
                 note = f"group {before.first.name} is now listed by its entities: {names}"
                 for member in members:
                     self._renamed(before, member, note, pair_fields=False)
         for after in self.free_new():
-            group = after.entity if self.aliases.is_group(after.entity) else ""
-            members = [
-                item
-                for item in self.free_old()
-                if group and self.aliases.group_of(item.entity) == group
-            ]
+            members = self._members(after, self.free_old())
             if members:
                 names = "、".join(m.first.name for m in members)
                 note = f"entities {names} are now listed under the group name {after.first.name}"
                 for member in members:
                     self._renamed(member, after, note, pair_fields=False)
+
+    def _members(self, group: Listing, candidates: Iterable[Listing]) -> list[Listing]:
+        """The candidates that belong to `group`, when the alias table calls it a group."""
+        if not group.entity or not self.aliases.is_group(group.entity):
+            return []
+        return [item for item in candidates if self.aliases.group_of(item.entity) == group.entity]
 
     def _renamed(
         self, before: Listing, after: Listing, note: str, *, pair_fields: bool = True
