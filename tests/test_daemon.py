@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -82,6 +83,33 @@ def test_one_site_is_never_checked_twice_at_once() -> None:
     assert state["overlap"] == 1
 
 
+def test_checks_queued_behind_a_running_one_do_not_start_once_stopping() -> None:
+    """Shutdown waits for the check in flight, not for the backlog queued behind it."""
+    running, release = threading.Event(), threading.Event()
+    started: list[str] = []
+
+    def check(s: Site) -> None:
+        started.append(s.id)
+        running.set()
+        release.wait(30)
+
+    sites = [site(id=f"s{i}", jitter=0) for i in range(5)]
+    daemon = schedule.Daemon(
+        sites,
+        check,
+        last_checks={},
+        now=lambda: datetime.now(UTC) - timedelta(minutes=5),  # all five overdue now
+        workers=1,
+    )
+    daemon.start()
+    assert running.wait(30)
+    time.sleep(0.3)  # let the scheduler queue the other due sites behind the busy worker
+    daemon.stop()
+    release.set()
+    daemon.shutdown()
+    assert len(started) == 1
+
+
 def test_disabled_sites_are_not_scheduled() -> None:
     daemon = schedule.Daemon(
         [site(enabled=False), site(id="t")],
@@ -127,3 +155,51 @@ sites:
     assert events[-1] == "daemon_stopped"
     assert "version_written" in events
     assert verify_site(store, "bank").ok
+
+
+@pytest.mark.browser
+def test_ctrl_c_lets_the_check_in_flight_finish_with_its_browser(
+    tmp_path: Path, local_site: LocalSite
+) -> None:
+    """Ctrl-C signals the terminal's whole process group, the Playwright driver included.
+
+    The check that is loading a slow page must still finish with its version (the driver must
+    not close the browser under it), and the daemon must exit cleanly.
+    """
+    local_site.page(
+        "/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>", delay_s=4
+    )
+    config = tmp_path / "sites.yaml"
+    config.write_text(
+        f"""
+storage: {{kind: local, path: {tmp_path / "archive"}}}
+state_dir: {tmp_path / "var"}
+sites:
+  - {{id: bank, name: 银行, url: "{local_site.url("/list.html")}", every: 1m, jitter: 0s}}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json", "run"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    lines: list[str] = []
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until the page is being loaded
+        lines.append(line)
+        if '"browser_launched"' in line:
+            break
+    time.sleep(1.5)  # the page answers after 4 s: the capture is in flight
+    os.killpg(process.pid, signal.SIGINT)
+    _, rest = process.communicate(timeout=90)
+    lines.extend(rest.splitlines())
+    events = [json.loads(line) for line in lines if line.startswith("{")]
+    names = [event["event"] for event in events]
+    assert process.returncode == 0, rest
+    assert "signal_received" in names
+    checked = [event for event in events if event["event"] == "check_finished"]
+    assert [event["outcome"] for event in checked] == ["new"], checked
+    assert names[-1] == "daemon_stopped"
+    assert verify_site(LocalStore(tmp_path / "archive"), "bank").ok

@@ -347,8 +347,15 @@ class PlaywrightCapturer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to sandbox as root
         try:
+            # Ctrl-C reaches every process of the terminal's group, the Playwright driver
+            # included; by default the driver then closes the browser under the checks still
+            # finishing. The daemon owns shutdown: it closes the browser when they are done.
             browser = await self._playwright.chromium.launch(
-                executable_path=executable, headless=self.headless, args=args, timeout=60_000
+                executable_path=executable,
+                headless=self.headless,
+                args=args,
+                timeout=60_000,
+                handle_sigint=False,
             )
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
