@@ -194,11 +194,7 @@ def test_pdf_lists_yield_partners(
     deps = _deps(memory_store, capturer, clock)
     check = run_institution(the_world["pdf-cfc"].site(), deps, settings=SETTINGS)
     assert _lists(check.result.version) == the_world["pdf-cfc"].truth()
-    if not check.result.version.manifest.partners:
-        pytest.xfail(
-            "the core capturer keeps Chromium's inline PDF viewer page instead of the PDF "
-            "bytes when a document is opened directly (see docs/discovery.md)"
-        )
+    assert check.result.version.manifest.partners  # read from the PDF bytes, not the viewer
 
 
 def test_budget_leaves_candidates_pending_and_the_next_run_continues(
