@@ -17,7 +17,7 @@ def assemble_like_the_dockerfile() -> str:
     match = re.search(r"RUN (\{ cat deploy/compose\.settings\.yaml;.*?\})", dockerfile, re.S)
     assert match is not None, "the Dockerfile no longer assembles deploy/sites.compose.yaml"
     return subprocess.run(
-        ["sh", "-c", match.group(1)], cwd=ROOT, capture_output=True, text=True, check=True
+        ["/bin/sh", "-c", match.group(1)], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
 
 
