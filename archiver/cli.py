@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -352,6 +353,7 @@ def history(state: Context, site: str, as_json: bool) -> None:
     site_id = _known_site(app, site)
     versions = list(archive.history(app.store, site_id))
     last = app.index.last_check(site_id)
+    since = _unchanged_since(versions, app.index.last_seen(site_id))
     if as_json:
         click.echo(
             json.dumps(
@@ -365,6 +367,9 @@ def history(state: Context, site: str, as_json: bool) -> None:
                         "error": last.error or None,
                     }
                     if last
+                    else None,
+                    "unchanged_since": {"at": since[0].isoformat(), "as_of": since[1].isoformat()}
+                    if since
                     else None,
                 },
                 ensure_ascii=False,
@@ -391,8 +396,21 @@ def history(state: Context, site: str, as_json: bool) -> None:
             f"last checked {last.started_at:%Y-%m-%d %H:%M:%S} UTC: {last.outcome.value}"
             + (f" ({last.error})" if last.error else "")
         )
-    if versions:
-        out.print(f"unchanged since {versions[-1].manifest.captured_at:%Y-%m-%d %H:%M:%S} UTC")
+    if since:
+        out.print(
+            f"unchanged since {since[0]:%Y-%m-%d %H:%M:%S} UTC, "
+            f"as of {since[1]:%Y-%m-%d %H:%M:%S} UTC"
+        )
+
+
+def _unchanged_since(
+    versions: list[StoredVersion], last_seen: datetime | None
+) -> tuple[datetime, datetime] | None:
+    """(capture time of the newest version, the latest check that still read it)."""
+    if not versions:
+        return None
+    captured = versions[-1].manifest.captured_at
+    return captured, max(captured, last_seen) if last_seen else captured
 
 
 def _version_summary(stored: StoredVersion) -> dict[str, Any]:

@@ -250,17 +250,13 @@ class Index:
             count += 1
         return count
 
-    def unchanged_since(self, site_id: str) -> tuple[datetime, datetime] | None:
-        """(captured_at of the newest version, time of the newest check that saw it)."""
-        latest = self.latest_version(site_id)
-        if latest is None:
-            return None
+    def last_seen(self, site_id: str) -> datetime | None:
+        """When a check last read the site's page (any outcome but failed)."""
         rows = self._read(
             "SELECT MAX(started_at) FROM checks WHERE site_id = ? AND outcome != 'failed'",
             (site_id,),
         )
-        last_seen = rows[0][0] if rows and rows[0][0] else latest.captured_at.isoformat()
-        return latest.captured_at, datetime.fromisoformat(str(last_seen))
+        return datetime.fromisoformat(str(rows[0][0])) if rows and rows[0][0] else None
 
     def versions(self, site_id: str) -> list[VersionRow]:
         """Indexed versions of a site, oldest first."""

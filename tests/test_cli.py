@@ -65,6 +65,10 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
     local_site.page("/list.html", list_page("蚂蚁智信（杭州）信息技术有限公司", views=99))
     again = archiver(config, "check", "good-bank", "--json")
     assert json.loads(again.stdout)["outcome"] == "unchanged"
+    held = json.loads(archiver(config, "history", "good-bank", "--json").stdout)
+    assert held["unchanged_since"]["at"] == held["versions"][0]["captured_at"]
+    assert held["unchanged_since"]["as_of"] > held["unchanged_since"]["at"]  # the second check
+    assert "unchanged since" in archiver(config, "history", "good-bank").stdout
 
     local_site.page(
         "/list.html", list_page("蚂蚁智信（杭州）信息技术有限公司", "上海淇毓信息科技有限公司")
