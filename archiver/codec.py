@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from archiver.models import Manifest, Partner, PartnerEvent
+from archiver.models import Manifest, Partner
 
 T = TypeVar("T")
 
@@ -58,8 +58,3 @@ def decode_manifest(data: bytes) -> Manifest:
 def partners_data(partners: tuple[Partner, ...]) -> list[Any]:
     """Partners as JSON-ready dicts."""
     return [to_data(p) for p in partners]
-
-
-def events_data(events: tuple[PartnerEvent, ...]) -> list[Any]:
-    """Events as JSON-ready dicts."""
-    return [to_data(e) for e in events]

@@ -74,7 +74,6 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("epoch", re.compile(r"(?<!\d)1[5-9]\d{8}(?:\d{3})?(?!\d)"), ""),
 )
 
-RULE_NAMES = tuple(name for name, _, _ in _RULES)
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 
 

@@ -269,7 +269,6 @@ _UNIT_FILE = re.compile(
     r"(?P<kind>attempt|resend)-(?P<n>\d{4,})(?P<result>\.sent|\.failed)?\.json$"
 )
 _RECORD_FILE = re.compile(r"^(?P<id>.+)/(?P<name>alert|settled)\.json$")
-UNIT_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
 def partner_id(site_id: str, seq: int, captured_at: datetime) -> str:

@@ -39,11 +39,6 @@ class Link:
     published: str = ""  # YYYY-MM-DD printed beside the link, if any
     priority: int = 5  # lower is read first
 
-    @property
-    def is_attachment(self) -> bool:
-        """Whether the link points straight at a PDF/DOCX/XLSX file."""
-        return bool(ATTACHMENT_SUFFIX.search(self.url.split("?", 1)[0].split("#", 1)[0]))
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LinkRules:

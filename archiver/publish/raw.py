@@ -38,11 +38,6 @@ class RawFile:
     path: str  # inside the published prefix
     media_type: str  # what the copy is served as
 
-    @property
-    def is_image(self) -> bool:
-        """True when a page may show it in an <img>."""
-        return self.media_type.startswith("image/")
-
 
 def base_type(media_type: str) -> str:
     """The media type without parameters, lower case.
