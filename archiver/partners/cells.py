@@ -27,7 +27,7 @@ class Column(StrEnum):
 
 _LABEL_PUNCTUATION = re.compile(r"[\s:：*＊()（）\[\]【】/、]|全称|必填|\d+$")
 _CATEGORY_LABEL = re.compile(
-    r"类别|类型|分类|种类|角色|合作模式|合作方式|服务内容|合作内容|业务类型"
+    r"类别|类型|分类|种类|角色|模式|(?<!联系)方式|形式|服务内容|合作内容|业务类型"
 )
 _SEQ_LABEL = re.compile(r"^(?:序号|编号|排序|序列|序|no\.?|number|#)$", re.IGNORECASE)
 _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.IGNORECASE)
@@ -112,7 +112,7 @@ def column_of(label: str) -> tuple[Column | None, str]:
         return Column.PRODUCT, ""
     if _REMARK_LABEL.match(text):
         return Column.REMARK, ""
-    if names_category(text) and re.search(r"机构|公司|方|平台|商", text):
+    if names_category(text) and re.search(r"机构|公司|平台|方$|商$", text):
         return Column.NAME, text
     if _NAME_LABEL.search(text):
         return Column.NAME, ""

@@ -49,6 +49,7 @@ _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14}
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
+_CLAUSE_LABEL = re.compile(r"(?:^|(?<=[，,。；;]))\s*([^，,。；;：:、\s]{2,16})\s*[:：]")
 _RUN_NUMBER = re.compile(r"(?:^|(?<=[\s；;。，,]))(\d{1,3})\s*[.、．](?!\d)")
 _PERIOD_SPAN = re.compile(
     rf"(?:合作)?(?:期限|期间)?[:：]?\s*{DATE}\s*(?:起|(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期))"
@@ -58,6 +59,54 @@ _PERIOD_SPAN = re.compile(
 def light_clean(text: str) -> str:
     """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
     return " ".join(clean_text(part) for part in text.split())
+
+
+def split_clauses(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A paragraph that names its categories inline, one line per category list.
+
+    The sentence around the lists becomes lines of its own, so each list starts its line:
+
+    >>> text = "截至9月30日，本行的平台运营机构包括：甲公司、乙公司；"
+    >>> text += "增信服务机构为：丙公司。详见附件。"
+    >>> for block in split_clauses((Line(text),)):
+    ...     print(block.text)
+    截至9月30日，
+    本行的平台运营机构包括：甲公司、乙公司；
+    增信服务机构为：丙公司。
+    详见附件。
+    """
+    result: list[Block] = []
+    for block in blocks:
+        cuts = _clause_cuts(block.text) if isinstance(block, Line) else []
+        if not cuts:
+            result.append(block)
+            continue
+        assert isinstance(block, Line)
+        bounds = [0, *cuts, len(block.text)]
+        pieces = (block.text[a:b].strip() for a, b in pairwise(bounds))
+        result.extend(
+            Line(piece, block.kind, block.number if n == 1 else None, f"{block.locator}.{n}")
+            for n, piece in enumerate((p for p in pieces if p), 1)
+        )
+    return tuple(result)
+
+
+def _clause_cuts(text: str) -> list[int]:
+    """Where the category lists of a prose line start, and where each one's sentence ends."""
+    labels = [match for match in _CLAUSE_LABEL.finditer(text) if _lists_category(match.group(1))]
+    cuts: set[int] = set()
+    for match in labels:
+        cuts.add(match.start(1))
+        stop = text.find("。", match.end())
+        if stop != -1:
+            cuts.add(stop + 1)
+    return sorted(cut for cut in cuts if text[:cut].strip() and text[cut:].strip())
+
+
+def _lists_category(label: str) -> bool:
+    """ "增信服务机构包括" introduces a list of one category; "客服电话" does not."""
+    column, category = column_of(label)
+    return column is Column.NAME and bool(category)
 
 
 def split_runs(blocks: tuple[Block, ...]) -> list[Block]:

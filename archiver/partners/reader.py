@@ -30,6 +30,7 @@ from archiver.partners.lines import (
     join_wrapped,
     labelled_fields,
     light_clean,
+    split_clauses,
     split_products,
     split_runs,
     status_heading,
@@ -129,7 +130,8 @@ class Reader:
         self._stopped = False
         self._aside = False
         self._line_layout = None
-        for block in join_wrapped(tuple(split_runs(document.blocks)), self.known):
+        blocks = split_runs(split_clauses(document.blocks))
+        for block in join_wrapped(tuple(blocks), self.known):
             if isinstance(block, Grid):
                 self._flush_card()
                 self._grid(block, document)
