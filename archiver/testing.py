@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,11 @@ class LocalSite:
         with self._lock:
             self.hits[split.path] += 1
             self.user_agents.append(request.headers.get("User-Agent", ""))
-            route = self.routes.get(request.path) or self.routes.get(split.path)
+            route = (
+                self.routes.get(request.path)
+                or self.routes.get(split.path)
+                or self.routes.get(unquote(split.path))  # as a web server decodes it
+            )
         if route is not None and route.handler is not None:
             route = route.handler(request.path)
         if route is None:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import structlog
 from playwright.async_api import (
@@ -80,6 +80,8 @@ DRIVER_RECYCLE_EVERY = 5  # browser restarts between restarts of Playwright's dr
 LIST_IMAGE_PIXELS = 150_000  # smaller images are logos and icons
 IMAGE_ONLY_TEXT = 400  # characters: below this, a region with big images is a picture list
 MAX_LIST_IMAGES = 5
+MAX_FRAMES = 5  # iframes read as pages of their own
+FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
 SETTLING_TYPES = {"document", "script", "xhr", "fetch"}
 SETTLE_CAP_S = 8.0  # a page that keeps polling is captured as it is after this long
 NETWORK_QUIET_S = 0.05
@@ -200,9 +202,29 @@ _LINKS_JS = """
 (selector) => {
   const scope = (selector && document.querySelector(selector)) || document;
   const anchors = Array.from(scope.querySelectorAll('a[href]'));
-  return anchors.map(a => [a.href, (a.innerText || '').trim()]);
+  const links = anchors.map(a => [a.href, (a.innerText || '').trim()]);
+  // documents shown inside the page rather than linked: <iframe>, <embed>, <object>
+  for (const e of scope.querySelectorAll('iframe[src], embed[src], object[data]')) {
+    const source = e.getAttribute('src') || e.getAttribute('data');
+    if (source) links.push([new URL(source, document.baseURI).href, 'embedded']);
+  }
+  return links;
 }
 """
+
+
+def viewed_document(url: str) -> str:
+    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`), else the URL.
+
+    >>> viewed_document("https://b.cn/pdfjs/web/viewer.html?file=%2Fupload%2Flist.pdf")
+    'https://b.cn/upload/list.pdf'
+    >>> viewed_document("https://b.cn/notice/1.html?id=3")
+    'https://b.cn/notice/1.html?id=3'
+    """
+    shown = parse_qs(urlsplit(url).query).get("file")
+    if shown and ATTACHMENT_SUFFIX.search(shown[0]):
+        return urljoin(url, shown[0])
+    return url
 
 
 def find_chromium(explicit: str | None = None) -> str | None:
@@ -543,7 +565,7 @@ class _Session:
             selector_matched = False
             first = await self._render(page, whole_page=True)
             assert first is not None
-        pages = [first]
+        pages = [first, *await self._frame_pages(page)]
         attachments_links = await self._attachment_links(page)
         if selector_matched and request.max_pages > 1 and request.next_texts:
             more, links = await self._paginate(page, first)
@@ -751,12 +773,37 @@ class _Session:
         except PlaywrightError:
             return []
         found = []
-        for href, text in anchors:
-            if ATTACHMENT_SUFFIX.search(
-                urlsplit(str(href)).path + " "
-            ) or ATTACHMENT_SUFFIX.search(str(href)):
-                found.append((str(href), str(text)))
+        for link, text in anchors:
+            href = viewed_document(str(link))
+            if ATTACHMENT_SUFFIX.search(href):
+                found.append((href, str(text)))
         return found
+
+    async def _frame_pages(self, page: Page) -> list[RenderedPage]:
+        """What the page's iframes show: older sites put the whole list in one."""
+        excludes = [*DEFAULT_EXCLUDES, *self.request.exclude]
+        pages: list[RenderedPage] = []
+        for frame in page.frames[1 : MAX_FRAMES + 1]:
+            if frame.is_detached() or not frame.url.startswith(("http://", "https://")):
+                continue
+            try:
+                region = await frame.evaluate(_REGION_JS, [None, excludes, LIST_IMAGE_PIXELS])
+                html = await frame.content()
+            except PlaywrightError:
+                continue  # a frame that navigated or closed meanwhile, or a PDF viewer
+            if region is None or len(str(region["text"]).strip()) < FRAME_MIN_TEXT:
+                continue
+            self.image_urls.extend(str(u) for u in region["images"] if str(u).startswith("http"))
+            pages.append(
+                RenderedPage(
+                    url=frame.url,
+                    html=html,
+                    text=str(region["text"]),
+                    title=str(region["title"]),
+                    region_html=str(region["html"]),
+                )
+            )
+        return pages
 
     async def _fetch_attachments(self, links: list[tuple[str, str]]) -> list[HttpResponse]:
         kept: list[HttpResponse] = []

@@ -28,12 +28,18 @@ class Column(StrEnum):
 _LABEL_PUNCTUATION = re.compile(r"[\s:：*＊()（）\[\]【】/、]|全称|必填|\d+$")
 _CATEGORY_LABEL = re.compile(
     r"类别|类型|分类|种类|角色|模式|(?<!联系)方式|形式|服务内容|合作内容|业务类型"
+    r"|type|category|role|business|cooperation",
+    re.IGNORECASE,
 )
 _SEQ_LABEL = re.compile(r"^(?:序号|编号|排序|序列|序|no\.?|number|#)$", re.IGNORECASE)
 _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.IGNORECASE)
-_PERIOD_LABEL = re.compile(r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期")
-_PRODUCT_LABEL = re.compile(r"产品|业务名称|项目名称|贷款品种")
-_REMARK_LABEL = re.compile(r"^(?:备注|说明|状态|合作状态|备注说明|其他)$")
+_PERIOD_LABEL = re.compile(
+    r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|term|period|valid", re.IGNORECASE
+)
+_PRODUCT_LABEL = re.compile(r"产品|业务名称|项目名称|贷款品种|product", re.IGNORECASE)
+_REMARK_LABEL = re.compile(
+    r"^(?:备注|说明|状态|合作状态|备注说明|其他|remarks?|notes?|status)$", re.IGNORECASE
+)
 _NOT_PARTNER_LABEL = re.compile(
     r"关联|股东|董事|监事|高管|分支|网点|营业部|借款人|出资人|发起人|子公司|附属|控股|投资人|发行人"
     r"|供应商|采购|中标|招标|客户名称|联系人|负责人|代码|编码|证号|执照|许可证|地址|网址|网站|官网"
@@ -47,6 +53,8 @@ _NAME_LABEL = re.compile(
 # Words that say a text is about partner lists (a page title, a heading, an intro).
 PARTNER_WORDS = re.compile(
     r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
+    r"|partners?\b|loan facilitation|platform operator|credit enhancement",
+    re.IGNORECASE,
 )
 # "一、" "（二）": how Chinese documents number their sections.
 SECTION_NUMBER = re.compile(
@@ -96,9 +104,12 @@ def column_of(label: str) -> tuple[Column | None, str]:
     ((<Column.CATEGORY: 'category'>, ''), (<Column.HOTLINE: 'hotline'>, ''))
     >>> column_of("增信服务机构")
     (<Column.NAME: 'name'>, '增信服务机构')
+    >>> column_of("Partner Name (Chinese)"), column_of("Type")
+    ((<Column.NAME: 'name'>, ''), (<Column.CATEGORY: 'category'>, ''))
     """
     text = _LABEL_PUNCTUATION.sub("", clean_text(label))
-    if not text or len(text) > 16 or looks_like_org(text) or _NOT_PARTNER_LABEL.search(text):
+    too_long = len(text) > (40 if text.isascii() else 16)  # English labels are longer
+    if not text or too_long or looks_like_org(text) or _NOT_PARTNER_LABEL.search(text):
         return None, ""
     if _SEQ_LABEL.match(text):
         return Column.SEQ, ""
@@ -126,7 +137,11 @@ def is_strong_name_label(label: str) -> bool:
     (True, False)
     """
     return bool(
-        re.search(r"合作|助贷|平台|增信|担保|催收|服务|机构|运营|获客|贷后", clean_text(label))
+        re.search(
+            r"合作|助贷|平台|增信|担保|催收|服务|机构|运营|获客|贷后|partner",
+            clean_text(label),
+            re.IGNORECASE,
+        )
     )
 
 

@@ -154,13 +154,17 @@ def _one_category_column(columns: dict[int, Column], labels: dict[int, str]) -> 
 def _one_plain_name_column(
     columns: dict[int, Column], presets: dict[int, str], labels: dict[int, str]
 ) -> None:
-    """Several unlabelled name columns: keep the one that says 名称, else the leftmost."""
+    """Several unlabelled name columns: keep the Chinese one, then the one that says 名称,
+    else the leftmost (foreign banks print an English translation beside the name)."""
     plain = [c for c, role in columns.items() if role is Column.NAME and c not in presets]
     if len(plain) < 2:
         return
     if len({labels[c] for c in plain}) == 1:
         return  # one header cell spanning several columns: merged copies of one name
-    keep = next((c for c in plain if "名称" in labels[c]), plain[0])
+    english = [c for c in plain if re.search(r"英文|english", labels[c], re.IGNORECASE)]
+    chinese = [c for c in plain if re.search(r"中文|chinese", labels[c], re.IGNORECASE)]
+    named = [c for c in plain if "名称" in labels[c] and c not in english]
+    keep = (chinese or named or [c for c in plain if c not in english] or plain)[0]
     for index in plain:
         if index != keep:
             del columns[index]
