@@ -38,7 +38,6 @@ MEDIA = {
 }
 GBK = {"p17"}  # served as text/html; charset=gbk
 STILL_WRONG = {
-    "p07-tabs-hidden": "tab labels are not tied to their panes: every name gets the last label",
     "p09-pdf": "a printed PDF table whose name cells wrap, vertically centred, loses names",
 }
 STATUS = {"ok": ListStatus.OK, "no_partners": ListStatus.OK, "unreadable": ListStatus.UNPARSEABLE}

@@ -773,3 +773,32 @@ def test_labelled_fields_after_a_bracketed_category_are_read(aliases) -> None:
         ("平台运营机构", ("360借条",), "95188"),
         ("增信服务机构", (), ""),
     ]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # bootstrap-style: each tab names its pane by id; the panes come in the other order
+        '<ul class="nav-tabs"><li><a href="#g">平台运营机构</a></li>'
+        '<li><a href="#c">增信服务机构</a></li></ul><div class="tab-content">'
+        f'<div id="c" style="display:none"><table><tr><td>1</td><td>{KX}</td></tr></table></div>'
+        f'<div id="g"><table><tr><td>1</td><td>{ANT}</td></tr><tr><td>2</td><td>{FQL}</td></tr>'
+        "</table></div></div>",
+        # layui-style: tabs and panes match by position
+        '<ul class="layui-tab-title"><li>平台运营机构</li><li>增信服务机构</li></ul>'
+        '<div class="layui-tab-content">'
+        f'<div class="layui-tab-item"><p>1、{ANT}</p><p>2、{FQL}</p></div>'
+        f'<div class="layui-tab-item"><p>1、{KX}</p></div></div>',
+    ],
+    ids=["by-reference", "by-position"],
+)
+def test_each_tab_pane_takes_its_own_tab_label(markup: str, aliases) -> None:
+    """Tabs that name categories head their own panes, not the last label for all."""
+    html = f"<html><body><h1>互联网助贷业务合作机构名单</h1>{markup}</body></html>"
+    result = extract(capture(page(html)), aliases=aliases)
+    categories = {p.match_key: p.category.value for p in result.partners}
+    assert categories == {
+        match_key(ANT): "platform",
+        match_key(FQL): "platform",
+        match_key(KX): "credit_enhancement",
+    }

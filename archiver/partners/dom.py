@@ -12,6 +12,7 @@ import re
 from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
+from archiver.partners.categories import names_category
 from archiver.partners.cells import SECTION_NUMBER, is_sentence
 from archiver.partners.names import looks_like_org
 
@@ -37,6 +38,8 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _MAX_SPAN = 1000
+_MAX_TABS = 8
+_TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
 _CELL_TAGS = _words("div span a em i b strong font label small")
 _ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
 # A cell that is a number, a phone, a column label or a category word marks a table row.
@@ -61,7 +64,7 @@ def document(markup: str, *, url: str = "") -> Document:
     root = parse(markup)
     if root is None:
         return Document(url=url, blocks=())
-    walker = _Walker()
+    walker = _Walker(_tabs(root))
     walker.walk(root)
     walker.flush()
     return Document(url=url, blocks=tuple(walker.blocks))
@@ -127,10 +130,76 @@ def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
         pieces.append(element.tail.replace("\n", " "))
 
 
+def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
+    """Tab bars whose tabs name categories ("平台运营机构 | 增信服务机构"), and their panes.
+
+    Each pane maps to its tab's label; each bar maps to "" (its labels are not running text).
+    A tab finds its pane by reference (href="#id", data-tab, aria-controls …), else by
+    position among the elements that follow the bar (layui, most home-grown tab widgets).
+
+    >>> root = html.fromstring(
+    ...     "<div><ul><li>平台运营机构</li><li>增信服务机构</li></ul>"
+    ...     "<div><div id=a>甲公司</div><div id=b>乙公司</div></div></div>")
+    >>> [(pane.get("id"), label) for pane, label in _tabs(root).items()]
+    [(None, ''), ('a', '平台运营机构'), ('b', '增信服务机构')]
+    """
+    found: dict[html.HtmlElement, str] = {}
+    for bar in root.iter("ul", "ol", "div"):
+        tabs = [child for child in bar if isinstance(child.tag, str)]
+        if not 2 <= len(tabs) <= _MAX_TABS or bar in found:
+            continue
+        labels = [" ".join(cell_text(tab).split()) for tab in tabs]
+        if not all(0 < len(label) <= 20 and names_category(label) for label in labels):
+            continue
+        panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
+        if panes is None:
+            continue
+        found[bar] = ""
+        found.update(zip(panes, labels, strict=True))
+    return found
+
+
+def _referenced_panes(
+    root: html.HtmlElement, tabs: list[html.HtmlElement]
+) -> list[html.HtmlElement] | None:
+    panes = []
+    for tab in tabs:
+        pane = None
+        for node in (tab, *tab.iterdescendants()):
+            for attribute in _TAB_REFERENCES:
+                ref = str(node.get(attribute, "")).strip().lstrip("#")
+                if ref and re.fullmatch(r"[\w:.-]+", ref):
+                    hits = root.xpath("//*[@id=$ref]", ref=ref)
+                    pane = hits[0] if hits else None
+                if pane is not None:
+                    break
+            if pane is not None:
+                break
+        if pane is None:
+            return None
+        panes.append(pane)
+    return panes if len(set(panes)) == len(panes) else None
+
+
+def _following_panes(bar: html.HtmlElement, count: int) -> list[html.HtmlElement] | None:
+    """The panes after a tab bar: its next siblings, or the children of its next sibling."""
+    after = [node for node in bar.itersiblings() if isinstance(node.tag, str)]
+    inside = [node for node in after[0] if isinstance(node.tag, str)] if after else []
+    for panes in (after[:count], inside):
+        if len(panes) == count and len({n.tag for n in panes}) == 1 and all(map(_has_text, panes)):
+            return panes
+    return None
+
+
+def _has_text(element: html.HtmlElement) -> bool:
+    return bool("".join(element.itertext()).strip())
+
+
 class _Walker:
     """Depth-first walk that cuts running text into lines at block boundaries."""
 
-    def __init__(self) -> None:
+    def __init__(self, tabs: dict[html.HtmlElement, str] | None = None) -> None:
+        self.tabs = tabs or {}
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.tables = 0
@@ -145,6 +214,13 @@ class _Walker:
 
     def walk(self, element: html.HtmlElement) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        tab = self.tabs.get(element)
+        if tab is not None:
+            self.flush()
+            if not tab:  # the bar: its labels head the panes instead
+                return
+            self.lines += 1
+            self.blocks.append(Line(tab, LineKind.HEADING, None, f"line {self.lines}"))
         if tag and not _is_skipped(element, tag):
             grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
             if grid is not None and not _is_layout(grid):
