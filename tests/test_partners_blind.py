@@ -3,7 +3,7 @@
 Someone who had not read archiver/partners/ nor the other fixtures wrote these 25 pages from
 DOMAIN.md's account of real disclosure pages, and labelled what a careful person reads from
 them (tests/fixtures/blind/labels.yaml). The first run read 19 of 25 right; the pages it got
-wrong stay here as regression cases, and the ones still wrong are strict xfails that say why.
+wrong stay here as regression cases (a page still read wrong goes in STILL_WRONG, a strict xfail).
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ MEDIA = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 GBK = {"p17"}  # served as text/html; charset=gbk
-STILL_WRONG = {
-    "p09-pdf": "a printed PDF table whose name cells wrap, vertically centred, loses names",
-}
+STILL_WRONG: dict[str, str] = {}  # id -> why the page is still read wrong
 STATUS = {"ok": ListStatus.OK, "no_partners": ListStatus.OK, "unreadable": ListStatus.UNPARSEABLE}
 
 

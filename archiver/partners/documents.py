@@ -119,6 +119,9 @@ def _reading(response: HttpResponse, blocks: Sequence[Block], kind: SourceKind) 
 # --- PDF ---------------------------------------------------------------------------------------
 
 
+_WRAPPED_TAIL = re.compile(r"(?:份有限|有限|限|责任|任)?公司(?:\s|$)|司(?:\s|$)")
+
+
 def _pdf(response: HttpResponse, name: str) -> Reading:
     """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file.
 
@@ -153,12 +156,14 @@ def _pdf(response: HttpResponse, name: str) -> Reading:
 
 
 def _cell_per_line(blocks: list[Block]) -> bool:
-    """PDFium gave a table one cell per line (row numbers alone on their lines): a printed
-    web page with narrow columns. Such a table needs its ruling lines to be read."""
-    texts = [b.text for b in blocks if isinstance(b, Line)]
-    alone = sum(1 for t in texts if re.fullmatch(r"\d{1,4}", t.strip()))
-    leading = sum(1 for t in texts if re.match(r"\d{1,4}\s+\S", t.strip()))
-    return alone >= 5 and alone > leading
+    """PDFium gave a table one cell per line (row numbers alone on their lines), or names cut
+    inside narrow cells (lines that start with the rest of a legal form: "限公司 平台运营机构"):
+    a printed web page with narrow columns. Such a table needs its ruling lines to be read."""
+    texts = [b.text.strip() for b in blocks if isinstance(b, Line)]
+    alone = sum(1 for t in texts if re.fullmatch(r"\d{1,4}", t))
+    leading = sum(1 for t in texts if re.match(r"\d{1,4}\s+\S", t))
+    wrapped = sum(1 for t in texts if _WRAPPED_TAIL.match(t))
+    return (alone >= 5 and alone > leading) or wrapped >= 5
 
 
 def _pdf_by_pdfminer(response: HttpResponse, name: str, *, tables: bool = False) -> Reading:
