@@ -125,24 +125,30 @@ def test_disabled_sites_are_not_scheduled() -> None:
         daemon.shutdown()
 
 
-@pytest.mark.browser
-def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite) -> None:
-    local_site.page("/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>")
+def start_daemon(tmp_path: Path, url: str, *, own_group: bool = False) -> subprocess.Popen[str]:
+    """`archiver run` on one site, logging JSON lines to its stderr pipe."""
     config = tmp_path / "sites.yaml"
     config.write_text(
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
 state_dir: {tmp_path / "var"}
 sites:
-  - {{id: bank, name: 银行, url: "{local_site.url("/list.html")}", every: 1m, jitter: 0s}}
+  - {{id: bank, name: 银行, url: "{url}", every: 1m, jitter: 0s}}
 """,
         encoding="utf-8",
     )
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json", "run"],
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=own_group,  # its own process group, as a terminal gives it
     )
+
+
+@pytest.mark.browser
+def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite) -> None:
+    local_site.page("/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>")
+    process = start_daemon(tmp_path, local_site.url("/list.html"))
     store = LocalStore(tmp_path / "archive")
     deadline = time.monotonic() + 90
     while archive.head(store, "bank") is None and time.monotonic() < deadline:
@@ -169,22 +175,7 @@ def test_ctrl_c_lets_the_check_in_flight_finish_with_its_browser(
     local_site.page(
         "/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>", delay_s=4
     )
-    config = tmp_path / "sites.yaml"
-    config.write_text(
-        f"""
-storage: {{kind: local, path: {tmp_path / "archive"}}}
-state_dir: {tmp_path / "var"}
-sites:
-  - {{id: bank, name: 银行, url: "{local_site.url("/list.html")}", every: 1m, jitter: 0s}}
-""",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json", "run"],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal gives it
-    )
+    process = start_daemon(tmp_path, local_site.url("/list.html"), own_group=True)
     lines: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:  # wait until the page is being loaded
