@@ -19,7 +19,7 @@ _KEYWORDS: tuple[tuple[Category, str], ...] = (
         Category.CREDIT_ENHANCEMENT,
         r"增信|担保|保证保险|信用保险|保险|财险|风险分担|兜底|credit enhance|guarant|insur",
     ),
-    (Category.PAYMENT, r"支付|结算|代扣"),
+    (Category.PAYMENT, r"支付(?!宝)|结算|代扣"),  # 支付宝 is a brand, not a category
     (Category.RISK, r"客户筛选|风险评价|风险评估|风控|征信|反欺诈|信用评估|身份核验|数据服务"),
     (Category.TECHNOLOGY, r"信息科技|技术服务|科技服务|系统开发|技术支持|云服务"),
     (

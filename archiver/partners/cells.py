@@ -36,7 +36,9 @@ _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.I
 _PERIOD_LABEL = re.compile(
     r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|term|period|valid", re.IGNORECASE
 )
-_PRODUCT_LABEL = re.compile(r"产品|业务名称|项目名称|贷款品种|product", re.IGNORECASE)
+_PRODUCT_LABEL = re.compile(
+    r"产品|业务名称|项目名称|贷款品种|信托计划|计划名称|product", re.IGNORECASE
+)
 _REMARK_LABEL = re.compile(
     r"^(?:备注|说明|状态|合作状态|备注说明|其他|remarks?|notes?|status)$", re.IGNORECASE
 )

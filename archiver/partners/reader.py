@@ -55,6 +55,8 @@ from archiver.partners.tables import (
 )
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
+# "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
+_NAME_FOOTNOTE = re.compile(r"(?<=[司行团心所])\s*(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))", re.M)
 _COUNT = re.compile(
     r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
     r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
@@ -149,7 +151,7 @@ class Reader:
     def _prepare(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
-        return text.translate(_CIRCLED)
+        return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)

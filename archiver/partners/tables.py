@@ -184,6 +184,9 @@ def find_header(rows: tuple[tuple[str, ...], ...]) -> tuple[int, Layout] | None:
     return None
 
 
+GRID_NAME_SHARE = 0.8  # a second column this full of names is more names, not a detail
+
+
 def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layout | None:
     """A layout read from the cells themselves, for a table without a header row.
 
@@ -212,6 +215,9 @@ def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layou
         return None
     name_col = max(name_scores, key=lambda c: (name_scores[c], -c))
     columns = {name_col: Column.NAME}
+    for col, score in name_scores.items():  # names laid out several to a row
+        if score >= GRID_NAME_SHARE and max(scores[col].values()) == scores[col][Column.NAME]:
+            columns[col] = Column.NAME
     for role in (Column.SEQ, Column.HOTLINE, Column.CATEGORY, Column.PERIOD):
         best = max(
             (c for c in scores if c not in columns),
