@@ -65,12 +65,29 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
         return PageStatus.SELECTOR_MISSING, "the configured selector matched nothing"
     if short and CHALLENGE.search(probe):
         return PageStatus.CHALLENGE, "anti-bot challenge page"
-    if short and MAINTENANCE.search(text):
+    prose = _outside_links(html) if short else ""
+    if short and MAINTENANCE.search(text) and MAINTENANCE.search(prose):
         return PageStatus.MAINTENANCE, "maintenance notice instead of the page"
     if short and LOGIN.search(text) and PASSWORD_FIELD.search(html):
         return PageStatus.LOGIN_WALL, "login form instead of the page"
-    if short and NOT_FOUND.search(text):
+    if short and NOT_FOUND.search(text) and NOT_FOUND.search(prose):
         return PageStatus.SOFT_404, "the page says it does not exist"
     if len(text) < EMPTY_PAGE and not capture.attachments and not capture.images:
         return PageStatus.EMPTY, f"only {len(text)} characters of text"
     return PageStatus.OK, ""
+
+
+def _outside_links(html: str) -> str:
+    """The page's text without its links: a news list that links "关于系统升级维护的公告" does
+    not make the page a maintenance notice.
+
+    >>> _outside_links('<p>系统维护中</p><a href="/n/1">关于网上银行系统升级维护的公告</a>')
+    ' 系统维护中  '
+    """
+    without = _LINK.sub(" ", _SCRIPT.sub(" ", html))
+    return _TAG.sub(" ", without)
+
+
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")

@@ -22,6 +22,7 @@ from archiver.ports import ObjectStore
 
 log = structlog.get_logger("archiver.versioning")
 WRITE_ATTEMPTS = 3
+BASELINE_LOOKBACK = 50  # versions walked back to find the last readable list
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,20 +57,34 @@ class Written:
 
 
 def partner_events(
-    previous: StoredVersion | None,
+    baseline: StoredVersion | None,
     list_status: ListStatus,
     current: tuple[Partner, ...],
     aliases: AliasTable,
 ) -> tuple[tuple[PartnerEvent, ...], tuple[str, ...]]:
-    """(events, departed keys) against the predecessor; a list we cannot read says nothing."""
-    if previous is None:
+    """(events, departed keys) against `baseline`, the newest earlier version whose list was
+    read (see `read_baseline`). A page whose list we cannot see (absent, or only images) says
+    nothing about partners: a list endpoint that fails is not everyone dropped, and when the
+    list comes back it is compared with what was last read, not with the gap."""
+    if baseline is None:
         return (), ()
-    before = previous.manifest.list_status
-    if ListStatus.UNPARSEABLE in (list_status, before):
-        return (), previous.manifest.departed
-    if list_status is ListStatus.ABSENT and before is ListStatus.ABSENT:
-        return (), previous.manifest.departed
-    return partners.compare(previous.manifest, current, aliases=aliases)
+    if list_status is not ListStatus.OK:
+        return (), baseline.manifest.departed
+    return partners.compare(baseline.manifest, current, aliases=aliases)
+
+
+def read_baseline(store: ObjectStore, previous: StoredVersion | None) -> StoredVersion | None:
+    """The newest version up to `previous` whose list was read; `previous` itself when none
+    was (a page whose list never showed: its first list is all news)."""
+    version = previous
+    for _ in range(BASELINE_LOOKBACK):
+        if version is None or version.manifest.list_status is ListStatus.OK:
+            break
+        link = version.manifest.previous
+        version = archive.read(store, link.key) if link is not None else None
+    if version is None or version.manifest.list_status is not ListStatus.OK:
+        return previous
+    return version
 
 
 def write(
@@ -86,7 +101,8 @@ def write(
         began = time.perf_counter()
         previous_text = archive.text_of(store, previous.manifest) if previous else ""
         diff = textdiff.compare(previous_text, draft.text)
-        events, departed = partner_events(previous, draft.list_status, draft.partners, aliases)
+        baseline = read_baseline(store, previous)
+        events, departed = partner_events(baseline, draft.list_status, draft.partners, aliases)
         seq = previous.manifest.seq + 1 if previous else 1
         log.info(
             "compare_finished",

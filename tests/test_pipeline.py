@@ -403,3 +403,51 @@ def test_the_response_is_kept_as_served_bytes_even_in_gbk(
         "蚂蚁智信（杭州）信息技术有限公司",
         "深圳市分期乐网络科技有限公司",
     ]
+
+
+ANT, QY, FQL = (
+    "蚂蚁智信（杭州）信息技术有限公司",
+    "上海淇毓信息科技有限公司",
+    "深圳市分期乐网络科技有限公司",
+)
+SIDEBAR = '<ul class="news"><li><a href="/n/1">关于网上银行系统升级维护的公告</a></li></ul>'
+
+
+def test_a_list_that_fails_to_load_is_no_partner_news(local_site: LocalSite, deps: Deps) -> None:
+    """The list's data endpoint fails for longer than the confirmation: the page changed, but
+    nobody was dropped; when the list is back it is compared with the last list read."""
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", page(ANT, QY))
+    check_site(site, deps)
+    failed = PAGE.format(rows="", views=2, today="2025年11月30日", title="公告").replace(
+        "<table>", "<p>数据加载失败，请稍后重试</p><table>"
+    )
+    local_site.page("/list.html", failed)
+    gap = check_site(site, deps)
+    assert gap.version is not None and gap.version.manifest.seq == 2
+    assert gap.events == ()
+    local_site.page("/list.html", page(ANT, QY, FQL, views=3))
+    back = check_site(site, deps)
+    assert [(e.type.value, e.name) for e in back.events] == [("added", FQL)]
+
+
+def test_a_news_link_about_maintenance_does_not_make_a_page_a_maintenance_notice(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """A termination notice beside a news list that links "…系统升级维护的公告" is the page."""
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", page(ANT, QY).replace("</body>", f"{SIDEBAR}</body>"))
+    check_site(site, deps)
+    notice = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>公告</title></head><body>"
+        f"{SIDEBAR}<h1>关于终止互联网助贷业务合作的公告</h1><p>本行已于2025年11月30日终止全部"
+        "互联网助贷业务合作，截至本公告发布之日，本行无合作中的平台运营机构和增信服务机构。</p>"
+        "<p>特此公告。</p></body></html>"
+    )
+    local_site.page("/list.html", notice)
+    ended = check_site(site, deps)
+    assert ended.outcome is Outcome.CHANGED, ended.error
+    assert sorted((e.type.value, e.name) for e in ended.events) == [
+        ("dropped", QY),
+        ("dropped", ANT),
+    ]
