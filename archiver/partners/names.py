@@ -258,6 +258,8 @@ def _bracket_role(inner: str) -> str:
         return "name"
     if _FORMERLY.match(inner):
         return "formerly"
+    if _INLINE_RENAME.match(inner):
+        return "statement"  # "（甲公司已更名为乙公司）": both names stated
     if _RENAMED_TO.match(inner) and not _is_marker_only(inner):
         return "renamed"
     if markers_in(inner):
@@ -280,12 +282,16 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
     (<Marker.SUSPENDED: 'suspended'>,)
     >>> parse_name("北京小米数字科技有限公司（已更名为天星数字科技有限公司）").name
     '天星数字科技有限公司'
+    >>> parts = parse_name("广东凯旋担保公司（深圳凯旋担保公司已更名为广东凯旋担保公司）")
+    >>> parts.name, parts.former_names
+    ('广东凯旋担保公司', ('深圳凯旋担保公司',))
     """
     text = _FOOTNOTE.sub("", clean_text(raw)).strip()
     markers: list[Marker] = []
     former: list[str] = []
     notes: list[str] = []
     renamed_to = ""
+    stated: list[tuple[str, str]] = []  # (old, new) renames stated in brackets
 
     def take(match: re.Match[str]) -> str:
         nonlocal renamed_to
@@ -293,6 +299,9 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         role = _bracket_role(inner)
         if role == "name":
             return match.group(0)
+        if role == "statement":
+            stated.append(_statement(inner))
+            return ""
         if role == "formerly":
             found = _FORMERLY.match(inner)
             assert found is not None
@@ -317,6 +326,8 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
     markers.extend(tail_markers)
     if tail_note:
         notes.append(tail_note)
+    renamed_to, stated_markers = _stated_renames(base, stated, renamed_to, former)
+    markers.extend(stated_markers)
     inline = _INLINE_RENAME.match(base)
     if inline and not renamed_to:
         base, renamed_to = inline.group(1), inline.group(2)
@@ -326,13 +337,7 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         base = renamed_to
     base = _FOOTNOTE.sub("", base).strip(" -—－:：,，;；")
     if remark:
-        remark_text = clean_text(remark)
-        markers.extend(markers_in(remark_text))
-        for piece in re.split(r"[，,；;。]", remark_text):
-            found = _REMARK_FORMERLY.match(piece.strip())
-            if found:
-                former.append(found.group(1).strip())
-                markers.append(Marker.FORMERLY)
+        markers.extend(_remark_markers(remark, former))
     name = base or text
     return NameParts(
         name=name,
@@ -342,6 +347,41 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         former_names=tuple(dict.fromkeys(clean_text(f) for f in former if f)),
         note="；".join(notes),
     )
+
+
+def _remark_markers(remark: str, former: list[str]) -> list[Marker]:
+    """Markers a remark cell states; former names it gives are appended to `former`."""
+    text = clean_text(remark)
+    markers = list(markers_in(text))
+    for piece in re.split(r"[，,；;。]", text):
+        found = _REMARK_FORMERLY.match(piece.strip())
+        if found:
+            former.append(found.group(1).strip())
+            markers.append(Marker.FORMERLY)
+    return markers
+
+
+def _statement(inner: str) -> tuple[str, str]:
+    """(old, new) of "甲公司已更名为乙公司"."""
+    found = _INLINE_RENAME.match(inner)
+    assert found is not None  # _bracket_role said so
+    return found.group(1).strip(), found.group(2).strip(" 。.")
+
+
+def _stated_renames(
+    base: str, stated: list[tuple[str, str]], renamed_to: str, former: list[str]
+) -> tuple[str, list[Marker]]:
+    """Apply "（甲已更名为乙）" statements: on the old name it renames, on the new one it
+    records the former name (appended to `former`). Returns (renamed_to, markers)."""
+    markers: list[Marker] = []
+    for old, new in stated:
+        if clean_text(base) == clean_text(old):  # the old name, with its new one in brackets
+            renamed_to = renamed_to or new
+            markers.append(Marker.RENAMED)
+        else:  # the new name, with the statement of its old one
+            former.append(old)
+            markers.append(Marker.FORMERLY)
+    return renamed_to, markers
 
 
 def _split_trailing_marker(base: str) -> tuple[str, tuple[Marker, ...], str]:
