@@ -802,3 +802,18 @@ def test_each_tab_pane_takes_its_own_tab_label(markup: str, aliases) -> None:
         match_key(FQL): "platform",
         match_key(KX): "credit_enhancement",
     }
+
+
+def test_a_rename_stated_in_a_note_gives_the_new_name_its_former_one(aliases) -> None:
+    """ "注：甲已更名为乙。" below the table: 乙 is listed, and its former name is 甲."""
+    html = (
+        "<html><body><h1>互联网助贷业务合作机构名单</h1><table>"
+        "<tr><th>序号</th><th>合作机构名称</th></tr>"
+        f"<tr><td>1</td><td>{ANT}</td></tr><tr><td>2</td><td>广东凯旋融资担保有限公司</td></tr>"
+        "</table><p>注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。</p>"
+        "</body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    by_name = {p.name: p for p in result.partners}
+    assert set(by_name) == {ANT, "广东凯旋融资担保有限公司"}
+    assert by_name["广东凯旋融资担保有限公司"].former_names == ("深圳市凯旋融资担保有限公司",)

@@ -77,7 +77,7 @@ def extract(
             reader.new_document_context()
             reader.read(reading.document)
             texts.append((reading.url, reading.text))
-    rows: list[Row] = [*reader.rows, *from_json.rows]
+    rows: list[Row] = [*reader.stated_former_names(), *from_json.rows]
     partners = merge_duplicates(
         [
             partner_of(

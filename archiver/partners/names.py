@@ -349,6 +349,25 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
     )
 
 
+_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
+
+
+def stated_rename(text: str) -> tuple[str, str] | None:
+    """(old, new) when a line of the page states a rename ("注：甲公司已更名为乙公司。").
+
+    >>> stated_rename("注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。")
+    ('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司')
+    >>> stated_rename("甲科技有限公司已更名为乙科技有限公司") is None  # a list line, not a note
+    True
+    """
+    lead = _NOTE_LEAD.match(clean_text(text))
+    found = _INLINE_RENAME.match(clean_text(text)[lead.end() :]) if lead else None
+    if found is None:
+        return None
+    old, new = found.group(1).strip(), found.group(2).strip(" 。.；;")
+    return (old, new) if looks_like_org(old) and looks_like_org(new) else None
+
+
 def _remark_markers(remark: str, former: list[str]) -> list[Marker]:
     """Markers a remark cell states; former names it gives are appended to `former`."""
     text = clean_text(remark)

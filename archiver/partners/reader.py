@@ -39,6 +39,7 @@ from archiver.partners.names import (
     clean_text,
     looks_like_org,
     match_key,
+    stated_rename,
 )
 from archiver.partners.records import published
 from archiver.partners.tables import (
@@ -126,6 +127,7 @@ class Reader:
     _last_line_row: int = -1
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
+    renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -163,6 +165,10 @@ class Reader:
             self._stopped = True
             return
         self._note_as_of(text)
+        renamed = stated_rename(text)
+        if renamed is not None and not self._item_line(raw):
+            self.renames.append(renamed)
+            return
         if _ASIDE.match(text):
             self._flush_card()
             self._aside = True
@@ -196,6 +202,24 @@ class Reader:
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
             self._count(text, "document")
+
+    def stated_former_names(self) -> list[Row]:
+        """The rows, with the renames the page states elsewhere ("注：甲已更名为乙") added to
+        the remark of the row that carries the new name, where the name cell does not say."""
+        former = {clean_text(new): old for old, new in self.renames}
+        rows = []
+        for row in self.rows:
+            old = former.get(clean_text(row.name))
+            if old and old not in row.name and old not in row.remark:
+                remark = "；".join(filter(None, (row.remark, f"原名称：{old}")))
+                rows.append(replace(row, remark=remark))
+            else:
+                rows.append(row)
+        return rows
+
+    def _item_line(self, raw: str) -> bool:
+        """A numbered list line ("3. 甲公司（原乙公司）") is an item, not a note."""
+        return strip_number(raw.strip())[0] is not None
 
     def _open_section(self, label: str, text: str) -> None:
         self._grid_category = ""
