@@ -49,9 +49,15 @@ def load_settings(path: Path) -> Settings:
     return config.load(text, path=str(path))
 
 
+def alias_file(config_file: Path) -> Path:
+    """Where the curated renames and groups live: entities.yaml beside the sites file."""
+    return config_file.parent / ALIASES_FILE
+
+
 def load_alias_table(config_file: Path) -> AliasTable:
-    """config/entities.yaml beside the sites file; an empty table if there is none."""
-    path = config_file.parent / ALIASES_FILE
+    """config/entities.yaml beside the sites file; an empty table if there is none (the
+    daemon and `config check` say so: without it, known renames are a drop and an add)."""
+    path = alias_file(config_file)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -29,7 +29,14 @@ from archiver import __version__, archive, codec, logs, schedule, textdiff
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
 from archiver.alerts.settings import problems as alert_problems
-from archiver.app import App, build, config_path, load_alias_table, load_settings
+from archiver.app import (
+    App,
+    alias_file,
+    build,
+    config_path,
+    load_alias_table,
+    load_settings,
+)
 from archiver.config import Settings, Site
 from archiver.demo import DemoSite, write_config
 from archiver.discovery.cli import sites_group
@@ -155,6 +162,12 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
         alerts=app.alerter().describe(),
         sites=len(app.settings.sites),
     )
+    if not app.aliases.entities:
+        log.warning(
+            "aliases_missing",
+            path=str(alias_file(app.config_file)),
+            hint="copy config/entities.yaml beside the sites file to recognise known renames",
+        )
     app.alerter().reconcile()
     daemon.start()
     try:
@@ -716,7 +729,7 @@ def config_check(state: Context) -> None:
     """Validate the configuration, listing every problem at once."""
     path = state.config_file
     settings = load_settings(path)
-    load_alias_table(path)
+    aliases = load_alias_table(path)
     problems = schedule.validate(settings, path=str(path))
     problems += alert_problems(settings.alerts, settings.sites, path=str(path))
     if problems:
@@ -725,7 +738,12 @@ def config_check(state: Context) -> None:
     unverified = sum(not site.verified for site in settings.sites)
     out.print(
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
-        f"storage {settings.storage.kind}"
+        f"storage {settings.storage.kind}, "
+        + (
+            f"{len(aliases.entities)} known entities from {alias_file(path)}"
+            if aliases.entities
+            else f"no {alias_file(path)}: renames only from what pages state"
+        )
     )
 
 

@@ -138,6 +138,13 @@ def test_config_check_summarises_a_valid_file(config: Path) -> None:
     result = archiver(config, "config", "check")
     assert result.returncode == 0
     assert "ok, 2 sites (2 enabled, 2 unverified), storage local" in result.stdout
+    assert "no " in result.stdout and "entities.yaml: renames only from what pages state" in (
+        result.stdout.replace("\n", "")
+    )
+    (config.parent / "entities.yaml").write_text(
+        "entities: {qifu: {name: 上海淇毓信息科技有限公司, former: [360数科]}}\n", encoding="utf-8"
+    )
+    assert "1 known entities from" in archiver(config, "config", "check").stdout
 
 
 def test_verify_exits_1_when_the_archive_was_tampered_with(tmp_path: Path) -> None:
