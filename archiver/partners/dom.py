@@ -22,11 +22,12 @@ def _words(text: str) -> frozenset[str]:
 
 
 _SKIPPED = _words(
-    "script style noscript template head iframe svg select option button input textarea "
+    "script style noscript template head iframe svg select option button input "
     "nav header footer aside map object canvas video audio"
 )
 _BLOCKS = _words(
-    "p div section article main li dt dd dl h1 h2 h3 h4 h5 h6 ul ol blockquote pre form hr br "
+    "p div section article main li dt dd dl h1 h2 h3 h4 h5 h6 ul ol blockquote pre textarea "
+    "form hr br "
     "center address figure figcaption caption tr td th table tbody thead tfoot body html"
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
@@ -249,7 +250,7 @@ class _Walker:
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()
-        if tag == "pre":  # preformatted text keeps its line breaks
+        if tag in ("pre", "textarea"):  # preformatted text keeps its line breaks
             for text in element.text_content().splitlines():
                 self.buffer.append(text)
                 self.flush()
