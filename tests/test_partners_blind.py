@@ -57,7 +57,6 @@ STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
     "marker (issue 3 models status markers as fields); the labels exclude them",
     "p19_linked_html": "the list is one link away; a plain site does not follow it (discovery "
     "does)",
-    "p21_traditional": "traditional-character headers (序號, 機構名稱) are not recognised",
     "p24_grid3": "a category stated only in the sentence before a headerless grid is not taken",
     "p28_all_terminated": "former partners listed after a notice that all cooperation ended "
     "stay in the list with a terminated marker; the labels want none",

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from archiver.models import Category
-from archiver.partners.names import clean_text
+from archiver.partners.names import clean_text, simplified
 
 # The earliest keyword in the text decides, so "营销获客、担保增信" is a platform first.
 _KEYWORDS: tuple[tuple[Category, str], ...] = (
@@ -49,7 +49,7 @@ def category_of(raw: str) -> Category:
     (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>, \
 <Category.OTHER: 'other'>)
     """
-    text = _GENERIC.sub("", clean_text(raw)).strip(" ：:（）、,，")
+    text = _GENERIC.sub("", simplified(clean_text(raw))).strip(" ：:（）、,，")
     if not text:
         return Category.UNSPECIFIED
     if re.fullmatch(r"[\d\s.,]+", text):

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from archiver.partners.categories import names_category
-from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.names import clean_text, looks_like_org, simplified
 
 
 class Column(StrEnum):
@@ -55,7 +55,8 @@ _NAME_LABEL = re.compile(
 # Words that say a text is about partner lists (a page title, a heading, an intro).
 PARTNER_WORDS = re.compile(
     r"合作机构|合作方|名单|助贷|平台运营|增信|催收|合作产品|合作平台|贷后|担保|合作单位|服务机构"
-    r"|partners?\b|loan facilitation|platform operator|credit enhancement",
+    r"|partners?\b|loan facilitation|platform operator|credit enhancement"
+    r"|合作機構|名單|助貸|平台運營|擔保|服務機構|貸後",  # traditional characters
     re.IGNORECASE,
 )
 # "一、" "（二）": how Chinese documents number their sections.
@@ -109,7 +110,7 @@ def column_of(label: str) -> tuple[Column | None, str]:
     >>> column_of("Partner Name (Chinese)"), column_of("Type")
     ((<Column.NAME: 'name'>, ''), (<Column.CATEGORY: 'category'>, ''))
     """
-    text = _LABEL_PUNCTUATION.sub("", clean_text(label))
+    text = _LABEL_PUNCTUATION.sub("", simplified(clean_text(label)))
     too_long = len(text) > (40 if text.isascii() else 16)  # English labels are longer
     if not text or too_long or looks_like_org(text) or _NOT_PARTNER_LABEL.search(text):
         return None, ""

@@ -85,6 +85,25 @@ _TRAILING_MARKER = re.compile(
 )
 
 
+# Traditional characters of the words that label columns and categories (序號, 合作機構名稱,
+# 平台運營機構, 擔保 …): labels are read in simplified form; names keep what was published.
+_TRADITIONAL = str.maketrans(
+    "號機構稱類別電話產備註擔營運務險貸資計項單業臺聯網絡銀團與為關說狀態後風評獲導銷場術數據"
+    "結統會碼終暫銷現總額費",
+    "号机构称类别电话产备注担营运务险贷资计项单业台联网络银团与为关说状态后风评获导销场术数据"
+    "结统会码终暂销现总额费",
+)
+
+
+def simplified(text: str) -> str:
+    """Label words in simplified characters.
+
+    >>> simplified("合作機構類別"), simplified("平台運營機構")
+    ('合作机构类别', '平台运营机构')
+    """
+    return text.translate(_TRADITIONAL)
+
+
 @dataclass(frozen=True, slots=True)
 class NameParts:
     """One published name cell, taken apart."""
