@@ -101,12 +101,6 @@ class UrlPolicy:
         host = host.lower().rstrip(".").strip("[]")
         return any(host == site or host.endswith("." + site) for site in self.sites)
 
-    def check_address(self, address: str) -> Reason | None:
-        """The address rule for one address a host resolved to."""
-        if self.allow_private or not refused_address(address):
-            return None
-        return Reason.PRIVATE_ADDRESS
-
 
 def host_of(url: str) -> str:
     """The lower-case host of a URL, without port or brackets.

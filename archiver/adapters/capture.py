@@ -28,7 +28,6 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from archiver.adapters.download import DOCUMENT_TYPES, Downloader, Fetched, kept, media_type
-from archiver.adapters.guard import checked_addresses
 from archiver.errors import (
     CaptureError,
     CaptureTimeout,
@@ -184,6 +183,7 @@ class BrowserSession:
             timeout_s=request.timeout_s,
             max_bytes=budget.max_attachment_bytes,
             max_decoded_bytes=budget.max_decoded_bytes,
+            vet=owner.guard.vet,
             verify_tls=request.verify_tls,
         )
 
@@ -373,7 +373,7 @@ class BrowserSession:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
             try:
-                _, reason = await checked_addresses(parts.hostname or "", port, self.policy)
+                _, reason = await self.owner.guard.vet(parts.hostname or "", port)
             except OSError as exc:
                 raise ConnectionFailed(f"{url} could not be reached (name not resolved)") from exc
         if reason is not None:

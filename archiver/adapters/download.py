@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from archiver.adapters.guard import Resolver, checked_addresses, resolve
+from archiver.adapters.guard import Vetter
 from archiver.models import HttpResponse, Refusal
 from archiver.urlpolicy import Purpose, Reason, UrlPolicy
 
@@ -54,8 +54,8 @@ class Downloader:
         timeout_s: float,
         max_bytes: int,
         max_decoded_bytes: int,
+        vet: Vetter,
         verify_tls: bool = True,
-        resolver: Resolver = resolve,
     ) -> None:
         self.policy = policy
         self.user_agent = user_agent
@@ -64,7 +64,7 @@ class Downloader:
         self.max_bytes = max_bytes
         self.max_decoded_bytes = max_decoded_bytes
         self.verify_tls = verify_tls
-        self.resolver = resolver
+        self.vet = vet
 
     async def get(self, url: str, purpose: Purpose, *, referer: str = "") -> Fetched:
         """GET `url` for `purpose`, following redirects that pass the policy."""
@@ -99,9 +99,7 @@ class Downloader:
         if reason is None:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses, reason = await checked_addresses(
-                parts.hostname or "", port, self.policy, self.resolver
-            )
+            addresses, reason = await self.vet(parts.hostname or "", port)
         if reason is None:
             if not addresses:
                 raise OSError(f"no address for {url}")

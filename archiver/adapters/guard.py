@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
-from archiver.urlpolicy import Reason, UrlPolicy
+from archiver.urlpolicy import Reason, refused_address
 
 log = structlog.get_logger("archiver.guard")
 HEAD_LIMIT = 64 * 1024
@@ -37,6 +37,7 @@ REMEMBER_S = 600.0
 _HOP_HEADERS = (b"proxy-connection", b"proxy-authorization", b"connection", b"keep-alive")
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
+Vetter = Callable[[str, int], Awaitable[tuple[list[str], Reason | None]]]
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -47,27 +48,37 @@ async def resolve(host: str, port: int) -> list[str]:
 
 
 async def checked_addresses(
-    host: str, port: int, policy: UrlPolicy, resolver: Resolver = resolve
+    host: str,
+    port: int,
+    *,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+    refuse: Callable[[str], bool] = refused_address,
 ) -> tuple[list[str], Reason | None]:
-    """The addresses to connect to, or the reason none may be used.
+    """The addresses to connect to, or the reason none may be used (OSError: no answer).
 
     A host with any refused answer is refused whole: an attacker's name that answers both
     a public and a private address must not get a second chance at the private one.
     """
     addresses = await resolver(host, port)
-    for address in addresses:
-        reason = policy.check_address(address)
-        if reason is not None:
-            return [], reason
+    if not allow_private and any(refuse(address) for address in addresses):
+        return [], Reason.PRIVATE_ADDRESS
     return addresses, None
 
 
 class AddressGuard:
     """A minimal HTTP/1.1 forward proxy (CONNECT tunnels and plain requests)."""
 
-    def __init__(self, *, allow_private: bool, resolver: Resolver = resolve) -> None:
-        self.policy = UrlPolicy(sites=(), allow_private=allow_private)
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        resolver: Resolver = resolve,
+        refuse: Callable[[str], bool] = refused_address,
+    ) -> None:
+        self.allow_private = allow_private
         self.resolver = resolver
+        self.refuse = refuse
         self._server: asyncio.Server | None = None
         self._recent: dict[str, tuple[Reason, float]] = {}
         self.address = ""
@@ -87,6 +98,16 @@ class AddressGuard:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 5)
             self._server = None
+
+    async def vet(self, host: str, port: int) -> tuple[list[str], Reason | None]:
+        """The address rule for `host`: its checked addresses, or why none may be used."""
+        return await checked_addresses(
+            host,
+            port,
+            allow_private=self.allow_private,
+            resolver=self.resolver,
+            refuse=self.refuse,
+        )
 
     def refusal(self, url: str) -> Reason | None:
         """Why the guard recently refused the host of `url`, if it did."""
@@ -152,7 +173,7 @@ class AddressGuard:
         self, host: str, port: int
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         try:
-            addresses, reason = await checked_addresses(host, port, self.policy, self.resolver)
+            addresses, reason = await self.vet(host, port)
         except OSError:
             return None  # does not resolve: Chromium reports a failed request
         if reason is None and self.address in {f"{a}:{port}" for a in addresses}:

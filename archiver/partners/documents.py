@@ -45,7 +45,8 @@ class Budget:
     max_cells: int = 1_000_000  # workbook cells, empty padding included
     max_rows: int = 200_000  # workbook rows, gaps included
     max_merged: int = 20_000  # merged ranges of one sheet
-    max_paragraphs: int = 100_000  # DOCX paragraphs and table rows
+    max_paragraphs: int = 20_000  # DOCX paragraphs and tables; the partner reader takes ~1 ms
+    max_lines: int = 20_000  # a line, so 20,000 is 20 s: lists run to a few thousand lines
     max_table_cells: int = 500_000  # DOCX table cells
     max_pages: int = 500  # PDF pages
     max_seconds: float = 60.0  # wall clock, checked between rows, paragraphs and pages
@@ -186,6 +187,8 @@ def _pdf(response: HttpResponse, name: str, clock: _Clock) -> Reading:
                 raise OverBudget(f"{len(pdf)} pages, over {clock.budget.max_pages}")
             for number in range(len(pdf)):
                 clock.tick()
+                if len(blocks) > clock.budget.max_lines:
+                    raise OverBudget(f"more than {clock.budget.max_lines:,} lines")
                 page = pdf[number]
                 textpage = page.get_textpage()
                 chars += textpage.count_chars()
@@ -225,6 +228,8 @@ def _pdf_by_pdfminer(
             raise OverBudget(f"{len(pdf.pages)} pages, over {clock.budget.max_pages}")
         for number, page in enumerate(pdf.pages, 1):
             clock.tick()
+            if len(blocks) > clock.budget.max_lines:
+                raise OverBudget(f"more than {clock.budget.max_lines:,} lines")
             chars += len(page.chars)
             images += len(page.images)
             if tables:
@@ -315,9 +320,11 @@ def _docx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
             text = _paragraph_text(child, qn).strip()
             if not text:
                 continue
-            style_id = child.xpath("string(./w:pPr/w:pStyle/@w:val)")
-            style = style_names.get(str(style_id), str(style_id).lower())
-            numbered = bool(child.xpath("./w:pPr/w:numPr"))
+            properties = child.find(qn("w:pPr"))
+            style_node = properties.find(qn("w:pStyle")) if properties is not None else None
+            style_id = str(style_node.get(qn("w:val"), "")) if style_node is not None else ""
+            style = style_names.get(style_id, style_id.lower())
+            numbered = properties is not None and properties.find(qn("w:numPr")) is not None
             kind = LineKind.TEXT
             if style.startswith(("heading", "title", "标题")):
                 kind = LineKind.HEADING
@@ -357,8 +364,10 @@ def _table_row(tr: Any, qn: Any) -> tuple[str, ...]:
     row: list[str] = []
     for tc in tr.iterchildren(qn("w:tc")):
         text = "\n".join(_paragraph_text(p, qn) for p in tc.iter(qn("w:p")))
-        span = tc.xpath("string(./w:tcPr/w:gridSpan/@w:val)")
-        row.extend([text] * max(1, min(int(span) if str(span).isdigit() else 1, 64)))
+        props = tc.find(qn("w:tcPr"))
+        grid = props.find(qn("w:gridSpan")) if props is not None else None
+        span = str(grid.get(qn("w:val"), "1")) if grid is not None else "1"
+        row.extend([text] * max(1, min(int(span) if span.isdigit() else 1, 64)))
     return tuple(row)
 
 
