@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import structlog
-from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Browser, Playwright, ProxySettings, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from archiver import __version__
@@ -251,8 +251,7 @@ class PlaywrightCapturer:
                 timeout=60_000,
                 handle_sigint=False,
                 env=self.environ,
-                # every connection, loopback included, goes through the address guard
-                proxy={"server": self._proxy, "bypass": "<-loopback>"},
+                proxy=self._proxy_settings(),
             )
         except PlaywrightError as exc:
             self._driver_dead = True  # a driver that cannot launch is started afresh next time
@@ -267,6 +266,10 @@ class PlaywrightCapturer:
             duration_s=round(time.monotonic() - started, 3),
         )
         return browser
+
+    def _proxy_settings(self) -> ProxySettings | None:
+        """Every connection, loopback included, goes through the address guard."""
+        return {"server": self._proxy, "bypass": "<-loopback>"}
 
     async def _close_browser(self) -> None:
         browser, self._browser = self._browser, None

@@ -257,6 +257,10 @@ class BrowserSession:
             if request.resource_type in SETTLING_TYPES:
                 self.inflight += 1
                 self.last_network = time.monotonic()
+            if request.redirected_from is not None:
+                # a redirect hop: the router never sees it, so the host rule is applied
+                # here; its content is never read (final URLs are checked before reading)
+                self._own(request.url, _purpose_of(request))
 
         def ended(request: Request) -> None:
             if request.resource_type in SETTLING_TYPES:
