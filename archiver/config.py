@@ -337,7 +337,7 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
             if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
                 site_id = node[item].get("id")
             if site_id and parts and parts[-1].startswith("sites["):
-                shown = site_id if SITE_ID.fullmatch(str(site_id)) else repr(site_id)
+                shown = site_id if str(site_id).isprintable() else repr(site_id)
                 parts[-1] += f" ({shown})"
         elif isinstance(item, str) and "[" not in item and item not in _UNION_TAGS:
             parts.append(item)

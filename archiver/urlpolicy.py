@@ -177,10 +177,10 @@ def check_http_url(value: str, what: str) -> str:
 
     >>> check_http_url("file:///etc/passwd", "follow")
     Traceback (most recent call last):
-    ValueError: follow must be an http:// or https:// URL, got 'file:///etc/passwd'
+    ValueError: follow must start with http:// or https://, got 'file:///etc/passwd'
     """
     if not re.fullmatch(r"https?://[^/\s?#]+[^\s]*", value) or any(ord(c) < 32 for c in value):
-        raise ValueError(f"{what} must be an http:// or https:// URL, got {value!r}")
+        raise ValueError(f"{what} must start with http:// or https://, got {value!r}")
     return value
 
 
