@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver import config
-from archiver.adapters.browser import PlaywrightCapturer
+from archiver.adapters.browser import CaptureBudget, PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
 from archiver.alerts.alerter import Alerter
@@ -119,7 +119,17 @@ class App:
                 concurrency=b.concurrency,
                 restart_after=b.restart_after,
                 user_agent=b.user_agent,
-                max_response_bytes=b.max_response_bytes,
+                budget=CaptureBudget(
+                    max_dom_chars=b.max_dom_chars,
+                    max_text_chars=b.max_text_chars,
+                    max_json_bodies=b.max_json_bodies,
+                    max_json_bytes=b.max_json_bytes,
+                    max_response_bytes=b.max_response_bytes,
+                    max_attachment_bytes=b.max_attachment_bytes,
+                    max_decoded_bytes=b.max_decoded_bytes,
+                ),
+                allow_private=self.settings.network.allow_private,
+                environ=self.environ,
             )
         return self.capturer
 

@@ -43,7 +43,14 @@ from archiver.discovery.cli import sites_group
 from archiver.durations import format_seconds
 from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
-from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
+from archiver.models import (
+    CheckResult,
+    EventType,
+    Outcome,
+    PageStatus,
+    PartnerEvent,
+    StoredVersion,
+)
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
@@ -132,13 +139,26 @@ def run(state: Context) -> None:
 
 
 def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
-    """Start the scheduler; stop cleanly on SIGTERM/SIGINT (a second signal exits at once)."""
+    """Start the scheduler; stop cleanly on SIGTERM/SIGINT (a second signal exits at once).
+
+    After `browser.exit_after_unavailable` checks in a row found no working browser, the
+    daemon stops and exits non-zero, so its supervisor (systemd) restarts the process.
+    """
     deps = app.deps()
     runner = Runner(deps)
+    watch = schedule.UnavailableWatch(app.settings.browser.exit_after_unavailable)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
+
+    def check(site: Site) -> CheckResult:
+        result = runner.check(site)
+        if watch.saw(result.status is PageStatus.BROWSER_UNAVAILABLE):
+            log.error("browser_unavailable_exit", checks=watch.limit, error=result.error)
+            daemon.fail(f"no browser for {watch.limit} checks in a row: {result.error}")
+        return result
+
     daemon = schedule.Daemon(
         app.settings.sites,
-        runner.check,
+        check,
         last_checks=last_checks,
         now=deps.now,
         workers=app.settings.browser.concurrency + 1,
@@ -176,6 +196,8 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
         daemon.shutdown()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if daemon.failure:
+        raise ArchiverError(f"the daemon stopped: {daemon.failure}")
 
 
 def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
@@ -658,7 +680,7 @@ def partners(
     elif as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in records)
     else:
         table = Table(show_edge=False)
         for column in ("site", "partner", "category", "products", "markers"):
@@ -669,6 +691,23 @@ def partners(
             )
         out.print(table)
         out.print(f"{len(rows)} partners")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: names come from pages third parties control,
+    and Excel runs a cell that starts with = + - @ as a formula (OWASP "CSV injection").
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","点我")'))
+    '=HYPERLINK("http://x","点我")
+    >>> spreadsheet_safe("蚂蚁"), spreadsheet_safe(3)
+    ('蚂蚁', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 # --- maintenance -------------------------------------------------------------------------------

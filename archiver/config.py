@@ -12,6 +12,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,8 +26,10 @@ from archiver.durations import Duration
 from archiver.errors import ConfigError
 from archiver.publish.settings import PublishSettings
 from archiver.schema import Strict
+from archiver.urlpolicy import check_hosts, check_http_url
 
-SITE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SITE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # fullmatch: "$" would admit a newline
+MAX_TIMEOUT_S = 600.0
 DEFAULT_EVERY_S = 6 * 3600.0
 DEFAULT_NEXT_TEXTS = ("下一页", "下页", "后一页", "Next", "next", "›", "»", ">")
 SECRET_WORDS = ("password", "secret", "token", "access_key", "api_key")
@@ -74,6 +77,13 @@ class CheckOptions(Strict):
     groups: tuple[str, ...] = ()
     discover: DiscoverySettings | None = None
 
+    @field_validator("timeout")
+    @classmethod
+    def _positive_timeout(cls, value: float) -> float:
+        if not 1 <= value <= MAX_TIMEOUT_S:
+            raise ValueError(f"timeout must be between 1s and 10m, got {value:g}s")
+        return value
+
     @field_validator("ignore")
     @classmethod
     def _regexes_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,11 +122,13 @@ class Site(CheckOptions):
     verified: bool = False
     enabled: bool = True
     note: str = ""
+    hosts: tuple[str, ...] = ()  # other hosts of the institution (the URL policy admits them)
+    tls_verify: bool = True  # false: this site's certificate is not checked (recorded)
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SITE_ID.match(value):
+        if not SITE_ID.fullmatch(value):
             raise ValueError(
                 f"site id {value!r} must be lower-case letters, digits and '-' "
                 "(e.g. 'zhaolian-cfc')"
@@ -126,9 +138,19 @@ class Site(CheckOptions):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"url must start with http:// or https://, got {value!r}")
-        return value
+        return check_http_url(value, "url")
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_hosts(value)
+
+    @property
+    def own_hosts(self) -> tuple[str, ...]:
+        """Hosts the URL policy admits besides the URL's own site: `hosts` and
+        `discover.hosts`."""
+        listed = self.discover.hosts if self.discover is not None else ()
+        return tuple(dict.fromkeys((*self.hosts, *listed)))
 
 
 class LocalStorage(Strict):
@@ -171,7 +193,20 @@ class BrowserSettings(Strict):
     restart_after: int = Field(default=200, ge=1)
     user_agent: str | None = None
     screenshot: bool = True
-    max_response_bytes: int = Field(default=20_000_000, ge=1)
+    max_response_bytes: int = Field(default=20_000_000, ge=1)  # one kept response body
+    max_attachment_bytes: int = Field(default=50_000_000, ge=1)  # one attachment, as sent
+    max_decoded_bytes: int = Field(default=200_000_000, ge=1)  # one attachment, decompressed
+    max_dom_chars: int = Field(default=20_000_000, ge=1000)  # DOM of a capture, in all
+    max_text_chars: int = Field(default=5_000_000, ge=1000)  # visible text of a capture
+    max_json_bodies: int = Field(default=100, ge=0)  # distinct XHR/fetch bodies kept
+    max_json_bytes: int = Field(default=20_000_000, ge=0)  # their bytes, in all
+    exit_after_unavailable: int = Field(default=5, ge=1)  # the daemon exits non-zero then
+
+
+class NetworkSettings(Strict):
+    """What captures may reach beyond the URL policy's host rule."""
+
+    allow_private: bool = False  # loopback/private/link-local addresses (tests, intranets)
 
 
 class Settings(Strict):
@@ -180,6 +215,7 @@ class Settings(Strict):
     storage: Storage = LocalStorage()
     state_dir: Path = Path("./var")
     browser: BrowserSettings = BrowserSettings()
+    network: NetworkSettings = NetworkSettings()
     defaults: CheckOptions = CheckOptions()
     alerts: AlertSettings = AlertSettings()
     publish: PublishSettings = PublishSettings()
@@ -210,7 +246,7 @@ def load(text: str, *, path: str = "sites.yaml") -> Settings:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([f"{path}:1: the file must be a mapping with a 'sites:' list"])
-    problems: list[str] = []
+    problems: list[str] = list(_duplicate_keys(root_node, path))
     data = _apply_defaults(data, root_node, path, problems)
     try:
         settings = Settings.model_validate(data)
@@ -301,7 +337,8 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
             if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
                 site_id = node[item].get("id")
             if site_id and parts and parts[-1].startswith("sites["):
-                parts[-1] += f" ({site_id})"
+                shown = site_id if str(site_id).isprintable() else repr(site_id)
+                parts[-1] += f" ({shown})"
         elif isinstance(item, str) and "[" not in item and item not in _UNION_TAGS:
             parts.append(item)
         node = _step(node, item)
@@ -373,6 +410,28 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 def _is_scalar(value: object) -> bool:
     return isinstance(value, str | int | float | bool) or value is None
+
+
+def _duplicate_keys(node: yaml.Node | None, path: str, where: str = "") -> Iterator[str]:
+    """Keys given twice in one mapping: YAML keeps the last silently, so a second `sites:`
+    would drop the first list. Each is a problem with its line."""
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            here = f"{where}.{key}" if where else key
+            if key in first:
+                yield (
+                    f"{path}:{line}: {here}: duplicate key (first at line {first[key]}; "
+                    "only one may be given)"
+                )
+            else:
+                first[key] = line
+            yield from _duplicate_keys(value_node, path, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _duplicate_keys(item, path, f"{where}[{index}]")
 
 
 def _duplicate_ids(settings: Settings, root: yaml.Node | None, path: str) -> list[str]:

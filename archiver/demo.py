@@ -137,6 +137,7 @@ def write_config(directory: Path, url: str) -> Path:
     path.write_text(
         f"""# Written by `archiver demo`; the daemon overrides `every` to a few seconds.
 storage: {{kind: local, path: {directory / "archive"}}}
+network: {{allow_private: true}}  # the demo site is on 127.0.0.1
 state_dir: {directory}
 sites:
   - id: demo-bank

@@ -6,6 +6,7 @@
     │   ├── CaptureTimeout        the page did not load (or `wait_for` never appeared) in time
     │   ├── ConnectionFailed      DNS, refused, reset, TLS: the host could not be reached
     │   ├── RedirectLoop          the server redirects in circles
+    │   ├── UrlRefused            the URL policy forbids the page (archiver.urlpolicy)
     │   └── BrowserUnavailable    no Chromium could be found or launched
     ├── StoreError                the object store refused a read or write; no version written
     │   └── KeyNotFound           the key does not exist
@@ -53,6 +54,12 @@ class RedirectLoop(CaptureError):
     """The server keeps redirecting."""
 
     reason = "redirect_loop"
+
+
+class UrlRefused(CaptureError):
+    """The page is not the institution's, not http(s), or on a private address."""
+
+    reason = "refused"
 
 
 class BrowserUnavailable(CaptureError):

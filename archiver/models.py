@@ -34,7 +34,7 @@ class PageStatus(StrEnum):
     LOGIN_WALL = "login_wall"
     SOFT_404 = "soft_404"  # a 200 page that says "not found"
     UNPARSEABLE = "unparseable"  # image-only content, scanned PDF
-    TRUNCATED = "truncated"  # the list is visibly cut short
+    TRUNCATED = "truncated"  # cut short: by the page, or by a capture budget (Capture.truncated)
     SELECTOR_MISSING = "selector_missing"  # the configured selector matched nothing
     COLLAPSE_UNCONFIRMED = "collapse_unconfirmed"  # the list collapsed once, not twice
     BROWSER_ERROR = "browser_error"
@@ -42,6 +42,9 @@ class PageStatus(StrEnum):
     BLOCKED = "blocked"  # the host keeps refusing us (429/503); reported, not hammered
     ROBOTS_DISALLOWED = "robots_disallowed"  # robots.txt forbids the page
     BUDGET_EXHAUSTED = "budget_exhausted"  # the run's page or time budget ran out
+    REFUSED = "refused"  # the URL policy forbids the page (foreign host, private address)
+    BROWSER_UNAVAILABLE = "browser_unavailable"  # no browser could be started
+    INTERNAL_ERROR = "internal_error"  # an unexpected exception; the pass went on
 
     @property
     def is_ok(self) -> bool:
@@ -164,6 +167,15 @@ class HttpResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Refusal:
+    """A fetch the URL policy refused (`archiver.urlpolicy`), kept in the manifest."""
+
+    url: str
+    reason: str  # urlpolicy.Reason: scheme, foreign_host, private_address, over_budget
+    purpose: str = ""  # urlpolicy.Purpose: navigation, frame, json, image, attachment, render
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedPage:
     """One rendered page: the entry page or a pagination step."""
 
@@ -191,6 +203,9 @@ class Capture:
     images: tuple[HttpResponse, ...] = ()  # large images of an image-only region
     selector_matched: bool = True  # False when the configured selector matched nothing
     duration_s: float = 0.0
+    refused: tuple[Refusal, ...] = ()  # fetches the URL policy refused
+    truncated: tuple[str, ...] = ()  # budgets this capture went over: never an ok version
+    tls_verified: bool = True  # False when the site's configuration waives TLS checks
 
     @property
     def text(self) -> str:
@@ -291,6 +306,8 @@ class Manifest:
     text_deleted: int = 0
     archiver_version: str = ""
     documents: tuple[DocumentRef, ...] = ()  # institutions only: the tracked documents
+    refused: tuple[Refusal, ...] = ()  # fetches of this capture the URL policy refused
+    tls_verified: bool = True  # False: the site's configuration waived certificate checks
 
     def blob(self, role: str) -> BlobRef | None:
         """First blob with this role, if any."""

@@ -62,6 +62,8 @@ def capture_request(site: Site) -> CaptureRequest:
         attachments=site.attachments,
         max_attachments=site.max_attachments,
         user_agent=site.user_agent,
+        hosts=site.own_hosts,
+        verify_tls=site.tls_verify,
     )
 
 
@@ -77,7 +79,10 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
         result = failed_result(site, started_at, started, status, str(exc))
     except StoreError as exc:
         result = failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc))
-    deps.index.record_check(result)
+    except Exception as exc:  # noqa: BLE001 - no site can stop its own archiving (DESIGN 7)
+        bound.exception("check_crashed", error_type=type(exc).__name__)
+        result = internal_error(site, started_at, started, exc)
+    record_check(deps, result)
     seq = result.version.manifest.seq if result.version else None
     bound.info(
         "check_finished",
@@ -220,6 +225,8 @@ def _archive(
         list_note=content.list_note,
         as_of=content.as_of,
         blobs=tuple(evidence(capture, screenshot)),
+        refused=capture.refused,
+        tls_verified=capture.tls_verified,
     )
     written = versioning.write(deps.store, draft, previous=previous, aliases=deps.aliases)
     stored = written.version
@@ -295,6 +302,24 @@ def failed_result(
         status=status,
         error=error,
     )
+
+
+def internal_error(
+    site: Site, started_at: datetime, started: float, exc: BaseException
+) -> CheckResult:
+    """The failed check an unexpected exception becomes: its type and first line."""
+    first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    error = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return failed_result(site, started_at, started, PageStatus.INTERNAL_ERROR, error)
+
+
+def record_check(deps: Deps, result: CheckResult) -> None:
+    """Record the check in the index; an index that cannot (full disk) is logged, and the
+    result still reaches the observers, so the operator hears of it."""
+    try:
+        deps.index.record_check(result)
+    except Exception as exc:
+        log.exception("check_record_failed", site=result.site_id, error_type=type(exc).__name__)
 
 
 def _status_of(exc: CaptureError) -> PageStatus:

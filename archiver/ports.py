@@ -61,6 +61,8 @@ class CaptureRequest:
     attachments: bool = True
     max_attachments: int = 10
     user_agent: str | None = None
+    hosts: tuple[str, ...] = ()  # the institution's hosts besides its URL's site (urlpolicy)
+    verify_tls: bool = True  # False only where the site's configuration waives it
     extra: dict[str, str] = field(default_factory=dict)
 
 

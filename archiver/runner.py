@@ -7,13 +7,18 @@ host, or an institution's documents, never hit that host at the same time or too
 from __future__ import annotations
 
 import dataclasses
+import time
+
+import structlog
 
 from archiver.config import Site
 from archiver.discovery.institution import check_institution, is_institution, make_gate
 from archiver.discovery.politeness import GatedCapturer, HostGate
 from archiver.discovery.settings import DiscoverySettings
 from archiver.models import CheckResult
-from archiver.pipeline import Deps, check_site
+from archiver.pipeline import Deps, check_site, internal_error, notify_observers, record_check
+
+log = structlog.get_logger("archiver.runner")
 
 
 class Runner:
@@ -26,6 +31,14 @@ class Runner:
 
     def check(self, site: Site) -> CheckResult:
         """One check of the site, whatever kind it is."""
-        if is_institution(site):
+        if not is_institution(site):
+            return check_site(site, self.gated)  # never raises: it records its own crash
+        started_at, started = self.deps.now(), time.perf_counter()
+        try:
             return check_institution(site, self.deps, gate=self.gate)
-        return check_site(site, self.gated)
+        except Exception as exc:
+            log.exception("check_crashed", site=site.id, error_type=type(exc).__name__)
+            result = internal_error(site, started_at, started, exc)
+        record_check(self.deps, result)
+        notify_observers(self.deps, "on_check", lambda o: o.on_check(site, result), site.id)
+        return result

@@ -74,8 +74,28 @@ def first_run(
     return soon if due <= now else due
 
 
+class UnavailableWatch:
+    """Counts checks in a row that found no browser; says when the limit is reached."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.streak = 0
+        self._lock = threading.Lock()
+
+    def saw(self, unavailable: bool) -> bool:
+        """Record one check; True once `limit` checks in a row had no browser.
+
+        >>> watch = UnavailableWatch(2)
+        >>> watch.saw(True), watch.saw(False), watch.saw(True), watch.saw(True)
+        (False, False, False, True)
+        """
+        with self._lock:
+            self.streak = self.streak + 1 if unavailable else 0
+            return self.streak >= self.limit
+
+
 class Daemon:
-    """Runs every enabled site on its schedule until `stop()`."""
+    """Runs every enabled site on its schedule until `stop()` (or `fail()`)."""
 
     def __init__(
         self,
@@ -98,6 +118,7 @@ class Daemon:
             timezone="UTC",
         )
         self._stopped = threading.Event()
+        self.failure = ""  # why the daemon must exit non-zero, set by fail()
 
     def start(self) -> None:
         """Add the jobs and start the scheduler thread."""
@@ -161,6 +182,11 @@ class Daemon:
 
     def stop(self) -> None:
         """Ask the daemon to stop (safe from a signal handler)."""
+        self._stopped.set()
+
+    def fail(self, reason: str) -> None:
+        """Stop, and make the process exit non-zero so its supervisor restarts it."""
+        self.failure = self.failure or reason
         self._stopped.set()
 
     def shutdown(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,6 +30,7 @@ class Route:
     headers: tuple[tuple[str, str], ...] = ()
     delay_s: float = 0.0
     handler: Callable[[str], Route] | None = field(default=None)  # computed per request
+    stream: Callable[[], Iterable[bytes]] | None = field(default=None)  # body made lazily
 
 
 class LocalSite:
@@ -139,11 +140,18 @@ class LocalSite:
         try:
             request.send_response(route.status)
             request.send_header("Content-Type", route.content_type)
-            request.send_header("Content-Length", str(len(route.body)))
+            if route.stream is None:
+                request.send_header("Content-Length", str(len(route.body)))
+            else:  # no length: the body ends when the connection closes
+                request.send_header("Connection", "close")
+                request.close_connection = True
             for name, value in route.headers:
                 request.send_header(name, value)
             request.end_headers()
-            if not head_only:
+            if not head_only and route.stream is not None:
+                for chunk in route.stream():
+                    request.wfile.write(chunk)
+            elif not head_only:
                 request.wfile.write(route.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the browser gave up (a timeout test); nothing to answer

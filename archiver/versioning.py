@@ -16,7 +16,15 @@ import structlog
 from archiver import __version__, archive, codec, partners, textdiff
 from archiver.archive import Blob
 from archiver.errors import StoreError
-from archiver.models import DocumentRef, ListStatus, Manifest, Partner, PartnerEvent, StoredVersion
+from archiver.models import (
+    DocumentRef,
+    ListStatus,
+    Manifest,
+    Partner,
+    PartnerEvent,
+    Refusal,
+    StoredVersion,
+)
 from archiver.partners import AliasTable
 from archiver.ports import ObjectStore
 
@@ -44,6 +52,8 @@ class Draft:
     as_of: str = ""
     documents: tuple[DocumentRef, ...] = ()
     blobs: tuple[Blob, ...] = ()  # evidence besides the text and the diff
+    refused: tuple[Refusal, ...] = ()  # fetches the URL policy refused
+    tls_verified: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +155,8 @@ def write(
             text_deleted=diff.deleted,
             archiver_version=__version__,
             documents=draft.documents,
+            refused=draft.refused,
+            tls_verified=draft.tls_verified,
         )
         stored = archive.write(store, manifest)
         if stored is None:

@@ -298,7 +298,7 @@ def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, Ind
     alerter = Alerter(settings, store, root / "var", {}, utc_now, sites=[site], history=index)
     deps = Deps(
         store=store,
-        capturer=PlaywrightCapturer(concurrency=2),
+        capturer=PlaywrightCapturer(allow_private=True, concurrency=2),
         index=index,
         now=utc_now,
         observers=(alerter,),

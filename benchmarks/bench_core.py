@@ -175,7 +175,7 @@ def check_all(
 
 def populate(made: World, *, concurrency: int = 4) -> None:
     """First versions of every site (set-up, not measured; no screenshots, to save time)."""
-    capturer = PlaywrightCapturer(concurrency=concurrency)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=concurrency)
     try:
         with ThreadPoolExecutor(concurrency) as executor:
             _, results = check_all(executor, made.deps(capturer, screenshots=False), made.sites)
@@ -218,7 +218,7 @@ def bench_throughput(plan: Plan, probe: StageProbe) -> dict[str, Any]:
 
 
 def _throughput_at(concurrency: int, made: World, plan: Plan, probe: StageProbe) -> dict[str, Any]:
-    capturer = PlaywrightCapturer(concurrency=concurrency)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=concurrency)
     bare = BareBrowser(concurrency=concurrency).start()
     row: dict[str, Any] = {"concurrency": concurrency, "load_before": load_now()}
     try:
@@ -486,7 +486,7 @@ def _memory_run(plan: Plan, restart_after: int) -> dict[str, Any]:
     samples: list[dict[str, Any]] = []
     with world(plan.pages) as made:
         capturer = PlaywrightCapturer(
-            concurrency=plan.memory_concurrency, restart_after=restart_after
+            allow_private=True, concurrency=plan.memory_concurrency, restart_after=restart_after
         )
         deps = made.deps(capturer, screenshots=False)
         began = time.perf_counter()
@@ -712,7 +712,7 @@ def _storage_steps(
     inventory: Callable[[], dict[str, tuple[int, Any]]],
     calls: Counter[str] | None = None,
 ) -> dict[str, Any]:
-    capturer = PlaywrightCapturer(concurrency=2)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=2)
     steps: dict[str, Any] = {}
     try:
         with ThreadPoolExecutor(2) as executor:

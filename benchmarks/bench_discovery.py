@@ -63,7 +63,7 @@ def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(40))
     world = load_world()
     clock = Clock(args.real_delay)
-    capturer = PlaywrightCapturer(concurrency=1)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=1)
     deps = Deps(
         store=MemoryStore(),
         capturer=capturer,

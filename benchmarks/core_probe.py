@@ -24,21 +24,21 @@ from typing import Any
 import structlog
 
 from archiver import archive
-from archiver.adapters import browser
+from archiver.adapters import browser, capture
 from archiver.index import Index
 
 # (owner, attribute, label) of every coroutine or function the probe times.
 ASYNC_STAGES = (
     (browser.PlaywrightCapturer, "_browser_ready", "browser_ready"),
     (browser.PlaywrightCapturer, "_new_session", "new_context"),
-    (browser._Session, "_snapshot", "snapshot"),
-    (browser._Session, "_open_main", "goto"),
-    (browser._Session, "_main_response", "main_response_body"),
-    (browser._Session, "_settle", "settle_networkidle"),
-    (browser._Session, "_render", "render_region_and_content"),
-    (browser._Session, "_attachment_links", "attachment_links"),
-    (browser._Session, "_list_images", "list_images"),
-    (browser._Session, "_screenshot", "screenshot_browser"),
+    (capture.BrowserSession, "_snapshot", "snapshot"),
+    (capture.BrowserSession, "_open_main", "goto"),
+    (capture.BrowserSession, "_main_response", "main_response_body"),
+    (capture.BrowserSession, "_settle", "settle_networkidle"),
+    (capture.BrowserSession, "_render", "render_region_and_content"),
+    (capture.BrowserSession, "_attachment_links", "attachment_links"),
+    (capture.BrowserSession, "_list_images", "list_images"),
+    (capture.BrowserSession, "_screenshot", "screenshot_browser"),
     (browser.PlaywrightCapturer, "_end_session", "close_context"),
 )
 EVENT_STAGES = {

@@ -122,7 +122,7 @@ def capturer() -> Iterator[Any]:
     """One real Chromium for the whole session (as in production: one per process)."""
     from archiver.adapters.browser import PlaywrightCapturer
 
-    browser = PlaywrightCapturer(concurrency=2, restart_after=500)
+    browser = PlaywrightCapturer(allow_private=True, concurrency=2, restart_after=500)
     try:
         yield browser
     finally:

@@ -27,7 +27,7 @@ def page_site(local_site: LocalSite) -> LocalSite:
 
 
 def test_the_browser_is_recycled_after_n_captures(page_site: LocalSite) -> None:
-    capturer = PlaywrightCapturer(restart_after=2)
+    capturer = PlaywrightCapturer(allow_private=True, restart_after=2)
     try:
         for _ in range(5):
             with capturer.open(request(page_site)) as session:
@@ -39,13 +39,13 @@ def test_the_browser_is_recycled_after_n_captures(page_site: LocalSite) -> None:
 
 
 def test_a_crashed_browser_is_relaunched(page_site: LocalSite) -> None:
-    capturer = PlaywrightCapturer()
+    capturer = PlaywrightCapturer(allow_private=True)
     try:
         with capturer.open(request(page_site)) as session:
             session.snapshot()
         browser = capturer._browser
         assert browser is not None
-        capturer._run(browser.close())  # the browser goes away between captures
+        capturer.run(browser.close())  # the browser goes away between captures
         with capturer.open(request(page_site)) as session:
             assert "蚂蚁智信" in session.snapshot().text
         assert capturer.restarts == 1
@@ -54,7 +54,7 @@ def test_a_crashed_browser_is_relaunched(page_site: LocalSite) -> None:
 
 
 def test_no_more_captures_in_flight_than_the_limit(page_site: LocalSite) -> None:
-    capturer = PlaywrightCapturer(concurrency=2)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=2)
     lock = threading.Lock()
     state = {"open": 0, "peak": 0}
 
@@ -86,7 +86,7 @@ def test_every_capture_gets_a_fresh_context(page_site: LocalSite) -> None:
         "<p id=v></p><script>document.getElementById('v').textContent ="
         " document.cookie || 'none'; document.cookie = 'seen=1';</script>",
     )
-    capturer = PlaywrightCapturer()
+    capturer = PlaywrightCapturer(allow_private=True)
     try:
         for _ in range(2):
             with capturer.open(request(page_site, "/cookie.html")) as session:
@@ -96,7 +96,7 @@ def test_every_capture_gets_a_fresh_context(page_site: LocalSite) -> None:
 
 
 def test_a_missing_browser_is_one_clear_error(page_site: LocalSite, tmp_path: Path) -> None:
-    capturer = PlaywrightCapturer(executable=str(tmp_path / "no-such-chrome"))
+    capturer = PlaywrightCapturer(allow_private=True, executable=str(tmp_path / "no-such-chrome"))
     try:
         with pytest.raises(BrowserUnavailable, match="did not start"):
             with capturer.open(request(page_site)) as session:
@@ -115,7 +115,7 @@ def test_find_chromium_prefers_explicit_then_environment(monkeypatch: pytest.Mon
 
 
 def test_the_user_agent_names_the_archiver(page_site: LocalSite) -> None:
-    capturer = PlaywrightCapturer()
+    capturer = PlaywrightCapturer(allow_private=True)
     try:
         with capturer.open(request(page_site)) as session:
             session.snapshot()

@@ -36,6 +36,7 @@ def config(tmp_path: Path, local_site: LocalSite) -> Path:
     path.write_text(
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
+network: {{allow_private: true}}
 state_dir: {tmp_path / "var"}
 sites:
   - {{id: good-bank, name: 好银行, url: "{local_site.url("/list.html")}"}}
@@ -176,6 +177,7 @@ def test_verify_exits_1_when_the_archive_was_tampered_with(tmp_path: Path) -> No
     path = tmp_path / "sites.yaml"
     path.write_text(
         f"storage: {{kind: local, path: {tmp_path / 'archive'}}}\n"
+        "network: {allow_private: true}\n"
         f"state_dir: {tmp_path / 'var'}\nsites: []\n"
     )
     result = archiver(path, "verify", "a")

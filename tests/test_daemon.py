@@ -131,6 +131,7 @@ def start_daemon(tmp_path: Path, url: str, *, own_group: bool = False) -> subpro
     config.write_text(
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
+network: {{allow_private: true}}
 state_dir: {tmp_path / "var"}
 sites:
   - {{id: bank, name: 银行, url: "{url}", every: 1m, jitter: 0s}}

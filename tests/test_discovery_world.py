@@ -48,7 +48,7 @@ SETTINGS = DiscoverySettings(delay=1.0)
 @pytest.fixture(scope="module")
 def capturer() -> Iterator[PlaywrightCapturer]:
     """One Chromium for the module."""
-    browser = PlaywrightCapturer(concurrency=1)
+    browser = PlaywrightCapturer(allow_private=True, concurrency=1)
     yield browser
     browser.close()
 

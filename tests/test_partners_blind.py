@@ -82,7 +82,7 @@ def served() -> Any:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    capturer = PlaywrightCapturer(concurrency=1, restart_after=500)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=1, restart_after=500)
     yield capturer
     capturer.close()
 

@@ -74,7 +74,7 @@ def serve_version(site: LocalSite, folder: Path, spec: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    capturer = PlaywrightCapturer(concurrency=1, restart_after=500)
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=1, restart_after=500)
     yield capturer
     capturer.close()
 
@@ -86,6 +86,7 @@ def test_archiver_diff_gives_the_labelled_events(
     config = tmp_path / "sites.yaml"
     config.write_text(
         f"storage: {{kind: local, path: {tmp_path / 'archive'}}}\n"
+        "network: {allow_private: true}\n"
         f"state_dir: {tmp_path / 'var'}\nsites: []\n",
         encoding="utf-8",
     )

@@ -52,6 +52,7 @@ PROBLEM_LABELS = {
     Problem.SELECTOR_MISSING: "选择器失效",
     Problem.COLLAPSE_UNCONFIRMED: "名单骤减未确认",
     Problem.STALE: "长期未变化",
+    Problem.TRUNCATED: "抓取超出预算",
 }
 MAX_CELL = 300  # characters of one table cell; archived values can be arbitrarily long
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -19,6 +19,7 @@ from archiver.models import CheckResult, ListStatus, Manifest, Outcome, PageStat
 SPECIFIC = {
     PageStatus.SELECTOR_MISSING: Problem.SELECTOR_MISSING,
     PageStatus.COLLAPSE_UNCONFIRMED: Problem.COLLAPSE_UNCONFIRMED,
+    PageStatus.TRUNCATED: Problem.TRUNCATED,
 }
 
 

@@ -43,6 +43,7 @@ class Problem(StrEnum):
     SELECTOR_MISSING = "selector_missing"  # the configured selector matched nothing
     COLLAPSE_UNCONFIRMED = "collapse_unconfirmed"  # the list collapsed once, not twice
     STALE = "stale"  # the page has not changed for longer than `operator.stale_after`
+    TRUNCATED = "truncated"  # a capture went over a budget (bytes, DOM, text, JSON)
 
 
 def check_address(value: str) -> str:

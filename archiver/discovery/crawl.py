@@ -262,6 +262,8 @@ def _load(
         attachments=not index or settings.index_attachments > 0,
         max_attachments=settings.index_attachments if index else 5,
         user_agent=site.user_agent,
+        hosts=site.own_hosts,
+        verify_tls=site.tls_verify,
     )
     state.pages += 1
     for attempt in range(settings.block_after):

@@ -44,6 +44,7 @@ from archiver.models import (
 )
 from archiver.pipeline import Deps, check_site, failed_result, notify_observers
 from archiver.ports import CaptureRequest
+from archiver.urlpolicy import host_of
 
 log = structlog.get_logger("archiver.discovery")
 GONE = (404, 410)
@@ -221,6 +222,8 @@ def document_site(site: Site, ref: DocumentRef) -> Site:
             "name": f"{site.name}: {title}"[:200],
             "selector": None,
             "wait_for": None,
+            # the document may sit on a listed host: the entry page's site stays the site's own
+            "hosts": (*site.hosts, host_of(site.url)),
         }
     )
 
@@ -279,6 +282,8 @@ def _gone(site: Site, capturer: GatedCapturer, ref: DocumentRef) -> bool:
         timeout_s=site.timeout,
         max_pages=1,
         attachments=False,
+        hosts=site.own_hosts,
+        verify_tls=site.tls_verify,
     )
     try:
         with capturer.open(request) as session:

@@ -174,7 +174,7 @@ def json_links(body: bytes, source_url: str, rules: LinkRules) -> list[Link]:
     """
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # 5,000-deep JSON: not a list
         return []
     found: dict[str, Link] = {}
     for item in _dicts(data):

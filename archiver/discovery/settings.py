@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from archiver.durations import Duration
 from archiver.schema import Strict
+from archiver.urlpolicy import check_hosts, check_http_url
 
 DEFAULT_COLUMNS = (
     "信息披露",
@@ -47,3 +48,13 @@ class DiscoverySettings(Strict):
     follow: tuple[str, ...] = ()  # extra index pages to read (absolute URLs)
     hosts: tuple[str, ...] = ()  # other hosts of the same institution, e.g. m.example.com
     reclassify_after: Duration = 30 * 86400.0  # re-read non-list announcements this often
+
+    @field_validator("follow")
+    @classmethod
+    def _http_follow(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_http_url(url, "follow") for url in value)
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_hosts(value)

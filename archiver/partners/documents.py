@@ -3,6 +3,13 @@
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
 binary .doc/.xls) gives a note instead of an exception: the list may be in it, so the
 capture says "unparseable" rather than "no partners".
+
+Attachments are hostile input, so every reader works within a budget (`Budget`): the
+unpacked size of an Office file, the cells of a workbook (read streaming, never through the
+sheet's declared dimensions, so "A1:XFD1048576" costs nothing), the paragraphs and table
+cells of a DOCX (styles read straight from ``w:pStyle``), the pages of a PDF, and a
+wall-clock deadline checked between rows, paragraphs and pages. Over any of them, the
+document is `unreadable` with a note saying which budget, never a shorter list.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import csv
 import io
 import re
 import threading
+import time
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -27,6 +35,38 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED = {"doc": "Word 97-2003 (.doc)", "xls": "Excel 97-2003 (.xls)", "wps": "WPS (.wps)"}
 _PDFIUM = threading.Lock()
 _DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Budget:
+    """What reading one attachment may cost."""
+
+    max_unzipped_bytes: int = 200_000_000  # an Office file's parts, unpacked, in all
+    max_cells: int = 1_000_000  # workbook cells, empty padding included
+    max_rows: int = 200_000  # workbook rows, gaps included
+    max_merged: int = 20_000  # merged ranges of one sheet
+    max_paragraphs: int = 20_000  # DOCX paragraphs and tables; the partner reader takes ~1 ms
+    max_lines: int = 20_000  # a line, so 20,000 is 20 s: lists run to a few thousand lines
+    max_table_cells: int = 500_000  # DOCX table cells
+    max_pages: int = 500  # PDF pages
+    max_seconds: float = 60.0  # wall clock, checked between rows, paragraphs and pages
+
+
+DEFAULT_BUDGET = Budget()
+
+
+class OverBudget(ValueError):
+    """Reading the attachment would cost more than its Budget allows."""
+
+
+class _Clock:
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.deadline = time.monotonic() + budget.max_seconds
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise OverBudget(f"reading took more than {self.budget.max_seconds:g}s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +119,7 @@ def kind_of(response: HttpResponse) -> str:
     )
 
 
-def read_attachment(response: HttpResponse) -> Reading:
+def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> Reading:
     """The blocks and text of one attachment; a note (never an exception) when unreadable."""
     kind = kind_of(response)
     name = file_name(response.url)
@@ -97,8 +137,11 @@ def read_attachment(response: HttpResponse) -> Reading:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return reader(response, name)
-    except Exception as exc:  # noqa: BLE001 - bytes from the web break parsers in any way; a note, not a crash
+            return reader(response, name, _Clock(budget))
+    except OverBudget as exc:
+        note = f"attachment {name} is over the reading budget: {exc}"
+        return Reading(response.url, note=note, unreadable=True)
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - bytes from the web break parsers in any way; a note, not a crash
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         note = f"attachment {name} could not be read as {kind.upper()}: {reason}"
         return Reading(response.url, note=note, unreadable=True)
@@ -122,7 +165,7 @@ def _reading(response: HttpResponse, blocks: Sequence[Block], kind: SourceKind) 
 _WRAPPED_TAIL = re.compile(r"(?:份有限|有限|限|责任|任)?公司(?:\s|$)|司(?:\s|$)")
 
 
-def _pdf(response: HttpResponse, name: str) -> Reading:
+def _pdf(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file.
 
     Lines keep their column gaps as spaces, so a ruled table reads as "序号 名称 类别 电话"
@@ -138,9 +181,14 @@ def _pdf(response: HttpResponse, name: str) -> Reading:
         try:
             pdf = pdfium.PdfDocument(response.body)
         except pdfium.PdfiumError:
-            return _pdf_by_pdfminer(response, name)
+            return _pdf_by_pdfminer(response, name, clock)
         try:
+            if len(pdf) > clock.budget.max_pages:
+                raise OverBudget(f"{len(pdf)} pages, over {clock.budget.max_pages}")
             for number in range(len(pdf)):
+                clock.tick()
+                if len(blocks) > clock.budget.max_lines:
+                    raise OverBudget(f"more than {clock.budget.max_lines:,} lines")
                 page = pdf[number]
                 textpage = page.get_textpage()
                 chars += textpage.count_chars()
@@ -151,7 +199,7 @@ def _pdf(response: HttpResponse, name: str) -> Reading:
         finally:
             pdf.close()
     if chars and _cell_per_line(blocks):
-        return _pdf_by_pdfminer(response, name, tables=True)
+        return _pdf_by_pdfminer(response, name, clock, tables=True)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
 
@@ -166,7 +214,9 @@ def _cell_per_line(blocks: list[Block]) -> bool:
     return (alone >= 5 and alone > leading) or wrapped >= 5
 
 
-def _pdf_by_pdfminer(response: HttpResponse, name: str, *, tables: bool = False) -> Reading:
+def _pdf_by_pdfminer(
+    response: HttpResponse, name: str, clock: _Clock, *, tables: bool = False
+) -> Reading:
     """pdfplumber (pdfminer): ruled tables cell by cell, and some damaged files PDFium
     refuses. About 0.3 s a page, so only when PDFium's text is not enough."""
     import pdfplumber  # noqa: PLC0415 - heavy import, only when needed
@@ -174,7 +224,12 @@ def _pdf_by_pdfminer(response: HttpResponse, name: str, *, tables: bool = False)
     blocks: list[Block] = []
     chars = images = 0
     with pdfplumber.open(io.BytesIO(response.body)) as pdf:
+        if len(pdf.pages) > clock.budget.max_pages:
+            raise OverBudget(f"{len(pdf.pages)} pages, over {clock.budget.max_pages}")
         for number, page in enumerate(pdf.pages, 1):
+            clock.tick()
+            if len(blocks) > clock.budget.max_lines:
+                raise OverBudget(f"more than {clock.budget.max_lines:,} lines")
             chars += len(page.chars)
             images += len(page.images)
             if tables:
@@ -241,25 +296,35 @@ def _pdf_reading(
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def _docx(response: HttpResponse, name: str) -> Reading:
+def _docx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     import docx  # noqa: PLC0415 - heavy import, only when a DOCX arrives
     from docx.oxml.ns import qn  # noqa: PLC0415
-    from docx.table import Table  # noqa: PLC0415
-    from docx.text.paragraph import Paragraph  # noqa: PLC0415
 
-    _check_zip(response.body)
+    _check_zip(response.body, clock.budget)
     word = docx.Document(io.BytesIO(response.body))
+    # Style names once, by id: python-docx resolves `paragraph.style` by walking the styles
+    # part for every paragraph, which made 50,000 paragraphs take 49 s.
+    style_names = {
+        str(style.get(qn("w:styleId"))): str(style.name_val or "").lower()
+        for style in word.styles.element.findall(qn("w:style"))
+    }
     blocks: list[Block] = []
-    tables = paragraphs = 0
+    tables = paragraphs = cells = 0
     for child in word.element.body.iterchildren():
+        paragraphs += 1
+        if paragraphs > clock.budget.max_paragraphs:
+            raise OverBudget(f"more than {clock.budget.max_paragraphs:,} paragraphs")
+        if paragraphs % 1000 == 0:
+            clock.tick()
         if child.tag == qn("w:p"):
-            paragraph = Paragraph(child, word)
-            text = paragraph.text.strip()
+            text = _paragraph_text(child, qn).strip()
             if not text:
                 continue
-            paragraphs += 1
-            style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-            numbered = child.pPr is not None and child.pPr.numPr is not None
+            properties = child.find(qn("w:pPr"))
+            style_node = properties.find(qn("w:pStyle")) if properties is not None else None
+            style_id = str(style_node.get(qn("w:val"), "")) if style_node is not None else ""
+            style = style_names.get(style_id, style_id.lower())
+            numbered = properties is not None and properties.find(qn("w:numPr")) is not None
             kind = LineKind.TEXT
             if style.startswith(("heading", "title", "标题")):
                 kind = LineKind.HEADING
@@ -268,39 +333,113 @@ def _docx(response: HttpResponse, name: str) -> Reading:
             blocks.append(Line(text, kind, None, f"paragraph {paragraphs}"))
         elif child.tag == qn("w:tbl"):
             tables += 1
-            table = Table(child, word)
-            rows = [tuple(cell.text for cell in row.cells) for row in table.rows]
+            rows: list[tuple[str, ...]] = []
+            for tr in child.iterchildren(qn("w:tr")):
+                row = _table_row(tr, qn)
+                cells += len(row)
+                if cells > clock.budget.max_table_cells:
+                    raise OverBudget(f"more than {clock.budget.max_table_cells:,} table cells")
+                rows.append(row)
+            clock.tick()
             blocks.append(Grid(_rectangular(rows), f"table {tables}"))
     return _reading(response, blocks, SourceKind.DOCX)
+
+
+def _paragraph_text(paragraph: Any, qn: Any) -> str:
+    """The text of a ``w:p``: runs, tabs and breaks, as python-docx reads it."""
+    parts: list[str] = []
+    for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _table_row(tr: Any, qn: Any) -> tuple[str, ...]:
+    """The cells of a ``w:tr``; a cell spanning n grid columns is repeated n times, and a
+    vertically merged continuation cell is empty (the reader fills it from above)."""
+    row: list[str] = []
+    for tc in tr.iterchildren(qn("w:tc")):
+        text = "\n".join(_paragraph_text(p, qn) for p in tc.iter(qn("w:p")))
+        props = tc.find(qn("w:tcPr"))
+        grid = props.find(qn("w:gridSpan")) if props is not None else None
+        span = str(grid.get(qn("w:val"), "1")) if grid is not None else "1"
+        row.extend([text] * max(1, min(int(span) if span.isdigit() else 1, 64)))
+    return tuple(row)
 
 
 # --- XLSX / CSV --------------------------------------------------------------------------------
 
 
-def _xlsx(response: HttpResponse, name: str) -> Reading:
+def _xlsx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     import openpyxl  # noqa: PLC0415 - heavy import, only when a spreadsheet arrives
 
-    _check_zip(response.body)
-    book = openpyxl.load_workbook(io.BytesIO(response.body), data_only=True)
+    _check_zip(response.body, clock.budget)
+    # Read-only mode streams rows and never builds the cells a declared dimension or a merged
+    # range names ("A1:XFD1048576" in 5 KB ate GBs): only the cells the file holds are read.
+    book = openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
     blocks: list[Block] = []
-    for sheet in book.worksheets:
-        values = [[_cell_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top = values[merged.min_row - 1][merged.min_col - 1] if values else ""
-            for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(values[r]))):
-                    values[r][c] = top
-        rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
-        if not rows:
-            continue
-        if sheet.title.strip().lower() not in _DEFAULT_SHEETS:
-            blocks.append(Line(sheet.title, LineKind.HEADING, None, f"sheet {sheet.title}"))
-        blocks.append(Grid(_rectangular(rows), f"sheet {sheet.title}"))
-    book.close()
+    cells = rows_read = 0
+    try:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            values: list[list[str]] = []
+            for row in sheet.iter_rows(values_only=True):
+                rows_read += 1
+                cells += len(row)
+                if rows_read > clock.budget.max_rows or cells > clock.budget.max_cells:
+                    raise OverBudget(
+                        f"more than {clock.budget.max_rows:,} rows or "
+                        f"{clock.budget.max_cells:,} cells"
+                    )
+                if rows_read % 1000 == 0:
+                    clock.tick()
+                values.append([_cell_value(v) for v in row])
+            _fill_merged_cells(values, _merged_ranges(sheet, clock.budget))
+            rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
+            if not rows:
+                continue
+            if sheet.title.strip().lower() not in _DEFAULT_SHEETS:
+                blocks.append(Line(sheet.title, LineKind.HEADING, None, f"sheet {sheet.title}"))
+            blocks.append(Grid(_rectangular(rows), f"sheet {sheet.title}"))
+    finally:
+        book.close()
     return _reading(response, blocks, SourceKind.XLSX)
 
 
-def _csv(response: HttpResponse, name: str) -> Reading:
+def _merged_ranges(sheet: Any, budget: Budget) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every ``mergeCell`` of a read-only sheet."""
+    from lxml import etree  # noqa: PLC0415
+    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
+
+    found: list[tuple[int, int, int, int]] = []
+    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    with sheet._get_source() as source:
+        for _, element in etree.iterparse(source, tag=tag, huge_tree=False):
+            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+            found.append((min_row, min_col, max_row, max_col))
+            element.clear()
+            if len(found) > budget.max_merged:
+                raise OverBudget(f"more than {budget.max_merged:,} merged ranges")
+    return found
+
+
+def _fill_merged_cells(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Copy each merged range's top-left value over the range, clipped to the cells read."""
+    for min_row, min_col, max_row, max_col in ranges:
+        if min_row > len(values) or min_col > len(values[min_row - 1]):
+            continue
+        top = values[min_row - 1][min_col - 1]
+        for r in range(min_row - 1, min(max_row, len(values))):
+            row = values[r]
+            for c in range(min_col - 1, min(max_col, len(row))):
+                row[c] = top
+
+
+def _csv(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     text = decode(response.body)
     rows = [tuple(row) for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
     return _reading(response, (Grid(_rectangular(rows), "csv"),), SourceKind.XLSX)
@@ -335,10 +474,16 @@ def _rectangular(rows: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(row) + ("",) * (width - len(row)) for row in rows)
 
 
-def _check_zip(body: bytes) -> None:
-    """A clear message for a truncated or damaged Office file (the libraries' are cryptic)."""
+def _check_zip(body: bytes, budget: Budget) -> None:
+    """A clear message for a damaged Office file (the libraries' are cryptic), and a zip bomb
+    refused by its declared sizes before anything is unpacked."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > budget.max_unzipped_bytes:
+                raise OverBudget(
+                    f"unpacks to {unpacked:,} bytes, over {budget.max_unzipped_bytes:,}"
+                )
             bad = archive.testzip()
     except zipfile.BadZipFile as exc:
         raise ValueError("not a valid Office file (damaged zip)") from exc

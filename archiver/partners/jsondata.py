@@ -51,6 +51,9 @@ _END = re.compile(r"end|expire|until|to$|jsrq|zzrq")
 _CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 
 
+MAX_DEPTH = 64  # real list APIs nest a few levels; a hostile body nests thousands
+
+
 @dataclass
 class JsonReading:
     """Rows found in JSON bodies, and HTML fragments found inside string values."""
@@ -69,7 +72,7 @@ def load(body: bytes, charset: str = "") -> Any:
         text = wrapped.group(1)
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # JSON nested thousands deep is no partner list
         return None
 
 
@@ -84,11 +87,20 @@ def read_json(responses: tuple[HttpResponse, ...], *, known: set[str]) -> JsonRe
 
 
 def _walk(
-    node: Any, path: str, url: str, found: JsonReading, known: set[str], *, category: str = ""
+    node: Any,
+    path: str,
+    url: str,
+    found: JsonReading,
+    known: set[str],
+    *,
+    category: str = "",
+    depth: int = 0,
 ) -> None:
     """Depth-first search for partner arrays; a category given by an enclosing object
     ({"category": "平台运营机构", "partners": [...]}) or key ({"增信服务机构": [...]})
-    applies to the rows inside it."""
+    applies to the rows inside it. Nothing deeper than MAX_DEPTH is read."""
+    if depth > MAX_DEPTH:
+        return
     if isinstance(node, dict):
         own = next(
             (
@@ -100,7 +112,7 @@ def _walk(
         )
         for key, value in node.items():
             inner = str(key) if names_category(str(key)) else own
-            _walk(value, f"{path}.{key}", url, found, known, category=inner)
+            _walk(value, f"{path}.{key}", url, found, known, category=inner, depth=depth + 1)
     elif isinstance(node, list):
         if node and all(isinstance(item, dict) for item in node):
             rows = _object_rows(node, path, url, known, category)
@@ -111,7 +123,7 @@ def _walk(
             found.rows.extend(_string_rows(node, path, url, known, category))
             return
         for index, item in enumerate(node):
-            _walk(item, f"{path}[{index}]", url, found, known, category=category)
+            _walk(item, f"{path}[{index}]", url, found, known, category=category, depth=depth + 1)
     elif isinstance(node, str) and len(node) > 40 and re.search(r"<(?:table|p|li|div)\b", node):
         found.fragments.append((url, node))
 

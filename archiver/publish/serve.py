@@ -57,8 +57,12 @@ def key_for(prefix: str, url_path: str) -> str | None:
     'public/sites/a/index.html'
     >>> key_for("public/", "/%2e%2e/blobs/sha256/ab/x") is None
     True
+    >>> key_for("public/", "/a%00b") is None, key_for("public/", "/a%0d%0ab") is None
+    (True, True)
     """
     path = unquote(urlsplit(url_path).path).lstrip("/")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return None  # "/a%00b": a NUL or a newline names no published page
     if not path or path.endswith("/"):
         path += "index.html"
     try:
@@ -67,10 +71,35 @@ def key_for(prefix: str, url_path: str) -> str | None:
         return None
 
 
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Host headers the server answers: its own address and, on loopback, localhost.
+
+    A page on another site can make a browser send requests to 127.0.0.1 under a name it
+    controls (DNS rebinding) and read the answers; checking Host refuses them.
+
+    >>> sorted(allowed_hosts("127.0.0.1", 8000))
+    ['127.0.0.1:8000', 'localhost:8000']
+    """
+    names = {host}
+    if host in ("127.0.0.1", "::1", "localhost"):
+        names |= {"127.0.0.1", "localhost", "[::1]"} if host != "127.0.0.1" else {"localhost"}
+    return frozenset(f"{name}:{port}" for name in names)
+
+
 def make_server(
-    store: ObjectStore, prefix: str, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
+    store: ObjectStore,
+    prefix: str,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    hosts: frozenset[str] | None = None,
 ) -> ThreadingHTTPServer:
-    """An HTTP server for the published prefix (call serve_forever() on it)."""
+    """An HTTP server for the published prefix (call serve_forever() on it).
+
+    `hosts` are the Host headers it answers (default: its own address, see
+    `allowed_hosts`); a server bound to every interface (0.0.0.0) answers any Host.
+    """
+    accepted: frozenset[str] | None = hosts
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "archiver-serve"
@@ -82,6 +111,9 @@ def make_server(
             self._answer(body=False)
 
         def _answer(self, *, body: bool) -> None:
+            if accepted is not None and (self.headers.get("Host") or "").lower() not in accepted:
+                self._plain(400, "unknown host")
+                return
             key = key_for(prefix, self.path)
             if key is None:
                 self._plain(400, "bad path")
@@ -91,7 +123,7 @@ def make_server(
             except KeyNotFound:
                 self._plain(404, "not found")
                 return
-            except StoreError as exc:
+            except (StoreError, OSError, ValueError) as exc:
                 log.warning("serve_failed", key=key, error=str(exc))
                 self._plain(502, "the store could not be read")
                 return
@@ -122,4 +154,6 @@ def make_server(
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
+    if accepted is None and host not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+        accepted = allowed_hosts(host, server.server_address[1])
     return server

@@ -54,7 +54,8 @@ class PublishSettings(Strict):
     @field_validator("prefix")
     @classmethod
     def _plain_prefix(cls, value: str) -> str:
-        if not re.fullmatch(r"([A-Za-z0-9._-]+/)+", value) or ".." in value.split("/"):
+        segments = value.split("/")[:-1]
+        if not re.fullmatch(r"([A-Za-z0-9._-]+/)+", value) or {".", ".."} & set(segments):
             raise ValueError(
                 f"prefix must be one or more plain path segments ending in '/', "
                 f"e.g. 'public/', got {value!r}"

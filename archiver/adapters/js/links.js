@@ -1,0 +1,18 @@
+// Links of the region (or the page): anchors, and documents shown inside the page rather
+// than linked (<iframe>, <embed>, <object>). At most 5,000, so a page cannot flood us.
+(selector) => {
+  const scope = (selector && document.querySelector(selector)) || document;
+  const links = [];
+  for (const a of scope.querySelectorAll('a[href]')) {
+    if (links.length >= 5000) break;
+    links.push([String(a.href).slice(0, 4096), (a.innerText || '').trim().slice(0, 200)]);
+  }
+  for (const e of scope.querySelectorAll('iframe[src], embed[src], object[data]')) {
+    if (links.length >= 5100) break;
+    const source = e.getAttribute('src') || e.getAttribute('data');
+    try {
+      if (source) links.push([new URL(source, document.baseURI).href.slice(0, 4096), 'embedded']);
+    } catch (err) { /* not a URL */ }
+  }
+  return links;
+}
