@@ -43,6 +43,7 @@ from archiver.discovery.cli import sites_group
 from archiver.durations import format_seconds
 from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
+from archiver.evidence import cli as evidence_cli
 from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
@@ -732,13 +733,14 @@ def config_check(state: Context) -> None:
     aliases = load_alias_table(path)
     problems = schedule.validate(settings, path=str(path))
     problems += alert_problems(settings.alerts, settings.sites, path=str(path))
+    problems += evidence_cli.storage_problems(settings, os.environ, path)
     if problems:
         raise ConfigError(problems)
     enabled = sum(site.enabled for site in settings.sites)
     unverified = sum(not site.verified for site in settings.sites)
     out.print(
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
-        f"storage {settings.storage.kind}, "
+        f"storage {evidence_cli.storage_summary(settings)}, "
         + (
             f"{len(aliases.entities)} known entities from {alias_file(path)}"
             if aliases.entities
@@ -750,6 +752,7 @@ def config_check(state: Context) -> None:
 main_group.add_command(sites_group)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
+main_group.add_command(evidence_cli.export)
 
 
 def _alerter_of(ctx: click.Context) -> Alerter:

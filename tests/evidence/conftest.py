@@ -6,13 +6,18 @@ third party would install them: apart from the archiver and its dependencies.
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -109,3 +114,100 @@ def replay(tmp_path: Path) -> Iterator[Callable[[Path], Replay]]:
     for server in servers:
         server.terminate()
         server.wait(timeout=30)
+
+
+class S3Proxy:
+    """An HTTP proxy on 127.0.0.1 in front of the S3 API server, misbehaving on request.
+
+    strip_if_none_match: forwards writes without their `If-None-Match` header (a server
+    that ignores conditional writes). lose_answers: the first PUT of a key containing one of
+    these strings reaches the server, then the client gets a 500 (the answer is lost).
+    refuse: PUTs of such keys get a 500 without reaching the server.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = urlsplit(upstream)
+        self.strip_if_none_match = False
+        self.lose_answers: set[str] = set()
+        self.refuse: set[str] = set()
+        self.lost: list[str] = []
+        proxy = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _relay(self) -> None:
+                proxy.relay(self)
+
+            do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _relay
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silence per-request logging."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        """http://127.0.0.1:<port>"""
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def relay(self, request: BaseHTTPRequestHandler) -> None:
+        """Forward one request upstream, unless a rule says otherwise."""
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        path = request.path
+        if request.command == "PUT" and any(part in path for part in self.refuse):
+            self._answer(request, 500, b"<Error><Code>InternalError</Code></Error>")
+            return
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if not (self.strip_if_none_match and k.lower() == "if-none-match")
+        }
+        upstream = http.client.HTTPConnection(
+            self.upstream.hostname or "127.0.0.1", self.upstream.port
+        )
+        try:
+            upstream.request(request.command, path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            data = answer.read()
+            lose = next((part for part in self.lose_answers if part in path), None)
+            if request.command == "PUT" and lose is not None and answer.status == 200:
+                self.lose_answers.discard(lose)
+                self.lost.append(path)
+                self._answer(request, 500, b"<Error><Code>InternalError</Code></Error>")
+                return
+            request.send_response(answer.status)
+            for key, value in answer.getheaders():
+                if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    request.send_header(key, value)
+            request.send_header("Content-Length", str(len(data)))
+            request.end_headers()
+            if request.command != "HEAD":
+                request.wfile.write(data)
+        finally:
+            upstream.close()
+
+    @staticmethod
+    def _answer(request: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", "application/xml")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def s3_proxy(s3_endpoint: str) -> Iterator[S3Proxy]:
+    """A misbehaving proxy in front of the session's S3 API server."""
+    proxy = S3Proxy(s3_endpoint)
+    yield proxy
+    proxy.close()
