@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 
 
 def tools_bin() -> Path:
@@ -211,3 +213,120 @@ def s3_proxy(s3_endpoint: str) -> Iterator[S3Proxy]:
     proxy = S3Proxy(s3_endpoint)
     yield proxy
     proxy.close()
+
+
+TSA_CONFIG = """
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+dir = {dir}
+serial = $dir/serial
+crypto_device = builtin
+signer_cert = $dir/tsa.pem
+certs = $dir/tsa.pem
+signer_key = $dir/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+class LocalTsa:
+    """An RFC 3161 time-stamp authority on 127.0.0.1, built on `openssl ts -reply`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.up = True
+        self.requests = 0
+        self._make_certificates()
+        tsa = self
+        lock = threading.Lock()
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                query = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if not tsa.up:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                with lock:
+                    tsa.requests += 1
+                    reply = tsa.reply(query)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silence per-request logging."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        """Where to POST time-stamp queries."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/tsr"
+
+    @property
+    def root(self) -> Path:
+        """The root certificate (PEM) a verifier trusts."""
+        return self.dir / "ca.pem"
+
+    def reply(self, query: bytes) -> bytes:
+        """`openssl ts -reply` for one query."""
+        (self.dir / "query.tsq").write_bytes(query)
+        self._openssl(
+            "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "query.tsq", "-out", "reply.tsr"
+        )
+        return (self.dir / "reply.tsr").read_bytes()
+
+    def _make_certificates(self) -> None:
+        (self.dir / "tsa.cnf").write_text(TSA_CONFIG.format(dir=self.dir))
+        (self.dir / "serial").write_text("01\n")
+        (self.dir / "tsa.ext").write_text(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+            "extendedKeyUsage=critical,timeStamping\n"
+        )
+        self._openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.pem", "-days", "30", "-subj", "/CN=Test TSA Root",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        )  # fmt: skip
+        self._openssl(
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
+            "-subj", "/CN=Test TSA",
+        )  # fmt: skip
+        self._openssl(
+            "x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "tsa.pem", "-days", "30", "-extfile", "tsa.ext",
+        )  # fmt: skip
+
+    def _openssl(self, *args: str) -> None:
+        subprocess.run([OPENSSL, *args], cwd=self.dir, check=True, capture_output=True, timeout=60)
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def tsa(tmp_path: Path) -> Iterator[LocalTsa]:
+    """A local RFC 3161 TSA (openssl ts) with its own root certificate."""
+    directory = tmp_path / "tsa"
+    directory.mkdir()
+    authority = LocalTsa(directory)
+    yield authority
+    authority.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,3 +162,47 @@ def test_config_check_says_when_the_bucket_lacks_object_lock(
     config.write_text(config.read_text().replace(name, locked))
     main(["-c", str(config), "config", "check"])
     assert "storage s3 (object lock: compliance, 3650 days)" in capsys.readouterr().out
+
+
+def test_a_public_bucket_verifies_over_plain_http_gets(
+    s3_endpoint: str, s3_bucket: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from archiver.evidence import signing
+    from archiver.evidence.notary import Notary
+
+    s3 = store(s3_endpoint, s3_bucket)
+    key = signing.load_private(signing.generate())
+    (tmp_path / "key.pub").write_bytes(signing.public_pem(key))
+    clock = [NOW]
+    notary = Notary(s3, key, prefix="public/checkpoints/", now=lambda: clock[0])
+    previous = None
+    for n in (1, 2):
+        written = versioning.write(
+            s3, draft(f"名单 v{n}"), previous=previous, aliases=AliasTable()
+        )
+        previous = written.version
+        clock[0] += timedelta(hours=1)
+        notary.sign()
+    public_read = {  # what docs/evidence.md tells the operator to set: anyone may GET
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{s3_bucket}/*",
+            }
+        ],
+    }
+    client(s3_endpoint).put_bucket_policy(Bucket=s3_bucket, Policy=json.dumps(public_read))
+    url = f"{s3_endpoint}/{s3_bucket}/cn/"
+    args = ["verify", "--public", url, "--key", str(tmp_path / "key.pub")]
+    main(args)  # exits only when something is wrong
+    assert ": ok: 2 checkpoints, 1 chains, 2 versions" in capsys.readouterr().out
+    assert previous is not None
+    forged = s3.get(previous.key).replace(b"bank.example", b"forged.example")
+    client(s3_endpoint).put_object(Bucket=s3_bucket, Key="cn/" + previous.key, Body=forged)
+    with pytest.raises(SystemExit) as broken:
+        main(args)
+    assert broken.value.code == 1
+    assert "version 2 was altered after checkpoint 2 recorded it" in capsys.readouterr().out
