@@ -268,3 +268,21 @@ def test_an_export_of_nothing_is_refused(tmp_path: Path) -> None:
     store = LocalStore(tmp_path / "archive")
     with pytest.raises(ValueError, match="no versions"):
         export_to(store, [], tmp_path / "x.wacz")
+
+
+def test_the_published_version_page_links_its_wacz(
+    tmp_path: Path, wacz_validate: Callable[[Path], Any]
+) -> None:
+    from archiver.publish.publisher import Publisher
+    from archiver.publish.settings import PublishSettings
+
+    store = LocalStore(tmp_path / "archive")
+    stored = legacy_version(store, capture(), screenshot=b"\x89PNG-old")
+    Publisher(store, PublishSettings(), now=lambda: T0).publish_all()
+    page = store.get("public/sites/bank/v1.html").decode()
+    assert 'href="v1.wacz"' in page
+    package = tmp_path / "v1.wacz"
+    package.write_bytes(store.get("public/sites/bank/v1.wacz"))
+    checked = wacz_validate(package)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert stored.manifest.blob("warc") is None  # rebuilt from the blobs for the package
