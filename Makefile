@@ -38,4 +38,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.bench_core
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .venv-tools .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -85,7 +85,15 @@ def make_store(settings: Settings, environ: Mapping[str, str]) -> ObjectStore:
         secret_access_key=environ.get("ARCHIVER_S3_SECRET_ACCESS_KEY")
         or environ.get("AWS_SECRET_ACCESS_KEY"),
         session_token=environ.get("AWS_SESSION_TOKEN"),
+        lock_mode=storage.object_lock.mode if storage.object_lock else None,
+        lock_days=storage.object_lock.days if storage.object_lock else 0,
     )
+
+
+def prove_write_once(store: ObjectStore) -> None:
+    """Refuse a bucket where a manifest could be overwritten (see S3Store.prove_write_once)."""
+    if isinstance(store, S3Store):
+        store.prove_write_once()
 
 
 @dataclass
@@ -101,6 +109,14 @@ class App:
     capturer: PlaywrightCapturer | None = None
     observers: list[CheckObserver] = field(default_factory=list)
     _alerter: Alerter | None = None
+    _write_once_proved: bool = False
+
+    def writable_store(self) -> ObjectStore:
+        """The store, once it has proved that what is written once stays written (a probe)."""
+        if not self._write_once_proved:
+            prove_write_once(self.store)
+            self._write_once_proved = True
+        return self.store
 
     def alerter(self) -> Alerter:
         """The alert outbox and its transports (built on first use: secrets only then)."""
@@ -136,7 +152,7 @@ class App:
     def deps(self, *, screenshots: bool | None = None) -> Deps:
         """Dependencies of a check."""
         return Deps(
-            store=self.store,
+            store=self.writable_store(),
             capturer=self.browser(),
             index=self.index,
             aliases=self.aliases,

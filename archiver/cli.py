@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -43,6 +44,7 @@ from archiver.discovery.cli import sites_group
 from archiver.durations import format_seconds
 from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError
+from archiver.evidence import cli as evidence_cli
 from archiver.models import (
     CheckResult,
     EventType,
@@ -55,7 +57,6 @@ from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
 from archiver.runner import Runner
-from archiver.verify import verify_site
 
 log = structlog.get_logger("archiver.cli")
 out = Console(highlight=False, soft_wrap=True)
@@ -201,8 +202,19 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
 
 
 def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
-    """Periodic jobs besides site checks: deliver owed alerts (digests included when due)."""
-    return [("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)]
+    """Periodic jobs besides site checks: deliver owed alerts (digests included when due),
+    sign a checkpoint when a chain moved (with a signing key)."""
+    jobs: list[tuple[str, Any, float]] = [
+        ("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)
+    ]
+    if evidence_cli.notary_of(app) is not None:
+        every = app.settings.evidence.checkpoint_every
+        jobs.append(
+            ("evidence-checkpoint", partial(evidence_cli.checkpoint_after_pass, app), every)
+        )
+    else:
+        log.warning("checkpoints_disabled", hint="set ARCHIVER_SIGNING_KEY to sign checkpoints")
+    return jobs
 
 
 @main_group.command()
@@ -262,6 +274,9 @@ def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: 
     alerter = app.alerter()
     alerter.flush_digest()
     delivery = alerter.deliver_pending()
+    checkpoint_problem = evidence_cli.checkpoint_after_pass(app)
+    if checkpoint_problem:
+        err.print(checkpoint_problem, markup=False)
     if not as_json:
         print_summary(chosen, results)
         if delivery.sent or delivery.failed:
@@ -714,41 +729,6 @@ def spreadsheet_safe(value: object) -> object:
 
 
 @main_group.command()
-@click.argument("sites", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
-@click.option("--no-blobs", is_flag=True, help="Check the manifest chain only.")
-@pass_context
-def verify(state: Context, sites: tuple[str, ...], as_json: bool, no_blobs: bool) -> None:
-    """Walk each site's hash chain and re-hash its blobs; exit 1 on any problem."""
-    app = state.app()
-    site_ids = list(sites) or archive.site_ids(app.store, documents=True)
-    failed = False
-    for site_id in site_ids:
-        report = verify_site(app.store, site_id, check_blobs=not no_blobs)
-        failed = failed or not report.ok
-        if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "site": site_id,
-                        "ok": report.ok,
-                        "versions": report.versions,
-                        "blobs": report.blobs,
-                        "problems": report.problems,
-                    },
-                    ensure_ascii=False,
-                )
-            )
-            continue
-        verdict = "[green]ok[/]" if report.ok else "[red]BROKEN[/]"
-        out.print(f"{site_id}: {verdict} ({report.versions} versions, {report.blobs} blobs)")
-        for problem in report.problems:
-            out.print(f"  {problem}")
-    if failed:
-        sys.exit(1)
-
-
-@main_group.command()
 @pass_context
 def reindex(state: Context) -> None:
     """Rebuild the index (versions, current partners) from the archive."""
@@ -771,13 +751,14 @@ def config_check(state: Context) -> None:
     aliases = load_alias_table(path)
     problems = schedule.validate(settings, path=str(path))
     problems += alert_problems(settings.alerts, settings.sites, path=str(path))
+    problems += evidence_cli.storage_problems(settings, os.environ, path)
     if problems:
         raise ConfigError(problems)
     enabled = sum(site.enabled for site in settings.sites)
     unverified = sum(not site.verified for site in settings.sites)
     out.print(
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
-        f"storage {settings.storage.kind}, "
+        f"storage {evidence_cli.storage_summary(settings)}, "
         + (
             f"{len(aliases.entities)} known entities from {alias_file(path)}"
             if aliases.entities
@@ -789,6 +770,9 @@ def config_check(state: Context) -> None:
 main_group.add_command(sites_group)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
+main_group.add_command(evidence_cli.export)
+main_group.add_command(evidence_cli.checkpoint)
+main_group.add_command(evidence_cli.verify)
 
 
 def _alerter_of(ctx: click.Context) -> Alerter:

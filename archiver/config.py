@@ -24,6 +24,7 @@ from archiver.alerts.settings import AlertSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
+from archiver.evidence.settings import EvidenceSettings, ObjectLock
 from archiver.publish.settings import PublishSettings
 from archiver.schema import Strict
 from archiver.urlpolicy import check_hosts, check_http_url
@@ -173,6 +174,7 @@ class S3Storage(Strict):
     presign_expiry: Duration = 7 * 86400.0
     conditional_writes: bool = True
     addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    object_lock: ObjectLock | None = None
 
     @field_validator("presign_expiry")
     @classmethod
@@ -219,6 +221,7 @@ class Settings(Strict):
     defaults: CheckOptions = CheckOptions()
     alerts: AlertSettings = AlertSettings()
     publish: PublishSettings = PublishSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
     sites: tuple[Site, ...] = ()
 
     def site(self, site_id: str) -> Site:

@@ -18,6 +18,7 @@ from archiver import archive, codec, extract, versioning
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
+from archiver.evidence import warc
 from archiver.index import Index
 from archiver.models import (
     Capture,
@@ -250,7 +251,8 @@ def _archive(
 
 def evidence(capture: Capture, screenshot: bytes | None) -> list[Blob]:
     """The blobs that show what was captured: DOM and visible text per page, the response
-    as served, the JSON the page loaded, attachments, list images, the screenshot."""
+    as served, the JSON the page loaded, attachments, list images, the screenshot, and all
+    of it again as WARC records (the `warc` blob)."""
     blobs = []
     for page in capture.pages:
         blobs.append(Blob("dom", page.html.encode(), "text/html; charset=utf-8", page.url))
@@ -275,6 +277,7 @@ def evidence(capture: Capture, screenshot: bytes | None) -> list[Blob]:
     blobs.extend(Blob("image", r.body, r.media_type, r.url) for r in capture.images)
     if screenshot:
         blobs.append(Blob("screenshot", screenshot, "image/png"))
+    blobs.append(warc.blob(capture, screenshot))
     return blobs
 
 

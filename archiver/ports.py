@@ -19,7 +19,8 @@ class ObjectStore(Protocol):
     """A flat key -> bytes store: a local directory or an S3 bucket."""
 
     def put(self, key: str, data: bytes, *, content_type: str, create_only: bool = False) -> bool:
-        """Write `data` under `key`; with `create_only`, return False if the key exists.
+        """Write `data` under `key`; with `create_only`, return False if the key holds other
+        bytes (a key that already holds exactly `data` is a write that happened).
 
         Writes are atomic: a reader sees the whole object or nothing.
         """

@@ -61,6 +61,20 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# 1b. Web-archive tools, in their own virtualenv ----------------------------------------------
+# pywb (replay) and py-wacz (`wacz validate`) are the third party's tools, used by the tests to
+# check our WACZ files. They live apart from the package: pywb pins redis==2.10.6, werkzeug and
+# pyOpenSSL, which would hold back the archiver's own dependencies.
+TOOLS_VENV="${ARCHIVER_TOOLS_VENV:-.venv-tools}"
+TOOLS_STAMP="$TOOLS_VENV/.installed-pywb-2.10-wacz-0.6"
+if [ ! -f "$TOOLS_STAMP" ]; then
+  say "installing pywb and py-wacz into $TOOLS_VENV"
+  [ -x "$TOOLS_VENV/bin/python" ] || "$PYTHON" -m venv "$TOOLS_VENV"
+  "$TOOLS_VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$TOOLS_VENV/bin/python" -m pip install -q "pywb==2.10.*" "wacz==0.6.*"
+  touch "$TOOLS_STAMP"
+fi
+
 # 2. A browser ---------------------------------------------------------------------------------
 has_browser() {
   "$VENV/bin/python" - <<'PY'

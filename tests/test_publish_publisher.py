@@ -145,6 +145,7 @@ class TestFull:
             "public/sites/zhaolian/v1-page.html",  # a version's pages go together
             "public/sites/zhaolian/v1.html",
             "public/sites/zhaolian/v1.json",
+            "public/sites/zhaolian/v1.wacz",
         ]
 
     def test_force_rewrites_everything(
@@ -217,6 +218,7 @@ class TestIncremental:
             "sites/xinwang/v2.html",
             "sites/xinwang/v2.json",
             "sites/xinwang/v2-page.html",
+            "sites/xinwang/v2.wacz",
             "sites/xinwang/index.html",
             "sites/xinwang/versions.json",
             "sites/xinwang/feed.atom",

@@ -33,10 +33,11 @@ class LocalStore:
         return self.root / check_key(key)
 
     def put(self, key: str, data: bytes, *, content_type: str, create_only: bool = False) -> bool:
-        """Write atomically; with create_only, a hard link refuses to replace a file."""
+        """Write atomically; with create_only, a hard link refuses to replace a file (and a
+        file that already holds exactly `data` counts as written, as on S3)."""
         target = self._path(key)
         if create_only and target.exists():
-            return False
+            return self._holds(target, data)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._tmp.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,7 @@ class LocalStore:
                     try:
                         os.link(tmp_name, target)
                     except FileExistsError:
-                        return False
+                        return self._holds(target, data)
                 else:
                     os.replace(tmp_name, target)
                     tmp_name = ""
@@ -63,6 +64,13 @@ class LocalStore:
         except OSError as exc:
             raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return True
+
+    @staticmethod
+    def _holds(path: Path, data: bytes) -> bool:
+        try:
+            return path.read_bytes() == data
+        except OSError:
+            return False
 
     def get(self, key: str) -> bytes:
         """The file's bytes."""

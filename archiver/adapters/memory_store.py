@@ -21,7 +21,7 @@ class MemoryStore:
         check_key(key)
         with self._lock:
             if create_only and key in self.objects:
-                return False
+                return self.objects[key][0] == data
             self.objects[key] = (bytes(data), content_type)
         return True
 

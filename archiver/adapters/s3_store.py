@@ -1,8 +1,17 @@
-"""S3Store: the archive in any S3-compatible bucket, through boto3."""
+"""S3Store: the archive in any S3-compatible bucket, through boto3.
+
+Create-only writes (blobs, manifests, checkpoints) use `If-None-Match: *`; `prove_write_once`
+checks at start-up that the server honours it, and that the bucket has Object Lock when a
+retention is configured. A create-only write answered with an error is read back: when the
+key holds exactly our bytes, the write happened (the answer was lost, not the object).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
@@ -17,6 +26,13 @@ if TYPE_CHECKING:
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _EXISTS = {"412", "PreconditionFailed"}
+_NO_LOCK = {"ObjectLockConfigurationNotFoundError", "404"}
+PROBE_PREFIX = "_probe/"
+
+
+def utc_now() -> datetime:
+    """The real clock (retention dates are counted from it)."""
+    return datetime.now(UTC)
 
 
 class S3Store:
@@ -36,8 +52,14 @@ class S3Store:
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         session_token: str | None = None,
+        lock_mode: Literal["governance", "compliance"] | None = None,
+        lock_days: int = 0,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.bucket = bucket
+        self.lock_mode = lock_mode
+        self.lock_days = lock_days
+        self.now = now
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
         self.endpoint_url = endpoint_url
         self.public_base_url = public_base_url
@@ -64,7 +86,12 @@ class S3Store:
         return self.prefix + check_key(key)
 
     def put(self, key: str, data: bytes, *, content_type: str, create_only: bool = False) -> bool:
-        """PUT the object; create-only is atomic when the server honours If-None-Match."""
+        """PUT the object; create-only is atomic when the server honours If-None-Match.
+
+        Create-only writes carry the configured Object Lock retention. When one fails, or
+        finds the key taken, the object is read back: holding our bytes, it is our write
+        (a retry after a lost answer meets its own object); holding others, the key is taken.
+        """
         full_key = self._key(key)
         args: dict[str, Any] = {
             "Bucket": self.bucket,
@@ -75,18 +102,102 @@ class S3Store:
         if create_only:
             if not self.conditional_writes:
                 if self.exists(key):
-                    return False
+                    return self._holds(key, data)
             else:
                 args["IfNoneMatch"] = "*"
+            if self.lock_mode is not None:
+                args["ObjectLockMode"] = self.lock_mode.upper()
+                args["ObjectLockRetainUntilDate"] = self.now() + timedelta(days=self.lock_days)
         try:
             self.client.put_object(**args)
         except ClientError as exc:
             if create_only and _code(exc) in _EXISTS:
-                return False
+                return self._holds(key, data)
+            if create_only and self._holds(key, data):
+                return True
             raise self._error("write", full_key, exc) from exc
         except BotoCoreError as exc:
+            if create_only and self._holds(key, data):
+                return True
             raise self._error("write", full_key, exc) from exc
         return True
+
+    def _holds(self, key: str, data: bytes) -> bool:
+        """Whether the key holds exactly `data` (False when absent or unreadable)."""
+        try:
+            return self.get(key) == data
+        except StoreError:
+            return False
+
+    def prove_write_once(self) -> None:
+        """Refuse to run on a server that would let a second writer overwrite a manifest.
+
+        Writes a probe key twice with `If-None-Match: *`: the second write must be refused.
+        With a retention configured, the bucket must have Object Lock enabled.
+        """
+        if self.lock_mode is not None:
+            problem = self.object_lock_problem()
+            if problem:
+                raise StoreError(problem)
+        if not self.conditional_writes:
+            return
+        full_key = f"{self.prefix}{PROBE_PREFIX}if-none-match-{uuid.uuid4().hex}"
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=full_key, Body=b"1", IfNoneMatch="*")
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket, Key=full_key, Body=b"2", IfNoneMatch="*"
+                )
+            except ClientError as exc:
+                if _code(exc) in _EXISTS:
+                    return
+                raise
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error("probe conditional writes at", full_key, exc) from exc
+        finally:
+            self._forget_probe(full_key)
+        raise StoreError(
+            f"{self.describe()} ignores 'If-None-Match: *' (a probe written twice was "
+            "replaced), so a second writer could overwrite a manifest: use a server that "
+            "supports conditional writes, or set storage.conditional_writes: false if only "
+            "one archiver ever writes to this bucket"
+        )
+
+    def _forget_probe(self, full_key: str) -> None:
+        """Remove the probe objects (best effort: a write-once policy may forbid deletes)."""
+        with contextlib.suppress(ClientError, BotoCoreError):
+            self.client.delete_object(Bucket=self.bucket, Key=full_key)
+
+    def object_lock_problem(self) -> str | None:
+        """None when the bucket has Object Lock enabled, else what is wrong, in one line."""
+        try:
+            answer = self.client.get_object_lock_configuration(Bucket=self.bucket)
+        except ClientError as exc:
+            if _code(exc) in _NO_LOCK:
+                return (
+                    f"s3://{self.bucket} has no Object Lock, but storage.object_lock asks for "
+                    f"{self.lock_mode} retention: create the bucket with Object Lock enabled"
+                )
+            return str(self._error("read the Object Lock configuration of", self.bucket, exc))
+        except BotoCoreError as exc:
+            return str(self._error("read the Object Lock configuration of", self.bucket, exc))
+        enabled = answer.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled")
+        if enabled != "Enabled":
+            return f"s3://{self.bucket}: Object Lock is not enabled (ObjectLockEnabled={enabled})"
+        return None
+
+    def retention(self, key: str) -> tuple[str, datetime] | None:
+        """(mode, retain-until) of an object, or None when it has no retention."""
+        full_key = self._key(key)
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=full_key)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error("read the retention of", full_key, exc) from exc
+        fields: dict[str, Any] = dict(answer)  # the stubs say always present; S3 omits them
+        mode, until = fields.get("ObjectLockMode"), fields.get("ObjectLockRetainUntilDate")
+        if mode is None or until is None:
+            return None
+        return str(mode).lower(), until
 
     def get(self, key: str) -> bytes:
         """GET the object's bytes."""

@@ -10,6 +10,8 @@
     sites/<id>/v<seq>.html         one version: partner changes, text diff, evidence
     sites/<id>/v<seq>.json         the manifest, byte for byte (its sha256 is in the chain)
     sites/<id>/v<seq>-page.html    the archived DOM inside a sandboxed iframe
+    sites/<id>/v<seq>.wacz         the version as a WACZ (WARC records, replayable)
+    checkpoints/                   signed checkpoints (written by archiver.evidence, never here)
     partners/index.html            the cross-institution table (+ .csv, .json)
     partners/<slug>.html           one partner across institutions (+ <slug>.atom)
     raw/<2 hex>/<sha256><ext>      copies of archived files, served with inert media types
@@ -59,6 +61,15 @@ def version_page_key(site_id: str, seq: int, *, prefix: str = DEFAULT_PREFIX) ->
 def version_json(site_id: str, seq: int) -> str:
     """Path of the published copy of a manifest."""
     return f"sites/{site_id}/v{seq}.json"
+
+
+def version_wacz(site_id: str, seq: int) -> str:
+    """Path of the WACZ package of one version.
+
+    >>> version_wacz("zhaolian-cfc", 3)
+    'sites/zhaolian-cfc/v3.wacz'
+    """
+    return f"sites/{site_id}/v{seq}.wacz"
 
 
 def archived_page(site_id: str, seq: int) -> str:

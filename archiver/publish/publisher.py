@@ -13,6 +13,7 @@ Whenever the state is missing, unreadable or from another renderer, it falls bac
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ import structlog
 from archiver import __version__, archive, codec, keys, textdiff
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
+from archiver.evidence import export, wacz
 from archiver.index import CheckRow
 from archiver.models import StoredVersion
 from archiver.ports import ObjectStore
@@ -70,8 +72,10 @@ class Publisher:
         presign_expiry_s: float = 7 * 86400,
         base_url: str | None = None,
         now: Callable[[], datetime] = utc_now,
+        wacz: bool = True,
     ) -> None:
         self.store = store
+        self.wacz = wacz
         self.settings = settings
         self.prefix = settings.prefix
         self.infos = {site.id: SiteInfo.of(site) for site in sites}
@@ -257,6 +261,7 @@ class Publisher:
             raw=tuple(raws),
             archived_page=has_dom,
             signed_until=self._signed_until(),
+            wacz=self.wacz,
         )
         signed = self._signed(view) if self.presign else None
         page = self.renderer.version(view, signed)
@@ -270,6 +275,14 @@ class Publisher:
             site=m.site_id,
             version=m.seq,
         )
+        if self.wacz:
+            writer.emit(
+                paths.version_wacz(m.site_id, m.seq),
+                self._wacz(info, stored),
+                wacz.MEDIA_TYPE,
+                site=m.site_id,
+                version=m.seq,
+            )
         versions = writer.state.versions
         versions[m.site_id] = max(versions.get(m.site_id, 0), m.seq)
         dom_ref = m.blob("dom")
@@ -282,6 +295,17 @@ class Publisher:
                 site=m.site_id,
                 version=m.seq,
             )
+
+    def _wacz(self, info: SiteInfo, stored: StoredVersion) -> bytes:
+        """The version as a WACZ: its WARC (or one rebuilt from its blobs), indexed.
+
+        Dated by the capture, not by the publish, so the same version always gives the same
+        bytes (a version page and its files are immutable once published)."""
+        out = io.BytesIO()
+        m = stored.manifest
+        title = f"{info.name} 第 {m.seq} 版"
+        export.export(self.store, [stored], out, title=title, now=lambda: m.captured_at)
+        return out.getvalue()
 
     def _site_pages(
         self,
@@ -416,6 +440,8 @@ class Publisher:
             targets.append(paths.version_page(m.site_id, m.previous.seq))
         if view.archived_page:
             targets.append(paths.archived_page(m.site_id, m.seq))
+        if view.wacz:
+            targets.append(paths.version_wacz(m.site_id, m.seq))
         signed = {}
         for target in targets:
             url = self.store.url(self.prefix + target)
@@ -471,7 +497,9 @@ class Publisher:
     def _fingerprint(self) -> str:
         """Changes whenever the same archive would be published differently."""
         digest = hashlib.sha256()
-        digest.update(f"{pstate.FORMAT}:{__version__}:{self.presign}:{self.base_url}".encode())
+        digest.update(
+            f"{pstate.FORMAT}:{__version__}:{self.presign}:{self.base_url}:{self.wacz}".encode()
+        )
         digest.update(self.settings.model_dump_json().encode())
         digest.update(render.template_sources())
         infos = [codec.to_data(info) for _, info in sorted(self.infos.items())]

@@ -87,6 +87,7 @@ class VersionPage:
     unpublished: tuple[str, ...] = ()  # roles listed by digest only
     archived_page: bool = False
     signed_until: datetime | None = None  # presigned links stop working then
+    wacz: bool = False  # a WACZ of the version is published beside the page
 
 
 class Renderer:
@@ -135,6 +136,7 @@ class Renderer:
             version_path=paths.version_page,
             json_path=paths.version_json,
             archived_path=paths.archived_page,
+            wacz_path=paths.version_wacz,
             partner_path=paths.partner_page,
             partner_feed=paths.partner_feed,
             events_summary=labels.events_summary,
