@@ -20,7 +20,9 @@ class ObjectStore(Protocol):
 
     def put(self, key: str, data: bytes, *, content_type: str, create_only: bool = False) -> bool:
         """Write `data` under `key`; with `create_only`, return False if the key holds other
-        bytes (a key that already holds exactly `data` is a write that happened).
+        bytes (a key that already holds exactly `data` is a write that happened: a write whose
+        answer was lost is read back). Records that must exclude a second writer (alert claims)
+        therefore carry a nonce, so no two writers ever put the same bytes.
 
         Writes are atomic: a reader sees the whole object or nothing.
         """

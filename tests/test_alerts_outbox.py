@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archiver.alerts import digest
+from archiver.alerts.delivery import Delivered, Sender
 from archiver.alerts.outbox import Outbox
 from archiver.alerts.records import (
     ChannelPlan,
@@ -19,9 +20,10 @@ from archiver.alerts.records import (
     Family,
     Notice,
     Receipt,
+    UnitState,
     partner_id,
 )
-from archiver.alerts.settings import Problem
+from archiver.alerts.settings import Problem, RetrySettings
 from archiver.ports import ObjectStore
 
 AT = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
@@ -163,3 +165,20 @@ def test_a_digest_is_not_assembled_when_not_due(store: ObjectStore) -> None:
     first = attempt(lambda latest: latest is None)
     assert first is not None and first.number == 1
     assert attempt(lambda latest: True) is None  # nothing left that is not covered
+
+
+def test_two_senders_with_one_name_and_clock_send_once(store: ObjectStore) -> None:
+    """Claims never repeat their bytes, so a create-only write that reads back identical bytes
+    as written cannot hand one attempt to two senders (same worker name, same fixed clock)."""
+    alert_id = partner_id("site-a", 4, AT)
+    sent: list[str] = []
+
+    def send() -> Delivered:
+        sent.append("mail")
+        return Delivered(message_id="<m@example.org>")
+
+    stale = UnitState()  # both read the state before either claimed
+    for _ in range(2):
+        sender = Sender(Outbox(store), retry=RetrySettings(), now=lambda: AT, worker="same")
+        sender.deliver(alert_id, "email", stale, send)
+    assert sent == ["mail"]

@@ -299,7 +299,9 @@ class Alerter:
             raise AlertError(f"{alert_id} was already delivered ({names}); use --again")
         if not owed:
             now = self.now()
-            request = Claim(by=self.worker, claimed_at=now, lease_until=now)
+            request = Claim(
+                by=self.worker, claimed_at=now, lease_until=now, nonce=uuid.uuid4().hex
+            )
             for unit in units:
                 self.outbox.request_resend(alert_id, unit.name, request)
             state = self.outbox.state(alert_id)

@@ -18,6 +18,7 @@ fold the copies. See docs/alerts.md.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,7 +137,9 @@ class Sender:
                 )
         n = state.last + 1
         lease = timedelta(seconds=self.retry.lease)
-        claim = Claim(by=self.worker, claimed_at=now, lease_until=now + lease)
+        claim = Claim(
+            by=self.worker, claimed_at=now, lease_until=now + lease, nonce=uuid.uuid4().hex
+        )
         if not self.outbox.claim(alert_id, unit, n, claim):
             return Attempt(alert_id, unit, Outcome.LOST, n)
         started = time.perf_counter()

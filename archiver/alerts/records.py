@@ -172,11 +172,17 @@ _RECORD: TypeAdapter[PartnerAlert | Notice | Digest] = TypeAdapter(AlertRecord)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Claim:
-    """Attempt n of a unit belongs to `by` until `lease_until`."""
+    """Attempt n of a unit belongs to `by` until `lease_until`.
+
+    `nonce` makes every claim's bytes unique: a create-only write of bytes that a key already
+    holds counts as written (a lost answer read back, see `ports.ObjectStore.put`), so two
+    claimants with the same name and clock would otherwise both win.
+    """
 
     by: str
     claimed_at: datetime
     lease_until: datetime
+    nonce: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
