@@ -138,6 +138,17 @@ def test_a_version_without_a_warc_is_reconstructed_from_its_blobs(tmp_path: Path
     assert "reconstructed at export" in found[0][2][3].decode()
 
 
+def replayed_text(tab: Any) -> str:
+    """The replayed page's text, once pywb's frame shows the archived list.
+
+    pywb fills its replay frame after the outer page's load event; reading at once races it.
+    PARTNERS[0] is on every archived version of the test page.
+    """
+    body = tab.frame_locator("#replay_iframe").locator("body")
+    body.get_by_text(PARTNERS[0]).wait_for(timeout=60_000)
+    return str(body.inner_text())
+
+
 def legacy_version(
     store: LocalStore, seen: Capture, *, screenshot: bytes | None = None, at: datetime = T0
 ) -> StoredVersion:
@@ -253,10 +264,10 @@ def test_an_export_validates_and_replays_the_partner_names_in_chromium(
             tab = browser.new_page()
             stamp = first.manifest.captured_at.strftime("%Y%m%d%H%M%S")
             tab.goto(server.url(stamp, url), wait_until="load")
-            shown = tab.frame_locator("#replay_iframe").locator("body").inner_text()
+            shown = replayed_text(tab)
             stamp = second.manifest.captured_at.strftime("%Y%m%d%H%M%S")
             tab.goto(server.url(stamp, url), wait_until="load")
-            later = tab.frame_locator("#replay_iframe").locator("body").inner_text()
+            later = replayed_text(tab)
         finally:
             browser.close()
     assert all(name in shown for name in PARTNERS)
