@@ -26,6 +26,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 WEB_SCHEMES = ("http", "https")
+# Chromium's own resources (its PDF viewer loads chrome-extension:// and chrome:// files) and
+# inline data: / blob: resources never touch the network: a page may render with them.
+BROWSER_SCHEMES = ("data", "blob", "chrome", "chrome-extension", "about")
 HOST_NAME = re.compile(
     r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 )
@@ -84,8 +87,14 @@ class UrlPolicy:
         <Reason.SCHEME: 'scheme'>
         >>> p.check("https://cdn.example.net/jquery.js", Purpose.RENDER) is None
         True
+        >>> p.check("chrome-extension://mhjf/pdf_embedder.css", Purpose.RENDER) is None
+        True
+        >>> p.check("data:application/json,{}", Purpose.JSON)
+        <Reason.SCHEME: 'scheme'>
         """
         parts = urlsplit(url)
+        if purpose is Purpose.RENDER and parts.scheme.lower() in BROWSER_SCHEMES:
+            return None
         if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
             return Reason.SCHEME
         if purpose is Purpose.RENDER:

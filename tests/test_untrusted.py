@@ -45,7 +45,9 @@ POLICY = UrlPolicy.for_site("https://www.bank.com.cn/list.html", ("files.bankcdn
         ("ftp://www.bank.com.cn/a.pdf", Purpose.ATTACHMENT, Reason.SCHEME),
         ("javascript:alert(1)", Purpose.NAVIGATION, Reason.SCHEME),
         ("https://cdn.jsdelivr.net/npm/x.js", Purpose.RENDER, None),
-        ("data:text/html,hi", Purpose.RENDER, Reason.SCHEME),
+        ("data:image/png;base64,iVBO", Purpose.RENDER, None),
+        ("chrome-extension://mhjf/index.css", Purpose.RENDER, None),
+        ("data:text/html,hi", Purpose.FRAME, Reason.SCHEME),
     ],
 )
 def test_host_rule(url: str, purpose: Purpose, expected: Reason | None) -> None:
