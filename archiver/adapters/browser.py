@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import structlog
 from playwright.async_api import (
@@ -38,7 +38,7 @@ from playwright.async_api import (
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from archiver import __version__
+from archiver import __version__, region
 from archiver.errors import (
     BrowserUnavailable,
     CaptureError,
@@ -77,9 +77,8 @@ DEFAULT_EXCLUDES = (
     ".bx-wrapper",
 )
 DRIVER_RECYCLE_EVERY = 5  # browser restarts between restarts of Playwright's driver
-LIST_IMAGE_PIXELS = 150_000  # smaller images are logos and icons
-IMAGE_ONLY_TEXT = 400  # characters: below this, a region with big images is a picture list
-MAX_LIST_IMAGES = 5
+LIST_IMAGE_PIXELS = 40_000  # smaller images (200x200) are logos, icons and bullets
+MAX_LIST_IMAGES = 12
 MAX_FRAMES = 5  # iframes read as pages of their own
 FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
 SETTLING_TYPES = {"document", "script", "xhr", "fetch"}
@@ -144,7 +143,7 @@ _REGION_JS = """
   const images = Array.from(root.querySelectorAll('img'))
     .filter(img => !img.closest('[data-archiver-x]'))
     .filter(img => img.naturalWidth * img.naturalHeight >= minPixels)
-    .map(img => img.currentSrc || img.src);
+    .map(img => img.src || img.currentSrc);
   return {text: text, html: clone.outerHTML, title: document.title || '', images: images,
           charset: document.characterSet || ''};
 }
@@ -820,12 +819,28 @@ class _Session:
         return kept
 
     async def _list_images(self, pages: list[RenderedPage]) -> list[HttpResponse]:
-        """Images of a region with (almost) no text: the list may be published as pictures."""
-        text = sum(len(page.text.strip()) for page in pages)
-        if text >= IMAGE_ONLY_TEXT or not self.image_urls:
+        """Every image of the disclosure region (`archiver.region`) big enough not to be an
+        icon: a list may be published as pictures, and a picture replaced under the same
+        name or a new one is a new version, so they are fetched by bytes on every check."""
+        loaded = {unquote(url): url for url in self.image_urls}  # the DOM's src may be raw
+        if not loaded:
             return []
+        wanted: list[str] = []
+        for index, page in enumerate(pages):
+            found = await asyncio.to_thread(
+                region.find,
+                page.html,
+                url=page.url,
+                selector=self.request.selector if index == 0 else None,
+                excludes=tuple(self.request.exclude),
+            )
+            wanted.extend(
+                loaded[unquote(image.url)]
+                for image in found.images
+                if unquote(image.url) in loaded
+            )
         fetched: list[HttpResponse] = []
-        for url in dict.fromkeys(self.image_urls):
+        for url in dict.fromkeys(wanted):
             if len(fetched) >= MAX_LIST_IMAGES:
                 break
             image = await self._get(url)
