@@ -1,5 +1,6 @@
 """Belief, preservation and re-reading without a browser: judgements, schema-1 manifests,
 structural cut-offs, the baseline of events, the confirmations owed."""
+# ruff: noqa: E501, PLR0917  (case tables read best one case per line)
 
 from __future__ import annotations
 

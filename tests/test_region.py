@@ -1,4 +1,5 @@
 """The disclosure region: a table of pages and what must (and must not) be in the region."""
+# ruff: noqa: E501  (case tables read best one case per line)
 
 from __future__ import annotations
 
