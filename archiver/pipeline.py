@@ -14,7 +14,16 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, belief, codec, completeness, extract, readings, versioning
+from archiver import (
+    archive,
+    belief,
+    codec,
+    completeness,
+    extract,
+    readings,
+    reextract,
+    versioning,
+)
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
@@ -108,7 +117,10 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
         same = head is not None and head.manifest.content_digest == content.digest
         if head is not None and same and not _confirmation_due(head, now):
             return _unchanged(site, started_at, started, head)
+        reread = _rereader(site, deps)
         baseline = readings.last_believed(deps.store, head)
+        if baseline is not None:
+            baseline = reread(baseline)
         capture = session.complete(capture)
         judgement = belief.judge(
             content,
@@ -140,9 +152,22 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
         screenshot=screenshot,
         previous=head,
         rewrite=same,
+        reread=reread,
         started_at=started_at,
         started=started,
     )
+
+
+def _rereader(site: Site, deps: Deps) -> Callable[[StoredVersion], StoredVersion]:
+    """`reextract.read_now` for this check, each baseline re-read at most once."""
+    done: dict[str, StoredVersion] = {}
+
+    def reread(stored: StoredVersion) -> StoredVersion:
+        if stored.key not in done:
+            done[stored.key] = reextract.read_now(deps.store, site, stored, aliases=deps.aliases)
+        return done[stored.key]
+
+    return reread
 
 
 def _confirmation_due(head: StoredVersion, now: datetime) -> bool:
@@ -209,6 +234,7 @@ def _archive(
     screenshot: bytes | None,
     previous: StoredVersion | None,
     rewrite: bool,
+    reread: Callable[[StoredVersion], StoredVersion],
     started_at: datetime,
     started: float,
 ) -> CheckResult:
@@ -235,7 +261,13 @@ def _archive(
         confirm_after=judgement.confirm_after,
         rewrite=rewrite,
     )
-    written = versioning.write(deps.store, draft, previous=previous, aliases=deps.aliases)
+    written = versioning.write(
+        deps.store,
+        draft,
+        previous=previous,
+        aliases=deps.aliases,
+        reread=reread,
+    )
     stored = written.version
     if stored is None:  # another writer archived the same content first
         assert written.previous is not None

@@ -23,10 +23,12 @@ import structlog
 
 from archiver import archive, belief, completeness, extract, partners, readings
 from archiver.config import Site
+from archiver.errors import ArchiverError
 from archiver.models import (
     Belief,
     Capture,
     HttpResponse,
+    ListStatus,
     Manifest,
     PartnerEvent,
     Reading,
@@ -126,6 +128,46 @@ def evidence(store: ObjectStore, manifest: Manifest) -> Capture:
             HttpResponse(url=u, status=200, media_type=m, body=d) for u, m, d in blob("image")
         ),
     )
+
+
+def read_now(
+    store: ObjectStore, site: Site, stored: StoredVersion, *, aliases: AliasTable
+) -> StoredVersion:
+    """The version's partner list as today's reader reads its evidence (the version itself
+    when it was read by today's reader, or when its evidence cannot be read back).
+
+    Events compare like with like: after a reader upgrade, the baseline is re-read before
+    the first new version is compared with it, so a reader fix never shows as partners
+    added or dropped.
+    """
+    manifest = stored.manifest
+    if readings.READER_VERSION in (manifest.reader_version, stored.corrected_by):
+        return stored
+    if manifest.documents:  # composite versions are read by discovery
+        return stored
+    try:
+        capture = evidence(store, manifest)
+    except (ArchiverError, ValueError, OSError):
+        return stored
+    content = extract.disclosure(
+        capture,
+        aliases=aliases,
+        ignore=site.ignore,
+        own_names=tuple(name for name in (site.legal_name, site.name) if name),
+        selector=site.selector,
+        excludes=site.exclude,
+    )
+    if content.list_status is not ListStatus.OK:
+        return stored  # what was believed then stays the baseline
+    log.info(
+        "baseline_reread",
+        site=site.id,
+        version=manifest.seq,
+        read_by=manifest.reader_version or "schema 1",
+        partners_before=len(manifest.partners),
+        partners_now=len(content.partners),
+    )
+    return replace(stored, manifest=replace(manifest, partners=content.partners))
 
 
 def reextract_site(

@@ -8,6 +8,7 @@ and either finds the same content (nothing to write) or writes on top of it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,8 +112,12 @@ def write(
     *,
     previous: StoredVersion | None,
     aliases: AliasTable,
+    reread: Callable[[StoredVersion], StoredVersion] | None = None,
 ) -> Written:
-    """Write `draft` as the next version of its chain, unless the head already says the same."""
+    """Write `draft` as the next version of its chain, unless the head already says the same.
+
+    `reread` gives the baseline's list as today's reader reads it (`reextract.read_now`).
+    """
     for _ in range(WRITE_ATTEMPTS):
         if previous is not None and _same(previous.manifest, draft):
             return Written(version=None, previous=previous)
@@ -120,6 +125,8 @@ def write(
         previous_text = archive.text_of(store, previous.manifest) if previous else ""
         diff = textdiff.compare(previous_text, draft.text)
         baseline = readings.last_believed(store, previous)
+        if baseline is not None and reread is not None:
+            baseline = reread(baseline)
         mark = draft.mark
         events, departed = partner_events(baseline, previous, mark, draft.partners, aliases)
         seq = previous.manifest.seq + 1 if previous else 1

@@ -473,3 +473,19 @@ def test_reextract_repairs_history_written_by_an_older_reader(
     assert mails(tmp_path) == []  # no alert for history that reinterpretation changes
     again = json.loads(archiver(config, "reextract", "old-bank", "--json").stdout)
     assert (again["changes"], again["written"]) == ([], 0)  # idempotent
+
+
+def test_after_a_reader_upgrade_the_first_check_compares_like_with_like(
+    tmp_path: Path, local_site: LocalSite
+) -> None:
+    """The newest believed version was read by an older reader (it took a related-news title
+    for a partner): the baseline is re-read from its evidence before events are made, so the
+    upgrade itself is no partner news; only the real change is."""
+    url = local_site.url("/old.html")
+    config = write_config(tmp_path, [("old-bank", url)])
+    store = LocalStore(tmp_path / "archive")
+    old_manifest(store, None, 1, page(table(ANT, QY), n=0), url)
+    local_site.page("/old.html", page(table(ANT, QY, FQL), n=3))
+    [result] = check(config)
+    assert result["outcome"] == "changed"
+    assert [(e["type"], e["name"]) for e in result["events"]] == [("added", FQL)]
