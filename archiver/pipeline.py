@@ -273,9 +273,11 @@ def _archive(
         assert written.previous is not None
         return _unchanged(site, started_at, started, written.previous)
     deps.index.record_version(stored)
-    notify_observers(
-        deps, "on_version", lambda o: o.on_version(site, stored, written.previous), site.id
-    )
+    # Readers compare a believed list with the last believed one (what its events are
+    # against); preserved evidence is compared with the version before it (images, notes).
+    shown = written.baseline if stored.manifest.belief.is_believed else None
+    before = shown or written.previous
+    notify_observers(deps, "on_version", lambda o: o.on_version(site, stored, before), site.id)
     return CheckResult(
         site_id=site.id,
         outcome=Outcome.CHANGED if written.previous else Outcome.NEW,

@@ -73,6 +73,7 @@ class Written:
     previous: StoredVersion | None
     events: tuple[PartnerEvent, ...] = ()
     bytes_written: int = 0
+    baseline: StoredVersion | None = None  # the believed version the events were made against
 
 
 def partner_events(
@@ -198,7 +199,13 @@ def write(
             belief=mark.value,
             duration_s=round(time.perf_counter() - began, 3),
         )
-        return Written(version=stored, previous=previous, events=events, bytes_written=written)
+        return Written(
+            version=stored,
+            previous=previous,
+            events=events,
+            bytes_written=written,
+            baseline=baseline,
+        )
     raise StoreError(f"could not write a version of {draft.site_id} after {WRITE_ATTEMPTS} races")
 
 
