@@ -224,3 +224,20 @@ def test_a_confirmation_with_the_same_evidence_is_written_only_when_asked() -> N
     again = write(store, confirming)
     assert again.version is not None and again.version.manifest.confirms == 1
     assert again.bytes_written < 2000  # the blobs are the ones already kept
+
+
+def test_published_history_shows_preserved_evidence_and_corrections_as_such() -> None:
+    """Only a believed list says who is listed; the others are preserved, marked; a version
+    re-read by `reextract` carries the reader that corrected it."""
+    from archiver.publish import model
+
+    store = MemoryStore()
+    one = write(store, draft("a", Belief.BELIEVED, "甲", "乙")).version
+    two = write(store, draft("b", Belief.TRUNCATED, "甲")).version
+    assert one is not None and two is not None
+    record = model.extend(model.empty("s"), one, "a")
+    record = model.extend(record, dataclasses.replace(two, corrected_by="0.1.0+abc"), "b")
+    assert [p.name for p in record.summary.partners] == ["甲", "乙"]
+    assert record.summary.partners_seq == 1
+    line = record.timeline[-1]
+    assert (line.belief, line.corrected_by) == (Belief.TRUNCATED, "0.1.0+abc")

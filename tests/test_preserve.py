@@ -471,6 +471,9 @@ def test_reextract_repairs_history_written_by_an_older_reader(
     diff = json.loads(archiver(config, "diff", "old-bank", "2", "--json").stdout)
     assert diff["events"] == [] and diff["corrected_by"]
     assert mails(tmp_path) == []  # no alert for history that reinterpretation changes
+    published = tmp_path / "archive" / "public" / "sites" / "old-bank"
+    assert "已重新解读" in (published / "v2.html").read_text(encoding="utf-8")
+    assert "已重新解读" in (published / "index.html").read_text(encoding="utf-8")
     again = json.loads(archiver(config, "reextract", "old-bank", "--json").stdout)
     assert (again["changes"], again["written"]) == ([], 0)  # idempotent
 
