@@ -44,9 +44,7 @@ def disclosure(
     `own_names` are the publisher's names, never read as its own partners; `selector` and
     `excludes` are the site's, applied by `archiver.region` to every rendered page.
     """
-    regions = [
-        _region(page, index, selector, excludes) for index, page in enumerate(capture.pages)
-    ]
+    regions = [_region(page, selector, excludes) for page in capture.pages]
     regioned = replace(
         capture,
         pages=tuple(
@@ -81,14 +79,12 @@ def disclosure(
     )
 
 
-def _region(
-    page: RenderedPage, index: int, selector: str | None, excludes: tuple[str, ...]
-) -> region.Region:
-    # The configured selector names the entry page's region; frames and later pages of a
-    # pagination are read whole, as the browser did.
-    chosen = selector if index == 0 else None
-    found = region.find(page.html, url=page.url, selector=chosen, excludes=excludes)
-    if not found.selector_matched:  # the browser already said so; read the whole page
+def _region(page: RenderedPage, selector: str | None, excludes: tuple[str, ...]) -> region.Region:
+    # The configured selector names the region of the entry page and of its pagination; a
+    # frame it does not match is read whole (the browser reports a selector that matches
+    # nothing on the entry page).
+    found = region.find(page.html, url=page.url, selector=selector, excludes=excludes)
+    if not found.selector_matched:
         found = region.find(page.html, url=page.url, excludes=excludes)
     return found
 

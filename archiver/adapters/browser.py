@@ -826,14 +826,18 @@ class _Session:
         if not loaded:
             return []
         wanted: list[str] = []
-        for index, page in enumerate(pages):
+        for page in pages:
             found = await asyncio.to_thread(
                 region.find,
                 page.html,
                 url=page.url,
-                selector=self.request.selector if index == 0 else None,
+                selector=self.request.selector,
                 excludes=tuple(self.request.exclude),
             )
+            if not found.selector_matched:  # a frame: read whole, as extraction does
+                found = await asyncio.to_thread(
+                    region.find, page.html, url=page.url, excludes=tuple(self.request.exclude)
+                )
             wanted.extend(
                 loaded[unquote(image.url)]
                 for image in found.images
