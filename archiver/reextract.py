@@ -194,8 +194,8 @@ def reextract_site(
             continue
         try:
             capture = evidence(store, manifest)
-        except (ValueError, OSError) as exc:
-            skipped.append(f"v{manifest.seq}: {exc}")
+        except (ArchiverError, ValueError, OSError) as exc:  # a missing or altered blob
+            skipped.append(f"v{manifest.seq}: {str(exc).splitlines()[0] if str(exc) else exc}")
             previous = manifest
             continue
         reading = _read(site, stored, capture, baseline, previous, aliases=aliases, now=now())

@@ -241,3 +241,36 @@ def test_published_history_shows_preserved_evidence_and_corrections_as_such() ->
     assert record.summary.partners_seq == 1
     line = record.timeline[-1]
     assert (line.belief, line.corrected_by) == (Belief.TRUNCATED, "0.1.0+abc")
+
+
+def test_reextract_skips_a_version_whose_evidence_is_gone_and_says_so() -> None:
+    from archiver.config import Site
+    from archiver.reextract import reextract_site
+
+    store = MemoryStore()
+    written = write(store, draft("a", Belief.BELIEVED, "甲")).version
+    assert written is not None
+    bad = dataclasses.replace(
+        written.manifest,
+        seq=2,
+        previous=archive.link_to(written),
+        blobs=(
+            *written.manifest.blobs,
+            dataclasses.replace(written.manifest.blobs[0], role="dom", digest="0" * 64),
+        ),
+    )
+    assert archive.write(store, bad) is not None
+    report = reextract_site(
+        store, Site(id="s", name="s", url="https://b.cn/"), aliases=AliasTable(), now=lambda: NOW
+    )
+    assert report.versions == 2
+    assert len(report.skipped) == 1 and report.skipped[0].startswith("v2: ")
+
+
+def test_a_corrupt_reading_is_a_clear_store_error() -> None:
+    from archiver.errors import StoreError
+
+    store = MemoryStore()
+    store.put(readings.reading_key("s", 1), b"{not json", content_type="application/json")
+    with pytest.raises(StoreError, match=r"reading sites/s/readings/00000001.json is not valid"):
+        readings.load(store, "s", 1)
