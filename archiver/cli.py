@@ -327,6 +327,8 @@ def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
     for result in sorted(results, key=lambda r: order.get(r.site_id, 0)):
         version = result.version.manifest.seq if result.version else ""
         detail = result.error or _events_summary(result.events)
+        if result.belief is not None and not result.belief.is_believed and result.version:
+            detail = f"{result.belief.value} (preserved, not believed) {detail}".strip()
         table.add_row(
             result.site_id,
             f"[{styles.get(result.outcome, '')}]{result.outcome.value}[/]"

@@ -274,3 +274,36 @@ def test_a_corrupt_reading_is_a_clear_store_error() -> None:
     store.put(readings.reading_key("s", 1), b"{not json", content_type="application/json")
     with pytest.raises(StoreError, match=r"reading sites/s/readings/00000001.json is not valid"):
         readings.load(store, "s", 1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 item 6 (reader, next engineer): a partner left on the page but marked "
+    "已终止合作 is `dropped` with the reason",
+)
+def test_a_partner_marked_terminated_is_dropped_with_the_reason() -> None:
+    from archiver.extract import disclosure
+    from archiver.models import EventType, RenderedPage
+    from archiver.partners import compare
+
+    def read(rows: str) -> tuple[Partner, ...]:
+        html = f"<table><tr><th>序号</th><th>合作机构名称</th></tr>{rows}</table>"
+        page = RenderedPage(url="https://b.cn/l", html=html, text="", title="合作机构名单")
+        capture = Capture(
+            site_id="s",
+            requested_url="https://b.cn/l",
+            final_url="https://b.cn/l",
+            status=200,
+            fetched_at=NOW,
+            browser_version="",
+            pages=(page,),
+        )
+        return disclosure(capture, aliases=AliasTable()).partners
+
+    a, b = "上海淇毓信息科技有限公司", "深圳市分期乐网络科技有限公司"
+    before = read(f"<tr><td>1</td><td>{a}</td></tr><tr><td>2</td><td>{b}</td></tr>")
+    after = read(f"<tr><td>1</td><td>{a}</td></tr><tr><td>2</td><td>{b}（已终止合作）</td></tr>")
+    base = head(Belief.BELIEVED, seq=1)
+    events, _ = compare(dataclasses.replace(base, partners=before), after, aliases=AliasTable())
+    assert [(e.type, e.name) for e in events] == [(EventType.DROPPED, b)]
+    assert "已终止合作" in events[0].note
