@@ -287,7 +287,13 @@ def _progress(total: int) -> Iterator[Any]:
         task = progress.add_task("", total=total)
 
         def advance(result: CheckResult) -> None:
-            progress.update(task, advance=1, description=f"{result.site_id}: {result.outcome}")
+            done = progress.tasks[0].completed + 1  # re-checks come on top of the pass
+            progress.update(
+                task,
+                advance=1,
+                total=max(total, done),
+                description=f"{result.site_id}: {result.outcome}",
+            )
 
         yield advance
 

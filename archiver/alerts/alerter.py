@@ -342,10 +342,14 @@ class Alerter:
             alert_id = partner_id(site.id, manifest.seq, manifest.captured_at)
             images = changes.image_change(manifest, previous.manifest if previous else None)
             if (manifest.events or images) and not self.outbox.has(alert_id):
+                # a believed version is told against the version its events were made against
+                against = previous
+                if manifest.belief.is_believed and manifest.baseline is not None:
+                    against = archive.read_seq(self.store, site.id, manifest.baseline)
                 record = changes.partner_alert(
                     site,
                     current,
-                    previous,
+                    against,
                     channels=channels.plans(self.settings, self.chats, Family.PARTNER),
                     queued_at=self.now(),
                 )
