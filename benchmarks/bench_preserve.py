@@ -31,7 +31,7 @@ from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.config import Site
 from archiver.index import Index
-from archiver.pipeline import Deps, check_site
+from archiver.pipeline import Deps
 from archiver.testing import LocalSite, Route
 
 NAMES = [
@@ -126,17 +126,20 @@ class World:
 
 
 def run_pass(sites: list[Site], deps: Deps, workers: int) -> list[Any]:
-    """One pass as `archiver check` runs it, with the tree's own way of confirming."""
-    try:
-        from archiver.runner import Runner
+    """One pass as `archiver check` runs it, with the tree's own way of confirming.
 
-        runner = Runner(deps)
-        if hasattr(runner, "run_pass"):
-            return list(runner.run_pass(sites, workers=workers))
-    except ImportError:
-        pass
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda s: check_site(s, deps), sites))
+    All institutions of the simulated world share one host (127.0.0.1), so the per-host
+    politeness delay is set to 0 in both trees: real institutions are on different hosts.
+    """
+    from archiver.discovery.politeness import HostGate
+    from archiver.runner import Runner
+
+    gate = HostGate(delay_s=0.0, now=deps.now, sleep=time.sleep)
+    runner = Runner(deps, gate=gate)
+    if hasattr(runner, "run_pass"):
+        return list(runner.run_pass(sites, workers=workers))
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # before: confirmations sleep a slot
+        return list(pool.map(runner.check, sites))
 
 
 def main() -> None:
