@@ -29,7 +29,6 @@ from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
 from archiver.index import Index
 from archiver.models import (
-    Belief,
     Capture,
     CheckResult,
     Disclosure,
@@ -130,18 +129,16 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
             now=now,
             confirm_delay_s=site.confirm_delay,
         )
-        if judgement.wait and head is not None:
-            return _unchanged(site, started_at, started, head)
-        if judgement.belief is not Belief.BELIEVED or judgement.confirms is None:
-            log.info(
-                "capture_judged",
-                site=site.id,
-                belief=judgement.belief.value,
-                note=judgement.note or None,
-                confirm_at=judgement.confirm_after.isoformat()
-                if judgement.confirm_after
-                else None,
-            )
+        if head is not None and (judgement.wait or (same and judgement.confirms is None)):
+            return _unchanged(site, started_at, started, head)  # nothing new to record
+        log.info(
+            "capture_judged",
+            site=site.id,
+            belief=judgement.belief.value,
+            note=judgement.note or None,
+            confirms=judgement.confirms,
+            confirm_at=judgement.confirm_after.isoformat() if judgement.confirm_after else None,
+        )
         screenshot = None if same else _screenshot(site, deps, session)
     return _archive(
         site=site,
