@@ -46,8 +46,6 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
     `has_list` says a partner list was recognised: such a page is never taken for an
     interstitial, however short it is.
     """
-    if capture.truncated:  # over a capture budget: never an ok version that lost content
-        return PageStatus.TRUNCATED, "over a capture budget: " + "; ".join(capture.truncated)
     main = capture.main_response
     media = main.media_type if main is not None else ""
     html = " ".join(page.html[:200_000] for page in capture.pages[:1])

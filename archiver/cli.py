@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
@@ -26,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archiver import __version__, archive, codec, logs, schedule, textdiff
+from archiver import __version__, archive, codec, logs, readings, schedule, textdiff
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
 from archiver.alerts.settings import problems as alert_problems
@@ -56,6 +55,7 @@ from archiver.models import (
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
+from archiver.reextract_cli import reextract
 from archiver.runner import Runner
 
 log = structlog.get_logger("archiver.cli")
@@ -164,6 +164,7 @@ def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
         now=deps.now,
         workers=app.settings.browser.concurrency + 1,
         housekeeping=housekeeping_jobs(app),
+        owed=runner.owed(app.settings.sites),
     )
     signals = {"count": 0}
 
@@ -252,25 +253,33 @@ def demo(every: str, step: str, duration: str | None, directory: str) -> None:
 @click.argument("sites", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
 @click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
+@click.option(
+    "--no-confirm",
+    is_flag=True,
+    help="Do not wait for the re-checks of suspect lists (the daemon does them).",
+)
 @pass_context
-def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool) -> None:
-    """Check SITES (default: every enabled site) once, now."""
+def check(
+    state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool, no_confirm: bool
+) -> None:
+    """Check SITES (default: every enabled site) once, now, then the re-checks they owe."""
     app = state.app()
     chosen = select_sites(app.settings, sites)
     runner = Runner(app.deps(screenshots=not no_screenshot))
-    results: list[CheckResult] = []
-    with (
-        _progress(len(chosen)) as advance,
-        ThreadPoolExecutor(max_workers=app.settings.browser.concurrency) as pool,
-    ):
-        futures = {pool.submit(runner.check, site): site for site in chosen}
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
+    with _progress(len(chosen)) as advance:
+
+        def on_result(result: CheckResult) -> None:
             advance(result)
             if as_json:
                 click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
                 sys.stdout.flush()
+
+        results = runner.run_pass(
+            chosen,
+            workers=app.settings.browser.concurrency,
+            confirm=not no_confirm,
+            on_result=on_result,
+        )
     alerter = app.alerter()
     alerter.flush_digest()
     delivery = alerter.deliver_pending()
@@ -315,7 +324,13 @@ def _progress(total: int) -> Iterator[Any]:
         task = progress.add_task("", total=total)
 
         def advance(result: CheckResult) -> None:
-            progress.update(task, advance=1, description=f"{result.site_id}: {result.outcome}")
+            done = progress.tasks[0].completed + 1  # re-checks come on top of the pass
+            progress.update(
+                task,
+                advance=1,
+                total=max(total, done),
+                description=f"{result.site_id}: {result.outcome}",
+            )
 
         yield advance
 
@@ -334,6 +349,8 @@ def result_data(result: CheckResult) -> dict[str, Any]:
         "started_at": result.started_at.isoformat(),
         "duration_s": round(result.duration_s, 3),
         "bytes_written": result.bytes_written,
+        "belief": result.belief.value if result.belief else None,
+        "confirm_at": result.confirm_at.isoformat() if result.confirm_at else None,
     }
 
 
@@ -353,6 +370,8 @@ def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
     for result in sorted(results, key=lambda r: order.get(r.site_id, 0)):
         version = result.version.manifest.seq if result.version else ""
         detail = result.error or _events_summary(result.events)
+        if result.belief is not None and not result.belief.is_believed and result.version:
+            detail = f"{result.belief.value} (preserved, not believed) {detail}".strip()
         table.add_row(
             result.site_id,
             f"[{styles.get(result.outcome, '')}]{result.outcome.value}[/]"
@@ -401,7 +420,11 @@ def history(state: Context, site: str, as_json: bool) -> None:
     """Versions of SITE, oldest first, and when it was last checked."""
     app = state.app()
     site_id = _known_site(app, site)
-    versions = list(archive.history(app.store, site_id))
+    corrected = readings.corrected_seqs(app.store, site_id)
+    versions = [
+        readings.view(app.store, v) if v.manifest.seq in corrected else v
+        for v in archive.history(app.store, site_id)
+    ]
     last = app.index.last_check(site_id)
     since = _unchanged_since(versions, app.index.last_seen(site_id))
     if as_json:
@@ -428,13 +451,15 @@ def history(state: Context, site: str, as_json: bool) -> None:
         )
         return
     table = Table(show_edge=False)
-    for column in ("version", "captured (UTC)", "partners", "events", "text ±", "digest"):
+    columns = ("version", "captured (UTC)", "belief", "partners", "events", "text ±", "digest")
+    for column in columns:
         table.add_column(column)
     for stored in versions:
         m = stored.manifest
         table.add_row(
             str(m.seq),
             m.captured_at.strftime("%Y-%m-%d %H:%M:%S"),
+            m.belief.value + (" (corrected)" if stored.corrected_by else ""),
             f"{len(m.partners)} ({m.list_status.value})",
             _events_summary(m.events) or "-",
             f"+{m.text_inserted} -{m.text_deleted}",
@@ -473,6 +498,10 @@ def _version_summary(stored: StoredVersion) -> dict[str, Any]:
         "final_url": m.final_url,
         "title": m.title,
         "content_digest": m.content_digest,
+        "belief": m.belief.value,
+        "belief_note": m.belief_note or None,
+        "confirms": m.confirms,
+        "corrected_by": stored.corrected_by or None,
         "list_status": m.list_status.value,
         "partners": len(m.partners),
         "events": [event_data(e) for e in m.events],
@@ -507,10 +536,11 @@ def show(state: Context, site: str, version: str | None, as_json: bool) -> None:
         raise ArchiverError(
             f"{site_id}: no versions archived yet (run 'archiver check {site_id}')"
         )
-    stored = _resolve(app, site_id, version, latest=latest)
+    stored = readings.view(app.store, _resolve(app, site_id, version, latest=latest))
     if as_json:
         data = codec.to_data(stored.manifest)
         data["key"], data["manifest_sha256"] = stored.key, stored.digest
+        data["corrected_by"] = stored.corrected_by or None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     m = stored.manifest
@@ -525,6 +555,13 @@ def show(state: Context, site: str, version: str | None, as_json: bool) -> None:
     if m.previous:
         out.print(f"previous   {m.previous.key} sha256:{m.previous.digest}")
     out.print(f"list       {m.list_status.value}, {len(m.partners)} partners {m.list_note}")
+    out.print(
+        f"belief     {m.belief.value}"
+        + (f" ({m.belief_note})" if m.belief_note else "")
+        + (f"; confirms version {m.confirms}" if m.confirms else "")
+    )
+    if stored.corrected_by:
+        out.print(f"corrected  re-read by reader {stored.corrected_by}; the manifest is unchanged")
     for ref in m.blobs:
         out.print(
             f"  {ref.role:<17} {ref.size_bytes:>9} B  {ref.media_type:<28} {ref.digest[:16]}"
@@ -581,6 +618,7 @@ def diff(
             if from_version is not None
             else _previous(app, site_id, after)
         )
+    after = readings.view(app.store, after)
     events = _events_between(app, before, after)
     before_text = archive.text_of(app.store, before.manifest) if before else ""
     after_text = archive.text_of(app.store, after.manifest)
@@ -592,6 +630,9 @@ def diff(
                     "site": site_id,
                     "from": before.manifest.seq if before else None,
                     "to": after.manifest.seq,
+                    "belief": after.manifest.belief.value,
+                    "baseline": after.manifest.baseline,
+                    "corrected_by": after.corrected_by or None,
                     "events": [event_data(e) for e in events],
                     "text": {
                         "inserted": text.inserted,
@@ -768,6 +809,7 @@ def config_check(state: Context) -> None:
 
 
 main_group.add_command(sites_group)
+main_group.add_command(reextract)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
 main_group.add_command(evidence_cli.export)

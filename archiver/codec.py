@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from archiver.models import Manifest, Partner
+from archiver.models import Belief, ListStatus, Manifest, Partner
 
 T = TypeVar("T")
 
@@ -51,8 +51,25 @@ def encode_manifest(manifest: Manifest) -> bytes:
 
 
 def decode_manifest(data: bytes) -> Manifest:
-    """Parse manifest bytes; raises ValueError on anything malformed."""
-    return from_data(Manifest, json.loads(data))
+    """Parse manifest bytes; raises ValueError on anything malformed.
+
+    Schema 1 (before belief marks) is read as it was meant: a readable list was believed,
+    the rest was absent or unparseable.
+    """
+    parsed = json.loads(data)
+    if isinstance(parsed, dict) and parsed.get("schema_version", 1) < 2:
+        parsed = upgrade_v1(parsed)
+    return from_data(Manifest, parsed)
+
+
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 manifest's data with the fields schema 2 added.
+
+    >>> upgrade_v1({"list_status": "absent"})["belief"]
+    'absent'
+    """
+    status = ListStatus(data.get("list_status", ListStatus.ABSENT.value))
+    return {**data, "belief": Belief.of_list(status).value}
 
 
 def partners_data(partners: tuple[Partner, ...]) -> list[Any]:

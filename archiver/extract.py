@@ -1,15 +1,33 @@
-"""Capture -> Disclosure: the canonical text, the partner list, the status, the digest. Pure."""
+"""Capture -> Disclosure: the region's canonical text, the partner list, the status, the
+evidence digest. Pure.
+
+What makes a new version is the disclosure itself (`evidence_digest`): the text of the
+disclosure region after noise removal, the partner list as published, the bytes of the
+region's images and of the attachments. A clock, a counter, a rotating banner or a related-news
+block outside the region changes none of them.
+"""
 
 from __future__ import annotations
 
-from archiver import codec, keys, noise
+import re
+from dataclasses import replace
+
+from archiver import codec, keys, noise, region
 from archiver.classify import classify
-from archiver.models import Capture, Disclosure, ListStatus, PageStatus, Partner
+from archiver.models import Capture, Disclosure, ListStatus, PageStatus, Partner, RenderedPage
 from archiver.partners import AliasTable, extract
+from archiver.partners.verdict import looks_like_index
 
 # Fields of a partner as published; derived fields (match key, entity) stay out of the digest
 # so that improving the normaliser never makes an unchanged page look changed.
 PUBLISHED_FIELDS = ("raw", "category_raw", "products", "period", "hotline", "remark")
+# Words by which a page says it carries a partner list (title, a heading, a stated count).
+_ANNOUNCED = re.compile(
+    r"合作机构名单|合作机构清单|合作机构信息|合作方名单|合作名单|合作机构公示|合作机构的公告"
+    r"|(?:平台运营|增信服务|营销获客|担保增信|催收|贷后)(?:服务)?(?:合作)?机构"
+    r"|合作机构(?:共|合计|总计)\s*\d+\s*家|共\s*\d+\s*家(?:合作)?机构"
+    r"|合作機構名單|合作機構"
+)
 
 
 def disclosure(
@@ -18,45 +36,119 @@ def disclosure(
     aliases: AliasTable,
     ignore: tuple[str, ...] = (),
     own_names: tuple[str, ...] = (),
+    selector: str | None = None,
+    excludes: tuple[str, ...] = (),
 ) -> Disclosure:
     """Everything the comparison needs from one capture.
 
-    `own_names` are the publisher's names, never read as its own partners.
+    `own_names` are the publisher's names, never read as its own partners; `selector` and
+    `excludes` are the site's, applied by `archiver.region` to every rendered page.
     """
-    extraction = extract(capture, aliases=aliases, ignore=ignore, own_names=own_names)
-    parts = [noise.strip_noise(capture.text, ignore)]
+    regions = [_region(page, selector, excludes) for page in capture.pages]
+    regioned = replace(
+        capture,
+        pages=tuple(
+            replace(page, region_html=found.html or page.region_html)
+            for page, found in zip(capture.pages, regions, strict=True)
+        ),
+    )
+    extraction = extract(regioned, aliases=aliases, ignore=ignore, own_names=own_names)
+    parts = [noise.strip_noise(found.text, ignore) for found in regions]
+    if not capture.pages:
+        parts.append(noise.strip_noise(capture.text, ignore))
     for url, text in extraction.document_texts:
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
         parts.append(f"[附件 {name}]\n{noise.strip_noise(text, ignore)}")
     text = "\n".join(part for part in parts if part)
-    status, reason = classify(
-        capture,
-        text,
-        has_list=extraction.list_status is ListStatus.OK and bool(extraction.partners),
-    )
+    has_list = extraction.list_status is ListStatus.OK and bool(extraction.partners)
+    status, reason = classify(capture, noise.strip_noise(capture.text, ignore), has_list=has_list)
+    list_status, note = _judged(extraction.list_status, extraction.list_note, capture, text)
+    images = tuple(sorted(keys.sha256_hex(image.body) for image in capture.images))
     return Disclosure(
         text=text,
         partners=extraction.partners,
-        digest=content_digest(text, extraction.partners, capture),
+        digest=evidence_digest(text, extraction.partners, capture),
         status=status,
         reason=reason,
-        list_status=extraction.list_status,
-        list_note=extraction.list_note,
+        list_status=list_status,
+        list_note=note,
         as_of=extraction.as_of,
         suspect=f"truncated: {extraction.truncated}" if extraction.truncated else "",
+        list_digest=list_digest(extraction.partners, list_status),
+        image_digests=images,
     )
 
 
-def content_digest(text: str, partners: tuple[Partner, ...], capture: Capture) -> str:
-    """sha256 over what the institution published: text, partner fields, list images."""
+def _region(page: RenderedPage, selector: str | None, excludes: tuple[str, ...]) -> region.Region:
+    # The configured selector names the region of the entry page and of its pagination; a
+    # frame it does not match is read whole (the browser reports a selector that matches
+    # nothing on the entry page).
+    found = region.find(page.html, url=page.url, selector=selector, excludes=excludes)
+    if not found.selector_matched:
+        found = region.find(page.html, url=page.url, excludes=excludes)
+    return found
+
+
+def _judged(status: ListStatus, note: str, capture: Capture, text: str) -> tuple[ListStatus, str]:
+    """The list status, made loud: a page that announces a list and yields none is
+    unparseable; images on a page that announces nothing are no list."""
+    title = capture.pages[0].title if capture.pages else ""
+    announced = announcement(title, text)
+    if status is ListStatus.ABSENT and announced:
+        return ListStatus.UNPARSEABLE, (
+            f"the page announces a partner list ({announced}) but no names could be read"
+        )
+    if status is ListStatus.UNPARSEABLE and capture.images and not announced:
+        return ListStatus.ABSENT, ""
+    return status, note
+
+
+def announcement(title: str, text: str) -> str:
+    """The words by which a page says it carries a partner list ("" when it does not).
+
+    An announcement index that links such pages announces nothing itself.
+
+    >>> announcement("公告", "互联网助贷业务合作机构名单\\n[图片 图片1]")
+    '合作机构名单'
+    >>> announcement("", "本行合作的平台运营机构共6家，包括：…")
+    '平台运营机构'
+    >>> index = "关于调整合作机构名单的公告 2025-09-30\\n关于…的通知 2025-08-01\\n"
+    >>> announcement("新闻中心", index + "关于…的公告 2025-07-01")
+    ''
+    """
+    lines = text.splitlines()
+    if looks_like_index(lines):
+        return ""
+    found = _ANNOUNCED.search(f"{title}\n{text[:4000]}")
+    return found.group(0) if found else ""
+
+
+def evidence_digest(text: str, partners: tuple[Partner, ...], capture: Capture) -> str:
+    """sha256 over what the institution published: the region's text, the partner fields,
+    the bytes of the region's images and of the attachments (whatever their URLs)."""
     published = [
         {name: codec.to_data(getattr(partner, name)) for name in PUBLISHED_FIELDS}
         for partner in partners
     ]
     images = sorted(keys.sha256_hex(image.body) for image in capture.images)
+    attachments = sorted(keys.sha256_hex(doc.body) for doc in capture.attachments if doc.body)
     return keys.sha256_hex(
-        codec.canonical_json({"text": text, "partners": published, "images": images})
+        codec.canonical_json(
+            {"text": text, "partners": published, "images": images, "attachments": attachments}
+        )
     )
+
+
+def list_digest(partners: tuple[Partner, ...], status: ListStatus) -> str:
+    """sha256 over the partner list as published, in any order: two captures agree when
+    this agrees, whatever their noisy text says."""
+    rows = sorted(
+        codec.canonical_json(
+            [partner.match_key, *(codec.to_data(getattr(partner, f)) for f in PUBLISHED_FIELDS)]
+        ).decode()
+        for partner in partners
+    )
+    return keys.sha256_hex(codec.canonical_json({"status": status.value, "rows": rows}))
 
 
 def collapse(before: tuple[Partner, ...], after: Disclosure) -> str:
@@ -69,9 +161,9 @@ def collapse(before: tuple[Partner, ...], after: Disclosure) -> str:
     """
     if not before or after.status is not PageStatus.OK:
         return ""
-    if after.list_status is ListStatus.UNPARSEABLE:
+    if after.list_status is not ListStatus.OK:
         return ""
-    remaining = len(after.partners) if after.list_status is ListStatus.OK else 0
+    remaining = len(after.partners)
     if remaining == 0 or remaining * 2 < len(before):
         return f"partner list shrank from {len(before)} to {remaining}"
     return ""

@@ -159,6 +159,7 @@ class HostileSite:
     id: str
     path: str
     attack: str
+    wait_for: str = ""  # a selector the capture waits for (the page's own fetch has settled)
 
 
 def install(bank: LocalSite, internal: LocalSite, secret_file: Path) -> list[HostileSite]:
@@ -177,7 +178,11 @@ def install(bank: LocalSite, internal: LocalSite, secret_file: Path) -> list[Hos
     bank.page("/nextfile.html", list_page(f'<a href="file://{secret_file}">下一页</a>'))
     bank.page(
         "/redirect.html",
-        list_page('<a href="/go.pdf">附件</a><script>fetch("/api.json")</script>'),
+        list_page(
+            '<a href="/go.pdf">附件</a><script>fetch("/api.json").catch(() => 0)'
+            ".finally(() => { const p = document.createElement('p'); p.id = 'xhr-done';"
+            " p.textContent = '加载完成'; document.body.append(p); });</script>"
+        ),
     )
     bank.redirect("/go.pdf", f"{inside}/creds.txt?x=.pdf")
     bank.redirect("/api.json", f"{inside}/secret.json")
@@ -218,7 +223,12 @@ def install(bank: LocalSite, internal: LocalSite, secret_file: Path) -> list[Hos
         HostileSite("frame", "/frame.html", "an iframe on another host"),
         HostileSite("attach", "/attach.html", "an attachment link to another host"),
         HostileSite("nextfile", "/nextfile.html", "a 下一页 link to file:///"),
-        HostileSite("redirect", "/redirect.html", "attachment and XHR redirected off the host"),
+        HostileSite(
+            "redirect",
+            "/redirect.html",
+            "attachment and XHR redirected off the host",
+            wait_for="#xhr-done",  # the XHR's redirect hop was followed (or refused)
+        ),
         HostileSite("away", "/away.html", "the page redirects to another host"),
         HostileSite("big", "/big.html", "a 300 MB attachment"),
         HostileSite("gzip", "/gzip.html", "a 400 KB gzip bomb"),
@@ -240,7 +250,10 @@ def _flood_route(path: str) -> Route:
 def config_yaml(bank: LocalSite, sites: list[HostileSite], root: Path) -> str:
     """A sites.yaml for the corpus (private addresses allowed: everything is on loopback)."""
     entries = "".join(
-        f"  - {{id: {s.id}, name: {s.id}, url: '{bank.url(s.path)}'}}\n" for s in sites
+        f"  - {{id: {s.id}, name: {s.id}, url: '{bank.url(s.path)}'"
+        + (f", wait_for: '{s.wait_for}'" if s.wait_for else "")
+        + "}\n"
+        for s in sites
     )
     return (
         f"storage: {{kind: local, path: '{root / 'archive'}'}}\n"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archiver import archive, keys
+from archiver import archive, keys, readings
 from archiver.errors import IndexError_
 from archiver.models import CheckResult, Outcome, StoredVersion
 from archiver.ports import ObjectStore
@@ -61,6 +61,17 @@ CREATE TABLE IF NOT EXISTS partners (
 );
 CREATE INDEX IF NOT EXISTS partners_by_key ON partners (match_key);
 """
+# Columns added since the first schema: (table, column, definition).
+ADDED_COLUMNS = (
+    ("versions", "belief", "TEXT NOT NULL DEFAULT 'believed'"),
+    ("versions", "corrected_by", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+SELECT_VERSIONS = (
+    "SELECT site_id, seq, key, digest, captured_at, content_digest, partner_count, "
+    "event_count, final_url, title, belief, corrected_by FROM versions WHERE site_id = ? "
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,8 @@ class VersionRow:
     event_count: int
     final_url: str
     title: str
+    belief: str = "believed"
+    corrected_by: str = ""  # the reader whose re-reading replaced the manifest's
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +134,19 @@ class Index:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise IndexError_(
                 f"cannot open the index {path}: {exc}; delete it and run 'archiver reindex'"
             ) from exc
         self._lock = threading.Lock()
+
+    def _migrate(self) -> None:
+        """Add the columns an older index file lacks (the rest is rebuilt by reindex)."""
+        for table, column, definition in ADDED_COLUMNS:
+            names = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in names:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         """Close the database."""
@@ -162,11 +183,15 @@ class Index:
         )
 
     def record_version(self, stored: StoredVersion, *, current: bool = True) -> None:
-        """Index a version; with `current`, its partners become the site's current list."""
+        """Index a version; with `current`, a believed version's partners become the site's
+        current list (a version that is not believed is preserved, not a list)."""
         m = stored.manifest
+        current = current and m.belief.is_believed
         with self._lock, self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO versions (site_id, seq, key, digest, captured_at, "
+                "content_digest, partner_count, event_count, final_url, title, belief, "
+                "corrected_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     m.site_id,
                     m.seq,
@@ -178,6 +203,8 @@ class Index:
                     len(m.events),
                     m.final_url,
                     m.title,
+                    m.belief.value,
+                    stored.corrected_by,
                 ),
             )
             if current and not keys.is_document_chain(m.site_id):
@@ -211,9 +238,15 @@ class Index:
             self._db.execute("DELETE FROM partners")
         count = 0
         for site_id in archive.site_ids(store, documents=True):
-            versions = list(archive.history(store, site_id))
-            for position, stored in enumerate(versions):
-                self.record_version(stored, current=position == len(versions) - 1)
+            corrected = readings.corrected_seqs(store, site_id)
+            versions = [
+                readings.view(store, s) if s.manifest.seq in corrected else s
+                for s in archive.history(store, site_id)
+            ]
+            believed = [v for v in versions if v.manifest.belief.is_believed]
+            newest = believed[-1].manifest.seq if believed else None
+            for stored in versions:
+                self.record_version(stored, current=stored.manifest.seq == newest)
                 count += 1
         return count
 
@@ -260,13 +293,14 @@ class Index:
 
     def versions(self, site_id: str) -> list[VersionRow]:
         """Indexed versions of a site, oldest first."""
-        rows = self._read("SELECT * FROM versions WHERE site_id = ? ORDER BY seq", (site_id,))
+        rows = self._read(SELECT_VERSIONS + "ORDER BY seq", (site_id,))
         return [_version_row(row) for row in rows]
 
     def latest_version(self, site_id: str) -> VersionRow | None:
         """The newest indexed version of a site."""
         rows = self._read(
-            "SELECT * FROM versions WHERE site_id = ? ORDER BY seq DESC LIMIT 1", (site_id,)
+            SELECT_VERSIONS + "ORDER BY seq DESC LIMIT 1",
+            (site_id,),
         )
         return _version_row(rows[0]) if rows else None
 
@@ -309,4 +343,6 @@ def _version_row(row: tuple[object, ...]) -> VersionRow:
         event_count=int(str(row[7])),
         final_url=str(row[8]),
         title=str(row[9]),
+        belief=str(row[10]),
+        corrected_by=str(row[11]),
     )

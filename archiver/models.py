@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: belief marks, reader version, confirmations (1 is still read)
 
 
 class Outcome(StrEnum):
@@ -58,6 +58,35 @@ class ListStatus(StrEnum):
     OK = "ok"  # a list was recognised (it may be empty after a termination notice)
     ABSENT = "absent"  # no list structure on this page (e.g. an announcement index)
     UNPARSEABLE = "unparseable"  # the list is there but only as images / a scanned PDF
+
+
+class Belief(StrEnum):
+    """What the archiver makes of a preserved capture (evidence is kept whatever this says).
+
+    Only a believed version carries partner events and serves as the baseline of the next
+    ones; the others are preserved evidence, shown as such.
+    """
+
+    BELIEVED = "believed"  # the list was read from a whole page (and confirmed if suspect)
+    UNCONFIRMED = "unconfirmed"  # suspect (collapse, count or numbering): a re-check is owed
+    DISAGREED = "disagreed"  # the re-check read another list; neither is believed yet
+    TRUNCATED = "truncated"  # the document was cut off: never believed, however often seen
+    UNPARSEABLE = "unparseable"  # a list is there (images, scans, announced) but unread
+    ABSENT = "absent"  # no list on this page
+
+    @property
+    def is_believed(self) -> bool:
+        """True when the version's list is a version of the partner list."""
+        return self is Belief.BELIEVED
+
+    @classmethod
+    def of_list(cls, status: ListStatus) -> Belief:
+        """The mark of a version that needed no confirmation (schema-1 manifests)."""
+        return {
+            ListStatus.OK: cls.BELIEVED,
+            ListStatus.ABSENT: cls.ABSENT,
+            ListStatus.UNPARSEABLE: cls.UNPARSEABLE,
+        }[status]
 
 
 class Category(StrEnum):
@@ -229,6 +258,8 @@ class Disclosure:
     list_note: str = ""  # e.g. "the page says 共52家 but 30 were read", "scanned PDF"
     as_of: str = ""  # the 截至 date as written, when the page states one
     suspect: str = ""  # why this content must be seen twice before it is believed
+    list_digest: str = ""  # sha256 over the partner list as published (agreement of captures)
+    image_digests: tuple[str, ...] = ()  # sha256 of every image in the disclosure region
 
 
 # --- archive ---------------------------------------------------------------------------------
@@ -308,6 +339,14 @@ class Manifest:
     documents: tuple[DocumentRef, ...] = ()  # institutions only: the tracked documents
     refused: tuple[Refusal, ...] = ()  # fetches of this capture the URL policy refused
     tls_verified: bool = True  # False: the site's configuration waived certificate checks
+    belief: Belief = Belief.BELIEVED  # schema 1: derived from list_status when read
+    belief_note: str = ""  # why the capture is not believed (suspect, cut off, unread)
+    reader_version: str = ""  # the reader that read the partners and made the events
+    list_digest: str = ""  # sha256 over the partner list as published
+    baseline: int | None = None  # the believed version the events were made against
+    last_believed: int | None = None  # newest believed version up to this one (itself if so)
+    confirms: int | None = None  # the unconfirmed version this capture agreed with
+    confirm_after: datetime | None = None  # unconfirmed: when the re-check is due
 
     def blob(self, role: str) -> BlobRef | None:
         """First blob with this role, if any."""
@@ -316,11 +355,42 @@ class Manifest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoredVersion:
-    """A manifest together with where it lives and the digest of its bytes."""
+    """A manifest together with where it lives and the digest of its bytes.
+
+    `corrected_by` names the reader whose re-reading (`archiver reextract`) replaced the
+    manifest's partners, events and belief in this view; the bytes stay the manifest's.
+    """
 
     key: str
     digest: str
     manifest: Manifest
+    corrected_by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """One reader's interpretation of one preserved version: derived, never evidence.
+
+    Written by `archiver reextract` under ``sites/<id>/readings/<seq>.json`` when it differs
+    from what the manifest recorded; the chain is never touched.
+    """
+
+    site_id: str
+    seq: int
+    manifest_key: str
+    manifest_digest: str  # sha256 of the manifest bytes the evidence was taken from
+    reader_version: str
+    read_at: datetime
+    belief: Belief
+    belief_note: str = ""
+    list_status: ListStatus
+    list_note: str = ""
+    partners: tuple[Partner, ...] = ()
+    events: tuple[PartnerEvent, ...] = ()
+    departed: tuple[str, ...] = ()
+    baseline: int | None = None
+    last_believed: int | None = None
+    changed: tuple[str, ...] = ()  # what differs from the manifest: belief, partners, events
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -336,3 +406,5 @@ class CheckResult:
     error: str = ""
     events: tuple[PartnerEvent, ...] = field(default=())
     bytes_written: int = 0  # blob and manifest bytes this check added to the store
+    belief: Belief | None = None  # the mark of the version written (None when none was)
+    confirm_at: datetime | None = None  # a re-check is owed at this time

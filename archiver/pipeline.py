@@ -14,7 +14,16 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, codec, extract, versioning
+from archiver import (
+    archive,
+    belief,
+    codec,
+    completeness,
+    extract,
+    readings,
+    reextract,
+    versioning,
+)
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
@@ -24,7 +33,6 @@ from archiver.models import (
     Capture,
     CheckResult,
     Disclosure,
-    ListStatus,
     Outcome,
     PageStatus,
     StoredVersion,
@@ -99,63 +107,89 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
 
 
 def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> CheckResult:
+    """Capture; nothing new in the disclosure: unchanged; else judge and preserve.
+
+    Never sleeps: a suspect capture is preserved as `unconfirmed` and the result says when
+    the re-check is due (`confirm_at`); the daemon and `archiver check` schedule it.
+    """
     request = capture_request(site)
-    suspect_digest = ""
-    for attempt in (1, 2):
-        if attempt == 2:
-            deps.sleep(site.confirm_delay)
-        with deps.capturer.open(request) as session:
-            capture, content = _capture(site, deps, session, attempt)
-            if not content.status.is_ok:
-                return failed_result(site, started_at, started, content.status, content.reason)
-            previous = archive.head(deps.store, site.id)
-            if previous is not None and previous.manifest.content_digest == content.digest:
-                return _unchanged(site, started_at, started, previous)
-            suspect = _suspect(previous, content)
-            if suspect and attempt == 1:
-                suspect_digest = content.digest
-                log.info(
-                    "capture_suspect",
-                    site=site.id,
-                    reason=suspect,
-                    confirm_in_s=site.confirm_delay,
-                )
-                continue
-            if suspect and content.digest != suspect_digest:
-                return failed_result(
-                    site,
-                    started_at,
-                    started,
-                    PageStatus.COLLAPSE_UNCONFIRMED,
-                    f"{suspect}; a second capture disagreed, so neither is believed",
-                )
-            capture = session.complete(capture)
-            screenshot = _screenshot(site, deps, session)
-        return _archive(
-            site=site,
-            deps=deps,
-            capture=capture,
-            content=content,
-            screenshot=screenshot,
-            previous=previous,
-            started_at=started_at,
-            started=started,
+    with deps.capturer.open(request) as session:
+        capture, content = _capture(site, deps, session)
+        if not content.status.is_ok:
+            return failed_result(site, started_at, started, content.status, content.reason)
+        head = archive.head(deps.store, site.id)
+        now = deps.now()
+        same = head is not None and head.manifest.content_digest == content.digest
+        if head is not None and same and not _confirmation_due(head, now):
+            return _unchanged(site, started_at, started, head)
+        reread = _rereader(site, deps)
+        baseline = readings.last_believed(deps.store, head)
+        if baseline is not None:
+            baseline = reread(baseline)
+        capture = session.complete(capture)
+        judgement = belief.judge(
+            content,
+            cut_off=completeness.cut_off(capture),
+            head=head.manifest if head else None,
+            baseline=baseline.manifest.partners if baseline else None,
+            now=now,
+            confirm_delay_s=site.confirm_delay,
         )
-    raise AssertionError("unreachable: the second attempt always returns")
+        if head is not None and (judgement.wait or (same and judgement.confirms is None)):
+            return _unchanged(site, started_at, started, head)  # nothing new to record
+        log.info(
+            "capture_judged",
+            site=site.id,
+            belief=judgement.belief.value,
+            note=judgement.note or None,
+            confirms=judgement.confirms,
+            confirm_at=judgement.confirm_after.isoformat() if judgement.confirm_after else None,
+        )
+        screenshot = None if same else _screenshot(site, deps, session)
+    return _archive(
+        site=site,
+        deps=deps,
+        capture=capture,
+        content=content,
+        judgement=judgement,
+        screenshot=screenshot,
+        previous=head,
+        rewrite=same,
+        reread=reread,
+        started_at=started_at,
+        started=started,
+    )
 
 
-def _capture(
-    site: Site, deps: Deps, session: CaptureSession, attempt: int
-) -> tuple[Capture, Disclosure]:
+def _rereader(site: Site, deps: Deps) -> Callable[[StoredVersion], StoredVersion]:
+    """`reextract.read_now` for this check, each baseline re-read at most once."""
+    done: dict[str, StoredVersion] = {}
+
+    def reread(stored: StoredVersion) -> StoredVersion:
+        if stored.key not in done:
+            done[stored.key] = reextract.read_now(deps.store, site, stored, aliases=deps.aliases)
+        return done[stored.key]
+
+    return reread
+
+
+def _confirmation_due(head: StoredVersion, now: datetime) -> bool:
+    """The head is a suspect capture whose re-check is due: the same evidence again confirms."""
+    return readings.is_suspect(head.manifest.belief) and belief.confirmation_due(
+        head.manifest, now
+    )
+
+
+def _capture(site: Site, deps: Deps, session: CaptureSession) -> tuple[Capture, Disclosure]:
     began = time.perf_counter()
     capture = session.snapshot()
     log.info(
         "capture_finished",
         site=site.id,
-        attempt=attempt,
         http_status=capture.status,
         pages=len(capture.pages),
         attachments=len(capture.attachments),
+        images=len(capture.images),
         duration_s=round(time.perf_counter() - began, 3),
     )
     began = time.perf_counter()
@@ -164,6 +198,8 @@ def _capture(
         aliases=deps.aliases,
         ignore=site.ignore,
         own_names=tuple(name for name in (site.legal_name, site.name) if name),
+        selector=site.selector,
+        excludes=site.exclude,
     )
     log.info(
         "extract_finished",
@@ -175,14 +211,6 @@ def _capture(
         duration_s=round(time.perf_counter() - began, 3),
     )
     return capture, content
-
-
-def _suspect(previous: StoredVersion | None, content: Disclosure) -> str:
-    if content.suspect:
-        return content.suspect
-    if previous is None or previous.manifest.list_status is not ListStatus.OK:
-        return ""
-    return extract.collapse(previous.manifest.partners, content)
 
 
 def _screenshot(site: Site, deps: Deps, session: CaptureSession) -> bytes | None:
@@ -205,8 +233,11 @@ def _archive(
     deps: Deps,
     capture: Capture,
     content: Disclosure,
+    judgement: belief.Judgement,
     screenshot: bytes | None,
     previous: StoredVersion | None,
+    rewrite: bool,
+    reread: Callable[[StoredVersion], StoredVersion],
     started_at: datetime,
     started: float,
 ) -> CheckResult:
@@ -228,16 +259,30 @@ def _archive(
         blobs=tuple(evidence(capture, screenshot)),
         refused=capture.refused,
         tls_verified=capture.tls_verified,
+        belief=judgement.belief,
+        belief_note=judgement.note,
+        list_digest=content.list_digest,
+        confirms=judgement.confirms,
+        confirm_after=judgement.confirm_after,
+        rewrite=rewrite,
     )
-    written = versioning.write(deps.store, draft, previous=previous, aliases=deps.aliases)
+    written = versioning.write(
+        deps.store,
+        draft,
+        previous=previous,
+        aliases=deps.aliases,
+        reread=reread,
+    )
     stored = written.version
     if stored is None:  # another writer archived the same content first
         assert written.previous is not None
         return _unchanged(site, started_at, started, written.previous)
     deps.index.record_version(stored)
-    notify_observers(
-        deps, "on_version", lambda o: o.on_version(site, stored, written.previous), site.id
-    )
+    # Readers compare a believed list with the last believed one (what its events are
+    # against); preserved evidence is compared with the version before it (images, notes).
+    shown = written.baseline if stored.manifest.belief.is_believed else None
+    before = shown or written.previous
+    notify_observers(deps, "on_version", lambda o: o.on_version(site, stored, before), site.id)
     return CheckResult(
         site_id=site.id,
         outcome=Outcome.CHANGED if written.previous else Outcome.NEW,
@@ -246,6 +291,8 @@ def _archive(
         version=stored,
         events=written.events,
         bytes_written=written.bytes_written,
+        belief=stored.manifest.belief,
+        confirm_at=readings.owes_confirmation(stored),
     )
 
 
@@ -290,6 +337,8 @@ def _unchanged(
         started_at=started_at,
         duration_s=time.perf_counter() - started,
         version=latest,
+        belief=latest.manifest.belief,
+        confirm_at=readings.owes_confirmation(latest),
     )
 
 

@@ -1,9 +1,11 @@
-"""The daemon's clock: one APScheduler 3 job per site, plus housekeeping jobs.
+"""The daemon's clock: one APScheduler 3 job per site, one-off re-checks, housekeeping jobs.
 
 The only module that imports apscheduler. Each site job has a fixed id (the site id),
 `max_instances=1` (never two checks of one site at once) and `coalesce=True` (a backlog
 runs once). After a restart, a site whose interval elapsed while we were down runs soon,
 spread over a short window so a hundred overdue sites do not start in the same second.
+A check that leaves a suspect list unconfirmed gets a one-off job ``confirm:<site-id>`` at
+the time its re-check is due; at start, the re-checks the bucket says are owed are scheduled.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from archiver.config import Settings, Site
@@ -106,9 +109,12 @@ class Daemon:
         now: Callable[[], datetime],
         workers: int,
         housekeeping: Iterable[tuple[str, Callable[[], object], float]] = (),
+        owed: Mapping[str, datetime] | None = None,
     ) -> None:
         self.sites = [site for site in sites if site.enabled]
         self.run_site = run_site
+        self.owed = dict(owed or {})  # site id -> when its re-check is due (from the bucket)
+        self._site_locks = {site.id: threading.Lock() for site in self.sites}
         self.last_checks = last_checks
         self.now = now
         self.housekeeping = list(housekeeping)
@@ -150,6 +156,10 @@ class Daemon:
                 replace_existing=True,
             )
             log.info("site_scheduled", site=site.id, first_run_at=first.isoformat())
+        by_id = {site.id: site for site in self.sites}
+        for site_id, due in self.owed.items():
+            if site_id in by_id:
+                self.schedule_confirmation(by_id[site_id], due)
         for job_id, function, every_s in self.housekeeping:
             self.scheduler.add_job(
                 function,
@@ -166,7 +176,25 @@ class Daemon:
         if self._stopped.is_set():
             log.info("check_skipped", site=site.id, reason="daemon stopping")
             return None
-        return self.run_site(site)
+        with self._site_locks.setdefault(site.id, threading.Lock()):  # one check of a site
+            result = self.run_site(site)
+        due = getattr(result, "confirm_at", None)
+        if isinstance(due, datetime) and not self._stopped.is_set():
+            self.schedule_confirmation(site, due)
+        return result
+
+    def schedule_confirmation(self, site: Site, due: datetime) -> None:
+        """A one-off re-check of a suspect list when it is due (never a sleeping slot)."""
+        run_at = max(due, self.now() + timedelta(seconds=1))
+        self.scheduler.add_job(
+            self._run_unless_stopping,
+            trigger=DateTrigger(run_date=run_at, timezone="UTC"),
+            args=(site,),
+            id=f"confirm:{site.id}",
+            name=f"confirm {site.name}",
+            replace_existing=True,
+        )
+        log.info("confirmation_scheduled", site=site.id, due_at=run_at.isoformat())
 
     def next_runs(self) -> dict[str, datetime]:
         """Next run time of every site job."""

@@ -8,15 +8,17 @@ and either finds the same content (nothing to write) or writes on top of it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
 
-from archiver import __version__, archive, codec, partners, textdiff
+from archiver import __version__, archive, codec, partners, readings, textdiff
 from archiver.archive import Blob
 from archiver.errors import StoreError
 from archiver.models import (
+    Belief,
     DocumentRef,
     ListStatus,
     Manifest,
@@ -30,7 +32,6 @@ from archiver.ports import ObjectStore
 
 log = structlog.get_logger("archiver.versioning")
 WRITE_ATTEMPTS = 3
-BASELINE_LOOKBACK = 50  # versions walked back to find the last readable list
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +55,17 @@ class Draft:
     blobs: tuple[Blob, ...] = ()  # evidence besides the text and the diff
     refused: tuple[Refusal, ...] = ()  # fetches the URL policy refused
     tls_verified: bool = True
+    belief: Belief | None = None  # None: believed when the list was read, else as its status
+    belief_note: str = ""
+    list_digest: str = ""
+    confirms: int | None = None
+    confirm_after: datetime | None = None
+    rewrite: bool = False  # write even when the head holds the same evidence (a confirmation)
+
+    @property
+    def mark(self) -> Belief:
+        """The belief mark the version gets."""
+        return self.belief if self.belief is not None else Belief.of_list(self.list_status)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,37 +76,38 @@ class Written:
     previous: StoredVersion | None
     events: tuple[PartnerEvent, ...] = ()
     bytes_written: int = 0
+    baseline: StoredVersion | None = None  # the believed version the events were made against
 
 
 def partner_events(
     baseline: StoredVersion | None,
-    list_status: ListStatus,
+    previous: StoredVersion | None,
+    belief: Belief,
     current: tuple[Partner, ...],
     aliases: AliasTable,
 ) -> tuple[tuple[PartnerEvent, ...], tuple[str, ...]]:
-    """(events, departed keys) against `baseline`, the newest earlier version whose list was
-    read (see `read_baseline`). A page whose list we cannot see (absent, or only images) says
-    nothing about partners: a list endpoint that fails is not everyone dropped, and when the
-    list comes back it is compared with what was last read, not with the gap."""
+    """(events, departed keys) of a version against `baseline`, the newest believed version
+    before it (`readings.last_believed`). Only a believed list makes events: a page whose list
+    we cannot see or do not believe says nothing about partners, and when a believed list
+    comes back it is compared with the last one believed, not with the gap. A chain's first
+    believed list after unbelieved versions is all news; the very first version is none."""
+    if not belief.is_believed:
+        return (), baseline.manifest.departed if baseline else ()
     if baseline is None:
-        return (), ()
-    if list_status is not ListStatus.OK:
-        return (), baseline.manifest.departed
+        if previous is None:
+            return (), ()
+        empty = Manifest(
+            site_id="",
+            seq=0,
+            captured_at=previous.manifest.captured_at,
+            requested_url="",
+            final_url="",
+            http_status=0,
+            browser_version="",
+            content_digest="",
+        )
+        return partners.compare(empty, current, aliases=aliases)
     return partners.compare(baseline.manifest, current, aliases=aliases)
-
-
-def read_baseline(store: ObjectStore, previous: StoredVersion | None) -> StoredVersion | None:
-    """The newest version up to `previous` whose list was read; `previous` itself when none
-    was (a page whose list never showed: its first list is all news)."""
-    version = previous
-    for _ in range(BASELINE_LOOKBACK):
-        if version is None or version.manifest.list_status is ListStatus.OK:
-            break
-        link = version.manifest.previous
-        version = archive.read(store, link.key) if link is not None else None
-    if version is None or version.manifest.list_status is not ListStatus.OK:
-        return previous
-    return version
 
 
 def write(
@@ -103,17 +116,25 @@ def write(
     *,
     previous: StoredVersion | None,
     aliases: AliasTable,
+    reread: Callable[[StoredVersion], StoredVersion] | None = None,
 ) -> Written:
-    """Write `draft` as the next version of its chain, unless the head already says the same."""
+    """Write `draft` as the next version of its chain, unless the head already says the same.
+
+    `reread` gives the baseline's list as today's reader reads it (`reextract.read_now`).
+    """
     for _ in range(WRITE_ATTEMPTS):
-        if previous is not None and previous.manifest.content_digest == draft.content_digest:
+        if previous is not None and _same(previous.manifest, draft):
             return Written(version=None, previous=previous)
         began = time.perf_counter()
         previous_text = archive.text_of(store, previous.manifest) if previous else ""
         diff = textdiff.compare(previous_text, draft.text)
-        baseline = read_baseline(store, previous)
-        events, departed = partner_events(baseline, draft.list_status, draft.partners, aliases)
+        baseline = readings.last_believed(store, previous)
+        if baseline is not None and reread is not None:
+            baseline = reread(baseline)
+        mark = draft.mark
+        events, departed = partner_events(baseline, previous, mark, draft.partners, aliases)
         seq = previous.manifest.seq + 1 if previous else 1
+        base_seq = baseline.manifest.seq if baseline else None
         log.info(
             "compare_finished",
             site=draft.site_id,
@@ -125,7 +146,7 @@ def write(
         )
         began = time.perf_counter()
         blobs = [Blob("text", draft.text.encode(), "text/plain; charset=utf-8"), *draft.blobs]
-        if previous_text:
+        if previous_text and previous_text != draft.text:
             patch = textdiff.to_patch(previous_text, diff)
             blobs.append(Blob("diff", patch.encode(), "text/x-diff-match-patch; charset=utf-8"))
         refs, written = [], 0
@@ -157,6 +178,14 @@ def write(
             documents=draft.documents,
             refused=draft.refused,
             tls_verified=draft.tls_verified,
+            belief=mark,
+            belief_note=draft.belief_note,
+            reader_version=readings.READER_VERSION,
+            list_digest=draft.list_digest,
+            baseline=base_seq if mark.is_believed else None,
+            last_believed=seq if mark.is_believed else base_seq,
+            confirms=draft.confirms,
+            confirm_after=draft.confirm_after,
         )
         stored = archive.write(store, manifest)
         if stored is None:
@@ -172,10 +201,22 @@ def write(
             blobs=len(refs),
             bytes_written=written,
             events=len(events),
+            belief=mark.value,
             duration_s=round(time.perf_counter() - began, 3),
         )
-        return Written(version=stored, previous=previous, events=events, bytes_written=written)
+        return Written(
+            version=stored,
+            previous=previous,
+            events=events,
+            bytes_written=written,
+            baseline=baseline,
+        )
     raise StoreError(f"could not write a version of {draft.site_id} after {WRITE_ATTEMPTS} races")
+
+
+def _same(head: Manifest, draft: Draft) -> bool:
+    """The head already holds this evidence (and nothing asks to record a new belief)."""
+    return head.content_digest == draft.content_digest and not draft.rewrite
 
 
 def _not_before(captured_at: datetime, previous: StoredVersion | None) -> datetime:

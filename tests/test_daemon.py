@@ -195,3 +195,37 @@ def test_ctrl_c_lets_the_check_in_flight_finish_with_its_browser(
     assert [event["outcome"] for event in checked] == ["new"], checked
     assert names[-1] == "daemon_stopped"
     assert verify_site(LocalStore(tmp_path / "archive"), "bank").ok
+
+
+def test_a_suspect_list_gets_a_one_off_recheck_when_due_and_owed_ones_survive_a_restart() -> None:
+    """The daemon never sleeps a slot for a confirmation: a check that leaves a list
+    unconfirmed schedules `confirm:<site>` at its due time; at start, the re-checks the
+    bucket says are owed are scheduled too."""
+    from archiver.models import CheckResult, Outcome
+
+    due = datetime.now(UTC) + timedelta(hours=1)
+    checks: list[str] = []
+
+    def check(s: Site) -> CheckResult:
+        checks.append(s.id)
+        return CheckResult(
+            site_id=s.id, outcome=Outcome.CHANGED, started_at=NOW, duration_s=0.1, confirm_at=due
+        )
+
+    sites = [site(id="a", every=3600.0, jitter=0), site(id="b", every=3600.0, jitter=0)]
+    daemon = schedule.Daemon(
+        sites,
+        check,
+        last_checks={"a": datetime.now(UTC), "b": datetime.now(UTC)},
+        now=lambda: datetime.now(UTC),
+        workers=1,
+        owed={"b": due},  # read from the bucket at start
+    )
+    daemon.start()
+    try:
+        assert daemon.next_runs()["confirm:b"] == due
+        daemon._run_unless_stopping(sites[0])  # a check of "a" leaves its list unconfirmed
+        assert daemon.next_runs()["confirm:a"] == due
+    finally:
+        daemon.shutdown()
+    assert checks == ["a"]

@@ -113,7 +113,7 @@ def test_the_normal_page_is_archived_in_the_same_pass(corpus: dict[str, object])
     results = corpus["results"]
     assert isinstance(results, dict)
     for site in ("normal", "surrogate", "deep", "frame", "attach", "nextfile", "redirect"):
-        assert results[site]["outcome"] == "new", (site, results[site])
+        assert results[site]["outcome"] == "new", (site, results[site]["error"])
 
 
 @pytest.mark.parametrize(
@@ -140,11 +140,12 @@ def test_refused_fetches_are_recorded_in_the_manifest(
 def test_a_capture_over_a_budget_is_truncated_never_ok(
     corpus: dict[str, object], site: str
 ) -> None:
+    """What the capture got is preserved, marked truncated, and never believed."""
     results = corpus["results"]
     assert isinstance(results, dict)
-    assert results[site]["outcome"] == "failed"
-    assert results[site]["status"] == "truncated"
-    assert "budget" in results[site]["error"]
+    assert results[site]["outcome"] == "new"
+    assert results[site]["belief"] == "truncated"
+    assert "budget" in str(manifest(corpus, site)["belief_note"])
 
 
 def test_a_page_that_redirects_off_its_host_is_refused(corpus: dict[str, object]) -> None:

@@ -14,7 +14,7 @@ from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.config import Site
 from archiver.index import Index
-from archiver.models import Outcome, PageStatus
+from archiver.models import Belief, Outcome, PageStatus
 from archiver.pipeline import Deps, check_site
 from archiver.ports import ObjectStore
 from archiver.testing import LocalSite, Route
@@ -432,7 +432,7 @@ def test_a_list_that_fails_to_load_is_no_partner_news(local_site: LocalSite, dep
 
 
 def test_a_news_link_about_maintenance_does_not_make_a_page_a_maintenance_notice(
-    local_site: LocalSite, deps: Deps
+    local_site: LocalSite, deps: Deps, clock: Any
 ) -> None:
     """A termination notice beside a news list that links "…系统升级维护的公告" is the page."""
     site = make_site(local_site.url("/list.html"))
@@ -447,6 +447,11 @@ def test_a_news_link_about_maintenance_does_not_make_a_page_a_maintenance_notice
     local_site.page("/list.html", notice)
     ended = check_site(site, deps)
     assert ended.outcome is Outcome.CHANGED, ended.error
+    assert (ended.belief, ended.events) == (Belief.UNCONFIRMED, ())  # a collapse is re-checked
+    clock.advance(site.confirm_delay)
+    ended = check_site(site, deps)
+    assert ended.belief is Belief.BELIEVED and ended.version is not None
+    assert ended.version.manifest.confirms == 2
     assert sorted((e.type.value, e.name) for e in ended.events) == [
         ("dropped", QY),
         ("dropped", ANT),

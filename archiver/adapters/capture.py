@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import structlog
 from playwright.async_api import BrowserContext, Page, Request, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from archiver import region
 from archiver.adapters.download import DOCUMENT_TYPES, Downloader, Fetched, kept, media_type
 from archiver.errors import (
     CaptureError,
@@ -56,9 +57,8 @@ DEFAULT_EXCLUDES = (
     ".slick-slider",
     ".bx-wrapper",
 )
-LIST_IMAGE_PIXELS = 150_000  # smaller images are logos and icons
-IMAGE_ONLY_TEXT = 400  # characters: below this, a region with big images is a picture list
-MAX_LIST_IMAGES = 5
+LIST_IMAGE_PIXELS = 40_000  # smaller images (200x200) are logos, icons and bullets
+MAX_LIST_IMAGES = 12
 MAX_FRAMES = 5  # iframes read as pages of their own
 FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
 MAX_REFUSALS = 200  # kept per capture; the rest are counted
@@ -650,12 +650,32 @@ class BrowserSession:
         return kept_
 
     async def _list_images(self, pages: list[RenderedPage]) -> list[HttpResponse]:
-        """Images of a region with (almost) no text: the list may be published as pictures."""
-        text = sum(len(page.text.strip()) for page in pages)
-        if text >= IMAGE_ONLY_TEXT or not self.image_urls:
+        """Every image of the disclosure region (`archiver.region`) big enough not to be an
+        icon: a list may be published as pictures, and a picture replaced under the same
+        name or a new one is a new version, so they are fetched by bytes on every check."""
+        loaded = {unquote(url): url for url in self.image_urls}  # the DOM's src may be raw
+        if not loaded:
             return []
+        wanted: list[str] = []
+        for page in pages:
+            found = await asyncio.to_thread(
+                region.find,
+                page.html,
+                url=page.url,
+                selector=self.request.selector,
+                excludes=tuple(self.request.exclude),
+            )
+            if not found.selector_matched:  # a frame: read whole, as extraction does
+                found = await asyncio.to_thread(
+                    region.find, page.html, url=page.url, excludes=tuple(self.request.exclude)
+                )
+            wanted.extend(
+                loaded[unquote(image.url)]
+                for image in found.images
+                if unquote(image.url) in loaded
+            )
         fetched: list[HttpResponse] = []
-        for url in dict.fromkeys(self.image_urls):
+        for url in dict.fromkeys(wanted):
             if len(fetched) >= MAX_LIST_IMAGES:
                 break
             image = await self._download(url, Purpose.IMAGE)

@@ -41,7 +41,7 @@ from archiver.alerts.records import (
     partner_id,
     stream_of,
 )
-from archiver.alerts.settings import AlertSettings, Problem
+from archiver.alerts.settings import AlertSettings
 from archiver.alerts.status import AlertStatus, status_rows
 from archiver.alerts.transport import ChatTransport, MailTransport
 from archiver.config import Site
@@ -186,12 +186,12 @@ class Alerter:
         """Queue the version's partner alert (and an operator notice if the list broke)."""
         self._remember(site)
         manifest = version.manifest
+        before = previous.manifest if previous else None
         try:
-            if operator.turned_unparseable(manifest, previous.manifest if previous else None):
-                note = manifest.list_note or "名单变为图片或扫描件，无法读取"
-                finding = operator.Finding(Problem.UNPARSEABLE, note)
-                self._notice(site, finding, page_url=manifest.final_url)
-            if not manifest.events:
+            for finding in operator.version_problems(manifest, before):
+                if finding.problem in self.settings.operator.problems:
+                    self._notice(site, finding, page_url=manifest.final_url)
+            if not manifest.events and changes.image_change(manifest, before) is None:
                 return
             with self._lock:
                 seen = self._seen.get(site.id)
@@ -342,11 +342,16 @@ class Alerter:
             link = manifest.previous
             previous = archive.read(self.store, link.key) if link else None
             alert_id = partner_id(site.id, manifest.seq, manifest.captured_at)
-            if manifest.events and not self.outbox.has(alert_id):
+            images = changes.image_change(manifest, previous.manifest if previous else None)
+            if (manifest.events or images) and not self.outbox.has(alert_id):
+                # a believed version is told against the version its events were made against
+                against = previous
+                if manifest.belief.is_believed and manifest.baseline is not None:
+                    against = archive.read_seq(self.store, site.id, manifest.baseline)
                 record = changes.partner_alert(
                     site,
                     current,
-                    previous,
+                    against,
                     channels=channels.plans(self.settings, self.chats, Family.PARTNER),
                     queued_at=self.now(),
                 )

@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from archiver.alerts.records import ChannelPlan, EventRow, PartnerAlert, VersionRef, partner_id
+from archiver.alerts.records import (
+    ChannelPlan,
+    EventRow,
+    ImageChange,
+    PartnerAlert,
+    VersionRef,
+    partner_id,
+)
 from archiver.config import Site
-from archiver.models import Category, StoredVersion
+from archiver.models import Category, ListStatus, Manifest, StoredVersion
 
 
 def version_ref(stored: StoredVersion) -> VersionRef:
@@ -58,6 +65,23 @@ def event_rows(version: StoredVersion, previous: StoredVersion | None) -> tuple[
     return tuple(rows)
 
 
+def image_change(version: Manifest, previous: Manifest | None) -> ImageChange | None:
+    """The list is published as pictures and they are not the ones the previous version
+    kept (other bytes, whatever their names): None when that is not so."""
+    if previous is None or version.list_status is not ListStatus.UNPARSEABLE:
+        return None
+    after = tuple(ref.digest for ref in version.blobs if ref.role == "image")
+    before = tuple(ref.digest for ref in previous.blobs if ref.role == "image")
+    if not after or sorted(after) == sorted(before):
+        return None
+    types = {ref.digest: ref.media_type for m in (version, previous) for ref in m.blobs}
+    return ImageChange(
+        before=before,
+        after=after,
+        media_types=tuple((d, types[d]) for d in dict.fromkeys((*before, *after))),
+    )
+
+
 def partner_alert(
     site: Site,
     version: StoredVersion,
@@ -79,6 +103,7 @@ def partner_alert(
         previous_seen_at=previous_seen_at,
         events=event_rows(version, previous),
         list_note=manifest.list_note,
+        images=image_change(manifest, previous.manifest if previous else None),
         channels=tuple(channels),
         queued_at=queued_at,
     )

@@ -52,8 +52,11 @@ PROBLEM_LABELS = {
     Problem.SELECTOR_MISSING: "选择器失效",
     Problem.COLLAPSE_UNCONFIRMED: "名单骤减未确认",
     Problem.STALE: "长期未变化",
-    Problem.TRUNCATED: "抓取超出预算",
+    Problem.TRUNCATED: "页面不完整（被截断或超出抓取预算）",
+    Problem.DISAGREED: "两次抓取名单不一致",
+    Problem.LIST_IMAGE_CHANGED: "名单图片已更新，无法自动识别",
 }
+IMAGE_CHANGED = "名单图片已更新，无法自动识别"
 MAX_CELL = 300  # characters of one table cell; archived values can be arbitrarily long
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
@@ -193,7 +196,10 @@ def _render(name: str, **context: Any) -> str:
 
 
 def subject(alert: PartnerAlert) -> str:
-    """'[招联消费金融] 助贷合作机构名单变更：新增 2，移除 1'."""
+    """'[招联消费金融] 助贷合作机构名单变更：新增 2，移除 1'; a list published as pictures
+    that changed says so: '[招联消费金融] 名单图片已更新，无法自动识别'."""
+    if alert.images is not None and not alert.events:
+        return f"[{one_line(alert.site_name)}] {IMAGE_CHANGED}"
     return (
         f"[{one_line(alert.site_name)}] 助贷合作机构名单变更：{Counts.of(alert.events).phrase()}"
     )
@@ -253,7 +259,19 @@ def site_view(alert: PartnerAlert, links: AlertLinks, zone: ZoneInfo) -> dict[st
         "expires": local_time(links.expires_at, zone),
         "version": alert.version,
         "previous": previous,
+        "images": _images(alert, links),
         **by_kind,
+    }
+
+
+def _images(alert: PartnerAlert, links: AlertLinks) -> dict[str, Any] | None:
+    """Before and after links of a changed list image (None when no image changed)."""
+    if alert.images is None:
+        return None
+    return {
+        "label": IMAGE_CHANGED,
+        "before": [links.images.get(d) or d for d in alert.images.before],
+        "after": [links.images.get(d) or d for d in alert.images.after],
     }
 
 

@@ -8,7 +8,7 @@ readers get the published diff page, the manifest (JSON) and the screenshot (PNG
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +46,7 @@ class AlertLinks:
     version: VersionLinks
     previous: VersionLinks | None = None
     expires_at: datetime | None = None  # presigned links stop working then
+    images: dict[str, str | None] = field(default_factory=dict)  # list images by sha256
 
 
 def presigned_expiry(url: str | None) -> datetime | None:
@@ -115,7 +116,12 @@ class LinkMaker:
         if self.diff_links and alert.previous is not None:
             key = diff_page_key(self.publish_prefix, alert.site_id, alert.version.seq)
             diff = self.store.url(key)
-        candidates = [version.manifest, version.screenshot, diff]
+        images = {}
+        if alert.images is not None:
+            types = dict(alert.images.media_types)
+            for digest in (*alert.images.before, *alert.images.after):
+                images[digest] = self.image(digest, types.get(digest, "image/png"))
+        candidates = [version.manifest, version.screenshot, diff, *images.values()]
         if previous is not None:
             candidates += [previous.manifest, previous.screenshot]
         expiries = [e for e in map(presigned_expiry, candidates) if e is not None]
@@ -125,4 +131,12 @@ class LinkMaker:
             version=version,
             previous=previous,
             expires_at=min(expiries) if expiries else None,
+            images=images,
         )
+
+    def image(self, digest: str, media_type: str) -> str | None:
+        """A link to an archived image: its published copy, or the blob itself."""
+        if self.public_copies:
+            ref = BlobRef(role="image", digest=digest, media_type=media_type, size_bytes=0)
+            return self.store.url(self.publish_prefix + raw.raw_file(ref).path)
+        return self.store.url(keys.blob_key(digest))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from archiver.alerts.outbox import Outbox
 from archiver.alerts.records import ChannelPlan, Notice, notice_id
 from archiver.alerts.settings import OperatorSettings, Problem
-from archiver.models import CheckResult, ListStatus, Manifest, Outcome, PageStatus
+from archiver.models import Belief, CheckResult, ListStatus, Manifest, Outcome, PageStatus
 
 SPECIFIC = {
     PageStatus.SELECTOR_MISSING: Problem.SELECTOR_MISSING,
@@ -63,6 +63,49 @@ def problems(
                 )
             )
     return [f for f in found if f.problem in settings.problems]
+
+
+BELIEF_PROBLEMS = {
+    Belief.UNPARSEABLE: Problem.UNPARSEABLE,
+    Belief.TRUNCATED: Problem.TRUNCATED,
+    Belief.DISAGREED: Problem.DISAGREED,
+}
+
+
+def version_problems(version: Manifest, previous: Manifest | None) -> list[Finding]:
+    """What a newly preserved version tells the operator: a list that could not be read or
+    believed (cut off, unreadable, two captures that disagree), a list image that changed.
+
+    >>> from datetime import UTC
+    >>> from archiver.models import Belief
+    >>> cut = Manifest(site_id="a", seq=2, captured_at=datetime(2025, 10, 1, tzinfo=UTC),
+    ...     requested_url="", final_url="", http_status=200, browser_version="",
+    ...     content_digest="", belief=Belief.TRUNCATED, belief_note="the PDF l.pdf is cut off")
+    >>> [f.problem.value for f in version_problems(cut, None)]
+    ['truncated']
+    """
+    found = []
+    problem = BELIEF_PROBLEMS.get(version.belief)
+    if problem is None and version.list_status is ListStatus.UNPARSEABLE:
+        problem = Problem.UNPARSEABLE
+    if problem is not None:
+        note = version.belief_note or version.list_note or "名单变为图片或扫描件，无法读取"
+        found.append(Finding(problem, f"v{version.seq}: {note}"))
+    images = [ref.digest for ref in version.blobs if ref.role == "image"]
+    before = [ref.digest for ref in previous.blobs if ref.role == "image"] if previous else []
+    if (
+        previous is not None
+        and images
+        and sorted(images) != sorted(before)
+        and version.list_status is ListStatus.UNPARSEABLE
+    ):
+        found.append(
+            Finding(
+                Problem.LIST_IMAGE_CHANGED,
+                f"v{version.seq}: {len(before)} → {len(images)} 张名单图片，内容需人工核对",
+            )
+        )
+    return found
 
 
 def turned_unparseable(version: Manifest, previous: Manifest | None) -> bool:

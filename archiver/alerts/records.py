@@ -77,6 +77,16 @@ class VersionRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ImageChange:
+    """The list is published as pictures and they changed: sha256 of the images before and
+    after (the archive's blobs), for the message to link both."""
+
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    media_types: tuple[tuple[str, str], ...] = ()  # digest -> media type, for the links
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PartnerAlert:
     """The partner events of one new version of one site."""
 
@@ -90,6 +100,7 @@ class PartnerAlert:
     previous_seen_at: datetime | None = None  # newest check that still saw the previous version
     events: tuple[EventRow, ...] = ()
     list_note: str = ""
+    images: ImageChange | None = None  # 名单图片已更新，无法自动识别
     channels: tuple[ChannelPlan, ...] = ()
     queued_at: datetime
 

@@ -43,7 +43,9 @@ class Problem(StrEnum):
     SELECTOR_MISSING = "selector_missing"  # the configured selector matched nothing
     COLLAPSE_UNCONFIRMED = "collapse_unconfirmed"  # the list collapsed once, not twice
     STALE = "stale"  # the page has not changed for longer than `operator.stale_after`
-    TRUNCATED = "truncated"  # a capture went over a budget (bytes, DOM, text, JSON)
+    TRUNCATED = "truncated"  # cut off (page, document or capture budget): kept, not believed
+    DISAGREED = "disagreed"  # a suspect list and its re-check read different lists
+    LIST_IMAGE_CHANGED = "list_image_changed"  # the list is an image and the image changed
 
 
 def check_address(value: str) -> str:

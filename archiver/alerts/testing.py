@@ -26,6 +26,7 @@ from typing import Any
 from archiver import archive, keys
 from archiver.archive import Blob
 from archiver.models import (
+    Belief,
     Category,
     ListStatus,
     Manifest,
@@ -277,6 +278,7 @@ def write_version(
         partners=tuple(partners),
         events=tuple(events),
         previous=archive.link_to(previous),
+        belief=Belief.of_list(list_status),
     )
     stored = archive.write(store, manifest)
     if stored is None:

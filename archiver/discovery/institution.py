@@ -23,7 +23,7 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, classify, noise
+from archiver import archive, classify, noise, readings
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.discovery import composite, registry
@@ -253,7 +253,9 @@ def _check_documents(
         head = archive.head(deps.store, ref.archive_id)
         if head is not None:
             new = _with_version(new, head)
-            versions[ref.url] = head.manifest
+            believed = readings.last_believed(deps.store, head)  # the list, not the evidence
+            if believed is not None:
+                versions[ref.url] = believed.manifest
         updated[ref.url] = new
     return [updated.get(d.url, d) for d in docs], versions, tuple(results)
 

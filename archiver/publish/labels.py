@@ -55,6 +55,14 @@ LIST_STATUS = {
     "absent": "页面无名单",
     "unparseable": "名单无法解析（图片/扫描件）",
 }
+BELIEF = {
+    "believed": "已采信",
+    "unconfirmed": "待复核（已保存，未采信）",
+    "disagreed": "两次抓取不一致（已保存，未采信）",
+    "truncated": "页面不完整（已保存，未采信）",
+    "unparseable": "名单无法解析（已保存）",
+    "absent": "页面无名单",
+}
 BLOB_ROLES = {
     "text": "规范化文本",
     "visible_text": "可见文本",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from archiver.config import Site
-from archiver.models import EventType, ListStatus, Partner, PartnerEvent, StoredVersion
+from archiver.models import Belief, EventType, ListStatus, Partner, PartnerEvent, StoredVersion
 from archiver.publish import scorecard
 
 RECENT_VERSIONS = 20  # per site, for the global feed
@@ -62,6 +62,9 @@ class VersionSummary:
     text_deleted: int = 0
     chain_ok: bool = True  # the manifest's link matches the version before it
     overwritten: bool = False  # same URL as before, different list: the old one is gone
+    belief: Belief = Belief.BELIEVED  # preserved evidence when not believed
+    belief_note: str = ""
+    corrected_by: str = ""  # a re-reading by this reader replaced the manifest's list
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,12 +155,14 @@ def extend(record: SiteRecord, stored: StoredVersion, text: str) -> SiteRecord:
         and m.previous.digest == prev.digest
         and m.previous.seq == prev.seq
     )
-    readable = m.list_status is not ListStatus.UNPARSEABLE
+    readable = m.belief.is_believed  # only a believed list says who is listed
     overwritten = (
         prev is not None
         and m.final_url == prev.final_url
         and prev.list_status is ListStatus.OK
         and m.list_status is ListStatus.OK
+        and prev.belief.is_believed
+        and readable
         and m.content_digest != prev.content_digest
     )
     line = VersionSummary(
@@ -175,6 +180,9 @@ def extend(record: SiteRecord, stored: StoredVersion, text: str) -> SiteRecord:
         text_deleted=m.text_deleted,
         chain_ok=chain_ok,
         overwritten=overwritten,
+        belief=m.belief,
+        belief_note=m.belief_note,
+        corrected_by=stored.corrected_by,
     )
     old = record.summary
     listings = (

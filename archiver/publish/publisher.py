@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from archiver import __version__, archive, codec, keys, textdiff
+from archiver import __version__, archive, codec, keys, readings, textdiff
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
 from archiver.evidence import export, wacz
@@ -196,9 +196,9 @@ class Publisher:
         """Fold versions after the record's last one, rendering their pages."""
         site_id = record.summary.site_id
         last = record.last_seq
-        previous = self._read(archive.read_seq(self.store, site_id, last)) if last else None
+        previous = self._read(readings.read_seq(self.store, site_id, last)) if last else None
         for seq in range(last + 1, head_seq + 1):
-            current = self._read(archive.read_seq(self.store, site_id, seq))
+            current = self._read(readings.read_seq(self.store, site_id, seq))
             record = model.extend(record, current.stored, current.text)
             self._version_pages(writer, record, current, previous)
             previous = current
@@ -223,10 +223,16 @@ class Publisher:
     def _history(self, site_id: str) -> Iterator[_Read]:
         """A site's versions with their texts, oldest first, read a few at a time."""
         version_keys = archive.version_keys(self.store, site_id)
+        corrected = readings.corrected_seqs(self.store, site_id)  # re-read by `reextract`
+
+        def read(key: str) -> _Read:
+            stored = archive.read(self.store, key)
+            if stored.manifest.seq in corrected:
+                stored = readings.view(self.store, stored)
+            return self._read(stored)
+
         with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="read") as pool:
-            yield from pool.map(
-                lambda key: self._read(archive.read(self.store, key)), version_keys
-            )
+            yield from pool.map(read, version_keys)
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -451,6 +457,8 @@ class Publisher:
 
     def _manifest_bytes(self, stored: StoredVersion) -> bytes:
         """The manifest's exact bytes (re-encoded when that reproduces them, else read)."""
+        if stored.corrected_by:  # the view holds a re-reading: the evidence is the manifest
+            return self.store.get(stored.key)
         data = codec.encode_manifest(stored.manifest)
         if keys.sha256_hex(data) == stored.digest:
             return data

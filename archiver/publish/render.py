@@ -123,6 +123,7 @@ class Renderer:
             health=lambda value: labels.HEALTH.get(str(value), str(value)),
             role=lambda value: labels.BLOB_ROLES.get(str(value), str(value)),
             list_status=lambda value: labels.LIST_STATUS.get(str(value), str(value)),
+            belief=lambda value: labels.BELIEF.get(str(value), str(value)),
             web_link=web_link,
         )
         self.env.globals.update(

@@ -22,6 +22,7 @@ from html import escape
 from archiver import archive, codec, keys, textdiff
 from archiver.archive import Blob
 from archiver.models import (
+    Belief,
     Category,
     EventType,
     ListStatus,
@@ -184,6 +185,7 @@ class ArchiveBuilder:
             text_inserted=diff.inserted,
             text_deleted=diff.deleted,
             archiver_version="synthetic",
+            belief=Belief.of_list(list_status),
         )
         stored = archive.write(self.store, manifest)
         if stored is None:

@@ -25,7 +25,7 @@
   const images = Array.from(root.querySelectorAll('img'))
     .filter(img => !img.closest('[data-archiver-x]'))
     .filter(img => img.naturalWidth * img.naturalHeight >= minPixels)
-    .map(img => String(img.currentSrc || img.src).slice(0, 4096))
+    .map(img => String(img.src || img.currentSrc).slice(0, 4096))
     .slice(0, 50);
   const region = clone.outerHTML;
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
