@@ -129,9 +129,10 @@ def test_unknown_sites_and_versions_are_usage_errors(config: Path) -> None:
     assert "did you mean 'good-bank'" in unknown.stderr
     missing = archiver(config, "diff", "good-bank")
     assert missing.returncode == 1
-    assert missing.stderr.strip() == (
-        "error: good-bank: no versions archived yet (run 'archiver check good-bank')"
-    )
+    line = missing.stderr.strip()
+    assert "\n" not in line
+    assert line.startswith("错误：good-bank：尚无存档版本（先运行 ")
+    assert line.endswith(f"-m archiver -c {config} check good-bank）")
 
 
 def test_config_check_summarises_a_valid_file(config: Path) -> None:

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 
-from archiver import __version__, archive, codec, keys, textdiff
+from archiver import __version__, archive, codec, keys, localtime, textdiff
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
 from archiver.index import CheckRow
@@ -70,6 +71,7 @@ class Publisher:
         presign_expiry_s: float = 7 * 86400,
         base_url: str | None = None,
         now: Callable[[], datetime] = utc_now,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -80,7 +82,8 @@ class Publisher:
         self.presign_expiry_s = presign_expiry_s
         self.base_url = settings.base_url or base_url
         self.now = now
-        self.renderer = render.Renderer(settings)
+        self.zone = zone or localtime.zone()
+        self.renderer = render.Renderer(settings, self.zone)
         self.fingerprint = self._fingerprint()
 
     # --- entry points --------------------------------------------------------------------------
@@ -473,6 +476,7 @@ class Publisher:
         digest = hashlib.sha256()
         digest.update(f"{pstate.FORMAT}:{__version__}:{self.presign}:{self.base_url}".encode())
         digest.update(self.settings.model_dump_json().encode())
+        digest.update(self.zone.key.encode())
         digest.update(render.template_sources())
         infos = [codec.to_data(info) for _, info in sorted(self.infos.items())]
         digest.update(json.dumps(infos, sort_keys=True, ensure_ascii=False).encode())

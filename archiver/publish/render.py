@@ -13,13 +13,15 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from archiver import localtime
 from archiver.index import CheckRow
 from archiver.models import EventType, Manifest, PartnerEvent, StoredVersion
 from archiver.publish import health, labels, model, paths
@@ -92,9 +94,9 @@ class VersionPage:
 class Renderer:
     """Jinja2 templates bound to the publish settings."""
 
-    def __init__(self, settings: PublishSettings) -> None:
+    def __init__(self, settings: PublishSettings, zone: ZoneInfo | None = None) -> None:
         self.settings = settings
-        self.zone = timezone(timedelta(hours=settings.utc_offset_hours))
+        self.zone = zone or localtime.zone()
         self.env = Environment(
             loader=PackageLoader("archiver", "templates/publish"),
             autoescape=True,
@@ -126,7 +128,7 @@ class Renderer:
         )
         self.env.globals.update(
             site_title=settings.title,
-            utc_offset=f"UTC{settings.utc_offset_hours:+d}",
+            utc_offset=localtime.zone_label(self.zone, datetime.now(UTC)),
             EventType=EventType,
             grades=labels.GRADES,
             site_path=paths.site_page,
@@ -146,7 +148,7 @@ class Renderer:
 
     def when(self, moment: datetime | None) -> str:
         """Local date and time, to the minute."""
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if moment else "–"
+        return localtime.stamp(moment, self.zone)
 
     def day(self, moment: datetime | None) -> str:
         """Local date."""

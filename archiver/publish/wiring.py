@@ -66,6 +66,7 @@ def build_publisher(
         presign_expiry_s=presign_expiry_s(settings),
         base_url=public_url(settings),
         now=now,
+        zone=settings.zone,
     )
 
 
