@@ -126,20 +126,30 @@ def main_group(
 
 @main_group.command()
 @click.option(
+    "--grace",
+    "grace",
+    default="10s",
+    show_default=True,
+    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
+)
+@click.option(
     "--metrics",
     "metrics_at",
     metavar="HOST:PORT",
     help="Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9108).",
 )
 @pass_context
-def run(state: Context, metrics_at: str | None) -> None:
+def run(state: Context, grace: str, metrics_at: str | None) -> None:
     """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
     app = state.app()
     problems = schedule.validate(app.settings, path=str(app.config_file))
     if problems:
         raise ConfigError(problems)
-    address = metrics.parse_address(metrics_at) if metrics_at else None
-    code = run_daemon(app, metrics_address=address)
+    try:
+        address = metrics.parse_address(metrics_at) if metrics_at else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--metrics") from exc
+    code = run_daemon(app, metrics_address=address, grace_s=parse_duration(grace))
     if code is not Exit.OK:
         raise click.exceptions.Exit(code)
 
@@ -149,6 +159,7 @@ def run_daemon(
     *,
     stop_after_s: float | None = None,
     metrics_address: tuple[str, int] | None = None,
+    grace_s: float = GRACE_S,
 ) -> Exit:
     """Start the scheduler until SIGTERM/SIGINT (130) or `stop_after_s` (0).
 
@@ -164,7 +175,7 @@ def run_daemon(
     runner = Runner(deps)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     enabled = [site for site in app.settings.sites if site.enabled]
-    with Interrupts(say, grace_s=GRACE_S) as stop:
+    with Interrupts(say, grace_s=grace_s) as stop:
         watch = Watch(runner.check, sites=len(enabled), stop=stop, say=say, now=deps.now)
         daemon = schedule.Daemon(
             app.settings.sites,
@@ -198,7 +209,7 @@ def run_daemon(
             stop.wait(stop_after_s)
             daemon.stop()
             daemon.shutdown(wait=False)
-            abandoned = watch.wait_idle(GRACE_S)
+            abandoned = watch.wait_idle(grace_s)
         finally:
             if exporter is not None:
                 exporter.shutdown()
@@ -211,8 +222,11 @@ def run_daemon(
 
 
 def say(line: str) -> None:
-    """A line for the person at the terminal (stderr: stdout is for data)."""
-    err.print(line, markup=False, highlight=False, soft_wrap=True)
+    """A line for the person at the terminal (stderr: stdout is for data).
+
+    Plain writes, not rich: the interrupt handler calls this between any two bytecodes.
+    """
+    print(line, file=sys.stderr, flush=True)
 
 
 def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
@@ -257,8 +271,17 @@ def demo(every: str, step: str, duration: str | None, directory: str) -> None:
 @click.argument("sites", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
 @click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
+@click.option(
+    "--grace",
+    "grace",
+    default="10s",
+    show_default=True,
+    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
+)
 @pass_context
-def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool) -> None:
+def check(
+    state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool, grace: str
+) -> None:
     """Check SITES (default: every enabled site) once, now.
 
     Ctrl-C (or SIGTERM) stops starting checks, lets the running ones finish for a few
@@ -277,13 +300,14 @@ def check(state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: 
             click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
             sys.stdout.flush()
 
-    with Interrupts(say, grace_s=GRACE_S) as stop, _progress(len(chosen)) as advance:
+    grace_s = parse_duration(grace)
+    with Interrupts(say, grace_s=grace_s) as stop, _progress(len(chosen)) as advance:
         done = run_pass(
             chosen,
             runner.check,
             workers=app.settings.browser.concurrency,
             stop=stop,
-            grace_s=GRACE_S,
+            grace_s=grace_s,
             on_result=report,
         )
     results = list(done.results)
@@ -320,17 +344,15 @@ def deliver_alerts(alerter: Alerter) -> summary.AlertTally:
     """Send what is owed now (digests of this run included); what is still owed after."""
     alerter.flush_digest()
     delivery = alerter.deliver_pending()
-    failures = [a.error for a in delivery.attempts if a.error and a.outcome.value == "failed"]
-    owed = sum(
-        any(unit.state in ("pending", "retrying") for unit in row.units)
+    owed = [
+        unit
         for row in alerter.status()
-    )
-    return summary.AlertTally(
-        sent=delivery.sent,
-        failed=delivery.failed,
-        owed=owed,
-        error=failures[0] if failures else "",
-    )
+        for unit in row.units
+        if unit.state in ("pending", "retrying")
+    ]
+    errors = [unit.error for unit in owed if unit.error]
+    errors += [a.error for a in delivery.attempts if a.error]
+    return summary.AlertTally(sent=delivery.sent, owed=len(owed), error=next(iter(errors), ""))
 
 
 def select_sites(settings: Settings, ids: Sequence[str]) -> list[Site]:

@@ -68,14 +68,14 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
     held = json.loads(archiver(config, "history", "good-bank", "--json").stdout)
     assert held["unchanged_since"]["at"] == held["versions"][0]["captured_at"]
     assert held["unchanged_since"]["as_of"] > held["unchanged_since"]["at"]  # the second check
-    assert "unchanged since" in archiver(config, "history", "good-bank").stdout
+    assert "起未变化" in archiver(config, "history", "good-bank").stdout
 
     local_site.page(
         "/list.html", list_page("蚂蚁智信（杭州）信息技术有限公司", "上海淇毓信息科技有限公司")
     )
     human = archiver(config, "check", "good-bank")
     assert human.returncode == 0
-    assert "1 checked: 0 new, 1 changed, 0 unchanged, 0 failed" in human.stdout
+    assert "检查 1 项：有变化 1" in human.stdout
 
     history = json.loads(archiver(config, "history", "good-bank", "--json").stdout)
     assert [v["version"] for v in history["versions"]] == [1, 2]

@@ -19,17 +19,16 @@ MAX_NAMED = 5  # failed sites named on the line; the table lists them all
 
 @dataclass(frozen=True, slots=True)
 class AlertTally:
-    """Alerts after a pass: delivered now, failed now, and still owed in the outbox."""
+    """Alerts after a pass: delivered in it, and still owed in the outbox."""
 
     sent: int = 0
-    failed: int = 0
-    owed: int = 0
-    error: str = ""  # the first delivery error of the pass
+    owed: int = 0  # alerts with a delivery not yet made (failed, or never tried)
+    error: str = ""  # why the first of them failed, when it did
 
     @property
     def undelivered(self) -> bool:
         """Whether something could not be delivered (the command then exits 4)."""
-        return self.failed > 0 or self.owed > 0
+        return self.owed > 0
 
 
 def outcomes(results: Iterable[CheckResult]) -> str:
@@ -73,19 +72,16 @@ def alert_line(tally: AlertTally) -> str:
 
     >>> alert_line(AlertTally(sent=2))
     '告警：已发送 2'
-    >>> line = alert_line(AlertTally(failed=1, owed=1, error="cannot reach h:25: refused"))
-    >>> line.split("；")[0]
-    '告警：1 条未送达，发件箱中待发送 1 条（cannot reach h:25: refused）'
+    >>> alert_line(AlertTally(owed=1, error="cannot reach h:25: refused")).split("；")[0]
+    '告警：1 条未送达，留在发件箱（cannot reach h:25: refused）'
     """
     if not (tally.sent or tally.undelivered):
         return ""
     parts = []
     if tally.sent:
         parts.append(f"已发送 {tally.sent}")
-    if tally.failed:
-        parts.append(f"{tally.failed} 条未送达")
     if tally.owed:
-        parts.append(f"发件箱中待发送 {tally.owed} 条")
+        parts.append(f"{tally.owed} 条未送达，留在发件箱")
     line = "告警：" + "，".join(parts)
     if tally.undelivered:
         if tally.error:
