@@ -52,6 +52,7 @@ from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, Store
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
+from archiver.publish.wiring import build_publisher, presign_expiry_s, presigned_links
 from archiver.runner import Runner
 from archiver.verify import verify_site
 
@@ -230,8 +231,16 @@ def say(line: str) -> None:
 
 
 def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
-    """Periodic jobs besides site checks: deliver owed alerts (digests included when due)."""
-    return [("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)]
+    """Periodic jobs besides site checks: deliver owed alerts (digests included when due),
+    and in a private bucket re-sign the published pages before their links expire."""
+    jobs: list[tuple[str, Any, float]] = [
+        ("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)
+    ]
+    if presigned_links(app.settings):
+        publisher = build_publisher(app.settings, app.store, health=app.index)
+        every_s = presign_expiry_s(app.settings) / 2
+        jobs.append(("publish-resign", lambda: publisher.publish_all(force=True), every_s))
+    return jobs
 
 
 @main_group.command()

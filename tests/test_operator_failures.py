@@ -181,3 +181,32 @@ def test_undelivered_alerts_exit_4_and_say_so(
     assert probe.returncode == (0 if sink else 4), probe.stdout
     if not sink:
         assert "✗ 告警邮件：cannot reach" in probe.stdout
+
+
+# --- the printed link ----------------------------------------------------------------------------
+
+
+@pytest.mark.s3
+def test_publish_prints_an_index_link_that_opens(
+    tmp_path: Path, s3_endpoint: str, s3_bucket: str
+) -> None:
+    """In a private bucket the printed link is the presigned index itself, and it answers."""
+    import urllib.request
+
+    config = write(tmp_path, f"{{kind: s3, bucket: {s3_bucket}, endpoint_url: '{s3_endpoint}'}}")
+    env = {
+        **os.environ,
+        "ARCHIVER_S3_ACCESS_KEY_ID": "testing",
+        "ARCHIVER_S3_SECRET_ACCESS_KEY": "testing",
+    }
+    result = archiver(config, "publish", env=env)
+    assert result.returncode == 0, result.stderr
+    link = next(
+        line.removeprefix("index: ") for line in result.stdout.splitlines() if "index: " in line
+    )
+    assert link.split("?", 1)[0].endswith("/public/index.html")
+    assert "X-Amz-Signature=" in link.split("?", 1)[1]
+    assert "index.html" not in link.split("?", 1)[1]
+    with urllib.request.urlopen(link, timeout=30) as response:
+        assert response.status == 200
+        assert "<h1>互联网助贷合作机构名单档案</h1>" in response.read().decode()

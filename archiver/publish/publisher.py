@@ -17,7 +17,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -83,7 +83,9 @@ class Publisher:
         self.base_url = settings.base_url or base_url
         self.now = now
         self.zone = zone or localtime.zone()
-        self.renderer = render.Renderer(settings, self.zone)
+        self.renderer = render.Renderer(
+            settings, self.zone, signer=self._sign if presign else None
+        )
         self.fingerprint = self._fingerprint()
 
     # --- entry points --------------------------------------------------------------------------
@@ -261,8 +263,7 @@ class Publisher:
             archived_page=has_dom,
             signed_until=self._signed_until(),
         )
-        signed = self._signed(view) if self.presign else None
-        page = self.renderer.version(view, signed)
+        page = self.renderer.version(view)
         writer.emit(
             paths.version_page(m.site_id, m.seq), page, HTML, site=m.site_id, version=m.seq
         )
@@ -280,7 +281,7 @@ class Publisher:
             dom = archive.get_blob(self.store, dom_ref).decode("utf-8", errors="replace")
             writer.emit(
                 paths.archived_page(m.site_id, m.seq),
-                self.renderer.archived(info, m, dom, {} if self.presign else None),
+                self.renderer.archived(info, m, dom),
                 HTML,
                 site=m.site_id,
                 version=m.seq,
@@ -346,6 +347,8 @@ class Publisher:
         writer.emit(paths.INDEX, self.renderer.index(catalog, checks), HTML)
         pinyin = search_index.PinyinCache(writer.state.pinyin)
         entries = search_index.entries(catalog, pinyin, views)
+        if self.presign:  # the box links results from a presigned page: sign them too
+            entries = [replace(e, path=self._sign(e.path) or e.path) for e in entries]
         writer.state.pinyin = pinyin.used()
         writer.emit(paths.SEARCH, search_index.document(entries), JSON)
         writer.emit(paths.PARTNERS, self.renderer.partners(views), HTML)
@@ -409,22 +412,9 @@ class Publisher:
             return None
         return self.now() + timedelta(seconds=self.presign_expiry_s)
 
-    def _signed(self, view: render.VersionPage) -> dict[str, str]:
-        """Presigned URLs for what a version page links to, made now."""
-        m = view.stored.manifest
-        targets = [raw.path for raw in view.raw]
-        targets.append(paths.version_json(m.site_id, m.seq))
-        if m.previous is not None:
-            targets.append(paths.version_json(m.site_id, m.previous.seq))
-            targets.append(paths.version_page(m.site_id, m.previous.seq))
-        if view.archived_page:
-            targets.append(paths.archived_page(m.site_id, m.seq))
-        signed = {}
-        for target in targets:
-            url = self.store.url(self.prefix + target)
-            if url:
-                signed[target] = url
-        return signed
+    def _sign(self, target: str) -> str | None:
+        """A presigned URL of a published path (private buckets), made now."""
+        return self.store.url(self.prefix + target)
 
     def _manifest_bytes(self, stored: StoredVersion) -> bytes:
         """The manifest's exact bytes (re-encoded when that reproduces them, else read)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -57,22 +57,25 @@ def template_sources() -> bytes:
     return b"\0".join(parts)
 
 
+Signer = Callable[[str], str | None]  # published path -> presigned URL (None: cannot sign)
+
+
 class Links:
     """How one page links to other published paths.
 
-    Relative by default. A page meant to be opened through a presigned URL gets `signed`:
-    only the targets in it are linked (each by its own presigned URL), the rest are shown
-    as plain text, because a relative link from a presigned page would lack a signature.
+    Relative by default. In a private bucket (`signer` given) every link is presigned when
+    the page is written, because a relative link from a presigned page would lack a
+    signature; a target that cannot be signed is shown as plain text.
     """
 
-    def __init__(self, page: str, signed: Mapping[str, str] | None = None) -> None:
+    def __init__(self, page: str, signer: Signer | None = None) -> None:
         self.page = page
-        self.signed = signed
+        self.signer = signer
 
     def __call__(self, target: str) -> str | None:
         """The href for `target`, or None when it cannot be linked from this page."""
-        if self.signed is not None:
-            return self.signed.get(target)
+        if self.signer is not None:
+            return self.signer(target)
         return paths.href(self.page, target)
 
 
@@ -94,8 +97,15 @@ class VersionPage:
 class Renderer:
     """Jinja2 templates bound to the publish settings."""
 
-    def __init__(self, settings: PublishSettings, zone: ZoneInfo | None = None) -> None:
+    def __init__(
+        self,
+        settings: PublishSettings,
+        zone: ZoneInfo | None = None,
+        *,
+        signer: Signer | None = None,
+    ) -> None:
         self.settings = settings
+        self.signer = signer
         self.zone = zone or localtime.zone()
         self.env = Environment(
             loader=PackageLoader("archiver", "templates/publish"),
@@ -105,11 +115,19 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.css = static_file("archive.css").decode()
-        digest = base64.b64encode(hashlib.sha256(self.css.encode()).digest()).decode()
+        self.js = static_file("archive.js").decode()
+        css_hash, js_hash = _csp_hash(self.css), _csp_hash(self.js)
         self.version_csp = (
-            f"default-src 'self'; script-src 'none'; style-src 'sha256-{digest}'; "
+            f"default-src 'self'; script-src 'none'; style-src '{css_hash}'; "
             "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
             "frame-src 'none'"
+        )
+        # A page opened through a presigned link carries its stylesheet and script inline
+        # (allowed by their hashes only): a second request would need its own signature.
+        self.inline_csp = (
+            f"default-src 'self'; script-src '{js_hash}'; style-src '{css_hash}'; "
+            "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+            "base-uri 'none'; form-action 'none'; frame-src 'none'"
         )
         self.env.filters.update(
             when=self.when,
@@ -157,12 +175,16 @@ class Renderer:
     # --- pages ---------------------------------------------------------------------------------
 
     def _page(self, template: str, page: str, **context: Any) -> bytes:
-        links = context.pop("links", None) or Links(page)
+        links = context.pop("links", None) or Links(page, self.signer)
+        presigned = self.signer is not None
+        csp = context.pop("csp", self.inline_csp if presigned else PAGE_CSP)
+        inline_css = context.pop("inline_css", self.css if presigned else None)
         html = self.env.get_template(template).render(
             page=page,
             link=links,
-            csp=context.pop("csp", PAGE_CSP),
-            inline_css=context.pop("inline_css", None),
+            csp=csp,
+            inline_css=inline_css,
+            inline_js=self.js if presigned else None,
             **context,
         )
         return html.encode()
@@ -200,7 +222,7 @@ class Renderer:
             health=health.of(check, summary),
         )
 
-    def version(self, view: VersionPage, signed: Mapping[str, str] | None = None) -> bytes:
+    def version(self, view: VersionPage) -> bytes:
         """sites/<id>/v<seq>.html: partner changes, text diff, screenshots, raw files, chain."""
         m = view.stored.manifest
         page = paths.version_page(m.site_id, m.seq)
@@ -212,7 +234,6 @@ class Renderer:
         return self._page(
             "version.html",
             page,
-            links=Links(page, signed),
             csp=self.version_csp,
             inline_css=self.css,
             v=view,
@@ -230,14 +251,12 @@ class Renderer:
         info: SiteInfo,
         manifest: Manifest,
         dom: str,
-        signed: Mapping[str, str] | None = None,
     ) -> bytes:
         """sites/<id>/v<seq>-page.html: the archived DOM, inert, in a sandboxed iframe."""
         page = paths.archived_page(info.id, manifest.seq)
         return self._page(
             "archived.html",
             page,
-            links=Links(page, signed),
             csp=ARCHIVED_CSP,
             info=info,
             m=manifest,
@@ -266,6 +285,11 @@ class Renderer:
             rows.append({"info": catalog.info(site_id), "card": model.quality(summary)})
         names = [(c.key, c.label) for c in model.quality(model.empty("x").summary).criteria]
         return self._page("scorecard.html", paths.SCORECARD, rows=rows, criteria=names)
+
+
+def _csp_hash(text: str) -> str:
+    """The CSP source that allows exactly this inline stylesheet or script."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def _screenshot(manifest: Manifest | None) -> str:
