@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from archiver import localtime
+from archiver import localtime, wording
 from archiver.index import CheckRow
 from archiver.models import EventType, Manifest, PartnerEvent, StoredVersion
 from archiver.publish import health, labels, model, paths
@@ -143,6 +143,9 @@ class Renderer:
             role=lambda value: labels.BLOB_ROLES.get(str(value), str(value)),
             list_status=lambda value: labels.LIST_STATUS.get(str(value), str(value)),
             web_link=web_link,
+            field=wording.field,
+            note=wording.note,
+            failure=lambda status, error="": wording.failure(str(status), error),
         )
         self.env.globals.update(
             site_title=settings.title,
@@ -159,6 +162,7 @@ class Renderer:
             partner_feed=paths.partner_feed,
             events_summary=labels.events_summary,
             event_text=labels.event_line,
+            field_value=wording.field_value,
             raw_for=lambda raws, digest: next((r for r in raws if r.ref.digest == digest), None),
         )
 
