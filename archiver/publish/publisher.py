@@ -27,9 +27,18 @@ from archiver import __version__, archive, codec, keys, localtime, textdiff
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
 from archiver.index import CheckRow
-from archiver.models import StoredVersion
+from archiver.models import ListStatus, Manifest, StoredVersion
 from archiver.ports import ObjectStore
-from archiver.publish import diffview, feeds, model, paths, render, search_index, tables
+from archiver.publish import (
+    diffview,
+    feeds,
+    model,
+    paths,
+    render,
+    search_index,
+    tablediff,
+    tables,
+)
 from archiver.publish import state as pstate
 from archiver.publish.health import HealthSource
 from archiver.publish.model import Catalog, SiteInfo, SiteRecord
@@ -55,6 +64,13 @@ class _Read:
 
     stored: StoredVersion
     text: str
+
+
+def _table(before: Manifest, after: Manifest) -> tablediff.TableDiff | None:
+    """The two lists aligned by partner, when both were read."""
+    if ListStatus.OK not in (before.list_status, after.list_status):
+        return None
+    return tablediff.compare(before.partners, after.partners, after.events)
 
 
 class Publisher:
@@ -262,6 +278,7 @@ class Publisher:
             raw=tuple(raws),
             archived_page=has_dom,
             signed_until=self._signed_until(),
+            table=_table(previous.stored.manifest, m) if previous else None,
         )
         page = self.renderer.version(view)
         writer.emit(
@@ -345,13 +362,14 @@ class Publisher:
         views: list[model.PartnerView],
     ) -> None:
         writer.emit(paths.INDEX, self.renderer.index(catalog, checks), HTML)
+        writer.emit(paths.WEEK, self.renderer.week(catalog), HTML)
         pinyin = search_index.PinyinCache(writer.state.pinyin)
         entries = search_index.entries(catalog, pinyin, views)
         if self.presign:  # the box links results from a presigned page: sign them too
             entries = [replace(e, path=self._sign(e.path) or e.path) for e in entries]
         writer.state.pinyin = pinyin.used()
         writer.emit(paths.SEARCH, search_index.document(entries), JSON)
-        writer.emit(paths.PARTNERS, self.renderer.partners(views), HTML)
+        writer.emit(paths.PARTNERS, self.renderer.partners(views, catalog), HTML)
         table = tables.rows(catalog, views)
         writer.emit(paths.PARTNERS_CSV, tables.to_csv(table), "text/csv; charset=utf-8")
         writer.emit(paths.PARTNERS_JSON, tables.to_json(table), JSON)

@@ -13,24 +13,27 @@ import base64
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from archiver import localtime, wording
 from archiver.index import CheckRow
-from archiver.models import EventType, Manifest, PartnerEvent, StoredVersion
-from archiver.publish import health, labels, model, paths
+from archiver.models import EventType, ListStatus, Manifest, PartnerEvent, StoredVersion
+from archiver.publish import charts, health, labels, model, paths
 from archiver.publish.diffview import DiffView
 from archiver.publish.model import Catalog, PartnerView, SiteInfo, SiteRecord, VersionSummary
 from archiver.publish.raw import RawFile
 from archiver.publish.settings import PublishSettings
+from archiver.publish.tablediff import COLUMNS, TableDiff
 
 STATIC_FILES = ("archive.css", "archive.js")
+WEEK_DAYS = 7
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -92,6 +95,7 @@ class VersionPage:
     unpublished: tuple[str, ...] = ()  # roles listed by digest only
     archived_page: bool = False
     signed_until: datetime | None = None  # presigned links stop working then
+    table: TableDiff | None = None  # the lists aligned by partner (None for version 1)
 
 
 class Renderer:
@@ -161,6 +165,7 @@ class Renderer:
             partner_path=paths.partner_page,
             partner_feed=paths.partner_feed,
             events_summary=labels.events_summary,
+            table_columns=COLUMNS,
             event_text=labels.event_line,
             field_value=wording.field_value,
             raw_for=lambda raws, digest: next((r for r in raws if r.ref.digest == digest), None),
@@ -215,9 +220,31 @@ class Renderer:
         for listing in summary.listings:
             if listing.is_current:
                 since[listing.match_key] = listing.spans[-1]
+        points = [
+            charts.Point(
+                at=line.captured_at,
+                count=line.partner_count,
+                label=f"第 {line.seq} 版 {self.day(line.captured_at)}：{line.partner_count} 家",
+            )
+            for line in record.timeline
+            if line.list_status is ListStatus.OK
+        ]
+        chart = charts.count_timeline(
+            points,
+            title=f"{catalog.info(summary.site_id).name} 合作机构数量",
+            day=self.day(points[-1].at) if points else "",
+            first_day=self.day(points[0].at) if points else "",
+        )
+        dropped = sorted(
+            (item for item in summary.listings if not item.is_current and item.spans),
+            key=lambda item: item.spans[-1].end_seq or 0,
+            reverse=True,
+        )
         return self._page(
             "site.html",
             paths.site_page(summary.site_id),
+            count_chart=Markup(chart),  # noqa: S704 - built by charts.py, every text escaped
+            dropped=dropped,
             info=catalog.info(summary.site_id),
             summary=summary,
             timeline=tuple(reversed(record.timeline)),
@@ -277,9 +304,63 @@ class Renderer:
             events=view.events()[:200],
         )
 
-    def partners(self, views: list[PartnerView]) -> bytes:
-        """partners/index.html: the cross-institution table."""
-        return self._page("partners.html", paths.PARTNERS, views=views)
+    def partners(self, views: list[PartnerView], catalog: Catalog | None = None) -> bytes:
+        """partners/index.html: the cross-institution table; a partner no longer listed
+        anywhere says where and when it was last dropped."""
+        dropped: dict[str, tuple[str, str, model.Span]] = {}
+        for view in views:
+            if view.institutions:
+                continue
+            ends = [(row.listing.spans[-1], row.site_id) for row in view.past if row.listing.spans]
+            ends = [(span, site_id) for span, site_id in ends if span.end_at is not None]
+            if ends:
+                span, site_id = max(ends, key=lambda item: (item[0].end_at, item[1]))
+                name = catalog.info(site_id).name if catalog else site_id
+                dropped[view.match_key] = (site_id, name, span)
+        return self._page("partners.html", paths.PARTNERS, views=views, dropped=dropped)
+
+    def week(self, catalog: Catalog) -> bytes:
+        """week.html: every partner change of the seven days up to the newest version."""
+        lines = [
+            (site_id, line)
+            for site_id, summary in catalog.summaries.items()
+            for line in summary.recent
+        ]
+        newest = max((line.captured_at for _, line in lines), default=None)
+        start = newest - timedelta(days=WEEK_DAYS) if newest else None
+        recent = sorted(
+            (
+                (site_id, line)
+                for site_id, line in lines
+                if start is not None and line.captured_at > start and line.events
+            ),
+            key=lambda item: (item[1].captured_at, item[0]),
+            reverse=True,
+        )
+        days: dict[date, list[int]] = {}
+        if newest is not None:
+            last = newest.astimezone(self.zone).date()
+            for back in range(WEEK_DAYS - 1, -1, -1):
+                days[last - timedelta(days=back)] = [0, 0]
+        for _, line in recent:
+            counts = days.setdefault(line.captured_at.astimezone(self.zone).date(), [0, 0])
+            for event in line.events:
+                counts[0 if event.type in (EventType.ADDED, EventType.READDED) else 1] += 1
+        chart = charts.daily_bars(
+            [(day, added, other) for day, (added, other) in sorted(days.items())],
+            title="最近 7 天每天的合作机构变化",
+        )
+        return self._page(
+            "week.html",
+            paths.WEEK,
+            catalog=catalog,
+            recent=recent,
+            start=start,
+            newest=newest,
+            chart=Markup(chart),  # noqa: S704 - built by charts.py, every text escaped
+            total=sum(len(line.events) for _, line in recent),
+            institutions=len({site_id for site_id, _ in recent}),
+        )
 
     def scorecard(self, catalog: Catalog) -> bytes:
         """scorecard.html: every institution against the disclosure criteria."""
