@@ -214,7 +214,6 @@ def run_daemon(
         finally:
             if exporter is not None:
                 exporter.shutdown()
-        log.info("daemon_stopped", signal=stop.is_set(), abandoned=len(abandoned))
         say(watch.stopped_line(abandoned))
         code = Exit.INTERRUPTED if stop.is_set() else Exit.OK
         if abandoned:
@@ -253,13 +252,16 @@ def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
 def demo(every: str, step: str, duration: str | None, directory: str) -> None:
     """Watch a bundled local bank page change: versions and diffs appear within a minute."""
     story = DemoSite(step_s=parse_duration(step)).start()
-    config_file = write_config(Path(directory), story.url)
+    config_file = write_config(
+        Path(directory), story.url, entities=alias_file(config_path(None, os.environ))
+    )
     app = build(config_file, os.environ)
     every_s = parse_duration(every)
     sites = tuple(site.model_copy(update={"every": every_s}) for site in app.settings.sites)
     app.settings = app.settings.model_copy(update={"sites": sites})
     say(
-        f"演示：{story.url} 每 {step} 变化一次，每 {every} 检查一次。\n"
+        f"演示：{story.url} 每 {step} 变化一次（第一次变化在 {step} 后：新增一家合作机构），"
+        f"每 {every} 检查一次。\n"
         f"在另一个终端中查看：{hints.command('history', 'demo-bank', config=config_file)}\n"
         f"                    {hints.command('diff', 'demo-bank', config=config_file)}\n"
         "停止：Ctrl-C"

@@ -27,6 +27,8 @@ ROUTINE = frozenset(
     {
         "capture_finished",
         "extract_finished",
+        "compare_finished",
+        "alert_spooled",
         "screenshot_taken",
         "site_scheduled",
         "publish_started",

@@ -92,7 +92,8 @@ def mail(transport: object) -> Finding:
         )
     except ArchiverError as exc:
         return Finding("告警邮件", False, str(exc))
-    return Finding("告警邮件", True, f"{where} 可连接")
+    verb = "可写入" if where.endswith(".eml") else "可连接"
+    return Finding("告警邮件", True, f"{where} {verb}")
 
 
 def failed(findings: list[Finding]) -> list[Finding]:
