@@ -14,7 +14,10 @@ import pytest
 from archiver.alerts.testing import free_port
 from archiver.testing import LocalSite
 
-PAGE = "<h1>合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th></tr><tr><td>1</td><td>蚂蚁智信（杭州）信息技术有限公司</td></tr></table>"
+PAGE = (
+    "<h1>合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th></tr>"
+    "<tr><td>1</td><td>蚂蚁智信（杭州）信息技术有限公司</td></tr></table>"
+)
 
 
 def config(tmp_path: Path, url: str) -> Path:
