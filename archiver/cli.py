@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 import structlog
@@ -323,7 +322,7 @@ def check(
         )
     results = list(done.results)
     if not as_json:
-        print_summary(chosen, results, app.settings.zone)
+        print_summary(chosen, results)
     line = summary.pass_line(
         results,
         not_started=done.not_started,
@@ -424,9 +423,8 @@ def event_data(event: PartnerEvent) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in ("", [], None) or k in ("type", "name")}
 
 
-def print_summary(sites: list[Site], results: list[CheckResult], zone: ZoneInfo) -> None:
+def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
     """A table of the pass (the totals line follows it)."""
-    del zone  # durations only; kept for symmetry with the other tables
     order = {site.id: i for i, site in enumerate(sites)}
     table = Table(title=None, show_edge=False)
     for column in ("站点", "结果", "版本", "名单变化", "用时", "详情"):
@@ -914,6 +912,7 @@ def config_check(state: Context, probing: bool) -> None:
     )
     if probing:
         raise click.exceptions.Exit(_probe_all(state.app()))
+    out.print("（只检查了配置文件；加 --probe 还会试写存档、检查存储桶并连接邮件服务器）")
 
 
 def _probe_all(app: App) -> Exit:
