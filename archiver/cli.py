@@ -175,8 +175,8 @@ def run_daemon(
     runner = Runner(deps)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     enabled = [site for site in app.settings.sites if site.enabled]
-    with Interrupts(say, grace_s=grace_s) as stop:
-        watch = Watch(runner.check, sites=len(enabled), stop=stop, say=say, now=deps.now)
+    with Interrupts(grace_s=grace_s) as stopping:
+        watch = Watch(runner.check, sites=len(enabled), stopping=stopping, say=say, now=deps.now)
         daemon = schedule.Daemon(
             app.settings.sites,
             watch,
@@ -206,18 +206,18 @@ def run_daemon(
         )
         daemon.start()
         try:
-            stop.wait(stop_after_s)
-            daemon.stop()
-            daemon.shutdown(wait=False)
+            stopping.wait(stop_after_s)
+            daemon.stop()  # queued checks are skipped from now on
             abandoned = watch.wait_idle(grace_s)
+            if abandoned:  # their threads would keep the process alive: report and go
+                say(watch.stopped_line(abandoned))
+                exit_now(Exit.INTERRUPTED if stopping() else Exit.OK)
+            daemon.shutdown(wait=False)
         finally:
             if exporter is not None:
                 exporter.shutdown()
         say(watch.stopped_line(abandoned))
-        code = Exit.INTERRUPTED if stop.is_set() else Exit.OK
-        if abandoned:
-            exit_now(code)  # their threads would keep the process alive
-        return code
+        return Exit.INTERRUPTED if stopping() else Exit.OK
 
 
 def say(line: str) -> None:
@@ -311,12 +311,12 @@ def check(
             sys.stdout.flush()
 
     grace_s = parse_duration(grace)
-    with Interrupts(say, grace_s=grace_s) as stop, _progress(len(chosen)) as advance:
+    with Interrupts(grace_s=grace_s) as stopping, _progress(len(chosen)) as advance:
         done = run_pass(
             chosen,
             runner.check,
             workers=app.settings.browser.concurrency,
-            stop=stop,
+            stopping=stopping,
             grace_s=grace_s,
             on_result=report,
         )

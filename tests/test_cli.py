@@ -89,7 +89,7 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
 
     shown = json.loads(archiver(config, "show", "good-bank", "1", "--json").stdout)
     assert shown["seq"] == 1 and shown["site_id"] == "good-bank"
-    assert "version 2 of 2" in archiver(config, "show", "good-bank").stdout
+    assert "第 2 版（共 2 版）" in archiver(config, "show", "good-bank").stdout
 
     verified = archiver(config, "verify")
     assert verified.returncode == 0

@@ -158,7 +158,7 @@ def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite)
     assert process.returncode == 130, stderr  # stopped by a signal, as shells report it
     events = [json.loads(line)["event"] for line in stderr.splitlines() if line.startswith("{")]
     assert "daemon_started" in events
-    assert events[-1] == "daemon_stopped"
+    assert events[-1] == "daemon_stopped", stderr[-3000:]
     assert "version_written" in events
     assert verify_site(store, "bank").ok
 

@@ -32,13 +32,13 @@ class Watch:
         check: Callable[[Site], CheckResult],
         *,
         sites: int,
-        stop: threading.Event,
+        stopping: Callable[[], bool],
         say: Callable[[str], None],
         now: Callable[[], datetime],
     ) -> None:
         self.check = check
         self.sites = sites
-        self.stop = stop
+        self.stopping = stopping
         self.say = say
         self.now = now
         self.started_at = now()
@@ -52,7 +52,7 @@ class Watch:
 
     def __call__(self, site: Site) -> CheckResult | None:
         with self._lock:
-            if self.stop.is_set():
+            if self.stopping():
                 return None
             self._in_flight.add(site.id)
         try:

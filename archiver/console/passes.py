@@ -33,15 +33,15 @@ class PassResult:
 class _Gate:
     """Lets a check start only while no stop was asked; remembers who started."""
 
-    def __init__(self, stop: threading.Event) -> None:
-        self.stop = stop
+    def __init__(self, stopping: Callable[[], bool]) -> None:
+        self.stopping = stopping
         self.started: set[str] = set()
         self.finished: set[str] = set()
         self._lock = threading.Lock()
 
     def run(self, check: Callable[[Site], CheckResult], site: Site) -> CheckResult | None:
         with self._lock:
-            if self.stop.is_set():
+            if self.stopping():
                 return None
             self.started.add(site.id)
         try:
@@ -60,12 +60,12 @@ def run_pass(
     check: Callable[[Site], CheckResult],
     *,
     workers: int,
-    stop: threading.Event,
+    stopping: Callable[[], bool],
     grace_s: float,
     on_result: Callable[[CheckResult], None] = lambda result: None,
 ) -> PassResult:
-    """Check every site once (at most `workers` at a time) unless `stop` is set."""
-    gate = _Gate(stop)
+    """Check every site once (at most `workers` at a time) until `stopping()`."""
+    gate = _Gate(stopping)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
     futures: dict[Future[CheckResult | None], Site] = {
         pool.submit(gate.run, check, site): site for site in sites
@@ -83,7 +83,7 @@ def run_pass(
                 if result is not None:
                     results.append(result)
                     on_result(result)
-            if stop.is_set() and deadline is None:
+            if stopping() and deadline is None:
                 pool.shutdown(wait=False, cancel_futures=True)
                 deadline = time.monotonic() + grace_s
             if deadline is not None and time.monotonic() >= deadline:
@@ -98,5 +98,5 @@ def run_pass(
         results=tuple(results),
         not_started=not_started,
         abandoned=abandoned,
-        interrupted=stop.is_set(),
+        interrupted=stopping(),
     )
