@@ -10,16 +10,13 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
 import structlog
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from archiver import __version__, archive, codec, localtime, logs, schedule, textdiff, wording
@@ -35,31 +32,21 @@ from archiver.app import (
     load_settings,
     utc_now,
 )
-from archiver.config import Settings, Site
-from archiver.console import failures, hints, metrics, orientation, probe, summary
+from archiver.console import failures, hints, probe
+from archiver.console.checking import check, event_data, events_summary
 from archiver.console.commands import status
-from archiver.console.daemon import Watch
 from archiver.console.exits import Exit, worst
-from archiver.console.interrupts import Interrupts, exit_now
-from archiver.console.passes import run_pass
-from archiver.demo import DemoSite, write_config
+from archiver.console.running import demo, run
 from archiver.discovery.cli import sites_group
-from archiver.durations import format_seconds
-from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError, StoreError
-from archiver.models import CheckResult, EventType, Outcome, PartnerEvent, StoredVersion
+from archiver.models import EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
-from archiver.publish.wiring import build_publisher, presign_expiry_s, presigned_links
-from archiver.runner import Runner
 from archiver.verify import verify_site
 
 log = structlog.get_logger("archiver.cli")
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-ALERT_DELIVERY_EVERY_S = 30.0
-GRACE_S = 10.0  # how long a stop waits for the checks already running
 
 
 class Context:
@@ -119,343 +106,6 @@ def main_group(
     state = Context(config)
     ctx.obj = state
     ctx.call_on_close(state.close)
-
-
-# --- run ---------------------------------------------------------------------------------------
-
-
-@main_group.command()
-@click.option(
-    "--grace",
-    "grace",
-    default="10s",
-    show_default=True,
-    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
-)
-@click.option(
-    "--metrics",
-    "metrics_at",
-    metavar="HOST:PORT",
-    help="Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9108).",
-)
-@pass_context
-def run(state: Context, grace: str, metrics_at: str | None) -> None:
-    """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
-    app = state.app()
-    problems = schedule.validate(app.settings, path=str(app.config_file))
-    if problems:
-        raise ConfigError(problems)
-    try:
-        address = metrics.parse_address(metrics_at) if metrics_at else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--metrics") from exc
-    code = run_daemon(app, metrics_address=address, grace_s=parse_duration(grace))
-    if code is not Exit.OK:
-        raise click.exceptions.Exit(code)
-
-
-def run_daemon(
-    app: App,
-    *,
-    stop_after_s: float | None = None,
-    metrics_address: tuple[str, int] | None = None,
-    grace_s: float = GRACE_S,
-) -> Exit:
-    """Start the scheduler until SIGTERM/SIGINT (130) or `stop_after_s` (0).
-
-    The first signal stops starting checks and gives those running GRACE_S to finish; a
-    second one exits at once. The store must be writable to start at all (exit 3).
-    """
-    findings = probe.store(app.store, utc_now())
-    findings.append(probe.mail(app.alerter().mail))
-    if not findings[0].ok:
-        failure = findings[0]
-        raise StoreError(failure.detail, hint=failure.hint)
-    deps = app.deps()
-    runner = Runner(deps)
-    last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
-    enabled = [site for site in app.settings.sites if site.enabled]
-    with Interrupts(grace_s=grace_s) as stopping:
-        watch = Watch(runner.check, sites=len(enabled), stopping=stopping, say=say, now=deps.now)
-        daemon = schedule.Daemon(
-            app.settings.sites,
-            watch,
-            last_checks=last_checks,
-            now=deps.now,
-            workers=app.settings.browser.concurrency + 1,
-            housekeeping=housekeeping_jobs(app),
-        )
-        log.info(
-            "daemon_starting",
-            config=str(app.config_file),
-            store=app.store.describe(),
-            alerts=app.alerter().describe(),
-            sites=len(app.settings.sites),
-        )
-        for line in orientation.lines(app, findings, sites=enabled):
-            say(line)
-        if not app.aliases.entities:
-            log.warning(
-                "aliases_missing",
-                path=str(alias_file(app.config_file)),
-                hint="copy config/entities.yaml beside the sites file to recognise known renames",
-            )
-        app.alerter().reconcile()
-        exporter = (
-            metrics.serve(metrics_address, metrics.Source(app, watch)) if metrics_address else None
-        )
-        daemon.start()
-        try:
-            stopping.wait(stop_after_s)
-            daemon.stop()  # queued checks are skipped from now on
-            abandoned = watch.wait_idle(grace_s)
-            if abandoned:  # their threads would keep the process alive: report and go
-                say(watch.stopped_line(abandoned))
-                exit_now(Exit.INTERRUPTED if stopping() else Exit.OK)
-            daemon.shutdown(wait=False)
-        finally:
-            if exporter is not None:
-                exporter.shutdown()
-        say(watch.stopped_line(abandoned))
-        return Exit.INTERRUPTED if stopping() else Exit.OK
-
-
-def say(line: str) -> None:
-    """A line for the person at the terminal (stderr: stdout is for data).
-
-    Plain writes, not rich: the interrupt handler calls this between any two bytecodes.
-    """
-    print(line, file=sys.stderr, flush=True)
-
-
-def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
-    """Periodic jobs besides site checks: deliver owed alerts (digests included when due),
-    and in a private bucket re-sign the published pages before their links expire."""
-    jobs: list[tuple[str, Any, float]] = [
-        ("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)
-    ]
-    if presigned_links(app.settings):
-        publisher = build_publisher(app.settings, app.store, health=app.index)
-        every_s = presign_expiry_s(app.settings) / 2
-        jobs.append(("publish-resign", lambda: publisher.publish_all(force=True), every_s))
-    return jobs
-
-
-@main_group.command()
-@click.option("--every", "every", default="8s", show_default=True, help="Check interval.")
-@click.option(
-    "--step", "step", default="20s", show_default=True, help="Time between page changes."
-)
-@click.option("--for", "duration", default=None, help="Stop after this long (default: Ctrl-C).")
-@click.option("--dir", "directory", default="var/demo", show_default=True, help="Demo state.")
-def demo(every: str, step: str, duration: str | None, directory: str) -> None:
-    """Watch a bundled local bank page change: versions and diffs appear within a minute."""
-    story = DemoSite(step_s=parse_duration(step)).start()
-    config_file = write_config(
-        Path(directory), story.url, entities=alias_file(config_path(None, os.environ))
-    )
-    app = build(config_file, os.environ)
-    every_s = parse_duration(every)
-    sites = tuple(site.model_copy(update={"every": every_s}) for site in app.settings.sites)
-    app.settings = app.settings.model_copy(update={"sites": sites})
-    say(
-        f"演示：{story.url} 每 {step} 变化一次（第一次变化在 {step} 后：新增一家合作机构），"
-        f"每 {every} 检查一次。\n"
-        f"在另一个终端中查看：{hints.command('history', 'demo-bank', config=config_file)}\n"
-        f"                    {hints.command('diff', 'demo-bank', config=config_file)}\n"
-        "停止：Ctrl-C"
-    )
-    try:
-        code = run_daemon(app, stop_after_s=parse_duration(duration) if duration else None)
-    finally:
-        app.close()
-        story.stop()
-    if code is not Exit.OK:
-        raise click.exceptions.Exit(code)
-
-
-# --- check -------------------------------------------------------------------------------------
-
-
-@main_group.command()
-@click.argument("sites", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
-@click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
-@click.option(
-    "--grace",
-    "grace",
-    default="10s",
-    show_default=True,
-    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
-)
-@pass_context
-def check(
-    state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool, grace: str
-) -> None:
-    """Check SITES (default: every enabled site) once, now.
-
-    Ctrl-C (or SIGTERM) stops starting checks, lets the running ones finish for a few
-    seconds, prints what was done and exits 130; a second Ctrl-C exits at once.
-    """
-    app = state.app()
-    chosen = select_sites(app.settings, sites)
-    findings = probe.store(app.store, utc_now())
-    if not findings[0].ok:
-        raise StoreError(findings[0].detail, hint=findings[0].hint)
-    runner = Runner(app.deps(screenshots=not no_screenshot))
-
-    def report(result: CheckResult) -> None:
-        advance(result)
-        if as_json:
-            click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
-            sys.stdout.flush()
-
-    grace_s = parse_duration(grace)
-    with Interrupts(grace_s=grace_s) as stopping, _progress(len(chosen)) as advance:
-        done = run_pass(
-            chosen,
-            runner.check,
-            workers=app.settings.browser.concurrency,
-            stopping=stopping,
-            grace_s=grace_s,
-            on_result=report,
-        )
-    results = list(done.results)
-    if not as_json:
-        print_summary(chosen, results)
-    line = summary.pass_line(
-        results,
-        not_started=done.not_started,
-        abandoned=done.abandoned,
-        interrupted=done.interrupted,
-    )
-    (say if as_json else out.print)(line)
-    if done.interrupted:
-        say("告警已存入发件箱，下次运行 archiver check 或守护进程时发送。")
-        if done.abandoned:
-            exit_now()  # their threads would keep the process alive
-        raise click.exceptions.Exit(Exit.INTERRUPTED)
-    tally = deliver_alerts(app.alerter())
-    alerts = summary.alert_line(tally)
-    if alerts:
-        (say if as_json or tally.undelivered else out.print)(alerts)
-    broken = summary.store_failures(results)
-    if broken:
-        hint = probe.store(app.store, utc_now())[0].hint or "检查存档的位置和权限"
-        say(f"错误：{len(broken)} 个站点的版本无法写入存档（{broken[0].error}）。解决：{hint}")
-    code = worst(
-        Exit.STORE if broken else Exit.OK, Exit.ALERTS_OWED if tally.undelivered else Exit.OK
-    )
-    if code is not Exit.OK:
-        raise click.exceptions.Exit(code)
-
-
-def deliver_alerts(alerter: Alerter) -> summary.AlertTally:
-    """Send what is owed now (digests of this run included); what is still owed after."""
-    alerter.flush_digest()
-    delivery = alerter.deliver_pending()
-    owed = [
-        unit
-        for row in alerter.status()
-        for unit in row.units
-        if unit.state in ("pending", "retrying")
-    ]
-    errors = [unit.error for unit in owed if unit.error]
-    errors += [a.error for a in delivery.attempts if a.error]
-    return summary.AlertTally(sent=delivery.sent, owed=len(owed), error=next(iter(errors), ""))
-
-
-def select_sites(settings: Settings, ids: Sequence[str]) -> list[Site]:
-    """The sites named on the command line, or every enabled one."""
-    if not ids:
-        return [site for site in settings.sites if site.enabled]
-    chosen = []
-    for site_id in ids:
-        try:
-            chosen.append(settings.site(site_id))
-        except KeyError as exc:
-            raise click.UsageError(str(exc.args[0])) from exc
-    return chosen
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Any]:
-    if not err.is_terminal:
-        yield lambda result: None
-        return
-    with Progress(
-        TextColumn("[bold]checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(result: CheckResult) -> None:
-            progress.update(task, advance=1, description=f"{result.site_id}: {result.outcome}")
-
-        yield advance
-
-
-def result_data(result: CheckResult) -> dict[str, Any]:
-    """The stable JSON shape of one check result."""
-    version = result.version
-    return {
-        "site": result.site_id,
-        "outcome": result.outcome.value,
-        "version": version.manifest.seq if version else None,
-        "key": version.key if version else None,
-        "status": result.status.value,
-        "error": result.error or None,
-        "events": [event_data(e) for e in result.events],
-        "started_at": result.started_at.isoformat(),
-        "duration_s": round(result.duration_s, 3),
-        "bytes_written": result.bytes_written,
-    }
-
-
-def event_data(event: PartnerEvent) -> dict[str, Any]:
-    """An event as JSON: type and name always, the rest when it applies."""
-    data: dict[str, Any] = codec.to_data(event)
-    return {k: v for k, v in data.items() if v not in ("", [], None) or k in ("type", "name")}
-
-
-def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
-    """A table of the pass (the totals line follows it)."""
-    order = {site.id: i for i, site in enumerate(sites)}
-    table = Table(title=None, show_edge=False)
-    for column in ("站点", "结果", "版本", "名单变化", "用时", "详情"):
-        table.add_column(column)
-    styles = {Outcome.NEW: "green", Outcome.CHANGED: "yellow", Outcome.FAILED: "red"}
-    for result in sorted(results, key=lambda r: order.get(r.site_id, 0)):
-        version = result.version.manifest.seq if result.version else ""
-        detail = (
-            wording.failure(result.status.value, result.error)
-            if result.outcome is Outcome.FAILED
-            else _events_summary(result.events)
-        )
-        word = wording.outcome(result.outcome.value)
-        table.add_row(
-            result.site_id,
-            f"[{styles[result.outcome]}]{word}[/]" if result.outcome in styles else word,
-            str(version),
-            str(len(result.events)),
-            format_seconds(result.duration_s),
-            detail,
-        )
-    if results:
-        out.print(table)
-
-
-def _events_summary(events: Sequence[PartnerEvent]) -> str:
-    """'新增 2，移除 1' ('' when there are none)."""
-    counts: dict[str, int] = {}
-    for event in events:
-        counts[event.type.value] = counts.get(event.type.value, 0) + 1
-    return "，".join(f"{wording.event(kind)} {n}" for kind, n in counts.items())
 
 
 # --- history / show / diff -------------------------------------------------------------------
@@ -519,7 +169,7 @@ def history(state: Context, site: str, as_json: bool) -> None:
             str(m.seq),
             localtime.stamp(m.captured_at, zone, seconds=True),
             f"{len(m.partners)}（{wording.list_status(m.list_status.value)}）",
-            "首次存档" if first else _events_summary(m.events) or "名单无变化",
+            "首次存档" if first else events_summary(m.events) or "名单无变化",
             f"+{m.text_inserted} -{m.text_deleted}",
             m.content_digest[:12],
         )
@@ -929,6 +579,9 @@ def _probe_all(app: App) -> Exit:
 
 main_group.add_command(sites_group)
 main_group.add_command(status)
+main_group.add_command(check)
+main_group.add_command(run)
+main_group.add_command(demo)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
 

@@ -24,6 +24,7 @@ from archiver.console.exits import Exit
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 POLL_S = 0.2
+GRACE_S = 10.0  # how long a stop waits, by default, for the checks already running
 FIRST = (
     "收到 {name}：不再开始新的检查，正在结束进行中的检查（最多 {grace:.0f} 秒）；"
     "再按一次 Ctrl-C 立即退出。"
@@ -99,3 +100,11 @@ def exit_now(code: Exit = Exit.INTERRUPTED) -> None:
         with contextlib.suppress(OSError, ValueError, RuntimeError):  # RuntimeError: reentrant
             stream.flush()
     os._exit(code)
+
+
+def say(line: str) -> None:
+    """A line for the person at the terminal (stderr: stdout is for data).
+
+    Plain writes, not rich: the interrupt handler calls this between any two bytecodes.
+    """
+    print(line, file=sys.stderr, flush=True)
