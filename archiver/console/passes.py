@@ -85,6 +85,8 @@ def run_pass(
                     on_result(result)
             if stopping() and deadline is None:
                 pool.shutdown(wait=False, cancel_futures=True)
+                # Futures cancelled this way never count as done for wait(): drop them.
+                pending = {future for future in pending if not future.cancelled()}
                 deadline = time.monotonic() + grace_s
             if deadline is not None and time.monotonic() >= deadline:
                 break
