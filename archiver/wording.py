@@ -69,6 +69,7 @@ PAGE_STATUS = {
     "selector_missing": "选择器未匹配",
     "collapse_unconfirmed": "名单骤减未确认",
     "browser_error": "浏览器错误",
+    "browser_unavailable": "浏览器不可用",
     "store_error": "存档读写失败",
     "blocked": "被网站拒绝",
     "robots_disallowed": "robots.txt 禁止",

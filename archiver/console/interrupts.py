@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType, TracebackType
 
 from archiver.console.exits import Exit
@@ -52,14 +53,16 @@ class Interrupts:
         """Whether a stop was asked (a plain attribute read: safe from any thread)."""
         return self.requested
 
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Sleep until a stop is asked (True) or `timeout_s` passes (False)."""
+    def wait(
+        self, timeout_s: float | None = None, *, until: Callable[[], bool] = lambda: False
+    ) -> bool:
+        """Sleep until a stop is asked (True), `until()` holds or `timeout_s` passes (False)."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        while not self.requested:
+        while not self.requested and not until():
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(POLL_S)
-        return True
+        return self.requested
 
     def __enter__(self) -> Interrupts:
         if threading.current_thread() is threading.main_thread():
@@ -89,9 +92,12 @@ class Interrupts:
 
 
 def _write(line: str) -> None:
-    """Straight to file descriptor 2: no Python-level lock, safe inside a signal handler."""
+    """Straight to file descriptor 2 in one write: no Python-level lock (safe inside a signal
+    handler), and never spliced into a log line another thread is printing."""
+    data = (line + "\n").encode()
     with contextlib.suppress(OSError):
-        os.write(2, (line + "\n").encode())
+        while data:
+            data = data[os.write(2, data) :]
 
 
 def exit_now(code: Exit = Exit.INTERRUPTED) -> None:
@@ -105,6 +111,9 @@ def exit_now(code: Exit = Exit.INTERRUPTED) -> None:
 def say(line: str) -> None:
     """A line for the person at the terminal (stderr: stdout is for data).
 
-    Plain writes, not rich: the interrupt handler calls this between any two bytecodes.
+    One os.write, not print(): print writes the text and the newline separately, so a log
+    line from another thread could land between them (and a JSON log line would no longer
+    parse). The log's own stream is line-buffered, so whole lines never interleave.
     """
-    print(line, file=sys.stderr, flush=True)
+    sys.stderr.flush()
+    _write(line)

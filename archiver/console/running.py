@@ -113,7 +113,7 @@ def run_daemon(
         )
         daemon.start()
         try:
-            stopping.wait(stop_after_s)
+            stopping.wait(stop_after_s, until=lambda: daemon.wait(0))  # or the daemon stops
             daemon.stop()  # queued checks are skipped from now on
             abandoned = watch.wait_idle(grace_s)
             if abandoned:  # their threads would keep the process alive: report and go
