@@ -9,23 +9,27 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
-from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 import structlog
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archiver import __version__, archive, codec, logs, readings, schedule, textdiff
+from archiver import (
+    __version__,
+    archive,
+    codec,
+    localtime,
+    logs,
+    readings,
+    schedule,
+    textdiff,
+    wording,
+)
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
 from archiver.alerts.settings import problems as alert_problems
@@ -36,39 +40,24 @@ from archiver.app import (
     config_path,
     load_alias_table,
     load_settings,
+    utc_now,
 )
-from archiver.config import Settings, Site
-from archiver.demo import DemoSite, write_config
+from archiver.console import failures, hints, probe
+from archiver.console.checking import check, event_data, events_summary
+from archiver.console.commands import status
+from archiver.console.exits import Exit, worst
+from archiver.console.running import demo, run
 from archiver.discovery.cli import sites_group
-from archiver.durations import format_seconds
-from archiver.durations import parse as parse_duration
-from archiver.errors import ArchiverError, ConfigError
+from archiver.errors import ArchiverError, ConfigError, StoreError
 from archiver.evidence import cli as evidence_cli
-from archiver.models import (
-    CheckResult,
-    EventType,
-    Outcome,
-    PageStatus,
-    PartnerEvent,
-    StoredVersion,
-)
+from archiver.models import EventType, Outcome, PartnerEvent, StoredVersion
 from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
 from archiver.reextract_cli import reextract
-from archiver.runner import Runner
 
 log = structlog.get_logger("archiver.cli")
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-ALERT_DELIVERY_EVERY_S = 30.0
-EVENT_LABELS = {
-    EventType.ADDED: "新增 added",
-    EventType.DROPPED: "移除 dropped",
-    EventType.RENAMED: "更名 renamed",
-    EventType.READDED: "恢复 re-added",
-    EventType.FIELD_CHANGED: "变更 changed",
-}
 
 
 class Context:
@@ -112,289 +101,22 @@ pass_context = click.make_pass_decorator(Context)
     default="auto",
     help="Console lines in a terminal, JSON lines otherwise (auto).",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Tracebacks with errors, and every log event (one-line errors otherwise).",
+)
 @click.version_option(__version__, prog_name="archiver")
 @click.pass_context
 def main_group(
-    ctx: click.Context, config: str | None, log_level: str | None, log_format: str
+    ctx: click.Context, config: str | None, log_level: str | None, log_format: str, debug: bool
 ) -> None:
     """Archive partner-list disclosures, version by version, and report partner changes."""
     default_level = "info" if ctx.invoked_subcommand in ("run", "demo") else "warning"
-    logs.configure(level=log_level or default_level, fmt=log_format)  # type: ignore[arg-type]
+    logs.configure(level=log_level or default_level, fmt=log_format, debug=debug)  # type: ignore[arg-type]
     state = Context(config)
     ctx.obj = state
     ctx.call_on_close(state.close)
-
-
-# --- run ---------------------------------------------------------------------------------------
-
-
-@main_group.command()
-@pass_context
-def run(state: Context) -> None:
-    """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
-    app = state.app()
-    problems = schedule.validate(app.settings, path=str(app.config_file))
-    if problems:
-        raise ConfigError(problems)
-    run_daemon(app)
-
-
-def run_daemon(app: App, *, stop_after_s: float | None = None) -> None:
-    """Start the scheduler; stop cleanly on SIGTERM/SIGINT (a second signal exits at once).
-
-    After `browser.exit_after_unavailable` checks in a row found no working browser, the
-    daemon stops and exits non-zero, so its supervisor (systemd) restarts the process.
-    """
-    deps = app.deps()
-    runner = Runner(deps)
-    watch = schedule.UnavailableWatch(app.settings.browser.exit_after_unavailable)
-    last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
-
-    def check(site: Site) -> CheckResult:
-        result = runner.check(site)
-        if watch.saw(result.status is PageStatus.BROWSER_UNAVAILABLE):
-            log.error("browser_unavailable_exit", checks=watch.limit, error=result.error)
-            daemon.fail(f"no browser for {watch.limit} checks in a row: {result.error}")
-        return result
-
-    daemon = schedule.Daemon(
-        app.settings.sites,
-        check,
-        last_checks=last_checks,
-        now=deps.now,
-        workers=app.settings.browser.concurrency + 1,
-        housekeeping=housekeeping_jobs(app),
-        owed=runner.owed(app.settings.sites),
-    )
-    signals = {"count": 0}
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        signals["count"] += 1
-        if signals["count"] > 1:
-            log.warning("daemon_killed", signal=signal.Signals(signum).name)
-            raise KeyboardInterrupt
-        log.info("signal_received", signal=signal.Signals(signum).name)
-        daemon.stop()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    log.info(
-        "daemon_starting",
-        config=str(app.config_file),
-        store=app.store.describe(),
-        alerts=app.alerter().describe(),
-        sites=len(app.settings.sites),
-    )
-    if not app.aliases.entities:
-        log.warning(
-            "aliases_missing",
-            path=str(alias_file(app.config_file)),
-            hint="copy config/entities.yaml beside the sites file to recognise known renames",
-        )
-    app.alerter().reconcile()
-    daemon.start()
-    try:
-        daemon.wait(stop_after_s)
-    finally:
-        daemon.shutdown()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if daemon.failure:
-        raise ArchiverError(f"the daemon stopped: {daemon.failure}")
-
-
-def housekeeping_jobs(app: App) -> list[tuple[str, Any, float]]:
-    """Periodic jobs besides site checks: deliver owed alerts (digests included when due),
-    sign a checkpoint when a chain moved (with a signing key)."""
-    jobs: list[tuple[str, Any, float]] = [
-        ("alerts-deliver", app.alerter().deliver_pending, ALERT_DELIVERY_EVERY_S)
-    ]
-    if evidence_cli.notary_of(app) is not None:
-        every = app.settings.evidence.checkpoint_every
-        jobs.append(
-            ("evidence-checkpoint", partial(evidence_cli.checkpoint_after_pass, app), every)
-        )
-    else:
-        log.warning("checkpoints_disabled", hint="set ARCHIVER_SIGNING_KEY to sign checkpoints")
-    return jobs
-
-
-@main_group.command()
-@click.option("--every", "every", default="8s", show_default=True, help="Check interval.")
-@click.option(
-    "--step", "step", default="20s", show_default=True, help="Time between page changes."
-)
-@click.option("--for", "duration", default=None, help="Stop after this long (default: Ctrl-C).")
-@click.option("--dir", "directory", default="var/demo", show_default=True, help="Demo state.")
-def demo(every: str, step: str, duration: str | None, directory: str) -> None:
-    """Watch a bundled local bank page change: versions and diffs appear within a minute."""
-    story = DemoSite(step_s=parse_duration(step)).start()
-    config_file = write_config(Path(directory), story.url)
-    app = build(config_file, os.environ)
-    every_s = parse_duration(every)
-    sites = tuple(site.model_copy(update={"every": every_s}) for site in app.settings.sites)
-    app.settings = app.settings.model_copy(update={"sites": sites})
-    err.print(
-        f"[bold]demo[/]: {story.url} changes every {step}, checked every {every}.\n"
-        f"In another terminal:  archiver -c {config_file} history demo-bank\n"
-        f"                      archiver -c {config_file} diff demo-bank\n"
-        "Stop with Ctrl-C."
-    )
-    try:
-        run_daemon(app, stop_after_s=parse_duration(duration) if duration else None)
-    finally:
-        app.close()
-        story.stop()
-
-
-# --- check -------------------------------------------------------------------------------------
-
-
-@main_group.command()
-@click.argument("sites", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
-@click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
-@click.option(
-    "--no-confirm",
-    is_flag=True,
-    help="Do not wait for the re-checks of suspect lists (the daemon does them).",
-)
-@pass_context
-def check(
-    state: Context, sites: tuple[str, ...], as_json: bool, no_screenshot: bool, no_confirm: bool
-) -> None:
-    """Check SITES (default: every enabled site) once, now, then the re-checks they owe."""
-    app = state.app()
-    chosen = select_sites(app.settings, sites)
-    runner = Runner(app.deps(screenshots=not no_screenshot))
-    with _progress(len(chosen)) as advance:
-
-        def on_result(result: CheckResult) -> None:
-            advance(result)
-            if as_json:
-                click.echo(json.dumps(result_data(result), ensure_ascii=False), nl=True)
-                sys.stdout.flush()
-
-        results = runner.run_pass(
-            chosen,
-            workers=app.settings.browser.concurrency,
-            confirm=not no_confirm,
-            on_result=on_result,
-        )
-    alerter = app.alerter()
-    alerter.flush_digest()
-    delivery = alerter.deliver_pending()
-    checkpoint_problem = evidence_cli.checkpoint_after_pass(app)
-    if checkpoint_problem:
-        err.print(checkpoint_problem, markup=False)
-    if not as_json:
-        print_summary(chosen, results)
-        if delivery.sent or delivery.failed:
-            out.print(
-                f"alerts: {delivery.sent} sent, {delivery.failed} to retry (archiver outbox)"
-            )
-
-
-def select_sites(settings: Settings, ids: Sequence[str]) -> list[Site]:
-    """The sites named on the command line, or every enabled one."""
-    if not ids:
-        return [site for site in settings.sites if site.enabled]
-    chosen = []
-    for site_id in ids:
-        try:
-            chosen.append(settings.site(site_id))
-        except KeyError as exc:
-            raise click.UsageError(str(exc.args[0])) from exc
-    return chosen
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Any]:
-    if not err.is_terminal:
-        yield lambda result: None
-        return
-    with Progress(
-        TextColumn("[bold]checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(result: CheckResult) -> None:
-            done = progress.tasks[0].completed + 1  # re-checks come on top of the pass
-            progress.update(
-                task,
-                advance=1,
-                total=max(total, done),
-                description=f"{result.site_id}: {result.outcome}",
-            )
-
-        yield advance
-
-
-def result_data(result: CheckResult) -> dict[str, Any]:
-    """The stable JSON shape of one check result."""
-    version = result.version
-    return {
-        "site": result.site_id,
-        "outcome": result.outcome.value,
-        "version": version.manifest.seq if version else None,
-        "key": version.key if version else None,
-        "status": result.status.value,
-        "error": result.error or None,
-        "events": [event_data(e) for e in result.events],
-        "started_at": result.started_at.isoformat(),
-        "duration_s": round(result.duration_s, 3),
-        "bytes_written": result.bytes_written,
-        "belief": result.belief.value if result.belief else None,
-        "confirm_at": result.confirm_at.isoformat() if result.confirm_at else None,
-    }
-
-
-def event_data(event: PartnerEvent) -> dict[str, Any]:
-    """An event as JSON: type and name always, the rest when it applies."""
-    data: dict[str, Any] = codec.to_data(event)
-    return {k: v for k, v in data.items() if v not in ("", [], None) or k in ("type", "name")}
-
-
-def print_summary(sites: list[Site], results: list[CheckResult]) -> None:
-    """A table of the pass, then one line of totals."""
-    order = {site.id: i for i, site in enumerate(sites)}
-    table = Table(title=None, show_edge=False)
-    for column in ("site", "outcome", "version", "events", "time", "detail"):
-        table.add_column(column)
-    styles = {Outcome.NEW: "green", Outcome.CHANGED: "yellow", Outcome.FAILED: "red"}
-    for result in sorted(results, key=lambda r: order.get(r.site_id, 0)):
-        version = result.version.manifest.seq if result.version else ""
-        detail = result.error or _events_summary(result.events)
-        if result.belief is not None and not result.belief.is_believed and result.version:
-            detail = f"{result.belief.value} (preserved, not believed) {detail}".strip()
-        table.add_row(
-            result.site_id,
-            f"[{styles.get(result.outcome, '')}]{result.outcome.value}[/]"
-            if result.outcome in styles
-            else result.outcome.value,
-            str(version),
-            str(len(result.events)),
-            format_seconds(result.duration_s),
-            detail,
-        )
-    out.print(table)
-    counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
-    out.print(
-        f"{len(results)} checked: {counts[Outcome.NEW]} new, {counts[Outcome.CHANGED]} changed, "
-        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.FAILED]} failed"
-    )
-
-
-def _events_summary(events: Sequence[PartnerEvent]) -> str:
-    counts: dict[str, int] = {}
-    for event in events:
-        counts[event.type.value] = counts.get(event.type.value, 0) + 1
-    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
 
 # --- history / show / diff -------------------------------------------------------------------
@@ -450,31 +172,44 @@ def history(state: Context, site: str, as_json: bool) -> None:
             )
         )
         return
+    zone = app.settings.zone
+    label = localtime.zone_label(zone, utc_now())
     table = Table(show_edge=False)
-    columns = ("version", "captured (UTC)", "belief", "partners", "events", "text ±", "digest")
+    columns = (
+        "版本",
+        f"抓取时间（{label}）",
+        "采信",
+        "合作机构",
+        "名单变化",
+        "文本增删",
+        "内容摘要",
+    )
     for column in columns:
         table.add_column(column)
     for stored in versions:
         m = stored.manifest
+        first = m.previous is None
         table.add_row(
             str(m.seq),
-            m.captured_at.strftime("%Y-%m-%d %H:%M:%S"),
-            m.belief.value + (" (corrected)" if stored.corrected_by else ""),
-            f"{len(m.partners)} ({m.list_status.value})",
-            _events_summary(m.events) or "-",
+            localtime.stamp(m.captured_at, zone, seconds=True),
+            wording.belief(m.belief.value) + ("（已重新解读）" if stored.corrected_by else ""),
+            f"{len(m.partners)}（{wording.list_status(m.list_status.value)}）",
+            "首次存档" if first else events_summary(m.events) or "名单无变化",
             f"+{m.text_inserted} -{m.text_deleted}",
             m.content_digest[:12],
         )
-    out.print(table if versions else f"{site_id}: no versions archived yet")
+    out.print(table if versions else f"{site_id}：尚无存档版本")
     if last is not None:
-        out.print(
-            f"last checked {last.started_at:%Y-%m-%d %H:%M:%S} UTC: {last.outcome.value}"
-            + (f" ({last.error})" if last.error else "")
+        result = (
+            wording.failure(last.status, last.error)
+            if last.outcome is Outcome.FAILED
+            else wording.outcome(last.outcome.value)
         )
+        out.print(f"最近检查：{localtime.stamp(last.started_at, zone, seconds=True)}，{result}")
     if since:
         out.print(
-            f"unchanged since {since[0]:%Y-%m-%d %H:%M:%S} UTC, "
-            f"as of {since[1]:%Y-%m-%d %H:%M:%S} UTC"
+            f"自 {localtime.stamp(since[0], zone, seconds=True)} 起未变化"
+            f"（最近一次确认：{localtime.stamp(since[1], zone, seconds=True)}，{label}）"
         )
 
 
@@ -511,14 +246,29 @@ def _version_summary(stored: StoredVersion) -> dict[str, Any]:
 
 
 def _resolve(app: App, site_id: str, spec: str | None, *, latest: StoredVersion) -> StoredVersion:
+    """A version by number (1 = the first), 'latest', or counted back from the newest (-1)."""
     if spec is None or spec == "latest":
         return latest
     try:
         seq = int(spec)
     except ValueError as exc:
-        raise click.UsageError(f"version must be a number or 'latest', got {spec!r}") from exc
-    if seq <= 0:
-        seq = latest.manifest.seq + seq
+        raise click.UsageError(
+            f"version must be a number (1 = the first), 'latest' or -N, got {spec!r}"
+        ) from exc
+    newest = latest.manifest.seq
+    if seq == 0:
+        raise click.UsageError(
+            f"versions are numbered from 1; {site_id} has 1 to {newest} "
+            "(use 'latest' for the newest, -1 for the one before it)"
+        )
+    if seq < 0:
+        if newest + seq < 1:
+            raise click.UsageError(
+                f"{site_id} has {newest} versions; {seq} counts back past the first"
+            )
+        seq = newest + seq
+    if seq > newest:
+        raise click.UsageError(f"{site_id} has versions 1 to {newest}, not {seq}")
     return archive.read_seq(app.store, site_id, seq)
 
 
@@ -534,7 +284,8 @@ def show(state: Context, site: str, version: str | None, as_json: bool) -> None:
     latest = archive.head(app.store, site_id)
     if latest is None:
         raise ArchiverError(
-            f"{site_id}: no versions archived yet (run 'archiver check {site_id}')"
+            f"{site_id}：尚无存档版本"
+            f"（先运行 {hints.command('check', site_id, config=app.config_file)}）"
         )
     stored = readings.view(app.store, _resolve(app, site_id, version, latest=latest))
     if as_json:
@@ -544,39 +295,44 @@ def show(state: Context, site: str, version: str | None, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     m = stored.manifest
-    out.print(f"[bold]{site_id}[/] version {m.seq} of {latest.manifest.seq}")
-    out.print(f"captured   {m.captured_at:%Y-%m-%d %H:%M:%S} UTC with {m.browser_version}")
+    zone = app.settings.zone
+    out.print(f"[bold]{site_id}[/] 第 {m.seq} 版（共 {latest.manifest.seq} 版）")
     out.print(
-        f"url        {m.requested_url}"
-        + (f" -> {m.final_url}" if m.final_url != m.requested_url else "")
+        f"抓取时间  {localtime.stamp(m.captured_at, zone, seconds=True)}"
+        f"（{localtime.zone_label(zone, m.captured_at)}），{m.browser_version}"
     )
-    out.print(f"title      {m.title}")
-    out.print(f"manifest   {stored.key} sha256:{stored.digest}")
-    if m.previous:
-        out.print(f"previous   {m.previous.key} sha256:{m.previous.digest}")
-    out.print(f"list       {m.list_status.value}, {len(m.partners)} partners {m.list_note}")
     out.print(
-        f"belief     {m.belief.value}"
-        + (f" ({m.belief_note})" if m.belief_note else "")
-        + (f"; confirms version {m.confirms}" if m.confirms else "")
+        f"页面地址  {m.requested_url}"
+        + (f" → {m.final_url}" if m.final_url != m.requested_url else "")
+    )
+    out.print(f"页面标题  {m.title}")
+    out.print(f"清单      {stored.key} sha256:{stored.digest}")
+    if m.previous:
+        out.print(f"上一清单  {m.previous.key} sha256:{m.previous.digest}")
+    note = f"（{wording.note(m.list_note)}）" if m.list_note else ""
+    out.print(f"名单      {wording.list_status(m.list_status.value)}，{len(m.partners)} 家{note}")
+    out.print(
+        f"采信      {wording.belief(m.belief.value)}"
+        + (f"（{wording.note(m.belief_note)}）" if m.belief_note else "")
+        + (f"；确认第 {m.confirms} 版" if m.confirms else "")
     )
     if stored.corrected_by:
-        out.print(f"corrected  re-read by reader {stored.corrected_by}; the manifest is unchanged")
+        out.print(f"重新解读  已由读取器 {stored.corrected_by} 重新读取；清单本身未改动")
     for ref in m.blobs:
         out.print(
             f"  {ref.role:<17} {ref.size_bytes:>9} B  {ref.media_type:<28} {ref.digest[:16]}"
         )
     if m.partners:
         table = Table(show_edge=False)
-        for column in ("#", "partner", "category", "products", "markers"):
+        for column in ("序号", "合作机构", "类别", "产品", "状态标记"):
             table.add_column(column)
         for i, p in enumerate(m.partners, 1):
             table.add_row(
                 str(i),
                 p.name,
-                p.category_raw or p.category.value,
+                wording.category(p.category.value, p.category_raw),
                 "、".join(p.products),
-                ",".join(x.value for x in p.markers),
+                wording.markers([x.value for x in p.markers]),
             )
         out.print(table)
 
@@ -606,7 +362,8 @@ def diff(
     latest = archive.head(app.store, site_id)
     if latest is None:
         raise ArchiverError(
-            f"{site_id}: no versions archived yet (run 'archiver check {site_id}')"
+            f"{site_id}：尚无存档版本"
+            f"（先运行 {hints.command('check', site_id, config=app.config_file)}）"
         )
     if to_version is None and from_version is not None:
         after = _resolve(app, site_id, from_version, latest=latest)
@@ -645,18 +402,21 @@ def diff(
             )
         )
         return
-    frm = f"version {before.manifest.seq}" if before else "nothing"
-    out.print(f"[bold]{site_id}[/]: {frm} -> version {after.manifest.seq}")
+    if before is None:
+        count = len(after.manifest.partners)
+        out.print(f"[bold]{site_id}[/]：第 {after.manifest.seq} 版是首次存档，{count} 家合作机构")
+    else:
+        out.print(f"[bold]{site_id}[/]：第 {before.manifest.seq} 版 → 第 {after.manifest.seq} 版")
     if events:
         table = Table(show_edge=False)
-        for column in ("change", "partner", "detail"):
+        for column in ("变化", "合作机构", "详情"):
             table.add_column(column)
         for event in events:
-            table.add_row(EVENT_LABELS[event.type], event.name, _event_detail(event))
+            table.add_row(wording.event(event.type.value), event.name, _event_detail(event))
         out.print(table)
-    else:
-        out.print("no partner changes")
-    out.print(f"text: +{text.inserted} -{text.deleted} characters")
+    elif before is not None:
+        out.print("合作机构无变化")
+    out.print(f"文本：+{text.inserted} -{text.deleted} 字")
     colors = {"+": "green", "-": "red", " ": "dim"}
     for mark, line in textdiff.unified_lines(before_text, after_text, context=context_lines):
         out.print(f"[{colors[mark]}]{mark} {line}[/]", markup=True, highlight=False)
@@ -680,11 +440,15 @@ def _events_between(
 
 
 def _event_detail(event: PartnerEvent) -> str:
+    """The words after the partner's name in `archiver diff`."""
+    note = wording.note(event.note)
     if event.type is EventType.RENAMED:
-        return f"{event.old} -> {event.new}"
+        return f"{event.old} → {event.new}" + (f"（{note}）" if note else "")
     if event.type is EventType.FIELD_CHANGED:
-        return f"{event.field}: {event.before or '∅'} -> {event.after or '∅'}"
-    return event.note or (event.category.value if event.category.value != "unspecified" else "")
+        before = wording.field_value(event.field, event.before)
+        after = wording.field_value(event.field, event.after)
+        return f"{wording.field(event.field)}：{before} → {after}"
+    return note or wording.category(event.category.value)
 
 
 # --- partners ----------------------------------------------------------------------------------
@@ -739,14 +503,18 @@ def partners(
         writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in records)
     else:
         table = Table(show_edge=False)
-        for column in ("site", "partner", "category", "products", "markers"):
+        for column in ("机构", "合作机构", "类别", "产品", "状态标记"):
             table.add_column(column)
         for row in rows:
             table.add_row(
-                row.site_id, row.name, row.category_raw or row.category, row.products, row.markers
+                row.site_id,
+                row.name,
+                wording.category(row.category, row.category_raw),
+                row.products,
+                wording.markers(row.markers),
             )
         out.print(table)
-        out.print(f"{len(rows)} partners")
+        out.print(f"共 {len(rows)} 家")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -784,9 +552,19 @@ def config_group() -> None:
 
 
 @config_group.command(name="check")
+@click.option(
+    "--probe",
+    "probing",
+    is_flag=True,
+    help="Also write and read the store, inspect the bucket and connect to the mail server.",
+)
 @pass_context
-def config_check(state: Context) -> None:
-    """Validate the configuration, listing every problem at once."""
+def config_check(state: Context, probing: bool) -> None:
+    """Validate the configuration, listing every problem at once (exit 2).
+
+    With --probe, also try what the configuration points at: exit 3 when the store cannot
+    be written, 4 when the mail server cannot be reached.
+    """
     path = state.config_file
     settings = load_settings(path)
     aliases = load_alias_table(path)
@@ -806,12 +584,31 @@ def config_check(state: Context) -> None:
             else f"no {alias_file(path)}: renames only from what pages state"
         )
     )
+    if probing:
+        raise click.exceptions.Exit(_probe_all(state.app()))
+    out.print("（只检查了配置文件；加 --probe 还会试写存档、检查存储桶并连接邮件服务器）")
+
+
+def _probe_all(app: App) -> Exit:
+    """Print one line per thing probed; the exit code of the worst failure."""
+    findings = probe.store(app.store, utc_now())
+    mail = probe.mail(app.alerter().mail)
+    for finding in (*findings, mail):
+        out.print(finding.line(), markup=False, highlight=False)
+    return worst(
+        Exit.STORE if probe.failed(findings) else Exit.OK,
+        Exit.ALERTS_OWED if not mail.ok else Exit.OK,
+    )
 
 
 main_group.add_command(sites_group)
-main_group.add_command(reextract)
+main_group.add_command(status)
+main_group.add_command(check)
+main_group.add_command(run)
+main_group.add_command(demo)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
+main_group.add_command(reextract)
 main_group.add_command(evidence_cli.export)
 main_group.add_command(evidence_cli.checkpoint)
 main_group.add_command(evidence_cli.verify)
@@ -827,23 +624,35 @@ main_group.add_command(outbox_group(_alerter_of))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the `archiver` command."""
+    """Entry point of the `archiver` command; exit codes: `archiver.console.exits.Exit`."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
     try:
-        main_group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        code = main_group.main(args=args, standalone_mode=False)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+        sys.exit(Exit.USAGE)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("已中断", err=True)
+        sys.exit(Exit.INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        sys.exit(Exit.USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except StoreError as exc:
+        if debug:
+            raise
+        click.echo(failures.store_line(exc), err=True)
+        sys.exit(Exit.STORE)
     except ArchiverError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        if debug:
+            raise
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(Exit.ERROR)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(failures.internal_line(exc), err=True)
+        sys.exit(Exit.ERROR)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from archiver import localtime
 from archiver.alerts.settings import AlertSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
@@ -34,6 +36,10 @@ MAX_TIMEOUT_S = 600.0
 DEFAULT_EVERY_S = 6 * 3600.0
 DEFAULT_NEXT_TEXTS = ("下一页", "下页", "后一页", "Next", "next", "›", "»", ">")
 SECRET_WORDS = ("password", "secret", "token", "access_key", "api_key")
+MOVED_KEYS = {  # keys of earlier releases, and where their setting lives now
+    "timezone": "one time zone for everything: set the top-level 'timezone', e.g. Asia/Shanghai",
+    "utc_offset_hours": "one time zone for everything: set the top-level 'timezone' instead",
+}
 
 
 class InstitutionType(StrEnum):
@@ -214,6 +220,7 @@ class NetworkSettings(Strict):
 class Settings(Strict):
     """The whole configuration."""
 
+    timezone: str = localtime.DEFAULT_TIMEZONE  # for people: CLI, pages, mails (JSON is UTC)
     storage: Storage = LocalStorage()
     state_dir: Path = Path("./var")
     browser: BrowserSettings = BrowserSettings()
@@ -223,6 +230,17 @@ class Settings(Strict):
     publish: PublishSettings = PublishSettings()
     evidence: EvidenceSettings = EvidenceSettings()
     sites: tuple[Site, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        localtime.zone(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone people read times in."""
+        return localtime.zone(self.timezone)
 
     def site(self, site_id: str) -> Site:
         """The site with this id; KeyError names the known ids."""
@@ -309,7 +327,9 @@ def _describe(error: Any, data: dict[str, Any], root: yaml.Node | None, path: st
         key = str(loc[-1])
         loc = (*loc[:-1], key)
         what = f"unknown key {key!r}"
-        if any(word in key.lower() for word in SECRET_WORDS):
+        if key in MOVED_KEYS:
+            what += f" ({MOVED_KEYS[key]})"
+        elif any(word in key.lower() for word in SECRET_WORDS):
             what += " (secrets are read from the environment only, see README 'Secrets')"
         else:
             allowed = _allowed_keys(loc[:-1])

@@ -7,6 +7,7 @@ the real daemon checks it every `every_s` seconds into ./var/demo/archive.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,25 +36,27 @@ class Step:
 
 
 STORY = (
-    Step("the first list: 3 platforms and a guarantor", ("ant", "fql", "dxm", "kx")),
+    Step("第一份名单：3 家平台运营机构和 1 家增信机构", ("ant", "fql", "dxm", "kx")),
+    Step("新增一家合作机构：上海淇毓（奇富科技）", ("ant", "fql", "dxm", "qy", "kx"), views=257),
     Step(
-        "noise only: view counter and today's date change", ("ant", "fql", "dxm", "kx"), views=257
+        "只有噪声：浏览量和今天的日期变了（不应产生版本）",
+        ("ant", "fql", "dxm", "qy", "kx"),
+        views=301,
     ),
-    Step("a partner is added: 上海淇毓 (奇富科技)", ("ant", "fql", "dxm", "qy", "kx"), views=301),
     Step(
-        "layout only: rows re-ordered, half-width brackets",
+        "只改版式：行序打乱、括号改成半角（不应产生告警）",
         ("qy", "dxm", "fql", "ant", "kx"),
         views=350,
         half_width=True,
     ),
     Step(
-        "a partner is suspended: 分期乐 marked 已暂停合作",
+        "暂停合作：分期乐标注已暂停合作",
         ("ant", "fql", "dxm", "qy", "kx"),
         suspended="fql",
     ),
-    Step("a partner is dropped: 度小满", ("ant", "fql", "qy", "kx"), suspended="fql"),
+    Step("移除一家合作机构：度小满", ("ant", "fql", "qy", "kx"), suspended="fql"),
     Step(
-        "only the as-of date changes",
+        "只改截至日期",
         ("ant", "fql", "qy", "kx"),
         as_of="2025年12月31日",
         suspended="fql",
@@ -130,9 +133,15 @@ class DemoSite:
         self.site.stop()
 
 
-def write_config(directory: Path, url: str) -> Path:
-    """A sites.yaml for the demo, so the other commands can read the demo archive."""
+def write_config(directory: Path, url: str, *, entities: Path | None = None) -> Path:
+    """A sites.yaml for the demo, so the other commands can read the demo archive.
+
+    The curated `entities.yaml` (when there is one, e.g. config/entities.yaml in a clone) is
+    copied beside it, so the demo recognises known renames like the real configuration.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    if entities is not None and entities.is_file():
+        shutil.copyfile(entities, directory / "entities.yaml")
     path = directory / "sites.yaml"
     path.write_text(
         f"""# Written by `archiver demo`; the daemon overrides `every` to a few seconds.

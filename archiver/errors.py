@@ -69,7 +69,15 @@ class BrowserUnavailable(CaptureError):
 
 
 class StoreError(ArchiverError):
-    """The object store failed; nothing half-written is visible."""
+    """The object store failed; nothing half-written is visible.
+
+    `hint` says what the operator can do about it (set the credentials, create the bucket,
+    make the directory writable); the CLI prints it on the same line.
+    """
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class KeyNotFound(StoreError):

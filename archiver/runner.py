@@ -10,12 +10,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 
 import structlog
 
-from archiver import archive, readings
+from archiver import archive, passes, readings
 from archiver.config import Site
 from archiver.discovery.institution import check_institution, is_institution, make_gate
 from archiver.discovery.politeness import GatedCapturer, HostGate
@@ -67,36 +66,45 @@ class Runner:
         workers: int,
         confirm: bool = True,
         on_result: Callable[[CheckResult], None] = lambda result: None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> list[CheckResult]:
+        sleep: Callable[[float], object] = time.sleep,
+        stopping: Callable[[], bool] = lambda: False,
+        grace_s: float = passes.GRACE_S,
+    ) -> passes.PassResult:
         """Check every site, then the re-checks the pass owes, all at once once they are due.
 
         The wait for `confirm_delay` happens once, here, outside the capture slots: a pass
-        with ten confirmations takes about one confirmation's time more, not ten.
+        with ten confirmations takes about one confirmation's time more, not ten. `stopping`
+        (an interrupt) ends the pass: nothing starts after it, not even the re-checks;
+        `sleep` should return early once a stop was asked.
         """
-        results = self._concurrently(sites, workers, on_result)
-        if not confirm:
-            return results
-        by_id = {site.id: site for site in sites}
-        due = {r.site_id: r.confirm_at for r in results if r.confirm_at is not None}
-        if not due:
-            return results
-        wait_s = (max(due.values()) - self.deps.now()).total_seconds()
-        log.info("confirmations_due", sites=len(due), wait_s=round(max(wait_s, 0.0), 3))
+        first = passes.run_pass(
+            sites,
+            self.check,
+            workers=workers,
+            stopping=stopping,
+            grace_s=grace_s,
+            on_result=on_result,
+        )
+        due = {r.site_id: r.confirm_at for r in first.results if r.confirm_at is not None}
+        if not confirm or not due or first.interrupted:
+            return first
+        wait_s = max(0.0, (max(due.values()) - self.deps.now()).total_seconds())
+        log.info("confirmations_due", sites=len(due), wait_s=round(wait_s, 3))
         if wait_s > 0:
             sleep(wait_s)
-        confirmed = self._concurrently([by_id[s] for s in due], workers, on_result)
-        replaced = {r.site_id: r for r in confirmed}
-        return [replaced.get(r.site_id, r) for r in results]
-
-    def _concurrently(
-        self, sites: Sequence[Site], workers: int, on_result: Callable[[CheckResult], None]
-    ) -> list[CheckResult]:
-        results: list[CheckResult] = []
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [pool.submit(self.check, site) for site in sites]
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                on_result(result)
-        return results
+        by_id = {site.id: site for site in sites}
+        again = passes.run_pass(
+            [by_id[site_id] for site_id in due],
+            self.check,
+            workers=workers,
+            stopping=stopping,
+            grace_s=grace_s,
+            on_result=on_result,
+        )
+        replaced = {r.site_id: r for r in again.results}
+        return passes.PassResult(
+            results=tuple(replaced.get(r.site_id, r) for r in first.results),
+            not_started=again.not_started,
+            abandoned=again.abandoned,
+            interrupted=again.interrupted or stopping(),
+        )

@@ -217,9 +217,9 @@ class Daemon:
         self.failure = self.failure or reason
         self._stopped.set()
 
-    def shutdown(self) -> None:
-        """Stop scheduling and wait for the checks in flight to finish their writes."""
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Stop scheduling; with `wait`, also wait for the checks in flight to finish."""
         running = len(self.scheduler.get_jobs())
         log.info("daemon_stopping", jobs=running)
-        self.scheduler.shutdown(wait=True)
+        self.scheduler.shutdown(wait=wait)
         log.info("daemon_stopped")

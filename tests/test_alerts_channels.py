@@ -56,7 +56,7 @@ def test_without_smtp_mail_is_written_as_eml_files(
     spooled = [e for e in logs if e["event"] == "alert_spooled"]
     assert spooled and spooled[0]["path"] == str(files[0])
     message = message_from_bytes(files[0].read_bytes(), policy=default)
-    assert message["Subject"] == "[招联消费金融] 助贷合作机构名单变更：新增 1，移除 0"
+    assert message["Subject"] == "[招联消费金融] 助贷合作机构名单变更：新增 1"
     assert "蚂蚁智信（杭州）信息技术有限公司" in message.get_body(("plain",)).get_content()
     assert alerter.deliver_pending(force=True).sent == 0
     assert len(list((tmp_path / "var" / "outbox").glob("*.eml"))) == 1
@@ -122,7 +122,7 @@ def test_a_partner_alert_is_posted_once_to_a_chat_channel(
     alerter.on_version(SITE, second, first)
     assert len(webhook.posts) == 1
     post = webhook.posts[0]
-    assert post["title"] == "[招联消费金融] 助贷合作机构名单变更：新增 1，移除 0"
+    assert post["title"] == "[招联消费金融] 助贷合作机构名单变更：新增 1"
     assert "蚂蚁智信（杭州）信息技术有限公司" in post["message"]
     restarted = chat_alerter(local_store, tmp_path, webhook.url)
     restarted.on_version(SITE, second, first)

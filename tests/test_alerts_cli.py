@@ -95,7 +95,7 @@ def test_list_shows_what_is_owed_and_why(world: World, alert_id: str) -> None:
     result = world.run("list")
     assert result.exit_code == 0
     assert alert_id in result.output
-    assert "[新网银行] 助贷合作机构名单变更：新增 0，移除 1" in result.output
+    assert "[新网银行] 助贷合作机构名单变更：移除 1" in result.output
     assert "email: retrying at 2025-10-01 16:01 (UTC+08:00)" in result.output
     assert "cannot reach 127.0.0.1" in result.output
     rows = [json.loads(line) for line in world.run("list", "--json").output.splitlines()]
@@ -106,7 +106,7 @@ def test_list_shows_what_is_owed_and_why(world: World, alert_id: str) -> None:
 def test_show_prints_the_message(world: World, alert_id: str) -> None:
     """Subject and text part; --html gives the HTML part."""
     result = world.run("show", alert_id)
-    assert result.output.startswith("Subject: [新网银行] 助贷合作机构名单变更：新增 0，移除 1")
+    assert result.output.startswith("Subject: [新网银行] 助贷合作机构名单变更：移除 1")
     assert "移除合作机构（1）" in result.output
     assert "<table" in world.run("show", alert_id, "--html").output
 

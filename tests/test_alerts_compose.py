@@ -71,11 +71,11 @@ LINKS = AlertLinks(
             [event(EventType.ADDED), event(EventType.ADDED, "b"), event(EventType.DROPPED, "c")],
             "[招联消费金融] 助贷合作机构名单变更：新增 2，移除 1",
         ),
-        ([event(EventType.DROPPED)], "[招联消费金融] 助贷合作机构名单变更：新增 0，移除 1"),
-        ([event(EventType.READDED)], "[招联消费金融] 助贷合作机构名单变更：新增 1，移除 0"),
+        ([event(EventType.DROPPED)], "[招联消费金融] 助贷合作机构名单变更：移除 1"),
+        ([event(EventType.READDED)], "[招联消费金融] 助贷合作机构名单变更：新增 1"),
         (
             [event(EventType.RENAMED, old="a", new="b"), event(EventType.FIELD_CHANGED)],
-            "[招联消费金融] 助贷合作机构名单变更：新增 0，移除 0，更名 1，信息变更 1",
+            "[招联消费金融] 助贷合作机构名单变更：更名 1，信息变更 1",
         ),
     ],
 )
@@ -217,9 +217,7 @@ class TestDigestAndOperator:
         )
         for body in (message.text, message.html):
             # sorted by name (code point order): 招 (U+62DB) before 新 (U+65B0)
-            assert body.index("招联消费金融：新增 1，移除 0") < body.index(
-                "新网银行：新增 0，移除 2"
-            )
+            assert body.index("招联消费金融：新增 1") < body.index("新网银行：移除 2")
             assert "甲" in body and "乙" in body and "丙" in body
         assert message.html.count("<h2") == 2
 

@@ -40,9 +40,10 @@ def test_the_shape_from_the_issue_loads() -> None:
 
 def test_defaults_need_no_alerts_section() -> None:
     """Without `alerts:`, mail goes to the .eml spool and operator alerts are on."""
-    alerts = load("sites: []").alerts
+    settings = load("sites: []")
+    alerts = settings.alerts
     assert alerts.email.smtp is None and alerts.operator.enabled
-    assert alerts.timezone == "Asia/Shanghai"
+    assert settings.timezone == "Asia/Shanghai"  # one zone for people, at the top level
 
 
 def test_implicit_tls_defaults_to_port_465() -> None:
@@ -68,7 +69,8 @@ def test_implicit_tls_defaults_to_port_465() -> None:
         ("alerts: {email: {form: a@b.org}}", "unknown key 'form' (did you mean 'from'?)"),
         ("alerts: {email: {mode: weekly}}", "alerts.email.mode"),
         ("alerts: {email: {digest_at: '25:00'}}", "must be a time of day like '08:00'"),
-        ("alerts: {timezone: Mars/Olympus}", "unknown time zone 'Mars/Olympus'"),
+        ("timezone: Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("alerts: {timezone: Asia/Shanghai}", "set the top-level 'timezone'"),
         ("alerts: {retry: {initial: 2h, max: 1h}}", "retry.initial must not exceed retry.max"),
         ("alerts: {operator: {problems: [failing, nonsense]}}", "alerts.operator.problems"),
         ("alerts: {chat: {urls: ['slack://x']}}", "unknown key 'urls'"),

@@ -69,14 +69,14 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
     held = json.loads(archiver(config, "history", "good-bank", "--json").stdout)
     assert held["unchanged_since"]["at"] == held["versions"][0]["captured_at"]
     assert held["unchanged_since"]["as_of"] > held["unchanged_since"]["at"]  # the second check
-    assert "unchanged since" in archiver(config, "history", "good-bank").stdout
+    assert "起未变化" in archiver(config, "history", "good-bank").stdout
 
     local_site.page(
         "/list.html", list_page("蚂蚁智信（杭州）信息技术有限公司", "上海淇毓信息科技有限公司")
     )
     human = archiver(config, "check", "good-bank")
     assert human.returncode == 0
-    assert "1 checked: 0 new, 1 changed, 0 unchanged, 0 failed" in human.stdout
+    assert "检查 1 项：有变化 1" in human.stdout
 
     history = json.loads(archiver(config, "history", "good-bank", "--json").stdout)
     assert [v["version"] for v in history["versions"]] == [1, 2]
@@ -90,7 +90,7 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
 
     shown = json.loads(archiver(config, "show", "good-bank", "1", "--json").stdout)
     assert shown["seq"] == 1 and shown["site_id"] == "good-bank"
-    assert "version 2 of 2" in archiver(config, "show", "good-bank").stdout
+    assert "第 2 版（共 2 版）" in archiver(config, "show", "good-bank").stdout
 
     verified = archiver(config, "verify")
     assert verified.returncode == 0
@@ -130,9 +130,10 @@ def test_unknown_sites_and_versions_are_usage_errors(config: Path) -> None:
     assert "did you mean 'good-bank'" in unknown.stderr
     missing = archiver(config, "diff", "good-bank")
     assert missing.returncode == 1
-    assert missing.stderr.strip() == (
-        "error: good-bank: no versions archived yet (run 'archiver check good-bank')"
-    )
+    line = missing.stderr.strip()
+    assert "\n" not in line
+    assert line.startswith("错误：good-bank：尚无存档版本（先运行 ")
+    assert line.endswith(f"-m archiver -c {config} check good-bank）")
 
 
 def test_config_check_summarises_a_valid_file(config: Path) -> None:

@@ -215,6 +215,7 @@ class TestIncremental:
         report = pub.publish_site("xinwang")
         pages = {key.removeprefix("public/") for key in report.keys}
         assert pages == {
+            "week.html",
             "sites/xinwang/v2.html",
             "sites/xinwang/v2.json",
             "sites/xinwang/v2-page.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -62,7 +63,9 @@ class LocalStore:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(tmp_name)
         except OSError as exc:
-            raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise StoreError(
+                f"cannot write {target}: {exc.strerror or exc}", hint=self._hint(exc)
+            ) from exc
         return True
 
     @staticmethod
@@ -80,7 +83,9 @@ class LocalStore:
         except FileNotFoundError as exc:
             raise KeyNotFound(f"no object {key!r} in {self.describe()}") from exc
         except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise StoreError(
+                f"cannot read {path}: {exc.strerror or exc}", hint=self._hint(exc)
+            ) from exc
 
     def exists(self, key: str) -> bool:
         """Whether the file exists."""
@@ -111,6 +116,16 @@ class LocalStore:
     def describe(self) -> str:
         """The directory."""
         return str(self.root)
+
+    def _hint(self, exc: OSError) -> str:
+        if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EROFS):
+            return (
+                f"让运行 archiver 的用户可以写入 {self.root}，"
+                "或把 sites.yaml 的 storage.path 改到可写的目录"
+            )
+        if exc.errno == errno.ENOSPC:
+            return f"{self.root} 所在的磁盘已满：腾出空间后再运行"
+        return f"检查 {self.root} 是否存在、可读写"
 
 
 def _fsync_dir(path: Path) -> None:

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
 
 from archiver.adapters.local_store import check_key
 from archiver.errors import KeyNotFound, StoreError
@@ -251,6 +258,36 @@ class S3Store:
         except (ClientError, BotoCoreError):
             return None
 
+    def protection(self) -> str:
+        """How the bucket protects what is written: versioning and Object Lock, in words."""
+        try:
+            versioning = self.client.get_bucket_versioning(Bucket=self.bucket).get("Status")
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error("inspect", "", exc) from exc
+        try:
+            lock = self.client.get_object_lock_configuration(Bucket=self.bucket)
+            config = lock.get("ObjectLockConfiguration", {})
+            rule = config.get("Rule", {}).get("DefaultRetention", {})
+            locked = config.get("ObjectLockEnabled") == "Enabled"
+        except ClientError as exc:
+            if _code(exc) not in {"ObjectLockConfigurationNotFoundError", "404"}:
+                raise self._error("inspect", "", exc) from exc
+            locked, rule = False, {}
+        except BotoCoreError as exc:
+            raise self._error("inspect", "", exc) from exc
+        words = [f"版本控制{'已开启' if versioning == 'Enabled' else '未开启'}"]
+        if locked:
+            span = rule.get("Days") or rule.get("Years")
+            unit = "天" if rule.get("Days") else "年"
+            words.append(
+                f"对象锁定已开启（{rule.get('Mode', '无默认保留')}"
+                + (f" {span} {unit}" if span else "")
+                + "）"
+            )
+        else:
+            words.append("对象锁定未开启")
+        return "，".join(words)
+
     def describe(self) -> str:
         """s3://bucket/prefix at the endpoint."""
         where = f"s3://{self.bucket}/{self.prefix}"
@@ -259,7 +296,28 @@ class S3Store:
     def _error(self, verb: str, key: str, exc: Exception) -> StoreError:
         detail = _code(exc) if isinstance(exc, ClientError) else type(exc).__name__
         message = str(exc).splitlines()[0] if str(exc) else detail
-        return StoreError(f"cannot {verb} s3://{self.bucket}/{key}: {message}")
+        return StoreError(
+            f"cannot {verb} s3://{self.bucket}/{key}: {message}", hint=self._hint(exc)
+        )
+
+    def _hint(self, exc: Exception) -> str:
+        """What the operator can do about an S3 failure."""
+        if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+            return (
+                "设置环境变量 ARCHIVER_S3_ACCESS_KEY_ID 和 ARCHIVER_S3_SECRET_ACCESS_KEY"
+                "（或 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY）"
+            )
+        if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+            return "检查 storage.endpoint_url（或 ARCHIVER_S3_ENDPOINT_URL）是否正确、网络是否可达"
+        code = _code(exc) if isinstance(exc, ClientError) else ""
+        if code == "NoSuchBucket":
+            return (
+                f"先创建存储桶 {self.bucket}（如 aws s3api create-bucket --bucket {self.bucket}，"
+                "生产环境建议开启版本控制和对象锁定），或改正 sites.yaml 的 storage.bucket"
+            )
+        if code in {"AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch"}:
+            return f"检查访问密钥是否正确，以及它能否读写存储桶 {self.bucket}"
+        return ""
 
 
 def _code(exc: ClientError) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -62,37 +63,31 @@ class SmtpTransport:
             self.host, self.port, timeout=self.timeout_s, local_hostname=self.local_hostname
         )
 
-    def send(
-        self, data: bytes, *, sender: str, recipients: Sequence[str], message_id: str
-    ) -> MailReceipt:
-        """Deliver the bytes; library errors become DeliveryFailed with a retry verdict."""
-        envelope_from = parseaddr(sender)[1]
-        envelope_to = [parseaddr(r)[1] for r in recipients]
-        where = f"{self.host}:{self.port}"
+    @property
+    def _where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def probe(self) -> str:
+        """Connect, say EHLO, STARTTLS and log in as a send would, then QUIT; send nothing."""
+        with self._session(message_id="") as smtp:
+            smtp.noop()
+        return self.describe()
+
+    @contextmanager
+    def _session(self, *, message_id: str) -> Iterator[smtplib.SMTP]:
+        """A connection ready to send; library errors become DeliveryFailed."""
+        where = self._where
         try:
             with self._connect() as smtp:
                 smtp.ehlo()
                 if self.security == "starttls":
-                    if not smtp.has_extn("starttls"):
-                        raise DeliveryFailed(
-                            f"{where} does not offer STARTTLS; refusing to send in clear text "
-                            "(set starttls: false only for a trusted local relay)",
-                            transient=False,
-                        )
-                    smtp.starttls(context=self._context())
-                    smtp.ehlo()
+                    self._starttls(smtp)
                 if self.username:
                     smtp.login(self.username, self.password or "")
-                refused = smtp.sendmail(envelope_from, envelope_to, data)
+                yield smtp
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryFailed(
                 f"{where} refused the login of {self.username!r}: {_reply(exc)}", transient=False
-            ) from exc
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            raise DeliveryFailed(
-                f"{where} refused every recipient of {message_id}: {sorted(set(codes))}",
-                transient=any(400 <= code < 500 for code in codes),
             ) from exc
         except smtplib.SMTPResponseException as exc:
             raise DeliveryFailed(
@@ -114,6 +109,32 @@ class SmtpTransport:
             raise DeliveryFailed(
                 f"cannot reach {where}: {reason}", transient=True, unreachable=True
             ) from exc
+
+    def _starttls(self, smtp: smtplib.SMTP) -> None:
+        if not smtp.has_extn("starttls"):
+            raise DeliveryFailed(
+                f"{self._where} does not offer STARTTLS; refusing to send in clear text "
+                "(set starttls: false only for a trusted local relay)",
+                transient=False,
+            )
+        smtp.starttls(context=self._context())
+        smtp.ehlo()
+
+    def send(
+        self, data: bytes, *, sender: str, recipients: Sequence[str], message_id: str
+    ) -> MailReceipt:
+        """Deliver the bytes; library errors become DeliveryFailed with a retry verdict."""
+        envelope_from = parseaddr(sender)[1]
+        envelope_to = [parseaddr(r)[1] for r in recipients]
+        with self._session(message_id=message_id) as smtp:
+            try:
+                refused = smtp.sendmail(envelope_from, envelope_to, data)
+            except smtplib.SMTPRecipientsRefused as exc:
+                codes = [code for code, _ in exc.recipients.values()]
+                raise DeliveryFailed(
+                    f"{self._where} refused every recipient of {message_id}: {sorted(set(codes))}",
+                    transient=any(400 <= code < 500 for code in codes),
+                ) from exc
         return MailReceipt(
             accepted=len(envelope_to) - len(refused), refused=tuple(sorted(refused))
         )

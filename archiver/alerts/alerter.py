@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 import structlog
 
-from archiver import archive
+from archiver import archive, localtime
 from archiver.alerts import changes, channels, digest, operator
 from archiver.alerts.compose import Message
 from archiver.alerts.delivery import Attempt, Outcome, Sender
@@ -111,12 +112,13 @@ class Alerter:
         mail: MailTransport | None = None,
         chats: Sequence[ChatTransport] | None = None,
         worker: str | None = None,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.now = now
         self.history = history
-        self.zone = settings.zone
+        self.zone = zone or localtime.zone()
         self.outbox = Outbox(store, settings.outbox_prefix)
         self.mail = (
             mail if mail is not None else channels.mail_transport(settings, state_dir, environ)
@@ -143,6 +145,7 @@ class Alerter:
             self.chats,
             site=self._sites.get,
             now=now,
+            zone=self.zone,
         )
         self._failures: dict[str, int] = {}
         self._seen: dict[str, tuple[int, datetime]] = {}
@@ -171,6 +174,7 @@ class Alerter:
             history=history,
             publish_prefix=settings.publish.prefix,
             public_copies=settings.storage.public_base_url is not None,
+            zone=settings.zone,
         )
 
     def describe(self) -> str:

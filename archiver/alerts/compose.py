@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from archiver import wording
 from archiver.alerts.links import AlertLinks
 from archiver.alerts.records import Digest, EventRow, Notice, PartnerAlert
 from archiver.alerts.settings import Problem
@@ -37,15 +38,7 @@ CATEGORY_LABELS = {
     Category.OTHER: "其他",
     Category.UNSPECIFIED: "",
 }
-FIELD_LABELS = {
-    "category": "类别",
-    "products": "产品",
-    "period": "合作期间",
-    "hotline": "客服电话",
-    "remark": "备注",
-    "markers": "状态标记",
-    "name": "名称",
-}
+FIELD_LABELS = wording.FIELDS
 PROBLEM_LABELS = {
     Problem.FAILING: "连续检查失败",
     Problem.UNPARSEABLE: "名单无法解析",
@@ -109,19 +102,20 @@ class Counts:
         )
 
     def phrase(self) -> str:
-        """'新增 2，移除 1' plus renames and field changes when there are any.
+        """'新增 2，移除 1': each kind that happened, zero counts left out.
 
         >>> Counts(2, 1).phrase()
         '新增 2，移除 1'
-        >>> Counts(0, 0, 1, 3).phrase()
-        '新增 0，移除 0，更名 1，信息变更 3'
+        >>> Counts(0, 1).phrase(), Counts(0, 0, 1, 3).phrase()
+        ('移除 1', '更名 1，信息变更 3')
         """
-        parts = [f"新增 {self.added}", f"移除 {self.dropped}"]
-        if self.renamed:
-            parts.append(f"更名 {self.renamed}")
-        if self.changed:
-            parts.append(f"信息变更 {self.changed}")
-        return "，".join(parts)
+        counts = (
+            ("新增", self.added),
+            ("移除", self.dropped),
+            ("更名", self.renamed),
+            ("信息变更", self.changed),
+        )
+        return "，".join(f"{word} {n}" for word, n in counts if n) or "名单无变化"
 
 
 def one_line(value: str) -> str:
@@ -215,9 +209,9 @@ def _row(event: EventRow) -> dict[str, Any]:
         "old": event.old,
         "new": event.new or event.name,
         "field": FIELD_LABELS.get(event.field, event.field),
-        "before": event.before,
-        "after": event.after,
-        "note": event.note,
+        "before": wording.field_value(event.field, event.before),
+        "after": wording.field_value(event.field, event.after),
+        "note": wording.note(event.note),
     }
 
 
@@ -254,7 +248,7 @@ def site_view(alert: PartnerAlert, links: AlertLinks, zone: ZoneInfo) -> dict[st
         "previous_seen": local_time(alert.previous_seen_at, zone),
         "partner_count": alert.version.partner_count,
         "previous_partner_count": previous.partner_count if previous else None,
-        "list_note": alert.list_note,
+        "list_note": wording.note(alert.list_note),
         "links": links,
         "expires": local_time(links.expires_at, zone),
         "version": alert.version,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -53,6 +54,7 @@ class Dispatcher:
         *,
         site: Callable[[str], Site | None],
         now: Callable[[], datetime],
+        zone: ZoneInfo,
     ) -> None:
         self.settings = settings
         self.outbox = outbox
@@ -61,7 +63,7 @@ class Dispatcher:
         self.chats = list(chats)
         self.site = site
         self.now = now
-        self.zone = settings.zone
+        self.zone = zone
 
     def units(
         self, alert_id: str, record: AlertRecord, *, individually: bool = False

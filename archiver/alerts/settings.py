@@ -13,7 +13,6 @@ from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -32,7 +31,7 @@ class Mode(StrEnum):
 
     IMMEDIATE = "immediate"  # one message per site and version, as soon as it is archived
     RUN = "run"  # one digest per `archiver check` run (the daemon: every `digest_interval`)
-    DAILY = "daily"  # one digest a day at `digest_at`, in `alerts.timezone`
+    DAILY = "daily"  # one digest a day at `digest_at`, in the top-level `timezone`
 
 
 class Problem(StrEnum):
@@ -185,19 +184,9 @@ class AlertSettings(Strict):
     operator: OperatorSettings = OperatorSettings()
     retry: RetrySettings = RetrySettings()
     groups: dict[str, tuple[Address, ...]] = Field(default_factory=dict)
-    timezone: str = "Asia/Shanghai"
     outbox_prefix: str = "outbox/"
     catch_up: Duration = 3 * 86400.0  # versions this recent that lack an alert get one
     diff_links: bool = True  # link the published diff page (public/sites/<id>/v<seq>.html)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Shanghai')") from exc
-        return value
 
     @field_validator("outbox_prefix")
     @classmethod
@@ -205,11 +194,6 @@ class AlertSettings(Strict):
         if not re.fullmatch(r"([a-z0-9_-]+/)+", value):
             raise ValueError(f"outbox_prefix must look like 'outbox/', got {value!r}")
         return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The time zone of dates in messages and of the daily digest."""
-        return ZoneInfo(self.timezone)
 
 
 def problems(

@@ -24,6 +24,20 @@ class SpoolTransport:
         """The spool directory."""
         return f"{self.directory}/*.eml"
 
+    def probe(self) -> str:
+        """Check that the spool directory can be written (creating it if need be)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.directory, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            raise DeliveryFailed(
+                f"cannot write {self.directory}: {exc.strerror or exc}",
+                transient=True,
+                unreachable=True,
+            ) from exc
+        return self.describe()
+
     def send(
         self, data: bytes, *, sender: str, recipients: Sequence[str], message_id: str
     ) -> MailReceipt:

@@ -64,9 +64,18 @@ def publish(source: AppSource, site_ids: tuple[str, ...], force: bool, as_json: 
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
             click.echo(describe(report))
-    where = public_url(app.settings) or app.store.url(app.settings.publish.prefix + paths.INDEX)
-    if not as_json and where:
-        click.echo(f"index: {where if where.endswith('.html') else where + paths.INDEX}")
+    if not as_json:
+        link = index_link(app)
+        if link:
+            click.echo(f"index: {link}")
+
+
+def index_link(app: App) -> str | None:
+    """The address of the published index that opens as is (public, presigned or file)."""
+    base = public_url(app.settings)
+    if base:
+        return base + paths.INDEX
+    return app.store.url(app.settings.publish.prefix + paths.INDEX)
 
 
 @click.command()

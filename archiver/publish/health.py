@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from archiver import wording
 from archiver.index import CheckRow
 from archiver.models import ListStatus, Outcome
 from archiver.publish.model import SiteSummary
@@ -48,5 +49,5 @@ def of(row: CheckRow | None, summary: SiteSummary | None) -> Health:
     if row.status == "unparseable" or (unreadable and row.outcome is not Outcome.FAILED):
         return Health("unparseable", row.started_at, row.error or "名单无法解析（图片/扫描件）")
     if row.outcome is Outcome.FAILED:
-        return Health("failing", row.started_at, f"{row.status}: {row.error}".strip(": "))
-    return Health("ok", row.started_at, row.outcome.value)
+        return Health("failing", row.started_at, wording.failure(row.status, row.error))
+    return Health("ok", row.started_at, wording.outcome(row.outcome.value))

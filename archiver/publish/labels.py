@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from archiver import wording
 from archiver.models import EventType, PartnerEvent
 
 INSTITUTION_TYPES = {
@@ -18,17 +19,7 @@ INSTITUTION_TYPES = {
     "trust": "信托公司",
     "other": "其他",
 }
-CATEGORIES = {
-    "platform": "平台运营/营销获客",
-    "credit_enhancement": "增信服务",
-    "co_funding": "共同出资",
-    "collection": "催收/贷后",
-    "payment": "支付结算",
-    "risk": "风险评价",
-    "technology": "信息科技",
-    "other": "其他",
-    "unspecified": "未注明",
-}
+CATEGORIES = wording.CATEGORIES
 EVENTS = {
     EventType.ADDED: "新增",
     EventType.READDED: "重新列入",
@@ -36,13 +27,7 @@ EVENTS = {
     EventType.RENAMED: "更名",
     EventType.FIELD_CHANGED: "信息变更",
 }
-MARKERS = {
-    "renamed": "已更名",
-    "deregistered": "已注销",
-    "suspended": "已暂停合作",
-    "terminated": "已终止",
-    "formerly": "原名",
-}
+MARKERS = wording.MARKERS
 HEALTH = {
     "ok": "正常",
     "failing": "检查失败",
@@ -50,19 +35,8 @@ HEALTH = {
     "unknown": "未知",
 }
 GRADES = {"pass": "达标", "partial": "部分", "fail": "未达标", "unknown": "无法判断"}
-LIST_STATUS = {
-    "ok": "已读取名单",
-    "absent": "页面无名单",
-    "unparseable": "名单无法解析（图片/扫描件）",
-}
-BELIEF = {
-    "believed": "已采信",
-    "unconfirmed": "待复核（已保存，未采信）",
-    "disagreed": "两次抓取不一致（已保存，未采信）",
-    "truncated": "页面不完整（已保存，未采信）",
-    "unparseable": "名单无法解析（已保存）",
-    "absent": "页面无名单",
-}
+LIST_STATUS = wording.LIST_STATUS
+BELIEF = wording.BELIEFS
 BLOB_ROLES = {
     "text": "规范化文本",
     "visible_text": "可见文本",
@@ -114,6 +88,8 @@ def event_line(item: PartnerEvent) -> str:
     if item.type is EventType.RENAMED:
         return f"{kind}：{item.old or '?'} → {item.new or item.name}"
     if item.type is EventType.FIELD_CHANGED:
-        before, after = item.before or "（空）", item.after or "（空）"
-        return f"{kind}：{item.name} {item.field} {before} → {after}"
-    return f"{kind}：{item.name}"
+        before = wording.field_value(item.field, item.before)
+        after = wording.field_value(item.field, item.after)
+        return f"{kind}：{item.name} {wording.field(item.field)} {before} → {after}"
+    note = wording.note(item.note)
+    return f"{kind}：{item.name}" + (f"（{note}）" if note else "")

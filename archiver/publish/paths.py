@@ -3,6 +3,7 @@
     index.html                     institutions, sortable, with the search box
     search.json                    the search index the box loads
     scorecard.html                 disclosure-quality scorecard of every institution
+    week.html                      every partner change of the last seven days, all institutions
     feed.atom                      every new version, newest first
     sites/<id>/index.html          one institution: timeline, partners now, scorecard
     sites/<id>/feed.atom
@@ -30,6 +31,7 @@ from archiver.publish.settings import DEFAULT_PREFIX
 INDEX = "index.html"
 SEARCH = "search.json"
 SCORECARD = "scorecard.html"
+WEEK = "week.html"
 FEED = "feed.atom"
 PARTNERS = "partners/index.html"
 PARTNERS_CSV = "partners/partners.csv"

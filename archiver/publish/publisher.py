@@ -18,19 +18,29 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 
-from archiver import __version__, archive, codec, keys, readings, textdiff
+from archiver import __version__, archive, codec, keys, localtime, readings, textdiff
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
 from archiver.evidence import export, wacz
 from archiver.index import CheckRow
-from archiver.models import StoredVersion
+from archiver.models import ListStatus, Manifest, StoredVersion
 from archiver.ports import ObjectStore
-from archiver.publish import diffview, feeds, model, paths, render, search_index, tables
+from archiver.publish import (
+    diffview,
+    feeds,
+    model,
+    paths,
+    render,
+    search_index,
+    tablediff,
+    tables,
+)
 from archiver.publish import state as pstate
 from archiver.publish.health import HealthSource
 from archiver.publish.model import Catalog, SiteInfo, SiteRecord
@@ -58,6 +68,13 @@ class _Read:
     text: str
 
 
+def _table(before: Manifest, after: Manifest) -> tablediff.TableDiff | None:
+    """The two lists aligned by partner, when both were read."""
+    if ListStatus.OK not in (before.list_status, after.list_status):
+        return None
+    return tablediff.compare(before.partners, after.partners, after.events)
+
+
 class Publisher:
     """Writes the published site for one store."""
 
@@ -73,6 +90,7 @@ class Publisher:
         base_url: str | None = None,
         now: Callable[[], datetime] = utc_now,
         wacz: bool = True,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.store = store
         self.wacz = wacz
@@ -84,7 +102,10 @@ class Publisher:
         self.presign_expiry_s = presign_expiry_s
         self.base_url = settings.base_url or base_url
         self.now = now
-        self.renderer = render.Renderer(settings)
+        self.zone = zone or localtime.zone()
+        self.renderer = render.Renderer(
+            settings, self.zone, signer=self._sign if presign else None
+        )
         self.fingerprint = self._fingerprint()
 
     # --- entry points --------------------------------------------------------------------------
@@ -268,9 +289,9 @@ class Publisher:
             archived_page=has_dom,
             signed_until=self._signed_until(),
             wacz=self.wacz,
+            table=_table(previous.stored.manifest, m) if previous else None,
         )
-        signed = self._signed(view) if self.presign else None
-        page = self.renderer.version(view, signed)
+        page = self.renderer.version(view)
         writer.emit(
             paths.version_page(m.site_id, m.seq), page, HTML, site=m.site_id, version=m.seq
         )
@@ -296,7 +317,7 @@ class Publisher:
             dom = archive.get_blob(self.store, dom_ref).decode("utf-8", errors="replace")
             writer.emit(
                 paths.archived_page(m.site_id, m.seq),
-                self.renderer.archived(info, m, dom, {} if self.presign else None),
+                self.renderer.archived(info, m, dom),
                 HTML,
                 site=m.site_id,
                 version=m.seq,
@@ -371,11 +392,14 @@ class Publisher:
         views: list[model.PartnerView],
     ) -> None:
         writer.emit(paths.INDEX, self.renderer.index(catalog, checks), HTML)
+        writer.emit(paths.WEEK, self.renderer.week(catalog), HTML)
         pinyin = search_index.PinyinCache(writer.state.pinyin)
         entries = search_index.entries(catalog, pinyin, views)
+        if self.presign:  # the box links results from a presigned page: sign them too
+            entries = [replace(e, path=self._sign(e.path) or e.path) for e in entries]
         writer.state.pinyin = pinyin.used()
         writer.emit(paths.SEARCH, search_index.document(entries), JSON)
-        writer.emit(paths.PARTNERS, self.renderer.partners(views), HTML)
+        writer.emit(paths.PARTNERS, self.renderer.partners(views, catalog), HTML)
         table = tables.rows(catalog, views)
         writer.emit(paths.PARTNERS_CSV, tables.to_csv(table), "text/csv; charset=utf-8")
         writer.emit(paths.PARTNERS_JSON, tables.to_json(table), JSON)
@@ -436,24 +460,9 @@ class Publisher:
             return None
         return self.now() + timedelta(seconds=self.presign_expiry_s)
 
-    def _signed(self, view: render.VersionPage) -> dict[str, str]:
-        """Presigned URLs for what a version page links to, made now."""
-        m = view.stored.manifest
-        targets = [raw.path for raw in view.raw]
-        targets.append(paths.version_json(m.site_id, m.seq))
-        if m.previous is not None:
-            targets.append(paths.version_json(m.site_id, m.previous.seq))
-            targets.append(paths.version_page(m.site_id, m.previous.seq))
-        if view.archived_page:
-            targets.append(paths.archived_page(m.site_id, m.seq))
-        if view.wacz:
-            targets.append(paths.version_wacz(m.site_id, m.seq))
-        signed = {}
-        for target in targets:
-            url = self.store.url(self.prefix + target)
-            if url:
-                signed[target] = url
-        return signed
+    def _sign(self, target: str) -> str | None:
+        """A presigned URL of a published path (private buckets), made now."""
+        return self.store.url(self.prefix + target)
 
     def _manifest_bytes(self, stored: StoredVersion) -> bytes:
         """The manifest's exact bytes (re-encoded when that reproduces them, else read)."""
@@ -509,6 +518,7 @@ class Publisher:
             f"{pstate.FORMAT}:{__version__}:{self.presign}:{self.base_url}:{self.wacz}".encode()
         )
         digest.update(self.settings.model_dump_json().encode())
+        digest.update(self.zone.key.encode())
         digest.update(render.template_sources())
         infos = [codec.to_data(info) for _, info in sorted(self.infos.items())]
         digest.update(json.dumps(infos, sort_keys=True, ensure_ascii=False).encode())

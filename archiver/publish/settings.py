@@ -9,7 +9,6 @@ publish:
   raw_roles: [text, screenshot, dom, response, response_headers, json, attachment, image]
   archived_page: true      # also show the archived DOM in a sandboxed iframe
   feed_entries: 50
-  utc_offset_hours: 8      # times on pages are shown in Beijing time
   title: 互联网助贷合作机构名单档案
 """
 
@@ -48,7 +47,6 @@ class PublishSettings(Strict):
     raw_roles: tuple[str, ...] = RAW_ROLES[:8]
     archived_page: bool = True
     feed_entries: int = Field(default=50, ge=1, le=1000)
-    utc_offset_hours: int = Field(default=8, ge=-12, le=14)
     title: str = "互联网助贷合作机构名单档案"
 
     @field_validator("prefix")

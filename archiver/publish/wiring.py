@@ -67,6 +67,7 @@ def build_publisher(
         base_url=public_url(settings),
         now=now,
         wacz=settings.evidence.wacz,
+        zone=settings.zone,
     )
 
 

@@ -453,7 +453,7 @@ def test_public_verify_needs_a_key_and_a_real_place(
     code, text = run(
         ["verify", "--public", str(tmp_path / "nowhere"), "--key", str(world.pub_file)], capsys
     )
-    assert code == 1 and "neither an http(s):// URL nor a directory" in text
+    assert code == 3 and "neither an http(s):// URL nor a directory" in text  # unreadable
     code, text = run(["verify", "--public", str(world.root), "--key", str(world.key_file)], capsys)
     assert code == 1 and "--key: not a PEM public key" in text
     code, text = run(["verify", "--public", str(tmp_path), "--key", str(world.pub_file)], capsys)

@@ -1,0 +1,1 @@
+"""What the operator sees: exit codes, interrupts, one-line failures, summaries, status."""
