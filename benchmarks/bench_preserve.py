@@ -137,7 +137,7 @@ def run_pass(sites: list[Site], deps: Deps, workers: int) -> list[Any]:
     gate = HostGate(delay_s=0.0, now=deps.now, sleep=time.sleep)
     runner = Runner(deps, gate=gate)
     if hasattr(runner, "run_pass"):
-        return list(runner.run_pass(sites, workers=workers))
+        return list(runner.run_pass(sites, workers=workers).results)
     with ThreadPoolExecutor(max_workers=workers) as pool:  # before: confirmations sleep a slot
         return list(pool.map(runner.check, sites))
 

@@ -40,6 +40,7 @@ def config(tmp_path: Path) -> Path:
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
 state_dir: {tmp_path / "var"}
+network: {{allow_private: true}}
 sites:
   - {{id: bank, name: 银行, url: "https://bank.example/"}}
 """,

@@ -52,6 +52,7 @@ def write(tmp_path: Path, storage: str, url: str = "https://bank.example/list.ht
         f"""
 storage: {storage}
 state_dir: {tmp_path / "var"}
+network: {{allow_private: true}}
 sites:
   - {{id: bank, name: 银行, url: "{url}"}}
 """,
@@ -133,6 +134,7 @@ def smtp_config(tmp_path: Path, site: LocalSite, port: int) -> Path:
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
 state_dir: {tmp_path / "var"}
+network: {{allow_private: true}}
 alerts:
   email:
     from: archiver@example.org

@@ -34,6 +34,7 @@ def write_config(tmp_path: Path, site: LocalSite, count: int, *, timeout: str = 
     lines = [
         f"storage: {{kind: local, path: {tmp_path / 'archive'}}}",
         f"state_dir: {tmp_path / 'var'}",
+        "network: {allow_private: true}",
         "browser: {concurrency: 1}",
         "sites:",
     ]

@@ -26,6 +26,7 @@ def config(tmp_path: Path, url: str) -> Path:
         f"""
 storage: {{kind: local, path: {tmp_path / "archive"}}}
 state_dir: {tmp_path / "var"}
+network: {{allow_private: true}}
 sites:
   - {{id: bank, name: 银行, url: "{url}", every: 1h, jitter: 0s}}
   - {{id: down, name: 坏银行, url: "{url.replace("/list.html", "/500")}", every: 1h, jitter: 0s}}

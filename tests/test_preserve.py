@@ -337,12 +337,12 @@ def test_ten_confirmations_are_one_wait_and_run_together(
         screenshots=False,
     )
     runner = Runner(deps)
-    first = runner.run_pass(sites, workers=2, sleep=sleep)
+    first = runner.run_pass(sites, workers=2, sleep=sleep).results
     assert {r.belief for r in first} == {Belief.BELIEVED} and slept == []
     for i in range(10):
         local_site.page(f"/{i}.html", page(table(ANT)))
     seen: list[Any] = []
-    results = runner.run_pass(sites, workers=2, sleep=sleep, on_result=seen.append)
+    results = runner.run_pass(sites, workers=2, sleep=sleep, on_result=seen.append).results
     assert len(slept) == 1 and slept[0] <= 60  # one wait for all ten
     assert [r.belief for r in seen[:10]] == [Belief.UNCONFIRMED] * 10
     assert {r.belief for r in results} == {Belief.BELIEVED}

@@ -34,7 +34,7 @@ ALLOWED = frozenset(
     {
         "SHA", "sha256", "JSON", "CSV", "PDF", "URL", "WACZ", "DOM", "HTTP", "HTTPS", "Atom",
         "UTC", "KB", "MB", "GB", "B", "Chromium", "HeadlessChrome", "disclosure", "archiver",
-        "robots", "txt", "disclosure-archiver", "HTML", "sha",
+        "robots", "txt", "disclosure-archiver", "HTML", "sha", "WARC", "pywb", "ReplayWeb",
         "myzx",  # the search box's example of pinyin initials
         "synthetic",  # the test archive's stand-in for a release number
     }

@@ -370,4 +370,4 @@ def test_the_daemon_exits_non_zero_after_n_checks_without_a_browser(tmp_path: Pa
     )
     assert ran.returncode == 1
     assert "browser_unavailable_exit" in ran.stderr
-    assert "the daemon stopped: no browser for 2 checks in a row" in ran.stderr
+    assert "守护进程已停止：连续 2 次检查没有可用的浏览器" in ran.stderr

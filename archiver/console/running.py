@@ -96,7 +96,7 @@ def run_daemon(
         result = runner.check(site)
         if unavailable.saw(result.status is PageStatus.BROWSER_UNAVAILABLE) and daemon:
             log.error("browser_unavailable_exit", checks=unavailable.limit, error=result.error)
-            daemon.fail(f"no browser for {unavailable.limit} checks in a row: {result.error}")
+            daemon.fail(f"连续 {unavailable.limit} 次检查没有可用的浏览器：{result.error}")
         return result
 
     with Interrupts(grace_s=grace_s) as stopping:
