@@ -324,7 +324,7 @@ def evidence(capture: Capture, screenshot: bytes | None) -> list[Blob]:
     blobs.extend(Blob("image", r.body, r.media_type, r.url) for r in capture.images)
     if screenshot:
         blobs.append(Blob("screenshot", screenshot, "image/png"))
-    blobs.append(warc.blob(capture, screenshot))
+    blobs.append(warc.blob(capture))
     return blobs
 
 

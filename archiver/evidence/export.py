@@ -1,6 +1,7 @@
 """Versions in the store -> a WACZ file: the `archiver export` command's work.
 
-Each version contributes its `warc` blob, the records written at capture time; a version
+Each version contributes its `warc` blob, the records written at capture time, followed by
+resource records of its rendered DOM and screenshot made from those blobs; a version
 archived before WARC recording gets one rebuilt from its stored blobs and marked so
 (`warc.reconstruct`). Every blob read is checked against its digest first.
 """
@@ -55,9 +56,15 @@ EVIDENCE_ROLES = frozenset({"response", "json", "attachment", "image", "dom", "s
 def warc_of(store: ObjectStore, stored: StoredVersion) -> tuple[bytes, bool]:
     """(the version's WARC, whether it had to be reconstructed from its blobs)."""
     ref = stored.manifest.blob(warc.ROLE)
-    if ref is not None:
-        return archive.get_blob(store, ref), False
-    return warc.reconstruct(stored.manifest, lambda r: archive.get_blob(store, r)), True
+
+    def read(blob: BlobRef) -> bytes:
+        return archive.get_blob(store, blob)
+
+    if ref is None:
+        return warc.reconstruct(stored.manifest, read), True
+    recorded = read(ref)
+    added = warc.rendered(stored.manifest, read, skip=warc.target_uris(recorded))
+    return recorded + added, False
 
 
 def page_of(stored: StoredVersion) -> wacz.Page:

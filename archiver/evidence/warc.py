@@ -2,8 +2,10 @@
 
 A version's `warc` blob is written at capture time from the `Capture` the browser returned:
 the main document as served (status line, headers, body), the XHR/JSON bodies the page
-loaded, attachments and list images as `response` records; the rendered DOM of each page
-(`urn:dom:<url>`) and the full-page screenshot (`urn:view:<url>`) as `resource` records.
+loaded, attachments and list images as `response` records. The rendered DOM of each page
+(`urn:dom:<url>`) and the full-page screenshot (`urn:view:<url>`) are already the version's
+`dom` and `screenshot` blobs; storing them twice would double a changed check's bytes, so
+`rendered` adds them as `resource` records at export, from those (digest-checked) blobs.
 
 The browser hands over bodies already decoded, so `Content-Encoding`, `Transfer-Encoding`
 and `Set-Cookie` are not kept and `Content-Length` is the decoded length; the warcinfo
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -51,18 +54,49 @@ class Item:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def blob(capture: Capture, screenshot: bytes | None) -> Blob:
+def blob(capture: Capture) -> Blob:
     """The version's `warc` blob: what this capture fetched, as served."""
-    return Blob(ROLE, record(capture, screenshot), MEDIA_TYPE, capture.final_url)
+    return Blob(ROLE, record(capture), MEDIA_TYPE, capture.final_url)
 
 
-def record(capture: Capture, screenshot: bytes | None) -> bytes:
+def record(capture: Capture) -> bytes:
     """The WARC (gzip per record) of what this capture fetched, written at capture time."""
     return write(
-        items_of_capture(capture, screenshot),
+        items_of_capture(capture),
         date=capture.fetched_at,
         info=_info(capture.site_id, capture.browser_version, "recorded at capture time"),
     )
+
+
+def rendered(manifest: Manifest, read: Callable[[BlobRef], bytes], *, skip: set[str]) -> bytes:
+    """The version's rendered DOM and screenshot as `resource` records, from its blobs.
+
+    Appended at export to the WARC recorded at capture time (a WARC file is a sequence of
+    records); `skip` holds the target URIs that WARC already has, so an older recording that
+    carried them is not doubled. Empty bytes when there is nothing to add.
+    """
+    items = [item for item in _rendered_items(manifest, read) if item.url not in skip]
+    if not items:
+        return b""
+    return write(
+        items,
+        date=manifest.captured_at,
+        info=_info(
+            manifest.site_id,
+            manifest.browser_version,
+            f"the rendered DOM and screenshot of version {manifest.seq}, added at export "
+            "from the version's dom and screenshot blobs",
+        ),
+    )
+
+
+def target_uris(data: bytes) -> set[str]:
+    """The WARC-Target-URI of every record in a WARC."""
+    return {
+        uri
+        for rec in ArchiveIterator(BytesIO(data))
+        if (uri := rec.rec_headers.get_header("WARC-Target-URI"))
+    }
 
 
 def reconstruct(manifest: Manifest, read: Callable[[BlobRef], bytes]) -> bytes:
@@ -80,28 +114,14 @@ def reconstruct(manifest: Manifest, read: Callable[[BlobRef], bytes]) -> bytes:
     )
 
 
-def items_of_capture(capture: Capture, screenshot: bytes | None) -> Iterator[Item]:
-    """What the capture fetched and rendered, main document first."""
+def items_of_capture(capture: Capture) -> Iterator[Item]:
+    """What the capture fetched, main document first."""
     main = capture.main_response
     if main is not None:
         yield _response(main)
     yield from (_response(r) for r in capture.json_bodies)
     yield from (_response(r) for r in capture.attachments if r is not main)
     yield from (_response(r) for r in capture.images)
-    for page in capture.pages:
-        yield Item(
-            kind="resource",
-            url=f"urn:dom:{page.url}",
-            media_type="text/html; charset=utf-8",
-            body=page.html.encode(),
-        )
-    if screenshot:
-        yield Item(
-            kind="resource",
-            url=f"urn:view:{capture.final_url}",
-            media_type="image/png",
-            body=screenshot,
-        )
 
 
 def items_of_blobs(manifest: Manifest, read: Callable[[BlobRef], bytes]) -> Iterator[Item]:
@@ -121,7 +141,13 @@ def items_of_blobs(manifest: Manifest, read: Callable[[BlobRef], bytes]) -> Iter
             )
         elif ref.role in ("json", "attachment", "image") and ref.url:
             yield Item(kind="response", url=ref.url, media_type=ref.media_type, body=read(ref))
-        elif ref.role == "dom":
+    yield from _rendered_items(manifest, read)
+
+
+def _rendered_items(manifest: Manifest, read: Callable[[BlobRef], bytes]) -> Iterator[Item]:
+    """The rendered DOM of each page and the screenshot, as resource records."""
+    for ref in manifest.blobs:
+        if ref.role == "dom":
             url = f"urn:dom:{ref.url or manifest.final_url}"
             yield Item(kind="resource", url=url, media_type=ref.media_type, body=read(ref))
         elif ref.role == "screenshot":

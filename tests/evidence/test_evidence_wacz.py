@@ -88,15 +88,13 @@ def records(data: bytes) -> list[tuple[str, str, Any]]:
 # --- WARC records (pure) ---------------------------------------------------------------------
 
 
-def test_a_capture_becomes_response_and_resource_records() -> None:
-    data = warc.record(capture(), b"\x89PNG-bytes")
+def test_a_capture_becomes_response_records() -> None:
+    data = warc.record(capture())
     found = records(data)
     assert [(kind, uri) for kind, uri, _ in found] == [
         ("warcinfo", ""),
         ("response", "http://bank.example/list"),
         ("response", "http://bank.example/api/list.json"),
-        ("resource", "urn:dom:http://bank.example/list"),
-        ("resource", "urn:view:http://bank.example/list"),
     ]
     _, _, (headers, status, http, body) = found[1]
     assert status == "200 OK"
@@ -104,21 +102,18 @@ def test_a_capture_becomes_response_and_resource_records() -> None:
     assert ("content-length", str(len(body))) in http
     assert body == capture().main_response.body  # type: ignore[union-attr]
     assert headers.get_header("WARC-Payload-Digest") == "sha256:" + keys.sha256_hex(body)
-    assert found[4][2][3] == b"\x89PNG-bytes"
     info = found[0][2][3].decode()
     assert "software: disclosure-archiver/" in info and "recorded at capture time" in info
 
 
 def test_the_same_capture_always_gives_the_same_bytes() -> None:
-    assert warc.record(capture(), None) == warc.record(capture(), None)
-    assert warc.record(capture(), None) != warc.record(
-        capture(fetched_at=T0.replace(hour=9)), None
-    )
+    assert warc.record(capture()) == warc.record(capture())
+    assert warc.record(capture()) != warc.record(capture(fetched_at=T0.replace(hour=9)))
 
 
 def test_a_response_without_a_known_status_is_kept_as_a_resource() -> None:
     unknown = HttpResponse(url="http://bank.example/x.pdf", status=0, media_type="application/pdf")
-    found = records(warc.record(capture(attachments=(unknown,)), None))
+    found = records(warc.record(capture(attachments=(unknown,))))
     assert ("resource", "http://bank.example/x.pdf") in [(k, u) for k, u, _ in found]
 
 
@@ -151,12 +146,20 @@ def replayed_text(tab: Any) -> str:
 
 
 def legacy_version(
-    store: LocalStore, seen: Capture, *, screenshot: bytes | None = None, at: datetime = T0
+    store: LocalStore,
+    seen: Capture,
+    *,
+    screenshot: bytes | None = None,
+    at: datetime = T0,
+    recorded: bytes | None = None,
 ) -> StoredVersion:
-    """A version written the way versions were before WARC recording (no `warc` blob)."""
+    """A version written the way versions were before WARC recording (no `warc` blob), or
+    with the given `recorded` bytes as its `warc` blob."""
     from archiver.pipeline import evidence
 
     blobs = tuple(b for b in evidence(seen, screenshot) if b.role != warc.ROLE)
+    if recorded is not None:
+        blobs = (*blobs, archive.Blob(warc.ROLE, recorded, warc.MEDIA_TYPE, seen.final_url))
     previous = archive.head(store, seen.site_id)
     draft = versioning.Draft(
         site_id=seen.site_id,
@@ -170,6 +173,37 @@ def legacy_version(
     written = versioning.write(store, draft, previous=previous, aliases=AliasTable())
     assert written.version is not None
     return written.version
+
+
+def test_an_export_adds_the_dom_and_screenshot_once(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive")
+    stored = legacy_version(
+        store, capture(), screenshot=b"\x89PNG-new", recorded=warc.record(capture())
+    )
+    data, rebuilt = export.warc_of(store, stored)
+    assert not rebuilt
+    uris = [uri for kind, uri, _ in records(data) if kind != "warcinfo"]
+    assert uris.count("urn:view:http://bank.example/list") == 1
+    assert uris.count("urn:dom:http://bank.example/list") == 1
+    assert uris[:2] == ["http://bank.example/list", "http://bank.example/api/list.json"]
+
+
+def test_a_recording_that_already_holds_the_screenshot_is_not_doubled(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive")
+    view = warc.Item(
+        kind="resource",
+        url="urn:view:http://bank.example/list",
+        media_type="image/png",
+        body=b"\x89PNG-old",
+    )
+    older = warc.write(
+        [*warc.items_of_capture(capture()), view], date=T0, info={"software": "older"}
+    )
+    stored = legacy_version(store, capture(), screenshot=b"\x89PNG-old", recorded=older)
+    data, _ = export.warc_of(store, stored)
+    uris = [uri for kind, uri, _ in records(data) if kind != "warcinfo"]
+    assert uris.count("urn:view:http://bank.example/list") == 1
+    assert uris.count("urn:dom:http://bank.example/list") == 1
 
 
 # --- export through the pipeline, validate, replay -------------------------------------------
@@ -211,10 +245,15 @@ def test_a_checked_version_carries_the_warc_of_what_was_served(
     main = next(rec for kind, uri, rec in found if kind == "response")
     assert main[3] == archive.get_blob(deps.store, response)  # the bytes as served
     assert main[0].get_header("WARC-Payload-Digest") == "sha256:" + response.digest
+    # the DOM and screenshot are stored once, as their own blobs, not again in the WARC
+    assert not [uri for _, uri, _ in found if uri.startswith("urn:")]
     shot = m.blob("screenshot")
     assert shot is not None
-    view = next(rec for kind, uri, rec in found if uri.startswith("urn:view:"))
-    assert view[0].get_header("WARC-Payload-Digest") == "sha256:" + shot.digest
+    exported, rebuilt = export.warc_of(deps.store, result.version)
+    assert not rebuilt
+    views = [rec for _, uri, rec in records(exported) if uri.startswith("urn:view:")]
+    assert [v[0].get_header("WARC-Payload-Digest") for v in views] == ["sha256:" + shot.digest]
+    assert [rec for _, uri, rec in records(exported) if uri.startswith("urn:dom:")]
 
 
 @pytest.mark.browser
