@@ -5,7 +5,7 @@ per 1,000 versions (the operator's verify and the public verify of a directory).
 
 Versions are written through `versioning.write` with realistic evidence blobs (a 54 KiB
 disclosure page as DOM and response, its JSON, a 300 KiB PNG-like screenshot, the WARC of
-all of it), so sizes and hashing costs are those of a real version; no browser is involved.
+the responses), so sizes and hashing costs are those of a real version; no browser is involved.
 """
 
 from __future__ import annotations
@@ -152,6 +152,9 @@ def main() -> None:
             "wacz_bytes_median": statistics.median(sizes),
             "blob_bytes_median": statistics.median(
                 export.evidence_bytes(v.manifest.blobs) for v in versions[:20]
+            ),
+            "stored_bytes_per_version_median": statistics.median(
+                sum(ref.size_bytes for ref in v.manifest.blobs) for v in versions[:20]
             ),
             "wacz_to_blobs_ratio_median": round(statistics.median(ratios), 3),
             "export_s_per_version_median": round(statistics.median(times), 4),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,30 @@ def _quiet_logs() -> Iterator[None]:
     structlog.reset_defaults()
     yield
     structlog.reset_defaults()
+
+
+Reap = Callable[["subprocess.Popen[str]"], "subprocess.Popen[str]"]
+
+
+@pytest.fixture
+def reap() -> Iterator[Reap]:
+    """reap(process) -> process: if the test ends (or fails) while the process still runs, it
+    is killed, with its process group when it leads one, and its pipes are closed. A failed
+    test then leaves no running child whose collection later fails an unrelated test."""
+    started: list[subprocess.Popen[str]] = []
+
+    def register(process: subprocess.Popen[str]) -> subprocess.Popen[str]:
+        started.append(process)
+        return process
+
+    yield register
+    for process in started:
+        if process.poll() is None:
+            if os.getpgid(process.pid) == process.pid:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
+        process.communicate(timeout=60)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from archiver.adapters.local_store import LocalStore
 from archiver.config import Site
 from archiver.testing import LocalSite
 from archiver.verify import verify_site
+
+Reap = Callable[[subprocess.Popen[str]], subprocess.Popen[str]]  # the `reap` fixture
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -125,7 +128,9 @@ def test_disabled_sites_are_not_scheduled() -> None:
         daemon.shutdown()
 
 
-def start_daemon(tmp_path: Path, url: str, *, own_group: bool = False) -> subprocess.Popen[str]:
+def start_daemon(
+    tmp_path: Path, url: str, reap: Reap, *, own_group: bool = False
+) -> subprocess.Popen[str]:
     """`archiver run` on one site, logging JSON lines to its stderr pipe."""
     config = tmp_path / "sites.yaml"
     config.write_text(
@@ -138,18 +143,23 @@ sites:
 """,
         encoding="utf-8",
     )
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json", "run"],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=own_group,  # its own process group, as a terminal gives it
-    )
+    return reap(
+        subprocess.Popen(
+            [sys.executable, "-m", "archiver", "--config", str(config), "--log-format", "json",
+             "run"],
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=own_group,  # its own process group, as a terminal gives it
+        )
+    )  # fmt: skip
 
 
 @pytest.mark.browser
-def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite) -> None:
+def test_sigterm_stops_the_daemon_cleanly(
+    tmp_path: Path, local_site: LocalSite, reap: Reap
+) -> None:
     local_site.page("/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>")
-    process = start_daemon(tmp_path, local_site.url("/list.html"))
+    process = start_daemon(tmp_path, local_site.url("/list.html"), reap)
     store = LocalStore(tmp_path / "archive")
     deadline = time.monotonic() + 90
     while archive.head(store, "bank") is None and time.monotonic() < deadline:
@@ -166,7 +176,7 @@ def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path, local_site: LocalSite)
 
 @pytest.mark.browser
 def test_ctrl_c_lets_the_check_in_flight_finish_with_its_browser(
-    tmp_path: Path, local_site: LocalSite
+    tmp_path: Path, local_site: LocalSite, reap: Reap
 ) -> None:
     """Ctrl-C signals the terminal's whole process group, the Playwright driver included.
 
@@ -176,7 +186,7 @@ def test_ctrl_c_lets_the_check_in_flight_finish_with_its_browser(
     local_site.page(
         "/list.html", "<h1>合作机构名单</h1><p>蚂蚁智信（杭州）信息技术有限公司</p>", delay_s=4
     )
-    process = start_daemon(tmp_path, local_site.url("/list.html"), own_group=True)
+    process = start_daemon(tmp_path, local_site.url("/list.html"), reap, own_group=True)
     lines: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:  # wait until the page is being loaded

@@ -13,12 +13,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from archiver.testing import LocalSite
+
+Reap = Callable[[subprocess.Popen[str]], subprocess.Popen[str]]  # the `reap` fixture
 
 pytestmark = pytest.mark.browser
 
@@ -49,13 +52,15 @@ def write_config(tmp_path: Path, site: LocalSite, count: int, *, timeout: str = 
     return path
 
 
-def start(config: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "--config", str(config), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # a process group of its own, as a terminal gives it
+def start(reap: Reap, config: Path, *args: str) -> subprocess.Popen[str]:
+    return reap(
+        subprocess.Popen(
+            [sys.executable, "-m", "archiver", "--config", str(config), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # a process group of its own, as a terminal gives it
+        )
     )
 
 
@@ -65,9 +70,9 @@ def checks_started(tmp_path: Path) -> list[datetime]:
     return [datetime.fromisoformat(row[0]) for row in rows]
 
 
-def test_ctrl_c_stops_a_pass_of_checks(tmp_path: Path, local_site: LocalSite) -> None:
+def test_ctrl_c_stops_a_pass_of_checks(tmp_path: Path, local_site: LocalSite, reap: Reap) -> None:
     config = write_config(tmp_path, local_site, 8)
-    process = start(config, "check", "--json")
+    process = start(reap, config, "check", "--json")
     assert process.stdout is not None
     first = process.stdout.readline()  # one check has finished
     assert json.loads(first)["outcome"] == "new"
@@ -86,12 +91,12 @@ def test_ctrl_c_stops_a_pass_of_checks(tmp_path: Path, local_site: LocalSite) ->
     assert "未开始" in stderr
 
 
-def test_a_second_ctrl_c_exits_at_once(tmp_path: Path, local_site: LocalSite) -> None:
+def test_a_second_ctrl_c_exits_at_once(tmp_path: Path, local_site: LocalSite, reap: Reap) -> None:
     """The page takes longer than the test waits; only the second signal can end it."""
     config = write_config(tmp_path, local_site, 2, timeout="300s")
     local_site.page("/s0.html", page("甲公司"), delay_s=600)
     process = start(
-        config, "--log-format", "json", "--log-level", "info", "check", "--grace", "10m"
+        reap, config, "--log-format", "json", "--log-level", "info", "check", "--grace", "10m"
     )
     assert process.stderr is not None
     for line in process.stderr:  # the browser is up: the capture of the slow page starts
@@ -108,9 +113,11 @@ def test_a_second_ctrl_c_exits_at_once(tmp_path: Path, local_site: LocalSite) ->
     assert "立即退出" in stderr
 
 
-def test_sigterm_stops_the_daemon_with_130(tmp_path: Path, local_site: LocalSite) -> None:
+def test_sigterm_stops_the_daemon_with_130(
+    tmp_path: Path, local_site: LocalSite, reap: Reap
+) -> None:
     config = write_config(tmp_path, local_site, 6)
-    process = start(config, "--log-format", "json", "run")
+    process = start(reap, config, "--log-format", "json", "run")
     assert process.stderr is not None
     lines = []
     for line in process.stderr:

@@ -7,12 +7,15 @@ import signal
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from archiver.alerts.testing import free_port
 from archiver.testing import LocalSite
+
+Reap = Callable[[subprocess.Popen[str]], subprocess.Popen[str]]  # the `reap` fixture
 
 PAGE = (
     "<h1>合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th></tr>"
@@ -61,17 +64,19 @@ def test_status_before_any_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_status_and_metrics_after_checks(tmp_path: Path, local_site: LocalSite) -> None:
+def test_status_and_metrics_after_checks(
+    tmp_path: Path, local_site: LocalSite, reap: Reap
+) -> None:
     local_site.page("/list.html", PAGE)
     local_site.page("/500", "<h1>error</h1>", status=500)
     path = config(tmp_path, local_site.url("/list.html"))
     port = free_port()
-    process = subprocess.Popen(
+    process = reap(subprocess.Popen(
         [sys.executable, "-m", "archiver", "--config", str(path), "--log-format", "json",
          "run", "--metrics", f"127.0.0.1:{port}"],
         stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    ))  # fmt: skip
     assert process.stderr is not None
     try:
         for line in process.stderr:
