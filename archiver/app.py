@@ -15,13 +15,13 @@ from archiver import config
 from archiver.adapters.browser import CaptureBudget, PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
 from archiver.config import Settings
 from archiver.errors import ConfigError
-from archiver.index import Index
 from archiver.partners import AliasTable, load_aliases
 from archiver.pipeline import Deps
-from archiver.ports import CheckObserver, ObjectStore
+from archiver.ports import CheckObserver, Index, ObjectStore
 from archiver.publish.wiring import build_observer
 
 DEFAULT_CONFIG = Path("config/sites.yaml")
@@ -174,7 +174,7 @@ def build(config_file: Path, environ: Mapping[str, str]) -> App:
     settings = load_settings(config_file)
     aliases = load_alias_table(config_file)
     store = make_store(settings, environ)
-    index = Index(settings.state_dir / "index.sqlite")
+    index = SqliteIndex(settings.state_dir / "index.sqlite")
     publisher = build_observer(settings, store, health=index)
     return App(
         settings=settings,

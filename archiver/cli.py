@@ -55,6 +55,7 @@ from archiver.partners import compare
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
 from archiver.reextract_cli import reextract
+from archiver.reindex import rebuild as rebuild_index
 
 log = structlog.get_logger("archiver.cli")
 out = Console(highlight=False, soft_wrap=True)
@@ -542,7 +543,7 @@ def spreadsheet_safe(value: object) -> object:
 def reindex(state: Context) -> None:
     """Rebuild the index (versions, current partners) from the archive."""
     app = state.app()
-    count = app.index.rebuild(app.store)
+    count = rebuild_index(app.index, app.store)
     out.print(f"indexed {count} versions from {app.store.describe()}")
 
 

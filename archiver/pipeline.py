@@ -28,7 +28,6 @@ from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
 from archiver.evidence import warc
-from archiver.index import Index
 from archiver.models import (
     Capture,
     CheckResult,
@@ -38,7 +37,14 @@ from archiver.models import (
     StoredVersion,
 )
 from archiver.partners import AliasTable
-from archiver.ports import Capturer, CaptureRequest, CaptureSession, CheckObserver, ObjectStore
+from archiver.ports import (
+    Capturer,
+    CaptureRequest,
+    CaptureSession,
+    CheckObserver,
+    Index,
+    ObjectStore,
+)
 
 log = structlog.get_logger("archiver.pipeline")
 

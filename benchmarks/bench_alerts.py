@@ -37,11 +37,11 @@ from typing import Any
 from archiver import logs
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.settings import AlertSettings
 from archiver.alerts.testing import SmtpSink
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import CheckResult, Outcome
 from archiver.pipeline import Deps, check_site
 from archiver.schedule import Daemon
@@ -282,10 +282,10 @@ def noise(steps: int, workdir: Path) -> dict[str, Any]:
 # --- shared ----------------------------------------------------------------------------------
 
 
-def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, Index]:
+def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, SqliteIndex]:
     root = Path(tempfile.mkdtemp(dir=workdir))
     store = LocalStore(root / "archive")
-    index = Index(root / "index.sqlite")
+    index = SqliteIndex(root / "index.sqlite")
     settings = AlertSettings.model_validate(
         {
             "email": {

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts import operator
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.records import Notice
 from archiver.alerts.settings import AlertSettings, OperatorSettings, Problem
 from archiver.alerts.testing import SmtpSink, partner, write_version
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import CheckResult, ListStatus, Outcome, PageStatus, StoredVersion
 from archiver.ports import ObjectStore
 
@@ -194,7 +194,7 @@ class TestRateLimit:
         self, local_store: ObjectStore, tmp_path: Path, clock: Clock
     ) -> None:
         """With the check log (the SQLite index), a restart does not reset the count."""
-        index = Index(tmp_path / "index.sqlite")
+        index = SqliteIndex(tmp_path / "index.sqlite")
         try:
             for attempt in range(3):
                 alerter = Alerter(

@@ -14,8 +14,7 @@ from pydantic import ValidationError
 
 from archiver import archive, textdiff
 from archiver.adapters.memory_store import MemoryStore
-from archiver.index import CheckRow
-from archiver.models import BlobRef, Category, ListStatus, Marker, Outcome, Partner
+from archiver.models import BlobRef, Category, CheckRow, ListStatus, Marker, Outcome, Partner
 from archiver.publish import (
     diffview,
     feeds,

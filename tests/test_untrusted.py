@@ -214,10 +214,10 @@ class _FullDiskIndex:
 
 
 def test_an_unexpected_exception_is_a_recorded_internal_error(tmp_path: Path) -> None:
-    from archiver.index import Index
+    from archiver.adapters.sqlite_index import SqliteIndex
 
     site = config.Site(id="s", name="s", url="http://127.0.0.1:9/")
-    index = Index(tmp_path / "index.sqlite")
+    index = SqliteIndex(tmp_path / "index.sqlite")
     deps = Deps(
         store=LocalStore(tmp_path / "a"),
         capturer=_Exploding(),  # type: ignore[arg-type]
