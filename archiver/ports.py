@@ -3,10 +3,12 @@
     ObjectStore                  the archive: a local directory, an S3 bucket, memory
     Capturer, CaptureSession     the browser
     Index (CheckLog, VersionLog, PartnerLog, IndexWriter)   the derived index
+    MailTransport, ChatTransport alert delivery
     CheckObserver                told about every check and version (alerts, publishing)
 
-Implementations live in `archiver.adapters` (Playwright, the stores, SQLite, SMTP) and are
-chosen by `archiver.app`, the composition root.
+Implementations live in `archiver.adapters` (Playwright, the stores, SQLite, SMTP, Apprise)
+and are chosen by `archiver.app`, the composition root; tests use the in-memory ones
+(`tests/support`).
 """
 
 from __future__ import annotations
@@ -193,4 +195,46 @@ class Index(CheckLog, VersionLog, PartnerLog, IndexWriter, Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+
+# --- alert delivery --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MailReceipt:
+    """What the mail transport did with one message."""
+
+    accepted: int
+    refused: tuple[str, ...] = ()
+    where: str = ""  # spool: the file written
+
+
+class MailTransport(Protocol):
+    """Delivers finished RFC 5322 bytes: SMTP (`adapters.smtp`) or .eml files (adapters.spool)."""
+
+    name: str
+
+    def send(
+        self, data: bytes, *, sender: str, recipients: Sequence[str], message_id: str
+    ) -> MailReceipt:
+        """Deliver `data` to the recipients; raises DeliveryFailed."""
+        ...
+
+    def describe(self) -> str:
+        """Where mail goes, for logs (never credentials)."""
+        ...
+
+
+class ChatTransport(Protocol):
+    """Posts a short Markdown message to one chat channel (`adapters.chat`, Apprise)."""
+
+    name: str
+
+    def send(self, title: str, body: str) -> None:
+        """Post the message; raises DeliveryFailed."""
+        ...
+
+    def describe(self) -> str:
+        """The channel's kind, for logs (never the URL: it holds the token)."""
         ...

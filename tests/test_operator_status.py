@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.alerts.testing import free_port
 from archiver.testing import LocalSite
+from tests.support.alerts import free_port
 
 PAGE = (
     "<h1>合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th></tr>"

@@ -26,7 +26,8 @@ from archiver.publish import paths, state, wiring
 from archiver.publish.observer import PublishObserver
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 T0 = datetime(2025, 9, 1, tzinfo=UTC)
 ANT = partner("蚂蚁智信（杭州）信息技术有限公司")

@@ -18,12 +18,12 @@ from archiver.adapters.guard import AddressGuard
 from archiver.adapters.local_store import LocalStore
 from archiver.cli import spreadsheet_safe
 from archiver.errors import ConfigError
-from archiver.hostile import gzip_bomb, streamed
 from archiver.models import CheckResult, Outcome, PageStatus
 from archiver.pipeline import Deps, check_site
 from archiver.publish.serve import make_server
 from archiver.testing import LocalSite, Route
 from archiver.urlpolicy import Purpose, Reason, UrlPolicy, refused_address
+from tests.support.hostile import gzip_bomb, streamed
 
 # --- the URL policy -----------------------------------------------------------------------
 
