@@ -28,6 +28,7 @@ from archiver.partners import AliasTable, load_aliases
 from archiver.pipeline import Deps
 from archiver.ports import ChatTransport, CheckObserver, Index, MailTransport, ObjectStore
 from archiver.publish.wiring import build_observer
+from archiver.runner import Runner
 
 DEFAULT_CONFIG = Path("config/sites.yaml")
 ALIASES_FILE = "entities.yaml"
@@ -250,6 +251,11 @@ class App:
             screenshots=self.settings.browser.screenshot if screenshots is None else screenshots,
             observers=(*self.observers, self.alerter()),
         )
+
+    def runner(self, deps: Deps) -> Runner:
+        """What `run` and `check` check with: one per-host gate that gives every configured
+        site's hosts that site's own politeness."""
+        return Runner(deps, sites=self.settings.sites)
 
     def close(self) -> None:
         """Release the browser and the index."""

@@ -30,7 +30,6 @@ from archiver.evidence import cli as evidence_cli
 from archiver.models import CheckResult, PageStatus
 from archiver.passes import GRACE_S
 from archiver.publish.wiring import build_publisher, presign_expiry_s, presigned_links
-from archiver.runner import Runner
 
 log = structlog.get_logger("archiver.cli")
 ALERT_DELIVERY_EVERY_S = 30.0
@@ -84,7 +83,7 @@ def run_daemon(
         failure = findings[0]
         raise StoreError(failure.detail, hint=failure.hint)
     deps = app.deps()
-    runner = Runner(deps)
+    runner = app.runner(deps)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     enabled = [site for site in app.settings.sites if site.enabled]
     unavailable = schedule.UnavailableWatch(app.settings.browser.exit_after_unavailable)
