@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver import config
+from archiver import config, schedule
 from archiver.adapters.browser import CaptureBudget, PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
@@ -22,6 +22,7 @@ from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.channels import EMAIL
 from archiver.alerts.settings import AlertSettings
+from archiver.alerts.settings import problems as routing_problems
 from archiver.config import Settings
 from archiver.errors import ConfigError
 from archiver.partners import AliasTable, load_aliases
@@ -55,6 +56,16 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
     return config.load(text, path=str(path))
+
+
+def configuration_problems(settings: Settings, config_file: Path) -> list[str]:
+    """What the models cannot check alone, for `run` and `config check` alike: every cron
+    expression builds a trigger, every group a site names exists, every recipient is an
+    address. (`config check` also asks the bucket about object lock.)"""
+    path = str(config_file)
+    return schedule.validate(settings, path=path) + routing_problems(
+        settings.alerts, settings.sites, path=path
+    )
 
 
 def alias_file(config_file: Path) -> Path:

@@ -20,17 +20,16 @@ from rich.table import Table
 from archiver import (
     __version__,
     logs,
-    schedule,
     wording,
 )
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
-from archiver.alerts.settings import problems as alert_problems
 from archiver.app import (
     App,
     alias_file,
     build,
     config_path,
+    configuration_problems,
     load_alias_table,
     load_settings,
     utc_now,
@@ -229,8 +228,7 @@ def config_check(state: Context, probing: bool) -> None:
     path = state.config_file
     settings = load_settings(path)
     aliases = load_alias_table(path)
-    problems = schedule.validate(settings, path=str(path))
-    problems += alert_problems(settings.alerts, settings.sites, path=str(path))
+    problems = configuration_problems(settings, path)
     problems += evidence_cli.storage_problems(settings, os.environ, path)
     if problems:
         raise ConfigError(problems)

@@ -16,7 +16,14 @@ import click
 import structlog
 
 from archiver import schedule
-from archiver.app import App, alias_file, build, config_path, utc_now
+from archiver.app import (
+    App,
+    alias_file,
+    build,
+    config_path,
+    configuration_problems,
+    utc_now,
+)
 from archiver.config import Site
 from archiver.console import hints, metrics, orientation, probe
 from archiver.console.commands import AppSource
@@ -53,7 +60,7 @@ ALERT_DELIVERY_EVERY_S = 30.0
 def run(source: AppSource, grace: str, metrics_at: str | None) -> None:
     """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
     app = source.app()
-    problems = schedule.validate(app.settings, path=str(app.config_file))
+    problems = configuration_problems(app.settings, app.config_file)
     if problems:
         raise ConfigError(problems)
     try:
