@@ -27,7 +27,7 @@ from archiver.discovery.institution import (
 from archiver.discovery.politeness import GatedCapturer, HostGate, Politeness
 from archiver.discovery.settings import DiscoverySettings
 from archiver.models import CheckResult
-from archiver.pipeline import Deps, check_site, internal_error, notify_observers, record_check
+from archiver.pipeline import Deps, check_site, finish_check, internal_error
 
 log = structlog.get_logger("archiver.runner")
 
@@ -57,8 +57,7 @@ class Runner:
         except Exception as exc:
             log.exception("check_crashed", site=site.id, error_type=type(exc).__name__)
             result = internal_error(site, started_at, started, exc)
-        record_check(self.deps, result)
-        notify_observers(self.deps, "on_check", lambda o: o.on_check(site, result), site.id)
+        finish_check(site, self.deps, result, event="institution_checked")
         return result
 
     def owed(self, sites: Iterable[Site]) -> dict[str, datetime]:

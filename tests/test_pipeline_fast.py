@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from structlog.testing import capture_logs
 
 from archiver import archive
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
+from archiver.discovery.settings import DiscoverySettings
 from archiver.errors import ConnectionFailed
-from archiver.models import Belief, EventType, Outcome, PageStatus
+from archiver.models import Belief, CheckResult, EventType, Outcome, PageStatus, StoredVersion
 from archiver.pipeline import Deps, check_site
 from archiver.runner import Runner
 from tests.support.capture import FakeCapturer, visible_text
@@ -157,3 +159,62 @@ def test_a_collapse_is_preserved_unconfirmed_and_the_pass_confirms_it_once(
     beliefs = [r.belief for r in deps.index.versions("bank")]
     assert beliefs == ["believed", "unconfirmed", "believed"]
     assert len(capturer.requests) == 3
+
+
+class FullDiskIndex(SqliteIndex):
+    """An index that cannot record checks (a full disk)."""
+
+    def record_check(self, result: CheckResult) -> None:
+        raise OSError(28, "No space left on device")
+
+
+class Seen:
+    """An observer that remembers the checks it was told of."""
+
+    def __init__(self) -> None:
+        self.checks: list[CheckResult] = []
+
+    def on_version(
+        self, site: Site, stored: StoredVersion, previous: StoredVersion | None
+    ) -> None:
+        """Versions are not what these tests look at."""
+
+    def on_check(self, site: Site, result: CheckResult) -> None:
+        self.checks.append(result)
+
+
+@pytest.mark.parametrize("kind", ["page", "institution"])
+def test_every_check_ends_the_same_way_even_when_the_index_cannot_record(
+    kind: str, capturer: FakeCapturer, clock: Clock
+) -> None:
+    """One ending for a page and an institution: an index that cannot record is logged, and
+    the result still reaches the observers (an institution's used to escape as a crash)."""
+    site = SITE
+    if kind == "institution":
+        site = Site(
+            id="bank",
+            name="某银行",
+            url=URL,
+            discover=DiscoverySettings(robots=False),
+        )
+    capturer.fail(URL, ConnectionFailed("connection refused"))
+    seen = Seen()
+    index = FullDiskIndex(":memory:")
+    deps = Deps(
+        store=MemoryStore(),
+        capturer=capturer,
+        index=index,
+        now=clock.now,
+        sleep=clock.sleep,
+        observers=(seen,),
+    )
+    with capture_logs() as logs:
+        result = Runner(deps).check(site)
+    index.close()
+    assert result.outcome is Outcome.FAILED
+    assert result.status is PageStatus.CONNECTION_ERROR
+    assert seen.checks == [result]
+    events = [e["event"] for e in logs]
+    assert "check_record_failed" in events
+    finished = "institution_checked" if kind == "institution" else "check_finished"
+    assert [e["outcome"] for e in logs if e["event"] == finished] == ["failed"]
