@@ -6,26 +6,35 @@ come from here and nowhere else.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver import config
+from archiver import config, schedule
 from archiver.adapters.browser import CaptureBudget, PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
+from archiver.adapters.spool import SpoolTransport
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
+from archiver.alerts.channels import EMAIL
+from archiver.alerts.settings import AlertSettings
+from archiver.alerts.settings import problems as routing_problems
 from archiver.config import Settings
 from archiver.errors import ConfigError
-from archiver.index import Index
 from archiver.partners import AliasTable, load_aliases
 from archiver.pipeline import Deps
-from archiver.ports import CheckObserver, ObjectStore
+from archiver.ports import ChatTransport, CheckObserver, Index, MailTransport, ObjectStore
 from archiver.publish.wiring import build_observer
+from archiver.runner import Runner
 
 DEFAULT_CONFIG = Path("config/sites.yaml")
 ALIASES_FILE = "entities.yaml"
+_NAMED = re.compile(r"^(?P<name>[a-z][a-z0-9-]{0,30})=(?P<url>[A-Za-z][A-Za-z0-9+.-]*://.+)$")
+_SPLIT = re.compile(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)|,\s*(?=[a-z][a-z0-9-]*=)")
 
 
 def utc_now() -> datetime:
@@ -47,6 +56,16 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
     return config.load(text, path=str(path))
+
+
+def configuration_problems(settings: Settings, config_file: Path) -> list[str]:
+    """What the models cannot check alone, for `run` and `config check` alike: every cron
+    expression builds a trigger, every group a site names exists, every recipient is an
+    address. (`config check` also asks the bucket about object lock.)"""
+    path = str(config_file)
+    return schedule.validate(settings, path=path) + routing_problems(
+        settings.alerts, settings.sites, path=path
+    )
 
 
 def alias_file(config_file: Path) -> Path:
@@ -90,6 +109,84 @@ def make_store(settings: Settings, environ: Mapping[str, str]) -> ObjectStore:
     )
 
 
+def mail_transport(
+    settings: AlertSettings, state_dir: Path, environ: Mapping[str, str]
+) -> MailTransport:
+    """SMTP when configured (password from ARCHIVER_SMTP_PASSWORD), else the .eml spool."""
+    smtp = settings.email.smtp
+    if smtp is None:
+        return SpoolTransport(state_dir / "outbox")
+    from archiver.adapters.smtp import SmtpTransport  # noqa: PLC0415 - only when configured
+
+    username = smtp.username or environ.get("ARCHIVER_SMTP_USERNAME") or None
+    password = environ.get("ARCHIVER_SMTP_PASSWORD")
+    if username and not password:
+        raise ConfigError(
+            [
+                f"alerts.email.smtp: username {username!r} is set but ARCHIVER_SMTP_PASSWORD "
+                "is not in the environment"
+            ]
+        )
+    return SmtpTransport(
+        host=smtp.host,
+        port=smtp.effective_port,
+        security=smtp.security,
+        username=username,
+        password=password,
+        timeout_s=smtp.timeout,
+        ca_file=smtp.ca_file,
+        local_hostname=smtp.local_hostname,
+    )
+
+
+def chat_transports(settings: AlertSettings, environ: Mapping[str, str]) -> list[ChatTransport]:
+    """One Apprise transport per URL in ARCHIVER_APPRISE_URLS (none when unset)."""
+    value = environ.get("ARCHIVER_APPRISE_URLS", "")
+    if not settings.chat.enabled or not value.strip():
+        return []
+    try:
+        from archiver.adapters.chat import AppriseTransport  # noqa: PLC0415 - optional extra
+    except ImportError as exc:
+        raise ConfigError(
+            ["ARCHIVER_APPRISE_URLS is set but apprise is not installed (pip install apprise)"]
+        ) from exc
+    transports: list[ChatTransport] = []
+    problems = []
+    for name, url in chat_channels(value):
+        if name == EMAIL or any(t.name == name for t in transports):
+            problems.append(f"ARCHIVER_APPRISE_URLS: channel name {name!r} is used twice")
+            continue
+        try:
+            transports.append(AppriseTransport(name, url))
+        except ValueError as exc:
+            problems.append(f"ARCHIVER_APPRISE_URLS: {exc}")
+    if problems:
+        raise ConfigError(problems)
+    return transports
+
+
+def chat_channels(value: str) -> list[tuple[str, str]]:
+    """(name, URL) of each Apprise URL in ARCHIVER_APPRISE_URLS.
+
+    URLs are separated by spaces, newlines or commas; `name=URL` names a channel, otherwise
+    the name is derived from a hash of the URL (the URL itself is a secret).
+
+    >>> chat_channels("ops=json://h/a, slack://t/b")
+    [('ops', 'json://h/a'), ('chat-46ed7f38', 'slack://t/b')]
+    """
+    channels = []
+    for item in _SPLIT.split(value.strip()):
+        if not item:
+            continue
+        match = _NAMED.match(item)
+        if match:
+            channels.append((f"{match.group('name')}", match.group("url")))
+        else:
+            digest = hashlib.sha256(item.encode()).hexdigest()[:8]
+            channels.append((f"chat-{digest}", item))
+    return channels
+
+
 def prove_write_once(store: ObjectStore) -> None:
     """Refuse a bucket where a manifest could be overwritten (see S3Store.prove_write_once)."""
     if isinstance(store, S3Store):
@@ -122,7 +219,12 @@ class App:
         """The alert outbox and its transports (built on first use: secrets only then)."""
         if self._alerter is None:
             self._alerter = Alerter.from_settings(
-                self.settings, self.store, self.environ, utc_now, history=self.index
+                self.settings,
+                self.store,
+                utc_now,
+                mail=mail_transport(self.settings.alerts, self.settings.state_dir, self.environ),
+                chats=chat_transports(self.settings.alerts, self.environ),
+                history=self.index,
             )
         return self._alerter
 
@@ -161,6 +263,11 @@ class App:
             observers=(*self.observers, self.alerter()),
         )
 
+    def runner(self, deps: Deps) -> Runner:
+        """What `run` and `check` check with: one per-host gate that gives every configured
+        site's hosts that site's own politeness."""
+        return Runner(deps, sites=self.settings.sites)
+
     def close(self) -> None:
         """Release the browser and the index."""
         if self.capturer is not None:
@@ -174,7 +281,7 @@ def build(config_file: Path, environ: Mapping[str, str]) -> App:
     settings = load_settings(config_file)
     aliases = load_alias_table(config_file)
     store = make_store(settings, environ)
-    index = Index(settings.state_dir / "index.sqlite")
+    index = SqliteIndex(settings.state_dir / "index.sqlite")
     publisher = build_observer(settings, store, health=index)
     return App(
         settings=settings,

@@ -13,6 +13,7 @@
     ├── IndexError_               the derived index is unusable (rebuild it with `reindex`)
     ├── VersionNotFound           a user asked for a version the archive does not hold
     └── AlertError                an alert could not be delivered; it stays in the outbox
+        └── DeliveryFailed        one send failed (transient or not); retried with backoff
 
 Exceptions never log: whoever handles one logs it once, with the site bound.
 """
@@ -94,3 +95,17 @@ class VersionNotFound(ArchiverError):
 
 class AlertError(ArchiverError):
     """An alert could not be delivered now; it stays queued in the outbox."""
+
+
+class DeliveryFailed(AlertError):
+    """A send failed; the alert stays in the outbox and is retried.
+
+    `transient` failures (4xx, connection) are retried with growing waits; permanent ones
+    (5xx, bad credentials) are retried at the longest wait, since only a fix helps.
+    `unreachable` means the whole transport is down: skip its other messages this pass.
+    """
+
+    def __init__(self, message: str, *, transient: bool, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.unreachable = unreachable

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import PurePosixPath
+
+from archiver.errors import StoreError
 
 BLOB_PREFIX = "blobs/sha256/"
 DOC_SEPARATOR = "--"  # <institution-id>--<doc-slug>: a document chain of an institution
@@ -84,3 +87,11 @@ def is_document_chain(chain_id: str) -> bool:
 def site_ids_in(keys: list[str]) -> list[str]:
     """Distinct site ids among manifest keys, sorted."""
     return sorted({parsed[0] for key in keys if (parsed := parse_version_key(key))})
+
+
+def check_key(key: str) -> str:
+    """Reject keys that could escape the store root or are not plain relative paths."""
+    path = PurePosixPath(key)
+    if not key or key.startswith("/") or ".." in path.parts or "\\" in key or key.endswith("/"):
+        raise StoreError(f"invalid object key {key!r}")
+    return key

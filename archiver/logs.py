@@ -17,6 +17,7 @@ from typing import Any, Literal, TextIO
 import structlog
 
 LogFormat = Literal["auto", "console", "json"]
+HANDLER = "archiver"  # the name of the stdlib handler configure() installs
 LEVELS = {
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -86,10 +87,21 @@ def configure(
         logger_factory=structlog.PrintLoggerFactory(out),
         cache_logger_on_first_use=False,
     )
-    # Libraries that use the stdlib (APScheduler, botocore) speak only when it matters.
-    logging.basicConfig(
-        level=logging.WARNING, stream=out, format="%(levelname)s %(name)s: %(message)s"
+    # Libraries that use the stdlib (APScheduler, botocore, httpx) speak only when it matters,
+    # and in the same stream and format as our own events (one JSON object a line).
+    handler = logging.StreamHandler(out)
+    handler.set_name(HANDLER)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
     )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == HANDLER]:
+        root.removeHandler(old)  # configured again (tests, a re-read of --log-format)
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

@@ -408,3 +408,54 @@ class CheckResult:
     bytes_written: int = 0  # blob and manifest bytes this check added to the store
     belief: Belief | None = None  # the mark of the version written (None when none was)
     confirm_at: datetime | None = None  # a re-check is owed at this time
+
+
+# --- the derived index (archiver.ports.Index) -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One recorded check."""
+
+    site_id: str
+    started_at: datetime
+    duration_s: float
+    outcome: Outcome
+    status: str
+    seq: int | None
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One indexed version."""
+
+    site_id: str
+    seq: int
+    key: str
+    digest: str
+    captured_at: datetime
+    content_digest: str
+    partner_count: int
+    event_count: int
+    final_url: str
+    title: str
+    belief: str = "believed"
+    corrected_by: str = ""  # the reader whose re-reading replaced the manifest's
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """A partner on a site's newest version."""
+
+    site_id: str
+    seq: int
+    name: str
+    raw: str
+    match_key: str
+    entity: str
+    category: str
+    category_raw: str
+    products: str
+    markers: str
+    former_names: str

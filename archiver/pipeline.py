@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import structlog
 
@@ -28,7 +29,6 @@ from archiver.archive import Blob
 from archiver.config import Site
 from archiver.errors import CaptureError, StoreError
 from archiver.evidence import warc
-from archiver.index import Index
 from archiver.models import (
     Capture,
     CheckResult,
@@ -38,7 +38,14 @@ from archiver.models import (
     StoredVersion,
 )
 from archiver.partners import AliasTable
-from archiver.ports import Capturer, CaptureRequest, CaptureSession, CheckObserver, ObjectStore
+from archiver.ports import (
+    Capturer,
+    CaptureRequest,
+    CaptureSession,
+    CheckObserver,
+    Index,
+    ObjectStore,
+)
 
 log = structlog.get_logger("archiver.pipeline")
 
@@ -91,19 +98,28 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - no site can stop its own archiving (DESIGN 7)
         bound.exception("check_crashed", error_type=type(exc).__name__)
         result = internal_error(site, started_at, started, exc)
+    finish_check(site, deps, result)
+    return result
+
+
+def finish_check(
+    site: Site, deps: Deps, result: CheckResult, *, event: str = "check_finished", **details: Any
+) -> None:
+    """How every check ends, of a page or of an institution: recorded in the index (an index
+    that cannot is logged, not fatal), logged once with `details`, and told to the observers."""
     record_check(deps, result)
-    seq = result.version.manifest.seq if result.version else None
-    bound.info(
-        "check_finished",
+    log.info(
+        event,
+        site=site.id,
         outcome=result.outcome.value,
         status=result.status.value,
-        version=seq,
+        version=result.version.manifest.seq if result.version else None,
         events=len(result.events),
+        **details,
         error=result.error or None,
         duration_s=round(result.duration_s, 3),
     )
     notify_observers(deps, "on_check", lambda o: o.on_check(site, result), site.id)
-    return result
 
 
 def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> CheckResult:

@@ -1,18 +1,33 @@
 """Every seam between the pure core and the outside world, in one file. Pure.
 
-Implementations live in `archiver.adapters` (browser, local and S3 stores, SMTP) and are
-chosen by `archiver.app`.
+    ObjectStore                  the archive: a local directory, an S3 bucket, memory
+    Capturer, CaptureSession     the browser
+    Index (CheckLog, VersionLog, PartnerLog, IndexWriter)   the derived index
+    MailTransport, ChatTransport alert delivery
+    CheckObserver                told about every check and version (alerts, publishing)
+
+Implementations live in `archiver.adapters` (Playwright, the stores, SQLite, SMTP, Apprise)
+and are chosen by `archiver.app`, the composition root; tests use the in-memory ones
+(`tests/support`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from archiver.config import Site
-from archiver.models import Capture, CheckResult, StoredVersion
+from archiver.models import (
+    Capture,
+    CheckResult,
+    CheckRow,
+    PartnerRow,
+    StoredVersion,
+    VersionRow,
+)
 
 
 class ObjectStore(Protocol):
@@ -108,4 +123,118 @@ class CheckObserver(Protocol):
 
     def on_check(self, site: Site, result: CheckResult) -> None:
         """A check finished, whatever its outcome."""
+        ...
+
+
+# --- the derived index -----------------------------------------------------------------------
+
+
+class CheckLog(Protocol):
+    """Every check that happened, whatever it found: the one thing the bucket does not hold."""
+
+    def checks(self, site_id: str, *, limit: int = 50) -> Sequence[CheckRow]:
+        """Newest checks of a site first."""
+        ...
+
+    def last_check(self, site_id: str) -> CheckRow | None:
+        """The newest check of a site."""
+        ...
+
+    def last_checks(self) -> Mapping[str, CheckRow]:
+        """The newest check of every site that has one."""
+        ...
+
+    def consecutive_failures(self, site_id: str, *, limit: int = 1000) -> int:
+        """How many of the newest checks failed in a row."""
+        ...
+
+    def last_seen(self, site_id: str) -> datetime | None:
+        """When a check last read the site's page (any outcome but failed)."""
+        ...
+
+
+class VersionLog(Protocol):
+    """The archived versions, as indexed (derivable from the bucket)."""
+
+    def versions(self, site_id: str) -> Sequence[VersionRow]:
+        """Indexed versions of a site, oldest first."""
+        ...
+
+    def latest_version(self, site_id: str) -> VersionRow | None:
+        """The newest indexed version of a site."""
+        ...
+
+
+class PartnerLog(Protocol):
+    """The current partners of every site (derivable from the bucket)."""
+
+    def partners(self, *, site_id: str | None = None) -> Iterator[PartnerRow]:
+        """Current partners, by site then position."""
+        ...
+
+
+class IndexWriter(Protocol):
+    """What the pipeline, discovery and `archiver reindex` write into the index."""
+
+    def record_check(self, result: CheckResult) -> None:
+        """Remember that a check happened, whatever it found."""
+        ...
+
+    def record_version(self, stored: StoredVersion, *, current: bool = True) -> None:
+        """Index a version; with `current`, a believed version's partners become the site's."""
+        ...
+
+    def forget_versions(self) -> None:
+        """Drop every indexed version and partner (before a rebuild from the bucket)."""
+        ...
+
+
+class Index(CheckLog, VersionLog, PartnerLog, IndexWriter, Protocol):
+    """The derived index: SQLite on one machine (`adapters.sqlite_index`), any database that
+    passes the same contract suite (`tests/test_index_contract.py`) elsewhere."""
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+# --- alert delivery --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MailReceipt:
+    """What the mail transport did with one message."""
+
+    accepted: int
+    refused: tuple[str, ...] = ()
+    where: str = ""  # spool: the file written
+
+
+class MailTransport(Protocol):
+    """Delivers finished RFC 5322 bytes: SMTP (`adapters.smtp`) or .eml files (adapters.spool)."""
+
+    name: str
+
+    def send(
+        self, data: bytes, *, sender: str, recipients: Sequence[str], message_id: str
+    ) -> MailReceipt:
+        """Deliver `data` to the recipients; raises DeliveryFailed."""
+        ...
+
+    def describe(self) -> str:
+        """Where mail goes, for logs (never credentials)."""
+        ...
+
+
+class ChatTransport(Protocol):
+    """Posts a short Markdown message to one chat channel (`adapters.chat`, Apprise)."""
+
+    name: str
+
+    def send(self, title: str, body: str) -> None:
+        """Post the message; raises DeliveryFailed."""
+        ...
+
+    def describe(self) -> str:
+        """The channel's kind, for logs (never the URL: it holds the token)."""
         ...

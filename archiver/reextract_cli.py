@@ -16,6 +16,7 @@ from archiver.models import PartnerEvent
 from archiver.publish.wiring import build_publisher
 from archiver.readings import READER_VERSION
 from archiver.reextract import Change, SiteReport, reextract_site
+from archiver.reindex import rebuild as rebuild_index
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -44,7 +45,7 @@ def reextract(ctx: click.Context, sites: tuple[str, ...], dry_run: bool, as_json
             _print(report, dry_run=dry_run)
     if dry_run:
         return
-    count = app.index.rebuild(app.store)
+    count = rebuild_index(app.index, app.store)
     publisher = (
         build_publisher(app.settings, app.store, health=app.index)
         if app.settings.publish.on_change

@@ -2,7 +2,9 @@
 and a pass over many sites with the re-checks it owes.
 
 Every capture of the process goes through one shared per-host gate, so two sites on one
-host, or an institution's documents, never hit that host at the same time or too fast.
+host, or an institution's documents, never hit that host at the same time or too fast. Each
+host is treated with the politeness of the sites that live there (their `discover:` delay,
+block_after and max_backoff; the strictest when several share it), the defaults elsewhere.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ import structlog
 
 from archiver import archive, passes, readings
 from archiver.config import Site
-from archiver.discovery.institution import check_institution, is_institution, make_gate
-from archiver.discovery.politeness import GatedCapturer, HostGate
+from archiver.discovery.institution import (
+    check_institution,
+    is_institution,
+    make_gate,
+    settings_of,
+)
+from archiver.discovery.politeness import GatedCapturer, HostGate, Politeness
 from archiver.discovery.settings import DiscoverySettings
 from archiver.models import CheckResult
-from archiver.pipeline import Deps, check_site, internal_error, notify_observers, record_check
+from archiver.pipeline import Deps, check_site, finish_check, internal_error
 
 log = structlog.get_logger("archiver.runner")
 
@@ -28,13 +35,20 @@ log = structlog.get_logger("archiver.runner")
 class Runner:
     """Runs checks with shared politeness; safe to call from several threads."""
 
-    def __init__(self, deps: Deps, *, gate: HostGate | None = None) -> None:
+    def __init__(
+        self, deps: Deps, *, sites: Iterable[Site] = (), gate: HostGate | None = None
+    ) -> None:
+        """`sites`: every configured site, so a host shared by two of them gets the stricter
+        politeness before either is checked (a site checked later is added then)."""
         self.gate = gate or make_gate(DiscoverySettings(), deps)
         self.deps = deps  # institutions gate their own captures (with a budget) through it
         self.gated = dataclasses.replace(deps, capturer=GatedCapturer(deps.capturer, self.gate))
+        for site in sites:
+            configure_hosts(self.gate, site)
 
     def check(self, site: Site) -> CheckResult:
         """One check of the site, whatever kind it is."""
+        configure_hosts(self.gate, site)
         if not is_institution(site):
             return check_site(site, self.gated)  # never raises: it records its own crash
         started_at, started = self.deps.now(), time.perf_counter()
@@ -43,8 +57,7 @@ class Runner:
         except Exception as exc:
             log.exception("check_crashed", site=site.id, error_type=type(exc).__name__)
             result = internal_error(site, started_at, started, exc)
-        record_check(self.deps, result)
-        notify_observers(self.deps, "on_check", lambda o: o.on_check(site, result), site.id)
+        finish_check(site, self.deps, result, event="institution_checked")
         return result
 
     def owed(self, sites: Iterable[Site]) -> dict[str, datetime]:
@@ -108,3 +121,19 @@ class Runner:
             abandoned=again.abandoned,
             interrupted=again.interrupted or stopping(),
         )
+
+
+def configure_hosts(gate: HostGate, site: Site) -> None:
+    """Give the site's hosts (its URL's, `hosts`, `discover.hosts`) the site's own politeness;
+    a site without `discover:` settings leaves its host at the gate's default."""
+    settings = settings_of(site)
+    if settings is None:
+        return
+    politeness = Politeness(
+        delay_s=settings.delay,
+        block_after=settings.block_after,
+        max_backoff_s=settings.max_backoff,
+    )
+    gate.configure(site.url, politeness)
+    for host in (*site.hosts, *settings.hosts):
+        gate.configure(f"https://{host}/", politeness)

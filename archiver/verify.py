@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -25,42 +24,7 @@ from archiver.evidence import audit
 from archiver.evidence import checkpoint as cp
 from archiver.evidence.sources import StoreSource
 from archiver.models import Outcome, StoredVersion
-from archiver.ports import ObjectStore
-
-
-class IndexedVersion(Protocol):
-    """A version as the index remembers it."""
-
-    @property
-    def seq(self) -> int:
-        """Its number."""
-        ...
-
-    @property
-    def digest(self) -> str:
-        """The sha256 of its manifest's bytes."""
-        ...
-
-
-class IndexedCheck(Protocol):
-    """A check as the index remembers it."""
-
-    @property
-    def outcome(self) -> Outcome:
-        """What it produced."""
-        ...
-
-
-class IndexView(Protocol):
-    """What the verifier asks the derived index."""
-
-    def versions(self, site_id: str) -> Sequence[IndexedVersion]:
-        """Indexed versions of a site, oldest first."""
-        ...
-
-    def checks(self, site_id: str, *, limit: int = 50) -> Sequence[IndexedCheck]:
-        """Newest checks of a site first."""
-        ...
+from archiver.ports import Index, ObjectStore
 
 
 @dataclass
@@ -162,7 +126,7 @@ def verify_archive(
     *,
     configured: Sequence[str] = (),
     only: Sequence[str] = (),
-    index: IndexView | None = None,
+    index: Index | None = None,
     checkpoints_prefix: str | None = None,
     public_keys: Mapping[str, Ed25519PublicKey] | None = None,
     check_blobs: bool = True,
@@ -251,7 +215,7 @@ def _pointer_problems(store: ObjectStore, report: ChainReport) -> list[str]:
     return []
 
 
-def _index_problems(index: IndexView, report: ChainReport) -> list[str]:
+def _index_problems(index: Index, report: ChainReport) -> list[str]:
     """The index remembers each version it saw, with its digest."""
     problems = []
     rows = index.versions(report.site_id)

@@ -7,7 +7,7 @@
 Real parts throughout: pages served by archiver.testing.LocalSite on 127.0.0.1, the Debian
 Chromium through PlaywrightCapturer, archiver.pipeline.check_site, a LocalStore and the
 SQLite index in a temporary directory, the Alerter as the pipeline's observer, and aiosmtpd
-(archiver.alerts.testing.SmtpSink) as the mail server.
+(tests.support.alerts.SmtpSink) as the mail server.
 
 latency  the real scheduler (archiver.schedule.Daemon) checks one site every --interval
          seconds; each round changes the partner list at a random moment and times the
@@ -37,15 +37,15 @@ from typing import Any
 from archiver import logs
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import SmtpSink
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import CheckResult, Outcome
 from archiver.pipeline import Deps, check_site
 from archiver.schedule import Daemon
 from archiver.testing import LocalSite
+from tests.support.alerts import SmtpSink, make_alerter
 
 PARTNERS = [
     ("蚂蚁智信（杭州）信息技术有限公司", "平台运营机构", "借呗"),
@@ -282,10 +282,10 @@ def noise(steps: int, workdir: Path) -> dict[str, Any]:
 # --- shared ----------------------------------------------------------------------------------
 
 
-def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, Index]:
+def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, SqliteIndex]:
     root = Path(tempfile.mkdtemp(dir=workdir))
     store = LocalStore(root / "archive")
-    index = Index(root / "index.sqlite")
+    index = SqliteIndex(root / "index.sqlite")
     settings = AlertSettings.model_validate(
         {
             "email": {
@@ -295,7 +295,7 @@ def build(workdir: Path, sink: SmtpSink, site: Site) -> tuple[Alerter, Deps, Ind
             }
         }
     )
-    alerter = Alerter(settings, store, root / "var", {}, utc_now, sites=[site], history=index)
+    alerter = make_alerter(settings, store, root / "var", {}, utc_now, sites=[site], history=index)
     deps = Deps(
         store=store,
         capturer=PlaywrightCapturer(allow_private=True, concurrency=2),

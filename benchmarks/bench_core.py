@@ -39,9 +39,9 @@ from archiver import __version__, keys, textdiff
 from archiver.adapters.browser import PlaywrightCapturer, find_chromium
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.app import utc_now
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import CheckResult, Outcome
 from archiver.pipeline import Deps, check_site
 from archiver.ports import ObjectStore
@@ -129,7 +129,7 @@ class World:
         ]
         self.root = root
         self.store: ObjectStore = store or LocalStore(root / "archive")
-        self.index = Index(root / "index.sqlite")
+        self.index = SqliteIndex(root / "index.sqlite")
 
     def republish(self, indices: list[int] | None = None) -> None:
         """These pages (default: all) gain one partner: their next check is a changed check."""

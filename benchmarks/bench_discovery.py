@@ -20,9 +20,9 @@ import structlog
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.discovery.institution import run_institution
 from archiver.discovery.settings import DiscoverySettings
-from archiver.index import Index
 from archiver.pipeline import Deps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def main() -> None:
     deps = Deps(
         store=MemoryStore(),
         capturer=capturer,
-        index=Index(":memory:"),
+        index=SqliteIndex(":memory:"),
         now=clock.now,
         sleep=clock.sleep,
         screenshots=False,

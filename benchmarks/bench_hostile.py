@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_hostile [--runs 30]
 
-1. One `archiver check` pass over the corpus of `archiver.hostile` (14 sites, every attack
+1. One `archiver check` pass over the corpus of `tests.support.hostile` (14 sites, every attack
    next to a normal page), its process tree's peak RSS and PSS sampled every 100 ms.
 2. Each bomb on its own, median of 3: the 300 MB streamed attachment and the 400 KB gzip
    bomb through the downloader, the XLSX and DOCX bombs through the document reader.
@@ -29,7 +29,13 @@ from archiver.adapters import capture as capture_module
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.download import Downloader
 from archiver.adapters.guard import AddressGuard
-from archiver.hostile import (
+from archiver.models import HttpResponse
+from archiver.partners.documents import read_attachment
+from archiver.ports import CaptureRequest
+from archiver.testing import LocalSite, Route
+from archiver.urlpolicy import Purpose, UrlPolicy
+from benchmarks.core_probe import tree_memory
+from tests.support.hostile import (
     config_yaml,
     docx_bomb,
     gzip_bomb,
@@ -38,12 +44,6 @@ from archiver.hostile import (
     streamed,
     xlsx_bomb,
 )
-from archiver.models import HttpResponse
-from archiver.partners.documents import read_attachment
-from archiver.ports import CaptureRequest
-from archiver.testing import LocalSite, Route
-from archiver.urlpolicy import Purpose, UrlPolicy
-from benchmarks.core_probe import tree_memory
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.index import Index
 from archiver.pipeline import Deps
 from archiver.testing import LocalSite, Route
 
@@ -169,7 +169,7 @@ def main() -> None:
         deps = Deps(
             store=store,
             capturer=capturer,
-            index=Index(Path(tmp) / "index.sqlite"),
+            index=SqliteIndex(Path(tmp) / "index.sqlite"),
             now=_utc_now,
             sleep=time.sleep,
         )

@@ -40,7 +40,8 @@ from archiver.ports import ObjectStore
 from archiver.publish.publisher import Publisher
 from archiver.publish.serve import make_server
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner, png
+from tests.support.archives import ArchiveBuilder, png
+from tests.support.builders import partner
 
 HEAD = (
     "蚂蚁智信（杭州）信息技术有限公司",

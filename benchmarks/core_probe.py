@@ -25,7 +25,7 @@ import structlog
 
 from archiver import archive
 from archiver.adapters import browser, capture
-from archiver.index import Index
+from archiver.adapters.sqlite_index import SqliteIndex
 
 # (owner, attribute, label) of every coroutine or function the probe times.
 ASYNC_STAGES = (
@@ -128,9 +128,9 @@ class StageProbe:
         timed_head = self._sync_timer(original_head, "archive_head")
         archive.head = timed_head
         self._restore.append((archive, "head", original_head))
-        original_record = Index.__dict__["record_check"]
-        Index.record_check = self._sync_timer(original_record, "index_record_check")  # type: ignore[method-assign]
-        self._restore.append((Index, "record_check", original_record))
+        original_record = SqliteIndex.__dict__["record_check"]
+        SqliteIndex.record_check = self._sync_timer(original_record, "index_record_check")  # type: ignore[method-assign]
+        self._restore.append((SqliteIndex, "record_check", original_record))
 
     def uninstall(self) -> None:
         """Put the original methods back."""

@@ -3,6 +3,7 @@ latter against a real webhook server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -18,11 +19,16 @@ from structlog.testing import capture_logs
 
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import partner, write_version
 from archiver.config import Site
 from archiver.errors import ConfigError
-from archiver.models import EventType, PartnerEvent, StoredVersion
+from archiver.models import Category, EventType, PartnerEvent, StoredVersion
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 SITE = Site(id="zhaolian-cfc", name="招联消费金融", url="https://www.mucfc.com/")
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
@@ -47,7 +53,9 @@ def test_without_smtp_mail_is_written_as_eml_files(
     local_store: ObjectStore, tmp_path: Path
 ) -> None:
     """The embedded default: an .eml under <state_dir>/outbox/ and a log line saying where."""
-    alerter = Alerter(AlertSettings(), local_store, tmp_path / "var", {}, lambda: T0, sites=[SITE])
+    alerter = make_alerter(
+        AlertSettings(), local_store, tmp_path / "var", {}, lambda: T0, sites=[SITE]
+    )
     first, second = versions(local_store)
     with capture_logs() as logs:
         alerter.on_version(SITE, second, first)
@@ -102,7 +110,7 @@ def webhook() -> Iterator[Webhook]:
 
 def chat_alerter(store: ObjectStore, tmp_path: Path, url: str, now: Any = lambda: T0) -> Alerter:
     settings = AlertSettings.model_validate({"email": {"enabled": False}})
-    return Alerter(
+    return make_alerter(
         settings,
         store,
         tmp_path / "var",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,10 +15,15 @@ from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
 from archiver.alerts.records import partner_id
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import SmtpSink, free_port, partner, write_version
 from archiver.config import Site
-from archiver.models import EventType, PartnerEvent, StoredVersion
+from archiver.models import Category, EventType, PartnerEvent, StoredVersion
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import SmtpSink, free_port, make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 pytestmark = pytest.mark.smtp
 
@@ -44,7 +50,7 @@ class World:
                 }
             }
         )
-        return Alerter(
+        return make_alerter(
             settings,
             self.store,
             self.tmp_path / "var",

@@ -3,6 +3,7 @@ institution, split by who may read what, each sent once."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,10 +14,15 @@ import pytest
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.records import partner_id
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import SmtpSink, partner, write_version
 from archiver.config import Site
-from archiver.models import EventType, PartnerEvent, StoredVersion
+from archiver.models import Category, EventType, PartnerEvent, StoredVersion
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import SmtpSink, make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 pytestmark = pytest.mark.smtp
 
@@ -68,7 +74,7 @@ def settings(port: int, **email: Any) -> AlertSettings:
 def alerter_for(
     config: AlertSettings, store: ObjectStore, tmp_path: Path, clock: Clock
 ) -> Alerter:
-    return Alerter(
+    return make_alerter(
         config,
         store,
         tmp_path / "state",

@@ -3,6 +3,7 @@ written, a bug while composing, and recipients the server refuses."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,15 +11,18 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from archiver.alerts.alerter import Alerter
 from archiver.alerts.records import partner_id
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import SmtpSink, partner, write_version
-from archiver.alerts.transport import MailReceipt
 from archiver.config import Site
 from archiver.errors import StoreError
-from archiver.models import EventType, PartnerEvent, StoredVersion
-from archiver.ports import ObjectStore
+from archiver.models import Category, EventType, PartnerEvent, StoredVersion
+from archiver.ports import MailReceipt, ObjectStore
+from tests.support import builders
+from tests.support.alerts import SmtpSink, make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 SITE = Site(id="xinwang-bank", name="新网银行", url="https://www.xwbank.com/")
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
@@ -97,7 +101,7 @@ def test_a_failed_queue_write_is_repaired_by_the_next_pass(
     """The observer logs and remembers the site; the next delivery pass reconciles and sends."""
     first, second = change(local_store)
     store = RecordLosingStore(local_store)
-    alerter = Alerter(
+    alerter = make_alerter(
         smtp_settings(sink.port), store, tmp_path, {}, lambda: T0, sites=[SITE], sleep=SLEPT.append
     )
     with capture_logs() as logs:
@@ -117,7 +121,7 @@ def test_refused_recipients_are_counted_and_the_rest_delivered(
 ) -> None:
     """One refused address does not hold back the others, and is not retried."""
     settings = smtp_settings(sink.port, "a@example.org", "gone@example.org")
-    alerter = Alerter(
+    alerter = make_alerter(
         settings, local_store, tmp_path, {}, lambda: T0, sites=[SITE], sleep=SLEPT.append
     )
     first, second = change(local_store)
@@ -138,7 +142,7 @@ def test_every_recipient_refused_is_a_permanent_failure(
 ) -> None:
     """Nobody accepted: the alert stays owed and waits the longest back-off."""
     settings = smtp_settings(sink.port, "gone@example.org")
-    alerter = Alerter(
+    alerter = make_alerter(
         settings, local_store, tmp_path, {}, lambda: T0, sites=[SITE], sleep=SLEPT.append
     )
     first, second = change(local_store)
@@ -157,7 +161,7 @@ def test_a_spool_that_cannot_be_written_keeps_the_alert(
     """A state directory that is a file: the .eml write fails and is retried later."""
     blocked = tmp_path / "state"
     blocked.write_text("not a directory")
-    alerter = Alerter(
+    alerter = make_alerter(
         AlertSettings(), local_store, blocked, {}, lambda: T0, sites=[SITE], sleep=SLEPT.append
     )
     first, second = change(local_store)
@@ -177,7 +181,7 @@ def test_a_site_nobody_reads_is_settled_with_a_note(
     settings = AlertSettings.model_validate(
         {"email": {"smtp": {"host": "127.0.0.1", "port": sink.port, "starttls": False}}}
     )
-    alerter = Alerter(settings, local_store, tmp_path, {}, lambda: T0, sites=[SITE])
+    alerter = make_alerter(settings, local_store, tmp_path, {}, lambda: T0, sites=[SITE])
     first, second = change(local_store)
     with capture_logs() as logs:
         alerter.on_version(SITE, second, first)
@@ -206,7 +210,7 @@ def test_an_unexpected_error_is_recorded_not_left_as_an_open_claim(
     local_store: ObjectStore, tmp_path: Path
 ) -> None:
     """A bug while sending fails the attempt, with its traceback logged; no lease to wait out."""
-    alerter = Alerter(
+    alerter = make_alerter(
         AlertSettings.model_validate({"email": {"to": ["a@example.org"]}}),
         local_store,
         tmp_path,

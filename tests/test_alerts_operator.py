@@ -3,6 +3,7 @@ batching into at most one message per interval, and recipients kept apart from p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,15 +11,20 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts import operator
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.records import Notice
 from archiver.alerts.settings import AlertSettings, OperatorSettings, Problem
-from archiver.alerts.testing import SmtpSink, partner, write_version
 from archiver.config import Site
-from archiver.index import Index
-from archiver.models import CheckResult, ListStatus, Outcome, PageStatus, StoredVersion
+from archiver.models import Category, CheckResult, ListStatus, Outcome, PageStatus, StoredVersion
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import SmtpSink, make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 SITE = Site(id="zhaolian-cfc", name="招联消费金融", url="https://www.mucfc.com/")
 OTHER = Site(id="xinwang-bank", name="新网银行", url="https://www.xwbank.com/")
@@ -125,7 +131,7 @@ def make(store: ObjectStore, tmp_path: Path, clock: Clock, **config: object) -> 
     settings = AlertSettings.model_validate(
         {"operator": {"to": ["ops@example.org"], **config}, "email": {"to": ["c@example.org"]}}
     )
-    return Alerter(settings, store, tmp_path / "state", {}, clock.now, sites=[SITE, OTHER])
+    return make_alerter(settings, store, tmp_path / "state", {}, clock.now, sites=[SITE, OTHER])
 
 
 def notices(alerter: Alerter) -> list[Notice]:
@@ -194,10 +200,10 @@ class TestRateLimit:
         self, local_store: ObjectStore, tmp_path: Path, clock: Clock
     ) -> None:
         """With the check log (the SQLite index), a restart does not reset the count."""
-        index = Index(tmp_path / "index.sqlite")
+        index = SqliteIndex(tmp_path / "index.sqlite")
         try:
             for attempt in range(3):
-                alerter = Alerter(
+                alerter = make_alerter(
                     AlertSettings(),
                     local_store,
                     tmp_path / "state",
@@ -254,7 +260,9 @@ def test_operator_mail_is_batched_and_goes_to_operators_only(
             "operator": {"to": ["ops@example.org"], "min_interval": "1h"},
         }
     )
-    alerter = Alerter(settings, local_store, tmp_path / "s", {}, clock.now, sites=[SITE, OTHER])
+    alerter = make_alerter(
+        settings, local_store, tmp_path / "s", {}, clock.now, sites=[SITE, OTHER]
+    )
     alerter.on_check(SITE, failed(PageStatus.SELECTOR_MISSING))
     assert alerter.deliver_pending().sent == 1
     first = sink.wait_for(1)[0]

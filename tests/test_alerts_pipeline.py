@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from archiver.adapters.browser import PlaywrightCapturer
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import SmtpSink
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import Outcome
 from archiver.pipeline import Deps, check_site
 from archiver.ports import ObjectStore
 from archiver.testing import LocalSite
+from tests.support.alerts import SmtpSink, make_alerter
 
 pytestmark = [pytest.mark.browser, pytest.mark.smtp]
 
@@ -59,7 +59,7 @@ def world(  # noqa: PLR0917 - pytest passes fixtures by name
     clock: Any,
 ) -> Iterator[tuple[Site, Deps, Alerter]]:
     site = Site(id="test-bank", name="测试银行", url=local_site.url("/list.html"))
-    index = Index(tmp_path / "index.sqlite")
+    index = SqliteIndex(tmp_path / "index.sqlite")
     settings = AlertSettings.model_validate(
         {
             "email": {
@@ -70,7 +70,7 @@ def world(  # noqa: PLR0917 - pytest passes fixtures by name
             "operator": {"to": ["ops@example.org"]},
         }
     )
-    alerter = Alerter(
+    alerter = make_alerter(
         settings, local_store, tmp_path / "var", {}, clock.now, sites=[site], history=index
     )
     deps = Deps(

@@ -12,7 +12,8 @@ from archiver.alerts.records import PartnerAlert, VersionRef
 from archiver.models import StoredVersion
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 BASE = "https://archive.example.cn"
 

@@ -3,6 +3,7 @@ widths, from the .eml the alerter actually writes (long presigned S3 links inclu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -15,12 +16,16 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from archiver.adapters.browser import find_chromium
-from archiver.alerts.alerter import Alerter
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import partner, write_version
 from archiver.config import Site
 from archiver.models import Category, EventType, PartnerEvent
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import make_alerter, write_version
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +70,7 @@ def spooled_html(store: ObjectStore, tmp_path: Path, **email: Any) -> list[Email
     settings = AlertSettings.model_validate(
         {"email": {"to": ["compliance@example.org"], **email}, "operator": {"enabled": False}}
     )
-    alerter = Alerter(settings, store, tmp_path / "var", {}, lambda: T0, sites=SITES)
+    alerter = make_alerter(settings, store, tmp_path / "var", {}, lambda: T0, sites=SITES)
     for index, site in enumerate(SITES):
         before = tuple(partner(f"{site.name}合作机构{i}") for i in range(6))
         after = (

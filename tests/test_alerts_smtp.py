@@ -3,6 +3,7 @@ exactly-once delivery across restarts and processes, retries, TLS and authentica
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -16,18 +17,23 @@ from archiver.alerts import changes
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.records import ChannelPlan, Claim, partner_id
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.testing import (
-    SmtpSink,
-    free_port,
-    partner,
-    self_signed_certificate,
-    server_context,
-    write_version,
-)
 from archiver.config import Site
 from archiver.errors import ConfigError, StoreError
 from archiver.models import Category, EventType, PartnerEvent, StoredVersion
 from archiver.ports import ObjectStore
+from tests.support import builders
+from tests.support.alerts import (
+    SmtpSink,
+    free_port,
+    make_alerter,
+    self_signed_certificate,
+    server_context,
+    write_version,
+)
+
+# The alert tests' partners are platform operators, named exactly as given.
+partner = functools.partial(builders.partner, category=Category.PLATFORM, fold=False)
+
 
 pytestmark = pytest.mark.smtp
 
@@ -101,7 +107,7 @@ def settings_for(port: int, **smtp: Any) -> AlertSettings:
     )
 
 
-def make_alerter(  # noqa: PLR0917 - a test helper read at the call site
+def smtp_alerter(  # noqa: PLR0917 - a test helper read at the call site
     settings: AlertSettings,
     store: ObjectStore,
     tmp_path: Path,
@@ -109,7 +115,8 @@ def make_alerter(  # noqa: PLR0917 - a test helper read at the call site
     environ: Mapping[str, str] | None = None,
     worker: str = "test-worker",
 ) -> Alerter:
-    return Alerter(
+
+    return make_alerter(
         settings,
         store,
         tmp_path / "state",
@@ -144,7 +151,7 @@ class TestContent:
         self, sink: SmtpSink, local_store: ObjectStore, tmp_path: Path, clock: Clock
     ) -> None:
         """A version with events gives exactly one message; one without events gives none."""
-        alerter = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+        alerter = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
         first, second = two_versions(local_store, clock)
         alerter.on_version(SITE, first, None)
         alerter.on_version(SITE, second, first)
@@ -191,7 +198,7 @@ class TestContent:
         settings = base.model_copy(
             update={"email": base.email.model_copy(update={"hide_recipients": True})}
         )
-        alerter = make_alerter(settings, local_store, tmp_path, clock)
+        alerter = smtp_alerter(settings, local_store, tmp_path, clock)
         first, second = two_versions(local_store, clock)
         alerter.on_version(SITE, second, first)
         received = sink.wait_for(1)[0]
@@ -208,11 +215,11 @@ class TestExactlyOnce:
     ) -> None:
         """A new process on the same outbox finds nothing owed, even if the pipeline replays."""
         first, second = two_versions(local_store, clock)
-        make_alerter(settings_for(sink.port), local_store, tmp_path, clock).on_version(
+        smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock).on_version(
             SITE, second, first
         )
         assert len(sink.wait_for(1)) == 1
-        restarted = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+        restarted = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
         assert restarted.reconcile() == 0
         restarted.on_version(SITE, second, first)
         report = restarted.deliver_pending()
@@ -227,7 +234,7 @@ class TestExactlyOnce:
         """Two alerters sharing an S3 bucket observe the same version at once: one message."""
         first, second = two_versions(s3_store, clock)
         alerters = [
-            make_alerter(
+            smtp_alerter(
                 settings_for(sink.port), s3_store, tmp_path / str(i), clock, worker=f"w{i}"
             )
             for i in range(2)
@@ -253,7 +260,7 @@ class TestExactlyOnce:
     ) -> None:
         """A sender that died after claiming blocks others only until its lease ends."""
         first, second = two_versions(local_store, clock)
-        alerter = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+        alerter = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
         alert_id = partner_id(SITE.id, 2, second.manifest.captured_at)
         alerter.outbox.put(
             changes.partner_alert(
@@ -282,12 +289,12 @@ class TestExactlyOnce:
         first, second = two_versions(local_store, clock)
         failing = ReceiptLosingStore(local_store)
         with capture_logs() as logs:
-            make_alerter(settings_for(sink.port), failing, tmp_path, clock).on_version(
+            smtp_alerter(settings_for(sink.port), failing, tmp_path, clock).on_version(
                 SITE, second, first
             )
         assert any(e["event"] == "alert_delivery_pass_failed" for e in logs)
         assert len(sink.wait_for(1)) == 1
-        restarted = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+        restarted = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
         assert restarted.deliver_pending().sent == 0  # the lease still holds
         clock.advance(601)
         assert restarted.deliver_pending().sent == 1
@@ -335,7 +342,7 @@ class TestRetries:
         """Attempts back off (60 s, 120 s, ...) and the message goes out once the server is up."""
         port = free_port()
         first, second = two_versions(local_store, clock)
-        alerter = make_alerter(settings_for(port), local_store, tmp_path, clock)
+        alerter = smtp_alerter(settings_for(port), local_store, tmp_path, clock)
         alert_id = partner_id(SITE.id, 2, second.manifest.captured_at)
         with capture_logs() as logs:
             alerter.on_version(SITE, second, first)
@@ -368,7 +375,7 @@ class TestRetries:
         """451 on the first DATA, accepted on the second: one attempt, one message."""
         with SmtpSink(answer=lambda n: "451 4.3.0 try again later" if n == 1 else None) as sink:
             first, second = two_versions(local_store, clock)
-            alerter = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+            alerter = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
             alerter.on_version(SITE, second, first)
             assert len(sink.wait_for(1)) == 1
             assert sink.data_commands == 2
@@ -382,7 +389,7 @@ class TestRetries:
         """554 is not retried at once: the next attempt waits retry.max."""
         with SmtpSink(answer=lambda n: "554 5.7.1 rejected") as sink:
             first, second = two_versions(local_store, clock)
-            alerter = make_alerter(settings_for(sink.port), local_store, tmp_path, clock)
+            alerter = smtp_alerter(settings_for(sink.port), local_store, tmp_path, clock)
             alerter.on_version(SITE, second, first)
             assert sink.data_commands == 1
         alert_id = partner_id(SITE.id, 2, second.manifest.captured_at)
@@ -411,7 +418,7 @@ class TestTransportSecurity:
         context = server_context(cert, key)
         with SmtpSink(tls=context, users={"archiver": "s3cret"}) as sink:
             settings = settings_for(sink.port, starttls=True, username="archiver", ca_file=cert)
-            alerter = make_alerter(
+            alerter = smtp_alerter(
                 settings, local_store, tmp_path, clock, {"ARCHIVER_SMTP_PASSWORD": "s3cret"}
             )
             first, second = two_versions(local_store, clock)
@@ -445,7 +452,7 @@ class TestTransportSecurity:
                     }
                 }
             )
-            alerter = make_alerter(settings, local_store, tmp_path, clock)
+            alerter = smtp_alerter(settings, local_store, tmp_path, clock)
             first, second = two_versions(local_store, clock)
             alerter.on_version(SITE, second, first)
             assert len(sink.wait_for(1)) == 1
@@ -460,7 +467,7 @@ class TestTransportSecurity:
         """Without ca_file the self-signed server is not trusted: nothing is sent."""
         cert, key = certificate
         with SmtpSink(tls=server_context(cert, key)) as sink:
-            alerter = make_alerter(
+            alerter = smtp_alerter(
                 settings_for(sink.port, starttls=True), local_store, tmp_path, clock
             )
             first, second = two_versions(local_store, clock)
@@ -482,7 +489,7 @@ class TestTransportSecurity:
         cert, key = certificate
         with SmtpSink(tls=server_context(cert, key), users={"archiver": "right"}) as sink:
             settings = settings_for(sink.port, starttls=True, username="archiver", ca_file=cert)
-            alerter = make_alerter(
+            alerter = smtp_alerter(
                 settings, local_store, tmp_path, clock, {"ARCHIVER_SMTP_PASSWORD": "wrong"}
             )
             first, second = two_versions(local_store, clock)
@@ -499,7 +506,7 @@ class TestTransportSecurity:
         self, sink: SmtpSink, local_store: ObjectStore, tmp_path: Path, clock: Clock
     ) -> None:
         """starttls: true never falls back to clear text."""
-        alerter = make_alerter(
+        alerter = smtp_alerter(
             settings_for(sink.port, starttls=True), local_store, tmp_path, clock
         )
         first, second = two_versions(local_store, clock)
@@ -516,4 +523,4 @@ class TestTransportSecurity:
         """The problem is reported when the alerter is built, not at the first alert."""
         settings = settings_for(free_port(), username="archiver")
         with pytest.raises(ConfigError, match="ARCHIVER_SMTP_PASSWORD"):
-            make_alerter(settings, local_store, tmp_path, clock)
+            smtp_alerter(settings, local_store, tmp_path, clock)

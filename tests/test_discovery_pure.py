@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archiver import keys
-from archiver.discovery import dates, links, registry, score, urls
+from archiver.discovery import dates, links, registry, robots, score, urls
 from archiver.discovery.crawl import CrawlResult, Found
 from archiver.discovery.politeness import Budget, BudgetExhausted, HostBlocked, HostGate
 from archiver.models import Category, DocumentRef, Manifest, Partner
@@ -444,3 +444,34 @@ def test_budget_caps_pages_and_time() -> None:
     assert budget.remaining == 0
     with pytest.raises(BudgetExhausted, match="time budget"):
         budget.take("u")
+
+
+@pytest.mark.parametrize(
+    ("robots_txt", "url", "allowed"),
+    [
+        ("User-agent: *\nDisallow: /\nAllow: /xxgk/\n", "https://bank.cn/xxgk/hzjg.html", True),
+        ("User-agent: *\nDisallow: /\nAllow: /xxgk/\n", "https://bank.cn/news/1.html", False),
+        ("User-agent: *\nAllow: /xxgk/\nDisallow: /\n", "https://bank.cn/xxgk/hzjg.html", True),
+        ("User-agent: *\nDisallow: /*.pdf$\n", "https://bank.cn/files/list.pdf", False),
+        ("User-agent: *\nDisallow: /*.pdf$\n", "https://bank.cn/files/list.pdf?v=2", True),
+        ("User-agent: *\nDisallow: /secret/\n", "https://bank.cn/secret/x", False),
+        ("User-agent: other\nDisallow: /\n", "https://bank.cn/", True),
+    ],
+)
+def test_robots_rules_take_the_longest_match_and_wildcards(
+    robots_txt: str, url: str, allowed: bool
+) -> None:
+    """RFC 9309: the most specific rule wins whatever its order; `*` and `$` are wildcards."""
+    rules = robots.rules_of(200, "text/plain", robots_txt.encode())
+    assert rules.can_fetch(url, robots.AGENT) is allowed
+
+
+def test_robots_answers_that_are_not_rules() -> None:
+    """5xx closes the host for the run; 4xx and an HTML page (a soft 404) open it."""
+    url = "https://bank.cn/xxgk/hzjg.html"
+    assert not robots.rules_of(503, "text/plain", b"").can_fetch(url, robots.AGENT)
+    assert robots.rules_of(404, "text/plain", b"Disallow: /").can_fetch(url, robots.AGENT)
+    page = b"<html><body>User-agent: *<br>Disallow: /</body></html>"
+    assert robots.rules_of(200, "text/html", page).can_fetch(url, robots.AGENT)
+    delay = robots.rules_of(200, "text/plain", b"User-agent: *\nCrawl-delay: 4\n")
+    assert delay.crawl_delay(robots.AGENT) == 4.0

@@ -16,12 +16,12 @@ from click.testing import CliRunner
 
 from archiver import archive
 from archiver.adapters.browser import PlaywrightCapturer
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Settings, Site
 from archiver.discovery.cli import sites_group
 from archiver.discovery.institution import run_institution
 from archiver.discovery.registry import DocumentEventType
 from archiver.discovery.settings import DiscoverySettings
-from archiver.index import Index
 from archiver.models import CheckResult, EventType, Outcome, StoredVersion
 from archiver.pipeline import Deps
 from archiver.ports import ObjectStore
@@ -80,7 +80,7 @@ def _deps(store: ObjectStore, capturer: PlaywrightCapturer, clock: Any, **kw: An
     return Deps(
         store=store,
         capturer=capturer,
-        index=Index(":memory:"),
+        index=SqliteIndex(":memory:"),
         now=clock.now,
         sleep=clock.sleep,
         screenshots=False,

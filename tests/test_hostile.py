@@ -1,6 +1,6 @@
 """Untrusted pages: nothing leaks, nothing dies, nothing is skipped in silence (issue 10).
 
-The corpus (`archiver.hostile`) is served on 127.0.0.1 next to an "internal" server on
+The corpus (`tests.support.hostile`) is served on 127.0.0.1 next to an "internal" server on
 127.0.0.2 holding a secret; one `archiver check` pass runs every attack next to a normal
 page, then `archiver publish`, and not one byte of the secret may be anywhere in the store.
 """
@@ -19,9 +19,9 @@ import pytest
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.guard import AddressGuard
-from archiver.hostile import SECRET, config_yaml, install, list_page
 from archiver.ports import CaptureRequest
 from archiver.testing import LocalSite
+from tests.support.hostile import SECRET, config_yaml, install, list_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

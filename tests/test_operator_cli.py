@@ -13,7 +13,8 @@ import pytest
 
 from archiver.adapters.local_store import LocalStore
 from archiver.models import Category, EventType, Marker, PartnerEvent
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 T0 = datetime(2025, 10, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.alerts.testing import SmtpSink, free_port
 from archiver.testing import LocalSite
+from tests.support.alerts import SmtpSink, free_port
 
 PAGE = "<h1>合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th></tr>{rows}</table>"
 

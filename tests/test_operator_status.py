@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.alerts.testing import free_port
 from archiver.testing import LocalSite
+from tests.support.alerts import free_port
 
 Reap = Callable[[subprocess.Popen[str]], subprocess.Popen[str]]  # the `reap` fixture
 

@@ -19,8 +19,8 @@ import yaml
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import Category, ListStatus, Outcome
 from archiver.partners import AliasTable, match_key
 from archiver.partners.categories import category_of
@@ -117,7 +117,7 @@ def test_a_blind_page_reads_as_labelled(
     deps = Deps(
         store=MemoryStore(),
         capturer=browser,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         aliases=AliasTable(),
         now=clock.now,
         sleep=clock.sleep,

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.app import load_alias_table
 from archiver.cli import main_group
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import Outcome
 from archiver.pipeline import Deps, check_site
 from archiver.testing import LocalSite
@@ -97,7 +97,7 @@ def test_archiver_diff_gives_the_labelled_events(
     deps = Deps(
         store=store,
         capturer=browser,
-        index=Index(tmp_path / "var" / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "var" / "index.sqlite"),
         aliases=load_alias_table(config),
         now=clock.now,
         sleep=clock.sleep,

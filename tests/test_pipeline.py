@@ -12,8 +12,8 @@ from structlog.testing import capture_logs
 from archiver import archive
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import Belief, Outcome, PageStatus
 from archiver.pipeline import Deps, check_site
 from archiver.ports import ObjectStore
@@ -44,7 +44,7 @@ def deps(
     return Deps(
         store=local_store,
         capturer=capturer,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         now=clock.now,
         sleep=clock.sleep,
     )
@@ -301,7 +301,7 @@ def test_the_same_pipeline_archives_into_s3(
     deps = Deps(
         store=s3_store,
         capturer=capturer,
-        index=Index(tmp_path / "i.sqlite"),
+        index=SqliteIndex(tmp_path / "i.sqlite"),
         now=clock.now,
         sleep=clock.sleep,
     )

@@ -22,9 +22,9 @@ import pytest
 
 from archiver import archive, codec, keys
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.archive import Blob
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import Belief, EventType, ListStatus, Manifest, PartnerEvent
 from archiver.partners import AliasTable, partner_of
 from archiver.pipeline import Deps
@@ -332,7 +332,7 @@ def test_ten_confirmations_are_one_wait_and_run_together(
     deps = Deps(
         store=LocalStore(tmp_path / "archive"),
         capturer=capturer,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         now=clock.now,
         screenshots=False,
     )
@@ -379,7 +379,7 @@ def test_the_daemon_schedules_the_confirmations_the_bucket_owes(
     deps = Deps(
         store=LocalStore(tmp_path / "archive"),
         capturer=capturer,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         now=clock.now,
         screenshots=False,
     )

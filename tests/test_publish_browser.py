@@ -38,7 +38,8 @@ from archiver.publish import paths
 from archiver.publish.publisher import Publisher
 from archiver.publish.serve import make_server
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import XSS_NAMES, ArchiveBuilder, hostile_dom, partner
+from tests.support.archives import XSS_NAMES, ArchiveBuilder, hostile_dom
+from tests.support.builders import partner
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,8 @@ from archiver.models import Category, EventType, Marker, Partner, PartnerEvent
 from archiver.publish import tablediff
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 T0 = datetime(2025, 10, 1, 2, 0, tzinfo=UTC)
 

@@ -25,7 +25,8 @@ from archiver.models import Category, EventType, Marker, PartnerEvent
 from archiver.publish.publisher import Publisher
 from archiver.publish.serve import make_server
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,7 @@ from pydantic import ValidationError
 
 from archiver import archive, textdiff
 from archiver.adapters.memory_store import MemoryStore
-from archiver.index import CheckRow
-from archiver.models import BlobRef, Category, ListStatus, Marker, Outcome, Partner
+from archiver.models import BlobRef, Category, CheckRow, ListStatus, Marker, Outcome, Partner
 from archiver.publish import (
     diffview,
     feeds,
@@ -32,7 +31,8 @@ from archiver.publish import (
 from archiver.publish.model import Catalog, SiteInfo
 from archiver.publish.scorecard import Grade
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 ANT = partner("蚂蚁智信（杭州）信息技术有限公司", category=Category.PLATFORM)
 DXM = partner("重庆度小满小额贷款有限公司")

@@ -17,16 +17,17 @@ from structlog.testing import capture_logs
 from archiver import codec
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import InstitutionType, Settings, Site
 from archiver.errors import IndexError_, StoreError
-from archiver.index import Index
 from archiver.keys import blob_key
 from archiver.models import CheckResult, Outcome, PageStatus
 from archiver.publish import paths, state, wiring
 from archiver.publish.observer import PublishObserver
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 T0 = datetime(2025, 9, 1, tzinfo=UTC)
 ANT = partner("蚂蚁智信（杭州）信息技术有限公司")
@@ -335,7 +336,7 @@ class TestHealth:
     def test_failing_and_unparseable_sites_are_shown(
         self, local_store: LocalStore, builder: ArchiveBuilder, tmp_path: Path
     ) -> None:
-        db = Index(tmp_path / "index.sqlite")
+        db = SqliteIndex(tmp_path / "index.sqlite")
         at = T0 + timedelta(days=30)
         for site_id, outcome, status, error in (
             ("zhaolian", Outcome.UNCHANGED, PageStatus.OK, ""),

@@ -13,7 +13,8 @@ from archiver.models import Category, EventType, PartnerEvent
 from archiver.publish import paths, render
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import XSS_NAMES, ArchiveBuilder, hostile_dom, partner
+from tests.support.archives import XSS_NAMES, ArchiveBuilder, hostile_dom
+from tests.support.builders import partner
 
 PREFIX = "public/"
 NOW = datetime(2025, 10, 10, tzinfo=UTC)

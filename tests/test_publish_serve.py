@@ -25,8 +25,9 @@ from archiver.publish import cli
 from archiver.publish.publisher import Publisher
 from archiver.publish.serve import make_server
 from archiver.publish.settings import PublishSettings
-from archiver.publish.synthetic import ArchiveBuilder, partner
 from archiver.publish.wiring import build_publisher
+from tests.support.archives import ArchiveBuilder
+from tests.support.builders import partner
 
 CONFIG = """\
 storage:

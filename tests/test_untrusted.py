@@ -18,12 +18,12 @@ from archiver.adapters.guard import AddressGuard
 from archiver.adapters.local_store import LocalStore
 from archiver.cli import spreadsheet_safe
 from archiver.errors import ConfigError
-from archiver.hostile import gzip_bomb, streamed
 from archiver.models import CheckResult, Outcome, PageStatus
 from archiver.pipeline import Deps, check_site
 from archiver.publish.serve import make_server
 from archiver.testing import LocalSite, Route
 from archiver.urlpolicy import Purpose, Reason, UrlPolicy, refused_address
+from tests.support.hostile import gzip_bomb, streamed
 
 # --- the URL policy -----------------------------------------------------------------------
 
@@ -214,10 +214,10 @@ class _FullDiskIndex:
 
 
 def test_an_unexpected_exception_is_a_recorded_internal_error(tmp_path: Path) -> None:
-    from archiver.index import Index
+    from archiver.adapters.sqlite_index import SqliteIndex
 
     site = config.Site(id="s", name="s", url="http://127.0.0.1:9/")
-    index = Index(tmp_path / "index.sqlite")
+    index = SqliteIndex(tmp_path / "index.sqlite")
     deps = Deps(
         store=LocalStore(tmp_path / "a"),
         capturer=_Exploding(),  # type: ignore[arg-type]

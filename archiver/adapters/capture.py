@@ -15,11 +15,12 @@ import asyncio
 import hashlib
 import re
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import structlog
@@ -29,6 +30,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from archiver import region
 from archiver.adapters.download import DOCUMENT_TYPES, Downloader, Fetched, kept, media_type
+from archiver.adapters.guard import AddressGuard
 from archiver.errors import (
     CaptureError,
     CaptureTimeout,
@@ -40,8 +42,24 @@ from archiver.models import Capture, HttpResponse, Refusal, RenderedPage
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import Purpose, Reason, UrlPolicy
 
-if TYPE_CHECKING:
-    from archiver.adapters.browser import PlaywrightCapturer
+T = TypeVar("T")
+
+
+class SessionOwner(Protocol):
+    """What a session needs of the engine that opened it (`browser.PlaywrightCapturer`):
+    its loop, its address guard and the browser's version."""
+
+    guard: AddressGuard
+    browser_version: str
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout_s: float | None = None) -> T:
+        """Run a coroutine on the browser's loop and wait for it."""
+        ...
+
+    def guard_refusal(self, url: str) -> Reason | None:
+        """Why the address guard refused the host of `url` lately, if it did."""
+        ...
+
 
 log = structlog.get_logger("archiver.browser")
 
@@ -148,7 +166,7 @@ class BrowserSession:
 
     def __init__(
         self,
-        owner: PlaywrightCapturer,
+        owner: SessionOwner,
         context: BrowserContext,
         request: CaptureRequest,
         *,

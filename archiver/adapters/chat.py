@@ -15,7 +15,7 @@ with warnings.catch_warnings(), contextlib.suppress(ImportError):
     warnings.simplefilter("ignore", DeprecationWarning)
     import imghdr  # noqa: F401
 
-from archiver.alerts.transport import DeliveryFailed
+from archiver.errors import DeliveryFailed
 
 
 class AppriseTransport:

@@ -7,19 +7,12 @@ import errno
 import os
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from archiver.errors import KeyNotFound, StoreError
+from archiver.keys import check_key
 
 FILE_MODE = 0o644
-
-
-def check_key(key: str) -> str:
-    """Reject keys that could escape the store root or are not plain relative paths."""
-    path = PurePosixPath(key)
-    if not key or key.startswith("/") or ".." in path.parts or "\\" in key or key.endswith("/"):
-        raise StoreError(f"invalid object key {key!r}")
-    return key
 
 
 class LocalStore:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from archiver.adapters.local_store import check_key
 from archiver.errors import KeyNotFound
+from archiver.keys import check_key
 
 
 class MemoryStore:

@@ -25,8 +25,8 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from archiver.adapters.local_store import check_key
 from archiver.errors import KeyNotFound, StoreError
+from archiver.keys import check_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from email.utils import parseaddr
 from pathlib import Path
 
-from archiver.alerts.transport import DeliveryFailed, MailReceipt
+from archiver.errors import DeliveryFailed
+from archiver.ports import MailReceipt
 
 
 class SmtpTransport:

@@ -19,8 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -44,35 +43,17 @@ from archiver.alerts.records import (
 )
 from archiver.alerts.settings import AlertSettings
 from archiver.alerts.status import AlertStatus, status_rows
-from archiver.alerts.transport import ChatTransport, MailTransport
 from archiver.config import Site
 from archiver.errors import AlertError, ArchiverError
 from archiver.models import CheckResult, StoredVersion
 from archiver.models import Outcome as CheckOutcome
-from archiver.ports import ObjectStore
+from archiver.ports import ChatTransport, CheckLog, MailTransport, ObjectStore
 
 if TYPE_CHECKING:
     from archiver.config import Settings
 
 log = structlog.get_logger("archiver.alerts")
 FULL_SCAN_EVERY = timedelta(hours=1)
-
-
-class CheckRow(Protocol):
-    """One recorded check (archiver.index.CheckRow fits)."""
-
-    @property
-    def started_at(self) -> datetime: ...
-    @property
-    def outcome(self) -> CheckOutcome: ...
-
-
-class CheckLog(Protocol):
-    """Recent checks of a site, newest first (archiver.index.Index fits)."""
-
-    def checks(self, site_id: str, *, limit: int = ...) -> Sequence[CheckRow]:
-        """Newest checks first."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +81,15 @@ class Alerter:
         self,
         settings: AlertSettings,
         store: ObjectStore,
-        state_dir: Path,
-        environ: Mapping[str, str],
         now: Callable[[], datetime],
         *,
+        mail: MailTransport,
+        chats: Sequence[ChatTransport] = (),
         sites: Iterable[Site] = (),
         history: CheckLog | None = None,
         publish_prefix: str = "public/",
         public_copies: bool = False,
         sleep: Callable[[float], None] = time.sleep,
-        mail: MailTransport | None = None,
-        chats: Sequence[ChatTransport] | None = None,
         worker: str | None = None,
         zone: ZoneInfo | None = None,
     ) -> None:
@@ -120,12 +99,8 @@ class Alerter:
         self.history = history
         self.zone = zone or localtime.zone()
         self.outbox = Outbox(store, settings.outbox_prefix)
-        self.mail = (
-            mail if mail is not None else channels.mail_transport(settings, state_dir, environ)
-        )
-        self.chats = list(
-            chats if chats is not None else channels.chat_transports(settings, environ)
-        )
+        self.mail = mail
+        self.chats = list(chats)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.sender = Sender(
             self.outbox, retry=settings.retry, now=now, worker=self.worker, sleep=sleep
@@ -158,18 +133,19 @@ class Alerter:
         cls,
         settings: Settings,
         store: ObjectStore,
-        environ: Mapping[str, str],
         now: Callable[[], datetime],
         *,
+        mail: MailTransport,
+        chats: Sequence[ChatTransport] = (),
         history: CheckLog | None = None,
     ) -> Alerter:
         """The alerter of a whole configuration (what `archiver.app` builds)."""
         return cls(
             settings.alerts,
             store,
-            settings.state_dir,
-            environ,
             now,
+            mail=mail,
+            chats=chats,
             sites=settings.sites,
             history=history,
             publish_prefix=settings.publish.prefix,

@@ -31,7 +31,7 @@ import tenacity
 from archiver.alerts.outbox import Outbox
 from archiver.alerts.records import Claim, Failure, Receipt, UnitState
 from archiver.alerts.settings import RetrySettings
-from archiver.alerts.transport import DeliveryFailed
+from archiver.errors import DeliveryFailed
 
 log = structlog.get_logger("archiver.alerts")
 

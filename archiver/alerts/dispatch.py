@@ -24,8 +24,8 @@ from archiver.alerts.links import AlertLinks, LinkMaker
 from archiver.alerts.outbox import Outbox
 from archiver.alerts.records import Digest, Family, Notice, PartnerAlert
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.transport import ChatTransport, MailTransport
 from archiver.config import Site
+from archiver.ports import ChatTransport, MailTransport
 
 log = structlog.get_logger("archiver.alerts")
 AlertRecord = PartnerAlert | Notice | Digest

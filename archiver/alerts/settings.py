@@ -12,15 +12,12 @@ from datetime import time
 from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Protocol
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from archiver.durations import Duration
 from archiver.schema import Strict
-
-if TYPE_CHECKING:
-    from archiver.config import Site
 
 _ADDR_SPEC = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -196,8 +193,27 @@ class AlertSettings(Strict):
         return value
 
 
+class Routed(Protocol):
+    """What routing reads of a site (`config.Site` is one; config imports this module)."""
+
+    @property
+    def id(self) -> str:
+        """The site's id."""
+        ...
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Alert groups the site's changes go to."""
+        ...
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Extra addresses of the site's changes."""
+        ...
+
+
 def problems(
-    alerts: AlertSettings, sites: Iterable[Site], *, path: str = "sites.yaml"
+    alerts: AlertSettings, sites: Iterable[Routed], *, path: str = "sites.yaml"
 ) -> list[str]:
     """Cross-checks the models cannot make alone: groups that sites name must exist."""
     found = []

@@ -31,7 +31,6 @@ from archiver.durations import parse as parse_duration
 from archiver.errors import StoreError
 from archiver.evidence import cli as evidence_cli
 from archiver.models import CheckResult, Outcome, PartnerEvent
-from archiver.runner import Runner
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -72,7 +71,7 @@ def check(
     findings = probe.store(app.store, utc_now())
     if not findings[0].ok:
         raise StoreError(findings[0].detail, hint=findings[0].hint)
-    runner = Runner(app.deps(screenshots=not no_screenshot))
+    runner = app.runner(app.deps(screenshots=not no_screenshot))
 
     def report(result: CheckResult) -> None:
         advance(result)

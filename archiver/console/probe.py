@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from archiver.alerts.transport import DeliveryFailed
-from archiver.errors import ArchiverError, StoreError
+from archiver.errors import ArchiverError, DeliveryFailed, StoreError
 from archiver.ports import ObjectStore
 
 PROBE_KEY = "_probe/archiver.txt"

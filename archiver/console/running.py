@@ -16,7 +16,14 @@ import click
 import structlog
 
 from archiver import schedule
-from archiver.app import App, alias_file, build, config_path, utc_now
+from archiver.app import (
+    App,
+    alias_file,
+    build,
+    config_path,
+    configuration_problems,
+    utc_now,
+)
 from archiver.config import Site
 from archiver.console import hints, metrics, orientation, probe
 from archiver.console.commands import AppSource
@@ -30,7 +37,6 @@ from archiver.evidence import cli as evidence_cli
 from archiver.models import CheckResult, PageStatus
 from archiver.passes import GRACE_S
 from archiver.publish.wiring import build_publisher, presign_expiry_s, presigned_links
-from archiver.runner import Runner
 
 log = structlog.get_logger("archiver.cli")
 ALERT_DELIVERY_EVERY_S = 30.0
@@ -54,7 +60,7 @@ ALERT_DELIVERY_EVERY_S = 30.0
 def run(source: AppSource, grace: str, metrics_at: str | None) -> None:
     """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
     app = source.app()
-    problems = schedule.validate(app.settings, path=str(app.config_file))
+    problems = configuration_problems(app.settings, app.config_file)
     if problems:
         raise ConfigError(problems)
     try:
@@ -84,7 +90,7 @@ def run_daemon(
         failure = findings[0]
         raise StoreError(failure.detail, hint=failure.hint)
     deps = app.deps()
-    runner = Runner(deps)
+    runner = app.runner(deps)
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     enabled = [site for site in app.settings.sites if site.enabled]
     unavailable = schedule.UnavailableWatch(app.settings.browser.exit_after_unavailable)

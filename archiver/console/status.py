@@ -13,8 +13,7 @@ from typing import Any
 
 from archiver import wording
 from archiver.console import probe
-from archiver.index import CheckRow
-from archiver.models import Outcome
+from archiver.models import CheckRow, Outcome
 
 HEALTH = ("ok", "failing", "unknown")
 HEALTH_WORDS = {"ok": "正常", "failing": "检查失败", "unknown": "尚未检查"}

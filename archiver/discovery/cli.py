@@ -13,8 +13,7 @@ from rich.table import Table
 
 from archiver.config import Settings
 from archiver.discovery import report
-from archiver.index import Index
-from archiver.ports import ObjectStore
+from archiver.ports import Index, ObjectStore
 
 
 class _App(Protocol):

@@ -42,7 +42,7 @@ from archiver.models import (
     PageStatus,
     StoredVersion,
 )
-from archiver.pipeline import Deps, check_site, failed_result, notify_observers
+from archiver.pipeline import Deps, check_site, failed_result, finish_check, notify_observers
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import host_of
 
@@ -106,7 +106,6 @@ def run_institution(
     settings = settings or settings_of(site) or DiscoverySettings()
     started_at = deps.now()
     started = time.perf_counter()
-    bound = log.bind(site=site.id)
     budget = Budget(pages=settings.max_pages, seconds=settings.max_time, now=deps.now)
     capturer = GatedCapturer(deps.capturer, gate or make_gate(settings, deps), budget)
     try:
@@ -124,21 +123,15 @@ def run_institution(
             result=failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
             pages=budget.used,
         )
-    result = check.result
-    deps.index.record_check(result)
-    bound.info(
-        "institution_checked",
-        outcome=result.outcome.value,
-        status=result.status.value,
-        version=result.version.manifest.seq if result.version else None,
-        events=len(result.events),
+    finish_check(
+        site,
+        deps,
+        check.result,
+        event="institution_checked",
         document_events=[e.type.value for e in check.document_events],
         documents=len(check.documents),
         pages=check.pages,
-        error=result.error or None,
-        duration_s=round(result.duration_s, 3),
     )
-    notify_observers(deps, "on_check", lambda o: o.on_check(site, result), site.id)
     return check
 
 

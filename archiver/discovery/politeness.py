@@ -6,7 +6,12 @@ HTTP 429/503 (honouring Retry-After, capped), and gives up on a host that keeps 
 (`HostBlocked`) instead of hammering it. A `Budget` caps the page loads and the time of one
 run. Time comes in through `now` and `sleep`, so tests drive it with a fake clock.
 
+The gate's own delay and limits are the default; `configure` gives a host the `Politeness`
+of the site that lives there (an institution's `discover:` delay, block_after, max_backoff).
+When several sites share a host, the strictest of their settings wins.
+
     gate = HostGate(delay_s=2, now=deps.now, sleep=deps.sleep)       # one per process
+    gate.configure(site.url, Politeness(delay_s=10))                 # that site's own delay
     capturer = GatedCapturer(deps.capturer, gate, Budget(pages=60, seconds=900, now=deps.now))
 """
 
@@ -39,6 +44,27 @@ class BudgetExhausted(CaptureError):
     reason = "budget_exhausted"
 
 
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """How gently one host is treated: the spacing, and when refusals make us give up."""
+
+    delay_s: float = 2.0  # minimum seconds between two requests
+    block_after: int = 3  # 429/503 in a row before the host is blocked
+    max_backoff_s: float = 600.0  # longest Retry-After waited for; longer blocks the host
+
+    def stricter(self, other: Politeness) -> Politeness:
+        """The gentler of two settings, field by field (two sites on one host).
+
+        >>> Politeness(5, 3, 600).stricter(Politeness(1, 2, 900))
+        Politeness(delay_s=5, block_after=2, max_backoff_s=600)
+        """
+        return Politeness(
+            delay_s=max(self.delay_s, other.delay_s),
+            block_after=min(self.block_after, other.block_after),
+            max_backoff_s=min(self.max_backoff_s, other.max_backoff_s),
+        )
+
+
 @dataclass
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,6 +74,7 @@ class _Host:
     blocked_reason: str = ""
     min_delay_s: float = 0.0
     requests: int = 0
+    politeness: Politeness | None = None  # None: the gate's default
 
 
 class HostGate:
@@ -63,11 +90,11 @@ class HostGate:
         max_backoff_s: float = 600.0,
         block_for_s: float = 3600.0,
     ) -> None:
-        self.delay_s = delay_s
+        self.default = Politeness(
+            delay_s=delay_s, block_after=block_after, max_backoff_s=max_backoff_s
+        )
         self.now = now
         self.sleep = sleep
-        self.block_after = block_after
-        self.max_backoff_s = max_backoff_s
         self.block_for_s = block_for_s
         self._hosts: dict[str, _Host] = {}
         self._lock = threading.Lock()
@@ -75,6 +102,17 @@ class HostGate:
     def _host(self, host: str) -> _Host:
         with self._lock:
             return self._hosts.setdefault(host, _Host())
+
+    def configure(self, url: str, politeness: Politeness) -> None:
+        """Treat the host of `url` with a site's own politeness (the stricter of all given)."""
+        state = self._host(host_of(url))
+        with self._lock:
+            given = state.politeness
+            state.politeness = politeness if given is None else given.stricter(politeness)
+
+    def politeness(self, url: str) -> Politeness:
+        """The politeness the host of `url` gets: configured, or the gate's default."""
+        return self._host(host_of(url)).politeness or self.default
 
     def set_min_delay(self, url: str, seconds: float) -> None:
         """Raise the spacing for one host (robots.txt Crawl-delay)."""
@@ -109,7 +147,7 @@ class HostGate:
             try:
                 yield
             finally:
-                spacing = max(self.delay_s, state.min_delay_s)
+                spacing = max((state.politeness or self.default).delay_s, state.min_delay_s)
                 earliest = self.now() + timedelta(seconds=spacing)
                 if state.next_at is None or state.next_at < earliest:
                     state.next_at = earliest
@@ -120,19 +158,20 @@ class HostGate:
         if status not in THROTTLED:
             state.strikes = 0
             return
+        polite = state.politeness or self.default
         state.strikes += 1
         asked = _retry_after_s(retry_after, self.now())
-        backoff = asked if asked is not None else self.delay_s * 2**state.strikes
+        backoff = asked if asked is not None else polite.delay_s * 2**state.strikes
         now = self.now()
-        if state.strikes >= self.block_after or (asked or 0) > self.max_backoff_s:
+        if state.strikes >= polite.block_after or (asked or 0) > polite.max_backoff_s:
             state.blocked_until = now + timedelta(seconds=max(self.block_for_s, asked or 0))
             state.blocked_reason = (
                 f"HTTP {status} {state.strikes} times in a row"
-                if asked is None or asked <= self.max_backoff_s
+                if asked is None or asked <= polite.max_backoff_s
                 else f"HTTP {status} with Retry-After {asked:.0f}s"
             )
             return
-        state.next_at = now + timedelta(seconds=min(backoff, self.max_backoff_s))
+        state.next_at = now + timedelta(seconds=min(backoff, polite.max_backoff_s))
 
 
 class Budget:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from archiver import archive
 from archiver.config import Site
-from archiver.index import Index
-from archiver.ports import ObjectStore
+from archiver.ports import Index, ObjectStore
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

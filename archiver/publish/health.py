@@ -7,23 +7,12 @@ the archive itself shows (an unreadable list).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from archiver import wording
-from archiver.index import CheckRow
-from archiver.models import ListStatus, Outcome
+from archiver.models import CheckRow, ListStatus, Outcome
 from archiver.publish.model import SiteSummary
-
-
-class HealthSource(Protocol):
-    """Where the last check of each site is recorded (archiver.index.Index is one)."""
-
-    def last_checks(self) -> Mapping[str, CheckRow]:
-        """The newest check of every site that has one."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,8 @@ from archiver import __version__, archive, codec, keys, localtime, readings, tex
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
 from archiver.evidence import export, wacz
-from archiver.index import CheckRow
-from archiver.models import ListStatus, Manifest, StoredVersion
-from archiver.ports import ObjectStore
+from archiver.models import CheckRow, ListStatus, Manifest, StoredVersion
+from archiver.ports import CheckLog, ObjectStore
 from archiver.publish import (
     diffview,
     feeds,
@@ -42,7 +41,6 @@ from archiver.publish import (
     tables,
 )
 from archiver.publish import state as pstate
-from archiver.publish.health import HealthSource
 from archiver.publish.model import Catalog, SiteInfo, SiteRecord
 from archiver.publish.raw import raw_file
 from archiver.publish.settings import PublishSettings
@@ -84,7 +82,7 @@ class Publisher:
         settings: PublishSettings,
         *,
         sites: Sequence[Site] = (),
-        health: HealthSource | None = None,
+        health: CheckLog | None = None,
         presign: bool = False,
         presign_expiry_s: float = 7 * 86400,
         base_url: str | None = None,

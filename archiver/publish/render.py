@@ -23,8 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from archiver import localtime, wording
-from archiver.index import CheckRow
-from archiver.models import EventType, ListStatus, Manifest, PartnerEvent, StoredVersion
+from archiver.models import CheckRow, EventType, ListStatus, Manifest, PartnerEvent, StoredVersion
 from archiver.publish import charts, health, labels, model, paths
 from archiver.publish.diffview import DiffView
 from archiver.publish.model import Catalog, PartnerView, SiteInfo, SiteRecord, VersionSummary

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import structlog
 
-from archiver.adapters.local_store import check_key
 from archiver.errors import KeyNotFound, StoreError
+from archiver.keys import check_key
 from archiver.ports import ObjectStore
 from archiver.publish import raw
 

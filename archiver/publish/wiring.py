@@ -11,8 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from archiver.config import S3Storage, Settings
-from archiver.ports import ObjectStore
-from archiver.publish.health import HealthSource
+from archiver.ports import CheckLog, ObjectStore
 from archiver.publish.observer import PublishObserver
 from archiver.publish.publisher import Publisher, utc_now
 
@@ -53,7 +52,7 @@ def build_publisher(
     settings: Settings,
     store: ObjectStore,
     *,
-    health: HealthSource | None = None,
+    health: CheckLog | None = None,
     now: Callable[[], datetime] = utc_now,
 ) -> Publisher:
     """The publisher the configuration asks for."""
@@ -75,7 +74,7 @@ def build_observer(
     settings: Settings,
     store: ObjectStore,
     *,
-    health: HealthSource | None = None,
+    health: CheckLog | None = None,
     now: Callable[[], datetime] = utc_now,
 ) -> PublishObserver | None:
     """The daemon's publishing observer, or None when `publish.on_change` is off."""

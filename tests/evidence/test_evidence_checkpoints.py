@@ -15,12 +15,12 @@ import pytest
 
 from archiver import archive, keys, versioning
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.archive import Blob
 from archiver.cli import main
 from archiver.evidence import checkpoint as cp
 from archiver.evidence import signing
 from archiver.evidence.notary import Notary
-from archiver.index import Index
 from archiver.partners import AliasTable
 
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
@@ -55,7 +55,7 @@ def advance(clock: list[datetime], hours: float = 1) -> datetime:
     return clock[0]
 
 
-def write(store: LocalStore, index: Index, site: str, text: str, at: datetime) -> None:
+def write(store: LocalStore, index: SqliteIndex, site: str, text: str, at: datetime) -> None:
     previous = archive.head(store, site)
     draft = versioning.Draft(
         site_id=site,
@@ -75,7 +75,7 @@ def write(store: LocalStore, index: Index, site: str, text: str, at: datetime) -
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     root = tmp_path / "archive"
     store = LocalStore(root)
-    index = Index(tmp_path / "var" / "index.sqlite")
+    index = SqliteIndex(tmp_path / "var" / "index.sqlite")
     key_file, pub_file = tmp_path / "signing.pem", tmp_path / "key.pub"
     key_file.write_bytes(signing.generate())
     key = signing.load_private(key_file.read_bytes())
@@ -279,7 +279,7 @@ def test_a_healthy_archive_verifies_inside_and_out(
 def test_versions_after_the_newest_checkpoint_are_walked_and_reported(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    index = Index(tmp_path / "var" / "index.sqlite")
+    index = SqliteIndex(tmp_path / "var" / "index.sqlite")
     write(world.store, index, "bank-a", "bank-a 名单 第4版", advance(world.clock))
     index.close()
     code, text = public(world, capsys)

@@ -17,9 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver import archive, keys, versioning
 from archiver.adapters.local_store import LocalStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
 from archiver.evidence import export, warc
-from archiver.index import Index
 from archiver.models import Capture, HttpResponse, RenderedPage, StoredVersion
 from archiver.partners import AliasTable
 from archiver.pipeline import Deps, check_site
@@ -214,7 +214,7 @@ def deps(local_store: LocalStore, capturer: Any, tmp_path: Path, clock: Any) -> 
     return Deps(
         store=local_store,
         capturer=capturer,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         now=clock.now,
         sleep=clock.sleep,
     )

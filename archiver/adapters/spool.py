@@ -9,7 +9,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from archiver.alerts.transport import DeliveryFailed, MailReceipt
+from archiver.errors import DeliveryFailed
+from archiver.ports import MailReceipt
 
 
 class SpoolTransport:

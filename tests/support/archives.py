@@ -1,4 +1,4 @@
-"""Synthetic archives for publishing tests, benchmarks and demos.
+"""Synthetic archives for publishing tests and benchmarks.
 
 Versions are written the way the pipeline writes them (blobs first with `archive.put_blob`,
 the manifest last with `archive.write`, chained to the previous manifest). Events come from
@@ -13,7 +13,6 @@ move whenever the real comparison (archiver.partners) learns something new.
 from __future__ import annotations
 
 import struct
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,6 @@ from archiver import archive, codec, keys, textdiff
 from archiver.archive import Blob
 from archiver.models import (
     Belief,
-    Category,
     EventType,
     ListStatus,
     Manifest,
@@ -32,35 +30,6 @@ from archiver.models import (
     StoredVersion,
 )
 from archiver.ports import ObjectStore
-
-_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
-
-
-def partner(
-    name: str,
-    *,
-    category: Category = Category.UNSPECIFIED,
-    category_raw: str = "",
-    products: tuple[str, ...] = (),
-    period: str = "",
-    key: str | None = None,
-) -> Partner:
-    """A partner record as the extractor would make it (match key: NFKC, suffix folded)."""
-    folded = unicodedata.normalize("NFKC", name).replace(" ", "")
-    match_key = folded
-    for suffix in _SUFFIXES:
-        if match_key.endswith(suffix):
-            match_key = match_key[: -len(suffix)]
-            break
-    return Partner(
-        raw=name,
-        name=folded,
-        match_key=key or match_key,
-        category=category,
-        category_raw=category_raw,
-        products=products,
-        period=period,
-    )
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:

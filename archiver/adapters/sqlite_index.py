@@ -1,4 +1,4 @@
-"""The derived index (SQLite): checks, versions and current partners, for fast answers.
+"""The derived index on SQLite: checks, versions and current partners, for fast answers.
 
 Versions and partners are rebuilt from the bucket by `archiver reindex`. The check log
 ("last checked", "unchanged since", consecutive failures) is the one thing the bucket does not
@@ -10,14 +10,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archiver import archive, keys, readings
+from archiver import keys
 from archiver.errors import IndexError_
-from archiver.models import CheckResult, Outcome, StoredVersion
-from archiver.ports import ObjectStore
+from archiver.models import CheckResult, CheckRow, Outcome, PartnerRow, StoredVersion, VersionRow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -74,56 +72,11 @@ SELECT_VERSIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRow:
-    """One recorded check."""
+class SqliteIndex:
+    """The index port (`archiver.ports.Index`) on one SQLite file.
 
-    site_id: str
-    started_at: datetime
-    duration_s: float
-    outcome: Outcome
-    status: str
-    seq: int | None
-    error: str
-
-
-@dataclass(frozen=True, slots=True)
-class VersionRow:
-    """One indexed version."""
-
-    site_id: str
-    seq: int
-    key: str
-    digest: str
-    captured_at: datetime
-    content_digest: str
-    partner_count: int
-    event_count: int
-    final_url: str
-    title: str
-    belief: str = "believed"
-    corrected_by: str = ""  # the reader whose re-reading replaced the manifest's
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerRow:
-    """A partner on a site's newest version."""
-
-    site_id: str
-    seq: int
-    name: str
-    raw: str
-    match_key: str
-    entity: str
-    category: str
-    category_raw: str
-    products: str
-    markers: str
-    former_names: str
-
-
-class Index:
-    """A thread-safe SQLite index file (WAL, so the CLI can read while the daemon writes)."""
+    Thread-safe, in WAL mode, so the CLI can read while the daemon writes.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path) if str(path) != ":memory:" else path
@@ -231,24 +184,11 @@ class Index:
                     ],
                 )
 
-    def rebuild(self, store: ObjectStore) -> int:
-        """Forget indexed versions and partners and read them again from the store."""
+    def forget_versions(self) -> None:
+        """Drop every indexed version and partner (`reindex.rebuild` reads them again)."""
         with self._lock, self._db:
             self._db.execute("DELETE FROM versions")
             self._db.execute("DELETE FROM partners")
-        count = 0
-        for site_id in archive.site_ids(store, documents=True):
-            corrected = readings.corrected_seqs(store, site_id)
-            versions = [
-                readings.view(store, s) if s.manifest.seq in corrected else s
-                for s in archive.history(store, site_id)
-            ]
-            believed = [v for v in versions if v.manifest.belief.is_believed]
-            newest = believed[-1].manifest.seq if believed else None
-            for stored in versions:
-                self.record_version(stored, current=stored.manifest.seq == newest)
-                count += 1
-        return count
 
     # --- reading -----------------------------------------------------------------------------
 

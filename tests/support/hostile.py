@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archiver.testing import LocalSite, Route
 
-SECRET = "S3CR3T-internal-9d41c7"  # noqa: S105 - the bytes the tests hunt for, not a password
+SECRET = "S3CR3T-internal-9d41c7"
 NAMES = (
     "蚂蚁智信（杭州）信息技术有限公司",
     "上海淇毓信息科技有限公司",

@@ -1,4 +1,5 @@
-"""A real SMTP server on 127.0.0.1 and archive builders, for tests, benchmarks and demos.
+"""A real SMTP server on 127.0.0.1, versions to alert about, and the alerter, for tests and
+benchmarks.
 
     with SmtpSink() as sink:
         ...                          # send to 127.0.0.1:sink.port
@@ -23,11 +24,12 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
-from archiver import archive, keys
+from archiver import app, archive, keys
+from archiver.alerts.alerter import Alerter
+from archiver.alerts.settings import AlertSettings
 from archiver.archive import Blob
 from archiver.models import (
     Belief,
-    Category,
     ListStatus,
     Manifest,
     Partner,
@@ -90,7 +92,7 @@ class SmtpSink:
 
     def start(self) -> SmtpSink:
         """Listen on the port."""
-        from aiosmtpd.controller import Controller  # noqa: PLC0415 - dev dependency
+        from aiosmtpd.controller import Controller
 
         kwargs: dict[str, Any] = {}
         if self.tls is not None and self.implicit_tls:
@@ -132,7 +134,7 @@ class SmtpSink:
     def _authenticate(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
     ) -> Any:
-        from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: PLC0415
+        from aiosmtpd.smtp import AuthResult, LoginPassword
 
         if isinstance(auth_data, LoginPassword):
             login = auth_data.login.decode()
@@ -178,10 +180,10 @@ class _Handler:
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     """(certificate, key) PEM files for 127.0.0.1 and localhost, valid for a day."""
-    from cryptography import x509  # noqa: PLC0415 - dev dependency
-    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
-    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
-    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -226,24 +228,6 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
 # --- archive builders ------------------------------------------------------------------------
 
 
-def partner(
-    name: str,
-    *,
-    category: Category = Category.PLATFORM,
-    category_raw: str = "",
-    products: tuple[str, ...] = (),
-) -> Partner:
-    """A partner record whose match key is its name."""
-    return Partner(
-        raw=name,
-        name=name,
-        match_key=name,
-        category=category,
-        category_raw=category_raw,
-        products=products,
-    )
-
-
 def write_version(
     store: ObjectStore,
     site_id: str,
@@ -284,3 +268,24 @@ def write_version(
     if stored is None:
         raise RuntimeError(f"version {manifest.seq} of {site_id} already exists")
     return stored
+
+
+def make_alerter(
+    settings: AlertSettings,
+    store: ObjectStore,
+    state_dir: Path,
+    environ: Mapping[str, str],
+    now: Callable[[], dt.datetime],
+    **options: Any,
+) -> Alerter:
+    """An Alerter with the transports `archiver.app` would build from this environment."""
+    return Alerter(
+        settings,
+        store,
+        now,
+        **{
+            "mail": app.mail_transport(settings, state_dir, environ),
+            "chats": app.chat_transports(settings, environ),
+            **options,  # a test may bring its own transport
+        },
+    )

@@ -1,0 +1,1 @@
+"""Test builders and fakes: in-memory capturer, archives, alert sinks, the hostile corpus."""
