@@ -91,6 +91,9 @@ def configure(
     # and in the same stream and format as our own events (one JSON object a line).
     handler = logging.StreamHandler(out)
     handler.set_name(HANDLER)
+    # the handler's own threshold: a library that sets its logger to INFO (werkzeug does,
+    # the first time it logs) still speaks only when it matters
+    handler.setLevel(logging.INFO if debug else logging.WARNING)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],

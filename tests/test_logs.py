@@ -34,6 +34,9 @@ def test_a_library_warning_is_a_json_line_like_ours() -> None:
     structlog.get_logger("archiver.test").warning("store_slow", site="bank", duration_s=1.5)
     logging.getLogger("botocore.credentials").warning("found %s credentials", "environment")
     logging.getLogger("apscheduler.scheduler").info("routine chatter")  # below the threshold
+    chatty = logging.getLogger("werkzeug")
+    chatty.setLevel(logging.INFO)  # as werkzeug does to itself
+    chatty.info("GET /bucket 200")  # still below the threshold
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert [line["event"] for line in lines] == ["store_slow", "found environment credentials"]
     library = lines[1]
