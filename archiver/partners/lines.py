@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import Block, Line, LineKind
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
@@ -33,7 +34,6 @@ from archiver.partners.names import (
     is_region,
     lift_qualifier,
     looks_like_org,
-    markers_in,
 )
 from archiver.partners.tables import Layout, standalone_name, strip_number
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
+from archiver.partners.annotations import parse_name, stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.cells import (
     DATE,
@@ -39,7 +40,6 @@ from archiver.partners.names import (
     clean_text,
     looks_like_org,
     match_key,
-    stated_rename,
 )
 from archiver.partners.records import published
 from archiver.partners.tables import (
@@ -71,6 +71,8 @@ _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
 _LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
 _CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
+# A comma or a full stop between CJK words: prose, never inside a name ("Co., Ltd." is).
+_PROSE_PUNCTUATION = re.compile(r"[,;:](?![\s\x21-\x7e])|。")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 
 
@@ -292,11 +294,12 @@ class Reader:
         """Whether a candidate is a partner. `table` is "header" for a column a header
         names, "inferred" for a column recognised by its content, "" for running text."""
         text = clean_text(name)
-        if not text or is_noise(text) or is_sentence(text):
+        core = parse_name(text).name  # the name without what is written beside it
+        if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
             return False
-        if match_key(text) in self.own_keys:
+        if match_key(core) in self.own_keys:
             return False
-        base = re.sub(r"（[^（）]*）", "", text)
+        base = re.sub(r"（[^（）]*）", "", core)
         label = _LEADING_LABEL.match(text)
         if label and column_of(label.group(1))[0] is not Column.NAME:
             return False  # "统一社会信用代码：9133…" under the name
