@@ -96,6 +96,26 @@ NO_EVENT = [
         [(ANT, {"category_raw": "平台运营机构"})],
         [(ANT, {"category_raw": "营销获客类"})],
     ),
+    (
+        "a rename note tidied away",
+        [ANT, "天星数字科技（北京）有限公司（原名称:北京小米数字科技有限公司,已更名）"],
+        [ANT, "天星数字科技（北京）有限公司"],
+    ),
+    (
+        "an ended partner taken off the page",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT],
+    ),
+    (
+        "an ended partner first shown",
+        [ANT],
+        [ANT, (KX, {"remark": "已终止合作"})],
+    ),
+    (
+        "terminated becomes deregistered",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT, f"{KX}（已注销）"],
+    ),
 ]
 
 
@@ -154,13 +174,19 @@ CHANGES = [
         "suspended in the remark column",
         [KX],
         [(KX, {"remark": "已暂停合作，历史客户服务不受影响"})],
-        [("field_changed", KX, "markers", "", "suspended", "", "")],
+        [("dropped", KX, "", "", "", "", "")],
     ),
     (
         "terminated in the name cell",
         [KX],
         [f"{KX}（已终止合作）"],
-        [("field_changed", KX, "markers", "", "terminated", "", "")],
+        [("dropped", KX, "", "", "", "", "")],
+    ),
+    (
+        "the ended mark goes away",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT, KX],
+        [("readded", KX, "", "", "", "", "")],
     ),
     (
         "renamed by the alias file",
@@ -276,6 +302,18 @@ def test_group_events_explain_themselves(aliases) -> None:
         "group 美团 is now listed by its entities: "
         "重庆三快小额贷款有限公司、重庆两心金诚科技有限公司"
     }
+
+
+def test_an_ended_mark_is_a_drop_with_its_words(aliases) -> None:
+    """The note of a drop by mark quotes the mark as published."""
+    events, _ = compare(
+        version(listed(aliases, ANT, KX)),
+        listed(aliases, ANT, (KX, {"remark": "2025年9月起已终止合作"})),
+        aliases=aliases,
+    )
+    assert [(e.type, e.note) for e in events] == [
+        (EventType.DROPPED, "marked 2025年9月起已终止合作 on the page")
+    ]
 
 
 def test_typo_is_noted_but_never_merged(aliases) -> None:

@@ -13,6 +13,12 @@ or twice is still one partner. Pairing, in order:
 5. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
    A near-identical name among the others is noted ("possibly the same as …"), never merged.
 
+A partner left on the page with a mark that says it ended (已终止合作, 已暂停合作, 已注销, or
+under a 已终止合作机构 heading) is no longer a partner: when the mark appears it is `dropped`
+with the words of the mark as the note, when the mark goes away it is `readded`; an ended
+partner that appears or disappears gives no event. Marks themselves are never a field change,
+and neither is a rename note that is tidied away.
+
 The previous partners are re-read from their published fields with today's normaliser.
 A field that one whole side does not publish at all (a column added or removed) gives no
 field events: that is a layout change, visible in the text diff.
@@ -24,14 +30,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from archiver.models import Category, EventType, Manifest, Marker, Partner, PartnerEvent
+from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
+from archiver.partners.annotations import is_ended, parse_name
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
-_FIELDS = ("category", "products", "period", "hotline", "markers")
+_FIELDS = ("category", "products", "period", "hotline")
 
 
 @dataclass(eq=False)
@@ -57,11 +64,25 @@ class Listing:
         return next((r.entity for r in self.records if r.entity), "")
 
     @property
+    def ended(self) -> bool:
+        """True when every record carries a mark that says the partnership ended."""
+        return all(is_ended(r.markers) for r in self.records)
+
+    @property
+    def status(self) -> str:
+        """The published words of the ended mark ("已终止合作"), or the marks' names."""
+        for record in self.records:
+            said = parse_name(record.raw, record.remark).status
+            if said:
+                return said
+        return ", ".join(dict.fromkeys(m.value for r in self.records for m in r.markers))
+
+    @property
     def former_keys(self) -> set[str]:
         """Match keys of every former name a record declares."""
         return {match_key(n) for r in self.records for n in r.former_names}
 
-    def value(self, name: str, *, renamed: bool = False) -> str:
+    def value(self, name: str) -> str:
         """One comparable field as text ("" when not published)."""
         if name == "category":
             found = {
@@ -72,15 +93,11 @@ class Listing:
             return "、".join(sorted({clean_text(p) for r in self.records for p in r.products}))
         if name == "period":
             return " / ".join(sorted({r.period for r in self.records if r.period}))
-        if name == "hotline":
-            return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
-        naming = {Marker.FORMERLY, Marker.RENAMED} if renamed else {Marker.FORMERLY}
-        markers = {m for r in self.records for m in r.markers if m not in naming}
-        return ", ".join(m.value for m in Marker if m in markers)
+        return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
 
-    def comparable(self, name: str, *, renamed: bool = False) -> str:
+    def comparable(self, name: str) -> str:
         """A field with its formatting folded (dates one way, phones by digits)."""
-        text = self.value(name, renamed=renamed)
+        text = self.value(name)
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
@@ -128,12 +145,14 @@ def compare(
     events: list[PartnerEvent] = []
     events.extend(pairing.events)
     silent = _unpublished_fields(old, new)
-    for before, after, renamed in pairing.pairs:
-        events.extend(_field_events(before, after, silent, renamed=renamed))
+    for before, after, _renamed in pairing.pairs:
+        events.extend(_status_events(before, after))
+        if not after.ended:
+            events.extend(_field_events(before, after, silent))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
     unpaired_old = pairing.free_old()
     for listing in new:
-        if pairing.is_paired_new(listing):
+        if pairing.is_paired_new(listing) or listing.ended:
             continue
         kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
         notes = [_possibly(listing, unpaired_old), _same_entity_as(listing, new)]
@@ -143,8 +162,19 @@ def compare(
         events.append(_event(kind, listing, note=note))
     unpaired_new = pairing.free_new()
     for listing in unpaired_old:
-        events.append(_event(EventType.DROPPED, listing, note=_possibly(listing, unpaired_new)))
+        if not listing.ended:
+            note = _possibly(listing, unpaired_new)
+            events.append(_event(EventType.DROPPED, listing, note=note))
     return tuple(_ordered(events, new, old)), departed
+
+
+def _status_events(before: Listing, after: Listing) -> list[PartnerEvent]:
+    """dropped when an ended mark appears beside a partner, readded when it goes away."""
+    if after.ended and not before.ended:
+        return [_event(EventType.DROPPED, after, note=f"marked {after.status} on the page")]
+    if before.ended and not after.ended:
+        return [_event(EventType.READDED, after, note=f"the mark {before.status} was removed")]
+    return []
 
 
 @dataclass
@@ -272,14 +302,10 @@ class _Pairing:
         )
 
 
-def _field_events(
-    before: Listing, after: Listing, silent: set[str], *, renamed: bool
-) -> list[PartnerEvent]:
+def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[PartnerEvent]:
     events = []
     for name in _FIELDS:
-        if name in silent or before.comparable(name, renamed=renamed) == after.comparable(
-            name, renamed=renamed
-        ):
+        if name in silent or before.comparable(name) == after.comparable(name):
             continue
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
@@ -291,8 +317,8 @@ def _field_events(
                 match_key=after.key,
                 category=after.first.category,
                 field=name,
-                before=before.value(name, renamed=renamed),
-                after=after.value(name, renamed=renamed),
+                before=before.value(name),
+                after=after.value(name),
                 products=after.first.products,
                 note=note,
             )
