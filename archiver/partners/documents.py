@@ -385,6 +385,8 @@ def _xlsx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     cells = rows_read = 0
     try:
         for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue  # a hidden sheet (last quarter's list) is not what the reader sees
             sheet.reset_dimensions()
             values: list[list[str]] = []
             for row in sheet.iter_rows(values_only=True):
