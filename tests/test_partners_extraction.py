@@ -878,3 +878,15 @@ def test_the_alt_text_of_a_list_picture_is_read_but_not_a_logos(aliases) -> None
     )
     result = extract(capture(page(html)), aliases=aliases)
     assert keys(result) == wanted(ANT, FQL, KX)
+
+
+def test_a_table_with_two_partners_per_row_is_read_column_by_column(aliases) -> None:
+    """序号|机构名称|序号|机构名称, numbered down the left half, then the right."""
+    html = (
+        "<html><body><table><tr><th>序号</th><th>机构名称</th><th>序号</th><th>机构名称</th></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>3</td><td>{KX}</td></tr>"
+        f"<tr><td>2</td><td>{FQL}</td><td></td><td></td></tr></table></body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT, FQL, KX)
+    assert not result.truncated

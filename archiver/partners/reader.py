@@ -51,9 +51,11 @@ from archiver.partners.tables import (
     infer_layout,
     is_blank_row,
     is_header_echo,
+    repeat_period,
     single_text,
     split_names,
     strip_number,
+    unfold_repeated,
 )
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
@@ -135,6 +137,7 @@ class Reader:
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
+    _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -143,12 +146,36 @@ class Reader:
         self._line_layout = None
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
+            if isinstance(block, Line) and self._folded_row(block):
+                continue
+            self._flush_folded(document)
             if isinstance(block, Grid):
                 self._flush_card()
                 self._grid(block, document)
             else:
                 self._line(block, document)
+        self._flush_folded(document)
         self._flush_card()
+
+    def _folded_row(self, line: Line) -> bool:
+        """A line under a header that repeats its labels ("序号 机构名称 序号 机构名称"): kept
+        to be read as one table, its records unfolded column by column."""
+        tokens = tuple(light_clean(self._prepare(line.text)).split(" "))
+        if not self._folded:
+            period = repeat_period(tokens) if len(tokens) > 3 else 0
+            if period:
+                self._folded.append(tokens)
+            return bool(period)
+        width, period = len(self._folded[0]), repeat_period(self._folded[0])
+        if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
+            return False
+        self._folded.append(tokens + ("",) * (width - len(tokens)))
+        return True
+
+    def _flush_folded(self, document: Document) -> None:
+        if self._folded:
+            rows, self._folded = tuple(self._folded), []
+            self._grid(Grid(rows, "lines"), document)
 
     def new_document_context(self) -> None:
         """An attachment starts afresh: no section, no table layout carried over."""
@@ -425,7 +452,7 @@ class Reader:
     def _grid(self, grid: Grid, document: Document) -> None:
         self._aside = False
         self._grid_category = ""
-        rows = tuple(tuple(self._prepare(cell) for cell in row) for row in grid.rows)
+        rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
         if _is_card_grid(rows):
             for index, row in enumerate(rows):
                 label, value = row[0], " ".join(c for c in row[1:] if c.strip())
