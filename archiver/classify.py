@@ -73,7 +73,7 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
         return PageStatus.LOGIN_WALL, "login form instead of the page"
     if short and NOT_FOUND.search(text) and NOT_FOUND.search(prose):
         return PageStatus.SOFT_404, "the page says it does not exist"
-    if len(text) < EMPTY_PAGE and not capture.attachments and not capture.images:
+    if len(text) < EMPTY_PAGE and not (capture.attachments or capture.images or has_list):
         return PageStatus.EMPTY, f"only {len(text)} characters of text"
     return PageStatus.OK, ""
 

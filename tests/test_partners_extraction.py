@@ -721,6 +721,26 @@ def test_json_category_from_the_enclosing_object_or_key(aliases) -> None:
     ]
 
 
+def test_json_partner_cards_with_logos_under_named_groups_are_read(aliases) -> None:
+    """{"groupName": …, "orgs": [{"orgName": …, "logo": …}]}: a logo is no link elsewhere."""
+    body = json.dumps(
+        {
+            "data": {
+                "groups": [
+                    {"groupName": "平台运营机构", "orgs": [{"orgName": ANT, "logo": "/l/1.png"}]},
+                    {"groupName": "增信服务机构", "orgs": [{"orgName": KX, "logo": "/l/2.png"}]},
+                ]
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
+    result = extract(json_capture(body), aliases=aliases)
+    assert [(p.name, p.category.value) for p in result.partners] == [
+        (ANT, "platform"),
+        (KX, "credit_enhancement"),
+    ]
+
+
 def test_codes_and_labels_under_a_name_are_not_partners(aliases) -> None:
     """A credit code printed under the name in the same cell is not a second partner."""
     html = (
