@@ -189,6 +189,12 @@ CHANGES = [
         [("readded", KX, "", "", "", "", "")],
     ),
     (
+        "back from the ended section into a category",
+        [ANT, (KX, {"category_raw": "已终止合作机构", "remark": "已终止合作机构"})],
+        [ANT, (KX, {"category_raw": "增信服务机构"})],
+        [("readded", KX, "", "", "", "", "")],
+    ),
+    (
         "renamed by the alias file",
         ["360数科"],
         ["上海淇毓信息科技有限公司"],

@@ -147,7 +147,7 @@ def compare(
     silent = _unpublished_fields(old, new)
     for before, after, _renamed in pairing.pairs:
         events.extend(_status_events(before, after))
-        if not after.ended:
+        if not (before.ended or after.ended):  # an ended record's fields are not compared
             events.extend(_field_events(before, after, silent))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
     unpaired_old = pairing.free_old()
