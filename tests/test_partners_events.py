@@ -97,6 +97,11 @@ NO_EVENT = [
         [(ANT, {"category_raw": "营销获客类"})],
     ),
     (
+        "period rewritten with its label in front",
+        [(ANT, {"period": "2025.10.01-2026.09.30"})],
+        [(ANT, {"period": "合作期限:2025年10月1日至2026年9月30日"})],
+    ),
+    (
         "a rename note tidied away",
         [ANT, "天星数字科技（北京）有限公司（原名称:北京小米数字科技有限公司,已更名）"],
         [ANT, "天星数字科技（北京）有限公司"],

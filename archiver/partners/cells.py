@@ -167,13 +167,18 @@ def is_period(text: str) -> bool:
     return bool(_PERIOD_TEXT.search(clean_text(text)))
 
 
+_LEADING_LABEL = re.compile(r"^[^\d:：]{1,12}[:：]\s*")
+
+
 def period_key(text: str) -> str:
     """A period with every date written one way, so that a date-format change is no change.
 
     >>> period_key("2025年1月1日至2027年12月31日") == period_key("2025.01.01 - 2027.12.31")
     True
+    >>> period_key("合作期限:2025年10月1日至2026年9月30日") == period_key("2025.10.01-2026.09.30")
+    True
     """
-    cleaned = clean_text(text)
+    cleaned = _LEADING_LABEL.sub("", clean_text(text))  # "合作期限：" written before the dates
     dates = []
     for match in _ISO_PARTS.finditer(cleaned):
         if match.group(4):
