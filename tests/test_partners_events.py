@@ -97,6 +97,11 @@ NO_EVENT = [
         [(ANT, {"category_raw": "营销获客类"})],
     ),
     (
+        "brand switched to its legal name (an alias, not a former name)",
+        ["信也科技", ANT],
+        ["上海耳序信息技术有限公司", ANT],
+    ),
+    (
         "period rewritten with its label in front",
         [(ANT, {"period": "2025.10.01-2026.09.30"})],
         [(ANT, {"period": "合作期限:2025年10月1日至2026年9月30日"})],
@@ -198,6 +203,22 @@ CHANGES = [
         [ANT, (KX, {"category_raw": "已终止合作机构", "remark": "已终止合作机构"})],
         [ANT, (KX, {"category_raw": "增信服务机构"})],
         [("readded", KX, "", "", "", "", "")],
+    ),
+    (
+        "renamed from a former name of the alias file",
+        ["拍拍贷"],
+        ["上海耳序信息技术有限公司"],
+        [
+            (
+                "renamed",
+                "上海耳序信息技术有限公司",
+                "",
+                "",
+                "",
+                "拍拍贷",
+                "上海耳序信息技术有限公司",
+            )
+        ],
     ),
     (
         "renamed by the alias file",

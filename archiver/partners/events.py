@@ -6,7 +6,9 @@ or twice is still one partner. Pairing, in order:
 
 1. same match key                           -> field_changed events, if any field differs
 2. a (原…) / 已更名为 marker names the old    -> renamed (note quotes the marker)
-3. the alias file says both are one entity  -> renamed (note: "alias: old -> new")
+3. the alias file says both are one entity  -> renamed (note: "alias: old -> new") when one
+   is a `former` name; a brand and its legal name ("美团" / its legal name) are one partner
+   written two ways: paired, no event
 4. a group name and its member entities     -> renamed, one event per member entity
    (抖音 -> 深圳智领星辰…, 深圳智领皓海…: each member "renamed" from 抖音, with a note naming
    all members, so nobody reads "抖音 dropped" plus two unknown partners "added")
@@ -250,7 +252,9 @@ class _Pairing:
             if not entity or self.aliases.is_group(entity):
                 continue
             before = next((item for item in self.free_old() if item.entity == entity), None)
-            if before is not None:
+            if before is not None and not self._was_former(entity, before, after):
+                self._pair(before, after)  # a brand and its legal name: one partner, rewritten
+            elif before is not None:
                 label = self.aliases.get(entity)
                 canonical = label.name if label is not None else entity
                 note = (
@@ -258,6 +262,13 @@ class _Pairing:
                     f"(config/entities.yaml: {canonical})"
                 )
                 self._renamed(before, after, note)
+
+    def _was_former(self, entity: str, before: Listing, after: Listing) -> bool:
+        """Whether one of the two names is a name the entity used before a rename (the alias
+        file's `former`), rather than its brand or legal name."""
+        found = self.aliases.get(entity)
+        former = {match_key(name) for name in found.former} if found is not None else set()
+        return before.key in former or after.key in former
 
     def _groups(self) -> None:
         for before in self.free_old():
