@@ -741,6 +741,17 @@ def test_json_partner_cards_with_logos_under_named_groups_are_read(aliases) -> N
     ]
 
 
+def test_a_former_name_column_declares_the_former_name(aliases) -> None:
+    """A 曾用名 column: the partner's former name, so a switch to the new name is a rename."""
+    html = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>曾用名</th></tr>"
+        "<tr><td>1</td><td>桔子数字科技有限公司</td><td>北京桔子分期电子商务有限公司</td></tr>"
+        f"<tr><td>2</td><td>{ANT}</td><td>—</td></tr></table>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [p.former_names for p in result.partners] == [("北京桔子分期电子商务有限公司",), ()]
+
+
 def test_codes_and_labels_under_a_name_are_not_partners(aliases) -> None:
     """A credit code printed under the name in the same cell is not a second partner."""
     html = (

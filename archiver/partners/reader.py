@@ -543,6 +543,10 @@ class Reader:
         seq = _int(cell(Column.SEQ))
         source = Source(kind=document.table_kind, url=document.url, locator=locator)
         hotline = cell(Column.HOTLINE)
+        remark = cell(Column.REMARK)
+        remark_column = layout.column(Column.REMARK)
+        if remark and remark_column is not None and layout.presets.get(remark_column):
+            remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
         added = False
         for column in layout.name_columns:
             if column >= len(row) or not row[column].strip():
@@ -569,7 +573,7 @@ class Reader:
                         products=split_products(cell(Column.PRODUCT)),
                         period=cell(Column.PERIOD),
                         hotline=hotline,
-                        remark=cell(Column.REMARK),
+                        remark=remark,
                         seq=seq,
                         scopes=(self._section.scope, scope),
                     )
