@@ -42,9 +42,20 @@ _PRODUCT_LABEL = re.compile(
 _REMARK_LABEL = re.compile(
     r"^(?:备注|说明|状态|合作状态|备注说明|其他|remarks?|notes?|status)$", re.IGNORECASE
 )
-# A column of former names: read as a remark that says "原名称：…" (FORMER_NAMES preset).
+# A table column of former names: read as a remark that says "原名称：…" (a preset).
 _FORMER_LABEL = re.compile(r"^(?:曾用名|曾用名称|原名|原名称|原机构名称|原公司名称|更名前名称)$")
 FORMER_NAMES = "原名称"
+
+
+def former_names_column(label: str) -> bool:
+    """True when a table header labels a column of former names.
+
+    >>> former_names_column("曾用名"), former_names_column("机构名称")
+    (True, False)
+    """
+    return _FORMER_LABEL.match(_LABEL_PUNCTUATION.sub("", clean_text(label))) is not None
+
+
 _NOT_PARTNER_LABEL = re.compile(
     r"关联|股东|董事|监事|高管|分支|网点|营业部|借款人|出资人|发起人|子公司|附属|控股|投资人|发行人"
     r"|供应商|采购|中标|招标|客户名称|联系人|负责人|代码|编码|证号|执照|许可证|地址|网址|网站|官网"
@@ -110,8 +121,6 @@ def column_of(label: str) -> tuple[Column | None, str]:
     ((<Column.CATEGORY: 'category'>, ''), (<Column.HOTLINE: 'hotline'>, ''))
     >>> column_of("增信服务机构")
     (<Column.NAME: 'name'>, '增信服务机构')
-    >>> column_of("曾用名")
-    (<Column.REMARK: 'remark'>, '原名称')
     >>> column_of("Partner Name (Chinese)"), column_of("Type")
     ((<Column.NAME: 'name'>, ''), (<Column.CATEGORY: 'category'>, ''))
     """
@@ -121,8 +130,6 @@ def column_of(label: str) -> tuple[Column | None, str]:
         return None, ""
     if _SEQ_LABEL.match(text):
         return Column.SEQ, ""
-    if _FORMER_LABEL.match(text):
-        return Column.REMARK, FORMER_NAMES
     if _CATEGORY_LABEL.search(text):
         return Column.CATEGORY, ""
     if _HOTLINE_LABEL.search(text):

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
+    FORMER_NAMES,
     PHONE,
     Column,
     column_of,
+    former_names_column,
     is_noise,
     is_period,
     is_strong_name_label,
@@ -78,6 +80,8 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         if looks_like_org(text):
             return None
         role, preset = column_of(text)
+        if former_names_column(text):  # 曾用名: a remark that names the former name
+            role, preset = Column.REMARK, FORMER_NAMES
         if role is None:
             continue
         columns[index] = role
