@@ -50,7 +50,8 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
     media = main.media_type if main is not None else ""
     html = " ".join(page.html[:200_000] for page in capture.pages[:1])
     short = len(text) < SHORT_PAGE and not has_list
-    probe = f"{text}\n{html[:20_000]}" if short else ""
+    # <noscript> ("请开启JavaScript") is what a browser without scripts shows; ours runs them
+    probe = f"{text}\n{_NOSCRIPT.sub(' ', html[:20_000])}" if short else ""
     if capture.status >= 400:
         if capture.status in (403, 405, 429, 503) and CHALLENGE.search(probe):
             return PageStatus.CHALLENGE, f"HTTP {capture.status} anti-bot challenge page"
@@ -72,7 +73,7 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
         return PageStatus.LOGIN_WALL, "login form instead of the page"
     if short and NOT_FOUND.search(text) and NOT_FOUND.search(prose):
         return PageStatus.SOFT_404, "the page says it does not exist"
-    if len(text) < EMPTY_PAGE and not capture.attachments and not capture.images:
+    if len(text) < EMPTY_PAGE and not (capture.attachments or capture.images or has_list):
         return PageStatus.EMPTY, f"only {len(text)} characters of text"
     return PageStatus.OK, ""
 
@@ -88,6 +89,7 @@ def _outside_links(html: str) -> str:
     return _TAG.sub(" ", without)
 
 
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript>", re.IGNORECASE | re.DOTALL)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 _LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

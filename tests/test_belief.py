@@ -276,11 +276,6 @@ def test_a_corrupt_reading_is_a_clear_store_error() -> None:
         readings.load(store, "s", 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 item 6 (reader, next engineer): a partner left on the page but marked "
-    "已终止合作 is `dropped` with the reason",
-)
 def test_a_partner_marked_terminated_is_dropped_with_the_reason() -> None:
     from archiver.extract import disclosure
     from archiver.models import EventType, RenderedPage

@@ -96,6 +96,36 @@ NO_EVENT = [
         [(ANT, {"category_raw": "平台运营机构"})],
         [(ANT, {"category_raw": "营销获客类"})],
     ),
+    (
+        "brand switched to its legal name (an alias, not a former name)",
+        ["信也科技", ANT],
+        ["上海耳序信息技术有限公司", ANT],
+    ),
+    (
+        "period rewritten with its label in front",
+        [(ANT, {"period": "2025.10.01-2026.09.30"})],
+        [(ANT, {"period": "合作期限:2025年10月1日至2026年9月30日"})],
+    ),
+    (
+        "a rename note tidied away",
+        [ANT, "天星数字科技（北京）有限公司（原名称:北京小米数字科技有限公司,已更名）"],
+        [ANT, "天星数字科技（北京）有限公司"],
+    ),
+    (
+        "an ended partner taken off the page",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT],
+    ),
+    (
+        "an ended partner first shown",
+        [ANT],
+        [ANT, (KX, {"remark": "已终止合作"})],
+    ),
+    (
+        "terminated becomes deregistered",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT, f"{KX}（已注销）"],
+    ),
 ]
 
 
@@ -154,13 +184,41 @@ CHANGES = [
         "suspended in the remark column",
         [KX],
         [(KX, {"remark": "已暂停合作，历史客户服务不受影响"})],
-        [("field_changed", KX, "markers", "", "suspended", "", "")],
+        [("dropped", KX, "", "", "", "", "")],
     ),
     (
         "terminated in the name cell",
         [KX],
         [f"{KX}（已终止合作）"],
-        [("field_changed", KX, "markers", "", "terminated", "", "")],
+        [("dropped", KX, "", "", "", "", "")],
+    ),
+    (
+        "the ended mark goes away",
+        [ANT, f"{KX}（已终止合作）"],
+        [ANT, KX],
+        [("readded", KX, "", "", "", "", "")],
+    ),
+    (
+        "back from the ended section into a category",
+        [ANT, (KX, {"category_raw": "已终止合作机构", "remark": "已终止合作机构"})],
+        [ANT, (KX, {"category_raw": "增信服务机构"})],
+        [("readded", KX, "", "", "", "", "")],
+    ),
+    (
+        "renamed from a former name of the alias file",
+        ["拍拍贷"],
+        ["上海耳序信息技术有限公司"],
+        [
+            (
+                "renamed",
+                "上海耳序信息技术有限公司",
+                "",
+                "",
+                "",
+                "拍拍贷",
+                "上海耳序信息技术有限公司",
+            )
+        ],
     ),
     (
         "renamed by the alias file",
@@ -276,6 +334,18 @@ def test_group_events_explain_themselves(aliases) -> None:
         "group 美团 is now listed by its entities: "
         "重庆三快小额贷款有限公司、重庆两心金诚科技有限公司"
     }
+
+
+def test_an_ended_mark_is_a_drop_with_its_words(aliases) -> None:
+    """The note of a drop by mark quotes the mark as published."""
+    events, _ = compare(
+        version(listed(aliases, ANT, KX)),
+        listed(aliases, ANT, (KX, {"remark": "2025年9月起已终止合作"})),
+        aliases=aliases,
+    )
+    assert [(e.type, e.note) for e in events] == [
+        (EventType.DROPPED, "marked 2025年9月起已终止合作 on the page")
+    ]
 
 
 def test_typo_is_noted_but_never_merged(aliases) -> None:

@@ -542,6 +542,26 @@ def test_docx_and_xlsx_attachments_are_read_and_their_text_kept(aliases) -> None
     assert ANT in result.document_texts[0][1]
 
 
+def test_a_hidden_sheet_is_not_read(aliases) -> None:
+    """Last quarter's list left on a hidden sheet is not what a reader of the file sees."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["合作机构名称"])
+    book.active.append([ANT])
+    old = book.create_sheet("上季度")
+    old.append(["合作机构名称"])
+    old.append([KX])
+    old.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = extract(
+        capture(LINK_PAGE, attachments=(response("名单.xlsx", buffer.getvalue(), XLSX),)),
+        aliases=aliases,
+    )
+    assert keys(result) == wanted(ANT)
+
+
 def test_csv_attachment_is_read(aliases) -> None:
     """A CSV in GBK, as Excel on Chinese Windows writes it."""
     body = f"合作机构名称,合作机构类别\r\n{ANT},平台运营机构\r\n".encode("gbk")
@@ -701,6 +721,37 @@ def test_json_category_from_the_enclosing_object_or_key(aliases) -> None:
     ]
 
 
+def test_json_partner_cards_with_logos_under_named_groups_are_read(aliases) -> None:
+    """{"groupName": …, "orgs": [{"orgName": …, "logo": …}]}: a logo is no link elsewhere."""
+    body = json.dumps(
+        {
+            "data": {
+                "groups": [
+                    {"groupName": "平台运营机构", "orgs": [{"orgName": ANT, "logo": "/l/1.png"}]},
+                    {"groupName": "增信服务机构", "orgs": [{"orgName": KX, "logo": "/l/2.png"}]},
+                ]
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
+    result = extract(json_capture(body), aliases=aliases)
+    assert [(p.name, p.category.value) for p in result.partners] == [
+        (ANT, "platform"),
+        (KX, "credit_enhancement"),
+    ]
+
+
+def test_a_former_name_column_declares_the_former_name(aliases) -> None:
+    """A 曾用名 column: the partner's former name, so a switch to the new name is a rename."""
+    html = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>曾用名</th></tr>"
+        "<tr><td>1</td><td>桔子数字科技有限公司</td><td>北京桔子分期电子商务有限公司</td></tr>"
+        f"<tr><td>2</td><td>{ANT}</td><td>—</td></tr></table>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [p.former_names for p in result.partners] == [("北京桔子分期电子商务有限公司",), ()]
+
+
 def test_codes_and_labels_under_a_name_are_not_partners(aliases) -> None:
     """A credit code printed under the name in the same cell is not a second partner."""
     html = (
@@ -817,3 +868,56 @@ def test_a_rename_stated_in_a_note_gives_the_new_name_its_former_one(aliases) ->
     by_name = {p.name: p for p in result.partners}
     assert set(by_name) == {ANT, "广东凯旋融资担保有限公司"}
     assert by_name["广东凯旋融资担保有限公司"].former_names == ("深圳市凯旋融资担保有限公司",)
+
+
+# --- lists written as sentences, notes, pictures ---------------------------------------------
+
+
+def test_a_paragraph_of_lists_with_counts_is_read_with_its_categories(aliases) -> None:
+    """Two lists with counts in one paragraph, as a bank writes them."""
+    html = (
+        "<html><body><p>现将合作机构公告如下：平台运营机构共2家，包括："
+        f"{ANT}、{FQL}；增信服务机构：{KX}、{QY}。</p></body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT, FQL, KX, QY)
+    assert [p.category.value for p in result.partners][:3] == [
+        "platform",
+        "platform",
+        "credit_enhancement",
+    ]
+
+
+def test_a_note_under_the_list_marks_a_partner_ended(aliases) -> None:
+    """ "注：甲已注销，…" under a list: 甲 is shown but no longer a partner."""
+    html = (
+        f"<html><body><ol><li>{ANT}</li><li>{FQL}注</li></ol>"
+        f"<p>注：{FQL}已注销，本行已停止与其开展新增业务。</p></body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [(p.name, [m.value for m in p.markers]) for p in result.partners] == [
+        (ANT, []),
+        (FQL, ["deregistered"]),
+    ]
+
+
+def test_the_alt_text_of_a_list_picture_is_read_but_not_a_logos(aliases) -> None:
+    alt = f"平台运营机构：{ANT}、{FQL}；增信服务机构：{KX}。"
+    html = (
+        f"<html><body><img src='/logo.png' alt='某某银行股份有限公司'>"
+        f"<img src='/list.png' alt='{alt}'></body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT, FQL, KX)
+
+
+def test_a_table_with_two_partners_per_row_is_read_column_by_column(aliases) -> None:
+    """序号|机构名称|序号|机构名称, numbered down the left half, then the right."""
+    html = (
+        "<html><body><table><tr><th>序号</th><th>机构名称</th><th>序号</th><th>机构名称</th></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>3</td><td>{KX}</td></tr>"
+        f"<tr><td>2</td><td>{FQL}</td><td></td><td></td></tr></table></body></html>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT, FQL, KX)
+    assert not result.truncated

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from archiver.models import Category, Marker
+from archiver.partners.annotations import parse_name
 from archiver.partners.categories import category_of
 from archiver.partners.cells import Column, column_of, is_noise, period_key, phones_in
-from archiver.partners.names import clean_text, looks_like_org, match_key, parse_name
+from archiver.partners.names import clean_text, looks_like_org, match_key
 
 SAME_PARTNER = [
     # (one way of writing it, another way) — DOMAIN.md §3

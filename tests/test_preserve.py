@@ -204,9 +204,6 @@ def test_a_list_image_swapped_in_place_or_renamed_is_a_new_version_and_an_alert(
     assert operators, sent  # and the operators hear of it
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 15: alt/title text of list images is not read as a list yet"
-)
 def test_an_image_whose_alt_text_repeats_the_list_is_read(
     tmp_path: Path, local_site: LocalSite
 ) -> None:
@@ -234,9 +231,6 @@ def test_prose_with_counts_is_never_silently_absent(tmp_path: Path, local_site: 
         assert any("名单无法解析" in s for s, _ in mails(tmp_path))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 15: count phrases inside prose lists (共3家，包括：…) are not read"
-)
 def test_prose_with_counts_is_read(tmp_path: Path, local_site: LocalSite) -> None:
     local_site.page("/list.html", page(PROSE))
     config = write_config(tmp_path, [("prose-bank", local_site.url("/list.html"))])

@@ -8,7 +8,8 @@ The pipeline uses exactly this surface:
 
 Modules, one responsibility each (all pure):
 
-    names       a name cell -> display name, match key, region qualifier, markers
+    names       a name -> display name, match key, region qualifier
+    annotations what is written beside a name: former names, renames, status marks
     categories  a raw category label -> Category
     cells       what a cell is: a column label, a phone, a period, noise
     blocks      the Document model (lines and grids) every format is read into
@@ -27,9 +28,10 @@ Modules, one responsibility each (all pure):
 """
 
 from archiver.partners.aliases import AliasTable, Entity, load_aliases
+from archiver.partners.annotations import parse_name
 from archiver.partners.events import compare
 from archiver.partners.extraction import Extraction, extract
-from archiver.partners.names import match_key, parse_name
+from archiver.partners.names import match_key
 from archiver.partners.records import partner_of
 from archiver.partners.search import PartnerSearch, Query
 

@@ -42,6 +42,20 @@ _PRODUCT_LABEL = re.compile(
 _REMARK_LABEL = re.compile(
     r"^(?:备注|说明|状态|合作状态|备注说明|其他|remarks?|notes?|status)$", re.IGNORECASE
 )
+# A table column of former names: read as a remark that says "原名称：…" (a preset).
+_FORMER_LABEL = re.compile(r"^(?:曾用名|曾用名称|原名|原名称|原机构名称|原公司名称|更名前名称)$")
+FORMER_NAMES = "原名称"
+
+
+def former_names_column(label: str) -> bool:
+    """True when a table header labels a column of former names.
+
+    >>> former_names_column("曾用名"), former_names_column("机构名称")
+    (True, False)
+    """
+    return _FORMER_LABEL.match(_LABEL_PUNCTUATION.sub("", clean_text(label))) is not None
+
+
 _NOT_PARTNER_LABEL = re.compile(
     r"关联|股东|董事|监事|高管|分支|网点|营业部|借款人|出资人|发起人|子公司|附属|控股|投资人|发行人"
     r"|供应商|采购|中标|招标|客户名称|联系人|负责人|代码|编码|证号|执照|许可证|地址|网址|网站|官网"
@@ -167,13 +181,18 @@ def is_period(text: str) -> bool:
     return bool(_PERIOD_TEXT.search(clean_text(text)))
 
 
+_LEADING_LABEL = re.compile(r"^[^\d:：]{1,12}[:：]\s*")
+
+
 def period_key(text: str) -> str:
     """A period with every date written one way, so that a date-format change is no change.
 
     >>> period_key("2025年1月1日至2027年12月31日") == period_key("2025.01.01 - 2027.12.31")
     True
+    >>> period_key("合作期限:2025年10月1日至2026年9月30日") == period_key("2025.10.01-2026.09.30")
+    True
     """
-    cleaned = clean_text(text)
+    cleaned = _LEADING_LABEL.sub("", clean_text(text))  # "合作期限：" written before the dates
     dates = []
     for match in _ISO_PARTS.finditer(cleaned):
         if match.group(4):

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from archiver.models import HttpResponse, SourceKind
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
+from archiver.partners.names import looks_like_org
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED = {"doc": "Word 97-2003 (.doc)", "xls": "Excel 97-2003 (.xls)", "wps": "WPS (.wps)"}
@@ -247,6 +248,7 @@ def _ruled_page(page: Any, number: int) -> list[Block]:
     if page.rects or page.lines:
         for index, table in enumerate(page.find_tables(), 1):
             rows = _fill_merged(table.extract())
+            rows = tuple(tuple(_unwrap_cell(cell) for cell in row) for row in rows)
             if rows:
                 boxes.append(table.bbox)
                 placed.append((table.bbox[1], Grid(rows, f"page {number} table {index}")))
@@ -257,6 +259,30 @@ def _ruled_page(page: Any, number: int) -> list[Block]:
         placed.append((line["top"], Line(line["text"], locator=f"page {number} line {index}")))
     placed.sort(key=lambda pair: pair[0])
     return [block for _, block in placed]
+
+
+def _unwrap_cell(text: str) -> str:
+    r"""A name wrapped inside a narrow cell, joined again ("广东中盈盛达融资\n担保投资股份有限\n
+    公司"); lines split apart only where both sides are whole names ("甲公司\n乙公司").
+    A cell whose joined lines are not all names (products, periods) is kept as it is.
+
+    >>> _unwrap_cell("北京极融网络科技\n有限公司")
+    '北京极融网络科技有限公司'
+    >>> _unwrap_cell("甲乙科技有限公司\n丙丁担保有限公司")
+    '甲乙科技有限公司\n丙丁担保有限公司'
+    >>> _unwrap_cell("借呗\n花呗")
+    '借呗\n花呗'
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return text
+    names = [lines[0]]
+    for line in lines[1:]:
+        if looks_like_org(names[-1]) and looks_like_org(line):
+            names.append(line)
+        else:
+            names[-1] += line
+    return "\n".join(names) if all(looks_like_org(name) for name in names) else text
 
 
 def _fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
@@ -385,6 +411,8 @@ def _xlsx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     cells = rows_read = 0
     try:
         for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue  # a hidden sheet (last quarter's list) is not what the reader sees
             sheet.reset_dimensions()
             values: list[list[str]] = []
             for row in sheet.iter_rows(values_only=True):

@@ -196,6 +196,11 @@ def _has_text(element: html.HtmlElement) -> bool:
     return bool("".join(element.itertext()).strip())
 
 
+# Where a numbered item starts inside running alt text ("名单：1.甲 2.乙"), never in a date.
+_ALT_PIECES = re.compile(r"[、；;，,。：:\s]+|(?<![\d.．])\d{1,3}[.．、](?!\d)")
+_ALT_ITEM = re.compile(r"\s*(?=(?<![\d.．])\d{1,3}[.．、](?!\d))")
+
+
 class _Walker:
     """Depth-first walk that cuts running text into lines at block boundaries."""
 
@@ -235,12 +240,27 @@ class _Walker:
                 self.blocks.append(Grid(grid, f"table {self.tables}"))
             elif tag == "br":
                 self.flush()
+            elif tag == "img":
+                self._image(element)
             elif tag in _BLOCKS:
                 self._block(element, tag)
             else:
                 self._inline(element)
         if element.tail:  # comments and skipped elements still end in running text
             self.buffer.append(element.tail)
+
+    def _image(self, image: html.HtmlElement) -> None:
+        """A picture of the list whose alt or title text repeats it: that text is read, one
+        line per numbered item. Text naming fewer than two organisations (a logo's "甲银行",
+        "图片1") is no list and stays out."""
+        text = max((str(image.get(a) or "") for a in ("alt", "title")), key=len).strip()
+        pieces = _ALT_PIECES.split(text)
+        if sum(1 for piece in pieces if looks_like_org(piece)) < 2:
+            return
+        self.flush()
+        for piece in _ALT_ITEM.split(text):
+            self.buffer.append(piece)
+            self.flush()
 
     def _inline(self, element: html.HtmlElement) -> None:
         if element.text:

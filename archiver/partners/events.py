@@ -6,12 +6,20 @@ or twice is still one partner. Pairing, in order:
 
 1. same match key                           -> field_changed events, if any field differs
 2. a (原…) / 已更名为 marker names the old    -> renamed (note quotes the marker)
-3. the alias file says both are one entity  -> renamed (note: "alias: old -> new")
+3. the alias file says both are one entity  -> renamed (note: "alias: old -> new") when one
+   is a `former` name; a brand and its legal name ("美团" / its legal name) are one partner
+   written two ways: paired, no event
 4. a group name and its member entities     -> renamed, one event per member entity
    (抖音 -> 深圳智领星辰…, 深圳智领皓海…: each member "renamed" from 抖音, with a note naming
    all members, so nobody reads "抖音 dropped" plus two unknown partners "added")
 5. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
    A near-identical name among the others is noted ("possibly the same as …"), never merged.
+
+A partner left on the page with a mark that says it ended (已终止合作, 已暂停合作, 已注销, or
+under a 已终止合作机构 heading) is no longer a partner: when the mark appears it is `dropped`
+with the words of the mark as the note, when the mark goes away it is `readded`; an ended
+partner that appears or disappears gives no event. Marks themselves are never a field change,
+and neither is a rename note that is tidied away.
 
 The previous partners are re-read from their published fields with today's normaliser.
 A field that one whole side does not publish at all (a column added or removed) gives no
@@ -24,14 +32,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from archiver.models import Category, EventType, Manifest, Marker, Partner, PartnerEvent
+from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
+from archiver.partners.annotations import is_ended, parse_name
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
-_FIELDS = ("category", "products", "period", "hotline", "markers")
+_FIELDS = ("category", "products", "period", "hotline")
 
 
 @dataclass(eq=False)
@@ -57,11 +66,25 @@ class Listing:
         return next((r.entity for r in self.records if r.entity), "")
 
     @property
+    def ended(self) -> bool:
+        """True when every record carries a mark that says the partnership ended."""
+        return all(is_ended(r.markers) for r in self.records)
+
+    @property
+    def status(self) -> str:
+        """The published words of the ended mark ("已终止合作"), or the marks' names."""
+        for record in self.records:
+            said = parse_name(record.raw, record.remark).status
+            if said:
+                return said
+        return ", ".join(dict.fromkeys(m.value for r in self.records for m in r.markers))
+
+    @property
     def former_keys(self) -> set[str]:
         """Match keys of every former name a record declares."""
         return {match_key(n) for r in self.records for n in r.former_names}
 
-    def value(self, name: str, *, renamed: bool = False) -> str:
+    def value(self, name: str) -> str:
         """One comparable field as text ("" when not published)."""
         if name == "category":
             found = {
@@ -72,15 +95,11 @@ class Listing:
             return "、".join(sorted({clean_text(p) for r in self.records for p in r.products}))
         if name == "period":
             return " / ".join(sorted({r.period for r in self.records if r.period}))
-        if name == "hotline":
-            return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
-        naming = {Marker.FORMERLY, Marker.RENAMED} if renamed else {Marker.FORMERLY}
-        markers = {m for r in self.records for m in r.markers if m not in naming}
-        return ", ".join(m.value for m in Marker if m in markers)
+        return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
 
-    def comparable(self, name: str, *, renamed: bool = False) -> str:
+    def comparable(self, name: str) -> str:
         """A field with its formatting folded (dates one way, phones by digits)."""
-        text = self.value(name, renamed=renamed)
+        text = self.value(name)
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
@@ -128,12 +147,14 @@ def compare(
     events: list[PartnerEvent] = []
     events.extend(pairing.events)
     silent = _unpublished_fields(old, new)
-    for before, after, renamed in pairing.pairs:
-        events.extend(_field_events(before, after, silent, renamed=renamed))
+    for before, after, _renamed in pairing.pairs:
+        events.extend(_status_events(before, after))
+        if not (before.ended or after.ended):  # an ended record's fields are not compared
+            events.extend(_field_events(before, after, silent))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
     unpaired_old = pairing.free_old()
     for listing in new:
-        if pairing.is_paired_new(listing):
+        if pairing.is_paired_new(listing) or listing.ended:
             continue
         kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
         notes = [_possibly(listing, unpaired_old), _same_entity_as(listing, new)]
@@ -143,8 +164,19 @@ def compare(
         events.append(_event(kind, listing, note=note))
     unpaired_new = pairing.free_new()
     for listing in unpaired_old:
-        events.append(_event(EventType.DROPPED, listing, note=_possibly(listing, unpaired_new)))
+        if not listing.ended:
+            note = _possibly(listing, unpaired_new)
+            events.append(_event(EventType.DROPPED, listing, note=note))
     return tuple(_ordered(events, new, old)), departed
+
+
+def _status_events(before: Listing, after: Listing) -> list[PartnerEvent]:
+    """dropped when an ended mark appears beside a partner, readded when it goes away."""
+    if after.ended and not before.ended:
+        return [_event(EventType.DROPPED, after, note=f"marked {after.status} on the page")]
+    if before.ended and not after.ended:
+        return [_event(EventType.READDED, after, note=f"the mark {before.status} was removed")]
+    return []
 
 
 @dataclass
@@ -220,7 +252,9 @@ class _Pairing:
             if not entity or self.aliases.is_group(entity):
                 continue
             before = next((item for item in self.free_old() if item.entity == entity), None)
-            if before is not None:
+            if before is not None and not self._was_former(entity, before, after):
+                self._pair(before, after)  # a brand and its legal name: one partner, rewritten
+            elif before is not None:
                 label = self.aliases.get(entity)
                 canonical = label.name if label is not None else entity
                 note = (
@@ -228,6 +262,13 @@ class _Pairing:
                     f"(config/entities.yaml: {canonical})"
                 )
                 self._renamed(before, after, note)
+
+    def _was_former(self, entity: str, before: Listing, after: Listing) -> bool:
+        """Whether one of the two names is a name the entity used before a rename (the alias
+        file's `former`), rather than its brand or legal name."""
+        found = self.aliases.get(entity)
+        former = {match_key(name) for name in found.former} if found is not None else set()
+        return before.key in former or after.key in former
 
     def _groups(self) -> None:
         for before in self.free_old():
@@ -272,14 +313,10 @@ class _Pairing:
         )
 
 
-def _field_events(
-    before: Listing, after: Listing, silent: set[str], *, renamed: bool
-) -> list[PartnerEvent]:
+def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[PartnerEvent]:
     events = []
     for name in _FIELDS:
-        if name in silent or before.comparable(name, renamed=renamed) == after.comparable(
-            name, renamed=renamed
-        ):
+        if name in silent or before.comparable(name) == after.comparable(name):
             continue
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
@@ -291,8 +328,8 @@ def _field_events(
                 match_key=after.key,
                 category=after.first.category,
                 field=name,
-                before=before.value(name, renamed=renamed),
-                after=after.value(name, renamed=renamed),
+                before=before.value(name),
+                after=after.value(name),
                 products=after.first.products,
                 note=note,
             )

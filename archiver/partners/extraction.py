@@ -21,9 +21,9 @@ from archiver.partners.reader import Reader, Row
 from archiver.partners.records import merge_duplicates, partner_of
 from archiver.partners.verdict import is_termination_notice, truncation
 
-_TITLE_SPLIT = re.compile(r"\s*[-_|–—·:：]\s*|\s{2,}")
+_TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
 _TITLE_OWNER = re.compile(
-    r"^(.{2,40}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份|有限|责任)*公司?)"
+    r"^(.{2,40}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份|有限|责任)*(?:公司)?)"
 )
 _SHORT_TEXT = 400
 

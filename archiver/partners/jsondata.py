@@ -28,7 +28,10 @@ _KEY_WORDS: tuple[tuple[Column, re.Pattern[str]], ...] = (
     (Column.PERIOD, re.compile(r"period|term|duration|validity|hzqx|coopdate|cooptime")),
     (Column.PRODUCT, re.compile(r"product|prod|cpmc")),
     (Column.REMARK, re.compile(r"remark|memo|note|status|comment|bz$")),
-    (Column.CATEGORY, re.compile(r"type|categ|cate$|kind|class|role|jglb|hzlx|lx$|lb$")),
+    (
+        Column.CATEGORY,
+        re.compile(r"type|categ|cate$|kind|class|role|groupname|jglb|hzlx|lx$|lb$"),
+    ),
     (
         Column.NAME,
         re.compile(
@@ -40,6 +43,7 @@ _KEY_WORDS: tuple[tuple[Column, re.Pattern[str]], ...] = (
 )
 _NEVER_NAME = re.compile(r"title|doctitle|subject|headline|url|link|href|path|author|source")
 _LINK_KEY = re.compile(r"url|link|href|icon|logo|img|image")
+_PICTURE_KEY = re.compile(r"icon|logo|img|image|pic")
 _LINK_PATH = re.compile(
     r"link|nav|menu|banner|friend|footer|header|\bads?\b|advert|branch|outlet|\batms?\b"
 )
@@ -160,7 +164,12 @@ def _object_rows(
     name_key = max(name_keys, key=lambda k: _name_share(items, k, known))
     share = _name_share(items, name_key, known)
     others = {c for k, c in keys.items() if c is not Column.NAME}
-    linked = any(_LINK_KEY.search(str(key).lower()) for item in items[:50] for key in item)
+    # a link to elsewhere makes a list of links; a partner's logo or picture does not
+    linked = any(
+        _LINK_KEY.search(str(key).lower()) and not _PICTURE_KEY.search(str(key).lower())
+        for item in items[:50]
+        for key in item
+    )
     if _LINK_PATH.search(path.lower()) or (linked and not others):
         return []  # a list of links (友情链接, navigation), not of partners
     if any(_PLACE_KEY.search(str(key).lower()) for item in items[:50] for key in item):

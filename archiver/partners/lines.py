@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import Block, Line, LineKind
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
@@ -33,7 +34,6 @@ from archiver.partners.names import (
     is_region,
     lift_qualifier,
     looks_like_org,
-    markers_in,
 )
 from archiver.partners.tables import Layout, standalone_name, strip_number
 
@@ -214,9 +214,13 @@ def status_heading(text: str, kind: LineKind) -> str:
 
     >>> status_heading("三、已终止合作的机构", LineKind.TEXT)
     '已终止合作的机构'
+    >>> status_heading("已终止合作机构（共3家）", LineKind.TEXT)
+    '已终止合作机构'
     """
     cleaned = clean_text(text)
     core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
+    for _ in range(3):
+        core = _HEADING_TAIL.sub("", core).strip(" ：:")
     if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
         return ""
     if PHONE.search(core) or re.search(r"[、；;，,。]", core):

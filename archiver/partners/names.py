@@ -1,19 +1,17 @@
-"""Partner names: display form, match key, lifted region qualifier and status markers. Pure.
+"""Partner names: display form, match key and lifted region qualifier. Pure.
 
 DOMAIN.md §3: the same licensed entity is published with full- or half-width brackets, with
 its city in front or in brackets, with 有限公司 / 有限责任公司 / 股份有限公司 drifting, with
-quote marks, and with status words (已更名, 已暂停合作, （原…）) inside the name cell. The match
-key folds all of that; the display name keeps what the publisher wrote, minus the markers.
+and quote marks. The match key folds all of that; the display name keeps what the publisher
+wrote. What is written beside a name (former names, marks) is read by `annotations`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
-from archiver.models import Marker
 from archiver.partners.places import (
     COUNTRY_QUALIFIERS,
     LONGEST_REGION,
@@ -58,32 +56,7 @@ _GENERIC_TEXT = (
     "营销 获客 催收 机构 财产 信息 技术 网络 数字 互联网 助贷 消费 贷款 公司 有限 股份 中国"
 )
 _GENERIC_WORDS = tuple(sorted(_GENERIC_TEXT.split(" "), key=len, reverse=True))
-
-_MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
-    (Marker.RENAMED, re.compile(r"更名|名称变更|改名")),
-    (Marker.DEREGISTERED, re.compile(r"注销|吊销")),
-    (Marker.SUSPENDED, re.compile(r"暂停|暂缓合作|中止合作")),
-    (
-        Marker.TERMINATED,
-        re.compile(r"终止|停止合作|解除合作|结束合作|退出合作|已退出|不再合作|合作到期|已到期"),
-    ),
-)
-_FORMERLY = re.compile(r"^(?:原名称|原名|曾用名|更名前|原)(?![因则来本先有])\s*[:：为是]?\s*(.+)$")
-_REMARK_FORMERLY = re.compile(r"^(?:原名称|原名|曾用名|更名前)\s*[:：为是]?\s*(.+)$")
-_RENAMED_TO = re.compile(
-    r"^(?:已|现已|现|于.{0,16}?)?(?:更名为|更名|现名|改名为|名称变更为)\s*[:：]?\s*(.+)$"
-)
-_INLINE_RENAME = re.compile(
-    r"^(.{4,}?)\s*(?:已|现已|现)?(?:更名为|名称变更为)\s*[:：]?\s*(.{4,})$"
-)
-_BRACKETED = re.compile(r"（([^（）]*)）")
-_FOOTNOTE = re.compile(r"(?:[*※]+|(?<=[司行团心所])(?:注|备注|附注)?\d{1,2})$")
-_TRAILING_MARKER = re.compile(
-    r"^(.*?(?:公司|银行|集团|中心|事务所|合伙)|.{2,}?)\s*[-—－,，;；:：/]?\s*"
-    r"((?:已|现已|现|已于|于|自)?[^，,；;]{0,20}?"
-    r"(?:更名|注销|暂停合作|暂停|终止合作|已终止|终止|停止合作|解除合作|已退出)[^（）]{0,30})$"
-)
-
+BRACKETED = re.compile(r"（([^（）]*)）")
 
 # Traditional characters of the words that label columns and categories (序號, 合作機構名稱,
 # 平台運營機構, 擔保 …): labels are read in simplified form; names keep what was published.
@@ -102,18 +75,6 @@ def simplified(text: str) -> str:
     ('合作机构类别', '平台运营机构')
     """
     return text.translate(_TRADITIONAL)
-
-
-@dataclass(frozen=True, slots=True)
-class NameParts:
-    """One published name cell, taken apart."""
-
-    name: str  # display name: markers and notes removed, NFKC, full-width brackets
-    match_key: str
-    qualifier: str = ""
-    markers: tuple[Marker, ...] = ()
-    former_names: tuple[str, ...] = ()
-    note: str = ""  # bracketed text that is neither marker nor part of the name
 
 
 @lru_cache(maxsize=32768)
@@ -143,7 +104,7 @@ def looks_like_org(name: str) -> bool:
     >>> looks_like_org("融资担保公司"), looks_like_org("奇富科技")
     (False, True)
     """
-    base = _BRACKETED.sub("", clean_text(name)).strip()
+    base = BRACKETED.sub("", clean_text(name)).strip()
     if len(base) < 3 or not ORG_SUFFIX.search(base):
         return False
     core = ORG_SUFFIX.sub("", fold_legal_form(base)) or base
@@ -218,7 +179,7 @@ def lift_qualifier(core: str) -> tuple[str, str]:
             return ""
         return inner  # （集团） and other bracketed parts stay, without their brackets
 
-    core = _BRACKETED.sub(bracket, core)
+    core = BRACKETED.sub(bracket, core)
     while True:
         region, end = _region_at_start(core)
         rest = core[end:]
@@ -260,177 +221,3 @@ def qualifiers_agree(left: str, right: str) -> bool:
     (True, False)
     """
     return not left or not right or left in right or right in left
-
-
-def markers_in(text: str) -> tuple[Marker, ...]:
-    """Status markers named anywhere in a short text (a remark, a bracket).
-
-    >>> markers_in("已暂停合作，历史客户服务不受影响")
-    (<Marker.SUSPENDED: 'suspended'>,)
-    """
-    return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
-
-
-def _bracket_role(inner: str) -> str:
-    """What a bracketed part of a name cell is: region, formerly, renamed, marker or note."""
-    if _is_region(inner) or inner == "集团":
-        return "name"
-    if _FORMERLY.match(inner):
-        return "formerly"
-    if _INLINE_RENAME.match(inner):
-        return "statement"  # "（甲公司已更名为乙公司）": both names stated
-    if _RENAMED_TO.match(inner) and not _is_marker_only(inner):
-        return "renamed"
-    if markers_in(inner):
-        return "marker"
-    return "note"
-
-
-def _is_marker_only(text: str) -> bool:
-    return re.fullmatch(r"(?:已|现已|现)?(?:更名|名称变更)", text) is not None
-
-
-@lru_cache(maxsize=16384)
-def parse_name(raw: str, remark: str = "") -> NameParts:
-    """Take a published name cell (and its remark) apart.
-
-    >>> parts = parse_name("上海淇毓信息科技有限公司（原360数科）")
-    >>> parts.name, parts.former_names, [m.value for m in parts.markers]
-    ('上海淇毓信息科技有限公司', ('360数科',), ['formerly'])
-    >>> parse_name("陕西昊悦融资担保有限公司", "已暂停合作").markers
-    (<Marker.SUSPENDED: 'suspended'>,)
-    >>> parse_name("北京小米数字科技有限公司（已更名为天星数字科技有限公司）").name
-    '天星数字科技有限公司'
-    >>> parts = parse_name("广东凯旋担保公司（深圳凯旋担保公司已更名为广东凯旋担保公司）")
-    >>> parts.name, parts.former_names
-    ('广东凯旋担保公司', ('深圳凯旋担保公司',))
-    """
-    text = _FOOTNOTE.sub("", clean_text(raw)).strip()
-    markers: list[Marker] = []
-    former: list[str] = []
-    notes: list[str] = []
-    renamed_to = ""
-    stated: list[tuple[str, str]] = []  # (old, new) renames stated in brackets
-
-    def take(match: re.Match[str]) -> str:
-        nonlocal renamed_to
-        inner = match.group(1).strip()
-        role = _bracket_role(inner)
-        if role == "name":
-            return match.group(0)
-        if role == "statement":
-            stated.append(_statement(inner))
-            return ""
-        if role == "formerly":
-            found = _FORMERLY.match(inner)
-            assert found is not None
-            former.append(found.group(1).strip())
-            markers.append(Marker.FORMERLY)
-        elif role == "renamed":
-            found = _RENAMED_TO.match(inner)
-            assert found is not None
-            renamed_to = found.group(1).strip()
-            markers.append(Marker.RENAMED)
-        elif role == "marker":
-            markers.extend(markers_in(inner))
-            notes.append(inner)
-        elif match.start() > 0 and match.end() < len(text):
-            return match.group(0)  # a bracket inside the name is part of the name
-        elif inner:
-            notes.append(inner)
-        return ""
-
-    base = _BRACKETED.sub(take, text).strip()
-    base, tail_markers, tail_note = _split_trailing_marker(base)
-    markers.extend(tail_markers)
-    if tail_note:
-        notes.append(tail_note)
-    renamed_to, stated_markers = _stated_renames(base, stated, renamed_to, former)
-    markers.extend(stated_markers)
-    inline = _INLINE_RENAME.match(base)
-    if inline and not renamed_to:
-        base, renamed_to = inline.group(1), inline.group(2)
-        markers.append(Marker.RENAMED)
-    if renamed_to:
-        former.insert(0, base)
-        base = renamed_to
-    base = _FOOTNOTE.sub("", base).strip(" -—－:：,，;；")
-    if remark:
-        markers.extend(_remark_markers(remark, former))
-    name = base or text
-    return NameParts(
-        name=name,
-        match_key=match_key(name),
-        qualifier=qualifier_of(name),
-        markers=tuple(sorted(set(markers), key=list(Marker).index)),
-        former_names=tuple(dict.fromkeys(clean_text(f) for f in former if f)),
-        note="；".join(notes),
-    )
-
-
-_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
-
-
-def stated_rename(text: str) -> tuple[str, str] | None:
-    """(old, new) when a line of the page states a rename ("注：甲公司已更名为乙公司。").
-
-    >>> stated_rename("注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。")
-    ('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司')
-    >>> stated_rename("甲科技有限公司已更名为乙科技有限公司") is None  # a list line, not a note
-    True
-    """
-    lead = _NOTE_LEAD.match(clean_text(text))
-    found = _INLINE_RENAME.match(clean_text(text)[lead.end() :]) if lead else None
-    if found is None:
-        return None
-    old, new = found.group(1).strip(), found.group(2).strip(" 。.；;")
-    return (old, new) if looks_like_org(old) and looks_like_org(new) else None
-
-
-def _remark_markers(remark: str, former: list[str]) -> list[Marker]:
-    """Markers a remark cell states; former names it gives are appended to `former`."""
-    text = clean_text(remark)
-    markers = list(markers_in(text))
-    for piece in re.split(r"[，,；;。]", text):
-        found = _REMARK_FORMERLY.match(piece.strip())
-        if found:
-            former.append(found.group(1).strip())
-            markers.append(Marker.FORMERLY)
-    return markers
-
-
-def _statement(inner: str) -> tuple[str, str]:
-    """(old, new) of "甲公司已更名为乙公司"."""
-    found = _INLINE_RENAME.match(inner)
-    assert found is not None  # _bracket_role said so
-    return found.group(1).strip(), found.group(2).strip(" 。.")
-
-
-def _stated_renames(
-    base: str, stated: list[tuple[str, str]], renamed_to: str, former: list[str]
-) -> tuple[str, list[Marker]]:
-    """Apply "（甲已更名为乙）" statements: on the old name it renames, on the new one it
-    records the former name (appended to `former`). Returns (renamed_to, markers)."""
-    markers: list[Marker] = []
-    for old, new in stated:
-        if clean_text(base) == clean_text(old):  # the old name, with its new one in brackets
-            renamed_to = renamed_to or new
-            markers.append(Marker.RENAMED)
-        else:  # the new name, with the statement of its old one
-            former.append(old)
-            markers.append(Marker.FORMERLY)
-    return renamed_to, markers
-
-
-def _split_trailing_marker(base: str) -> tuple[str, tuple[Marker, ...], str]:
-    """ "深圳市XX有限公司 已暂停合作" -> the name and the marker it carries."""
-    found = _TRAILING_MARKER.match(base)
-    if not found or not found.group(1):
-        return base, (), ""
-    name, tail = found.group(1).strip(), found.group(2).strip()
-    if _INLINE_RENAME.match(base) and "更名为" in tail:
-        return base, (), ""
-    markers = markers_in(tail)
-    if not markers or len(name) < 2:
-        return base, (), ""
-    return name, markers, tail

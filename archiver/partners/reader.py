@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
+from archiver.partners.annotations import parse_name, stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.cells import (
     DATE,
@@ -39,8 +40,8 @@ from archiver.partners.names import (
     clean_text,
     looks_like_org,
     match_key,
-    stated_rename,
 )
+from archiver.partners.prose import prose_lists, stated_status
 from archiver.partners.records import published
 from archiver.partners.tables import (
     Layout,
@@ -50,9 +51,11 @@ from archiver.partners.tables import (
     infer_layout,
     is_blank_row,
     is_header_echo,
+    repeat_period,
     single_text,
     split_names,
     strip_number,
+    unfold_repeated,
 )
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
@@ -71,6 +74,11 @@ _STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
 _LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
 _CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
+# A comma or a full stop between CJK words: prose, never inside a name ("Co., Ltd." is).
+_PROSE_PUNCTUATION = re.compile(r"[,;:](?![\s\x21-\x7e])|。")
+# The words of a list's title or of a category label: never inside a partner's own name
+# ("威海银行互联网助贷业务合作机构名单_威海市商业银行股份有限公司" is a print header).
+_LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 
 
@@ -128,6 +136,8 @@ class Reader:
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
+    statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
+    _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -136,12 +146,36 @@ class Reader:
         self._line_layout = None
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
+            if isinstance(block, Line) and self._folded_row(block):
+                continue
+            self._flush_folded(document)
             if isinstance(block, Grid):
                 self._flush_card()
                 self._grid(block, document)
             else:
                 self._line(block, document)
+        self._flush_folded(document)
         self._flush_card()
+
+    def _folded_row(self, line: Line) -> bool:
+        """A line under a header that repeats its labels ("序号 机构名称 序号 机构名称"): kept
+        to be read as one table, its records unfolded column by column."""
+        tokens = tuple(light_clean(self._prepare(line.text)).split(" "))
+        if not self._folded:
+            period = repeat_period(tokens) if len(tokens) > 3 else 0
+            if period:
+                self._folded.append(tokens)
+            return bool(period)
+        width, period = len(self._folded[0]), repeat_period(self._folded[0])
+        if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
+            return False
+        self._folded.append(tokens + ("",) * (width - len(tokens)))
+        return True
+
+    def _flush_folded(self, document: Document) -> None:
+        if self._folded:
+            rows, self._folded = tuple(self._folded), []
+            self._grid(Grid(rows, "lines"), document)
 
     def new_document_context(self) -> None:
         """An attachment starts afresh: no section, no table layout carried over."""
@@ -165,13 +199,9 @@ class Reader:
             self._stopped = True
             return
         self._note_as_of(text)
-        renamed = stated_rename(text)
-        if renamed is not None and not self._item_line(raw):
-            self.renames.append(renamed)
+        if self._note(raw, text) or self._aside_starts(text):
             return
-        if _ASIDE.match(text):
-            self._flush_card()
-            self._aside = True
+        if not self._aside and self._prose(text, line, document):
             return
         if PARTNER_WORDS.search(text) and not looks_like_org(text):
             self.context = True
@@ -204,18 +234,61 @@ class Reader:
             self._count(text, "document")
 
     def stated_former_names(self) -> list[Row]:
-        """The rows, with the renames the page states elsewhere ("注：甲已更名为乙") added to
-        the remark of the row that carries the new name, where the name cell does not say."""
+        """The rows, with what notes elsewhere on the page state about them added to their
+        remark where the row does not say it: a rename ("注：甲已更名为乙", on the row of the
+        new name) and an ended mark ("注：甲已注销，…")."""
         former = {clean_text(new): old for old, new in self.renames}
+        ended = {match_key(name): status for name, status in self.statuses}
         rows = []
         for row in self.rows:
+            notes = [row.remark]
             old = former.get(clean_text(row.name))
             if old and old not in row.name and old not in row.remark:
-                remark = "；".join(filter(None, (row.remark, f"原名称：{old}")))
-                rows.append(replace(row, remark=remark))
-            else:
-                rows.append(row)
+                notes.append(f"原名称：{old}")
+            status = ended.get(match_key(parse_name(row.name).name))
+            if status and status not in row.name and status not in row.remark:
+                notes.append(status)
+            remark = "；".join(filter(None, notes))
+            rows.append(replace(row, remark=remark) if remark != row.remark else row)
         return rows
+
+    def _aside_starts(self, text: str) -> bool:
+        """A "友情链接"-style heading: the names under it are not partners."""
+        if not _ASIDE.match(text):
+            return False
+        self._flush_card()
+        self._aside = True
+        return True
+
+    def _note(self, raw: str, text: str) -> bool:
+        """A note that states a rename or an ended mark of a listed partner: kept for
+        `stated_former_names`; a numbered list line is an item, never a note."""
+        if self._item_line(raw):
+            return False
+        renamed = stated_rename(text)
+        if renamed is not None:
+            self.renames.append(renamed)
+            return True
+        ended = stated_status(text)
+        if ended is not None:
+            self.statuses.append(ended)
+        return ended is not None
+
+    def _prose(self, text: str, line: Line, document: Document) -> bool:
+        """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
+        found = prose_lists(text)
+        if not found:
+            return False
+        self._flush_card()
+        source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
+        for label, lead, names in found:
+            self._open_section(label, lead)
+            for name in names:
+                if self._acceptable(name, in_list=True):
+                    row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
+                    self._add(row)
+        self._last_line_row = len(self.rows) - 1
+        return True
 
     def _item_line(self, raw: str) -> bool:
         """A numbered list line ("3. 甲公司（原乙公司）") is an item, not a note."""
@@ -292,11 +365,14 @@ class Reader:
         """Whether a candidate is a partner. `table` is "header" for a column a header
         names, "inferred" for a column recognised by its content, "" for running text."""
         text = clean_text(name)
-        if not text or is_noise(text) or is_sentence(text):
+        core = parse_name(text).name  # the name without what is written beside it
+        if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
             return False
-        if match_key(text) in self.own_keys:
+        if _LIST_WORDS.search(core):
             return False
-        base = re.sub(r"（[^（）]*）", "", text)
+        if match_key(core) in self.own_keys:
+            return False
+        base = re.sub(r"（[^（）]*）", "", core)
         label = _LEADING_LABEL.match(text)
         if label and column_of(label.group(1))[0] is not Column.NAME:
             return False  # "统一社会信用代码：9133…" under the name
@@ -376,7 +452,7 @@ class Reader:
     def _grid(self, grid: Grid, document: Document) -> None:
         self._aside = False
         self._grid_category = ""
-        rows = tuple(tuple(self._prepare(cell) for cell in row) for row in grid.rows)
+        rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
         if _is_card_grid(rows):
             for index, row in enumerate(rows):
                 label, value = row[0], " ".join(c for c in row[1:] if c.strip())
@@ -467,6 +543,10 @@ class Reader:
         seq = _int(cell(Column.SEQ))
         source = Source(kind=document.table_kind, url=document.url, locator=locator)
         hotline = cell(Column.HOTLINE)
+        remark = cell(Column.REMARK)
+        remark_column = layout.column(Column.REMARK)
+        if remark and remark_column is not None and layout.presets.get(remark_column):
+            remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
         added = False
         for column in layout.name_columns:
             if column >= len(row) or not row[column].strip():
@@ -493,7 +573,7 @@ class Reader:
                         products=split_products(cell(Column.PRODUCT)),
                         period=cell(Column.PERIOD),
                         hotline=hotline,
-                        remark=cell(Column.REMARK),
+                        remark=remark,
                         seq=seq,
                         scopes=(self._section.scope, scope),
                     )

@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from archiver.models import Category, Marker, Partner, Source
 from archiver.partners.aliases import AliasTable
+from archiver.partners.annotations import parse_name
 from archiver.partners.categories import category_of
-from archiver.partners.names import parse_name, qualifiers_agree
+from archiver.partners.names import qualifiers_agree
 
 _SPACES = re.compile(r"\s+")
 

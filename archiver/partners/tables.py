@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
+    FORMER_NAMES,
     PHONE,
     Column,
     column_of,
+    former_names_column,
     is_noise,
     is_period,
     is_strong_name_label,
@@ -78,6 +80,8 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         if looks_like_org(text):
             return None
         role, preset = column_of(text)
+        if former_names_column(text):  # 曾用名: a remark that names the former name
+            role, preset = Column.REMARK, FORMER_NAMES
         if role is None:
             continue
         columns[index] = role
@@ -330,3 +334,60 @@ def standalone_name(text: str, known: set[str]) -> bool:
 def is_blank_row(row: tuple[str, ...]) -> bool:
     """True for rows with nothing but noise in every cell."""
     return all(not c.strip() or is_noise(c) for c in row)
+
+
+def repeat_period(header: tuple[str, ...]) -> int:
+    """The width of one record when a header repeats its labels side by side to save space
+    (序号 机构名称 序号 机构名称: 2), or 0.
+
+    >>> repeat_period(("序号", "机构名称", "序号", "机构名称"))
+    2
+    >>> repeat_period(("序号", "机构名称"))
+    0
+    """
+    cells = tuple(clean_text(cell) for cell in header)
+    width = len(cells)
+    for period in range(2, width // 2 + 1):  # one record has a number and a name at least
+        if width % period or any(cells[i] != cells[i % period] for i in range(width)):
+            continue
+        if len(set(cells[:period])) < period:
+            return 0
+        return period if header_layout(cells[:period]) is not None else 0
+    return 0
+
+
+def unfold_repeated(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """A table with several records per row (序号|名称|序号|名称), one record per row: the
+    left records first, then the right ones (column by column, as such tables are numbered);
+    a row with one text across (a section) stays where it is. Other tables are unchanged.
+
+    >>> rows = (("序号", "名称", "序号", "名称"), ("1", "甲", "3", "丙"), ("2", "乙", "", ""))
+    >>> unfold_repeated(rows)
+    (('序号', '名称'), ('1', '甲'), ('2', '乙'), ('3', '丙'))
+    """
+    found = next(
+        ((i, repeat_period(row)) for i, row in enumerate(rows[:5]) if repeat_period(row)), None
+    )
+    if found is None:
+        return rows
+    index, period = found
+    copies = len(rows[index]) // period
+    result = [row[:period] for row in rows[: index + 1]]
+    segment: list[tuple[str, ...]] = []
+
+    def unfold() -> None:
+        for copy in range(copies):
+            for row in segment:
+                record = tuple(row[copy * period : (copy + 1) * period])
+                if any(cell.strip() for cell in record):
+                    result.append(record + ("",) * (period - len(record)))
+        segment.clear()
+
+    for row in rows[index + 1 :]:
+        if single_text(row):
+            unfold()
+            result.append(row[:period])
+        else:
+            segment.append(row)
+    unfold()
+    return tuple(result)

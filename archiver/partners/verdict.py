@@ -21,6 +21,8 @@ _TERMINATION = re.compile(
     r"|暂无(?:互联网)?(?:助贷)?(?:业务)?(?:合作机构|合作方|合作)"
     r"|(?:合作机构|名单)(?:为空|[:：]\s*无$|已清空)"
     r"|(?:目前|当前|现)(?:我行|本行|我司|本公司|我公司)?(?:未|没有|暂未|无)(?:与任何机构)?(?:开展|合作)"
+    r"|(?:未|没有|暂未|尚未)开展(?:互联网)?助贷业务"
+    rf"|(?:未|没有|暂未|尚未)与{_ALL}.{{0,24}}?(?:开展|建立).{{0,8}}?合作"
 )
 _INDEX_ENTRY = re.compile(r"(?:关于|公告|通知|公示|声明|披露|报告)")
 _DATE_IN_LINE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}[-/]\d{1,2}")
@@ -33,6 +35,8 @@ def is_termination_notice(lines: Iterable[str]) -> bool:
     True
     >>> is_termination_notice(["关于调整互联网助贷业务合作机构名单的公告"])
     False
+    >>> is_termination_notice(["截至2025年9月30日，本行未开展互联网助贷业务。"])
+    True
     """
     texts = [clean_text(line) for line in lines]
     if looks_like_index(texts):

@@ -1,0 +1,325 @@
+"""What a publisher writes beside a partner's name: former names, renames and status marks,
+read with one grammar. Pure.
+
+The same statement comes in many shapes (DOMAIN.md §3; blind round 4):
+
+    甲（原名：乙）  甲(曾用名:乙)  甲【原名称：乙】  甲（原乙）  (原名称:乙)甲  甲 曾用名：乙
+    甲（原名称:乙,已更名）  甲（2021年由“乙”更名而来）  原“乙”，已更名为“甲”
+    乙（已更名为甲）  乙更名为甲  甲（乙已更名为甲）  a note: 注：乙已更名为甲。
+    甲（已终止合作）  甲 已暂停合作  【已暂停】甲  a 备注 / 合作状态 cell: 已注销
+
+An annotation is read clause by clause (clauses end at commas and semicolons; quotes, colons
+and full- or half-width brackets do not matter) into an `Annotation`; `parse_name` takes a
+whole name cell apart with it. A partner whose marks say it ended (terminated, suspended,
+deregistered) is still on the page, but no longer a current partner (`is_ended`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from archiver.models import Marker
+from archiver.partners.names import (
+    BRACKETED,
+    clean_text,
+    is_region,
+    looks_like_org,
+    match_key,
+    qualifier_of,
+)
+
+ENDED = frozenset({Marker.TERMINATED, Marker.SUSPENDED, Marker.DEREGISTERED})
+_MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
+    (Marker.RENAMED, re.compile(r"更名|名称变更|改名")),
+    (Marker.DEREGISTERED, re.compile(r"注销|吊销")),
+    (Marker.SUSPENDED, re.compile(r"暂停|暂缓合作|中止合作")),
+    (
+        Marker.TERMINATED,
+        re.compile(
+            r"终止|停止合作|解除合作|结束合作|退出合作|已退出|不再合作|合作到期|已到期|停止与其"
+        ),
+    ),
+)
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+_CLAUSES = re.compile(r"[，,；;。]")
+_FORMER_WORDS = r"原名称|原公司名称|原企业名称|原名|曾用名|更名前(?:名称|的名称)?|旧名称?"
+_FORMERLY = re.compile(
+    rf"^(?:{_FORMER_WORDS}|原)(?![因则来本先有定计合协])\s*[:：为是]?\s*(.{{2,}})$"
+)
+_REMARK_FORMERLY = re.compile(rf"^(?:{_FORMER_WORDS})\s*[:：为是]?\s*(.{{2,}})$")
+_CAME_FROM = re.compile(r"^.{0,16}?由(.{4,}?)(?:更名|变更名称|改名)而来$")
+_RENAME_VERB = r"(?:正式)?(?:更名为|改名为|名称变更为|变更名称为)"
+_RENAMED_TO = re.compile(
+    rf"^(?:已|现已|现|并|后|于.{{0,16}}?)?(?:{_RENAME_VERB}|现名称?为?|新名称为?)\s*[:：]?\s*(.{{2,}})$"
+)
+_STATEMENT = re.compile(
+    rf"^(.{{4,}}?)\s*(?:已|现已|现|并|于.{{0,16}}?)?{_RENAME_VERB}\s*[:：]?\s*(.{{4,}})$"
+)
+_MARKER_ONLY = re.compile(r"^(?:已|现已|现)?(?:更名|名称变更)$")
+_TRAILING_FORMER = re.compile(rf"^(.{{4,}}?)\s*(?:{_FORMER_WORDS})\s*[:：]\s*(.{{4,}})$")
+_FOOTNOTE = re.compile(r"(?:[*※]+|(?<=[司行团心所])(?:注|备注|附注)?\d{0,2})$")
+_TRAILING_MARKER = re.compile(
+    r"^(.*?(?:公司|银行|集团|中心|事务所|合伙)|.{2,}?)\s*[-—－,，;；:：/]?\s*"
+    r"((?:已|现已|现|已于|于|自)?[^，,；;]{0,20}?"
+    r"(?:更名|注销|暂停合作|暂停|终止合作|已终止|终止|停止合作|解除合作|已退出)[^（）]{0,30})$"
+)
+_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
+
+
+def markers_in(text: str) -> tuple[Marker, ...]:
+    """Status markers named anywhere in a short text (a remark, a bracket).
+
+    >>> markers_in("已暂停合作，历史客户服务不受影响")
+    (<Marker.SUSPENDED: 'suspended'>,)
+    """
+    return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
+
+
+def is_ended(markers: tuple[Marker, ...]) -> bool:
+    """True when the marks say the partner is no longer one (terminated, suspended,
+    deregistered); a rename is not an end.
+
+    >>> is_ended((Marker.RENAMED,)), is_ended((Marker.SUSPENDED,))
+    (False, True)
+    """
+    return any(marker in ENDED for marker in markers)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What one annotation says."""
+
+    former: tuple[str, ...] = ()  # names the partner went by before
+    renamed_to: str = ""  # the name it goes by now (written beside the old one)
+    renames: tuple[tuple[str, str], ...] = ()  # (old, new), both stated
+    markers: tuple[Marker, ...] = ()
+    status: str = ""  # the words of an ended mark ("已终止合作"): the reason of a drop
+    notes: tuple[str, ...] = ()  # clauses that are none of the above
+
+    @property
+    def says_anything(self) -> bool:
+        """True when a clause is a former name, a rename or a mark."""
+        return bool(self.former or self.renamed_to or self.renames or self.markers)
+
+
+@dataclass
+class _Clauses:
+    former: list[str] = field(default_factory=list)
+    renamed_to: str = ""
+    renames: list[tuple[str, str]] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def frozen(self) -> Annotation:
+        return Annotation(
+            former=tuple(dict.fromkeys(f for f in self.former if f)),
+            renamed_to=self.renamed_to,
+            renames=tuple(self.renames),
+            markers=tuple(sorted(set(self.markers), key=list(Marker).index)),
+            status="，".join(dict.fromkeys(self.status)),
+            notes=tuple(self.notes),
+        )
+
+
+@lru_cache(maxsize=16384)
+def read(text: str, *, remark: bool = False) -> Annotation:
+    """An annotation (a bracket's content, a remark cell, a clause after the name).
+
+    A remark cell says "原名称：乙" but never a bare "原乙" (原合作协议… is no former name).
+
+    >>> found = read("原名称:北京小米数字科技有限公司,已更名")
+    >>> found.former, [m.value for m in found.markers]
+    (('北京小米数字科技有限公司',), ['renamed', 'formerly'])
+    >>> read("2021年由“京东数字科技控股股份有限公司”更名而来").former
+    ('京东数字科技控股股份有限公司',)
+    >>> read("已终止合作").status, read("原合作协议到期后续签", remark=True).former
+    ('已终止合作', ())
+    """
+    found = _Clauses()
+    for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
+        _clause(piece.strip(" :："), found, remark=remark)
+    return found.frozen()
+
+
+def _clause(text: str, found: _Clauses, *, remark: bool) -> None:
+    if not text:
+        return
+    statement = _STATEMENT.match(text)
+    formerly = (_REMARK_FORMERLY if remark else _FORMERLY).match(text)
+    came_from = _CAME_FROM.match(text)
+    renamed = _RENAMED_TO.match(text)
+    if statement and not formerly and not renamed:
+        old = re.sub(rf"^(?:{_FORMER_WORDS}|原)", "", statement.group(1)).strip()
+        found.renames.append((old, statement.group(2).strip(" 。.")))
+    elif formerly:
+        found.former.append(formerly.group(1).strip())
+        found.markers.append(Marker.FORMERLY)
+    elif came_from:
+        found.former.append(came_from.group(1).strip())
+        found.markers.append(Marker.FORMERLY)
+    elif renamed and not _MARKER_ONLY.match(text) and not remark:
+        found.renamed_to = renamed.group(1).strip(" 。.")
+        found.markers.append(Marker.RENAMED)
+    elif markers_in(text):
+        marks = markers_in(text)
+        found.markers.extend(marks)
+        if any(mark in ENDED for mark in marks):
+            found.status.append(text)
+    else:
+        found.notes.append(text)
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """One published name cell, taken apart."""
+
+    name: str  # display name: markers and notes removed, NFKC, full-width brackets
+    match_key: str
+    qualifier: str = ""
+    markers: tuple[Marker, ...] = ()
+    former_names: tuple[str, ...] = ()
+    note: str = ""  # bracketed text that is neither marker nor part of the name
+    status: str = ""  # the words that say the partner ended ("已终止合作"), if any
+
+
+@lru_cache(maxsize=16384)
+def parse_name(raw: str, remark: str = "") -> NameParts:
+    """Take a published name cell (and its remark) apart.
+
+    >>> parts = parse_name("上海淇毓信息科技有限公司（原360数科）")
+    >>> parts.name, parts.former_names, [m.value for m in parts.markers]
+    ('上海淇毓信息科技有限公司', ('360数科',), ['formerly'])
+    >>> parse_name("陕西昊悦融资担保有限公司", "已暂停合作").markers
+    (<Marker.SUSPENDED: 'suspended'>,)
+    >>> parse_name("北京小米数字科技有限公司（已更名为天星数字科技有限公司）").name
+    '天星数字科技有限公司'
+    >>> parts = parse_name("广东凯旋担保公司（深圳凯旋担保公司已更名为广东凯旋担保公司）")
+    >>> parts.name, parts.former_names
+    ('广东凯旋担保公司', ('深圳凯旋担保公司',))
+    >>> parts = parse_name("原“北京宜人恒业科技发展有限公司”，已更名为“北京宜人数字科技有限公司”")
+    >>> parts.name, parts.former_names
+    ('北京宜人数字科技有限公司', ('北京宜人恒业科技发展有限公司',))
+    >>> parse_name("天星数字科技（北京）有限公司（原名称:北京小米数字科技有限公司,已更名）").name
+    '天星数字科技（北京）有限公司'
+    """
+    text = _FOOTNOTE.sub("", clean_text(raw)).strip()
+    said = _Clauses()
+    notes: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        if is_region(inner) or inner == "集团":
+            return match.group(0)
+        found = read(inner)
+        inside = match.start() > 0 and match.end() < len(text)
+        if not found.says_anything:
+            if inside:
+                return match.group(0)  # a bracket inside the name is part of the name
+            notes.extend(n for n in (inner,) if n)
+            return ""
+        _absorb(said, found)
+        notes.extend(found.notes)
+        return ""
+
+    base = BRACKETED.sub(take, text).strip()
+    base = _clauses_around(base, said, notes)
+    base = _trailing(base, said, notes)
+    renamed_to = said.renamed_to
+    if renamed_to:
+        said.former.insert(0, base)
+        base = renamed_to
+    for old, new in said.renames:
+        if clean_text(base) == clean_text(old):  # the old name, with its new one stated
+            said.former.insert(0, base)
+            base = new
+            said.markers.append(Marker.RENAMED)
+        else:  # the new name, with the statement of its old one
+            said.former.append(old)
+            said.markers.append(Marker.FORMERLY)
+    said.renames.clear()
+    base = _FOOTNOTE.sub("", base).strip(" -—－:：,，;；")
+    if remark:
+        _absorb(said, read(remark, remark=True))
+    name = base or text
+    frozen = said.frozen()
+    return NameParts(
+        name=name,
+        match_key=match_key(name),
+        qualifier=qualifier_of(name),
+        markers=frozen.markers,
+        former_names=tuple(dict.fromkeys(clean_text(f) for f in said.former if f)),
+        note="；".join(notes),
+        status=frozen.status,
+    )
+
+
+def _absorb(said: _Clauses, found: Annotation) -> None:
+    said.former.extend(found.former)
+    said.renamed_to = said.renamed_to or found.renamed_to
+    said.renames.extend(found.renames)
+    said.markers.extend(found.markers)
+    if found.status:
+        said.status.append(found.status)
+
+
+def _clauses_around(base: str, said: _Clauses, notes: list[str]) -> str:
+    """ "原“乙”，已更名为“甲”" or "甲，已暂停合作": the clause that is the name, with the
+    others read as annotations (when all of them are, the name is the one renamed to)."""
+    pieces = [p.strip() for p in _CLAUSES.split(base) if p.strip()]
+    if len(pieces) < 2:
+        return base
+    readings = [read(piece) for piece in pieces]
+    plain = [p for p, found in zip(pieces, readings, strict=True) if not found.says_anything]
+    if len(plain) > 1 or len(plain) == len(pieces):
+        return base
+    for found in readings:
+        if found.says_anything:
+            _absorb(said, found)
+    if plain:
+        return _QUOTES.sub("", plain[0])
+    if said.renamed_to:
+        name, said.renamed_to = said.renamed_to, ""
+        return name
+    return base
+
+
+def _trailing(base: str, said: _Clauses, notes: list[str]) -> str:
+    """A mark, a rename or a former name written after the name without a separator."""
+    former = _TRAILING_FORMER.match(base)
+    if former and looks_like_org(former.group(1)):
+        said.former.append(_QUOTES.sub("", former.group(2)).strip())
+        said.markers.append(Marker.FORMERLY)
+        return former.group(1).strip()
+    found = _TRAILING_MARKER.match(base)
+    if found and found.group(1):
+        name, tail = found.group(1).strip(), found.group(2).strip()
+        rename = _STATEMENT.match(base)
+        if not (rename and "更名为" in tail) and markers_in(tail) and len(name) >= 2:
+            _absorb(said, read(tail))
+            return name
+    statement = _STATEMENT.match(_QUOTES.sub("", base))
+    if statement and not said.renamed_to:
+        said.renamed_to = statement.group(2).strip(" 。.")
+        said.markers.append(Marker.RENAMED)
+        return statement.group(1).strip()
+    return base
+
+
+def stated_rename(text: str) -> tuple[str, str] | None:
+    """(old, new) when a line of the page states a rename ("注：甲公司已更名为乙公司。").
+
+    >>> stated_rename("注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。")
+    ('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司')
+    >>> stated_rename("甲科技有限公司已更名为乙科技有限公司") is None  # a list line, not a note
+    True
+    """
+    cleaned = clean_text(text)
+    lead = _NOTE_LEAD.match(cleaned)
+    found = _STATEMENT.match(_QUOTES.sub("", cleaned[lead.end() :])) if lead else None
+    if found is None:
+        return None
+    old, new = found.group(1).strip(), found.group(2).strip(" 。.")
+    return (old, new) if looks_like_org(old) and looks_like_org(new) else None

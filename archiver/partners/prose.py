@@ -1,0 +1,93 @@
+"""Lists written as sentences, and notes that mark a listed partner. Pure.
+
+Some institutions publish the list as running text rather than as a table or items:
+
+    平台运营机构共6家，包括：甲、乙、丙。
+    为本行互联网助贷业务提供增信服务的机构共3家，分别为：丁、戊、己。
+    平台运营机构：甲；乙；丙。
+
+`prose_lists` takes such a paragraph apart into the category it names and its names, but only
+when every piece of the list is an organisation's name: a sentence that happens to contain a
+colon is not a list. A note under the list can mark one of the listed partners as ended
+("注：甲已注销，本行已停止与其开展新增业务。"): `stated_status` reads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.partners.annotations import is_ended, parse_name
+from archiver.partners.categories import names_category
+from archiver.partners.names import clean_text, looks_like_org
+
+# The lead names a category and, often, a count; the list follows a colon or 包括 / 分别为.
+# A lead never crosses a comma or a full stop, so several lists can share one paragraph.
+_INTRO = re.compile(
+    r"(?P<lead>[^，,；;。：:]{2,60}?)(?P<count>\s*(?:共|计|合计|总计)?\s*\d{1,4}\s*家)?"
+    r"\s*[，,]?\s*(?:(?:包括|分别为|分别是|具体为|依次为|名单为)\s*[:：]?|[:：])"
+)
+_COUNT = re.compile(r"(?:共|计|合计|总计)?\s*\d{1,4}\s*家")
+_PIECES = re.compile(r"[、；;，,]")
+_CLAUSES = re.compile(r"[，,；;。]")
+_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
+
+
+def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(category label, its lead, names) of every list one paragraph writes as a sentence.
+
+    >>> [(label, names) for label, _, names in prose_lists(
+    ...     "平台运营机构共2家，包括：甲乙科技有限公司、丙丁信息技术有限公司；"
+    ...     "增信服务机构共1家，包括：戊己融资担保有限公司。")]
+    [('平台运营机构', ('甲乙科技有限公司', '丙丁信息技术有限公司')), \
+('增信服务机构', ('戊己融资担保有限公司',))]
+    >>> prose_lists("增信服务机构：戊己融资担保有限公司；庚辛财产保险股份有限公司。")[0][2]
+    ('戊己融资担保有限公司', '庚辛财产保险股份有限公司')
+    >>> prose_lists("客服热线：95188、95199")
+    ()
+    """
+    cleaned = clean_text(text)
+    intros = [m for m in _INTRO.finditer(cleaned) if _label(m.group("lead"))]
+    found = []
+    if not intros:
+        return ()
+    ends = [m.start() for m in intros[1:]] + [len(cleaned)]
+    for intro, end in zip(intros, ends, strict=True):
+        body = cleaned[intro.end() : end]
+        body = body.split("。")[0].strip().rstrip(".；;，,")
+        body = re.sub(r"等(?:\s*\d{1,4}\s*家)?(?:机构)?$", "", body)
+        pieces = tuple(p.strip() for p in _PIECES.split(body) if p.strip())
+        single = re.search(r"(?:共|计)\s*1\s*家", intro.group(0)) is not None
+        if len(pieces) < 2 and not (pieces and single):
+            continue
+        if all(looks_like_org(parse_name(p).name) for p in pieces):
+            found.append((_label(intro.group("lead")), intro.group(0), pieces))
+    return tuple(found)
+
+
+def _label(lead: str) -> str:
+    """The category words of a list's lead ("…的平台运营机构共6家" -> 平台运营机构)."""
+    clause = _CLAUSES.split(lead)[-1]
+    clause = _COUNT.sub("", clause).strip(" ：:")
+    if not names_category(clause):
+        return ""
+    tail = clause.rsplit("的", 1)[-1]
+    return tail if names_category(tail) else clause
+
+
+def stated_status(text: str) -> tuple[str, str] | None:
+    """(name, the words of the mark) when a note marks a partner as ended, or None.
+
+    >>> stated_status("注：杭州甲乙信息科技有限公司已注销，本行已停止与其开展新增业务。")
+    ('杭州甲乙信息科技有限公司', '已注销')
+    >>> stated_status("杭州甲乙信息科技有限公司已注销") is None  # a list line, not a note
+    True
+    """
+    cleaned = clean_text(text)
+    lead = _NOTE_LEAD.match(cleaned)
+    if lead is None:
+        return None
+    first = _CLAUSES.split(cleaned[lead.end() :])[0].strip()
+    parts = parse_name(first)
+    if not parts.status or not is_ended(parts.markers) or not looks_like_org(parts.name):
+        return None
+    return parts.name, parts.status
