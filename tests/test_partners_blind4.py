@@ -21,8 +21,8 @@ import yaml
 
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.index import Index
 from archiver.models import ListStatus, Outcome
 from archiver.partners import load_aliases, match_key
 from archiver.partners.annotations import is_ended
@@ -116,7 +116,7 @@ def test_a_round4_page_reads_as_labelled(
     deps = Deps(
         store=MemoryStore(),
         capturer=browser,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         aliases=load_aliases(ENTITIES.read_text(encoding="utf-8"), path=str(ENTITIES)),
         now=clock.now,
         sleep=clock.sleep,
@@ -201,7 +201,7 @@ def test_a_round4_sequence_gives_the_labelled_events(
     deps = Deps(
         store=MemoryStore(),
         capturer=browser,
-        index=Index(tmp_path / "index.sqlite"),
+        index=SqliteIndex(tmp_path / "index.sqlite"),
         aliases=load_aliases(entities.read_text(encoding="utf-8"), path=str(entities)),
         now=clock.now,
         sleep=clock.sleep,
