@@ -310,7 +310,9 @@ def served(tmp_path: Path) -> Iterator[int]:
     store = LocalStore(tmp_path / "archive")
     store.put("public/index.html", b"<h1>ok</h1>", content_type="text/html")
     httpd = make_server(store, "public/", port=0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     try:
         yield int(httpd.server_address[1])
     finally:
