@@ -193,6 +193,7 @@ class TestCommands:
         assert "unknown site(s): nope" in result.output
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path) -> None:
     """The real command in its own process: it prints where it listens, serves, stops on ^C."""
     build_publisher(app.settings, app.store).publish_all()

@@ -289,6 +289,7 @@ def test_a_dot_publish_prefix_is_refused() -> None:
     assert any("prefix must be" in p for p in problems("publish: {prefix: ./}\n"))
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_duplicates_exit_2_with_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "sites.yaml"
     path.write_text("sites: []\nsites: []\n", encoding="utf-8")
