@@ -27,6 +27,7 @@ from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
 from archiver.evidence.settings import EvidenceSettings, ObjectLock
+from archiver.pagewords import NEXT_PAGE_WORDS
 from archiver.publish.settings import PublishSettings
 from archiver.schema import Strict
 from archiver.urlpolicy import check_hosts, check_http_url
@@ -34,7 +35,6 @@ from archiver.urlpolicy import check_hosts, check_http_url
 SITE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # fullmatch: "$" would admit a newline
 MAX_TIMEOUT_S = 600.0
 DEFAULT_EVERY_S = 6 * 3600.0
-DEFAULT_NEXT_TEXTS = ("下一页", "下页", "后一页", "Next", "next", "›", "»", ">")
 SECRET_WORDS = ("password", "secret", "token", "access_key", "api_key")
 MOVED_KEYS = {  # keys of earlier releases, and where their setting lives now
     "timezone": "one time zone for everything: set the top-level 'timezone', e.g. Asia/Shanghai",
@@ -61,7 +61,7 @@ class Pagination(Strict):
     """Follow "下一页"-style links to collect a list split across pages."""
 
     max_pages: int = Field(default=5, ge=1, le=100)
-    next: tuple[str, ...] = DEFAULT_NEXT_TEXTS
+    next: tuple[str, ...] = NEXT_PAGE_WORDS
 
 
 class CheckOptions(Strict):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,14 +27,14 @@ from archiver.config import Settings, Site
 
 log = structlog.get_logger("archiver.schedule")
 OVERDUE_SPREAD_S = 60.0
-TIMEZONE = "Asia/Shanghai"  # cron expressions are read in the institutions' local time
 
 
-def trigger_for(site: Site) -> BaseTrigger:
-    """The APScheduler trigger of a site (interval or cron, with jitter)."""
+def trigger_for(site: Site, zone: ZoneInfo) -> BaseTrigger:
+    """The APScheduler trigger of a site (interval or cron, with jitter); a cron expression
+    is read in `zone`, the configuration's one time zone (`Settings.zone`)."""
     jitter = int(site.jitter) or None
     if site.cron is not None:
-        trigger = CronTrigger.from_crontab(site.cron, timezone=TIMEZONE)
+        trigger = CronTrigger.from_crontab(site.cron, timezone=zone)
         trigger.jitter = jitter  # from_crontab takes no jitter; the trigger honours the field
         return trigger
     interval = site.interval_s
@@ -46,14 +47,20 @@ def validate(settings: Settings, *, path: str = "sites.yaml") -> list[str]:
     problems = []
     for index, site in enumerate(settings.sites):
         try:
-            trigger_for(site)
+            trigger_for(site, settings.zone)
         except ValueError as exc:
             problems.append(f"{path}: sites[{index}] ({site.id}).cron: {exc}")
     return problems
 
 
 def first_run(
-    site: Site, *, last_check: datetime | None, now: datetime, position: int, overdue: int
+    site: Site,
+    *,
+    last_check: datetime | None,
+    now: datetime,
+    position: int,
+    overdue: int,
+    zone: ZoneInfo,
 ) -> datetime:
     """When a site's first check after (re)start happens.
 
@@ -65,7 +72,7 @@ def first_run(
     if last_check is None:
         return soon
     if site.cron is not None:
-        trigger = CronTrigger.from_crontab(site.cron, timezone=TIMEZONE)
+        trigger = CronTrigger.from_crontab(site.cron, timezone=zone)
         missed = trigger.get_next_fire_time(None, last_check)
         if missed is not None and missed <= now:
             return soon
@@ -110,7 +117,9 @@ class Daemon:
         workers: int,
         housekeeping: Iterable[tuple[str, Callable[[], object], float]] = (),
         owed: Mapping[str, datetime] | None = None,
+        zone: ZoneInfo,
     ) -> None:
+        self.zone = zone  # cron expressions are read in it (`Settings.zone`)
         self.sites = [site for site in sites if site.enabled]
         self.run_site = run_site
         self.owed = dict(owed or {})  # site id -> when its re-check is due (from the bucket)
@@ -133,7 +142,12 @@ class Daemon:
             site
             for site in self.sites
             if first_run(
-                site, last_check=self.last_checks.get(site.id), now=now, position=0, overdue=1
+                site,
+                last_check=self.last_checks.get(site.id),
+                now=now,
+                position=0,
+                overdue=1,
+                zone=self.zone,
             )
             <= now + timedelta(seconds=1)
         ]
@@ -145,10 +159,11 @@ class Daemon:
                 now=now,
                 position=positions.get(site.id, 0),
                 overdue=len(overdue),
+                zone=self.zone,
             )
             self.scheduler.add_job(
                 self._run_unless_stopping,
-                trigger=trigger_for(site),
+                trigger=trigger_for(site, self.zone),
                 args=(site,),
                 id=site.id,
                 name=site.name,

@@ -158,7 +158,10 @@ class LocalSite:
 
     def start(self) -> LocalSite:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next poll: 50 ms, not serve_forever's 0.5 s default
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver import logs
+from archiver import localtime, logs
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.sqlite_index import SqliteIndex
@@ -189,6 +189,7 @@ def latency(rounds: int, interval_s: float, workdir: Path) -> dict[str, Any]:
             now=utc_now,
             workers=2,
             housekeeping=[("alerts", alerter.deliver_pending, interval_s)],
+            zone=localtime.zone(),
         )
         daemon.start()
         results: list[Round] = []

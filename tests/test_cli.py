@@ -97,6 +97,7 @@ def test_check_history_diff_show_verify(config: Path, local_site: LocalSite) -> 
     assert "good-bank: ok (2 versions" in verified.stdout
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_bad_configuration_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
     path = tmp_path / "sites.yaml"
     path.write_text("sites:\n  - {id: a, name: A, url: 'https://a/', selecter: x}\n")
@@ -108,6 +109,7 @@ def test_bad_configuration_exits_2_with_one_line_per_problem(tmp_path: Path) -> 
     assert archiver(path, "config", "check").returncode == 2
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_a_missing_configuration_file_is_one_line(tmp_path: Path) -> None:
     result = archiver(tmp_path / "nope.yaml", "check")
     assert result.returncode == 2
@@ -116,6 +118,7 @@ def test_a_missing_configuration_file_is_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_a_bad_cron_expression_fails_config_check(tmp_path: Path) -> None:
     path = tmp_path / "sites.yaml"
     path.write_text("sites:\n  - {id: a, name: A, url: 'https://a/', cron: '0 25 * * *'}\n")
@@ -124,6 +127,7 @@ def test_a_bad_cron_expression_fails_config_check(tmp_path: Path) -> None:
     assert "sites[0] (a).cron: Error validating expression '25'" in result.stderr
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_unknown_sites_and_versions_are_usage_errors(config: Path) -> None:
     unknown = archiver(config, "check", "good-bnak")
     assert unknown.returncode == 2
@@ -136,6 +140,7 @@ def test_unknown_sites_and_versions_are_usage_errors(config: Path) -> None:
     assert line.endswith(f"-m archiver -c {config} check good-bank）")
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_config_check_summarises_a_valid_file(config: Path) -> None:
     result = archiver(config, "config", "check")
     assert result.returncode == 0
@@ -149,6 +154,7 @@ def test_config_check_summarises_a_valid_file(config: Path) -> None:
     assert "1 known entities from" in archiver(config, "config", "check").stdout
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_verify_exits_1_when_the_archive_was_tampered_with(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 

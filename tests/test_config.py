@@ -182,3 +182,13 @@ def test_durations(text: str | int, seconds: float) -> None:
 def test_bad_durations(text: str | bool) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message is asserted in config tests
         durations.parse(text)
+
+
+def test_pages_and_discovery_follow_the_same_next_page_words() -> None:
+    """One list: the words page checks used to follow and those discovery followed, merged."""
+    site = config.Site.model_validate({"id": "s", "name": "S", "url": "https://s.example/"})
+    discover = config.DiscoverySettings()
+    assert site.pagination.next == discover.next
+    earlier_pages = ("下一页", "下页", "后一页", "Next", "next", "›", "»", ">")
+    earlier_discovery = (*earlier_pages, "加载更多", "查看更多")
+    assert set(earlier_pages) | set(earlier_discovery) <= set(site.pagination.next)

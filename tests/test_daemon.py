@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver import archive, schedule
+from archiver import archive, localtime, schedule
 from archiver.adapters.local_store import LocalStore
 from archiver.config import Site
 from archiver.testing import LocalSite
@@ -24,6 +24,7 @@ from archiver.verify import verify_site
 Reap = Callable[[subprocess.Popen[str]], subprocess.Popen[str]]  # the `reap` fixture
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
+SHANGHAI = localtime.zone("Asia/Shanghai")
 
 
 def site(**extra: object) -> Site:
@@ -45,17 +46,48 @@ def test_first_run_after_a_restart(
     options: dict[str, object], last_check: datetime | None, expected: datetime
 ) -> None:
     first = schedule.first_run(
-        site(**options), last_check=last_check, now=NOW, position=0, overdue=1
+        site(**options), last_check=last_check, now=NOW, position=0, overdue=1, zone=SHANGHAI
     )
     assert first == expected
 
 
 def test_overdue_sites_are_spread_over_a_minute() -> None:
     times = [
-        schedule.first_run(site(), last_check=None, now=NOW, position=i, overdue=4)
+        schedule.first_run(site(), last_check=None, now=NOW, position=i, overdue=4, zone=SHANGHAI)
         for i in range(4)
     ]
     assert times == [NOW + timedelta(seconds=1 + 15 * i) for i in range(4)]
+
+
+def test_cron_is_read_in_the_configured_time_zone() -> None:
+    """One time zone: cron expressions follow the top-level `timezone` like every other time."""
+    daily = site(cron="0 9 * * *", jitter=0)
+    last = NOW - timedelta(hours=2)
+    in_utc = schedule.first_run(
+        daily, last_check=last, now=NOW, position=0, overdue=1, zone=localtime.zone("UTC")
+    )
+    assert in_utc == datetime(2025, 10, 2, 9, 0, tzinfo=UTC)
+    trigger = schedule.trigger_for(daily, localtime.zone("Europe/Berlin"))
+    fire = trigger.get_next_fire_time(None, NOW)
+    assert fire is not None
+    assert fire.astimezone(UTC) == datetime(2025, 10, 2, 7, 0, tzinfo=UTC)  # 09:00 CEST
+
+
+def test_the_daemon_schedules_cron_in_the_configured_time_zone() -> None:
+    later = datetime(2099, 10, 1, 12, 0, tzinfo=UTC)  # far ahead: the job stays unrun
+    daemon = schedule.Daemon(
+        [site(cron="0 9 * * *", jitter=0)],
+        lambda s: None,
+        last_checks={"s": later - timedelta(hours=2)},
+        now=lambda: later,
+        workers=1,
+        zone=localtime.zone("UTC"),
+    )
+    daemon.start()
+    try:
+        assert daemon.next_runs()["s"] == datetime(2099, 10, 2, 9, 0, tzinfo=UTC)
+    finally:
+        daemon.shutdown()
 
 
 def test_one_site_is_never_checked_twice_at_once() -> None:
@@ -76,7 +108,12 @@ def test_one_site_is_never_checked_twice_at_once() -> None:
                 done.set()
 
     daemon = schedule.Daemon(
-        [fast], slow_check, last_checks={}, now=lambda: datetime.now(UTC), workers=4
+        [fast],
+        slow_check,
+        last_checks={},
+        now=lambda: datetime.now(UTC),
+        workers=4,
+        zone=SHANGHAI,
     )
     daemon.start()
     try:
@@ -103,6 +140,7 @@ def test_checks_queued_behind_a_running_one_do_not_start_once_stopping() -> None
         last_checks={},
         now=lambda: datetime.now(UTC) - timedelta(minutes=5),  # all five overdue now
         workers=1,
+        zone=SHANGHAI,
     )
     daemon.start()
     assert running.wait(30)
@@ -120,6 +158,7 @@ def test_disabled_sites_are_not_scheduled() -> None:
         last_checks={},
         now=lambda: NOW,
         workers=1,
+        zone=SHANGHAI,
     )
     daemon.start()
     try:
@@ -229,6 +268,7 @@ def test_a_suspect_list_gets_a_one_off_recheck_when_due_and_owed_ones_survive_a_
         now=lambda: datetime.now(UTC),
         workers=1,
         owed={"b": due},  # read from the bucket at start
+        zone=SHANGHAI,
     )
     daemon.start()
     try:

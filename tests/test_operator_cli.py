@@ -61,6 +61,7 @@ def archiver(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 @pytest.mark.parametrize("command", ["show", "diff"])
 def test_version_zero_is_an_error_that_says_how_versions_count(config: Path, command: str) -> None:
     result = archiver(config, command, "bank", "0")
@@ -72,6 +73,7 @@ def test_version_zero_is_an_error_that_says_how_versions_count(config: Path, com
     assert "bank has versions 1 to 2, not 3" in beyond.stderr
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_diff_speaks_chinese_for_markers_and_categories(config: Path) -> None:
     result = archiver(config, "diff", "bank")
     assert result.returncode == 0, result.stderr
@@ -83,6 +85,7 @@ def test_diff_speaks_chinese_for_markers_and_categories(config: Path) -> None:
     assert "平台运营/营销获客" in shown.stdout and "platform" not in shown.stdout
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_times_are_in_the_configured_zone(config: Path) -> None:
     history = archiver(config, "history", "bank")
     assert "2025-10-01 10:00:00" in history.stdout  # Asia/Shanghai by default

@@ -72,6 +72,7 @@ def unwritable(tmp_path: Path) -> Path:
     return write(tmp_path, f"{{kind: local, path: {blocker / 'archive'}}}")
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 @pytest.mark.parametrize("command", [["check"], ["run"], ["config", "check", "--probe"]])
 def test_an_unwritable_archive_stops_before_any_check(
     unwritable: Path, command: list[str]
@@ -119,6 +120,7 @@ def test_missing_s3_credentials_name_the_variables(tmp_path: Path, s3_endpoint: 
     assert "ARCHIVER_S3_ACCESS_KEY_ID" in line
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_debug_shows_the_traceback(unwritable: Path) -> None:
     result = archiver(unwritable, "--debug", "check")
     assert result.returncode != 0

@@ -49,6 +49,7 @@ def archiver(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_status_before_any_check(tmp_path: Path) -> None:
     path = config(tmp_path, "http://127.0.0.1:9/list.html")
     result = archiver(path, "status", "--json")

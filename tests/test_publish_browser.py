@@ -195,7 +195,9 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
 def served(store: ObjectStore) -> Iterator[str]:
     """The store's published prefix on 127.0.0.1, as `archiver serve` does it."""
     httpd = make_server(store, "public/", port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"

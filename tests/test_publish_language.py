@@ -80,7 +80,9 @@ def site_url() -> Iterator[str]:
     sites = build(store)
     Publisher(store, PublishSettings(), sites=sites).publish_all()
     httpd = make_server(store, "public/", port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"

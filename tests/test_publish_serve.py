@@ -51,7 +51,9 @@ def server(local_store: LocalStore) -> Iterator[str]:
     builder.version("zhaolian", (partner("上海淇毓信息科技有限公司"),))
     Publisher(local_store, PublishSettings()).publish_all()
     httpd = make_server(local_store, "public/", port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -119,7 +121,9 @@ class TestServe:
                 raise StoreError("bucket unreachable")
 
         httpd = make_server(Broken(tmp_path), "public/", port=0)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         thread.start()
         try:
             assert fetch(f"http://127.0.0.1:{httpd.server_address[1]}/")[0] == 502
@@ -189,6 +193,7 @@ class TestCommands:
         assert "unknown site(s): nope" in result.output
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path) -> None:
     """The real command in its own process: it prints where it listens, serves, stops on ^C."""
     build_publisher(app.settings, app.store).publish_all()

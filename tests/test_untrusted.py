@@ -289,6 +289,7 @@ def test_a_dot_publish_prefix_is_refused() -> None:
     assert any("prefix must be" in p for p in problems("publish: {prefix: ./}\n"))
 
 
+@pytest.mark.slow  # starts the archiver as a process: an integration test
 def test_duplicates_exit_2_with_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "sites.yaml"
     path.write_text("sites: []\nsites: []\n", encoding="utf-8")
@@ -310,7 +311,9 @@ def served(tmp_path: Path) -> Iterator[int]:
     store = LocalStore(tmp_path / "archive")
     store.put("public/index.html", b"<h1>ok</h1>", content_type="text/html")
     httpd = make_server(store, "public/", port=0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     try:
         yield int(httpd.server_address[1])
     finally:

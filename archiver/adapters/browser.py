@@ -28,14 +28,12 @@ from playwright.async_api import Browser, Playwright, ProxySettings, async_playw
 from playwright.async_api import Error as PlaywrightError
 
 from archiver import __version__
-from archiver.adapters.capture import (
-    BrowserSession,
-    CaptureBudget,
-    first_line,
-    script,
-    viewed_document,
-)
+from archiver.adapters.attachments import viewed_document
+from archiver.adapters.browser_errors import first_line
+from archiver.adapters.capture import BrowserSession
 from archiver.adapters.guard import AddressGuard
+from archiver.adapters.ledger import CaptureBudget
+from archiver.adapters.scripts import script
 from archiver.errors import BrowserUnavailable, CaptureError, CaptureTimeout
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import Reason, UrlPolicy

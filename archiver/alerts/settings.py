@@ -101,39 +101,39 @@ class SmtpSettings(Strict):
         return 465 if self.tls else 587
 
 
-class EmailSettings(Strict):
+class Delivery(Strict):
+    """When a channel sends partner changes: at once, or in digests."""
+
+    mode: Mode = Mode.IMMEDIATE
+    digest_at: Clock = "08:00"  # daily mode: the digest's time of day, in `timezone`
+    digest_interval: Duration = 3600.0  # run mode in the daemon: at most one digest per this
+
+    @property
+    def digest_time(self) -> time:
+        """`digest_at` as a time of day.
+
+        >>> Delivery(digest_at="07:30").digest_time
+        datetime.time(7, 30)
+        """
+        hour, minute = (int(part) for part in self.digest_at.split(":"))
+        return time(hour, minute)
+
+
+class EmailSettings(Delivery):
     """Partner-change e-mails; without `smtp`, messages are written as .eml files."""
 
     enabled: bool = True
     smtp: SmtpSettings | None = None
     sender: Address = Field(default="archiver@localhost", alias="from")
     to: tuple[Address, ...] = ()  # everyone gets every site; sites add `recipients`/`groups`
-    mode: Mode = Mode.IMMEDIATE
-    digest_at: Clock = "08:00"  # daily mode: local time of the digest
-    digest_interval: Duration = 3600.0  # run mode in the daemon: at most one digest per this
     hide_recipients: bool = False  # True: addresses only in the envelope, not in To:
 
-    @property
-    def digest_time(self) -> time:
-        """`digest_at` as a time of day."""
-        hour, minute = (int(part) for part in self.digest_at.split(":"))
-        return time(hour, minute)
 
-
-class ChatSettings(Strict):
+class ChatSettings(Delivery):
     """Apprise channels (Slack, DingTalk, WeCom, Feishu, webhooks) from ARCHIVER_APPRISE_URLS."""
 
     enabled: bool = True  # nothing is sent unless the environment names channels
-    mode: Mode = Mode.IMMEDIATE
-    digest_at: Clock = "08:00"
-    digest_interval: Duration = 3600.0
     operator: bool = True  # also post operator alerts to the chat channels
-
-    @property
-    def digest_time(self) -> time:
-        """`digest_at` as a time of day."""
-        hour, minute = (int(part) for part in self.digest_at.split(":"))
-        return time(hour, minute)
 
 
 class OperatorSettings(Strict):

@@ -115,6 +115,7 @@ def run_daemon(
             workers=app.settings.browser.concurrency + 1,
             housekeeping=housekeeping_jobs(app),
             owed=runner.owed(app.settings.sites),
+            zone=app.settings.zone,
         )
         log.info(
             "daemon_starting",

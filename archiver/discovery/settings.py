@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from archiver.durations import Duration
+from archiver.pagewords import NEXT_PAGE_WORDS
 from archiver.schema import Strict
 from archiver.urlpolicy import check_hosts, check_http_url
 
@@ -21,7 +22,6 @@ DEFAULT_COLUMNS = (
     "合作机构",
 )
 DEFAULT_MORE = ("查看更多", "更多", "加载更多", "more", "MORE", "More", ">>", "更多>>", "更多 >")
-DEFAULT_NEXT = ("下一页", "下页", "后一页", "Next", "next", "›", "»", ">", "加载更多", "查看更多")
 
 
 class DiscoverySettings(Strict):
@@ -43,7 +43,7 @@ class DiscoverySettings(Strict):
     max_backoff: Duration = 600.0  # longest Retry-After we wait for inside a run
     columns: tuple[str, ...] = DEFAULT_COLUMNS  # link texts of announcement columns
     more: tuple[str, ...] = DEFAULT_MORE  # link texts that open a fuller list
-    next: tuple[str, ...] = DEFAULT_NEXT  # pagination controls followed on index pages
+    next: tuple[str, ...] = NEXT_PAGE_WORDS  # pagination controls followed on index pages
     index_attachments: int = Field(default=10, ge=0, le=100)  # PDFs fetched with an index page
     follow: tuple[str, ...] = ()  # extra index pages to read (absolute URLs)
     hosts: tuple[str, ...] = ()  # other hosts of the same institution, e.g. m.example.com

@@ -8,69 +8,44 @@ the site's new versions and renders only what they touch: the version pages, the
 and feed, the pages of the partners whose listing changed, and the shared pages (index,
 search, partner table, scorecard, global feed). `publish_health` re-renders only the index.
 Whenever the state is missing, unreadable or from another renderer, it falls back to full.
+What each page holds is `archiver.publish.pages`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
 
-from archiver import __version__, archive, codec, keys, localtime, readings, textdiff
+from archiver import __version__, archive, codec, localtime, readings
 from archiver.config import Site
 from archiver.errors import ArchiverError, KeyNotFound
-from archiver.evidence import export, wacz
-from archiver.models import CheckRow, ListStatus, Manifest, StoredVersion
+from archiver.models import CheckRow, StoredVersion
 from archiver.ports import CheckLog, ObjectStore
 from archiver.publish import (
-    diffview,
-    feeds,
     model,
     paths,
     render,
-    search_index,
-    tablediff,
-    tables,
 )
 from archiver.publish import state as pstate
 from archiver.publish.model import Catalog, SiteInfo, SiteRecord
-from archiver.publish.raw import raw_file
+from archiver.publish.pages import HTML, Pages, VersionText
 from archiver.publish.settings import PublishSettings
 from archiver.publish.writer import PublishReport, Writer
 
 log = structlog.get_logger("archiver.publish")
-HTML = "text/html; charset=utf-8"
-JSON = "application/json"
-ATOM = "application/atom+xml; charset=utf-8"
 READERS = 8
 
 
 def utc_now() -> datetime:
     """The real clock."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """A version with the texts its page compares."""
-
-    stored: StoredVersion
-    text: str
-
-
-def _table(before: Manifest, after: Manifest) -> tablediff.TableDiff | None:
-    """The two lists aligned by partner, when both were read."""
-    if ListStatus.OK not in (before.list_status, after.list_status):
-        return None
-    return tablediff.compare(before.partners, after.partners, after.events)
 
 
 class Publisher:
@@ -104,6 +79,16 @@ class Publisher:
         self.renderer = render.Renderer(
             settings, self.zone, signer=self._sign if presign else None
         )
+        self.pages = Pages(
+            store,
+            settings,
+            self.renderer,
+            infos=self.infos,
+            base_url=self.base_url,
+            wacz=wacz,
+            sign=self._sign if presign else None,
+            signed_until=self._signed_until,
+        )
         self.fingerprint = self._fingerprint()
 
     # --- entry points --------------------------------------------------------------------------
@@ -131,12 +116,12 @@ class Publisher:
             catalog = self._catalog(state)
             checks = self._checks()
             for record in records.values():
-                self._site_pages(writer, catalog, record, checks)
+                self.pages.site(writer, catalog, record, checks)
             views = catalog.partners()
             for view in views:
-                self._partner_pages(writer, catalog, view)
-            self._shared_pages(writer, catalog, checks, views)
-            self._static(writer)
+                self.pages.partner(writer, catalog, view)
+            self.pages.shared(writer, catalog, checks, views)
+            self.pages.static(writer)
             self._save(writer)
         finally:
             writer.close()
@@ -165,10 +150,10 @@ class Publisher:
             loaded.summaries[site_id] = record.summary
             catalog = self._catalog(loaded)
             checks = self._checks()
-            self._site_pages(writer, catalog, record, checks)
+            self.pages.site(writer, catalog, record, checks)
             for match_key in sorted(model.changed_partners(old, record.summary)):
-                self._partner_pages(writer, catalog, catalog.partner(match_key))
-            self._shared_pages(writer, catalog, checks, catalog.partners())
+                self.pages.partner(writer, catalog, catalog.partner(match_key))
+            self.pages.shared(writer, catalog, checks, catalog.partners())
             self._save(writer)
         finally:
             writer.close()
@@ -202,12 +187,12 @@ class Publisher:
     def _rebuild(self, writer: Writer, site_id: str) -> SiteRecord:
         """Fold a site's whole history; render the version pages not published yet."""
         record = model.empty(site_id)
-        previous: _Read | None = None
+        previous: VersionText | None = None
         for current in self._history(site_id):
             record = model.extend(record, current.stored, current.text)
             seq = current.stored.manifest.seq
             if not writer.published(site_id, seq, paths.version_page(site_id, seq)):
-                self._version_pages(writer, record, current, previous)
+                self.pages.version(writer, record, current, previous)
             previous = current
         return record
 
@@ -219,7 +204,7 @@ class Publisher:
         for seq in range(last + 1, head_seq + 1):
             current = self._read(readings.read_seq(self.store, site_id, seq))
             record = model.extend(record, current.stored, current.text)
-            self._version_pages(writer, record, current, previous)
+            self.pages.version(writer, record, current, previous)
             previous = current
         return record
 
@@ -236,15 +221,15 @@ class Publisher:
             return None
         return SiteRecord(summary=summary, timeline=timeline)
 
-    def _read(self, stored: StoredVersion) -> _Read:
-        return _Read(stored=stored, text=archive.text_of(self.store, stored.manifest))
+    def _read(self, stored: StoredVersion) -> VersionText:
+        return VersionText(stored=stored, text=archive.text_of(self.store, stored.manifest))
 
-    def _history(self, site_id: str) -> Iterator[_Read]:
+    def _history(self, site_id: str) -> Iterator[VersionText]:
         """A site's versions with their texts, oldest first, read a few at a time."""
         version_keys = archive.version_keys(self.store, site_id)
         corrected = readings.corrected_seqs(self.store, site_id)  # re-read by `reextract`
 
-        def read(key: str) -> _Read:
+        def read(key: str) -> VersionText:
             stored = archive.read(self.store, key)
             if stored.manifest.seq in corrected:
                 stored = readings.view(self.store, stored)
@@ -253,192 +238,7 @@ class Publisher:
         with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="read") as pool:
             yield from pool.map(read, version_keys)
 
-    # --- pages ---------------------------------------------------------------------------------
-
-    def _version_pages(
-        self, writer: Writer, record: SiteRecord, current: _Read, previous: _Read | None
-    ) -> None:
-        """The version page, its manifest copy, its archived-DOM page and its raw files."""
-        stored = current.stored
-        m = stored.manifest
-        info = self._info(m.site_id)
-        roles = set(self.settings.raw_roles)
-        published = [ref for ref in m.blobs if ref.role in roles]
-        skip = (
-            frozenset(ref.digest for ref in previous.stored.manifest.blobs)
-            if previous
-            else frozenset()
-        )
-        for ref in published:
-            writer.copy_raw(ref, skip=skip if writer.existing is None else frozenset())
-        raws = [raw_file(ref) for ref in published]
-        before = previous.stored.manifest.blob("screenshot") if previous else None
-        if before is not None and "screenshot" in roles:
-            raws.append(raw_file(before))
-        diff = textdiff.compare(previous.text if previous else "", current.text)
-        has_dom = self.settings.archived_page and m.blob("dom") is not None
-        view = render.VersionPage(
-            info=info,
-            stored=stored,
-            line=record.timeline[-1],
-            previous=previous.stored if previous else None,
-            diff=diffview.view(diff.ops),
-            raw=tuple(raws),
-            archived_page=has_dom,
-            signed_until=self._signed_until(),
-            wacz=self.wacz,
-            table=_table(previous.stored.manifest, m) if previous else None,
-        )
-        page = self.renderer.version(view)
-        writer.emit(
-            paths.version_page(m.site_id, m.seq), page, HTML, site=m.site_id, version=m.seq
-        )
-        writer.emit(
-            paths.version_json(m.site_id, m.seq),
-            self._manifest_bytes(stored),
-            JSON,
-            site=m.site_id,
-            version=m.seq,
-        )
-        if self.wacz:
-            writer.emit(
-                paths.version_wacz(m.site_id, m.seq),
-                self._wacz(info, stored),
-                wacz.MEDIA_TYPE,
-                site=m.site_id,
-                version=m.seq,
-            )
-        versions = writer.state.versions
-        versions[m.site_id] = max(versions.get(m.site_id, 0), m.seq)
-        dom_ref = m.blob("dom")
-        if has_dom and dom_ref is not None:
-            dom = archive.get_blob(self.store, dom_ref).decode("utf-8", errors="replace")
-            writer.emit(
-                paths.archived_page(m.site_id, m.seq),
-                self.renderer.archived(info, m, dom),
-                HTML,
-                site=m.site_id,
-                version=m.seq,
-            )
-
-    def _wacz(self, info: SiteInfo, stored: StoredVersion) -> bytes:
-        """The version as a WACZ: its WARC (or one rebuilt from its blobs), indexed.
-
-        Dated by the capture, not by the publish, so the same version always gives the same
-        bytes (a version page and its files are immutable once published)."""
-        out = io.BytesIO()
-        m = stored.manifest
-        title = f"{info.name} 第 {m.seq} 版"
-        export.export(self.store, [stored], out, title=title, now=lambda: m.captured_at)
-        return out.getvalue()
-
-    def _site_pages(
-        self,
-        writer: Writer,
-        catalog: Catalog,
-        record: SiteRecord,
-        checks: dict[str, CheckRow],
-    ) -> None:
-        site_id = record.summary.site_id
-        info = catalog.info(site_id)
-        writer.emit(
-            paths.site_page(site_id),
-            self.renderer.site(catalog, record, checks.get(site_id)),
-            HTML,
-            site=site_id,
-        )
-        writer.emit(
-            paths.site_versions(site_id),
-            pstate.encode_timeline(record.timeline),
-            JSON,
-            site=site_id,
-        )
-        entries = [feeds.version_entry(info, line) for line in record.timeline]
-        writer.emit(
-            paths.site_feed(site_id),
-            self._feed(
-                f"site/{site_id}",
-                info.name,
-                paths.site_feed(site_id),
-                paths.site_page(site_id),
-                entries,
-            ),
-            ATOM,
-            site=site_id,
-        )
-
-    def _partner_pages(self, writer: Writer, catalog: Catalog, view: model.PartnerView) -> None:
-        writer.emit(paths.partner_page(view.match_key), self.renderer.partner(catalog, view), HTML)
-        entries = [
-            feeds.partner_entry(catalog.info(site_id), stamped)
-            for site_id, stamped in view.events()
-        ]
-        feed = self._feed(
-            f"partner/{view.match_key}",
-            f"{view.name} · 合作机构变化",
-            paths.partner_feed(view.match_key),
-            paths.partner_page(view.match_key),
-            entries,
-        )
-        writer.emit(paths.partner_feed(view.match_key), feed, ATOM)
-
-    def _shared_pages(
-        self,
-        writer: Writer,
-        catalog: Catalog,
-        checks: dict[str, CheckRow],
-        views: list[model.PartnerView],
-    ) -> None:
-        writer.emit(paths.INDEX, self.renderer.index(catalog, checks), HTML)
-        writer.emit(paths.WEEK, self.renderer.week(catalog), HTML)
-        pinyin = search_index.PinyinCache(writer.state.pinyin)
-        entries = search_index.entries(catalog, pinyin, views)
-        if self.presign:  # the box links results from a presigned page: sign them too
-            entries = [replace(e, path=self._sign(e.path) or e.path) for e in entries]
-        writer.state.pinyin = pinyin.used()
-        writer.emit(paths.SEARCH, search_index.document(entries), JSON)
-        writer.emit(paths.PARTNERS, self.renderer.partners(views, catalog), HTML)
-        table = tables.rows(catalog, views)
-        writer.emit(paths.PARTNERS_CSV, tables.to_csv(table), "text/csv; charset=utf-8")
-        writer.emit(paths.PARTNERS_JSON, tables.to_json(table), JSON)
-        writer.emit(paths.SCORECARD, self.renderer.scorecard(catalog), HTML)
-        recent = [
-            feeds.version_entry(catalog.info(summary.site_id), line)
-            for summary in catalog.summaries.values()
-            for line in summary.recent
-        ]
-        feed = self._feed("all", self.settings.title, paths.FEED, paths.INDEX, recent)
-        writer.emit(paths.FEED, feed, ATOM)
-
-    def _static(self, writer: Writer) -> None:
-        types = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
-        for name in render.STATIC_FILES:
-            writer.emit(
-                paths.static(name), render.static_file(name), types[name.rsplit(".", 1)[1]]
-            )
-
-    def _feed(
-        self,
-        feed_id: str,
-        title: str,
-        self_path: str,
-        page_path: str,
-        entries: Iterable[feeds.FeedEntry],
-    ) -> bytes:
-        return feeds.atom(
-            feed_id=feeds.entry_id("feed", feed_id),
-            title=title,
-            self_path=self_path,
-            page_path=page_path,
-            entries=entries,
-            base_url=self.base_url,
-            limit=self.settings.feed_entries,
-        )
-
     # --- helpers -------------------------------------------------------------------------------
-
-    def _info(self, site_id: str) -> SiteInfo:
-        return self.infos.get(site_id) or SiteInfo(id=site_id, name=site_id)
 
     def _catalog(self, state: pstate.PublishState) -> Catalog:
         return Catalog(summaries=state.summaries, infos=self.infos)
@@ -461,15 +261,6 @@ class Publisher:
     def _sign(self, target: str) -> str | None:
         """A presigned URL of a published path (private buckets), made now."""
         return self.store.url(self.prefix + target)
-
-    def _manifest_bytes(self, stored: StoredVersion) -> bytes:
-        """The manifest's exact bytes (re-encoded when that reproduces them, else read)."""
-        if stored.corrected_by:  # the view holds a re-reading: the evidence is the manifest
-            return self.store.get(stored.key)
-        data = codec.encode_manifest(stored.manifest)
-        if keys.sha256_hex(data) == stored.digest:
-            return data
-        return self.store.get(stored.key)
 
     def _load_state(self) -> pstate.PublishState | None:
         try:

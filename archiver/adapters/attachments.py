@@ -1,0 +1,108 @@
+"""What a capture reads besides the page: linked documents and the list's own images.
+
+A list may be published as a PDF or spreadsheet linked from the page, or as pictures in the
+disclosure region; both are evidence, fetched by bytes through the session's downloader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from archiver import region
+from archiver.adapters.scripts import clean, script
+from archiver.models import HttpResponse, RenderedPage
+from archiver.urlpolicy import Purpose
+
+ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|csv|wps|et)(?:$|[?#])", re.IGNORECASE)
+LIST_IMAGE_PIXELS = 40_000  # smaller images (200x200) are logos, icons and bullets
+MAX_LIST_IMAGES = 12
+
+Download = Callable[[str, Purpose], Awaitable[HttpResponse | None]]
+
+
+def viewed_document(url: str) -> str:
+    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`), else the URL.
+
+    >>> viewed_document("https://b.cn/pdfjs/web/viewer.html?file=%2Fupload%2Flist.pdf")
+    'https://b.cn/upload/list.pdf'
+    >>> viewed_document("https://b.cn/notice/1.html?id=3")
+    'https://b.cn/notice/1.html?id=3'
+    """
+    shown = parse_qs(urlsplit(url).query).get("file")
+    if shown and ATTACHMENT_SUFFIX.search(shown[0]):
+        return urljoin(url, shown[0])
+    return url
+
+
+async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, str]]:
+    """(URL, link text) of every document the page links to, within `selector` if given."""
+    try:
+        anchors = await page.evaluate(script("links"), selector)
+    except PlaywrightError:
+        return []
+    found = []
+    for link, text in anchors:
+        href = viewed_document(clean(link))
+        if ATTACHMENT_SUFFIX.search(href):
+            found.append((href, clean(text)))
+    return found
+
+
+async def fetch_attachments(
+    links: Sequence[tuple[str, str]], *, limit: int, download: Download
+) -> list[HttpResponse]:
+    """The linked documents that could be fetched, each once, at most `limit` of them."""
+    kept: list[HttpResponse] = []
+    seen: set[str] = set()
+    for href, _text in links:
+        if href in seen or len(kept) >= limit:
+            continue
+        seen.add(href)
+        fetched = await download(href, Purpose.ATTACHMENT)
+        if fetched is not None and fetched.status < 400:
+            kept.append(fetched)
+    return kept
+
+
+async def list_images(
+    pages: Sequence[RenderedPage],
+    image_urls: Sequence[str],
+    *,
+    selector: str | None,
+    excludes: tuple[str, ...],
+    download: Download,
+) -> list[HttpResponse]:
+    """Every image of the disclosure region (`archiver.region`) big enough not to be an
+    icon: a list may be published as pictures, and a picture replaced under the same
+    name or a new one is a new version, so they are fetched by bytes on every check.
+
+    `image_urls` are the large images the browser loaded, in page order."""
+    loaded = {unquote(url): url for url in image_urls}  # the DOM's src may be raw
+    if not loaded:
+        return []
+    wanted: list[str] = []
+    for page in pages:
+        found = await asyncio.to_thread(
+            region.find, page.html, url=page.url, selector=selector, excludes=excludes
+        )
+        if not found.selector_matched:  # a frame: read whole, as extraction does
+            found = await asyncio.to_thread(
+                region.find, page.html, url=page.url, excludes=excludes
+            )
+        wanted.extend(
+            loaded[unquote(image.url)] for image in found.images if unquote(image.url) in loaded
+        )
+    fetched: list[HttpResponse] = []
+    for url in dict.fromkeys(wanted):
+        if len(fetched) >= MAX_LIST_IMAGES:
+            break
+        image = await download(url, Purpose.IMAGE)
+        if image is not None and image.status < 400 and image.body:
+            fetched.append(image)
+    return fetched

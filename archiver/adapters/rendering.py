@@ -1,0 +1,108 @@
+"""Rendering: a page's (or frame's) disclosure region as a `RenderedPage`, within budgets.
+
+The `region` program answers with the rendered DOM, the region's HTML and visible text, the
+large images it shows and the charset the browser decoded it with; `RegionReader` counts what
+every page and frame of one capture took in against the DOM and text budgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from archiver.adapters.attachments import LIST_IMAGE_PIXELS
+from archiver.adapters.ledger import CaptureBudget, CaptureLedger
+from archiver.adapters.scripts import clean, script
+from archiver.models import RenderedPage
+from archiver.urlpolicy import Purpose
+
+DEFAULT_EXCLUDES = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "marquee",
+    ".swiper",
+    ".swiper-container",
+    ".carousel",
+    ".slick-slider",
+    ".bx-wrapper",
+)
+MAX_FRAMES = 5  # iframes read as pages of their own
+FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
+
+
+class RegionReader:
+    """Reads the disclosure region of one capture's pages and frames."""
+
+    def __init__(
+        self, *, budget: CaptureBudget, ledger: CaptureLedger, exclude: tuple[str, ...]
+    ) -> None:
+        self.budget = budget
+        self.ledger = ledger
+        self.excludes = [*DEFAULT_EXCLUDES, *exclude]
+        self.dom_chars = 0
+        self.text_chars = 0
+        self.image_urls: list[str] = []  # large images in the region, in page order
+        self.charsets: set[str] = set()  # the encodings the browser decoded the pages with
+
+    async def region(self, target: Any, selector: str | None) -> dict[str, Any] | None:
+        """The region program's answer, with the DOM and text budgets applied."""
+        budget = self.budget
+        room = max(
+            0,
+            min(budget.max_dom_chars - self.dom_chars, budget.max_text_chars - self.text_chars),
+        )
+        region: dict[str, Any] | None = await target.evaluate(
+            script("region"), [selector, self.excludes, LIST_IMAGE_PIXELS, room]
+        )
+        if region is None:
+            return None
+        url = clean(target.url)[:200]
+        self.text_chars += int(region["textLength"])
+        self.dom_chars += int(region["domLength"]) + int(region["htmlLength"])
+        if self.text_chars > budget.max_text_chars:
+            self.ledger.over(f"text: {url} takes the capture over {budget.max_text_chars:,} chars")
+        if self.dom_chars > budget.max_dom_chars:
+            self.ledger.over(f"dom: {url} takes the capture over {budget.max_dom_chars:,} chars")
+        return region
+
+    async def page(self, page: Page, selector: str | None) -> RenderedPage | None:
+        """The page's region (None when `selector` matches nothing); Playwright's errors
+        are the caller's to translate."""
+        region = await self.region(page, selector)
+        if region is None:
+            return None
+        self.charsets.add(clean(region["charset"]).lower())
+        return self._rendered(page.url, region)
+
+    async def frames(self, page: Page, own: Callable[[str, Purpose], bool]) -> list[RenderedPage]:
+        """What the page's iframes show: older sites put the whole list in one. A frame
+        whose final URL is not the site's own (`own`) is not read."""
+        pages: list[RenderedPage] = []
+        for frame in page.frames[1 : MAX_FRAMES + 1]:
+            if frame.is_detached() or not frame.url.startswith(("http://", "https://")):
+                continue
+            if not own(frame.url, Purpose.FRAME):
+                continue  # a frame redirected off the site: its content is not read
+            try:
+                region = await self.region(frame, None)
+            except PlaywrightError:
+                continue  # a frame that navigated or closed meanwhile, or a PDF viewer
+            if region is None or len(str(region["text"]).strip()) < FRAME_MIN_TEXT:
+                continue
+            pages.append(self._rendered(frame.url, region))
+        return pages
+
+    def _rendered(self, url: str, region: dict[str, Any]) -> RenderedPage:
+        self.image_urls.extend(clean(u) for u in region["images"] if str(u).startswith("http"))
+        return RenderedPage(
+            url=clean(url),
+            html=clean(region["dom"]),
+            text=clean(region["text"]),
+            title=clean(region["title"]),
+            region_html=clean(region["html"]),
+        )
