@@ -1,0 +1,109 @@
+"""Blind round 5: pages and change sequences that outsiders wrote after issue 15's first pass,
+held out from the engineers who changed the reader, and kept here as regression tests.
+
+Three authors who never read the code wrote 42 pages (tests/fixtures/blind5/pages and pages2)
+and 20 change sequences of 89 steps (tests/fixtures/blind5/seqs) from their own knowledge of
+real disclosure pages. Their first scores (README, "Blind round 5") were taken with their own
+scorers before anyone looked at a failure; what still reads wrong is a strict xfail below,
+with the reason as the failure showed it. The three sequences configured with `discover:` run
+in the scorer only (they need an institution's crawl).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver.adapters.browser import PlaywrightCapturer
+from archiver.testing import LocalSite
+from tests.support import blind
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).parent / "fixtures" / "blind5"
+FOLDERS = ("pages", "pages2")
+SEQS = ROOT / "seqs"
+SEQ_LABELS = blind.sequence_labels(SEQS)
+SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
+ENDED_AS_STATUS = (
+    "the labels want field_changed(status) when an ended or suspended mark appears or goes; "
+    "the product follows issue 16 item 6 (dropped with the mark's words, readded when it goes)"
+)
+STILL_WRONG = {  # page id -> why it still reads wrong (found by the round's first score)
+    "state-trs-table-related": "新闻中心, a heading of the page's furniture, is read as a partner",
+    "jsb-two-tables-products": "a dated line '2025-08-29浦联银行' (the institution's own name "
+    "after a date) is read as a partner",
+    "rcb-p-br-numbered": "the institution's own name (江苏江南农村商业银行股份有限公司) is "
+    "read as a partner",
+    "prose-inline-enumeration": "'甲和乙' in a sentence list is read as one name: 和 is not "
+    "a separator",
+    "cfc-h5-mobile-cards": "the consumer-finance company's own name (泰融消费金融股份有限公司) "
+    "is read as a partner",
+    "trust-tabs-ended-tab": "the partners of the two current tabs are read as ended, like "
+    "those of the 已终止合作机构 tab",
+    "ol-inline-remarks-strike": "a name struck through (<s>/<del>) with no words beside it is "
+    "read as current (the page's note says struck names have ended)",
+    "rename-remark-column": "the bank's own short name (中原汇通银行) is read as a partner",
+    "word-paste-span-soup": "the bank's own name (荆楚银行股份有限公司) on a Word-pasted "
+    "page is read as a partner",
+    "bank-html-cutoff-midtable": "(labelled ambiguous, list 'truncated') a page cut off in "
+    "transit inside row 19 of a stated 共30家 table is read as ok with the half name 宁波极光; "
+    "it should be kept as truncated evidence, never believed",
+    "cfc-spa-vue-xhr-json": "a Vue shell filled from a JSON endpoint reads as a page without a "
+    "list (the JSON rows are not taken as the list)",
+    "trs-notice-sentence": "partners named only in a sentence ('平台运营机构为甲、乙和丙') are "
+    "not read: the page is unparseable",
+    "cfc-pdf-object-embed-terminated": "the PDF's separate 已终止合作的机构 table is read as "
+    "current partners",
+}
+SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong
+    "bank-numbered-suspend-drop": ENDED_AS_STATUS
+    + "; and a partner dropped after its suspension gives no second dropped",
+    "bank-table-split-terminated": ENDED_AS_STATUS,
+    "trust-docx-suspend": ENDED_AS_STATUS,
+    "bank-pdf-pagesize-cut": "the same PDF list re-exported A4 -> A3 landscape gives "
+    "field_changed(category, products): the first export's categories and products were not "
+    "read (8 events on the first capture)",
+    "cfc-pdf-embed-hotline": "the same PDF re-exported in Letter size gives field_changed("
+    "category, hotline): the first export's columns were not read",
+    "bank-three-lists-remark": "a change of a partner's 备注 cell gives no field_changed(remark)",
+    "trust-xlsx-sheets-rename": "a rename stated in the 备注 column as '已更名为…' in an XLSX "
+    "gives no renamed",
+}
+
+
+@pytest.fixture(scope="module")
+def served() -> Any:
+    with LocalSite() as site:
+        blind.serve(site, ROOT, FOLDERS)
+        yield site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    capturer = PlaywrightCapturer(allow_private=True, concurrency=1, restart_after=500)
+    yield capturer
+    capturer.close()
+
+
+@pytest.mark.parametrize(
+    "label", blind.params(blind.page_labels(ROOT, FOLDERS), STILL_WRONG, key="id")
+)
+def test_a_round5_page_reads_as_labelled(
+    label: dict[str, Any],
+    served: LocalSite,
+    browser: PlaywrightCapturer,
+    tmp_path: Path,
+    clock: Any,
+) -> None:
+    entry = f"/{label['folder']}/{label['id']}/{label.get('entry', 'index.html')}"
+    blind.assert_page_reads_as_labelled(label, served.url(entry), browser, tmp_path, clock)
+
+
+@pytest.mark.parametrize("sequence", blind.params(SEQUENCES, SEQ_STILL_WRONG))
+def test_a_round5_sequence_gives_the_labelled_events(
+    sequence: str, browser: PlaywrightCapturer, tmp_path: Path, clock: Any
+) -> None:
+    wrong = blind.wrong_steps(SEQS, SEQ_LABELS[sequence], browser, tmp_path, clock)
+    assert not wrong, wrong
