@@ -163,8 +163,22 @@ def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
     return result
 
 
+# A numbered item of labelled fields ("1. 甲有限公司；合作机构类别：平台运营机构；合作期间：
+# 2025年") that a PDF wrapped: the next line goes on with its fields ("10月1日至2026年9月
+# 30日；客服电话：…。"), never with a new item.
+_FIELDED_ITEM = re.compile(r"^\s*\(?\d{1,3}[)）.．、]\s*\S.*[；;][\u4e00-\u9fa5]{2,8}[:：]")
+_FIELD = re.compile(r"^[\u4e00-\u9fa5]{2,8}[:：]|[；;][\u4e00-\u9fa5]{2,8}[:：]")
+
+
 def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
-    """`above` with `fragment` put back after the unfinished name in it, or None."""
+    """`above` with `fragment` put back after the unfinished name in it, or None.
+
+    >>> item = "6. 甲科技有限公司；合作机构类别：平台运营机构；合作期间：2025年"
+    >>> _rejoin(item, "10月1日至2026年9月30日；客服电话：95000。", set())[len(item) :]
+    '10月1日至2026年9月30日；客服电话：95000。'
+    """
+    if _continues_fields(above, fragment):
+        return above.rstrip() + fragment.strip()
     piece = clean_text(fragment)
     if not piece or len(piece) > 14 or strip_number(piece)[0] is not None or PHONE.search(piece):
         return None
@@ -180,6 +194,16 @@ def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
             tokens[index] = token + piece
             return " ".join(tokens)
     return None
+
+
+def _continues_fields(above: str, fragment: str) -> bool:
+    """True when `fragment` carries on the labelled fields of the numbered item above it."""
+    head, tail = clean_text(above), clean_text(fragment)
+    if not _FIELDED_ITEM.match(head) or head.endswith(("。", ".")) or not tail:
+        return False
+    if strip_number(tail)[0] is not None or heading_label(tail):
+        return False
+    return bool(_FIELD.search(tail))
 
 
 def heading_label(text: str) -> str:
