@@ -43,6 +43,8 @@ from archiver.console.running import demo, run
 from archiver.discovery.cli import sites_group
 from archiver.errors import ArchiverError, ConfigError, StoreError
 from archiver.evidence import cli as evidence_cli
+from archiver.models import PartnerRow
+from archiver.partners.annotations import ENDED_HEADING, marked_ended
 from archiver.partners.search import PartnerSearch
 from archiver.publish import cli as publish_cli
 from archiver.reextract_cli import reextract
@@ -123,7 +125,11 @@ def main_group(
 def partners(
     state: Context, site_id: str | None, query: str | None, as_json: bool, as_csv: bool
 ) -> None:
-    """Current partners across institutions (from the newest version of each)."""
+    """Current partners across institutions (from the newest version of each).
+
+    Partners still on a page but marked 已终止合作, 已暂停合作 or 已注销 come last, under
+    已终止合作机构 (with "ended": true in --json and --csv).
+    """
     app = state.app()
     if site_id is not None:
         known_site(app, site_id)
@@ -154,27 +160,40 @@ def partners(
         "former_names",
         "seq",
     )
-    records = [{f: getattr(row, f) for f in fields} for row in rows]
+    records = [
+        {**{f: getattr(row, f) for f in fields}, "ended": marked_ended(row.markers)}
+        for row in rows
+    ]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer = csv.DictWriter(sys.stdout, fieldnames=(*fields, "ended"))
         writer.writeheader()
         writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in records)
     else:
-        table = Table(show_edge=False)
-        for column in ("机构", "合作机构", "类别", "产品", "状态标记"):
-            table.add_column(column)
-        for row in rows:
-            table.add_row(
-                row.site_id,
-                row.name,
-                wording.category(row.category, row.category_raw),
-                row.products,
-                wording.markers(row.markers),
-            )
-        out.print(table)
-        out.print(f"共 {len(rows)} 家")
+        current = [row for row in rows if not marked_ended(row.markers)]
+        ended = [row for row in rows if marked_ended(row.markers)]
+        out.print(_partner_rows(current))
+        out.print(f"共 {len(current)} 家")
+        if ended:  # still on the page, marked 已终止合作 / 已暂停合作 / 已注销
+            out.print(f"\n[bold]{ENDED_HEADING}[/]")
+            out.print(_partner_rows(ended))
+            out.print(f"共 {len(ended)} 家")
+
+
+def _partner_rows(rows: list[PartnerRow]) -> Table:
+    table = Table(show_edge=False)
+    for column in ("机构", "合作机构", "类别", "产品", "状态标记"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.site_id,
+            row.name,
+            wording.category(row.category, row.category_raw),
+            row.products,
+            wording.markers(row.markers),
+        )
+    return table
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from archiver import archive
@@ -293,3 +294,92 @@ def test_sites_report(the_world: Any, memory_store: Any, capturer: Any, clock: A
     assert "marquee-cfc" in table.output and "1 with a partner list found" in table.output
     bad = runner.invoke(sites_group, ["report", "nope"], obj=Ctx())
     assert bad.exit_code == 2
+
+
+# --- outsiders' discovery sequences (blind round 4) ----------------------------------------------
+
+BLIND4 = Path(__file__).parent / "fixtures" / "blind4" / "seqs"
+MEDIA = {".html": "text/html", ".pdf": "application/pdf", ".txt": "text/plain"}
+
+
+def _serve_step(served: LocalSite, folder: Path) -> None:
+    served.routes.clear()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("_"):
+            media = MEDIA.get(path.suffix.lower(), "application/octet-stream")
+            served.file("/" + path.relative_to(folder).as_posix(), path.read_bytes(), media)
+
+
+def _blind_site(label: dict[str, Any], served: LocalSite) -> Site:
+    url = served.url("/" + label["entry"])
+    return Site.model_validate({"id": "seq", "name": label["name"], "url": url, "discover": {}})
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [
+        "disc-bank-gonggao-column",  # the list is an announcement titled only 公告, numbered items
+        "disc-cfc-pdf-announcement",  # the same, as a PDF attached to the announcement
+    ],
+)
+def test_an_announcement_titled_only_gonggao_with_numbered_items_is_a_list(
+    sequence: str, memory_store: Any, capturer: Any, clock: Any
+) -> None:
+    """ "1. 某某有限公司；合作机构类别：平台运营机构；产品名称：…" items are partners, found by
+    discovery from the announcement column, whether on the page or in its PDF attachment."""
+    from archiver.partners import match_key
+
+    labels = yaml.safe_load((BLIND4 / "labels.yaml").read_text(encoding="utf-8"))
+    label = next(item for item in labels if item["id"] == sequence)
+    first = label["steps"][0]
+    deps = _deps(memory_store, capturer, clock)
+    with LocalSite() as served:
+        _serve_step(served, BLIND4 / sequence / first["dir"])
+        check = run_institution(_blind_site(label, served), deps, settings=SETTINGS)
+    assert check.result.outcome is Outcome.NEW, check.result.error
+    version = check.result.version
+    assert version is not None and _lists(version)
+    read = {p.match_key for p in version.manifest.partners}
+    assert read == {match_key(p["name"]) for p in first["partners"]}
+
+
+def _event_key(event: Any) -> tuple[str, ...]:
+    """An event as the outsiders' scorer matches it: type, names, the field of a change."""
+    from archiver.partners import match_key
+
+    get = event.get if isinstance(event, dict) else lambda key: getattr(event, key, "") or ""
+    kind = str(getattr(get("type"), "value", get("type")))
+    if kind == "renamed":
+        return (kind, match_key(str(get("old"))), match_key(str(get("new"))))
+    return (
+        kind,
+        match_key(str(get("name"))),
+        str(get("field") or "") if "changed" in kind else "",
+    )
+
+
+@pytest.mark.parametrize(
+    "sequence", sorted(p.name for p in BLIND4.iterdir() if p.name.startswith("disc-"))
+)
+def test_a_round4_discovery_sequence_gives_the_labelled_events(
+    sequence: str, memory_store: Any, capturer: Any, clock: Any
+) -> None:
+    labels = yaml.safe_load((BLIND4 / "labels.yaml").read_text(encoding="utf-8"))
+    label = next(item for item in labels if item["id"] == sequence)
+    deps = _deps(memory_store, capturer, clock)
+    wrong = []
+    with LocalSite() as served:
+        site = _blind_site(label, served)
+        for step in label["steps"]:
+            _serve_step(served, BLIND4 / sequence / step["dir"])
+            clock.advance(6 * 3600)
+            check = run_institution(site, deps, settings=SETTINGS)
+            events = list(check.result.events)
+            if check.result.confirm_at is not None:
+                clock.advance(site.confirm_delay)
+                events.extend(run_institution(site, deps, settings=SETTINGS).result.events)
+            got = sorted(_event_key(e) for e in events)
+            wanted = sorted(_event_key(e) for e in step.get("events") or [])
+            if step["kind"] != "initial" and got != wanted:
+                wrong.append((step["dir"], step["kind"], wanted, got))
+    assert not wrong, wrong

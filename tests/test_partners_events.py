@@ -92,9 +92,9 @@ NO_EVENT = [
         [ANT, KX],
     ),
     (
-        "category label reworded, same category",
-        [(ANT, {"category_raw": "平台运营机构"})],
-        [(ANT, {"category_raw": "营销获客类"})],
+        "category heading decorated another way",
+        [(ANT, {"category_raw": "一、平台运营机构（共3家）"})],
+        [(ANT, {"category_raw": "平台运营机构："})],
     ),
     (
         "brand switched to its legal name (an alias, not a former name)",
@@ -145,6 +145,12 @@ CHANGES = [
         [(ANT, {"category_raw": "平台运营机构"}), (KX, {"category_raw": "增信服务机构"})],
         [(ANT, {"category_raw": "共同出资"}), (KX, {"category_raw": "增信服务机构"})],
         [("field_changed", ANT, "category", "platform", "co_funding", "", "")],
+    ),
+    (
+        "category relabelled as published, same canonical type",
+        [(ANT, {"category_raw": "平台运营机构"}), (KX, {"category_raw": "增信服务机构"})],
+        [(ANT, {"category_raw": "营销获客机构"}), (KX, {"category_raw": "增信服务机构"})],
+        [("field_changed", ANT, "category", "平台运营机构", "营销获客机构", "", "")],
     ),
     (
         "second category added",

@@ -239,6 +239,25 @@ def test_prose_with_counts_is_read(tmp_path: Path, local_site: LocalSite) -> Non
     assert sorted(p["name"] for p in shown["partners"]) == sorted([ANT, QY, FQL, KX])
 
 
+def test_partners_marked_ended_are_listed_under_their_own_heading(
+    tmp_path: Path, local_site: LocalSite
+) -> None:
+    """`archiver show` and `archiver partners` keep a partner still on the page but marked
+    已终止合作 apart from the current ones, under 已终止合作机构."""
+    local_site.page("/list.html", page(table(ANT, f"{KX}（已终止合作）", QY)))
+    config = write_config(tmp_path, [("ended-bank", local_site.url("/list.html"))], delay="0s")
+    check(config)
+    check(config)  # the confirmation: the list is believed and becomes the current one
+    shown = archiver(config, "show", "ended-bank").stdout
+    assert shown.index(QY) < shown.index("已终止合作机构") < shown.index(KX)
+    listed = archiver(config, "partners", "--site", "ended-bank")
+    assert listed.returncode == 0, listed.stderr
+    text = listed.stdout
+    assert text.index(QY) < text.index("已终止合作机构") < text.index(KX)
+    rows = json.loads(archiver(config, "partners", "--site", "ended-bank", "--json").stdout)
+    assert {p["name"]: p["ended"] for p in rows} == {ANT: False, KX: True, QY: False}
+
+
 def test_a_truncated_pdf_is_preserved_never_believed_and_the_operator_told(
     tmp_path: Path, local_site: LocalSite
 ) -> None:

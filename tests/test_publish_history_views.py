@@ -3,6 +3,7 @@ and where a dropped partner went."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from archiver.adapters.memory_store import MemoryStore
@@ -100,3 +101,22 @@ def test_the_week_page_and_the_partner_table_say_when_and_where() -> None:
     assert "重庆度小满小额贷款有限公司" in week and "<rect" in week
     table = html(store, "partners/index.html")
     assert "被示例银行移除" in table
+
+
+def test_the_institution_page_shows_ended_partners_under_their_own_heading() -> None:
+    store = MemoryStore()
+    ant = partner("蚂蚁智信（杭州）信息技术有限公司", category=Category.PLATFORM)
+    kx = replace(
+        partner("深圳萨摩耶融资担保有限公司", category=Category.CREDIT_ENHANCEMENT),
+        markers=(Marker.TERMINATED,),
+        remark="已终止合作",
+    )
+    ArchiveBuilder(store, start=T0).version("bank", (kx, ant))
+    sites = [Site(id="bank", name="示例银行", url="https://bank.example/")]
+    Publisher(store, PublishSettings(), sites=sites, now=lambda: T0).publish_all()
+    page = html(store, "sites/bank/index.html")
+    current = page[page.index('id="partners"') : page.index("已终止合作机构（1）")]
+    ended = page[page.index('id="ended"') :]
+    assert "现行合作机构名单（1）" in page
+    assert ant.name in current and kx.name not in current
+    assert kx.name in ended[: ended.index("</table>")]

@@ -19,8 +19,9 @@ from archiver.console import hints
 from archiver.console.checking import event_data, events_summary
 from archiver.console.commands import AppSource
 from archiver.errors import ArchiverError
-from archiver.models import EventType, Outcome, PartnerEvent, StoredVersion
+from archiver.models import EventType, Outcome, Partner, PartnerEvent, StoredVersion
 from archiver.partners import compare
+from archiver.partners.annotations import ENDED_HEADING, is_ended
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -227,19 +228,28 @@ def show(state: AppSource, site: str, version: str | None, as_json: bool) -> Non
         out.print(
             f"  {ref.role:<17} {ref.size_bytes:>9} B  {ref.media_type:<28} {ref.digest[:16]}"
         )
-    if m.partners:
-        table = Table(show_edge=False)
-        for column in ("序号", "合作机构", "类别", "产品", "状态标记"):
-            table.add_column(column)
-        for i, p in enumerate(m.partners, 1):
-            table.add_row(
-                str(i),
-                p.name,
-                wording.category(p.category.value, p.category_raw),
-                "、".join(p.products),
-                wording.markers([x.value for x in p.markers]),
-            )
-        out.print(table)
+    current = [p for p in m.partners if not is_ended(p.markers)]
+    ended = [p for p in m.partners if is_ended(p.markers)]
+    if current:
+        out.print(_partner_table(current))
+    if ended:  # still on the page, marked 已终止合作 / 已暂停合作 / 已注销
+        out.print(f"[bold]{ENDED_HEADING}[/]（{len(ended)} 家）")
+        out.print(_partner_table(ended))
+
+
+def _partner_table(partners: list[Partner]) -> Table:
+    table = Table(show_edge=False)
+    for column in ("序号", "合作机构", "类别", "产品", "状态标记"):
+        table.add_column(column)
+    for i, p in enumerate(partners, 1):
+        table.add_row(
+            str(i),
+            p.name,
+            wording.category(p.category.value, p.category_raw),
+            "、".join(p.products),
+            wording.markers([x.value for x in p.markers]),
+        )
+    return table
 
 
 @click.command()

@@ -10,6 +10,10 @@ Notices that merely mention partners (消保之声, 关联交易, 利率公示) 
 >>> v = assess(text, title="公告")
 >>> v.is_list, v.names, v.categories
 (True, 2, ('platform',))
+>>> items = "公告\\n1. 甲乙科技有限公司；合作机构类别：平台运营机构；产品名称：甲贷；客服电话：9"
+>>> items += "\\n2. 丙丁融资担保有限公司；合作机构类别：增信服务机构；合作期间：2025年至2026年"
+>>> assess(items, title="公告").is_list
+True
 >>> assess("关于与某某集团有限公司、某某科技有限公司关联交易的公告", title="关联交易公告").is_list
 False
 """
@@ -107,7 +111,9 @@ def _item_names(text: str, own_names: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     for line in text.splitlines():
         for cell in re.split(r"\t|\s{2,}|\|", line):
-            item = NUMBERING.sub("", cell).strip(" ：:;；,，。")
+            # A numbered item may carry its fields after the name ("1. 甲有限公司；合作机构类别：
+            # 平台运营机构；产品名称：…"): the name is the item's first field.
+            item = re.split(r"[;；]", NUMBERING.sub("", cell).strip(" ：:;；,，。"))[0].strip()
             if not item or len(item) > 60:
                 continue
             match = COMPANY.search(item)
@@ -123,7 +129,7 @@ def _categories(text: str) -> tuple[str, ...]:
     """Categories named in short heading-like lines or cells."""
     found: set[str] = set()
     for line in text.splitlines():
-        for cell in line.split("\t"):
+        for cell in re.split(r"[\t;；]", line):
             if len(cell.strip()) > HEADING_CHARS:
                 continue
             for name, pattern in CATEGORY_WORDS:

@@ -19,6 +19,9 @@ Modules, one responsibility each (all pure):
     tables      header rows and column layouts of grids
     lines       one line of text -> heading, label：value fields or a partner item
     reader      Documents -> rows: walks lines and grids with section context
+    rows        what the reader reads: Row, stated counts, notes that apply to rows, signers
+    candidates  whether a text read where a partner could be is a partner's name
+    gridrows    what one table row is (total, card, foreign header) and its cells by role
     records     rows -> Partner records; duplicates folded
     verdict     termination notices, announcement indexes, truncation
     extraction  Capture -> Extraction (orchestrates the above)

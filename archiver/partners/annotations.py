@@ -87,6 +87,18 @@ def is_ended(markers: tuple[Marker, ...]) -> bool:
     return any(marker in ENDED for marker in markers)
 
 
+ENDED_HEADING = "已终止合作机构"  # the heading ended partners are shown under, as banks do
+
+
+def marked_ended(markers: str) -> bool:
+    """`is_ended` for markers stored as text ("terminated,renamed", as the index keeps them).
+
+    >>> marked_ended("renamed,suspended"), marked_ended(""), marked_ended("formerly")
+    (True, False, False)
+    """
+    return any(part.strip() in {m.value for m in ENDED} for part in markers.split(","))
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """What one annotation says."""

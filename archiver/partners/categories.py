@@ -60,6 +60,27 @@ def category_of(raw: str) -> Category:
     return _KEYWORDS[int(found.lastgroup[1:])][0]
 
 
+# Decoration around a published label that is not its wording: ordinals, counts, colons.
+_ORDINAL = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|第[一二三四五六七八九十\d]+[类部分]?[、：:]?)"
+)
+_COUNT = re.compile(r"[（(]?共?\s*\d+\s*家[）)]?|[（(]\s*\d+\s*[）)]")
+
+
+def category_label(raw: str) -> str:
+    """A category as published, its wording kept and its decoration dropped.
+
+    Two labels that differ here are a change of category as published, even when both fold
+    to one canonical type (平台运营机构 and 营销获客机构 are both platforms).
+
+    >>> category_label("二、平台运营机构（共3家）："), category_label("(1) 增信服務機構")
+    ('平台运营机构', '增信服务机构')
+    """
+    text = re.sub(r"\s+", "", simplified(clean_text(raw)))
+    text = _COUNT.sub("", _ORDINAL.sub("", text))
+    return text.strip("：:；;，,。、")
+
+
 def names_category(raw: str) -> bool:
     """True when a label names a category (heading or column), not just the whole list.
 

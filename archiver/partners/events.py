@@ -35,6 +35,7 @@ from difflib import SequenceMatcher
 from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import is_ended, parse_name
+from archiver.partners.categories import category_label
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
@@ -84,6 +85,19 @@ class Listing:
         """Match keys of every former name a record declares."""
         return {match_key(n) for r in self.records for n in r.former_names}
 
+    @property
+    def published_categories(self) -> str:
+        """The category labels as published (decoration folded), for records that have one."""
+        return "、".join(
+            sorted(
+                {
+                    category_label(r.category_raw)
+                    for r in self.records
+                    if r.category is not Category.UNSPECIFIED and r.category_raw
+                }
+            )
+        )
+
     def value(self, name: str) -> str:
         """One comparable field as text ("" when not published)."""
         if name == "category":
@@ -100,6 +114,8 @@ class Listing:
     def comparable(self, name: str) -> str:
         """A field with its formatting folded (dates one way, phones by digits)."""
         text = self.value(name)
+        if name == "category":
+            return f"{text} | {self.published_categories}"
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
@@ -321,6 +337,9 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
         )
+        old, new = before.value(name), after.value(name)
+        if name == "category" and old == new:  # one canonical type, relabelled as published
+            old, new = before.published_categories, after.published_categories
         events.append(
             PartnerEvent(
                 type=EventType.FIELD_CHANGED,
@@ -328,8 +347,8 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
                 match_key=after.key,
                 category=after.first.category,
                 field=name,
-                before=before.value(name),
-                after=after.value(name),
+                before=old,
+                after=new,
                 products=after.first.products,
                 note=note,
             )

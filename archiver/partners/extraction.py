@@ -17,8 +17,9 @@ from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, read_attachment
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, looks_like_org, match_key
-from archiver.partners.reader import Reader, Row
+from archiver.partners.reader import Reader
 from archiver.partners.records import merge_duplicates, partner_of
+from archiver.partners.rows import Row
 from archiver.partners.verdict import is_termination_notice, truncation
 
 _TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")

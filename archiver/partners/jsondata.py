@@ -19,7 +19,7 @@ from archiver.partners.cells import Column, column_of, is_noise, is_sentence
 from archiver.partners.documents import decode
 from archiver.partners.lines import split_products
 from archiver.partners.names import clean_text, looks_like_org
-from archiver.partners.reader import Row
+from archiver.partners.rows import Row
 
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
 _KEY_WORDS: tuple[tuple[Column, re.Pattern[str]], ...] = (

@@ -144,6 +144,20 @@ def _run_starts(text: str) -> list[int]:
     return starts if len(starts) >= 2 and starts[0] == leading else []
 
 
+_CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
+# "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
+_NAME_FOOTNOTE = re.compile(r"(?<=[司行团心所])\s*(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))", re.M)
+
+
+def without_footnotes(text: str) -> str:
+    """A line with footnote marks glued to names removed and circled numbers written out.
+
+    >>> without_footnotes("①北京小桔科技有限公司注1")
+    '1、北京小桔科技有限公司'
+    """
+    return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
+
+
 def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
     """Lines that only finish the name above them (a PDF wrapped a long name) joined to it.
 
@@ -163,8 +177,22 @@ def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
     return result
 
 
+# A numbered item of labelled fields ("1. 甲有限公司；合作机构类别：平台运营机构；合作期间：
+# 2025年") that a PDF wrapped: the next line goes on with its fields ("10月1日至2026年9月
+# 30日；客服电话：…。"), never with a new item.
+_FIELDED_ITEM = re.compile(r"^\s*\(?\d{1,3}[)）.．、]\s*\S.*[；;][\u4e00-\u9fa5]{2,8}[:：]")
+_FIELD = re.compile(r"^[\u4e00-\u9fa5]{2,8}[:：]|[；;][\u4e00-\u9fa5]{2,8}[:：]")
+
+
 def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
-    """`above` with `fragment` put back after the unfinished name in it, or None."""
+    """`above` with `fragment` put back after the unfinished name in it, or None.
+
+    >>> item = "6. 甲科技有限公司；合作机构类别：平台运营机构；合作期间：2025年"
+    >>> _rejoin(item, "10月1日至2026年9月30日；客服电话：95000。", set())[len(item) :]
+    '10月1日至2026年9月30日；客服电话：95000。'
+    """
+    if _continues_fields(above, fragment):
+        return above.rstrip() + fragment.strip()
     piece = clean_text(fragment)
     if not piece or len(piece) > 14 or strip_number(piece)[0] is not None or PHONE.search(piece):
         return None
@@ -180,6 +208,16 @@ def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
             tokens[index] = token + piece
             return " ".join(tokens)
     return None
+
+
+def _continues_fields(above: str, fragment: str) -> bool:
+    """True when `fragment` carries on the labelled fields of the numbered item above it."""
+    head, tail = clean_text(above), clean_text(fragment)
+    if not _FIELDED_ITEM.match(head) or head.endswith(("。", ".")) or not tail:
+        return False
+    if strip_number(tail)[0] is not None or heading_label(tail):
+        return False
+    return bool(_FIELD.search(tail))
 
 
 def heading_label(text: str) -> str:

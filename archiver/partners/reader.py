@@ -12,18 +12,25 @@ import re
 from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
-from archiver.partners.annotations import parse_name, stated_rename
+from archiver.partners.annotations import stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
+from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cells import (
-    DATE,
     PARTNER_WORDS,
     PHONE,
     Column,
-    column_of,
-    is_blank,
     is_noise,
     is_sentence,
     phones_in,
+)
+from archiver.partners.gridrows import (
+    cells_of,
+    has_foreign_header,
+    is_card_grid,
+    is_record,
+    is_total_row,
+    row_number,
+    starts_with_name,
 )
 from archiver.partners.lines import (
     heading_label,
@@ -35,14 +42,22 @@ from archiver.partners.lines import (
     split_products,
     split_runs,
     status_heading,
+    without_footnotes,
 )
 from archiver.partners.names import (
     clean_text,
     looks_like_org,
-    match_key,
 )
 from archiver.partners.prose import prose_lists, stated_status
-from archiver.partners.records import published
+from archiver.partners.rows import (
+    Row,
+    Section,
+    StatedCount,
+    as_of_date,
+    ends_with_signer,
+    stated_counts,
+    with_stated_notes,
+)
 from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
@@ -58,59 +73,6 @@ from archiver.partners.tables import (
     unfold_repeated,
 )
 
-_CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
-# "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
-_NAME_FOOTNOTE = re.compile(r"(?<=[司行团心所])\s*(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))", re.M)
-_COUNT = re.compile(
-    r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
-    r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
-)
-_ASIDE = re.compile(
-    r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
-    r"|相关公告|相关通知|其他公告|更多公告|热点推荐|猜你喜欢"
-    r"|最新公告|最新动态|上一篇|下一篇|分享到|扫一扫)"
-)
-_STOP = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
-_AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
-_LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
-_CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
-# A comma or a full stop between CJK words: prose, never inside a name ("Co., Ltd." is).
-_PROSE_PUNCTUATION = re.compile(r"[,;:](?![\s\x21-\x7e])|。")
-# The words of a list's title or of a category label: never inside a partner's own name
-# ("威海银行互联网助贷业务合作机构名单_威海市商业银行股份有限公司" is a print header).
-_LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
-_LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One partner as read, before normalisation: every field as published."""
-
-    name: str
-    source: Source
-    category_raw: str = ""
-    products: tuple[str, ...] = ()
-    period: str = ""
-    hotline: str = ""
-    remark: str = ""
-    seq: int | None = None
-    scopes: tuple[str, ...] = ()  # the section and the table this row counts towards
-
-
-@dataclass(frozen=True, slots=True)
-class StatedCount:
-    """A number of partners the page states (共52家), and what it counts."""
-
-    count: int
-    scope: str  # "document", "section 3" or a table
-    text: str
-
-
-@dataclass
-class _Section:
-    label: str = ""
-    scope: str = "document"
-
 
 @dataclass
 class Reader:
@@ -124,7 +86,7 @@ class Reader:
     counts: list[StatedCount] = field(default_factory=list)
     numbering: list[int] = field(default_factory=list)
     as_of: str = ""
-    _section: _Section = field(default_factory=_Section)
+    _section: Section = field(default_factory=Section)
     _sections: int = 0
     _layout: Layout | None = None
     _line_layout: Layout | None = None
@@ -179,7 +141,7 @@ class Reader:
 
     def new_document_context(self) -> None:
         """An attachment starts afresh: no section, no table layout carried over."""
-        self._section = _Section()
+        self._section = Section()
         self._layout = None
 
     # --- lines -----------------------------------------------------------------------------
@@ -187,14 +149,14 @@ class Reader:
     def _prepare(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
-        return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
+        return without_footnotes(text)
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
         text = clean_text(raw)
         if not text or self._stopped:
             return
-        if _STOP.match(text):
+        if LIST_END.match(text):
             self._flush_card()
             self._stopped = True
             return
@@ -206,7 +168,7 @@ class Reader:
         if PARTNER_WORDS.search(text) and not looks_like_org(text):
             self.context = True
         labelled = labelled_fields(raw)
-        heading = "" if _is_record(labelled) else heading_label(text)
+        heading = "" if is_record(labelled) else heading_label(text)
         if heading:
             self._flush_card()
             self._aside = False
@@ -234,27 +196,13 @@ class Reader:
             self._count(text, "document")
 
     def stated_former_names(self) -> list[Row]:
-        """The rows, with what notes elsewhere on the page state about them added to their
-        remark where the row does not say it: a rename ("注：甲已更名为乙", on the row of the
-        new name) and an ended mark ("注：甲已注销，…")."""
-        former = {clean_text(new): old for old, new in self.renames}
-        ended = {match_key(name): status for name, status in self.statuses}
-        rows = []
-        for row in self.rows:
-            notes = [row.remark]
-            old = former.get(clean_text(row.name))
-            if old and old not in row.name and old not in row.remark:
-                notes.append(f"原名称：{old}")
-            status = ended.get(match_key(parse_name(row.name).name))
-            if status and status not in row.name and status not in row.remark:
-                notes.append(status)
-            remark = "；".join(filter(None, notes))
-            rows.append(replace(row, remark=remark) if remark != row.remark else row)
-        return rows
+        """The rows, with what notes elsewhere on the page state about them (renames, ended
+        marks) added to their remark (rows.with_stated_notes)."""
+        return with_stated_notes(self.rows, self.renames, self.statuses)
 
     def _aside_starts(self, text: str) -> bool:
         """A "友情链接"-style heading: the names under it are not partners."""
-        if not _ASIDE.match(text):
+        if not ASIDE_HEADING.match(text):
             return False
         self._flush_card()
         self._aside = True
@@ -263,8 +211,8 @@ class Reader:
     def _note(self, raw: str, text: str) -> bool:
         """A note that states a rename or an ended mark of a listed partner: kept for
         `stated_former_names`; a numbered list line is an item, never a note."""
-        if self._item_line(raw):
-            return False
+        if strip_number(raw.strip())[0] is not None:
+            return False  # a numbered list line ("3. 甲公司（原乙公司）") is an item, not a note
         renamed = stated_rename(text)
         if renamed is not None:
             self.renames.append(renamed)
@@ -290,41 +238,26 @@ class Reader:
         self._last_line_row = len(self.rows) - 1
         return True
 
-    def _item_line(self, raw: str) -> bool:
-        """A numbered list line ("3. 甲公司（原乙公司）") is an item, not a note."""
-        return strip_number(raw.strip())[0] is not None
-
     def _open_section(self, label: str, text: str) -> None:
         self._grid_category = ""
         self._status = ""
         self._sections += 1
-        self._section = _Section(label=label, scope=f"section {self._sections}")
+        self._section = Section(label=label, scope=f"section {self._sections}")
         self.context = True
         self._count(text, self._section.scope)
 
     def _count(self, text: str, scope: str) -> None:
-        for match in _COUNT.finditer(text):
-            number = next(int(g) for g in match.groups() if g)
-            self.counts.append(StatedCount(number, scope, match.group(0)))
+        self.counts.extend(stated_counts(text, scope))
 
     def _note_as_of(self, text: str) -> None:
-        if not self.as_of:
-            found = _AS_OF.search(text)
-            if found:
-                self.as_of = found.group(1)
+        self.as_of = self.as_of or as_of_date(text)
 
     def _date_line(self, text: str) -> bool:
         """A bare date closes a signature block: the line above it was the signer."""
         if not is_noise(text) or not re.search(r"\d{4}\s*[-/.年]", text):
             return False
-        index = self._last_line_row
-        if index == len(self.rows) - 1 and index >= 0:
-            row = self.rows[index]
-            earlier = self.rows[:index]
-            plain = row.seq is None and not (row.category_raw or row.hotline or row.products)
-            lender = bool(_LENDER.search(row.name))
-            if plain and (lender or (earlier and earlier[-1].seq is not None)):
-                self.rows.pop()
+        if ends_with_signer(self.rows, self._last_line_row):
+            self.rows.pop()
         self._last_line_row = -1
         return True
 
@@ -362,31 +295,9 @@ class Reader:
         return True
 
     def _acceptable(self, name: str, *, in_list: bool, table: str = "") -> bool:
-        """Whether a candidate is a partner. `table` is "header" for a column a header
-        names, "inferred" for a column recognised by its content, "" for running text."""
-        text = clean_text(name)
-        core = parse_name(text).name  # the name without what is written beside it
-        if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
-            return False
-        if _LIST_WORDS.search(core):
-            return False
-        if match_key(core) in self.own_keys:
-            return False
-        base = re.sub(r"（[^（）]*）", "", core)
-        label = _LEADING_LABEL.match(text)
-        if label and column_of(label.group(1))[0] is not Column.NAME:
-            return False  # "统一社会信用代码：9133…" under the name
-        if _CODE.fullmatch(base):
-            return False
-        if table == "header":
-            return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
-        named = looks_like_org(base) or text in self.known or match_key(text) in self.known
-        if table == "weak":
-            return self.context and len(base) >= 2
-        if named:
-            return self.context
-        short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
-        return self.context and in_list and bool(self._section.label) and short_brand
+        """Whether a candidate is a partner (candidates.is_partner_name)."""
+        where = Setting(self.own_keys, self.known, self.context, bool(self._section.label))
+        return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
         if self._status and not row.remark:
@@ -442,7 +353,7 @@ class Reader:
                     period=values.get(Column.PERIOD, ""),
                     hotline=values.get(Column.HOTLINE, ""),
                     remark=values.get(Column.REMARK, ""),
-                    seq=_int(values.get(Column.SEQ, "")),
+                    seq=row_number(values.get(Column.SEQ, "")),
                     scopes=(self._section.scope,),
                 )
             )
@@ -453,7 +364,7 @@ class Reader:
         self._aside = False
         self._grid_category = ""
         rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
-        if _is_card_grid(rows):
+        if is_card_grid(rows):
             for index, row in enumerate(rows):
                 label, value = row[0], " ".join(c for c in row[1:] if c.strip())
                 self._line(
@@ -473,7 +384,7 @@ class Reader:
             (len(r) for r in rows), default=0
         ):
             layout = self._layout
-        elif not _has_foreign_header(rows):
+        elif not has_foreign_header(rows):
             layout = infer_layout(rows, known=self.known)
         else:
             layout = None
@@ -511,8 +422,8 @@ class Reader:
         if status:
             self._status = status
             return True
-        prose = is_sentence(cleaned) and not (in_name_column and _starts_with_name(text))
-        if is_noise(cleaned) or prose or _COUNT.search(cleaned):
+        prose = is_sentence(cleaned) and not (in_name_column and starts_with_name(text))
+        if is_noise(cleaned) or prose or stated_counts(cleaned, ""):
             self._count(cleaned, scope or "document")
             if PARTNER_WORDS.search(cleaned):
                 self.context = True
@@ -534,13 +445,13 @@ class Reader:
             return
         if is_header_echo(row, layout):
             return
-        if _is_total_row(row):
+        if is_total_row(row):
             self._count(" ".join(filled), scope)
             return
         if is_blank_row(row):
             return
-        cell = _cells(row, layout)
-        seq = _int(cell(Column.SEQ))
+        cell = cells_of(row, layout)
+        seq = row_number(cell(Column.SEQ))
         source = Source(kind=document.table_kind, url=document.url, locator=locator)
         hotline = cell(Column.HOTLINE)
         remark = cell(Column.REMARK)
@@ -581,68 +492,3 @@ class Reader:
                 added = True
         if added and seq is not None:
             self.numbering.append(seq)
-
-
-def _cells(row: tuple[str, ...], layout: Layout) -> _CellReader:
-    return _CellReader(row, layout)
-
-
-class _CellReader:
-    """cell(Column.X) -> that column's text in one row ("" when the table has none)."""
-
-    def __init__(self, row: tuple[str, ...], layout: Layout) -> None:
-        self.row = row
-        self.layout = layout
-
-    def __call__(self, role: Column) -> str:
-        column = self.layout.column(role)
-        if column is None or column >= len(self.row):
-            return ""
-        text = published(self.row[column])  # a wrapped cell joined back, CJK without spaces
-        return "" if is_blank(text) else text
-
-
-def _has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
-    """The first row labels columns, but none of them is a partner name: another table."""
-    labels = [clean_text(c) for c in rows[0] if c.strip()] if rows else []
-    if len(set(labels)) < 2:
-        return False
-    short = [
-        c
-        for c in labels
-        if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
-    ]
-    return len(short) == len(labels)
-
-
-def _starts_with_name(cell: str) -> bool:
-    first = next((line for line in cell.split("\n") if line.strip()), "")
-    return looks_like_org(strip_number(first.strip())[1])
-
-
-def _is_record(labelled: list[tuple[Column, str, str]]) -> bool:
-    """Label：value fields of a record, not a bare "平台运营机构：" heading."""
-    if not labelled:
-        return False
-    return not (len(labelled) == 1 and labelled[0][1] and not labelled[0][2])
-
-
-def _int(text: str) -> int | None:
-    """A row number: "12", "12.", "（12）", "No.12"; None for anything longer."""
-    found = re.fullmatch(r"\D{0,3}?(\d{1,4})\D{0,2}", clean_text(text))
-    return int(found.group(1)) if found else None
-
-
-def _is_total_row(row: tuple[str, ...]) -> bool:
-    head = [clean_text(c) for c in row[:3] if c.strip()]
-    return any(re.match(r"^(?:合计|小计|总计|共计|总数)", c) for c in head)
-
-
-def _is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
-    """A two-column table of label | value pairs (a vertical record, or several)."""
-    if len(rows) < 2 or any(len(r) != 2 for r in rows) or header_layout(rows[0]) is not None:
-        return False
-    labels = [column_of(r[0]) for r in rows]
-    plain = [column for column, preset in labels if column is not None and not preset]
-    names = sum(column is Column.NAME for column in plain)
-    return names >= 1 and len(plain) >= 0.6 * len(rows)

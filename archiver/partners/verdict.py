@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from archiver.partners.names import clean_text, match_key
-from archiver.partners.reader import Row, StatedCount
+from archiver.partners.rows import Row, StatedCount
 
 _ALL = r"(?:全部|所有|一切|任何|各类|各|上述全部)"
 # Said of the whole business, never of one named company ("终止与上海X公司的合作" is not it).

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from archiver import localtime, wording
 from archiver.models import CheckRow, EventType, ListStatus, Manifest, PartnerEvent, StoredVersion
+from archiver.partners.annotations import is_ended
 from archiver.publish import charts, health, labels, model, paths
 from archiver.publish.diffview import DiffView
 from archiver.publish.model import Catalog, PartnerView, SiteInfo, SiteRecord, VersionSummary
@@ -249,6 +250,8 @@ class Renderer:
             dropped=dropped,
             info=catalog.info(summary.site_id),
             summary=summary,
+            current=[p for p in summary.partners if not is_ended(p.markers)],
+            ended=[p for p in summary.partners if is_ended(p.markers)],  # under 已终止合作机构
             timeline=tuple(reversed(record.timeline)),
             since=since,
             card=model.quality(summary),

@@ -1,0 +1,73 @@
+"""Whether a text read where a partner could be is a partner's name. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archiver.partners.annotations import parse_name
+from archiver.partners.cells import Column, column_of, is_noise, is_sentence
+from archiver.partners.names import clean_text, looks_like_org, match_key
+
+_LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
+_CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
+# A comma or a full stop between CJK words: prose, never inside a name ("Co., Ltd." is).
+_PROSE_PUNCTUATION = re.compile(r"[,;:](?![\s\x21-\x7e])|。")
+# The words of a list's title or of a category label: never inside a partner's own name
+# ("威海银行互联网助贷业务合作机构名单_威海市商业银行股份有限公司" is a print header).
+_LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
+
+# A heading of links ("友情链接", "相关新闻"): the names under it are not partners.
+ASIDE_HEADING = re.compile(
+    r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
+    r"|相关公告|相关通知|其他公告|更多公告|热点推荐|猜你喜欢"
+    r"|最新公告|最新动态|上一篇|下一篇|分享到|扫一扫)"
+)
+# The words that close a list ("特此公告", "以上名单").
+LIST_END = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Where the candidate stands: who publishes, what names are known, what the page said."""
+
+    own_keys: set[str]  # the publishing institution's match keys
+    known: set[str]  # names the alias table knows
+    context: bool  # the material has said it is about partners
+    in_section: bool  # under a category heading
+
+
+def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = "") -> bool:
+    """Whether a candidate is a partner. `table` is "header" for a column a header names,
+    "inferred" for a column recognised by its content, "weak" for a guessed one, "" for
+    running text.
+
+    >>> here = Setting(own_keys=set(), known=set(), context=True, in_section=False)
+    >>> is_partner_name("上海淇毓信息科技有限公司", here, in_list=True)
+    True
+    >>> is_partner_name("互联网助贷业务合作机构名单", here, in_list=True)
+    False
+    """
+    text = clean_text(name)
+    core = parse_name(text).name  # the name without what is written beside it
+    if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
+        return False
+    if _LIST_WORDS.search(core):
+        return False
+    if match_key(core) in setting.own_keys:
+        return False
+    base = re.sub(r"（[^（）]*）", "", core)
+    label = _LEADING_LABEL.match(text)
+    if label and column_of(label.group(1))[0] is not Column.NAME:
+        return False  # "统一社会信用代码：9133…" under the name
+    if _CODE.fullmatch(base):
+        return False
+    if table == "header":
+        return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
+    named = looks_like_org(base) or text in setting.known or match_key(text) in setting.known
+    if table == "weak":
+        return setting.context and len(base) >= 2
+    if named:
+        return setting.context
+    short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
+    return setting.context and in_list and setting.in_section and short_brand

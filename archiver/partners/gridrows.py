@@ -1,0 +1,77 @@
+"""What one table row is (a total, a card, another table's header) and its cells by role.
+Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.partners.cells import Column, column_of, is_blank
+from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.records import published
+from archiver.partners.tables import Layout, header_layout, strip_number
+
+
+def cells_of(row: tuple[str, ...], layout: Layout) -> CellReader:
+    return CellReader(row, layout)
+
+
+class CellReader:
+    """cell(Column.X) -> that column's text in one row ("" when the table has none)."""
+
+    def __init__(self, row: tuple[str, ...], layout: Layout) -> None:
+        self.row = row
+        self.layout = layout
+
+    def __call__(self, role: Column) -> str:
+        column = self.layout.column(role)
+        if column is None or column >= len(self.row):
+            return ""
+        text = published(self.row[column])  # a wrapped cell joined back, CJK without spaces
+        return "" if is_blank(text) else text
+
+
+def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """The first row labels columns, but none of them is a partner name: another table."""
+    labels = [clean_text(c) for c in rows[0] if c.strip()] if rows else []
+    if len(set(labels)) < 2:
+        return False
+    short = [
+        c
+        for c in labels
+        if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
+    ]
+    return len(short) == len(labels)
+
+
+def starts_with_name(cell: str) -> bool:
+    first = next((line for line in cell.split("\n") if line.strip()), "")
+    return looks_like_org(strip_number(first.strip())[1])
+
+
+def is_record(labelled: list[tuple[Column, str, str]]) -> bool:
+    """Label：value fields of a record, not a bare "平台运营机构：" heading."""
+    if not labelled:
+        return False
+    return not (len(labelled) == 1 and labelled[0][1] and not labelled[0][2])
+
+
+def row_number(text: str) -> int | None:
+    """A row number: "12", "12.", "（12）", "No.12"; None for anything longer."""
+    found = re.fullmatch(r"\D{0,3}?(\d{1,4})\D{0,2}", clean_text(text))
+    return int(found.group(1)) if found else None
+
+
+def is_total_row(row: tuple[str, ...]) -> bool:
+    head = [clean_text(c) for c in row[:3] if c.strip()]
+    return any(re.match(r"^(?:合计|小计|总计|共计|总数)", c) for c in head)
+
+
+def is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """A two-column table of label | value pairs (a vertical record, or several)."""
+    if len(rows) < 2 or any(len(r) != 2 for r in rows) or header_layout(rows[0]) is not None:
+        return False
+    labels = [column_of(r[0]) for r in rows]
+    plain = [column for column, preset in labels if column is not None and not preset]
+    names = sum(column is Column.NAME for column in plain)
+    return names >= 1 and len(plain) >= 0.6 * len(rows)

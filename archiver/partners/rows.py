@@ -1,0 +1,103 @@
+"""What the reader reads: partner rows as published, and the counts a page states. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from archiver.models import Source
+from archiver.partners.annotations import parse_name
+from archiver.partners.cells import DATE
+from archiver.partners.names import clean_text, match_key
+
+_COUNT = re.compile(
+    r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
+    r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
+)
+_AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
+
+_LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One partner as read, before normalisation: every field as published."""
+
+    name: str
+    source: Source
+    category_raw: str = ""
+    products: tuple[str, ...] = ()
+    period: str = ""
+    hotline: str = ""
+    remark: str = ""
+    seq: int | None = None
+    scopes: tuple[str, ...] = ()  # the section and the table this row counts towards
+
+
+@dataclass(frozen=True, slots=True)
+class StatedCount:
+    """A number of partners the page states (共52家), and what it counts."""
+
+    count: int
+    scope: str  # "document", "section 3" or a table
+    text: str
+
+
+@dataclass
+class Section:
+    """The category heading the reader is under, and what its counts count towards."""
+
+    label: str = ""
+    scope: str = "document"
+
+
+def stated_counts(text: str, scope: str) -> list[StatedCount]:
+    """The partner counts a text states ("共52家", "（6家）", "13家合作机构").
+
+    >>> [c.count for c in stated_counts("平台运营机构（6家），增信服务机构共3家", "document")]
+    [6, 3]
+    """
+    found = []
+    for match in _COUNT.finditer(text):
+        number = next(int(g) for g in match.groups() if g)
+        found.append(StatedCount(number, scope, match.group(0)))
+    return found
+
+
+def as_of_date(text: str) -> str:
+    """The date a list says it is current to ("截至2025年9月30日"), or ""."""
+    found = _AS_OF.search(text)
+    return found.group(1) if found else ""
+
+
+def with_stated_notes(
+    rows: list[Row], renames: list[tuple[str, str]], statuses: list[tuple[str, str]]
+) -> list[Row]:
+    """The rows, with what notes elsewhere on the page state about them added to their
+    remark where the row does not say it: a rename ("注：甲已更名为乙", on the row of the
+    new name) and an ended mark ("注：甲已注销，…")."""
+    former = {clean_text(new): old for old, new in renames}
+    ended = {match_key(name): status for name, status in statuses}
+    result = []
+    for row in rows:
+        notes = [row.remark]
+        old = former.get(clean_text(row.name))
+        if old and old not in row.name and old not in row.remark:
+            notes.append(f"原名称：{old}")
+        status = ended.get(match_key(parse_name(row.name).name))
+        if status and status not in row.name and status not in row.remark:
+            notes.append(status)
+        remark = "；".join(filter(None, notes))
+        result.append(replace(row, remark=remark) if remark != row.remark else row)
+    return result
+
+
+def ends_with_signer(rows: list[Row], index: int) -> bool:
+    """True when the last row, read from the line just above a bare date, is the signer of
+    the notice (a lender's name, or a plain name after numbered items), not a partner."""
+    if index != len(rows) - 1 or index < 0:
+        return False
+    row, earlier = rows[index], rows[:index]
+    plain = row.seq is None and not (row.category_raw or row.hotline or row.products)
+    lender = bool(_LENDER.search(row.name))
+    return plain and (lender or bool(earlier and earlier[-1].seq is not None))
