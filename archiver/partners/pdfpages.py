@@ -1,0 +1,97 @@
+"""What a PDF page's text and ruled tables look like as blocks. Pure.
+
+PDFium gives a page's text lines with column gaps as spaces; pdfplumber gives ruled tables
+cell by cell. These helpers turn either into the reader's blocks (`Line`, `Grid`), join names
+wrapped inside narrow cells again, and tell when PDFium's one-cell-per-line text needs the
+ruling lines instead (documents.py decides which engine reads a file).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from archiver.partners.blocks import Block, Grid, Line
+from archiver.partners.names import looks_like_org
+
+WRAPPED_TAIL = re.compile(r"(?:份有限|有限|限|责任|任)?公司(?:\s|$)|司(?:\s|$)")
+
+
+def cell_per_line(blocks: list[Block]) -> bool:
+    """PDFium gave a table one cell per line (row numbers alone on their lines), or names cut
+    inside narrow cells (lines that start with the rest of a legal form: "限公司 平台运营机构"):
+    a printed web page with narrow columns. Such a table needs its ruling lines to be read."""
+    texts = [b.text.strip() for b in blocks if isinstance(b, Line)]
+    alone = sum(1 for t in texts if re.fullmatch(r"\d{1,4}", t))
+    leading = sum(1 for t in texts if re.match(r"\d{1,4}\s+\S", t))
+    wrapped = sum(1 for t in texts if WRAPPED_TAIL.match(t))
+    return (alone >= 5 and alone > leading) or wrapped >= 5
+
+
+def ruled_page(page: Any, number: int) -> list[Block]:
+    """A page's ruled tables as grids, and the text around them as lines, top to bottom."""
+    placed: list[tuple[float, Block]] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    if page.rects or page.lines:
+        for index, table in enumerate(page.find_tables(), 1):
+            rows = fill_merged(table.extract())
+            rows = tuple(tuple(unwrap_cell(cell) for cell in row) for row in rows)
+            if rows:
+                boxes.append(table.bbox)
+                placed.append((table.bbox[1], Grid(rows, f"page {number} table {index}")))
+    for index, line in enumerate(page.extract_text_lines(return_chars=False), 1):
+        middle = (line["top"] + line["bottom"]) / 2
+        if any(top <= middle <= bottom for _, top, _, bottom in boxes):
+            continue
+        placed.append((line["top"], Line(line["text"], locator=f"page {number} line {index}")))
+    placed.sort(key=lambda pair: pair[0])
+    return [block for _, block in placed]
+
+
+def unwrap_cell(text: str) -> str:
+    r"""A name wrapped inside a narrow cell, joined again ("广东中盈盛达融资\n担保投资股份有限\n
+    公司"); lines split apart only where both sides are whole names ("甲公司\n乙公司").
+    A cell whose joined lines are not all names (products, periods) is kept as it is.
+
+    >>> unwrap_cell("北京极融网络科技\n有限公司")
+    '北京极融网络科技有限公司'
+    >>> unwrap_cell("甲乙科技有限公司\n丙丁担保有限公司")
+    '甲乙科技有限公司\n丙丁担保有限公司'
+    >>> unwrap_cell("借呗\n花呗")
+    '借呗\n花呗'
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return text
+    names = [lines[0]]
+    for line in lines[1:]:
+        if looks_like_org(names[-1]) and looks_like_org(line):
+            names.append(line)
+        else:
+            names[-1] += line
+    return "\n".join(names) if all(looks_like_org(name) for name in names) else text
+
+
+def fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
+    """pdfplumber leaves None where a merged cell spans: copy the text from above (or left)."""
+    grid: list[list[str]] = []
+    for r, row in enumerate(rows):
+        out: list[str] = []
+        for c, cell in enumerate(row):
+            if cell is not None:
+                out.append(cell)
+            elif r > 0 and c < len(grid[r - 1]):
+                out.append(grid[r - 1][c])
+            else:
+                out.append(out[-1] if out else "")
+        grid.append(out)
+    return tuple(tuple(row) for row in grid if any(cell.strip() for cell in row))
+
+
+def page_lines(text: str, number: int) -> list[Block]:
+    lines = (line.strip() for line in text.splitlines())
+    return [
+        Line(line, locator=f"page {number} line {index}")
+        for index, line in enumerate(lines, 1)
+        if line
+    ]
