@@ -76,7 +76,10 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+HELP_OPTIONS = ["-h", "--help"]
+
+
+@click.group(context_settings={"help_option_names": HELP_OPTIONS})
 @click.option(
     "-c",
     "--config",
@@ -302,6 +305,19 @@ def _alerter_of(ctx: click.Context) -> Alerter:
 
 
 main_group.add_command(outbox_group(_alerter_of))
+
+
+def _own_help_options(command: click.Command) -> None:
+    """Every command answers -h as well as --help by itself, not only through the group's
+    context: Click keeps the help option a command was first invoked with, so a command once
+    run on its own (a test, an embedding program) would otherwise lose -h for good."""
+    command.context_settings.setdefault("help_option_names", HELP_OPTIONS)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _own_help_options(sub)
+
+
+_own_help_options(main_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
