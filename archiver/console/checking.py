@@ -25,7 +25,7 @@ from archiver.config import Settings, Site
 from archiver.console import probe, summary
 from archiver.console.commands import AppSource
 from archiver.console.exits import Exit, worst
-from archiver.console.interrupts import Interrupts, exit_now, say
+from archiver.console.interrupts import Interrupts, exit_now, grace_option, say
 from archiver.durations import format_seconds
 from archiver.durations import parse as parse_duration
 from archiver.errors import StoreError
@@ -40,13 +40,7 @@ err = Console(stderr=True, highlight=False)
 @click.argument("sites", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site on stdout.")
 @click.option("--no-screenshot", is_flag=True, help="Skip screenshots of new versions.")
-@click.option(
-    "--grace",
-    "grace",
-    default="10s",
-    show_default=True,
-    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
-)
+@grace_option
 @click.option(
     "--no-confirm",
     is_flag=True,

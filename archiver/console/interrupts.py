@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 
+import click
+
 from archiver.console.exits import Exit
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -116,3 +118,12 @@ def say(line: str) -> None:
     """
     sys.stderr.flush()
     _write(line)
+
+
+grace_option = click.option(
+    "--grace",
+    "grace",
+    default="10s",
+    show_default=True,
+    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
+)

@@ -187,12 +187,7 @@ def show(state: AppSource, site: str, version: str | None, as_json: bool) -> Non
     """One version of SITE (default: the newest): its evidence and partner list."""
     app = state.app()
     site_id = known_site(app, site)
-    latest = archive.head(app.store, site_id)
-    if latest is None:
-        raise ArchiverError(
-            f"{site_id}：尚无存档版本"
-            f"（先运行 {hints.command('check', site_id, config=app.config_file)}）"
-        )
+    latest = _newest(app, site_id)
     stored = readings.view(app.store, _resolve(app, site_id, version, latest=latest))
     if as_json:
         data = codec.to_data(stored.manifest)
@@ -274,12 +269,7 @@ def diff(
     """
     app = state.app()
     site_id = known_site(app, site)
-    latest = archive.head(app.store, site_id)
-    if latest is None:
-        raise ArchiverError(
-            f"{site_id}：尚无存档版本"
-            f"（先运行 {hints.command('check', site_id, config=app.config_file)}）"
-        )
+    latest = _newest(app, site_id)
     if to_version is None and from_version is not None:
         after = _resolve(app, site_id, from_version, latest=latest)
         before = _previous(app, site_id, after)
@@ -364,3 +354,14 @@ def _event_detail(event: PartnerEvent) -> str:
         after = wording.field_value(event.field, event.after)
         return f"{wording.field(event.field)}：{before} → {after}"
     return note or wording.category(event.category.value)
+
+
+def _newest(app: App, site_id: str) -> StoredVersion:
+    """The site's newest version; without one, an error that says how to make it."""
+    latest = archive.head(app.store, site_id)
+    if latest is None:
+        raise ArchiverError(
+            f"{site_id}：尚无存档版本"
+            f"（先运行 {hints.command('check', site_id, config=app.config_file)}）"
+        )
+    return latest

@@ -29,7 +29,7 @@ from archiver.console import hints, metrics, orientation, probe
 from archiver.console.commands import AppSource
 from archiver.console.daemon import Watch
 from archiver.console.exits import Exit
-from archiver.console.interrupts import Interrupts, exit_now, say
+from archiver.console.interrupts import Interrupts, exit_now, grace_option, say
 from archiver.demo import DemoSite, write_config
 from archiver.durations import parse as parse_duration
 from archiver.errors import ArchiverError, ConfigError, StoreError
@@ -43,13 +43,7 @@ ALERT_DELIVERY_EVERY_S = 30.0
 
 
 @click.command()
-@click.option(
-    "--grace",
-    "grace",
-    default="10s",
-    show_default=True,
-    help="How long Ctrl-C/SIGTERM waits for the checks already running.",
-)
+@grace_option
 @click.option(
     "--metrics",
     "metrics_at",
