@@ -106,4 +106,18 @@ if [ "$(uname -s)" = "Linux" ]; then
     apt_install fonts-wqy-zenhei fontconfig || say "warning: no CJK font; screenshots show boxes"
   fi
 fi
+# 4. Redis and PostgreSQL ------------------------------------------------------------------------
+# The cluster mode (`queue:` and `index:` in the configuration) runs on them, and the tests start
+# their own servers from these programs on free ports in temporary directories. The daemon's
+# embedded default (one process, SQLite, a local directory) needs neither.
+has_postgres() {
+  command -v postgres >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1
+}
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_install redis-server || say "warning: no redis-server: the cluster tests cannot run"
+fi
+if ! has_postgres; then
+  apt_install postgresql || say "warning: no PostgreSQL: the shared-index tests cannot run"
+fi
+
 say "ready: $("$VENV/bin/archiver" --version)"

@@ -20,6 +20,7 @@ from archiver.adapters.local_store import LocalStore
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.s3_store import S3Store
 from archiver.testing import LocalSite
+from tests.support.services import PostgresServer, RedisServer
 
 S3_ACCESS = {"access_key_id": "testing", "secret_access_key": "testing"}
 
@@ -153,3 +154,23 @@ def capturer() -> Iterator[Any]:
         yield browser
     finally:
         browser.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server of its own on a free port (start, stop, kill, restart)."""
+    with RedisServer.start(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A real PostgreSQL cluster for the session, on a free port, trust authentication."""
+    with PostgresServer.start(tmp_path_factory.mktemp("postgres")) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A new, empty database on the session's PostgreSQL: its URL."""
+    return postgres_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
