@@ -66,6 +66,7 @@ class SessionOwner(Protocol):
 log = structlog.get_logger("archiver.browser")
 
 CONTENT_TYPES = {"document", "xhr", "fetch", "eventsource"}  # what the host rule covers
+SCRIPT_REQUEST_TYPES = {"xhr", "fetch", "eventsource"}  # a page's scripts fetching data
 
 
 class BrowserSession:
@@ -150,7 +151,7 @@ class BrowserSession:
 
     # --- settling ----------------------------------------------------------------------------
 
-    def track(self, page: Page) -> None:
+    async def track(self, page: Page) -> None:
         """Count the page's requests in flight, so settling can wait for the quiet after them.
 
         A redirect hop is never seen by the router, so the host rule is applied here; its
@@ -160,9 +161,32 @@ class BrowserSession:
             redirected=self._redirected,
             failed=self._failed,
         )
+        await self._watch_script_hops(page)
 
     def _redirected(self, request: Request) -> None:
         self.own(request.url, _purpose_of(request))
+
+    async def _watch_script_hops(self, page: Page) -> None:
+        """Record the redirect hops of the page's fetch/XHR from Chromium's own network events.
+
+        When a script's request is redirected to another origin and the hop fails (CORS),
+        Playwright may report only the first request's failure and no event for the hop,
+        though Chromium requested it; the DevTools protocol reports every hop, so the refusal
+        is recorded whatever Playwright shows."""
+        try:
+            session = await self.context.new_cdp_session(page)
+            session.on("Network.requestWillBeSent", self._script_hop)
+            await session.send("Network.enable")
+        except PlaywrightError as exc:
+            log.warning(
+                "redirect_watch_unavailable", site=self.request.site_id, error=first_line(exc)
+            )
+
+    def _script_hop(self, event: dict[str, Any]) -> None:
+        if "redirectResponse" not in event:
+            return
+        if str(event.get("type", "")).lower() in SCRIPT_REQUEST_TYPES:
+            self.own(str(event.get("request", {}).get("url", "")), Purpose.JSON)
 
     async def settle(self, page: Page) -> None:
         """Wait until scripts stop fetching and the DOM stops changing, within a cap."""
@@ -172,7 +196,7 @@ class BrowserSession:
         """A second page in the context (pagination opens next-page links there)."""
         page = await self.context.new_page()
         page.set_default_timeout(self.request.timeout_s * 1000)
-        self.track(page)
+        await self.track(page)
         return page
 
     # --- the capture -------------------------------------------------------------------------
@@ -211,7 +235,7 @@ class BrowserSession:
                 task.add_done_callback(pending.discard)
 
         page.on("response", keep_json)
-        self.track(page)
+        await self.track(page)
         main = await self._main(page)
         pages: list[RenderedPage] = []
         documents: list[HttpResponse] = []
