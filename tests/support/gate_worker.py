@@ -29,6 +29,7 @@ from email.message import Message
 from pathlib import Path
 
 import redis
+import structlog
 
 from archiver.cluster.gate import cluster_gate
 from archiver.cluster.redis_gate import RedisHostGate
@@ -160,6 +161,7 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=-1)
     parser.add_argument("--state", default="")
     args = parser.parse_args()
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))  # stdout: ours
     client = redis.Redis.from_url(args.redis_url)
     {"fetch": fetch, "hold": hold, "check": check}[args.mode](client, args)
 
