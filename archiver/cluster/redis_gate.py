@@ -99,6 +99,8 @@ class RedisHostGate:
         self.state_ttl_s = state_ttl_s
         self._own: dict[str, Politeness] = {}  # what this process configured, per host
         self._min_delay: dict[str, float] = {}  # robots Crawl-delay this process saw
+        self._held: dict[str, tuple[str, str]] = {}  # lock key -> (token, host) being held
+        self._keeper: threading.Thread | None = None
         self._lock = threading.Lock()
         self._acquire = client.register_script(gate_scripts.ACQUIRE)
         self._renew = client.register_script(gate_scripts.RENEW)
@@ -249,17 +251,16 @@ class RedisHostGate:
             else:  # busy: another worker holds the host
                 left_s = int(value) / 1000 if int(value) > 0 else self.poll_s
                 self.sleep(min(self.poll_s, left_s))
-        stop = threading.Event()
-        renewer = threading.Thread(
-            target=self._keep, args=(lock, token, host, stop), daemon=True, name=f"gate {host}"
-        )
-        renewer.start()
+        with self._lock:
+            self._held[lock] = (token, host)
+            if self._keeper is None:
+                self._keeper = threading.Thread(target=self._keep, daemon=True, name="gate keeper")
+                self._keeper.start()
         try:
             yield
         finally:
-            stop.set()
-            renewer.join()
             with self._lock:
+                self._held.pop(lock, None)
                 min_delay = self._min_delay.get(host, 0.0)
             released = self._run(
                 self._release,
@@ -300,14 +301,23 @@ class RedisHostGate:
             host,
         )
 
-    def _keep(self, lock: str, token: str, host: str, stop: threading.Event) -> None:
-        """Renew the slot's lock every third of its TTL until the slot ends."""
-        while not stop.wait(self.lock_ttl_s / 3):
-            try:
-                kept = self._renew(keys=[lock], args=[token, _ms(self.lock_ttl_s)])
-            except redis.RedisError as exc:
-                log.warning("gate_renew_failed", host=host, error=str(exc))
-                continue
-            if kept == 0:
-                log.error("gate_slot_lost", host=host, lock_ttl_s=self.lock_ttl_s)
-                return
+    def _keep(self) -> None:
+        """Renew the lock of every slot this gate holds, every third of the lock's TTL, for
+        as long as the process lives (one thread per gate, started with its first slot)."""
+        while True:
+            time.sleep(self.lock_ttl_s / 3)
+            with self._lock:
+                held = list(self._held.items())
+            for lock, (token, host) in held:
+                try:
+                    kept = self._renew(keys=[lock], args=[token, _ms(self.lock_ttl_s)])
+                except redis.RedisError as exc:
+                    log.warning("gate_renew_failed", host=host, error=str(exc))
+                    continue
+                if kept == 0:
+                    with self._lock:
+                        lost = self._held.get(lock) == (token, host)
+                        if lost:
+                            del self._held[lock]
+                    if lost:
+                        log.error("gate_slot_lost", host=host, lock_ttl_s=self.lock_ttl_s)
