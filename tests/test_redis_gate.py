@@ -7,6 +7,7 @@ gaps (no overlap; each gap at least the delay), never about how long anything to
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -278,6 +280,35 @@ def test_a_slow_capture_keeps_the_host_past_the_lock_ttl(
     released = finish(holder)
     assert released[0].startswith("released ")
     assert got_at > float(released[0].split()[1])
+
+
+@pytest.mark.slow
+def test_a_forked_worker_renews_its_own_slots(client: redis.Redis) -> None:
+    """A gate used before a fork (Celery's prefork pool) still renews in the child: the
+    keeper thread of the parent does not exist there."""
+    gate = RedisHostGate(client, default=Politeness(delay_s=0.0), lock_ttl_s=0.6)
+    with gate.slot("http://elsewhere.example.cn/"):  # the parent's keeper thread starts
+        pass
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_hold_in_child, args=(gate, sending, 2.5)
+    )
+    child.start()
+    try:
+        assert receiving.recv() == "holding"
+        with RedisHostGate(client, default=Politeness(delay_s=0.0)).slot(BANK):
+            got_at = time.monotonic()
+        assert got_at > receiving.recv()
+    finally:
+        child.join()
+    assert child.exitcode == 0
+
+
+def _hold_in_child(gate: RedisHostGate, sending: Connection, hold_s: float) -> None:
+    with gate.slot(BANK):
+        sending.send("holding")
+        time.sleep(hold_s)
+        sending.send(time.monotonic())
 
 
 @pytest.mark.slow

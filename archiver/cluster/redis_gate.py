@@ -100,7 +100,7 @@ class RedisHostGate:
         self._own: dict[str, Politeness] = {}  # what this process configured, per host
         self._min_delay: dict[str, float] = {}  # robots Crawl-delay this process saw
         self._held: dict[str, tuple[str, str]] = {}  # lock key -> (token, host) being held
-        self._keeper: threading.Thread | None = None
+        self._keeper_pid = 0  # the process whose keeper thread runs (a fork has none)
         self._lock = threading.Lock()
         self._acquire = client.register_script(gate_scripts.ACQUIRE)
         self._renew = client.register_script(gate_scripts.RENEW)
@@ -109,7 +109,6 @@ class RedisHostGate:
         self._blocked = client.register_script(gate_scripts.BLOCKED)
         self._configure = client.register_script(gate_scripts.CONFIGURE)
         self._set_min_delay = client.register_script(gate_scripts.SET_MIN_DELAY)
-        self._holder = f"{socket.gethostname()}:{os.getpid()}"
 
     # --- keys, time, errors ----------------------------------------------------------------
 
@@ -231,7 +230,7 @@ class RedisHostGate:
         backoff to pass and for any other holder to finish."""
         host = host_of(url)
         lock, state, conf = self.keys(url)
-        token = f"{self._holder}:{secrets.token_hex(8)}"
+        token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
         while True:
             found = self._run(
                 self._acquire,
@@ -253,9 +252,9 @@ class RedisHostGate:
                 self.sleep(min(self.poll_s, left_s))
         with self._lock:
             self._held[lock] = (token, host)
-            if self._keeper is None:
-                self._keeper = threading.Thread(target=self._keep, daemon=True, name="gate keeper")
-                self._keeper.start()
+            if self._keeper_pid != os.getpid():  # first slot, or first since a fork
+                self._keeper_pid = os.getpid()
+                threading.Thread(target=self._keep, daemon=True, name="gate keeper").start()
         try:
             yield
         finally:
@@ -303,7 +302,9 @@ class RedisHostGate:
 
     def _keep(self) -> None:
         """Renew the lock of every slot this gate holds, every third of the lock's TTL, for
-        as long as the process lives (one thread per gate, started with its first slot)."""
+        as long as the process lives (one thread per gate and process, started with the
+        process's first slot: a worker forked from a process that used the gate, as Celery's
+        prefork pool does, starts its own)."""
         while True:
             time.sleep(self.lock_ttl_s / 3)
             with self._lock:
