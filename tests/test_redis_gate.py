@@ -135,6 +135,24 @@ def test_two_gates_on_one_redis_share_politeness_backoff_and_blocks(client: redi
     assert first.requests(BANK) == second.requests(BANK) == 3
 
 
+def test_a_retry_after_date_is_read_on_redis_clock(client: redis.Redis) -> None:
+    """Without an injected clock, an HTTP-date Retry-After counts from Redis's own time."""
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        raise InterruptedError  # one wait is all this test needs to see
+
+    gate = RedisHostGate(client, sleep=sleep)
+    seconds, _ = client.time()
+    asked = datetime.fromtimestamp(seconds + 120, tz=UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    gate.record(BANK, 429, asked)
+    assert gate.blocked(BANK) == ""  # 120 s is under the 600 s cap: waited for, not blocked
+    with pytest.raises(InterruptedError), gate.slot(BANK):
+        pass
+    assert 100 < waits[0] <= 120
+
+
 def test_cluster_gate_configures_every_host_as_run_and_check_do(
     client: redis.Redis, tmp_path: Path
 ) -> None:
@@ -228,9 +246,19 @@ def test_redis_lost_inside_a_slot_fails_the_capture(
         redis_server.kill()
     with pytest.raises(GateUnavailable, match="take the slot"), gate.slot(BANK):
         pass
+    for step in (
+        lambda: gate.record(BANK, 429, "Wed, 01 Oct 2025 00:01:00 GMT"),  # reads Redis's clock
+        lambda: gate.record(BANK, 200),
+        lambda: gate.blocked(BANK),
+        lambda: gate.requests(BANK),
+        lambda: gate.politeness(BANK),
+    ):
+        with pytest.raises(GateUnavailable, match=f"127.0.0.1:{redis_server.port}"):
+            step()
     with structlog.testing.capture_logs() as logs:
         gate.configure(BANK, Politeness(delay_s=5.0))
-    assert [e["event"] for e in logs] == ["gate_configure_failed"]
+        gate.set_min_delay(BANK, 1.0)
+    assert [e["event"] for e in logs] == ["gate_configure_failed", "gate_min_delay_failed"]
     redis_server.restart()
     with gate.slot(BANK):  # the lost slot's lock, if the AOF kept it, expires after its TTL
         pass
