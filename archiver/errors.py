@@ -7,7 +7,8 @@
     │   ├── ConnectionFailed      DNS, refused, reset, TLS: the host could not be reached
     │   ├── RedirectLoop          the server redirects in circles
     │   ├── UrlRefused            the URL policy forbids the page (archiver.urlpolicy)
-    │   └── BrowserUnavailable    no Chromium could be found or launched
+    │   ├── BrowserUnavailable    no Chromium could be found or launched
+    │   └── GateUnavailable       the cluster's per-host gate (Redis) cannot be reached
     ├── StoreError                the object store refused a read or write; no version written
     │   └── KeyNotFound           the key does not exist
     ├── IndexError_               the derived index is unusable (rebuild it with `reindex`)
@@ -67,6 +68,13 @@ class BrowserUnavailable(CaptureError):
     """No usable Chromium: not installed, or it fails to start."""
 
     reason = "browser_unavailable"
+
+
+class GateUnavailable(CaptureError):
+    """The cluster's per-host gate (Redis) did not answer: rather than fetch without the
+    host's slot, the check fails (recorded, shown to the operator) and is retried next tick."""
+
+    reason = "gate_unavailable"
 
 
 class StoreError(ArchiverError):

@@ -44,6 +44,7 @@ class PageStatus(StrEnum):
     BUDGET_EXHAUSTED = "budget_exhausted"  # the run's page or time budget ran out
     REFUSED = "refused"  # the URL policy forbids the page (foreign host, private address)
     BROWSER_UNAVAILABLE = "browser_unavailable"  # no browser could be started
+    GATE_UNAVAILABLE = "gate_unavailable"  # the cluster's politeness gate (Redis) is down
     INTERNAL_ERROR = "internal_error"  # an unexpected exception; the pass went on
 
     @property
@@ -459,3 +460,27 @@ class PartnerRow:
     products: str
     markers: str
     former_names: str
+
+
+# --- politeness ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """How gently one host is treated: the spacing, and when refusals make us give up."""
+
+    delay_s: float = 2.0  # minimum seconds between two requests
+    block_after: int = 3  # 429/503 in a row before the host is blocked
+    max_backoff_s: float = 600.0  # longest Retry-After waited for; longer blocks the host
+
+    def stricter(self, other: Politeness) -> Politeness:
+        """The gentler of two settings, field by field (two sites on one host).
+
+        >>> Politeness(5, 3, 600).stricter(Politeness(1, 2, 900))
+        Politeness(delay_s=5, block_after=2, max_backoff_s=600)
+        """
+        return Politeness(
+            delay_s=max(self.delay_s, other.delay_s),
+            block_after=min(self.block_after, other.block_after),
+            max_backoff_s=min(self.max_backoff_s, other.max_backoff_s),
+        )

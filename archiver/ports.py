@@ -2,6 +2,7 @@
 
     ObjectStore                  the archive: a local directory, an S3 bucket, memory
     Capturer, CaptureSession     the browser
+    Gate                         per-host politeness: one process, or the whole cluster
     Index (CheckLog, VersionLog, PartnerLog, IndexWriter)   the derived index
     MailTransport, ChatTransport alert delivery
     CheckObserver                told about every check and version (alerts, publishing)
@@ -25,6 +26,7 @@ from archiver.models import (
     CheckResult,
     CheckRow,
     PartnerRow,
+    Politeness,
     StoredVersion,
     VersionRow,
 )
@@ -109,6 +111,44 @@ class Capturer(Protocol):
 
     def close(self) -> None:
         """Close the browser and free its resources."""
+        ...
+
+
+class Gate(Protocol):
+    """Per-host politeness for every page load: one request per host at a time, spaced by
+    the host's delay, backed off on 429/503, given up on when it keeps refusing.
+
+    `discovery.politeness.HostGate` holds it for the threads of one process;
+    `cluster.redis_gate.RedisHostGate` for every process on every machine sharing a Redis.
+    """
+
+    def configure(self, url: str, politeness: Politeness) -> None:
+        """Treat the host of `url` with a site's own politeness (the stricter of all given)."""
+        ...
+
+    def politeness(self, url: str) -> Politeness:
+        """The politeness the host of `url` gets: configured, or the gate's default."""
+        ...
+
+    def set_min_delay(self, url: str, seconds: float) -> None:
+        """Raise the spacing for one host (robots.txt Crawl-delay)."""
+        ...
+
+    def blocked(self, url: str) -> str:
+        """Why the host of `url` is blocked now, or "" when it is not."""
+        ...
+
+    def requests(self, url: str) -> int:
+        """How many requests went to the host of `url` through this gate."""
+        ...
+
+    def slot(self, url: str) -> AbstractContextManager[None]:
+        """Hold the host's only slot, after waiting for its delay or backoff to pass; raises
+        HostBlocked while the host is blocked (a CaptureError)."""
+        ...
+
+    def record(self, url: str, status: int, retry_after: str = "") -> None:
+        """Tell the gate how the host answered; 429/503 push its next slot back."""
         ...
 
 

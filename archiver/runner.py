@@ -24,10 +24,11 @@ from archiver.discovery.institution import (
     make_gate,
     settings_of,
 )
-from archiver.discovery.politeness import GatedCapturer, HostGate, Politeness
+from archiver.discovery.politeness import GatedCapturer
 from archiver.discovery.settings import DiscoverySettings
-from archiver.models import CheckResult
+from archiver.models import CheckResult, Politeness
 from archiver.pipeline import Deps, check_site, finish_check, internal_error
+from archiver.ports import Gate
 
 log = structlog.get_logger("archiver.runner")
 
@@ -36,11 +37,12 @@ class Runner:
     """Runs checks with shared politeness; safe to call from several threads."""
 
     def __init__(
-        self, deps: Deps, *, sites: Iterable[Site] = (), gate: HostGate | None = None
+        self, deps: Deps, *, sites: Iterable[Site] = (), gate: Gate | None = None
     ) -> None:
         """`sites`: every configured site, so a host shared by two of them gets the stricter
-        politeness before either is checked (a site checked later is added then)."""
-        self.gate = gate or make_gate(DiscoverySettings(), deps)
+        politeness before either is checked (a site checked later is added then). `gate`: any
+        `ports.Gate` (a `RedisHostGate` on a cluster); by default one `HostGate` per process."""
+        self.gate: Gate = gate or make_gate(DiscoverySettings(), deps)
         self.deps = deps  # institutions gate their own captures (with a budget) through it
         self.gated = dataclasses.replace(deps, capturer=GatedCapturer(deps.capturer, self.gate))
         for site in sites:
@@ -123,7 +125,7 @@ class Runner:
         )
 
 
-def configure_hosts(gate: HostGate, site: Site) -> None:
+def configure_hosts(gate: Gate, site: Site) -> None:
     """Give the site's hosts (its URL's, `hosts`, `discover.hosts`) the site's own politeness;
     a site without `discover:` settings leaves its host at the gate's default."""
     settings = settings_of(site)

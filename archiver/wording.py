@@ -70,6 +70,7 @@ PAGE_STATUS = {
     "collapse_unconfirmed": "名单骤减未确认",
     "browser_error": "浏览器错误",
     "browser_unavailable": "浏览器不可用",
+    "gate_unavailable": "集群限速服务（Redis）不可用",
     "store_error": "存档读写失败",
     "blocked": "被网站拒绝",
     "robots_disallowed": "robots.txt 禁止",

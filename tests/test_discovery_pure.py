@@ -1,4 +1,5 @@
-"""Discovery's pure parts: URLs, dates, links, content scoring, registry, politeness."""
+"""Discovery's pure parts: URLs, dates, links, content scoring, registry, budgets (the gates:
+test_gate_contract.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from archiver import keys
 from archiver.discovery import dates, links, registry, robots, score, urls
 from archiver.discovery.crawl import CrawlResult, Found
-from archiver.discovery.politeness import Budget, BudgetExhausted, HostBlocked, HostGate
+from archiver.discovery.politeness import Budget, BudgetExhausted
 from archiver.models import Category, DocumentRef, Manifest, Partner
 
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
@@ -384,50 +385,6 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.t += timedelta(seconds=seconds)
-
-
-def test_gate_spaces_requests_per_host() -> None:
-    """Two requests to one host are `delay` apart; another host does not wait."""
-    clock = FakeTime()
-    gate = HostGate(delay_s=2.0, now=clock.now, sleep=clock.sleep)
-    with gate.slot("http://a.cn/1"):
-        pass
-    with gate.slot("http://b.cn/1"):
-        pass
-    with gate.slot("http://a.cn/2"):
-        pass
-    assert clock.slept == [2.0]
-    assert gate.requests("http://a.cn/x") == 2
-
-
-def test_gate_backs_off_and_then_blocks() -> None:
-    """429/503 push the next request back (Retry-After first) and block after N in a row."""
-    clock = FakeTime()
-    gate = HostGate(delay_s=1.0, now=clock.now, sleep=clock.sleep, block_after=3)
-    gate.record("http://a.cn/", 429, "30")
-    with gate.slot("http://a.cn/"):
-        pass
-    assert clock.slept == [30.0]
-    gate.record("http://a.cn/", 503)
-    with gate.slot("http://a.cn/"):
-        pass
-    assert clock.slept[-1] == 4.0  # 1s * 2**2
-    gate.record("http://a.cn/", 503)
-    assert "3 times" in gate.blocked("http://a.cn/")
-    with pytest.raises(HostBlocked), gate.slot("http://a.cn/"):
-        pass
-    gate.record("http://b.cn/", 429, "86400")  # asks for a day: blocked, not waited for
-    assert "Retry-After" in gate.blocked("http://b.cn/")
-
-
-def test_gate_success_resets_strikes() -> None:
-    """A good answer between two refusals starts the count again."""
-    clock = FakeTime()
-    gate = HostGate(delay_s=1.0, now=clock.now, sleep=clock.sleep, block_after=2)
-    gate.record("http://a.cn/", 429)
-    gate.record("http://a.cn/", 200)
-    gate.record("http://a.cn/", 429)
-    assert gate.blocked("http://a.cn/") == ""
 
 
 def test_budget_caps_pages_and_time() -> None:

@@ -19,10 +19,9 @@ from archiver import app
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.discovery.politeness import HostGate, Politeness
 from archiver.discovery.settings import DiscoverySettings
 from archiver.errors import ConnectionFailed
-from archiver.models import Outcome
+from archiver.models import Outcome, Politeness
 from archiver.pipeline import Deps
 from archiver.ports import CaptureRequest, CaptureSession
 from archiver.runner import Runner
@@ -185,21 +184,3 @@ def test_two_sites_on_one_host_get_the_stricter_settings(tmp_path: Path) -> None
             )
     finally:
         deps.index.close()
-
-
-def test_a_configured_host_backs_off_and_blocks_by_its_own_limits() -> None:
-    """block_after and max_backoff of the host's site, not the gate's defaults."""
-    clock = FakeClock()
-    gate = HostGate(delay_s=2.0, now=clock.now, sleep=clock.sleep)  # defaults: 3 strikes
-    gate.configure(BANK, Politeness(delay_s=4.0, block_after=2, max_backoff_s=60.0))
-    gate.record(BANK, 503)
-    with gate.slot(BANK):
-        pass
-    assert clock.slept == [8.0]  # 4 s * 2**1, the host's delay, not 2 s * 2**1
-    gate.record(BANK, 503)
-    assert "2 times" in gate.blocked(BANK)
-    gate.record("http://elsewhere.example.cn/", 429, "120")  # under the default 600 s cap
-    assert gate.blocked("http://elsewhere.example.cn/") == ""
-    gate.configure("http://strict.example.cn/", Politeness(max_backoff_s=60.0))
-    gate.record("http://strict.example.cn/", 429, "120")
-    assert "Retry-After 120s" in gate.blocked("http://strict.example.cn/")

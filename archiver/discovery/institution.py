@@ -43,7 +43,7 @@ from archiver.models import (
     StoredVersion,
 )
 from archiver.pipeline import Deps, check_site, failed_result, finish_check, notify_observers
-from archiver.ports import CaptureRequest
+from archiver.ports import CaptureRequest, Gate
 from archiver.urlpolicy import host_of
 
 log = structlog.get_logger("archiver.discovery")
@@ -78,7 +78,7 @@ def check_institution(
     deps: Deps,
     *,
     settings: DiscoverySettings | None = None,
-    gate: HostGate | None = None,
+    gate: Gate | None = None,
 ) -> CheckResult:
     """Check one institution once; never raises for a site's faults, only records them."""
     return run_institution(site, deps, settings=settings, gate=gate).result
@@ -100,7 +100,7 @@ def run_institution(
     deps: Deps,
     *,
     settings: DiscoverySettings | None = None,
-    gate: HostGate | None = None,
+    gate: Gate | None = None,
 ) -> InstitutionCheck:
     """`check_institution`, returning the details as well."""
     settings = settings or settings_of(site) or DiscoverySettings()

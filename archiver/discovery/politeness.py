@@ -7,7 +7,8 @@ HTTP 429/503 (honouring Retry-After, capped), and gives up on a host that keeps 
 run. Time comes in through `now` and `sleep`, so tests drive it with a fake clock.
 
 The gate's own delay and limits are the default; `configure` gives a host the `Politeness`
-of the site that lives there (an institution's `discover:` delay, block_after, max_backoff).
+(`models.Politeness`, since the `ports.Gate` every gate implements speaks it) of the site
+that lives there (an institution's `discover:` delay, block_after, max_backoff).
 When several sites share a host, the strictest of their settings wins.
 
     gate = HostGate(delay_s=2, now=deps.now, sleep=deps.sleep)       # one per process
@@ -26,8 +27,8 @@ from email.utils import parsedate_to_datetime
 
 from archiver.discovery.urls import host_of
 from archiver.errors import CaptureError
-from archiver.models import Capture
-from archiver.ports import Capturer, CaptureRequest, CaptureSession
+from archiver.models import Capture, Politeness
+from archiver.ports import Capturer, CaptureRequest, CaptureSession, Gate
 
 THROTTLED = (429, 503)
 
@@ -44,27 +45,6 @@ class BudgetExhausted(CaptureError):
     reason = "budget_exhausted"
 
 
-@dataclass(frozen=True, slots=True)
-class Politeness:
-    """How gently one host is treated: the spacing, and when refusals make us give up."""
-
-    delay_s: float = 2.0  # minimum seconds between two requests
-    block_after: int = 3  # 429/503 in a row before the host is blocked
-    max_backoff_s: float = 600.0  # longest Retry-After waited for; longer blocks the host
-
-    def stricter(self, other: Politeness) -> Politeness:
-        """The gentler of two settings, field by field (two sites on one host).
-
-        >>> Politeness(5, 3, 600).stricter(Politeness(1, 2, 900))
-        Politeness(delay_s=5, block_after=2, max_backoff_s=600)
-        """
-        return Politeness(
-            delay_s=max(self.delay_s, other.delay_s),
-            block_after=min(self.block_after, other.block_after),
-            max_backoff_s=min(self.max_backoff_s, other.max_backoff_s),
-        )
-
-
 @dataclass
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -78,7 +58,9 @@ class _Host:
 
 
 class HostGate:
-    """Shared by every thread of a process: one request per host at a time, spaced out."""
+    """Shared by every thread of a process: one request per host at a time, spaced out.
+
+    A `ports.Gate`; `cluster.redis_gate.RedisHostGate` is the same across processes."""
 
     def __init__(
         self,
@@ -160,7 +142,7 @@ class HostGate:
             return
         polite = state.politeness or self.default
         state.strikes += 1
-        asked = _retry_after_s(retry_after, self.now())
+        asked = retry_after_s(retry_after, self.now())
         backoff = asked if asked is not None else polite.delay_s * 2**state.strikes
         now = self.now()
         if state.strikes >= polite.block_after or (asked or 0) > polite.max_backoff_s:
@@ -206,12 +188,12 @@ class Budget:
 
 
 class GatedCapturer:
-    """A Capturer whose every capture goes through a HostGate and a Budget."""
+    """A Capturer whose every capture goes through a gate (any `ports.Gate`) and a Budget."""
 
     def __init__(
         self,
         inner: Capturer,
-        gate: HostGate,
+        gate: Gate,
         budget: Budget | None = None,
         *,
         user_agent: str | None = None,
@@ -237,7 +219,7 @@ class GatedCapturer:
 
 
 class _GatedSession:
-    def __init__(self, inner: CaptureSession, gate: HostGate, url: str) -> None:
+    def __init__(self, inner: CaptureSession, gate: Gate, url: str) -> None:
         self.inner = inner
         self.gate = gate
         self.url = url
@@ -259,14 +241,14 @@ def _with_user_agent(request: CaptureRequest, user_agent: str) -> CaptureRequest
     return replace(request, user_agent=user_agent)
 
 
-def _retry_after_s(value: str, now: datetime) -> float | None:
+def retry_after_s(value: str, now: datetime) -> float | None:
     """Seconds a Retry-After header asks for (delta-seconds or an HTTP date).
 
     >>> from datetime import UTC
     >>> t = datetime(2025, 10, 1, tzinfo=UTC)
-    >>> _retry_after_s("120", t), _retry_after_s("Wed, 01 Oct 2025 00:01:00 GMT", t)
+    >>> retry_after_s("120", t), retry_after_s("Wed, 01 Oct 2025 00:01:00 GMT", t)
     (120.0, 60.0)
-    >>> _retry_after_s("soon", t) is None
+    >>> retry_after_s("soon", t) is None
     True
     """
     value = value.strip()
