@@ -14,6 +14,7 @@ from archiver.adapters.postgres_index import PostgresIndex
 from archiver.errors import IndexError_
 from archiver.models import CheckResult, Outcome
 from tests.support.services import PostgresServer, free_port, postgres_directory
+from tests.test_shared_index import serving_again
 
 pytestmark = pytest.mark.postgres
 
@@ -81,6 +82,7 @@ def test_an_unreachable_database_at_start_is_one_line_naming_it() -> None:
     assert "s3cret" not in message
 
 
+@pytest.mark.slow  # a server of its own, stopped and started again
 def test_a_database_lost_during_a_run_fails_loudly_then_serves_again() -> None:
     """Stopped: a write is an IndexError_ naming the database; started again: the pool
     replaces its dead connections and the same write goes through."""
@@ -96,6 +98,7 @@ def test_a_database_lost_during_a_run_fails_loudly_then_serves_again() -> None:
             with pytest.raises(IndexError_, match=r"could not be read"):
                 index.last_checks()
             server.start_again()
+            assert serving_again(index)
             index.record_check(a_check(minute=1))
             assert [row.started_at.minute for row in index.checks("bank")] == [1, 0]
         finally:

@@ -3,8 +3,8 @@
 The same port and the same semantics as `sqlite_index` (one contract suite over both), made
 safe for several processes on several machines writing at once:
 
-- every write is idempotent, so a redelivered check or a retry after a lost answer changes
-  nothing: a check is keyed by (site, start), a version by (site, seq) (`ON CONFLICT`);
+- every write is idempotent, so recording again (a retry after a lost answer, a redelivered
+  task) changes nothing: a check is keyed by its id, a version by (site, seq) (`ON CONFLICT`);
 - the partners of a site are replaced under the row lock of its `current_lists` entry, and
   only by a version at least as new as the one they came from;
 - a connection lost mid-statement is retried on a fresh one (the writes are idempotent), and
@@ -46,8 +46,9 @@ SELECT_PARTNERS = (
     "markers, former_names FROM partners "
 )
 INSERT_CHECK = (
-    "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, error) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT ON CONSTRAINT checks_once DO NOTHING"
+    "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, error, "
+    "check_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT ON CONSTRAINT checks_once DO NOTHING"
 )
 UPSERT_VERSION = (
     "INSERT INTO versions (site_id, seq, key, digest, captured_at, content_digest, "
@@ -113,7 +114,11 @@ class PostgresIndex:
             with psycopg.connect(self._conninfo, autocommit=True) as connection:
                 before = postgres_schema.migrate(connection, where=self.where)
         except psycopg.Error as exc:
-            raise IndexError_(f"cannot open the index {self.where}: {_reason(exc)}") from exc
+            raise IndexError_(
+                f"cannot open the index {self.where}: {_reason(exc)} (is PostgreSQL running "
+                "there? index.url in the configuration; the password from "
+                "ARCHIVER_INDEX_PASSWORD, PGPASSWORD or ~/.pgpass)"
+            ) from exc
         if before != postgres_schema.LATEST:
             log.info("index_migrated", where=self.where, schema=postgres_schema.LATEST, was=before)
         self._pool: ConnectionPool[Connection] = ConnectionPool(
@@ -163,7 +168,7 @@ class PostgresIndex:
     # --- writing -----------------------------------------------------------------------------
 
     def record_check(self, result: CheckResult) -> None:
-        """Remember that a check happened; the same check (site, start) twice is one row."""
+        """Remember that a check happened; the same check (its id) twice is one row."""
         row = (
             result.site_id,
             result.started_at,
@@ -172,6 +177,7 @@ class PostgresIndex:
             result.status.value,
             result.version.manifest.seq if result.version else None,
             result.error,
+            result.check_id,
         )
 
         def write(connection: Connection) -> None:

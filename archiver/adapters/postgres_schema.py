@@ -18,11 +18,11 @@ from archiver.errors import IndexError_
 ADVISORY_KEY: Final = 0x6172636869766572
 
 MIGRATIONS: Final[tuple[str, ...]] = (
-    # 1: the tables of SqliteIndex, with a check's natural key (site, start) unique, so that
-    # recording the same check twice (a redelivered task, a retry after a lost answer) is
-    # one row; and the seq of each site's current list, so that an older version indexed
-    # late never replaces a newer list (and its row is the lock that serialises the writers
-    # of one site's partners).
+    # 1: the tables of SqliteIndex, with a check's id unique, so that recording the same
+    # check twice (a retry after a lost answer, a task that records it again) is one row;
+    # and the seq of each site's current list, so that an older version indexed late never
+    # replaces a newer list (its row is also the lock that serialises the writers of one
+    # site's partners).
     """
     CREATE TABLE checks (
         id BIGSERIAL PRIMARY KEY,
@@ -33,7 +33,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         status TEXT NOT NULL,
         seq INTEGER,
         error TEXT NOT NULL DEFAULT '',
-        CONSTRAINT checks_once UNIQUE (site_id, started_at)
+        check_id TEXT NOT NULL,
+        CONSTRAINT checks_once UNIQUE (check_id)
     );
     CREATE INDEX checks_by_site ON checks (site_id, started_at DESC, id DESC);
     CREATE TABLE versions (

@@ -63,16 +63,18 @@ CREATE TABLE IF NOT EXISTS current_lists (
     seq INTEGER NOT NULL
 );
 """
-# A check's natural key: the same check recorded twice (a retry) is one row. Older files may
-# hold duplicates from before; the first of each is kept.
+# A check recorded twice (a retry after a lost answer) is one row: its id is unique. Rows
+# from before ids were recorded get one of their own.
 UNIQUE_CHECKS = """
-DELETE FROM checks WHERE id NOT IN (SELECT MIN(id) FROM checks GROUP BY site_id, started_at);
-CREATE UNIQUE INDEX checks_once ON checks (site_id, started_at);
+UPDATE checks SET check_id = 'row-' || id WHERE check_id = '';
+CREATE UNIQUE INDEX checks_once ON checks (check_id);
+CREATE INDEX IF NOT EXISTS checks_by_start ON checks (site_id, started_at);
 """
 # Columns added since the first schema: (table, column, definition).
 ADDED_COLUMNS = (
     ("versions", "belief", "TEXT NOT NULL DEFAULT 'believed'"),
     ("versions", "corrected_by", "TEXT NOT NULL DEFAULT ''"),
+    ("checks", "check_id", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -130,11 +132,11 @@ class SqliteIndex:
     # --- writing -----------------------------------------------------------------------------
 
     def record_check(self, result: CheckResult) -> None:
-        """Remember that a check happened; the same check (site, start) twice is one row."""
+        """Remember that a check happened; the same check (its id) twice is one row."""
         seq = result.version.manifest.seq if result.version else None
         self._write(
             "INSERT OR IGNORE INTO checks (site_id, started_at, duration_s, outcome, status, seq, "
-            "error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "error, check_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     result.site_id,
@@ -144,6 +146,7 @@ class SqliteIndex:
                     result.status.value,
                     seq,
                     result.error,
+                    result.check_id,
                 )
             ],
         )

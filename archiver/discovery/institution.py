@@ -42,7 +42,14 @@ from archiver.models import (
     PageStatus,
     StoredVersion,
 )
-from archiver.pipeline import Deps, check_site, failed_result, finish_check, notify_observers
+from archiver.pipeline import (
+    Deps,
+    check_site,
+    failed_result,
+    finish_check,
+    notify_observers,
+)
+from archiver.pipeline import index_version as record_in_index
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import host_of
 
@@ -123,7 +130,7 @@ def run_institution(
             result=failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
             pages=budget.used,
         )
-    finish_check(
+    recorded = finish_check(
         site,
         deps,
         check.result,
@@ -132,7 +139,7 @@ def run_institution(
         documents=len(check.documents),
         pages=check.pages,
     )
-    return check
+    return replace(check, result=recorded)
 
 
 def _run(
@@ -180,7 +187,7 @@ def _run(
             version=written.previous,
         )
         return InstitutionCheck(result=result, documents=results, pages=budget.used, crawl=crawl)
-    deps.index.record_version(written.version)
+    index_error = record_in_index(deps, written.version)
     for event in doc_events:
         log.info("document_event", site=site.id, type=event.type.value, url=event.url)
     version, previous_version = written.version, written.previous
@@ -195,6 +202,7 @@ def _run(
         version=written.version,
         events=written.events,
         bytes_written=written.bytes_written,
+        index_error=index_error,
     )
     return InstitutionCheck(
         result=result,
@@ -327,7 +335,7 @@ def _write_index(
     )
     written = composite.write(deps.store, draft, aliases=deps.aliases)
     if written.version is not None:
-        deps.index.record_version(written.version, current=False)
+        record_in_index(deps, written.version, current=False)
     return written.version or written.previous
 
 
