@@ -4,12 +4,14 @@ version is archived, observers are told, and `reindex` makes the index whole aga
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from archiver import archive, reindex
@@ -21,6 +23,7 @@ from archiver.config import Site, load
 from archiver.errors import ConfigError, IndexError_
 from archiver.models import CheckResult, Outcome, StoredVersion
 from archiver.pipeline import Deps, check_site
+from archiver.testing import LocalSite
 from tests.support.capture import FakeCapturer
 from tests.support.services import PostgresServer, free_port, postgres_directory
 
@@ -191,3 +194,104 @@ def test_an_index_lost_during_a_run_loses_nothing_archived() -> None:
             assert len(list(index.partners(site_id="bank"))) == 2
         finally:
             index.close()
+
+
+# --- reindex and the commands that read the index, on PostgreSQL -------------------------------
+
+
+SECOND = LIST.replace("上海淇毓信息科技有限公司", "北京三快在线科技有限公司")
+
+
+@pytest.mark.postgres
+def test_reindex_on_postgresql_rebuilds_what_the_pipeline_recorded(postgres_url: str) -> None:
+    store = MemoryStore()
+    moment = [T0]
+    capturer = FakeCapturer(now=lambda: moment[0])
+    index = PostgresIndex(postgres_url)
+    try:
+        deps = Deps(store=store, capturer=capturer, index=index, now=lambda: moment[0])
+        for day, page in enumerate((LIST, SECOND, LIST, LIST)):
+            moment[0] = T0.replace(day=1 + day)
+            capturer.page(URL, page)
+            check_site(SITE, deps)
+        other = Site(id="trust", name="某信托", url=URL)
+        check_site(other, deps)
+        recorded = (
+            index.versions("bank"),
+            index.versions("trust"),
+            list(index.partners()),
+            index.last_checks(),
+        )
+        assert [v.seq for v in recorded[0]] == [1, 2, 3]
+        assert reindex.rebuild(index, store) == 4
+        rebuilt = (
+            index.versions("bank"),
+            index.versions("trust"),
+            list(index.partners()),
+            index.last_checks(),
+        )
+        assert rebuilt == recorded
+    finally:
+        index.close()
+
+
+def run_archiver(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_check_status_partners_and_publish_on_a_postgresql_index(
+    tmp_path: Path, local_site: LocalSite, postgres_url: str
+) -> None:
+    """A real check in Chromium with `index: {url}`: the checks and versions land in
+    PostgreSQL (no SQLite file), and status, partners, publish and reindex read them there."""
+    local_site.page("/list.html", LIST)
+    config = tmp_path / "sites.yaml"
+    config.write_text(
+        f"""
+storage: {{kind: local, path: {tmp_path / "archive"}}}
+state_dir: {tmp_path / "var"}
+index: {{url: "{postgres_url}"}}
+network: {{allow_private: true}}
+browser: {{screenshot: false}}
+sites:
+  - {{id: bank, name: 银行, url: "{local_site.url("/list.html")}"}}
+""",
+        encoding="utf-8",
+    )
+    first = run_archiver(config, "check", "--json")
+    assert first.returncode == 0, first.stderr
+    local_site.page("/list.html", SECOND)
+    second = run_archiver(config, "check", "--json")
+    assert second.returncode == 0, second.stderr
+    outcomes = [json.loads(line)["outcome"] for line in (first.stdout + second.stdout).split("\n")
+                if line.startswith("{")]  # fmt: skip
+    assert outcomes == ["new", "changed"]
+    assert not (tmp_path / "var" / "index.sqlite").exists()
+    with psycopg.connect(postgres_url) as connection:
+        rows = connection.execute("SELECT outcome FROM checks ORDER BY started_at").fetchall()
+    assert [row[0] for row in rows] == ["new", "changed"]
+
+    status = run_archiver(config, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["sites"]["ok"] == 1
+    partners = run_archiver(config, "partners", "--json")
+    assert partners.returncode == 0, partners.stderr
+    names = [row["name"] for row in json.loads(partners.stdout)]
+    assert names == ["蚂蚁智信（杭州）信息技术有限公司", "北京三快在线科技有限公司"]
+    published = run_archiver(config, "publish")
+    assert published.returncode == 0, published.stderr
+    page = (tmp_path / "archive" / "public" / "sites" / "bank" / "index.html").read_text("utf-8")
+    assert "北京三快在线科技有限公司" in page
+    rebuilt = run_archiver(config, "reindex")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "indexed 2 versions" in rebuilt.stdout
+    again = run_archiver(config, "partners", "--json")
+    assert [row["name"] for row in json.loads(again.stdout)] == names
