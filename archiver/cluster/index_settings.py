@@ -11,6 +11,7 @@ reads PGPASSWORD or ~/.pgpass by itself.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field, field_validator
@@ -68,3 +69,12 @@ class IndexSettings(Strict):
         if not 1 <= value <= 120:
             raise ValueError(f"connect_timeout must be between 1s and 2m, got {value:g}s")
         return value
+
+
+def summary(settings: IndexSettings | None, state_dir: Path) -> str:
+    """Where the index is, for `config check`.
+
+    >>> summary(None, Path("var"))
+    'SQLite in var'
+    """
+    return settings.url if settings is not None else f"SQLite in {state_dir}"
