@@ -98,6 +98,10 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - no site can stop its own archiving (DESIGN 7)
         bound.exception("check_crashed", error_type=type(exc).__name__)
         result = internal_error(site, started_at, started, exc)
+    if result.outcome is Outcome.UNCHANGED and result.version is not None:
+        missed = catch_up(deps, result.version)
+        if missed and not result.index_error:
+            result = replace(result, index_error=missed)
     return finish_check(site, deps, result)
 
 
@@ -397,6 +401,30 @@ def index_version(deps: Deps, stored: StoredVersion, *, current: bool = True) ->
         )
         return str(exc)
     return ""
+
+
+def catch_up(deps: Deps, head: StoredVersion) -> str:
+    """Index the versions up to `head` the index lacks; '' when it has them, else why not.
+
+    A writer that died between its manifest and the index (a killed worker), or an index that
+    was down, leaves the bucket ahead of the index; the next check that finds the page
+    unchanged closes the gap, so no `reindex` is needed for it (the bucket is the truth).
+    """
+    site_id, newest = head.manifest.site_id, head.manifest.seq
+    try:
+        indexed = deps.index.latest_version(site_id)
+        start = indexed.seq + 1 if indexed is not None else 1
+        if start > newest:
+            return ""
+        log.warning("index_catching_up", site=site_id, version=newest, first=start)
+        for seq in range(start, newest):
+            missed = index_version(deps, archive.read_seq(deps.store, site_id, seq))
+            if missed:
+                return missed
+    except (IndexError_, StoreError) as exc:
+        log.warning("index_catch_up_failed", site=site_id, version=newest, error=str(exc))
+        return str(exc) if isinstance(exc, IndexError_) else ""
+    return index_version(deps, head)
 
 
 def record_check(deps: Deps, result: CheckResult) -> CheckResult:

@@ -295,3 +295,33 @@ sites:
     assert "indexed 2 versions" in rebuilt.stdout
     again = run_archiver(config, "partners", "--json")
     assert [row["name"] for row in json.loads(again.stdout)] == names
+
+
+def test_an_unchanged_check_gives_the_index_the_versions_it_missed(tmp_path: Path) -> None:
+    """A worker killed between its manifest and the index, or an index that was down, leaves
+    the bucket ahead: the next check that finds the page unchanged closes the gap."""
+    store = MemoryStore()
+    moment = [T0]
+    capturer = FakeCapturer(now=lambda: moment[0])
+    first = SqliteIndex(tmp_path / "first.sqlite")
+    deps = Deps(store=store, capturer=capturer, index=first, now=lambda: moment[0])
+    for day, page in enumerate((LIST, SECOND)):
+        moment[0] = T0.replace(day=1 + day)
+        capturer.page(URL, page)
+        check_site(SITE, deps)
+    first.close()
+    behind = SqliteIndex(tmp_path / "behind.sqlite")  # has none of the two versions
+    try:
+        moment[0] = T0.replace(day=5)
+        result = check_site(
+            SITE, Deps(store=store, capturer=capturer, index=behind, now=lambda: moment[0])
+        )
+        assert result.outcome is Outcome.UNCHANGED
+        assert result.index_error == ""
+        assert [v.seq for v in behind.versions("bank")] == [1, 2]
+        assert [p.name for p in behind.partners(site_id="bank")] == [
+            "蚂蚁智信（杭州）信息技术有限公司",
+            "北京三快在线科技有限公司",
+        ]
+    finally:
+        behind.close()
