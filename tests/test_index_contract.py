@@ -371,6 +371,7 @@ def test_writers_recording_at_once_agree_on_one_index(opener: Opener, store: Mem
     for site_id, stored in chain.items():
         assert [r.seq for r in reader.versions(site_id)] == [1, 2, 3, 4, 5]
         assert [r.seq for r in reader.checks(site_id)] == [5, 4, 3, 2, 1]
+        assert reader.last_checks()[site_id].seq == 5
         newest = stored[-1].manifest
         assert [(p.seq, p.name) for p in reader.partners(site_id=site_id)] == [
             (5, p.name) for p in newest.partners

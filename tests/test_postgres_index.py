@@ -103,3 +103,26 @@ def test_a_database_lost_during_a_run_fails_loudly_then_serves_again() -> None:
             assert [row.started_at.minute for row in index.checks("bank")] == [1, 0]
         finally:
             index.close()
+
+
+def test_a_database_of_an_older_schema_is_migrated_keeping_its_checks(postgres_url: str) -> None:
+    """Schema 1 had no table of each site's newest check: migration 2 derives it."""
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        postgres_schema.migrate(connection, where="test", target=1)
+        for minute, outcome in ((0, "failed"), (9, "unchanged"), (5, "new")):
+            connection.execute(
+                "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, check_id)"
+                " VALUES ('bank', %s, 1.0, %s, 'ok', %s)",
+                (T0.replace(minute=minute), outcome, f"c{minute}"),
+            )
+    index = PostgresIndex(postgres_url)
+    try:
+        assert schema_rows(postgres_url) == list(range(1, postgres_schema.LATEST + 1))
+        last = index.last_checks()["bank"]
+        assert (last.started_at, last.outcome) == (T0.replace(minute=9), Outcome.UNCHANGED)
+        index.record_check(a_check(minute=7))  # older than the newest: not the last check
+        assert index.last_checks()["bank"].started_at == T0.replace(minute=9)
+        index.record_check(a_check(minute=30))
+        assert index.last_checks()["bank"].started_at == T0.replace(minute=30)
+    finally:
+        index.close()

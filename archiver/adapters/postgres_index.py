@@ -45,10 +45,17 @@ SELECT_PARTNERS = (
     "SELECT site_id, seq, name, raw, match_key, entity, category, category_raw, products, "
     "markers, former_names FROM partners "
 )
+# One statement: the check (once per id), and the site's newest check moved to it if it is
+# the newest (by start, then row), whatever order writers finish in.
 INSERT_CHECK = (
-    "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, error, "
-    "check_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT ON CONSTRAINT checks_once DO NOTHING"
+    "WITH added AS (INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, "
+    "error, check_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT ON CONSTRAINT checks_once DO NOTHING RETURNING id, site_id, started_at) "
+    "INSERT INTO last_checks (site_id, started_at, check_row) "
+    "SELECT site_id, started_at, id FROM added ON CONFLICT (site_id) DO UPDATE "
+    "SET started_at = EXCLUDED.started_at, check_row = EXCLUDED.check_row "
+    "WHERE (last_checks.started_at, last_checks.check_row) "
+    "< (EXCLUDED.started_at, EXCLUDED.check_row)"
 )
 UPSERT_VERSION = (
     "INSERT INTO versions (site_id, seq, key, digest, captured_at, content_digest, "
@@ -263,8 +270,8 @@ class PostgresIndex:
     def last_checks(self) -> Mapping[str, CheckRow]:
         """The newest check of every site that has one."""
         rows = self._rows(
-            "SELECT DISTINCT ON (site_id) site_id, started_at, duration_s, outcome, status, seq, "
-            "error FROM checks ORDER BY site_id, started_at DESC, id DESC"
+            "SELECT c.site_id, c.started_at, c.duration_s, c.outcome, c.status, c.seq, c.error "
+            "FROM last_checks AS l JOIN checks AS c ON c.id = l.check_row"
         )
         return {str(row[0]): _check_row(row) for row in rows}
 

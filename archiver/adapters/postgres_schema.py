@@ -73,12 +73,27 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX partners_by_key ON partners (match_key);
     """,
+    # 2: the newest check of each site, kept as checks are recorded: `archiver status`, the
+    # metrics scrape and the published health column read it for every site, and a check
+    # log of millions of rows cannot be sorted for that each time.
+    """
+    CREATE TABLE last_checks (
+        site_id TEXT PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        check_row BIGINT NOT NULL REFERENCES checks (id) ON DELETE CASCADE
+    );
+    INSERT INTO last_checks (site_id, started_at, check_row)
+        SELECT DISTINCT ON (site_id) site_id, started_at, id FROM checks
+        ORDER BY site_id, started_at DESC, id DESC;
+    """,
 )
 LATEST: Final = len(MIGRATIONS)
 
 
-def migrate(connection: psycopg.Connection[tuple[object, ...]], *, where: str) -> int:
-    """Bring the schema up to `LATEST` (in one transaction); the version it was at before."""
+def migrate(
+    connection: psycopg.Connection[tuple[object, ...]], *, where: str, target: int = LATEST
+) -> int:
+    """Bring the schema up to `target` (in one transaction); the version it was at before."""
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_KEY,))
         connection.execute(
@@ -94,7 +109,7 @@ def migrate(connection: psycopg.Connection[tuple[object, ...]], *, where: str) -
                 f"the index {where} has schema version {found}, this archiver knows only up "
                 f"to {LATEST}: upgrade the archiver on this machine"
             )
-        for version in range(found + 1, LATEST + 1):
+        for version in range(found + 1, target + 1):
             connection.execute(MIGRATIONS[version - 1].encode())
             connection.execute("INSERT INTO archiver_schema (version) VALUES (%s)", (version,))
     return found
