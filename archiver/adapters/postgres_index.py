@@ -16,6 +16,7 @@ Threads share one connection pool (psycopg_pool): the runner checks sites in thr
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -116,7 +117,10 @@ class PostgresIndex:
         if password:
             extra["password"] = password
         self._conninfo = make_conninfo(url, **extra)
-        self._timeout_s = connect_timeout_s
+        self._down_for_s = max(5.0, connect_timeout_s)  # fail fast this long once found down
+        self._down_until = 0.0
+        self._down_reason = ""
+        self._state = threading.Lock()
         try:
             with psycopg.connect(self._conninfo, autocommit=True) as connection:
                 before = postgres_schema.migrate(connection, where=self.where)
@@ -148,13 +152,22 @@ class PostgresIndex:
 
     def _run(self, work: Callable[[Connection], Value], *, what: str) -> Value:
         """`work` in one transaction, on up to `ATTEMPTS` connections: every write is
-        idempotent, so a statement whose answer was lost can be sent again."""
+        idempotent, so a statement whose answer was lost can be sent again. A database found
+        down is not waited for again for `down_for_s`: checks go on at their own pace, each
+        saying the index failed, until it answers."""
+        with self._state:
+            down, since = time.monotonic() < self._down_until, self._down_reason
+        if down:
+            raise IndexError_(f"the index {self.where} could not {what}: {since}")
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self._pool.connection() as connection:
                     return work(connection)
             except (psycopg.OperationalError, PoolTimeout) as exc:
                 if attempt == ATTEMPTS:
+                    with self._state:
+                        self._down_until = time.monotonic() + self._down_for_s
+                        self._down_reason = _reason(exc)
                     raise IndexError_(
                         f"the index {self.where} could not {what}: {_reason(exc)}"
                     ) from exc
