@@ -23,7 +23,7 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, classify, noise, readings
+from archiver import archive, classify, noise, pipeline, readings
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.discovery import composite, registry
@@ -42,14 +42,7 @@ from archiver.models import (
     PageStatus,
     StoredVersion,
 )
-from archiver.pipeline import (
-    Deps,
-    check_site,
-    failed_result,
-    finish_check,
-    notify_observers,
-)
-from archiver.pipeline import index_version as record_in_index
+from archiver.pipeline import Deps, check_site, failed_result, finish_check, notify_observers
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import host_of
 
@@ -187,7 +180,7 @@ def _run(
             version=written.previous,
         )
         return InstitutionCheck(result=result, documents=results, pages=budget.used, crawl=crawl)
-    index_error = record_in_index(deps, written.version)
+    index_error = pipeline.index_version(deps, written.version)
     for event in doc_events:
         log.info("document_event", site=site.id, type=event.type.value, url=event.url)
     version, previous_version = written.version, written.previous
@@ -335,7 +328,7 @@ def _write_index(
     )
     written = composite.write(deps.store, draft, aliases=deps.aliases)
     if written.version is not None:
-        record_in_index(deps, written.version, current=False)
+        pipeline.index_version(deps, written.version, current=False)
     return written.version or written.previous
 
 
