@@ -109,6 +109,22 @@ def make_store(settings: Settings, environ: Mapping[str, str]) -> ObjectStore:
     )
 
 
+def make_index(settings: Settings, environ: Mapping[str, str]) -> Index:
+    """SQLite in state_dir, or the shared PostgreSQL of `index: {url}` (password from
+    ARCHIVER_INDEX_PASSWORD, else libpq's PGPASSWORD or ~/.pgpass); IndexError_ when the
+    database cannot be opened."""
+    if settings.index is None:
+        return SqliteIndex(settings.state_dir / "index.sqlite")
+    from archiver.adapters.postgres_index import PostgresIndex  # noqa: PLC0415 - when configured
+
+    return PostgresIndex(
+        settings.index.url,
+        password=environ.get("ARCHIVER_INDEX_PASSWORD") or None,
+        pool_size=settings.index.pool_size,
+        connect_timeout_s=settings.index.connect_timeout,
+    )
+
+
 def mail_transport(
     settings: AlertSettings, state_dir: Path, environ: Mapping[str, str]
 ) -> MailTransport:
@@ -281,7 +297,7 @@ def build(config_file: Path, environ: Mapping[str, str]) -> App:
     settings = load_settings(config_file)
     aliases = load_alias_table(config_file)
     store = make_store(settings, environ)
-    index = SqliteIndex(settings.state_dir / "index.sqlite")
+    index = make_index(settings, environ)
     publisher = build_observer(settings, store, health=index)
     return App(
         settings=settings,

@@ -34,6 +34,7 @@ from archiver.app import (
     load_settings,
     utc_now,
 )
+from archiver.cluster.index_settings import summary as index_summary
 from archiver.console import failures, probe
 from archiver.console.checking import check
 from archiver.console.commands import status
@@ -259,6 +260,7 @@ def config_check(state: Context, probing: bool) -> None:
     out.print(
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
         f"storage {evidence_cli.storage_summary(settings)}, "
+        f"index {index_summary(settings.index, settings.state_dir)}, "
         + (
             f"{len(aliases.entities)} known entities from {alias_file(path)}"
             if aliases.entities

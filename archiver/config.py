@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from archiver import localtime
 from archiver.alerts.settings import AlertSettings
+from archiver.cluster.index_settings import IndexSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
@@ -223,6 +224,7 @@ class Settings(Strict):
     timezone: str = localtime.DEFAULT_TIMEZONE  # for people: CLI, pages, mails (JSON is UTC)
     storage: Storage = LocalStorage()
     state_dir: Path = Path("./var")
+    index: IndexSettings | None = None  # None: SQLite in state_dir
     browser: BrowserSettings = BrowserSettings()
     network: NetworkSettings = NetworkSettings()
     defaults: CheckOptions = CheckOptions()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -409,6 +410,9 @@ class CheckResult:
     bytes_written: int = 0  # blob and manifest bytes this check added to the store
     belief: Belief | None = None  # the mark of the version written (None when none was)
     confirm_at: datetime | None = None  # a re-check is owed at this time
+    index_error: str = ""  # the index could not record this check or its version (reindex)
+    check_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # one check, however
+    # often it is recorded (a retry after a lost answer, a redelivered task): one row
 
 
 # --- the derived index (archiver.ports.Index) -------------------------------------------------

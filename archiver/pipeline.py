@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from archiver import (
 )
 from archiver.archive import Blob
 from archiver.config import Site
-from archiver.errors import CaptureError, StoreError
+from archiver.errors import CaptureError, IndexError_, StoreError
 from archiver.evidence import warc
 from archiver.models import (
     Capture,
@@ -98,16 +98,20 @@ def check_site(site: Site, deps: Deps) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - no site can stop its own archiving (DESIGN 7)
         bound.exception("check_crashed", error_type=type(exc).__name__)
         result = internal_error(site, started_at, started, exc)
-    finish_check(site, deps, result)
-    return result
+    if result.outcome is Outcome.UNCHANGED and result.version is not None:
+        missed = catch_up(deps, result.version)
+        if missed and not result.index_error:
+            result = replace(result, index_error=missed)
+    return finish_check(site, deps, result)
 
 
 def finish_check(
     site: Site, deps: Deps, result: CheckResult, *, event: str = "check_finished", **details: Any
-) -> None:
-    """How every check ends, of a page or of an institution: recorded in the index (an index
-    that cannot is logged, not fatal), logged once with `details`, and told to the observers."""
-    record_check(deps, result)
+) -> CheckResult:
+    """How every check ends, of a page or of an institution: recorded in the index, logged
+    once with `details`, and told to the observers. An index that cannot record it is not
+    fatal: the result says so (`index_error`), and `archiver check` exits 3."""
+    result = record_check(deps, result)
     log.info(
         event,
         site=site.id,
@@ -120,6 +124,7 @@ def finish_check(
         duration_s=round(result.duration_s, 3),
     )
     notify_observers(deps, "on_check", lambda o: o.on_check(site, result), site.id)
+    return result
 
 
 def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> CheckResult:
@@ -293,7 +298,7 @@ def _archive(
     if stored is None:  # another writer archived the same content first
         assert written.previous is not None
         return _unchanged(site, started_at, started, written.previous)
-    deps.index.record_version(stored)
+    index_error = index_version(deps, stored)
     # Readers compare a believed list with the last believed one (what its events are
     # against); preserved evidence is compared with the version before it (images, notes).
     shown = written.baseline if stored.manifest.belief.is_believed else None
@@ -309,6 +314,7 @@ def _archive(
         bytes_written=written.bytes_written,
         belief=stored.manifest.belief,
         confirm_at=readings.owes_confirmation(stored),
+        index_error=index_error,
     )
 
 
@@ -381,13 +387,57 @@ def internal_error(
     return failed_result(site, started_at, started, PageStatus.INTERNAL_ERROR, error)
 
 
-def record_check(deps: Deps, result: CheckResult) -> None:
-    """Record the check in the index; an index that cannot (full disk) is logged, and the
-    result still reaches the observers, so the operator hears of it."""
+def index_version(deps: Deps, stored: StoredVersion, *, current: bool = True) -> str:
+    """Index a version just archived; '' when done, else why not. An index that cannot is
+    logged and said, never fatal: the version is in the bucket (`archiver reindex`)."""
+    try:
+        deps.index.record_version(stored, current=current)
+    except IndexError_ as exc:
+        log.exception(
+            "version_index_failed",
+            site=stored.manifest.site_id,
+            version=stored.manifest.seq,
+            error=str(exc),
+        )
+        return str(exc)
+    return ""
+
+
+def catch_up(deps: Deps, head: StoredVersion) -> str:
+    """Index the versions up to `head` the index lacks; '' when it has them, else why not.
+
+    A writer that died between its manifest and the index (a killed worker), or an index that
+    was down, leaves the bucket ahead of the index; the next check that finds the page
+    unchanged closes the gap, so no `reindex` is needed for it (the bucket is the truth).
+    """
+    site_id, newest = head.manifest.site_id, head.manifest.seq
+    try:
+        indexed = deps.index.latest_version(site_id)
+        start = indexed.seq + 1 if indexed is not None else 1
+        if start > newest:
+            return ""
+        log.warning("index_catching_up", site=site_id, version=newest, first=start)
+        for seq in range(start, newest):
+            missed = index_version(deps, archive.read_seq(deps.store, site_id, seq))
+            if missed:
+                return missed
+    except (IndexError_, StoreError) as exc:
+        log.warning("index_catch_up_failed", site=site_id, version=newest, error=str(exc))
+        return str(exc) if isinstance(exc, IndexError_) else ""
+    return index_version(deps, head)
+
+
+def record_check(deps: Deps, result: CheckResult) -> CheckResult:
+    """Record the check in the index; an index that cannot (full disk, database down) is
+    logged and said in the result, which still reaches the observers and the command."""
     try:
         deps.index.record_check(result)
     except Exception as exc:
         log.exception("check_record_failed", site=result.site_id, error_type=type(exc).__name__)
+        if result.index_error:
+            return result
+        return replace(result, index_error=str(exc) or type(exc).__name__)
+    return result
 
 
 def _status_of(exc: CaptureError) -> PageStatus:

@@ -20,7 +20,7 @@ from archiver.adapters.local_store import LocalStore
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.s3_store import S3Store
 from archiver.testing import LocalSite
-from tests.support.services import PostgresServer, RedisServer
+from tests.support.services import PostgresServer, RedisServer, postgres_directory
 
 S3_ACCESS = {"access_key_id": "testing", "secret_access_key": "testing"}
 
@@ -164,9 +164,9 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL cluster for the session, on a free port, trust authentication."""
-    with PostgresServer.start(tmp_path_factory.mktemp("postgres")) as server:
+    with postgres_directory() as directory, PostgresServer.start(directory / "pg") as server:
         yield server
 
 

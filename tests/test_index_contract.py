@@ -1,13 +1,16 @@
 """The contract of the derived index (`archiver.ports.Index`), whatever database holds it.
 
-Every implementation passes this suite: today SQLite on a file and in memory. Another
-database (PostgreSQL for a cluster) joins by adding one entry to `IMPLEMENTATIONS` that opens
-a fresh, empty index. Versions are written through the real archive (a MemoryStore), so the
-rows read back are compared with what the bucket holds.
+Every implementation passes this suite: SQLite on a file and in memory, and PostgreSQL (a
+real server, a new empty database per test: `-m postgres`). Another database joins by adding
+one entry to `IMPLEMENTATIONS` that opens an index on a fresh, empty database (called again,
+the same database: a second process). Versions are written through the real archive (a
+MemoryStore), so the rows read back are compared with what the bucket holds.
 """
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +19,7 @@ import pytest
 
 from archiver import reindex
 from archiver.adapters.memory_store import MemoryStore
+from archiver.adapters.postgres_index import PostgresIndex
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.models import CheckResult, ListStatus, Outcome, PageStatus, StoredVersion
 from archiver.ports import Index
@@ -24,19 +28,55 @@ from tests.support.builders import partner
 
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
 
-IMPLEMENTATIONS: dict[str, Callable[[Path], Index]] = {
-    "sqlite-file": lambda tmp: SqliteIndex(tmp / "index.sqlite"),
-    "sqlite-memory": lambda tmp: SqliteIndex(":memory:"),
+Opener = Callable[[], Index]
+
+
+def _sqlite_file(request: pytest.FixtureRequest, tmp: Path) -> Opener:
+    return lambda: SqliteIndex(tmp / "index.sqlite")
+
+
+def _sqlite_memory(request: pytest.FixtureRequest, tmp: Path) -> Opener:
+    shared = SqliteIndex(":memory:")  # one database per connection: "another process" is it
+    return lambda: shared
+
+
+def _postgres(request: pytest.FixtureRequest, tmp: Path) -> Opener:
+    url = request.getfixturevalue("postgres_url")
+    return lambda: PostgresIndex(url, pool_size=4)
+
+
+# name -> (request, tmp_path) -> a function that opens the same fresh database each call
+IMPLEMENTATIONS: dict[str, Callable[[pytest.FixtureRequest, Path], Opener]] = {
+    "sqlite-file": _sqlite_file,
+    "sqlite-memory": _sqlite_memory,
+    "postgres": _postgres,
 }
+MARKS = {"postgres": pytest.mark.postgres}
 
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Index]:
-    opened = IMPLEMENTATIONS[request.param](tmp_path)
+@pytest.fixture(
+    params=[pytest.param(name, marks=MARKS.get(name, ())) for name in sorted(IMPLEMENTATIONS)]
+)
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    opened: list[Index] = []
+
+    def open_index() -> Index:
+        handle = make()
+        if handle not in opened:
+            opened.append(handle)
+        return handle
+
+    make = IMPLEMENTATIONS[request.param](request, tmp_path)
     try:
-        yield opened
+        yield open_index
     finally:
-        opened.close()
+        for handle in opened:
+            handle.close()
+
+
+@pytest.fixture
+def index(opener: Opener) -> Index:
+    return opener()
 
 
 @pytest.fixture
@@ -246,3 +286,93 @@ def test_reindex_rebuilds_versions_and_partners_from_the_bucket(
         ("bank", v2.manifest.seq, "乙"),
         ("other", 1, "丙"),
     ]  # bank's newest believed version is 2: the unparseable 3 is not a list
+
+
+# --- idempotence and concurrent writers (a cluster's workers, a redelivered task) -------------
+
+
+def test_recording_the_same_check_twice_is_one_check(index: Index, store: MemoryStore) -> None:
+    """A redelivered task or a retry after a lost answer records the same check again."""
+    v1 = version(store, "bank", "甲")
+    same = check("bank", Outcome.NEW, 0, version=v1)
+    index.record_check(same)
+    index.record_check(same)
+    index.record_check(check("bank", Outcome.UNCHANGED, 5, version=v1))
+    assert [(r.outcome, r.started_at) for r in index.checks("bank")] == [
+        (Outcome.UNCHANGED, T0 + timedelta(minutes=5)),
+        (Outcome.NEW, T0),
+    ]
+
+
+def test_recording_the_same_version_twice_changes_nothing(
+    index: Index, store: MemoryStore
+) -> None:
+    v1 = version(store, "bank", "甲", "乙")
+    index.record_version(v1)
+    before = (index.versions("bank"), list(index.partners()))
+    index.record_version(v1)
+    assert (index.versions("bank"), list(index.partners())) == before
+
+
+def test_an_older_version_indexed_late_does_not_replace_a_newer_list(
+    index: Index, store: MemoryStore
+) -> None:
+    """Workers finish in any order: the current list is the newest believed version's."""
+    v1 = version(store, "bank", "甲")
+    v2 = version(store, "bank", "乙", previous=v1, days=1)
+    v3 = version(store, "bank", previous=v2, days=2)  # believed, and empty: all partners gone
+    index.record_version(v2)
+    index.record_version(v1)
+    assert [(p.seq, p.name) for p in index.partners()] == [(2, "乙")]
+    index.record_version(v3)
+    index.record_version(v2)
+    assert list(index.partners()) == []
+    assert [r.seq for r in index.versions("bank")] == [1, 2, 3]
+
+
+def test_writers_recording_at_once_agree_on_one_index(opener: Opener, store: MemoryStore) -> None:
+    """Four writers (connections of their own where the database has them) record the same
+    checks and versions of two sites at once, each in its own order: every check is one row,
+    every version one row, and each site's list is its newest version's."""
+    chain: dict[str, list[StoredVersion]] = {"bank": [], "trust": []}
+    for site_id, stored in chain.items():
+        for day in range(5):
+            names = [f"伙伴{site_id}{day}{n}" for n in range(day + 1)]
+            stored.append(
+                version(store, site_id, *names, previous=stored[-1] if stored else None, days=day)
+            )
+    work: list[Callable[[Index], None]] = []
+    for stored in chain.values():
+        for minutes, v in enumerate(stored):
+            work.append(lambda index, v=v: index.record_version(v))
+            result = check(v.manifest.site_id, Outcome.CHANGED, minutes, version=v)
+            work.append(lambda index, result=result: index.record_check(result))
+    writers = [opener() for _ in range(4)]
+    start = threading.Barrier(len(writers))
+    failures: list[BaseException] = []
+
+    def write(index: Index, seed: int) -> None:
+        mine = list(work)
+        random.Random(seed).shuffle(mine)
+        start.wait()
+        try:
+            for step in mine:
+                step(index)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w, n)) for n, w in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    reader = opener()
+    for site_id, stored in chain.items():
+        assert [r.seq for r in reader.versions(site_id)] == [1, 2, 3, 4, 5]
+        assert [r.seq for r in reader.checks(site_id)] == [5, 4, 3, 2, 1]
+        assert reader.last_checks()[site_id].seq == 5
+        newest = stored[-1].manifest
+        assert [(p.seq, p.name) for p in reader.partners(site_id=site_id)] == [
+            (5, p.name) for p in newest.partners
+        ]

@@ -58,11 +58,23 @@ CREATE TABLE IF NOT EXISTS partners (
     PRIMARY KEY (site_id, position)
 );
 CREATE INDEX IF NOT EXISTS partners_by_key ON partners (match_key);
+CREATE TABLE IF NOT EXISTS current_lists (
+    site_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
+"""
+# A check recorded twice (a retry after a lost answer) is one row: its id is unique. Rows
+# from before ids were recorded get one of their own.
+UNIQUE_CHECKS = """
+UPDATE checks SET check_id = 'row-' || id WHERE check_id = '';
+CREATE UNIQUE INDEX checks_once ON checks (check_id);
+CREATE INDEX IF NOT EXISTS checks_by_start ON checks (site_id, started_at);
 """
 # Columns added since the first schema: (table, column, definition).
 ADDED_COLUMNS = (
     ("versions", "belief", "TEXT NOT NULL DEFAULT 'believed'"),
     ("versions", "corrected_by", "TEXT NOT NULL DEFAULT ''"),
+    ("checks", "check_id", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -100,6 +112,9 @@ class SqliteIndex:
             names = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
             if column not in names:
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        indexes = {row[1] for row in self._db.execute("PRAGMA index_list(checks)")}
+        if "checks_once" not in indexes:
+            self._db.executescript(UNIQUE_CHECKS)
 
     def close(self) -> None:
         """Close the database."""
@@ -117,11 +132,11 @@ class SqliteIndex:
     # --- writing -----------------------------------------------------------------------------
 
     def record_check(self, result: CheckResult) -> None:
-        """Remember that a check happened, whatever it found."""
+        """Remember that a check happened; the same check (its id) twice is one row."""
         seq = result.version.manifest.seq if result.version else None
         self._write(
-            "INSERT INTO checks (site_id, started_at, duration_s, outcome, status, seq, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO checks (site_id, started_at, duration_s, outcome, status, seq, "
+            "error, check_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     result.site_id,
@@ -131,13 +146,15 @@ class SqliteIndex:
                     result.status.value,
                     seq,
                     result.error,
+                    result.check_id,
                 )
             ],
         )
 
     def record_version(self, stored: StoredVersion, *, current: bool = True) -> None:
-        """Index a version; with `current`, a believed version's partners become the site's
-        current list (a version that is not believed is preserved, not a list)."""
+        """Index a version (again: the same row); with `current`, a believed version's partners
+        become the site's current list, unless a newer version's already are (a version that
+        is not believed is preserved, not a list)."""
         m = stored.manifest
         current = current and m.belief.is_believed
         with self._lock, self._db:
@@ -160,8 +177,8 @@ class SqliteIndex:
                     stored.corrected_by,
                 ),
             )
-            if current and not keys.is_document_chain(m.site_id):
-                # an institution's documents feed its composite list; only that is current
+            # an institution's documents feed its composite list; only that is current
+            if current and not keys.is_document_chain(m.site_id) and self._claim(m.site_id, m.seq):
                 self._db.execute("DELETE FROM partners WHERE site_id = ?", (m.site_id,))
                 self._db.executemany(
                     "INSERT INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -184,19 +201,31 @@ class SqliteIndex:
                     ],
                 )
 
+    def _claim(self, site_id: str, seq: int) -> bool:
+        """Make `seq` the site's current list unless a newer one is (inside a transaction)."""
+        row = self._db.execute(
+            "SELECT seq FROM current_lists WHERE site_id = ?", (site_id,)
+        ).fetchone()
+        if row is not None and int(row[0]) > seq:
+            return False
+        self._db.execute("INSERT OR REPLACE INTO current_lists VALUES (?, ?)", (site_id, seq))
+        return True
+
     def forget_versions(self) -> None:
         """Drop every indexed version and partner (`reindex.rebuild` reads them again)."""
         with self._lock, self._db:
             self._db.execute("DELETE FROM versions")
             self._db.execute("DELETE FROM partners")
+            self._db.execute("DELETE FROM current_lists")
 
     # --- reading -----------------------------------------------------------------------------
 
     def checks(self, site_id: str, *, limit: int = 50) -> list[CheckRow]:
-        """Newest checks of a site first."""
+        """Newest checks of a site first (by start: writers may finish in any order; the
+        times are all UTC, so their ISO text sorts as they do)."""
         rows = self._read(
             "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
-            "WHERE site_id = ? ORDER BY id DESC LIMIT ?",
+            "WHERE site_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
             (site_id, limit),
         )
         return [_check_row(row) for row in rows]
@@ -210,7 +239,9 @@ class SqliteIndex:
         """The newest check of every site that has one."""
         rows = self._read(
             "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
-            "WHERE id IN (SELECT MAX(id) FROM checks GROUP BY site_id)"
+            "WHERE id IN (SELECT (SELECT id FROM checks AS c WHERE c.site_id = s.site_id "
+            "ORDER BY started_at DESC, id DESC LIMIT 1) "
+            "FROM (SELECT DISTINCT site_id FROM checks) AS s)"
         )
         return {str(row[0]): _check_row(row) for row in rows}
 

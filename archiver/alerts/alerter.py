@@ -356,8 +356,9 @@ class Alerter:
         log.info(event, site=site.id, problem=finding.problem.value, detail=finding.detail)
 
     def _count_failures(self, site_id: str, result: CheckResult) -> int:
-        """Consecutive failed checks, this one included: from the index when there is one."""
-        if self.history is not None:
+        """Consecutive failed checks, this one included: from the index when there is one
+        and it recorded this check (else counted here, so notices go on when it is down)."""
+        if self.history is not None and not result.index_error:
             count = 0
             for row in self.history.checks(site_id, limit=self.settings.operator.failures):
                 if row.outcome is not CheckOutcome.FAILED:

@@ -1,5 +1,5 @@
 """`archiver check`: one pass now, a table, one summary line, the exit code that tells the
-truth (3: the store failed, 4: alerts undelivered, 130: interrupted).
+truth (3: the store or the index failed, 4: alerts undelivered, 130: interrupted).
 
     from archiver.console.checking import check
     main_group.add_command(check)
@@ -110,8 +110,12 @@ def check(
     if broken:
         hint = probe.store(app.store, utc_now())[0].hint or "检查存档的位置和权限"
         say(f"错误：{len(broken)} 个站点的版本无法写入存档（{broken[0].error}）。解决：{hint}")
+    unindexed = summary.index_failures(results)
+    if unindexed:
+        say(summary.index_line(unindexed))
     code = worst(
-        Exit.STORE if broken else Exit.OK, Exit.ALERTS_OWED if tally.undelivered else Exit.OK
+        Exit.STORE if broken or unindexed else Exit.OK,
+        Exit.ALERTS_OWED if tally.undelivered else Exit.OK,
     )
     if code is not Exit.OK:
         raise click.exceptions.Exit(code)
@@ -189,6 +193,7 @@ def result_data(result: CheckResult) -> dict[str, Any]:
         "bytes_written": result.bytes_written,
         "belief": result.belief.value if result.belief else None,
         "confirm_at": result.confirm_at.isoformat() if result.confirm_at else None,
+        "index_error": result.index_error or None,
     }
 
 

@@ -15,7 +15,8 @@ class Exit(IntEnum):
     OK = 0  # done; failed sites are reported in the summary, not in the exit code
     ERROR = 1  # an error the command could not get past (e.g. `verify` found a broken chain)
     USAGE = 2  # the configuration or the command line is wrong
-    STORE = 3  # the archive could not be read or written (credentials, bucket, permissions)
+    STORE = 3  # the archive (or its index) could not be read or written (credentials, bucket,
+    # permissions, the index database down)
     ALERTS_OWED = 4  # alerts could not be delivered; they wait in the outbox
     INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 

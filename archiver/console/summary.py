@@ -93,3 +93,22 @@ def alert_line(tally: AlertTally) -> str:
 def store_failures(results: Iterable[CheckResult]) -> list[CheckResult]:
     """The checks that failed because the archive could not be read or written."""
     return [r for r in results if r.status.value == "store_error"]
+
+
+def index_failures(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """The checks the index could not record (the archive holds what they wrote)."""
+    return [r for r in results if r.index_error]
+
+
+def index_line(failed: Sequence[CheckResult]) -> str:
+    """One line about checks the index could not record, or '' when there were none.
+
+    >>> index_line([])
+    ''
+    """
+    if not failed:
+        return ""
+    return (
+        f"错误：{len(failed)} 次检查未能写入索引（{failed[0].index_error}）。"
+        "存档完好；索引恢复后运行 archiver reindex"
+    )

@@ -23,7 +23,7 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, classify, noise, readings
+from archiver import archive, classify, noise, pipeline, readings
 from archiver.archive import Blob
 from archiver.config import Site
 from archiver.discovery import composite, registry
@@ -123,7 +123,7 @@ def run_institution(
             result=failed_result(site, started_at, started, PageStatus.STORE_ERROR, str(exc)),
             pages=budget.used,
         )
-    finish_check(
+    recorded = finish_check(
         site,
         deps,
         check.result,
@@ -132,7 +132,7 @@ def run_institution(
         documents=len(check.documents),
         pages=check.pages,
     )
-    return check
+    return replace(check, result=recorded)
 
 
 def _run(
@@ -180,7 +180,7 @@ def _run(
             version=written.previous,
         )
         return InstitutionCheck(result=result, documents=results, pages=budget.used, crawl=crawl)
-    deps.index.record_version(written.version)
+    index_error = pipeline.index_version(deps, written.version)
     for event in doc_events:
         log.info("document_event", site=site.id, type=event.type.value, url=event.url)
     version, previous_version = written.version, written.previous
@@ -195,6 +195,7 @@ def _run(
         version=written.version,
         events=written.events,
         bytes_written=written.bytes_written,
+        index_error=index_error,
     )
     return InstitutionCheck(
         result=result,
@@ -327,7 +328,7 @@ def _write_index(
     )
     written = composite.write(deps.store, draft, aliases=deps.aliases)
     if written.version is not None:
-        deps.index.record_version(written.version, current=False)
+        pipeline.index_version(deps, written.version, current=False)
     return written.version or written.previous
 
 

@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -146,6 +147,16 @@ class RedisServer:
         self._launch()
 
 
+@contextmanager
+def postgres_directory() -> Iterator[Path]:
+    """A temporary directory for a PostgreSQL server, outside pytest's: every pytest session
+    (other people's too, on a shared machine) resets /tmp/pytest-of-<user> to mode 0700,
+    which locks the `postgres` user out of a data directory below it (initdb aborts; a
+    restarted server cannot reach its data)."""
+    with tempfile.TemporaryDirectory(prefix="archiver-pg-", ignore_cleanup_errors=True) as name:
+        yield Path(name)
+
+
 def _postgres_bin(name: str) -> str:
     found = shutil.which(name)
     if found:
@@ -257,6 +268,25 @@ class PostgresServer:
             stderr=self._log,
         )
         _wait_listening(self.port, self.process, "postgres", log)
+        self._wait_accepting(log)
+
+    def _wait_accepting(self, log: Path) -> None:
+        """Listening is not ready: until recovery ends, PostgreSQL answers "the database
+        system is starting up". Wait until a connection is accepted."""
+        import psycopg  # imported here: only PostgreSQL tests need the driver
+
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                psycopg.connect(self.admin_url, connect_timeout=2).close()
+            except psycopg.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise ServiceUnavailable(
+                        f"postgres did not accept: {exc}: {_tail(log)}"
+                    ) from exc
+                time.sleep(0.1)
+            else:
+                return
 
     def create_database(self, name: str) -> str:
         """A new, empty database; its URL."""
@@ -266,6 +296,10 @@ class PostgresServer:
             connection.execute(f'CREATE DATABASE "{name}"')
         self.databases.append(name)
         return self.url(name)
+
+    def start_again(self) -> None:
+        """Start a stopped server on the same port with the same data (a database restart)."""
+        self._launch()
 
     def stop(self) -> None:
         _stop(self.process, timeout_s=30.0)
