@@ -110,6 +110,29 @@ def partner_events(
     return partners.compare(baseline.manifest, current, aliases=aliases)
 
 
+def events_between(
+    store: ObjectStore,
+    before: StoredVersion | None,
+    after: StoredVersion,
+    aliases: AliasTable,
+) -> tuple[PartnerEvent, ...]:
+    """The partner events from `before` to `after` as the pipeline makes them, for readers of
+    the archive (`archiver diff`): what the alert said when `after` came right after `before`
+    (its recorded events), otherwise `partner_events` with the newest believed list up to
+    `before` as the baseline. A version whose list is not believed has no events, whatever
+    it is compared with, exactly as it had no alert."""
+    if before is None:
+        return ()
+    link = after.manifest.previous
+    if link is not None and link.key == before.key:
+        return after.manifest.events
+    baseline = readings.last_believed(store, before)
+    events, _ = partner_events(
+        baseline, before, after.manifest.belief, after.manifest.partners, aliases
+    )
+    return events
+
+
 def write(
     store: ObjectStore,
     draft: Draft,
