@@ -21,7 +21,7 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, belief, completeness, extract, readings, versioning
+from archiver import archive, belief, completeness, doctypes, extract, readings, versioning
 from archiver.config import Site
 from archiver.errors import ArchiverError
 from archiver.models import (
@@ -39,14 +39,6 @@ from archiver.partners import AliasTable
 from archiver.ports import ObjectStore
 
 log = structlog.get_logger("archiver.reextract")
-DOCUMENT_TYPES = (
-    "application/pdf",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/csv",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +101,7 @@ def evidence(store: ObjectStore, manifest: Manifest) -> Capture:
     attachments = tuple(
         HttpResponse(url=u, status=200, media_type=m, body=d) for u, m, d in blob("attachment")
     )
-    if main is not None and not pages and main.media_type in DOCUMENT_TYPES:
+    if main is not None and not pages and main.media_type in doctypes.MEDIA_TYPES:
         attachments = (main, *attachments)
     return Capture(
         site_id=manifest.site_id,
