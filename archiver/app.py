@@ -20,7 +20,7 @@ from archiver.adapters.s3_store import S3Store
 from archiver.adapters.spool import SpoolTransport
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.channels import EMAIL
+from archiver.alerts.routing.channels import EMAIL
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Settings
 from archiver.errors import ConfigError

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from archiver.alerts.messages.records import AlertSummary, Digest, Family, digest_id, stream_of
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import AlertState, Digest, Family, Plan, digest_id, stream_of
+from archiver.alerts.queue.objects import AlertState
 from archiver.alerts.settings import AlertSettings, Mode
 from archiver.errors import StoreError
 
@@ -148,11 +149,11 @@ def assemble_due(
     run does not. `force` also assembles daily streams before their time.
     """
     waiting: dict[tuple[Family, str], list[tuple[str, datetime]]] = {}
-    members: dict[str, Plan] = {}
+    members: dict[str, AlertSummary] = {}
     for alert_id, state in states.items():
         if not state.recorded or state.quiet or alert_id.startswith("digests/"):
             continue
-        plan = outbox.plan(alert_id)
+        plan = outbox.summary(alert_id)
         if plan is None or not plan.batched:
             continue
         members[alert_id] = plan
