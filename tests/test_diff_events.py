@@ -24,10 +24,16 @@ from archiver.config import Site
 from archiver.console.checking import event_data
 from archiver.models import Belief, CheckResult, EventType
 from archiver.pipeline import Deps, check_site
-from tests.support.capture import FakeCapturer
-from tests.test_pipeline_fast import NAMES, URL, list_page
+from tests.support.capture import FakeCapturer, list_page
 
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
+URL = "https://www.bank.example.cn/xxgk/hzjg.html"
+NAMES = (
+    "蚂蚁智信（杭州）信息技术有限公司",
+    "上海淇毓信息科技有限公司",
+    "深圳市腾讯计算机系统有限公司",
+    "北京三快在线科技有限公司",
+)
 SITE = Site(id="bank", name="某银行", url=URL)
 JD = "北京京东世纪贸易有限公司"
 
