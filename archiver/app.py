@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver import config, schedule
+from archiver import config
 from archiver.adapters.browser import CaptureBudget, PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.s3_store import S3Store
 from archiver.adapters.spool import SpoolTransport
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.channels import EMAIL
+from archiver.alerts.routing.channels import EMAIL
 from archiver.alerts.settings import AlertSettings
-from archiver.alerts.settings import problems as routing_problems
 from archiver.config import Settings
 from archiver.errors import ConfigError
 from archiver.partners import AliasTable, load_aliases
@@ -48,7 +47,9 @@ def config_path(explicit: str | None, environ: Mapping[str, str]) -> Path:
 
 
 def load_settings(path: Path) -> Settings:
-    """Read and validate the configuration file."""
+    """Read and validate the configuration file: every command loads it through here, and
+    loading is validating (field rules, and the rules between sections in `Settings`), so
+    `run`, `check` and `config check` refuse the same files with the same lines."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -56,16 +57,6 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
     return config.load(text, path=str(path))
-
-
-def configuration_problems(settings: Settings, config_file: Path) -> list[str]:
-    """What the models cannot check alone, for `run` and `config check` alike: every cron
-    expression builds a trigger, every group a site names exists, every recipient is an
-    address. (`config check` also asks the bucket about object lock.)"""
-    path = str(config_file)
-    return schedule.validate(settings, path=path) + routing_problems(
-        settings.alerts, settings.sites, path=path
-    )
 
 
 def alias_file(config_file: Path) -> Path:

@@ -29,7 +29,6 @@ from archiver.app import (
     alias_file,
     build,
     config_path,
-    configuration_problems,
     load_alias_table,
     load_settings,
     utc_now,
@@ -251,8 +250,7 @@ def config_check(state: Context, probing: bool) -> None:
     path = state.config_file
     settings = load_settings(path)
     aliases = load_alias_table(path)
-    problems = configuration_problems(settings, path)
-    problems += evidence_cli.storage_problems(settings, os.environ, path)
+    problems = evidence_cli.storage_problems(settings, os.environ, path)
     if problems:
         raise ConfigError(problems)
     enabled = sum(site.enabled for site in settings.sites)

@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import re
 
+from archiver.doctypes import ZIPPED_MEDIA_TYPES
 from archiver.models import Capture, HttpResponse
 
 PDF_TAIL = 2048  # bytes: %%EOF must appear in the last ones (trailing junk is common)
 ZIP_TAIL = 65_557  # the end-of-central-directory record, with the longest comment
-ZIP_TYPES = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
 _CLOSED = re.compile(rb"</\s*(?:body|html)\s*>", re.IGNORECASE)
 _CONTAINERS = tuple(
     (name, re.compile(rb"<" + tag + rb"[\s>]", re.I), re.compile(rb"</" + tag + rb"\s*>", re.I))
@@ -93,7 +90,7 @@ def document_cut_off(document: HttpResponse) -> str:
     if document.media_type == "application/pdf" or document.body[:5] == b"%PDF-":
         if b"%%EOF" not in document.body[-PDF_TAIL:]:
             return f"the PDF {name} is cut off (no %%EOF)"
-    elif (document.media_type in ZIP_TYPES or document.body[:4] == b"PK\x03\x04") and (
+    elif (document.media_type in ZIPPED_MEDIA_TYPES or document.body[:4] == b"PK\x03\x04") and (
         b"PK\x05\x06" not in document.body[-ZIP_TAIL:]
     ):
         return f"the document {name} is cut off (no end of archive)"

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from archiver import localtime
-from archiver.alerts.settings import AlertSettings
+from archiver import config_lines, cron, localtime
+from archiver.alerts.settings import Address, AlertSettings, unknown_groups
 from archiver.cluster.index_settings import IndexSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
@@ -30,17 +28,12 @@ from archiver.errors import ConfigError
 from archiver.evidence.settings import EvidenceSettings, ObjectLock
 from archiver.pagewords import NEXT_PAGE_WORDS
 from archiver.publish.settings import PublishSettings
-from archiver.schema import Strict
+from archiver.schema import SectionProblem, Strict, section_problems_error
 from archiver.urlpolicy import check_hosts, check_http_url
 
 SITE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # fullmatch: "$" would admit a newline
 MAX_TIMEOUT_S = 600.0
 DEFAULT_EVERY_S = 6 * 3600.0
-SECRET_WORDS = ("password", "secret", "token", "access_key", "api_key")
-MOVED_KEYS = {  # keys of earlier releases, and where their setting lives now
-    "timezone": "one time zone for everything: set the top-level 'timezone', e.g. Asia/Shanghai",
-    "utc_offset_hours": "one time zone for everything: set the top-level 'timezone' instead",
-}
 
 
 class InstitutionType(StrEnum):
@@ -81,7 +74,7 @@ class CheckOptions(Strict):
     max_attachments: int = Field(default=10, ge=0, le=100)
     confirm_delay: Duration = 60.0
     user_agent: str | None = None
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[Address, ...] = ()
     groups: tuple[str, ...] = ()
     discover: DiscoverySettings | None = None
 
@@ -239,6 +232,14 @@ class Settings(Strict):
         localtime.zone(value)
         return value
 
+    @model_validator(mode="after")
+    def _sections_agree(self) -> Settings:
+        """The rules between sections (`SECTION_RULES`), all checked, all reported."""
+        found = [problem for rule in SECTION_RULES for problem in rule(self)]
+        if found:
+            raise section_problems_error(found)
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         """The time zone people read times in."""
@@ -255,6 +256,42 @@ class Settings(Strict):
         raise KeyError(f"no site {site_id!r} in the configuration{extra}; known: {known}")
 
 
+def _unique_site_ids(settings: Settings) -> Iterator[SectionProblem]:
+    first_seen: dict[str, int] = {}
+    for index, site in enumerate(settings.sites):
+        if site.id in first_seen:
+            yield SectionProblem(
+                ("sites", index, "id"),
+                f"duplicate site id (first used by sites[{first_seen[site.id]}])",
+            )
+        else:
+            first_seen[site.id] = index
+
+
+def _cron_expressions_parse(settings: Settings) -> Iterator[SectionProblem]:
+    """Every `cron` builds the trigger the scheduler will, read in the top-level `timezone`."""
+    for index, site in enumerate(settings.sites):
+        if site.cron is not None:
+            try:
+                cron.trigger(site.cron, settings.zone)
+            except ValueError as exc:
+                yield SectionProblem(("sites", index, "cron"), str(exc))
+
+
+def _alert_groups_exist(settings: Settings) -> Iterable[SectionProblem]:
+    return unknown_groups(settings.alerts, settings.sites)
+
+
+# Rules that read more than one section, run by `Settings._sections_agree` whenever a
+# configuration is loaded or built. Each feature package owns its section's model; a rule
+# between sections is one function here: `(Settings) -> SectionProblem`s.
+SECTION_RULES: tuple[Callable[[Settings], Iterable[SectionProblem]], ...] = (
+    _unique_site_ids,
+    _cron_expressions_parse,
+    _alert_groups_exist,
+)
+
+
 def load(text: str, *, path: str = "sites.yaml") -> Settings:
     """Parse and validate the YAML text; raise ConfigError listing every problem."""
     try:
@@ -269,16 +306,18 @@ def load(text: str, *, path: str = "sites.yaml") -> Settings:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([f"{path}:1: the file must be a mapping with a 'sites:' list"])
-    problems: list[str] = list(_duplicate_keys(root_node, path))
+    problems: list[str] = list(config_lines.duplicate_keys(root_node, path))
     data = _apply_defaults(data, root_node, path, problems)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_describe(error, data, root_node, path) for error in exc.errors())
-        raise ConfigError(_unique(problems)) from exc
-    problems.extend(_duplicate_ids(settings, root_node, path))
+        problems.extend(
+            config_lines.describe(error, data, root_node, path, Settings)
+            for error in config_lines.unfolded(exc.errors())
+        )
+        raise ConfigError(config_lines.unique(problems)) from exc
     if problems:
-        raise ConfigError(_unique(problems))
+        raise ConfigError(config_lines.unique(problems))
     return settings
 
 
@@ -295,7 +334,7 @@ def _apply_defaults(
         wrapped = {"defaults": raw_defaults}
         for error in exc.errors():
             error["loc"] = ("defaults", *error["loc"])
-            problems.append(_describe(error, wrapped, root, path))
+            problems.append(config_lines.describe(error, wrapped, root, path, Settings))
         return {k: v for k, v in data.items() if k != "defaults"}
     inherited = {
         key: raw_defaults[key]
@@ -316,169 +355,3 @@ def _apply_defaults(
         else:
             merged_sites.append(site)
     return {**data, "sites": merged_sites}
-
-
-def _describe(error: Any, data: dict[str, Any], root: yaml.Node | None, path: str) -> str:
-    """One line for one pydantic error: file:line: where: what (hint)."""
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    if kind in {"union_tag_invalid", "union_tag_not_found"}:
-        tag = (error.get("ctx") or {}).get("tag")
-        what = "'kind' must be 'local' or 's3'" + (f", got {tag!r}" if tag else "")
-    elif kind == "extra_forbidden":
-        key = str(loc[-1])
-        loc = (*loc[:-1], key)
-        what = f"unknown key {key!r}"
-        if key in MOVED_KEYS:
-            what += f" ({MOVED_KEYS[key]})"
-        elif any(word in key.lower() for word in SECRET_WORDS):
-            what += " (secrets are read from the environment only, see README 'Secrets')"
-        else:
-            allowed = _allowed_keys(loc[:-1])
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            if close:
-                what += f" (did you mean {close[0]!r}?)"
-            elif allowed:
-                what += f" (allowed: {', '.join(sorted(allowed))})"
-    elif kind == "missing":
-        what = "required key is missing"
-    else:
-        what = str(error["msg"]).removeprefix("Value error, ")
-        if "input" in error and kind not in {"value_error"} and _is_scalar(error["input"]):
-            what += f" (got {error['input']!r})"
-    line = _line_of(root, loc)
-    where = _where(loc, data)
-    prefix = f"{path}:{line}" if line else path
-    return f"{prefix}: {where}: {what}" if where else f"{prefix}: {what}"
-
-
-def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
-    parts: list[str] = []
-    node: Any = data
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
-            site_id = None
-            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
-                site_id = node[item].get("id")
-            if site_id and parts and parts[-1].startswith("sites["):
-                shown = site_id if str(site_id).isprintable() else repr(site_id)
-                parts[-1] += f" ({shown})"
-        elif isinstance(item, str) and "[" not in item and item not in _UNION_TAGS:
-            parts.append(item)
-        node = _step(node, item)
-    return ".".join(parts)
-
-
-_UNION_TAGS = {"local", "s3"}
-
-
-def _step(node: Any, item: Any) -> Any:
-    if isinstance(node, dict):
-        return node.get(item)
-    if isinstance(node, list) and isinstance(item, int) and item < len(node):
-        return node[item]
-    return None
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the deepest YAML node on the path `loc`."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for item in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == item:
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(item, int):
-            if item >= len(node.value):
-                return line
-            node = node.value[item]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model found at `loc` inside Settings."""
-    model: Any = Settings
-    for item in loc:
-        if isinstance(item, int) or item in _UNION_TAGS:
-            continue
-        fields = getattr(model, "model_fields", None)
-        if not fields or item not in fields:
-            return []
-        model = _model_in(fields[item].annotation)
-        if model is None:
-            return []
-    fields = getattr(model, "model_fields", {})
-    return [info.alias or name for name, info in fields.items()]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The first pydantic model inside an annotation such as tuple[Site, ...] | None."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, tuple, list, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _is_scalar(value: object) -> bool:
-    return isinstance(value, str | int | float | bool) or value is None
-
-
-def _duplicate_keys(node: yaml.Node | None, path: str, where: str = "") -> Iterator[str]:
-    """Keys given twice in one mapping: YAML keeps the last silently, so a second `sites:`
-    would drop the first list. Each is a problem with its line."""
-    if isinstance(node, yaml.MappingNode):
-        first: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            here = f"{where}.{key}" if where else key
-            if key in first:
-                yield (
-                    f"{path}:{line}: {here}: duplicate key (first at line {first[key]}; "
-                    "only one may be given)"
-                )
-            else:
-                first[key] = line
-            yield from _duplicate_keys(value_node, path, here)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, path, f"{where}[{index}]")
-
-
-def _duplicate_ids(settings: Settings, root: yaml.Node | None, path: str) -> list[str]:
-    problems = []
-    first_seen: dict[str, int] = {}
-    for index, site in enumerate(settings.sites):
-        if site.id in first_seen:
-            line = _line_of(root, ("sites", index, "id"))
-            problems.append(
-                f"{path}:{line}: sites[{index}] ({site.id}).id: duplicate site id "
-                f"(first used by sites[{first_seen[site.id]}])"
-            )
-        else:
-            first_seen[site.id] = index
-    return problems
-
-
-def _unique(lines: list[str]) -> list[str]:
-    """Distinct problems, in the order of the lines they point at."""
-
-    def line_number(problem: str) -> int:
-        match = re.match(r"^[^:]*:(\d+):", problem)
-        return int(match.group(1)) if match else 0
-
-    return sorted(dict.fromkeys(lines), key=line_number)

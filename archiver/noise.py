@@ -13,10 +13,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_DATE = (
-    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-    r"|\d{1,2}\s*月\s*\d{1,2}\s*日)"
-)
+from archiver.dates import FULL_DATE, MONTH_DAY
+
+_DATE = rf"(?:{FULL_DATE}|{MONTH_DAY})"
 _TIME = r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?"
 _WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
 

@@ -21,7 +21,7 @@ from datetime import datetime
 
 import structlog
 
-from archiver import archive, belief, completeness, extract, partners, readings
+from archiver import archive, belief, completeness, doctypes, extract, readings, versioning
 from archiver.config import Site
 from archiver.errors import ArchiverError
 from archiver.models import (
@@ -39,14 +39,6 @@ from archiver.partners import AliasTable
 from archiver.ports import ObjectStore
 
 log = structlog.get_logger("archiver.reextract")
-DOCUMENT_TYPES = (
-    "application/pdf",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/csv",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +101,7 @@ def evidence(store: ObjectStore, manifest: Manifest) -> Capture:
     attachments = tuple(
         HttpResponse(url=u, status=200, media_type=m, body=d) for u, m, d in blob("attachment")
     )
-    if main is not None and not pages and main.media_type in DOCUMENT_TYPES:
+    if main is not None and not pages and main.media_type in doctypes.MEDIA_TYPES:
         attachments = (main, *attachments)
     return Capture(
         site_id=manifest.site_id,
@@ -280,17 +272,15 @@ def _read(
             mark, note = Belief.BELIEVED, f"believed when captured: {note}"
         elif readings.is_suspect(manifest.belief):
             mark, note = manifest.belief, manifest.belief_note or note
-    events: tuple[PartnerEvent, ...] = ()
-    departed = baseline[0].departed if baseline else ()
-    if mark.is_believed:
-        if baseline is not None:
-            before = replace(
-                baseline[1], partners=baseline[0].partners, departed=baseline[0].departed
-            )
-            events, departed = partners.compare(before, content.partners, aliases=aliases)
-        elif previous is not None:
-            empty = replace(manifest, partners=(), departed=())
-            events, departed = partners.compare(empty, content.partners, aliases=aliases)
+    # The pipeline's one rule (versioning.partner_events), on the baseline as re-read.
+    base = None
+    if baseline is not None:
+        read_as = replace(
+            baseline[1], partners=baseline[0].partners, departed=baseline[0].departed
+        )
+        base = StoredVersion(key="", digest="", manifest=read_as)
+    prior = None if previous is None else StoredVersion(key="", digest="", manifest=previous)
+    events, departed = versioning.partner_events(base, prior, mark, content.partners, aliases)
     base_seq = baseline[0].seq if baseline else None
     reading = Reading(
         site_id=manifest.site_id,

@@ -24,6 +24,8 @@ from urllib.parse import urljoin
 from lxml import etree, html
 from lxml.cssselect import CSSSelector, SelectorError
 
+from archiver.dates import COMPACT_DATE
+
 ALWAYS_REMOVED = ("script", "style", "noscript", "template", "head", "marquee")
 FURNITURE_TAGS = ("header", "nav", "footer", "aside")
 FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menubar"}
@@ -51,7 +53,7 @@ _BLOCK = {
     "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "center",
 }  # fmt: skip
 _CELLS = {"td", "th"}
-_DATES = re.compile(r"\[?\d{2,4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?\]?")
+_DATES = re.compile(COMPACT_DATE)
 _CELL_GAP = re.compile(r" *\t[ \t]*")
 _LIST_WORDS = re.compile(r"合作机构|机构名单|合作名单|平台运营|增信服务")
 LINK_LIST_MIN_LINKS = 3

@@ -1,6 +1,7 @@
 """The daemon's clock: one APScheduler 3 job per site, one-off re-checks, housekeeping jobs.
 
-The only module that imports apscheduler. Each site job has a fixed id (the site id),
+The only module that schedules (`cron.py` parses cron expressions for it and for the
+configuration, so both agree on what is valid). Each site job has a fixed id (the site id),
 `max_instances=1` (never two checks of one site at once) and `coalesce=True` (a backlog
 runs once). After a restart, a site whose interval elapsed while we were down runs soon,
 spread over a short window so a hundred overdue sites do not start in the same second.
@@ -19,11 +20,11 @@ import structlog
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from archiver.config import Settings, Site
+from archiver import cron
+from archiver.config import Site
 
 log = structlog.get_logger("archiver.schedule")
 OVERDUE_SPREAD_S = 60.0
@@ -34,23 +35,12 @@ def trigger_for(site: Site, zone: ZoneInfo) -> BaseTrigger:
     is read in `zone`, the configuration's one time zone (`Settings.zone`)."""
     jitter = int(site.jitter) or None
     if site.cron is not None:
-        trigger = CronTrigger.from_crontab(site.cron, timezone=zone)
+        trigger = cron.trigger(site.cron, zone)
         trigger.jitter = jitter  # from_crontab takes no jitter; the trigger honours the field
         return trigger
     interval = site.interval_s
     assert interval is not None
     return IntervalTrigger(seconds=interval, jitter=jitter, timezone="UTC")
-
-
-def validate(settings: Settings, *, path: str = "sites.yaml") -> list[str]:
-    """Build every site's trigger so cron typos fail before deployment."""
-    problems = []
-    for index, site in enumerate(settings.sites):
-        try:
-            trigger_for(site, settings.zone)
-        except ValueError as exc:
-            problems.append(f"{path}: sites[{index}] ({site.id}).cron: {exc}")
-    return problems
 
 
 def first_run(
@@ -72,7 +62,7 @@ def first_run(
     if last_check is None:
         return soon
     if site.cron is not None:
-        trigger = CronTrigger.from_crontab(site.cron, timezone=zone)
+        trigger = cron.trigger(site.cron, zone)
         missed = trigger.get_next_fire_time(None, last_check)
         if missed is not None and missed <= now:
             return soon

@@ -14,9 +14,8 @@ from datetime import datetime
 
 import structlog
 
-from archiver import __version__, archive, codec, partners, readings, textdiff
+from archiver import __version__, archive, codec, partners, readings, sequence, textdiff
 from archiver.archive import Blob
-from archiver.errors import StoreError
 from archiver.models import (
     Belief,
     DocumentRef,
@@ -110,6 +109,41 @@ def partner_events(
     return partners.compare(baseline.manifest, current, aliases=aliases)
 
 
+def events_between(
+    store: ObjectStore,
+    before: StoredVersion | None,
+    after: StoredVersion,
+    aliases: AliasTable,
+) -> tuple[PartnerEvent, ...]:
+    """The partner events from `before` to `after` as the pipeline makes them, for readers of
+    the archive (`archiver diff`): what the alert said when `after` came right after `before`
+    (its recorded events), otherwise `partner_events` with the newest believed list up to
+    `before` as the baseline. A version whose list is not believed has no events, whatever
+    it is compared with, exactly as it had no alert."""
+    if before is None:
+        return ()
+    link = after.manifest.previous
+    if link is not None and link.key == before.key:
+        return after.manifest.events
+    baseline = readings.last_believed(store, before)
+    events, _ = partner_events(
+        baseline, before, after.manifest.belief, after.manifest.partners, aliases
+    )
+    return events
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A version ready to be written on top of `previous`: its blobs are already stored."""
+
+    manifest: Manifest
+    previous: StoredVersion | None
+    baseline: StoredVersion | None
+    blobs: int
+    bytes_written: int
+    began: float
+
+
 def write(
     store: ObjectStore,
     draft: Draft,
@@ -121,97 +155,142 @@ def write(
     """Write `draft` as the next version of its chain, unless the head already says the same.
 
     `reread` gives the baseline's list as today's reader reads it (`reextract.read_now`).
+    The first attempt builds on `previous`; one that loses the race for its number re-reads
+    the head and builds again (`sequence.append_next`).
     """
-    for _ in range(WRITE_ATTEMPTS):
-        if previous is not None and _same(previous.manifest, draft):
-            return Written(version=None, previous=previous)
-        began = time.perf_counter()
-        previous_text = archive.text_of(store, previous.manifest) if previous else ""
-        diff = textdiff.compare(previous_text, draft.text)
-        baseline = readings.last_believed(store, previous)
-        if baseline is not None and reread is not None:
-            baseline = reread(baseline)
-        mark = draft.mark
-        events, departed = partner_events(baseline, previous, mark, draft.partners, aliases)
-        seq = previous.manifest.seq + 1 if previous else 1
-        base_seq = baseline.manifest.seq if baseline else None
-        log.info(
-            "compare_finished",
-            site=draft.site_id,
-            version=seq,
-            events=len(events),
-            inserted=diff.inserted,
-            deleted=diff.deleted,
-            duration_s=round(time.perf_counter() - began, 3),
-        )
-        began = time.perf_counter()
-        blobs = [Blob("text", draft.text.encode(), "text/plain; charset=utf-8"), *draft.blobs]
-        if previous_text and previous_text != draft.text:
-            patch = textdiff.to_patch(previous_text, diff)
-            blobs.append(Blob("diff", patch.encode(), "text/x-diff-match-patch; charset=utf-8"))
-        refs, written = [], 0
-        for blob in blobs:
-            ref, size = archive.put_blob(store, blob)
-            refs.append(ref)
-            written += size
-        manifest = Manifest(
-            site_id=draft.site_id,
-            seq=seq,
-            captured_at=_not_before(draft.captured_at, previous),
-            requested_url=draft.requested_url,
-            final_url=draft.final_url,
-            http_status=draft.http_status,
-            browser_version=draft.browser_version,
-            title=draft.title,
-            content_digest=draft.content_digest,
-            blobs=tuple(refs),
-            list_status=draft.list_status,
-            list_note=draft.list_note,
-            as_of=draft.as_of,
-            partners=draft.partners,
-            events=events,
-            departed=departed,
-            previous=archive.link_to(previous),
-            text_inserted=diff.inserted,
-            text_deleted=diff.deleted,
-            archiver_version=__version__,
-            documents=draft.documents,
-            refused=draft.refused,
-            tls_verified=draft.tls_verified,
-            belief=mark,
-            belief_note=draft.belief_note,
-            reader_version=readings.READER_VERSION,
-            list_digest=draft.list_digest,
-            baseline=base_seq if mark.is_believed else None,
-            last_believed=seq if mark.is_believed else base_seq,
-            confirms=draft.confirms,
-            confirm_after=draft.confirm_after,
-        )
-        stored = archive.write(store, manifest)
+    head_now = previous
+    attempts = 0
+
+    def head() -> tuple[int, StoredVersion | None]:
+        nonlocal head_now, attempts
+        if attempts:
+            head_now = archive.head(store, draft.site_id)
+        attempts += 1
+        return (head_now.manifest.seq if head_now else 0), head_now
+
+    def build(seq: int, before: StoredVersion | None) -> _Prepared | None:
+        if before is not None and _same(before.manifest, draft):
+            return None
+        return _prepare(store, draft, seq, before, aliases=aliases, reread=reread)
+
+    def put(prepared: _Prepared) -> Written | None:
+        stored = archive.write(store, prepared.manifest)
         if stored is None:
-            log.warning("version_race_lost", site=draft.site_id, version=seq)
-            previous = archive.head(store, draft.site_id)
-            continue
-        written += len(codec.encode_manifest(manifest))
+            return None
+        manifest = prepared.manifest
+        written = prepared.bytes_written + len(codec.encode_manifest(manifest))
         log.info(
             "version_written",
             site=draft.site_id,
-            version=seq,
+            version=manifest.seq,
             key=stored.key,
-            blobs=len(refs),
+            blobs=prepared.blobs,
             bytes_written=written,
-            events=len(events),
-            belief=mark.value,
-            duration_s=round(time.perf_counter() - began, 3),
+            events=len(manifest.events),
+            belief=manifest.belief.value,
+            duration_s=round(time.perf_counter() - prepared.began, 3),
         )
         return Written(
             version=stored,
-            previous=previous,
-            events=events,
+            previous=prepared.previous,
+            events=manifest.events,
             bytes_written=written,
-            baseline=baseline,
+            baseline=prepared.baseline,
         )
-    raise StoreError(f"could not write a version of {draft.site_id} after {WRITE_ATTEMPTS} races")
+
+    def lost(seq: int) -> None:
+        log.warning("version_race_lost", site=draft.site_id, version=seq)
+
+    done = sequence.append_next(
+        head,
+        build,
+        put,
+        attempts=WRITE_ATTEMPTS,
+        what=f"a version of {draft.site_id}",
+        lost=lost,
+    )
+    return done if done is not None else Written(version=None, previous=head_now)
+
+
+def _prepare(
+    store: ObjectStore,
+    draft: Draft,
+    seq: int,
+    previous: StoredVersion | None,
+    *,
+    aliases: AliasTable,
+    reread: Callable[[StoredVersion], StoredVersion] | None,
+) -> _Prepared:
+    """Diff and partner events against the chain, blobs stored, the manifest built."""
+    began = time.perf_counter()
+    previous_text = archive.text_of(store, previous.manifest) if previous else ""
+    diff = textdiff.compare(previous_text, draft.text)
+    baseline = readings.last_believed(store, previous)
+    if baseline is not None and reread is not None:
+        baseline = reread(baseline)
+    mark = draft.mark
+    events, departed = partner_events(baseline, previous, mark, draft.partners, aliases)
+    base_seq = baseline.manifest.seq if baseline else None
+    log.info(
+        "compare_finished",
+        site=draft.site_id,
+        version=seq,
+        events=len(events),
+        inserted=diff.inserted,
+        deleted=diff.deleted,
+        duration_s=round(time.perf_counter() - began, 3),
+    )
+    began = time.perf_counter()
+    blobs = [Blob("text", draft.text.encode(), "text/plain; charset=utf-8"), *draft.blobs]
+    if previous_text and previous_text != draft.text:
+        patch = textdiff.to_patch(previous_text, diff)
+        blobs.append(Blob("diff", patch.encode(), "text/x-diff-match-patch; charset=utf-8"))
+    refs, written = [], 0
+    for blob in blobs:
+        ref, size = archive.put_blob(store, blob)
+        refs.append(ref)
+        written += size
+    manifest = Manifest(
+        site_id=draft.site_id,
+        seq=seq,
+        captured_at=_not_before(draft.captured_at, previous),
+        requested_url=draft.requested_url,
+        final_url=draft.final_url,
+        http_status=draft.http_status,
+        browser_version=draft.browser_version,
+        title=draft.title,
+        content_digest=draft.content_digest,
+        blobs=tuple(refs),
+        list_status=draft.list_status,
+        list_note=draft.list_note,
+        as_of=draft.as_of,
+        partners=draft.partners,
+        events=events,
+        departed=departed,
+        previous=archive.link_to(previous),
+        text_inserted=diff.inserted,
+        text_deleted=diff.deleted,
+        archiver_version=__version__,
+        documents=draft.documents,
+        refused=draft.refused,
+        tls_verified=draft.tls_verified,
+        belief=mark,
+        belief_note=draft.belief_note,
+        reader_version=readings.READER_VERSION,
+        list_digest=draft.list_digest,
+        baseline=base_seq if mark.is_believed else None,
+        last_believed=seq if mark.is_believed else base_seq,
+        confirms=draft.confirms,
+        confirm_after=draft.confirm_after,
+    )
+    return _Prepared(
+        manifest=manifest,
+        previous=previous,
+        baseline=baseline,
+        blobs=len(refs),
+        bytes_written=written,
+        began=began,
+    )
 
 
 def _same(head: Manifest, draft: Draft) -> bool:

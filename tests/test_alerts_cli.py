@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from archiver.alerts.alerter import Alerter
 from archiver.alerts.cli import outbox_group
-from archiver.alerts.records import partner_id
+from archiver.alerts.messages.records import partner_id
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Site
 from archiver.models import Category, EventType, PartnerEvent, StoredVersion

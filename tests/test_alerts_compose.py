@@ -10,9 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archiver.alerts import compose
-from archiver.alerts.links import AlertLinks, VersionLinks, presigned_expiry
-from archiver.alerts.records import Digest, EventRow, Family, Notice, PartnerAlert, VersionRef
+from archiver.alerts.messages import compose
+from archiver.alerts.messages.links import AlertLinks, VersionLinks, presigned_expiry
+from archiver.alerts.messages.records import (
+    Digest,
+    EventRow,
+    Family,
+    Notice,
+    PartnerAlert,
+    VersionRef,
+)
 from archiver.alerts.settings import Problem
 from archiver.models import Category, EventType
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.records import partner_id
+from archiver.alerts.messages.records import partner_id
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Site
 from archiver.models import Category, EventType, PartnerEvent, StoredVersion

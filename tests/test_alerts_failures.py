@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from archiver.alerts.records import partner_id
+from archiver.alerts.messages.records import partner_id
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Site
 from archiver.errors import StoreError

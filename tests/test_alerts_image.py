@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from archiver.alerts import changes, compose, operator
-from archiver.alerts.links import AlertLinks, VersionLinks
-from archiver.alerts.records import PartnerAlert, VersionRef
+from archiver.alerts.messages import changes, compose, operator
+from archiver.alerts.messages.links import AlertLinks, VersionLinks
+from archiver.alerts.messages.records import PartnerAlert, VersionRef
 from archiver.alerts.settings import Problem
 from archiver.models import Belief, BlobRef, ListStatus, Manifest
 

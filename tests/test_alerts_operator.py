@@ -12,9 +12,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from archiver.adapters.sqlite_index import SqliteIndex
-from archiver.alerts import operator
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.records import Notice
+from archiver.alerts.messages import operator
+from archiver.alerts.messages.records import Notice
 from archiver.alerts.settings import AlertSettings, OperatorSettings, Problem
 from archiver.config import Site
 from archiver.models import Category, CheckResult, ListStatus, Outcome, PageStatus, StoredVersion

@@ -9,20 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archiver.alerts import digest
-from archiver.alerts.delivery import Delivered, Sender
+from archiver.alerts.messages import digest
+from archiver.alerts.messages.records import Destination, Digest, Family, Notice, partner_id
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import (
-    ChannelPlan,
-    Claim,
-    Digest,
-    Failure,
-    Family,
-    Notice,
-    Receipt,
-    UnitState,
-    partner_id,
-)
+from archiver.alerts.queue.delivery import Delivered, Sender
+from archiver.alerts.queue.objects import Claim, Failure, Receipt, UnitState
 from archiver.alerts.settings import Problem, RetrySettings
 from archiver.ports import ObjectStore
 
@@ -43,7 +34,7 @@ def notice(alert_id: str, *, batched: bool = True) -> Notice:
         site_name="站点",
         page_url="https://example.org/",
         problem=Problem.FAILING,
-        channels=(ChannelPlan(name="email", batched=batched),),
+        channels=(Destination(name="email", batched=batched),),
         queued_at=AT,
     )
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver.adapters.local_store import LocalStore
-from archiver.alerts.links import LinkMaker
-from archiver.alerts.records import PartnerAlert, VersionRef
+from archiver.alerts.messages.links import LinkMaker
+from archiver.alerts.messages.records import PartnerAlert, VersionRef
 from archiver.models import StoredVersion
 from archiver.publish.publisher import Publisher
 from archiver.publish.settings import PublishSettings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archiver import config
-from archiver.alerts.settings import Mode, problems
+from archiver.alerts.settings import Mode
 from archiver.errors import ConfigError
 
 ISSUE_EXAMPLE = """
@@ -85,20 +85,41 @@ def test_mistakes_are_reported_with_where_and_what(yaml_text: str, message: str)
 
 
 def test_groups_named_by_sites_must_exist() -> None:
-    """A site in an undefined group, or with a bad recipient, is a problem to report."""
-    settings = load(
-        """
+    """A site in an undefined group is refused when the file is loaded, with its line."""
+    with pytest.raises(ConfigError) as caught:
+        config.load(
+            """
 alerts:
   groups: {foreign-banks: [desk@example.org]}
 sites:
   - {id: a, name: A, url: "https://a.example/", groups: [foreign-banks]}
-  - {id: b, name: B, url: "https://b.example/", groups: [foriegn-banks], recipients: [nobody]}
-"""
-    )
-    found = problems(settings.alerts, settings.sites, path="config/sites.yaml")
-    assert found == [
-        "config/sites.yaml: sites[1] (b).groups: no group 'foriegn-banks' in alerts.groups "
+  - {id: b, name: B, url: "https://b.example/", groups: [foriegn-banks]}
+""",
+            path="config/sites.yaml",
+        )
+    assert caught.value.problems == [
+        "config/sites.yaml:6: sites[1] (b).groups: no group 'foriegn-banks' in alerts.groups "
         "(known: foreign-banks)",
-        "config/sites.yaml: sites[1] (b).recipients: not an e-mail address: 'nobody' "
-        "(use a@b.org or 'Name <a@b.org>')",
     ]
+
+
+def test_site_recipients_are_addresses_like_email_to() -> None:
+    """A site's `recipients` are typed as `alerts.email.to` is: a bad one is refused at load,
+    with its line, together with the other field mistakes of the file."""
+    with pytest.raises(ConfigError) as caught:
+        config.load(
+            """
+sites:
+  - {id: b, name: B, url: "https://b.example/", recipients: [nobody]}
+  - {id: c, name: C, url: "https://c.example/", recipients: ["x@y.org\\nBcc: all@z.org"]}
+  - {id: d, name: D, url: "ftp://d.example/"}
+""",
+            path="config/sites.yaml",
+        )
+    assert caught.value.problems[:2] == [
+        "config/sites.yaml:3: sites[0] (b).recipients[0]: not an e-mail address: 'nobody' "
+        "(use a@b.org or 'Name <a@b.org>')",
+        "config/sites.yaml:4: sites[1] (c).recipients[0]: an address must be on one line, "
+        "got 'x@y.org\\nBcc: all@z.org'",
+    ]
+    assert caught.value.problems[2].startswith("config/sites.yaml:5: sites[2] (d).url: ")

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from archiver.alerts import changes
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.records import ChannelPlan, Claim, partner_id
+from archiver.alerts.messages import changes
+from archiver.alerts.messages.records import Destination, partner_id
+from archiver.alerts.queue.objects import Claim
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Site
 from archiver.errors import ConfigError, StoreError
@@ -264,7 +265,7 @@ class TestExactlyOnce:
         alert_id = partner_id(SITE.id, 2, second.manifest.captured_at)
         alerter.outbox.put(
             changes.partner_alert(
-                SITE, second, first, channels=[ChannelPlan(name="email")], queued_at=clock.now()
+                SITE, second, first, channels=[Destination(name="email")], queued_at=clock.now()
             )
         )
         crashed = Claim(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from pydantic import ValidationError
 
 from archiver import config, durations
 from archiver.config import InstitutionType
@@ -153,6 +154,31 @@ def test_duplicate_site_ids_are_reported_with_both_positions() -> None:
     assert problems == [
         "sites.yaml:4: sites[1] (a).id: duplicate site id (first used by sites[0])"
     ]
+
+
+def test_every_rule_between_sections_is_reported_at_once_with_its_line() -> None:
+    """Duplicate ids, cron expressions and alert groups are model validators of `Settings`:
+    one load reports them all, each at its own line."""
+    problems = problems_of(
+        """
+        alerts: {groups: {risk: [risk@example.org]}}
+        sites:
+          - {id: a, name: A, url: "https://a.example/", groups: [risk, nobody]}
+          - {id: a, name: A again, url: "https://b.example/", cron: "0 8 * * mon-fry"}
+        """
+    )
+    assert problems == [
+        "sites.yaml:4: sites[0] (a).groups: no group 'nobody' in alerts.groups (known: risk)",
+        "sites.yaml:5: sites[1] (a).id: duplicate site id (first used by sites[0])",
+        'sites.yaml:5: sites[1] (a).cron: Invalid weekday name "fry"',
+    ]
+
+
+def test_settings_built_in_code_obey_the_same_rules() -> None:
+    """The rules live in the model, so Settings built without a file are checked too."""
+    site = config.Site(id="a", name="A", url="https://a.example/")
+    with pytest.raises(ValidationError, match=r"sites\.1\.id: duplicate site id"):
+        config.Settings(sites=(site, site))
 
 
 def test_unknown_site_lookup_suggests_the_closest_id() -> None:

@@ -1,7 +1,9 @@
-"""`archiver run` refuses what `archiver config check` refuses: one validation, not two.
+"""`archiver run` and `check` refuse what `archiver config check` refuses: one validation.
 
 Before, `run` built the cron triggers only, so a site naming an alert group that does not
 exist (or a recipient that is not an address) started a daemon that silently alerted nobody.
+Now loading the file is validating it (model validators of `config.Settings`), and every
+command loads it the same way.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ sites:
     return path
 
 
-@pytest.mark.parametrize("command", [["run"], ["config", "check"]], ids=" ".join)
+@pytest.mark.parametrize("command", [["run"], ["check"], ["config", "check"]], ids=" ".join)
 def test_run_and_config_check_report_the_same_problems(
     command: list[str], config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -57,5 +59,8 @@ def test_run_and_config_check_report_the_same_problems(
         main(["--config", str(config), *command])
     assert exited.value.code == Exit.USAGE
     lines = capsys.readouterr().err.splitlines()
-    assert any("sites[0] (bank).groups: no group 'nobody'" in line for line in lines), lines
-    assert any("sites[1] (other).cron" in line for line in lines), lines
+    assert any(f"{config}:7: sites[0] (bank).groups: no group 'nobody'" in ln for ln in lines), (
+        lines
+    )
+    assert any(f"{config}:8: sites[1] (other).cron: Error validating" in ln for ln in lines), lines
+    assert len(lines) == 2, lines

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archiver import keys
-from archiver.discovery import dates, links, registry, robots, score, urls
+from archiver import dates, keys
+from archiver.discovery import links, registry, robots, score, urls
 from archiver.discovery.crawl import CrawlResult, Found
 from archiver.discovery.politeness import Budget, BudgetExhausted
 from archiver.models import Category, DocumentRef, Manifest, Partner
@@ -19,7 +19,7 @@ from archiver.models import Category, DocumentRef, Manifest, Partner
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
 DOCTEST_MODULES = [
     "archiver.discovery.urls",
-    "archiver.discovery.dates",
+    "archiver.dates",
     "archiver.discovery.links",
     "archiver.discovery.score",
     "archiver.discovery.politeness",

@@ -18,7 +18,7 @@ from archiver.errors import ConnectionFailed
 from archiver.models import Belief, CheckResult, EventType, Outcome, PageStatus, StoredVersion
 from archiver.pipeline import Deps, check_site
 from archiver.runner import Runner
-from tests.support.capture import FakeCapturer, visible_text
+from tests.support.capture import FakeCapturer, list_page, visible_text
 
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
 URL = "https://www.bank.example.cn/xxgk/hzjg.html"
@@ -29,18 +29,6 @@ NAMES = (
     "深圳市腾讯计算机系统有限公司",
     "北京三快在线科技有限公司",
 )
-
-
-def list_page(*names: str) -> str:
-    rows = "".join(
-        f"<tr><td>{i}</td><td>{name}</td><td>平台运营机构</td></tr>"
-        for i, name in enumerate(names, 1)
-    )
-    return (
-        "<html><head><title>互联网助贷业务合作机构名单</title></head><body>"
-        "<h1>互联网助贷业务合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th>"
-        f"<th>机构类型</th></tr>{rows}</table></body></html>"
-    )
 
 
 class Clock:

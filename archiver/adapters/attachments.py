@@ -7,19 +7,17 @@ disclosure region; both are evidence, fetched by bytes through the session's dow
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from archiver import region
+from archiver import doctypes, region
 from archiver.adapters.scripts import clean, script
 from archiver.models import HttpResponse, RenderedPage
 from archiver.urlpolicy import Purpose
 
-ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|csv|wps|et)(?:$|[?#])", re.IGNORECASE)
 LIST_IMAGE_PIXELS = 40_000  # smaller images (200x200) are logos, icons and bullets
 MAX_LIST_IMAGES = 12
 
@@ -35,7 +33,7 @@ def viewed_document(url: str) -> str:
     'https://b.cn/notice/1.html?id=3'
     """
     shown = parse_qs(urlsplit(url).query).get("file")
-    if shown and ATTACHMENT_SUFFIX.search(shown[0]):
+    if shown and doctypes.is_attachment(shown[0]):
         return urljoin(url, shown[0])
     return url
 
@@ -49,7 +47,7 @@ async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, 
     found = []
     for link, text in anchors:
         href = viewed_document(clean(link))
-        if ATTACHMENT_SUFFIX.search(href):
+        if doctypes.is_attachment(href):
             found.append((href, clean(text)))
     return found
 

@@ -24,9 +24,10 @@ from playwright.async_api import BrowserContext, Page, Request, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from archiver import doctypes
 from archiver.adapters import attachments, pagination
 from archiver.adapters.browser_errors import WouldDownload, first_line, translate
-from archiver.adapters.download import DOCUMENT_TYPES, Downloader, Fetched, kept
+from archiver.adapters.download import Downloader, Fetched, kept
 from archiver.adapters.guard import AddressGuard
 from archiver.adapters.json_bodies import JsonBodies
 from archiver.adapters.ledger import CaptureBudget, CaptureLedger
@@ -242,7 +243,7 @@ class BrowserSession:
         images: list[HttpResponse] = []
         selector_matched = True
         if not _is_html(main.media_type):
-            if main.media_type in DOCUMENT_TYPES:
+            if main.media_type in doctypes.MEDIA_TYPES:
                 documents.append(main)
         else:
             await self.settle(page)
@@ -322,7 +323,7 @@ class BrowserSession:
         main = await self._main_response(opened)
         if _is_html(main.media_type):
             return main
-        if main.media_type in DOCUMENT_TYPES:
+        if main.media_type in doctypes.MEDIA_TYPES:
             # Chromium shows its PDF viewer: the navigation body is the viewer's HTML, not
             # the document. Fetch the bytes with the downloader (same cookies).
             fetched = await self._download(opened.url, Purpose.ATTACHMENT)

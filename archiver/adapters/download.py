@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from archiver import doctypes
 from archiver.adapters.guard import Vetter
 from archiver.models import HttpResponse, Refusal
 from archiver.urlpolicy import Purpose, Reason, UrlPolicy
@@ -204,31 +205,12 @@ def kept(url: str, status: int, headers: dict[str, str], body: bytes) -> HttpRes
     return HttpResponse(
         url=url,
         status=status,
-        media_type=media_type(headers.get("content-type", "")) or guess_type(url),
+        media_type=media_type(headers.get("content-type", "")) or doctypes.media_type_of_name(url),
         headers=kept_headers,
         body=body,
     )
 
 
-DOCUMENT_TYPES = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "text/csv": "csv",
-}
-
-
 def media_type(content_type: str) -> str:
     """``text/html; charset=gbk`` -> ``text/html``."""
     return content_type.split(";", 1)[0].strip().lower()
-
-
-def guess_type(url: str) -> str:
-    """A document's media type from its file name, else application/octet-stream."""
-    path = urlsplit(url).path.lower()
-    for media, name in DOCUMENT_TYPES.items():
-        if path.endswith(f".{name}"):
-            return media
-    return "application/octet-stream"

@@ -25,15 +25,10 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from archiver import archive, localtime
-from archiver.alerts import changes, channels, digest, operator
-from archiver.alerts.compose import Message
-from archiver.alerts.delivery import Attempt, Outcome, Sender
-from archiver.alerts.dispatch import Dispatcher
-from archiver.alerts.links import LinkMaker
-from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import (
-    AlertState,
-    Claim,
+from archiver.alerts.messages import changes, digest, operator
+from archiver.alerts.messages.compose import Message
+from archiver.alerts.messages.links import LinkMaker
+from archiver.alerts.messages.records import (
     Digest,
     Family,
     PartnerAlert,
@@ -41,6 +36,11 @@ from archiver.alerts.records import (
     partner_id,
     stream_of,
 )
+from archiver.alerts.outbox import Outbox
+from archiver.alerts.queue.delivery import Attempt, DeliveryOutcome, Sender
+from archiver.alerts.queue.objects import AlertState, Claim
+from archiver.alerts.routing import channels
+from archiver.alerts.routing.dispatch import Dispatcher
 from archiver.alerts.settings import AlertSettings
 from archiver.alerts.status import AlertStatus, status_rows
 from archiver.config import Site
@@ -66,12 +66,12 @@ class PassReport:
     @property
     def sent(self) -> int:
         """Units delivered in this pass."""
-        return sum(1 for a in self.attempts if a.outcome is Outcome.SENT)
+        return sum(1 for a in self.attempts if a.outcome is DeliveryOutcome.SENT)
 
     @property
     def failed(self) -> int:
         """Units that failed in this pass (they stay queued)."""
-        return sum(1 for a in self.attempts if a.outcome is Outcome.FAILED)
+        return sum(1 for a in self.attempts if a.outcome is DeliveryOutcome.FAILED)
 
 
 class Alerter:
@@ -423,7 +423,7 @@ class Alerter:
     def _deliver_alert(
         self, alert_id: str, state: AlertState, down: set[str], *, force: bool
     ) -> list[Attempt]:
-        plan = self.outbox.plan(alert_id)
+        plan = self.outbox.summary(alert_id)
         if plan is None or (not plan.immediate and plan.kind != "digest"):
             return []
         units = self.dispatcher.units(alert_id, self.outbox.record(alert_id))
@@ -443,8 +443,8 @@ class Alerter:
             )
             attempts.append(attempt)
             finished = len(unit_state.sent) + 1 >= unit_state.required
-            done = done and attempt.outcome is Outcome.SENT and finished
-            if attempt.outcome is Outcome.FAILED and attempt.unreachable:
+            done = done and attempt.outcome is DeliveryOutcome.SENT and finished
+            if attempt.outcome is DeliveryOutcome.FAILED and attempt.unreachable:
                 down.add(unit.transport)
                 with self._lock:
                     self._down_until[unit.transport] = attempt.retry_at or self.now()

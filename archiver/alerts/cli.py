@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from archiver.alerts.alerter import Alerter
-from archiver.alerts.compose import local_time
-from archiver.alerts.delivery import Attempt, Outcome
+from archiver.alerts.messages.compose import local_time
+from archiver.alerts.queue.delivery import Attempt, DeliveryOutcome
 from archiver.alerts.status import AlertStatus, UnitStatus
 from archiver.errors import ArchiverError
 
@@ -69,7 +69,7 @@ def outbox_group(build: Callable[[click.Context], Alerter]) -> click.Group:
         attempts = _guard(lambda: build(ctx).resend(alert_id, again=again))
         for attempt in attempts:
             click.echo(_attempt_line(attempt))
-        if any(a.outcome is Outcome.FAILED for a in attempts):
+        if any(a.outcome is DeliveryOutcome.FAILED for a in attempts):
             ctx.exit(1)
 
     @outbox.command("flush")

@@ -7,7 +7,7 @@ URLs (which embed tokens) from ARCHIVER_APPRISE_URLS, both read by `archiver.app
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import time
 from email.utils import parseaddr
 from enum import StrEnum
@@ -17,7 +17,7 @@ from typing import Annotated, Protocol
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from archiver.durations import Duration
-from archiver.schema import Strict
+from archiver.schema import SectionProblem, Strict
 
 _ADDR_SPEC = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -212,22 +212,14 @@ class Routed(Protocol):
         ...
 
 
-def problems(
-    alerts: AlertSettings, sites: Iterable[Routed], *, path: str = "sites.yaml"
-) -> list[str]:
-    """Cross-checks the models cannot make alone: groups that sites name must exist."""
-    found = []
+def unknown_groups(alerts: AlertSettings, sites: Iterable[Routed]) -> Iterator[SectionProblem]:
+    """A rule between `sites` and `alerts` (a model validator of `config.Settings` runs it):
+    every group a site names must exist, or its changes would silently reach nobody."""
+    known = ", ".join(sorted(alerts.groups)) or "none defined"
     for index, site in enumerate(sites):
         for group in site.groups:
             if group not in alerts.groups:
-                known = ", ".join(sorted(alerts.groups)) or "none defined"
-                found.append(
-                    f"{path}: sites[{index}] ({site.id}).groups: no group {group!r} in "
-                    f"alerts.groups (known: {known})"
+                yield SectionProblem(
+                    ("sites", index, "groups"),
+                    f"no group {group!r} in alerts.groups (known: {known})",
                 )
-        for recipient in site.recipients:
-            try:
-                check_address(recipient)
-            except ValueError as exc:
-                found.append(f"{path}: sites[{index}] ({site.id}).recipients: {exc}")
-    return found

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from archiver.alerts import compose, digest
-from archiver.alerts.dispatch import Dispatcher
+from archiver.alerts.messages import compose, digest
+from archiver.alerts.messages.records import Digest, Family, PartnerAlert, stream_of
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import AlertState, Digest, Family, PartnerAlert, stream_of
+from archiver.alerts.queue.objects import AlertState
+from archiver.alerts.routing.dispatch import Dispatcher
 from archiver.errors import KeyNotFound
 
 

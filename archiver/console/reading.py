@@ -13,14 +13,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archiver import archive, codec, localtime, readings, textdiff, wording
+from archiver import archive, codec, localtime, readings, textdiff, versioning, wording
 from archiver.app import App, utc_now
 from archiver.console import hints
 from archiver.console.checking import event_data, events_summary
 from archiver.console.commands import AppSource
 from archiver.errors import ArchiverError
 from archiver.models import EventType, Outcome, Partner, PartnerEvent, StoredVersion
-from archiver.partners import compare
 from archiver.partners.annotations import ENDED_HEADING, is_ended
 
 out = Console(highlight=False, soft_wrap=True)
@@ -281,7 +280,7 @@ def diff(
             else _previous(app, site_id, after)
         )
     after = readings.view(app.store, after)
-    events = _events_between(app, before, after)
+    events = versioning.events_between(app.store, before, after, app.aliases)
     before_text = archive.text_of(app.store, before.manifest) if before else ""
     after_text = archive.text_of(app.store, after.manifest)
     text = textdiff.compare(before_text, after_text)
@@ -331,17 +330,6 @@ def _previous(app: App, site_id: str, version: StoredVersion) -> StoredVersion |
     if version.manifest.seq <= 1:
         return None
     return archive.read_seq(app.store, site_id, version.manifest.seq - 1)
-
-
-def _events_between(
-    app: App, before: StoredVersion | None, after: StoredVersion
-) -> tuple[PartnerEvent, ...]:
-    if before is None:
-        return ()
-    if after.manifest.previous is not None and after.manifest.previous.key == before.key:
-        return after.manifest.events
-    events, _ = compare(before.manifest, after.manifest.partners, aliases=app.aliases)
-    return events
 
 
 def _event_detail(event: PartnerEvent) -> str:

@@ -21,7 +21,6 @@ from archiver.app import (
     alias_file,
     build,
     config_path,
-    configuration_problems,
     utc_now,
 )
 from archiver.config import Site
@@ -32,7 +31,7 @@ from archiver.console.exits import Exit
 from archiver.console.interrupts import Interrupts, exit_now, grace_option, say
 from archiver.demo import DemoSite, write_config
 from archiver.durations import parse as parse_duration
-from archiver.errors import ArchiverError, ConfigError, StoreError
+from archiver.errors import ArchiverError, StoreError
 from archiver.evidence import cli as evidence_cli
 from archiver.models import CheckResult, PageStatus
 from archiver.passes import GRACE_S
@@ -53,10 +52,7 @@ ALERT_DELIVERY_EVERY_S = 30.0
 @click.pass_obj
 def run(source: AppSource, grace: str, metrics_at: str | None) -> None:
     """Run the daemon: check every site on its schedule until SIGTERM or Ctrl-C."""
-    app = source.app()
-    problems = configuration_problems(app.settings, app.config_file)
-    if problems:
-        raise ConfigError(problems)
+    app = source.app()  # loading the configuration is validating it (app.load_settings)
     try:
         address = metrics.parse_address(metrics_at) if metrics_at else None
     except ValueError as exc:

@@ -18,8 +18,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from archiver.discovery import dates
-from archiver.discovery.urls import ASSET_SUFFIX, ATTACHMENT_SUFFIX, normalise, same_institution
+from archiver import dates, doctypes
+from archiver.discovery.urls import ASSET_SUFFIX, normalise, same_institution
 
 
 class LinkKind(StrEnum):
@@ -94,7 +94,7 @@ def classify(
         return LinkKind.INDEX
     if not dated and len(label) <= 8 and any(word in label for word in rules.columns):
         return LinkKind.INDEX  # a dated item of a list is an announcement, even "公告"
-    if ATTACHMENT_SUFFIX.search(bare):
+    if doctypes.is_attachment(bare):
         return LinkKind.CANDIDATE
     if in_template and not STRONG_TITLE.search(label):
         return None

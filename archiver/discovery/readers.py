@@ -7,16 +7,18 @@ an unrelated notice, through the same bounded readers (a smaller budget: a look,
 
 from __future__ import annotations
 
+from archiver import doctypes
 from archiver.models import HttpResponse
 from archiver.partners.documents import Budget, kind_of, read_attachment
 
 MAX_CHARS = 200_000
 LOOK = Budget(max_seconds=30.0)
+LOOKED_AT = (doctypes.PDF.name, doctypes.DOCX.name, doctypes.XLSX.name)  # what discovery opens
 
 
 def text_of(response: HttpResponse) -> str:
     """Plain text of one attachment; "" for formats we cannot read, broken or over-budget files."""
-    if kind_of(response) not in ("pdf", "docx", "xlsx"):
+    if kind_of(response) not in LOOKED_AT:
         return ""
     reading = read_attachment(response, LOOK)
     return reading.text[:MAX_CHARS]

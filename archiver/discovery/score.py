@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from archiver.discovery import dates
+from archiver import dates
 
 LIST_PHRASE = re.compile(
     r"合作机构名单|合作机构信息|合作机构清单|合作机构公示|合作机构目录|合作机构如下"

@@ -20,7 +20,6 @@ ASSET_SUFFIX = re.compile(
     r"\.(css|js|mjs|map|png|jpe?g|gif|svg|webp|ico|bmp|woff2?|ttf|eot|mp4|mp3|zip|rar|apk)$",
     re.IGNORECASE,
 )
-ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|csv|wps|et)$", re.IGNORECASE)
 
 
 def normalise(url: str, base: str = "") -> str:

@@ -5,10 +5,11 @@ noise, or a partner name. Pure.
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
+from archiver import dates
+from archiver.dates import DATE
 from archiver.partners.categories import names_category
 from archiver.partners.names import clean_text, looks_like_org, simplified
 
@@ -81,19 +82,8 @@ PHONE = re.compile(
     r"(?<![\d-])(?:(?:400|800)[-\s]?\d{3,4}[-\s]?\d{3,4}|9[56]\d{3}(?:\d{1,3})?"
     r"|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"
 )
-DATE = (
-    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?|\s*月)?"
-    r"|\d{4}年|\d{1,2}[-/]\d{1,2}[-/]\d{4})"
-)
 _DATE_ONLY = re.compile(
     rf"^(?:更新|发布|公告|统计)?(?:日期|时间)?[:：]?\s*[（(]?{DATE}[)）]?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$"
-)
-_PERIOD_TEXT = re.compile(
-    rf"{DATE}\s*(?:起|开始|以来)|{DATE}\s*(?:至|到|-|—|–|~|－|～)\s*(?:{DATE}|今|长期|合同|协议)"
-    r"|^\d+\s*(?:年|个月)(?:期)?$|长期|无固定期限|自动续期|至今"
-)
-_ISO_PARTS = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*(\d{1,2})\s*日?)?|(\d{8})"
 )
 
 _TOTAL = re.compile(
@@ -178,10 +168,7 @@ def is_period(text: str) -> bool:
     >>> is_period("2025年1月1日至2027年12月31日"), is_period("2025.01.01-2026.12.31")
     (True, True)
     """
-    return bool(_PERIOD_TEXT.search(clean_text(text)))
-
-
-_LEADING_LABEL = re.compile(r"^[^\d:：]{1,12}[:：]\s*")
+    return dates.is_period(clean_text(text))
 
 
 def period_key(text: str) -> str:
@@ -192,26 +179,7 @@ def period_key(text: str) -> str:
     >>> period_key("合作期限:2025年10月1日至2026年9月30日") == period_key("2025.10.01-2026.09.30")
     True
     """
-    cleaned = _LEADING_LABEL.sub("", clean_text(text))  # "合作期限：" written before the dates
-    dates = []
-    for match in _ISO_PARTS.finditer(cleaned):
-        if match.group(4):
-            digits = match.group(4)
-            dates.append(_iso(digits[:4], digits[4:6], digits[6:]))
-        else:
-            dates.append(_iso(match.group(1), match.group(2), match.group(3) or ""))
-    words = _ISO_PARTS.sub("", cleaned)
-    words = re.sub(r"[\s日至到\-—–~－～起止,，;；:：()（）]", "", words)
-    return "|".join([*dates, words]) if dates else re.sub(r"\s", "", cleaned)
-
-
-def _iso(year: str, month: str, day: str) -> str:
-    try:
-        if day:
-            return date(int(year), int(month), int(day)).isoformat()
-        return f"{int(year):04d}-{int(month):02d}"
-    except ValueError:
-        return f"{year}-{month}-{day}".rstrip("-")
+    return dates.period_key(clean_text(text))
 
 
 def is_blank(text: str) -> bool:

@@ -27,12 +27,13 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
 from archiver.partners import pdfpages
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_UNSUPPORTED = {"doc": "Word 97-2003 (.doc)", "xls": "Excel 97-2003 (.xls)", "wps": "WPS (.wps)"}
+_UNSUPPORTED = doctypes.UNREAD
 _PDFIUM = threading.Lock()
 _DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
 
@@ -101,22 +102,13 @@ def kind_of(response: HttpResponse) -> str:
         if b"xl/" in head:
             return "xlsx"
     media = response.media_type
-    suffix = PurePosixPath(urlsplit(response.url).path).suffix.lower().lstrip(".")
-    if media.startswith("image/") or suffix in ("png", "jpg", "jpeg", "gif", "bmp", "webp"):
+    suffix = doctypes.suffix_of(response.url)
+    if media.startswith("image/") or suffix in doctypes.IMAGE_SUFFIXES:
         return "image"
     if body[:8] == _OLE:
         return "xls" if "excel" in media or suffix in ("xls", "et") else "doc"
-    by_media = {
-        "application/pdf": "pdf",
-        "application/msword": "doc",
-        "application/vnd.ms-excel": "xls",
-        "text/csv": "csv",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    }
-    return by_media.get(
-        media, suffix if suffix in ("pdf", "docx", "xlsx", "csv", "doc", "xls", "wps") else ""
-    )
+    found = doctypes.by_media_type(media) or doctypes.by_name(response.url)
+    return found.name if found is not None else ""
 
 
 def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> Reading:

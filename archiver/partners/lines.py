@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from archiver.dates import DATE
 from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import Block, Line, LineKind
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
-    DATE,
     PHONE,
     SECTION_NUMBER,
     Column,

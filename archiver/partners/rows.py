@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from archiver.dates import DATE
 from archiver.models import Source
 from archiver.partners.annotations import parse_name
-from archiver.partners.cells import DATE
 from archiver.partners.names import clean_text, match_key
 
 _COUNT = re.compile(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from archiver.dates import YEAR_MONTH
 from archiver.partners.names import clean_text, match_key
 from archiver.partners.rows import Row, StatedCount
 
@@ -25,7 +26,7 @@ _TERMINATION = re.compile(
     rf"|(?:未|没有|暂未|尚未)与{_ALL}.{{0,24}}?(?:开展|建立).{{0,8}}?合作"
 )
 _INDEX_ENTRY = re.compile(r"(?:关于|公告|通知|公示|声明|披露|报告)")
-_DATE_IN_LINE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}[-/]\d{1,2}")
+_DATE_IN_LINE = re.compile(rf"{YEAR_MONTH}|\d{{1,2}}[-/]\d{{1,2}}")
 
 
 def is_termination_notice(lines: Iterable[str]) -> bool:

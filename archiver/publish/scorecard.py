@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from archiver.dates import DATE_OR_MONTH
 from archiver.models import Category, ListStatus, Partner
 
-_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?)?"
+_DATE = DATE_OR_MONTH
 _UPDATE = re.compile(
     rf"(?:更新|截至|截止|发布|公告|公示|生效|调整)[^\n\d]{{0,10}}{_DATE}"
     rf"|{_DATE}\s*(?:更新|发布|起|公告)"

@@ -130,3 +130,16 @@ class FakeSession:
 
     def complete(self, capture: Capture) -> Capture:
         return capture
+
+
+def list_page(*names: str) -> str:
+    """A partner-list page as institutions publish one: a titled table, one row per name."""
+    rows = "".join(
+        f"<tr><td>{i}</td><td>{name}</td><td>平台运营机构</td></tr>"
+        for i, name in enumerate(names, 1)
+    )
+    return (
+        "<html><head><title>互联网助贷业务合作机构名单</title></head><body>"
+        "<h1>互联网助贷业务合作机构名单</h1><table><tr><th>序号</th><th>合作机构名称</th>"
+        f"<th>机构类型</th></tr>{rows}</table></body></html>"
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from archiver.alerts.records import ChannelPlan, Family
+from archiver.alerts.messages.records import Destination, Family
 from archiver.alerts.settings import AlertSettings, Mode
 from archiver.ports import ChatTransport
 
@@ -16,14 +16,14 @@ EMAIL = "email"
 
 def plans(
     settings: AlertSettings, chats: Sequence[ChatTransport], family: Family
-) -> tuple[ChannelPlan, ...]:
+) -> tuple[Destination, ...]:
     """The channels a new alert of `family` goes to; operator alerts are always batched."""
     found = []
     operator = family is Family.OPERATOR
     if settings.email.enabled:
         batched = operator or settings.email.mode is not Mode.IMMEDIATE
-        found.append(ChannelPlan(name=EMAIL, batched=batched))
+        found.append(Destination(name=EMAIL, batched=batched))
     if not operator or settings.chat.operator:
         batched = operator or settings.chat.mode is not Mode.IMMEDIATE
-        found.extend(ChannelPlan(name=chat.name, batched=batched) for chat in chats)
+        found.extend(Destination(name=chat.name, batched=batched) for chat in chats)
     return tuple(found)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from archiver.alerts.messages.records import Destination, Notice, notice_id
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import ChannelPlan, Notice, notice_id
 from archiver.alerts.settings import OperatorSettings, Problem
 from archiver.models import Belief, CheckResult, ListStatus, Manifest, Outcome, PageStatus
 
@@ -134,7 +134,7 @@ def raise_notice(
     site_id: str,
     site_name: str,
     page_url: str,
-    channels: Sequence[ChannelPlan],
+    channels: Sequence[Destination],
     now: datetime,
     repeat_after_s: float,
 ) -> Notice | None:

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from archiver import sequence
+from archiver.alerts.messages.records import AlertSummary, Digest, Family, digest_id, stream_of
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import AlertState, Digest, Family, Plan, digest_id, stream_of
+from archiver.alerts.queue.objects import AlertState
 from archiver.alerts.settings import AlertSettings, Mode
-from archiver.errors import StoreError
 
 log = structlog.get_logger("archiver.alerts")
 MAX_RACES = 5
@@ -72,28 +73,41 @@ def assemble(
     """Write the next digest of the stream with every uncovered candidate, if it is due."""
     stream = stream_of(family, channel)
     wanted = sorted(set(candidates))
-    for _ in range(MAX_RACES):
-        number, latest = head(outbox, stream)
+
+    def build(number: int, latest: Digest | None) -> Digest | None:
         if not due(latest):
             return None
         done = covered(outbox, stream)
         members = tuple(alert_id for alert_id in wanted if alert_id not in done)
         if not members:
             return None
-        digest = Digest(
-            id=digest_id(stream, number + 1),
+        return Digest(
+            id=digest_id(stream, number),
             family=family,
             channel=channel,
-            number=number + 1,
+            number=number,
             members=members,
             slot=slot,
             created_at=now,
         )
-        if outbox.put(digest):
-            log.info("digest_assembled", stream=stream, digest=digest.id, members=len(members))
-            return digest
-        log.info("digest_race_lost", stream=stream, number=number + 1)
-    raise StoreError(f"could not write a digest of {stream} after {MAX_RACES} races")
+
+    def write(digest: Digest) -> Digest | None:
+        if not outbox.put(digest):
+            return None
+        log.info("digest_assembled", stream=stream, digest=digest.id, members=len(digest.members))
+        return digest
+
+    def lost(number: int) -> None:
+        log.info("digest_race_lost", stream=stream, number=number)
+
+    return sequence.append_next(
+        lambda: head(outbox, stream),
+        build,
+        write,
+        attempts=MAX_RACES,
+        what=f"a digest of {stream}",
+        lost=lost,
+    )
 
 
 # --- which digests are due -------------------------------------------------------------------
@@ -148,11 +162,11 @@ def assemble_due(
     run does not. `force` also assembles daily streams before their time.
     """
     waiting: dict[tuple[Family, str], list[tuple[str, datetime]]] = {}
-    members: dict[str, Plan] = {}
+    members: dict[str, AlertSummary] = {}
     for alert_id, state in states.items():
         if not state.recorded or state.quiet or alert_id.startswith("digests/"):
             continue
-        plan = outbox.plan(alert_id)
+        plan = outbox.summary(alert_id)
         if plan is None or not plan.batched:
             continue
         members[alert_id] = plan

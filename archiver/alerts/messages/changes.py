@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from archiver.alerts.records import (
-    ChannelPlan,
+from archiver.alerts.messages.records import (
+    Destination,
     EventRow,
     ImageChange,
     PartnerAlert,
@@ -87,7 +87,7 @@ def partner_alert(
     version: StoredVersion,
     previous: StoredVersion | None,
     *,
-    channels: Sequence[ChannelPlan],
+    channels: Sequence[Destination],
     queued_at: datetime,
     previous_seen_at: datetime | None = None,
 ) -> PartnerAlert:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from archiver import keys
-from archiver.alerts.records import PartnerAlert, VersionRef
+from archiver.alerts.messages.records import PartnerAlert, VersionRef
 from archiver.models import BlobRef
 from archiver.ports import ObjectStore
 from archiver.publish import paths, raw

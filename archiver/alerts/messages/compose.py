@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from archiver import wording
-from archiver.alerts.links import AlertLinks
-from archiver.alerts.records import Digest, EventRow, Notice, PartnerAlert
+from archiver.alerts.messages.links import AlertLinks
+from archiver.alerts.messages.records import Digest, EventRow, Notice, PartnerAlert
 from archiver.alerts.settings import Problem
 from archiver.models import Category, EventType
 

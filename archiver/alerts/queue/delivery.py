@@ -28,15 +28,15 @@ from typing import Any
 import structlog
 import tenacity
 
-from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import Claim, Failure, Receipt, UnitState
+from archiver.alerts.queue.objects import Claim, Failure, Receipt, UnitState
+from archiver.alerts.queue.store import Queue
 from archiver.alerts.settings import RetrySettings
 from archiver.errors import DeliveryFailed
 
 log = structlog.get_logger("archiver.alerts")
 
 
-class Outcome(StrEnum):
+class DeliveryOutcome(StrEnum):
     """What happened to one unit in one delivery pass."""
 
     SENT = "sent"
@@ -64,7 +64,7 @@ class Attempt:
 
     alert_id: str
     unit: str
-    outcome: Outcome
+    outcome: DeliveryOutcome
     attempt: int = 0
     error: str = ""
     unreachable: bool = False
@@ -90,7 +90,7 @@ class Sender:
 
     def __init__(
         self,
-        outbox: Outbox,
+        outbox: Queue,
         *,
         retry: RetrySettings,
         now: Callable[[], datetime],
@@ -116,13 +116,13 @@ class Sender:
         """Deliver the unit if it is owed and free; `force` skips the back-off wait."""
         bound = log.bind(alert=alert_id, unit=unit, **(fields or {}))
         if not state.pending:
-            return Attempt(alert_id, unit, Outcome.DONE)
+            return Attempt(alert_id, unit, DeliveryOutcome.DONE)
         now = self.now()
         open_attempt = state.open_attempt
         if open_attempt is not None:
             claim = self.outbox.read_claim(alert_id, unit, open_attempt)
             if claim.lease_until > now:
-                return Attempt(alert_id, unit, Outcome.BUSY, open_attempt)
+                return Attempt(alert_id, unit, DeliveryOutcome.BUSY, open_attempt)
             bound.warning(
                 "alert_claim_expired",
                 attempt=open_attempt,
@@ -133,7 +133,7 @@ class Sender:
             failure = self.outbox.read_failure(alert_id, unit, state.last)
             if failure.retry_at > now:
                 return Attempt(
-                    alert_id, unit, Outcome.WAITING, state.last, retry_at=failure.retry_at
+                    alert_id, unit, DeliveryOutcome.WAITING, state.last, retry_at=failure.retry_at
                 )
         n = state.last + 1
         lease = timedelta(seconds=self.retry.lease)
@@ -141,7 +141,7 @@ class Sender:
             by=self.worker, claimed_at=now, lease_until=now + lease, nonce=uuid.uuid4().hex
         )
         if not self.outbox.claim(alert_id, unit, n, claim):
-            return Attempt(alert_id, unit, Outcome.LOST, n)
+            return Attempt(alert_id, unit, DeliveryOutcome.LOST, n)
         started = time.perf_counter()
         try:
             delivered = self._send_with_quick_retries(send)
@@ -171,7 +171,7 @@ class Sender:
             where=delivered.where or None,
             duration_s=round(duration, 3),
         )
-        return Attempt(alert_id, unit, Outcome.SENT, n)
+        return Attempt(alert_id, unit, DeliveryOutcome.SENT, n)
 
     def _send_with_quick_retries(self, send: Callable[[], Delivered]) -> Delivered:
         retrying = tenacity.Retrying(
@@ -221,7 +221,7 @@ class Sender:
         return Attempt(
             alert_id,
             unit,
-            Outcome.FAILED,
+            DeliveryOutcome.FAILED,
             n,
             error=str(exc),
             unreachable=exc.unreachable,

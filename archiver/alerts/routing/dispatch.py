@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from archiver.alerts import compose, routing
-from archiver.alerts.channels import EMAIL
-from archiver.alerts.compose import ChatText, Message
-from archiver.alerts.delivery import Delivered
-from archiver.alerts.links import AlertLinks, LinkMaker
+from archiver.alerts.messages import compose
+from archiver.alerts.messages.compose import ChatText, Message
+from archiver.alerts.messages.links import AlertLinks, LinkMaker
+from archiver.alerts.messages.records import Digest, Family, Notice, PartnerAlert
 from archiver.alerts.outbox import Outbox
-from archiver.alerts.records import Digest, Family, Notice, PartnerAlert
+from archiver.alerts.queue.delivery import Delivered
+from archiver.alerts.routing import addressing
+from archiver.alerts.routing.channels import EMAIL
 from archiver.alerts.settings import AlertSettings
 from archiver.config import Site
 from archiver.ports import ChatTransport, MailTransport
@@ -76,12 +77,12 @@ class Dispatcher:
             fields["version"] = record.version.seq
             message: Callable[[], Message] = partial(self._partner_message, record)
             chat: Callable[[], ChatText] = partial(self._partner_chat, record)
-            readers = routing.recipients(self.settings, self.site(record.site_id))
+            readers = addressing.recipients(self.settings, self.site(record.site_id))
         else:
             fields["problem"] = record.problem.value
             message = partial(compose.operator_message, [record], self.zone)
             chat = partial(compose.operator_chat, [record], self.zone)
-            readers = routing.operator_recipients(self.settings)
+            readers = addressing.operator_recipients(self.settings)
         units = []
         for plan in record.channels:
             if plan.batched and not individually:
@@ -120,18 +121,18 @@ class Dispatcher:
                 channel=record.channel,
                 message=partial(self.preview, record),
                 chat=partial(self._digest_chat, record),
-                to=routing.operator_recipients(self.settings),
+                to=addressing.operator_recipients(self.settings),
                 fields=fields,
             )
             return [unit] if unit else []
         readers = {}
         for member in record.members:
-            plan = self.outbox.plan(member)
-            readers[member] = routing.recipients(
+            plan = self.outbox.summary(member)
+            readers[member] = addressing.recipients(
                 self.settings, self.site(plan.site_id) if plan else None
             )
         units = []
-        for part in routing.split(readers, one_part=self.mail.name == "spool"):
+        for part in addressing.split(readers, one_part=self.mail.name == "spool"):
             message = partial(self._digest_message, record, part.members)
             unit = self._unit(
                 record.id,

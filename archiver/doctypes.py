@@ -1,0 +1,109 @@
+"""Document types: what an attachment is (by media type or file name) and which ones are
+read. Pure.
+
+One table for the capture edge (which links are attachments, the media type of a document
+served without one), discovery (which links lead to documents) and the partner reader (which
+reader, or why none). Content sniffing (magic bytes) stays with the reader that needs it
+(`partners.documents.kind_of`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+OCTET_STREAM = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    """One kind of attachment a list can be published in."""
+
+    name: str  # "pdf": the reader's key and the kind a note names
+    media_type: str  # its registered media type; "" when it has none (.wps, .et)
+    suffixes: tuple[str, ...]  # file-name suffixes, lower case, without the dot
+    read: bool = True  # the partner reader takes a list out of it
+    zipped: bool = False  # an Office Open XML file: a ZIP, whole when its end record is there
+    label: str = ""  # how a note names a type that is not read
+
+
+PDF = DocumentType("pdf", "application/pdf", ("pdf",))
+DOCX = DocumentType(
+    "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ("docx",),
+    zipped=True,
+)
+XLSX = DocumentType(
+    "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ("xlsx",),
+    zipped=True,
+)
+CSV = DocumentType("csv", "text/csv", ("csv",))
+DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Word 97-2003 (.doc)")
+XLS = DocumentType(
+    "xls", "application/vnd.ms-excel", ("xls",), read=False, label="Excel 97-2003 (.xls)"
+)
+WPS = DocumentType("wps", "", ("wps",), read=False, label="WPS (.wps)")
+ET = DocumentType("et", "", ("et",), read=False, label="WPS spreadsheet (.et)")
+TYPES = (PDF, DOCX, XLSX, CSV, DOC, XLS, WPS, ET)
+
+MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
+ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
+UNREAD = {t.name: t.label for t in TYPES if not t.read}
+IMAGE_SUFFIXES = ("png", "jpg", "jpeg", "gif", "bmp", "webp")
+ATTACHMENT_SUFFIX = re.compile(  # a link to a document: its path (or query) ends in a suffix
+    r"\.(" + "|".join(s for t in TYPES for s in t.suffixes) + r")(?:$|[?#])", re.IGNORECASE
+)
+
+
+def is_attachment(url: str) -> bool:
+    """True when a link names a document of one of the TYPES.
+
+    >>> is_attachment("https://b.cn/upload/名单.PDF"), is_attachment("/a/list.xlsx?v=2")
+    (True, True)
+    >>> is_attachment("https://b.cn/notice/1.html"), is_attachment("https://b.cn/a.docs")
+    (False, False)
+    """
+    return ATTACHMENT_SUFFIX.search(url) is not None
+
+
+def suffix_of(url: str) -> str:
+    """The file-name suffix of a URL's path, lower case, without the dot.
+
+    >>> suffix_of("https://b.cn/upload/List.PDF?v=1"), suffix_of("https://b.cn/")
+    ('pdf', '')
+    """
+    return PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+
+
+def by_media_type(media_type: str) -> DocumentType | None:
+    """The type registered under a media type, if any.
+
+    >>> by_media_type("application/msword").name, by_media_type("text/html")
+    ('doc', None)
+    """
+    return next((t for t in TYPES if t.media_type and t.media_type == media_type), None)
+
+
+def by_name(url: str) -> DocumentType | None:
+    """The type a URL's file name says, if any.
+
+    >>> by_name("https://b.cn/a/名单.xlsx").name, by_name("https://b.cn/a/x.et").name
+    ('xlsx', 'et')
+    """
+    suffix = suffix_of(url)
+    return next((t for t in TYPES if suffix in t.suffixes), None)
+
+
+def media_type_of_name(url: str) -> str:
+    """A document's media type from its file name, else application/octet-stream.
+
+    >>> media_type_of_name("https://b.cn/list.PDF"), media_type_of_name("https://b.cn/x.wps")
+    ('application/pdf', 'application/octet-stream')
+    """
+    found = by_name(url)
+    return found.media_type if found is not None and found.media_type else OCTET_STREAM
