@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from archiver import localtime
 from archiver.alerts.settings import AlertSettings
+from archiver.cluster.settings import QueueSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
@@ -229,6 +230,7 @@ class Settings(Strict):
     alerts: AlertSettings = AlertSettings()
     publish: PublishSettings = PublishSettings()
     evidence: EvidenceSettings = EvidenceSettings()
+    queue: QueueSettings | None = None  # the cluster's broker; absent: one process
     sites: tuple[Site, ...] = ()
 
     @field_validator("timezone")

@@ -1,0 +1,144 @@
+"""`archiver worker`: Celery's prefork pool, one App and one browser per worker process.
+
+Prefork, not threads: each worker process owns its Chromium, its index connection and its
+Python interpreter, so a crashed or leaking browser (or a PDF that pins a core) takes down one
+process, which Celery replaces and whose task it gives back (`task_reject_on_worker_lost`),
+and parsing runs on every core instead of behind one GIL. The App is built when the process
+starts (`worker_process_init`) and closed when it ends (`worker_process_shutdown`).
+
+One task checks one site by id. It first takes the site's lease (`archiver.cluster.lease`):
+a second task for a site that is being checked right now is *retried later*, when the
+holder's lease runs out, rather than skipped. The holder may be a worker process killed a
+moment ago (its lease expires within LEASE_TTL_S), and `archiver check --queue` waits for a
+result of every site it asked for; a retried duplicate costs one unchanged check. A
+confirmation re-check is a delayed task (countdown to the version's `confirm_at`), never a
+sleeping slot.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redis
+import structlog
+from celery import Celery
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from archiver import codec
+from archiver.app import App, build, utc_now
+from archiver.cluster.broker import broker_url, client
+from archiver.cluster.celery_app import CHECK_TASK, make_celery, require_queue
+from archiver.cluster.lease import Lease
+from archiver.discovery.politeness import HostGate
+from archiver.pipeline import Deps
+from archiver.runner import Runner
+
+log = structlog.get_logger("archiver.cluster.worker")
+
+LEASE_TTL_S = 30.0
+LEASE_PREFIX = "archiver:lease:site:"
+
+
+def worker_gate(app: App, deps: Deps, redis_client: redis.Redis) -> HostGate:
+    """The per-host gate of this worker process's checks: THE place the cluster-wide gate
+    goes (`cluster_gate(redis_client, app.settings, app.settings.sites, deps)`).
+
+    Until then it is the gate App.runner() builds, which holds per worker process."""
+    del redis_client  # the cluster-wide gate's connection
+    return app.runner(deps).gate
+
+
+def site_lease(redis_client: redis.Redis, site_id: str) -> Lease:
+    """The lease that keeps two checks of one site from running at the same time."""
+    return Lease(redis_client, LEASE_PREFIX + site_id, ttl_s=LEASE_TTL_S)
+
+
+@dataclass
+class WorkerProcess:
+    """What one worker process checks with: its App (one browser), runner and Redis client."""
+
+    config_file: Path
+    environ: Mapping[str, str]
+    app: App | None = None
+    runner: Runner | None = None
+    redis_client: redis.Redis | None = None
+    checks: int = field(default=0)
+
+    def start(self, **_: Any) -> None:
+        """Build the App and the runner (at worker-process start)."""
+        if self.app is not None:
+            return
+        app = build(self.config_file, self.environ)
+        deps = app.deps()
+        self.redis_client = client(broker_url(require_queue(app.settings), self.environ))
+        self.runner = Runner(
+            deps, sites=app.settings.sites, gate=worker_gate(app, deps, self.redis_client)
+        )
+        self.app = app
+        log.info("worker_process_started", pid=os.getpid())
+
+    def stop(self, **_: Any) -> None:
+        """Close the browser and the index (at worker-process end)."""
+        if self.app is not None:
+            self.app.close()
+            self.app = None
+            log.info("worker_process_stopped", pid=os.getpid(), checks=self.checks)
+
+    def check(self, task: Any, site_id: str) -> dict[str, Any]:
+        """One check of one site under its lease; the result as JSON data."""
+        self.start()
+        assert self.app is not None
+        assert self.runner is not None
+        assert self.redis_client is not None
+        site = self.app.settings.site(site_id)  # KeyError: this worker's config lacks it
+        lease = site_lease(self.redis_client, site_id)
+        with lease.held() as got:
+            if not got:
+                wait_s = round(lease.remaining_s() + 1, 3)
+                log.info("check_deferred", site=site_id, reason="lease_held", retry_in_s=wait_s)
+                raise task.retry(countdown=wait_s, max_retries=None)
+            result = self.runner.check(site)
+        self.checks += 1
+        confirmation = None
+        if result.confirm_at is not None:
+            countdown = max(0.0, (result.confirm_at - utc_now()).total_seconds())
+            confirmation = task.apply_async((site_id,), countdown=countdown).id
+            log.info("confirmation_enqueued", site=site_id, task=confirmation, in_s=countdown)
+        return {"result": codec.to_data(result), "confirmation": confirmation}
+
+
+def register(celery: Celery, process: WorkerProcess) -> None:
+    """The check task, bound to this process's App; its start and stop at process start/end."""
+
+    @celery.task(name=CHECK_TASK, bind=True)  # type: ignore[untyped-decorator]
+    def check(task: Any, site_id: str) -> dict[str, Any]:
+        return process.check(task, site_id)
+
+    worker_process_init.connect(process.start, weak=False)
+    worker_process_shutdown.connect(process.stop, weak=False)
+
+
+def run_worker(
+    app: App, *, concurrency: int, hostname: str | None = None, loglevel: str = "INFO"
+) -> int:
+    """Run a Celery worker with `concurrency` prefork processes until it is stopped; its
+    exit code. `app` gives the settings; each worker process builds its own App."""
+    celery = make_celery(app.settings, app.environ)
+    register(celery, WorkerProcess(app.config_file, app.environ))
+    worker = celery.Worker(
+        hostname=hostname or f"archiver@{socket.gethostname()}-{os.getpid()}",
+        concurrency=concurrency,
+        pool_cls="prefork",
+        loglevel=loglevel,
+        optimization="fair",
+        without_gossip=True,
+        without_mingle=True,
+        quiet=True,
+    )
+    worker.start()
+    return int(worker.exitcode or 0)
