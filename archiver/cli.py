@@ -110,7 +110,9 @@ def main_group(
     ctx: click.Context, config: str | None, log_level: str | None, log_format: str, debug: bool
 ) -> None:
     """Archive partner-list disclosures, version by version, and report partner changes."""
-    default_level = "info" if ctx.invoked_subcommand in ("run", "demo", "worker", "scheduler") else "warning"
+    default_level = (
+        "info" if ctx.invoked_subcommand in ("run", "demo", "worker", "scheduler") else "warning"
+    )
     logs.configure(level=log_level or default_level, fmt=log_format, debug=debug)  # type: ignore[arg-type]
     state = Context(config)
     ctx.obj = state

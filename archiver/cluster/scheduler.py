@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
 import structlog
 from celery import Celery
@@ -50,7 +49,9 @@ def owed_confirmations(app: App) -> dict[str, datetime]:
 
 
 def make_daemon(app: App, celery: Celery, housekeeping: Housekeeping) -> schedule.Daemon:
-    """The schedule of every enabled site, enqueuing instead of checking."""
+    """The schedule of every enabled site, enqueuing instead of checking. The new leader
+    first queues the alerts of recent versions that have none (a worker died in between)."""
+    app.alerter().reconcile()
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     return schedule.Daemon(
         app.settings.sites,
@@ -78,10 +79,3 @@ def run_scheduler(leader: Leader, build_daemon: Callable[[], schedule.Daemon], w
             leader.resign()
             return
         log.warning("scheduler_standing_by_again", scheduler=leader.name)
-
-
-def describe(celery: Celery) -> dict[str, Any]:
-    """What a scheduler or worker logs at start: the broker (without its password)."""
-    from archiver.cluster.broker import shown  # noqa: PLC0415 - a log helper
-
-    return {"broker": shown(str(celery.conf.broker_url))}

@@ -89,20 +89,29 @@ class WorkerProcess:
             self.app = None
             log.info("worker_process_stopped", pid=os.getpid(), checks=self.checks)
 
-    def check(self, task: Any, site_id: str) -> dict[str, Any]:
-        """One check of one site under its lease; the result as JSON data."""
+    def check(self, task: Any, site_id: str, *, recover: bool = False) -> dict[str, Any]:
+        """One check of one site under its lease; the result as JSON data.
+
+        A redelivered task (its worker died before acknowledging it) may find the check
+        already recorded: the create-only manifest makes the re-run an unchanged check, and
+        `recover` queues the alert of a version whose worker died before its outbox entry
+        (the outbox is keyed by version, so an alert already there is not queued again)."""
         self.start()
         assert self.app is not None
         assert self.runner is not None
         assert self.redis_client is not None
         site = self.app.settings.site(site_id)  # KeyError: this worker's config lacks it
+        recover = recover or bool((task.request.delivery_info or {}).get("redelivered"))
         lease = site_lease(self.redis_client, site_id)
         with lease.held() as got:
             if not got:
                 wait_s = round(lease.remaining_s() + 1, 3)
                 log.info("check_deferred", site=site_id, reason="lease_held", retry_in_s=wait_s)
-                raise task.retry(countdown=wait_s, max_retries=None)
+                raise task.retry(kwargs={"recover": recover}, countdown=wait_s, max_retries=None)
             result = self.runner.check(site)
+            if recover:
+                queued = self.app.alerter().reconcile([site])
+                log.info("check_recovered", site=site_id, alerts_queued=queued)
         self.checks += 1
         confirmation = None
         if result.confirm_at is not None:
@@ -116,8 +125,8 @@ def register(celery: Celery, process: WorkerProcess) -> None:
     """The check task, bound to this process's App; its start and stop at process start/end."""
 
     @celery.task(name=CHECK_TASK, bind=True)  # type: ignore[untyped-decorator]
-    def check(task: Any, site_id: str) -> dict[str, Any]:
-        return process.check(task, site_id)
+    def check(task: Any, site_id: str, recover: bool = False) -> dict[str, Any]:
+        return process.check(task, site_id, recover=recover)
 
     worker_process_init.connect(process.start, weak=False)
     worker_process_shutdown.connect(process.stop, weak=False)

@@ -1,0 +1,178 @@
+"""The cluster as an operator runs it: workers, schedulers and `check --queue` started with
+the CLI as real processes, a real redis-server, real Chromium, pages on 127.0.0.1.
+
+Failures are real too: worker processes and schedulers killed with SIGKILL, the broker
+restarted. What must hold: every change archived once (create-only manifests), every alert
+once (the outbox keyed by version), a standby scheduler taking over within a minute.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import signal
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from archiver.cluster.celery_app import QUEUE
+from archiver.testing import LocalSite
+from tests.support.cluster import Cluster, Reap, page, wait_for
+from tests.support.services import RedisServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
+START_S = 120.0  # a worker process builds its App and is ready (a loaded machine)
+PARTNER_A = "甲信息科技有限公司"
+PARTNER_B = "乙数字科技有限公司"
+
+
+@pytest.fixture
+def cluster(
+    tmp_path: Path, local_site: LocalSite, redis_server: RedisServer, reap: Reap
+) -> Cluster:
+    return Cluster(tmp_path, local_site, redis_server.url, reap)
+
+
+def results(output: str) -> list[dict[str, Any]]:
+    """The per-site JSON lines of `check --json` (log lines are JSON too, with an event)."""
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith('{"site"')]
+    return [line for line in lines if "event" not in line]
+
+
+def ready(cluster: Cluster, worker: Any, processes: int = 1) -> None:
+    wait_for(
+        lambda: len(cluster.events(worker, "worker_process_started")) >= processes,
+        START_S,
+        "the worker's processes to start",
+    )
+
+
+@pytest.mark.browser
+def test_two_workers_and_a_scheduler_check_every_served_site(cluster: Cluster) -> None:
+    sites = [f"bank-{i}" for i in range(4)]
+    for i, site_id in enumerate(sites):
+        cluster.add_site(site_id, f"/{i}.html", page(f"{PARTNER_A}{i}"), delay_s=1.0)
+    workers = [cluster.start("worker", "--concurrency", "1") for _ in range(2)]
+    for worker in workers:
+        ready(cluster, worker)
+    scheduler = cluster.start("scheduler")
+    wait_for(lambda: all(cluster.versions(s) for s in sites), 240, "every site's first version")
+    for site_id in sites:
+        assert cluster.versions(site_id) == ["00000001.json"]
+    enqueued = {e["site"] for e in cluster.events(scheduler, "check_enqueued")}
+    assert enqueued == set(sites)
+    checked = [{e["site"] for e in cluster.events(worker, "check_finished")} for worker in workers]
+    assert checked[0] | checked[1] == set(sites)
+    assert checked[0] and checked[1]  # both workers took checks from the queue
+    assert Cluster.stop(scheduler) in (0, 130)
+    for worker in workers:
+        assert Cluster.stop(worker) == 0
+
+
+@pytest.mark.browser
+def test_a_killed_worker_process_loses_no_check_and_sends_no_alert_twice(
+    cluster: Cluster, local_site: LocalSite
+) -> None:
+    """SIGKILL mid-check (nothing recorded yet), then SIGKILL after the version was written:
+    each time the task is redelivered, each change is archived once, each alert sent once."""
+    cluster.add_site("bank", "/bank.html", page(PARTNER_A), delay_s=3.0)
+    worker = cluster.start("worker", "--concurrency", "1")
+    ready(cluster, worker)
+
+    # 1. killed while the page is still loading: nothing is recorded, the task comes back
+    passing = cluster.start("check", "--queue", "--json")
+    wait_for(lambda: local_site.hits["/bank.html"] >= 1, 120, "the check to reach the page")
+    doomed = Cluster.pool_children(worker)
+    for pid in doomed:
+        os.kill(pid, signal.SIGKILL)
+    assert passing.wait(timeout=240) == 0, cluster.log_of(passing)
+    [first] = results(cluster.log_of(passing))
+    assert (first["outcome"], first["version"]) == ("new", 1)
+    assert cluster.versions("bank") == ["00000001.json"]
+    assert local_site.hits["/bank.html"] >= 2  # checked again after the kill
+    mails_before = cluster.mails()
+
+    # 2. killed after the new version was written (its alert maybe not yet queued)
+    local_site.page("/bank.html", page(PARTNER_A, PARTNER_B), delay_s=1.0)
+    passing = cluster.start("check", "--queue", "--json")
+    wait_for(lambda: len(cluster.versions("bank")) == 2, 180, "the second version")
+    killed = Cluster.pool_children(worker)
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    assert passing.wait(timeout=240) == 0, cluster.log_of(passing)
+    [second] = results(cluster.log_of(passing))
+    assert second["outcome"] == "unchanged"  # the redelivered check found version 2 written
+    assert second["version"] == 2
+    assert cluster.versions("bank") == ["00000001.json", "00000002.json"]  # no fork
+    assert len(cluster.events(worker, "check_recovered")) == 2  # both kills were redelivered
+    new_mails = [m for m in cluster.mails() if m not in mails_before]
+    assert len(new_mails) == 1  # the alert of version 2, once
+    assert PARTNER_B in _decoded(new_mails[0])
+    assert Cluster.stop(worker) == 0
+    assert set(doomed).isdisjoint(Cluster.pool_children(worker) or [])
+
+
+def _decoded(mail: Path) -> str:
+    message = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
+def test_a_standby_scheduler_takes_over_within_a_minute(
+    cluster: Cluster, redis_server: RedisServer
+) -> None:
+    for i in range(2):
+        cluster.add_site(f"bank-{i}", f"/{i}.html", page(PARTNER_A))
+    leader = cluster.start("scheduler")
+    wait_for(lambda: cluster.events(leader, "scheduler_elected"), 60, "the first to lead")
+    standby = cluster.start("scheduler")
+    wait_for(lambda: cluster.events(standby, "scheduler_standing_by"), 60, "the standby")
+    wait_for(lambda: cluster.events(leader, "check_enqueued"), 60, "the leader to enqueue")
+    assert not cluster.events(standby, "check_enqueued")
+    os.killpg(leader.pid, signal.SIGKILL)  # dies without resigning
+    leader.wait(timeout=30)
+    queue = redis.Redis.from_url(redis_server.url)
+    queue.delete(QUEUE)  # what the dead leader enqueued; the standby must enqueue anew
+    wait_for(lambda: cluster.events(standby, "scheduler_elected"), 60, "the standby to lead")
+    wait_for(
+        lambda: (
+            {e["site"] for e in cluster.events(standby, "check_enqueued")} == {"bank-0", "bank-1"}
+        ),
+        120,
+        "the standby to enqueue the due checks",
+    )
+    assert queue.llen(QUEUE) == 2  # they are in the queue for the workers
+    assert Cluster.stop(standby) in (0, 130)
+    assert cluster.events(standby, "scheduler_resigned")
+
+
+@pytest.mark.browser
+def test_workers_and_check_queue_survive_a_broker_restart(
+    cluster: Cluster, redis_server: RedisServer
+) -> None:
+    sites = [f"bank-{i}" for i in range(3)]
+    for i, site_id in enumerate(sites):
+        cluster.add_site(site_id, f"/{i}.html", page(f"{PARTNER_A}{i}"), delay_s=2.0)
+    worker = cluster.start("worker", "--concurrency", "1")
+    ready(cluster, worker)
+    passing = cluster.start("check", "--queue", "--json")
+    wait_for(lambda: results(cluster.log_of(passing)), 180, "the first result")
+    redis_server.restart()  # the broker goes away and comes back with its data
+    assert passing.wait(timeout=240) == 0, cluster.log_of(passing)
+    lines = results(cluster.log_of(passing))
+    assert sorted(line["site"] for line in lines) == sites
+    assert {line["outcome"] for line in lines} == {"new"}
+    again = cluster.run("check", "--queue", "--json")  # the worker still takes tasks
+    assert again.returncode == 0, again.stderr
+    assert sorted((r["site"], r["outcome"]) for r in results(again.stdout)) == [
+        (site_id, "unchanged") for site_id in sites
+    ]
+    assert "检查 3 项：无变化 3" in again.stderr
+    for site_id in sites:
+        assert cluster.versions(site_id) == ["00000001.json"]
+    assert Cluster.stop(worker) == 0
