@@ -9,8 +9,9 @@ Chromium each). A first pass archives every site (new versions, screenshots: not
 timed pass is the steady state of a scheduled cluster, every page unchanged. The pass is
 driven as `archiver check --queue` drives it (`run_queued_pass`), from enqueue to the last
 result. Per worker process: the CPU seconds of its process tree (the worker process and its
-Chromium, sampled twice a second so short-lived renderers count) and the RSS of that tree
-at the end of the pass (shared pages counted once per process, so an upper bound).
+Chromium, sampled at every result so short-lived renderers mostly count) and the memory of
+that tree at the end of the pass as PSS (shared pages split between the processes sharing
+them, so the trees add up to what the machine spends).
 
 The arithmetic at the end: machines like this one needed to check 4,600 institutions every
 hour, from the best measured rate. Each is a page check; an institution with discovery loads
@@ -71,20 +72,22 @@ class TreeSampler:
     def __init__(self, worker: psutil.Process) -> None:
         self.worker = worker
         self.cpu: dict[int, dict[int, float]] = {}  # pool process -> pid -> cpu seconds
-        self.rss: dict[int, int] = {}
+        self.pss: dict[int, int] = {}
 
-    def sample(self) -> None:
+    def sample(self, *, memory: bool = False) -> None:
         for child in self.worker.children():
             seen = self.cpu.setdefault(child.pid, {})
-            rss = 0
+            pss = 0
             for proc in [child, *child.children(recursive=True)]:
                 try:
                     times = proc.cpu_times()
                     seen[proc.pid] = times.user + times.system
-                    rss += proc.memory_info().rss
+                    if memory:
+                        pss += proc.memory_full_info().pss
                 except psutil.Error:
                     continue
-            self.rss[child.pid] = rss
+            if memory:
+                self.pss[child.pid] = pss
 
     def baseline(self) -> dict[int, dict[int, float]]:
         self.sample()
@@ -127,7 +130,7 @@ def one_setting(
             celery, chosen, confirm=False, on_result=lambda r: sampler.sample(), poll_s=0.25
         )
         elapsed = time.monotonic() - started
-        sampler.sample()
+        sampler.sample(memory=True)
         outcomes = sorted({r.outcome.value for r in timed.results})
         cpu = {
             pool: sum(pids.values()) - sum(before.get(pool, {}).values())
@@ -141,7 +144,7 @@ def one_setting(
             "checks_per_minute": round(len(timed.results) / elapsed * 60, 1),
             "cpu_s_per_check": round(sum(cpu.values()) / len(timed.results), 3),
             "cpu_s_per_worker": sorted(round(v, 1) for v in cpu.values()),
-            "rss_mib_per_worker": sorted(round(v / 2**20) for v in sampler.rss.values()),
+            "pss_mib_per_worker": sorted(round(v / 2**20) for v in sampler.pss.values()),
         }
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -191,12 +194,12 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print()
-    print("| worker processes | checks/min | ratio to 1 | CPU s/check | RSS MiB per worker |")
+    print("| worker processes | checks/min | ratio to 1 | CPU s/check | PSS MiB per worker |")
     print("|---:|---:|---:|---:|---|")
     for row in rows:
         print(
             f"| {row['workers']} | {row['checks_per_minute']} | {row['ratio_to_one']} | "
-            f"{row['cpu_s_per_check']} | {', '.join(map(str, row['rss_mib_per_worker']))} |"
+            f"{row['cpu_s_per_check']} | {', '.join(map(str, row['pss_mib_per_worker']))} |"
         )
     print(
         f"\nbest: {best['workers']} processes, {per_hour:.0f} checks/hour on this machine; "
