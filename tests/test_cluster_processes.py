@@ -179,3 +179,27 @@ def test_workers_and_check_queue_survive_a_broker_restart(
     for site_id in sites:
         assert cluster.versions(site_id) == ["00000001.json"]
     assert Cluster.stop(worker) == 0
+
+
+@pytest.mark.browser
+def test_a_confirmation_is_a_delayed_task_that_check_queue_waits_for(cluster: Cluster) -> None:
+    """A list that collapses is written unconfirmed; the worker enqueues its re-check with a
+    countdown to `confirm_at` (never a sleeping process) and `check --queue` reports both."""
+    names = [f"{PARTNER_A}{i}" for i in range(6)]
+    cluster.add_site("bank", "/bank.html", page(*names))
+    worker = cluster.start("worker", "--concurrency", "1")
+    ready(cluster, worker)
+    first = cluster.run("check", "--queue", "--json")
+    assert first.returncode == 0, first.stderr
+    cluster.site.page("/bank.html", page(names[0]))  # collapses: 6 partners to 1
+    passing = cluster.run("check", "--queue", "--json")
+    assert passing.returncode == 0, passing.stderr
+    suspect, confirmation = results(passing.stdout)
+    assert (suspect["version"], suspect["belief"]) == (2, "unconfirmed")
+    assert suspect["confirm_at"] is not None
+    assert (confirmation["version"], confirmation["belief"]) == (3, "believed")
+    assert confirmation["started_at"] >= suspect["confirm_at"]  # it ran when due, not before
+    [enqueued] = cluster.events(worker, "confirmation_enqueued")
+    assert enqueued["site"] == "bank"
+    assert "检查 1 项" in passing.stderr  # the re-check replaces the check that owed it
+    assert Cluster.stop(worker) == 0
