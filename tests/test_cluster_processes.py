@@ -12,6 +12,7 @@ import email
 import json
 import os
 import signal
+from datetime import datetime, timedelta
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -203,3 +204,25 @@ def test_a_confirmation_is_a_delayed_task_that_check_queue_waits_for(cluster: Cl
     assert enqueued["site"] == "bank"
     assert "检查 1 项" in passing.stderr  # the re-check replaces the check that owed it
     assert Cluster.stop(worker) == 0
+
+
+@pytest.mark.browser
+def test_one_site_is_never_checked_twice_at_the_same_time(cluster: Cluster) -> None:
+    """Two tasks for one site on two workers: the second finds the site's lease held and is
+    retried after the first check, not run beside it (nor dropped)."""
+    cluster.add_site("bank", "/bank.html", page(PARTNER_A), delay_s=3.0)
+    workers = [cluster.start("worker", "--concurrency", "1") for _ in range(2)]
+    for worker in workers:
+        ready(cluster, worker)
+    passing = cluster.run("check", "--queue", "--json", "bank", "bank")
+    assert passing.returncode == 0, passing.stderr
+    first, second = sorted(results(passing.stdout), key=lambda r: r["started_at"])
+    assert (first["outcome"], second["outcome"]) == ("new", "unchanged")
+    finished = datetime.fromisoformat(first["started_at"]) + timedelta(seconds=first["duration_s"])
+    assert datetime.fromisoformat(second["started_at"]) >= finished
+    deferred = [e for w in workers for e in cluster.events(w, "check_deferred")]
+    assert deferred
+    assert {e["reason"] for e in deferred} == {"lease_held"}
+    assert cluster.versions("bank") == ["00000001.json"]
+    for worker in workers:
+        assert Cluster.stop(worker) == 0

@@ -7,10 +7,11 @@ and parsing runs on every core instead of behind one GIL. The App is built when 
 starts (`worker_process_init`) and closed when it ends (`worker_process_shutdown`).
 
 One task checks one site by id. It first takes the site's lease (`archiver.cluster.lease`):
-a second task for a site that is being checked right now is *retried later*, when the
-holder's lease runs out, rather than skipped. The holder may be a worker process killed a
-moment ago (its lease expires within LEASE_TTL_S), and `archiver check --queue` waits for a
-result of every site it asked for; a retried duplicate costs one unchanged check. A
+a second task for a site that is being checked right now is *retried later* (it looks again
+every few seconds until the holder releases the lease or it runs out), not skipped: the
+holder may be a worker process killed a moment ago (its lease expires within LEASE_TTL_S),
+and `archiver check --queue` waits for a result of every site it asked for; a retried
+duplicate costs one unchanged check. A
 confirmation re-check is a delayed task (countdown to the version's `confirm_at`), never a
 sleeping slot.
 """
@@ -41,6 +42,7 @@ from archiver.runner import Runner
 log = structlog.get_logger("archiver.cluster.worker")
 
 LEASE_TTL_S = 30.0
+RETRY_EVERY_S = 5.0  # a task that found its site's lease held looks again this often
 LEASE_PREFIX = "archiver:lease:site:"
 
 
@@ -105,7 +107,7 @@ class WorkerProcess:
         lease = site_lease(self.redis_client, site_id)
         with lease.held() as got:
             if not got:
-                wait_s = round(lease.remaining_s() + 1, 3)
+                wait_s = round(min(lease.remaining_s() + 0.5, RETRY_EVERY_S), 3)
                 log.info("check_deferred", site=site_id, reason="lease_held", retry_in_s=wait_s)
                 raise task.retry(kwargs={"recover": recover}, countdown=wait_s, max_retries=None)
             result = self.runner.check(site)
