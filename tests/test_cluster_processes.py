@@ -186,7 +186,14 @@ def test_workers_and_check_queue_survive_a_broker_restart(
 def test_a_confirmation_is_a_delayed_task_that_check_queue_waits_for(cluster: Cluster) -> None:
     """A list that collapses is written unconfirmed; the worker enqueues its re-check with a
     countdown to `confirm_at` (never a sleeping process) and `check --queue` reports both."""
-    names = [f"{PARTNER_A}{i}" for i in range(6)]
+    names = [
+        PARTNER_A,
+        PARTNER_B,
+        "丙网络科技有限公司",
+        "丁金融信息服务有限公司",
+        "戊融资担保有限公司",
+        "己小额贷款有限公司",
+    ]
     cluster.add_site("bank", "/bank.html", page(*names))
     worker = cluster.start("worker", "--concurrency", "1")
     ready(cluster, worker)
