@@ -18,6 +18,7 @@ sleeping slot.
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from collections.abc import Mapping
@@ -33,7 +34,12 @@ from celery.signals import worker_process_init, worker_process_shutdown
 from archiver import codec
 from archiver.app import App, build, utc_now
 from archiver.cluster.broker import broker_url, client
-from archiver.cluster.celery_app import CHECK_TASK, make_celery, require_queue
+from archiver.cluster.celery_app import (
+    CHECK_TASK,
+    make_celery,
+    require_queue,
+    visibility_timeout_s,
+)
 from archiver.cluster.lease import Lease
 from archiver.discovery.politeness import HostGate
 from archiver.pipeline import Deps
@@ -109,7 +115,7 @@ class WorkerProcess:
             if not got:
                 wait_s = round(min(lease.remaining_s() + 0.5, RETRY_EVERY_S), 3)
                 log.info("check_deferred", site=site_id, reason="lease_held", retry_in_s=wait_s)
-                raise task.retry(kwargs={"recover": recover}, countdown=wait_s, max_retries=None)
+                raise task.retry(kwargs={"recover": recover}, countdown=wait_s)
             result = self.runner.check(site)
             if recover:
                 queued = self.app.alerter().reconcile([site])
@@ -123,10 +129,13 @@ class WorkerProcess:
         return {"result": codec.to_data(result), "confirmation": confirmation}
 
 
-def register(celery: Celery, process: WorkerProcess) -> None:
-    """The check task, bound to this process's App; its start and stop at process start/end."""
+def register(celery: Celery, process: WorkerProcess, *, max_retries: int) -> None:
+    """The check task, bound to this process's App; its start and stop at process start/end.
 
-    @celery.task(name=CHECK_TASK, bind=True)  # type: ignore[untyped-decorator]
+    `max_retries` bounds how often a task looks again at a held lease (a check cannot hold
+    its lease longer than the visibility timeout); after that it fails, and says so."""
+
+    @celery.task(name=CHECK_TASK, bind=True, max_retries=max_retries)  # type: ignore[untyped-decorator]
     def check(task: Any, site_id: str, recover: bool = False) -> dict[str, Any]:
         return process.check(task, site_id, recover=recover)
 
@@ -140,7 +149,8 @@ def run_worker(
     """Run a Celery worker with `concurrency` prefork processes until it is stopped; its
     exit code. `app` gives the settings; each worker process builds its own App."""
     celery = make_celery(app.settings, app.environ)
-    register(celery, WorkerProcess(app.config_file, app.environ))
+    patience = math.ceil(visibility_timeout_s(app.settings) / RETRY_EVERY_S)
+    register(celery, WorkerProcess(app.config_file, app.environ), max_retries=patience)
     worker = celery.Worker(
         hostname=hostname or f"archiver@{socket.gethostname()}-{os.getpid()}",
         concurrency=concurrency,
