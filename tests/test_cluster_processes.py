@@ -234,3 +234,20 @@ def test_one_site_is_never_checked_twice_at_the_same_time(cluster: Cluster) -> N
     assert cluster.versions("bank") == ["00000001.json"]
     for worker in workers:
         assert Cluster.stop(worker) == 0
+
+
+def test_ctrl_c_ends_check_queue_and_says_what_was_not_started(
+    cluster: Cluster, redis_server: RedisServer
+) -> None:
+    """No worker takes the tasks; Ctrl-C stops the wait, revokes the unstarted tasks and
+    exits 130 with the line that says so, as `check` does."""
+    for i in range(2):
+        cluster.add_site(f"bank-{i}", f"/{i}.html", page(PARTNER_A))
+    queue = redis.Redis.from_url(redis_server.url)
+    passing = cluster.start("check", "--queue", "--json", "--grace", "1s")
+    wait_for(lambda: queue.llen(QUEUE) == 2, 60, "both checks to be enqueued")
+    os.killpg(passing.pid, signal.SIGINT)
+    assert passing.wait(timeout=60) == 130
+    output = cluster.log_of(passing)
+    assert results(output) == []
+    assert "已中断：检查完成 0 项（无），未开始 2 项" in output
