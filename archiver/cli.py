@@ -36,7 +36,7 @@ from archiver.app import (
 )
 from archiver.console import failures, probe
 from archiver.console.checking import check
-from archiver.console.cluster import scheduler, worker
+from archiver.console.cluster import queue_summary, scheduler, worker
 from archiver.console.commands import status
 from archiver.console.exits import Exit, worst
 from archiver.console.reading import diff, history, known_site, show
@@ -262,6 +262,7 @@ def config_check(state: Context, probing: bool) -> None:
     out.print(
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
         f"storage {evidence_cli.storage_summary(settings)}, "
+        + (f"{queue_summary(settings.queue)}, " if settings.queue else "")
         + (
             f"{len(aliases.entities)} known entities from {alias_file(path)}"
             if aliases.entities

@@ -153,3 +153,13 @@ def test_config_check_refuses_a_password_in_the_broker_url(tmp_path: Path) -> No
         "ARCHIVER_QUEUE_PASSWORD in the environment and remove it from the URL"
     ]
     assert "pw" not in done.stderr.replace("password", "")
+
+
+def test_config_check_names_the_queue(tmp_path: Path) -> None:
+    path = tmp_path / "sites.yaml"
+    path.write_text(
+        f'queue: {{broker: "redis://10.0.0.5:6379/0"}}\nsites: [{SITE}]\n', encoding="utf-8"
+    )
+    done = archiver(path, "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert "storage local, queue redis://10.0.0.5:6379/0, " in done.stdout

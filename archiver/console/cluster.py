@@ -21,6 +21,7 @@ from archiver.cluster.broker import broker_url, client, shown
 from archiver.cluster.celery_app import make_celery, require_queue, visibility_timeout_s
 from archiver.cluster.leader import Leader
 from archiver.cluster.queued import run_queued_pass
+from archiver.cluster.settings import QueueSettings
 from archiver.cluster.worker import run_worker
 from archiver.config import Site
 from archiver.console.commands import AppSource
@@ -33,6 +34,15 @@ from archiver.passes import PassResult
 
 log = structlog.get_logger("archiver.cli")
 DEFAULT_CONCURRENCY = 2
+
+
+def queue_summary(queue: QueueSettings) -> str:
+    """How `config check` names the cluster's queue (the password never shows).
+
+    >>> queue_summary(QueueSettings(broker="redis://10.0.0.5:6379/0"))
+    'queue redis://10.0.0.5:6379/0'
+    """
+    return f"queue {shown(queue.broker)}"
 
 
 def cluster_app(source: AppSource) -> App:
