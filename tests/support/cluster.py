@@ -59,7 +59,8 @@ class Cluster:
                     "network: {allow_private: true}",
                     f'queue: {{broker: "{self.broker}"}}',
                     "publish: {on_change: false}",
-                    "alerts: {email: {to: [compliance@example.org]}}",
+                    # a send claimed by a killed worker is presumed crashed after 1m
+                    "alerts: {email: {to: [compliance@example.org]}, retry: {lease: 1m}}",
                     "defaults: {every: 1m, jitter: 0s, timeout: 20s, attachments: false, "
                     "confirm_delay: 5s}",
                     "sites:",
