@@ -36,6 +36,7 @@ from archiver.app import (
 from archiver.cluster.index_settings import summary as index_summary
 from archiver.console import failures, probe
 from archiver.console.checking import check
+from archiver.console.cluster import queue_summary, scheduler, worker
 from archiver.console.commands import status
 from archiver.console.exits import Exit, worst
 from archiver.console.reading import diff, history, known_site, show
@@ -109,7 +110,9 @@ def main_group(
     ctx: click.Context, config: str | None, log_level: str | None, log_format: str, debug: bool
 ) -> None:
     """Archive partner-list disclosures, version by version, and report partner changes."""
-    default_level = "info" if ctx.invoked_subcommand in ("run", "demo") else "warning"
+    default_level = (
+        "info" if ctx.invoked_subcommand in ("run", "demo", "worker", "scheduler") else "warning"
+    )
     logs.configure(level=log_level or default_level, fmt=log_format, debug=debug)  # type: ignore[arg-type]
     state = Context(config)
     ctx.obj = state
@@ -259,6 +262,7 @@ def config_check(state: Context, probing: bool) -> None:
         f"{path}: ok, {len(settings.sites)} sites ({enabled} enabled, {unverified} unverified), "
         f"storage {evidence_cli.storage_summary(settings)}, "
         f"index {index_summary(settings.index, settings.state_dir)}, "
+        + (f"{queue_summary(settings.queue)}, " if settings.queue else "")
         + (
             f"{len(aliases.entities)} known entities from {alias_file(path)}"
             if aliases.entities
@@ -290,6 +294,8 @@ main_group.add_command(status)
 main_group.add_command(check)
 main_group.add_command(run)
 main_group.add_command(demo)
+main_group.add_command(worker)
+main_group.add_command(scheduler)
 main_group.add_command(publish_cli.publish)
 main_group.add_command(publish_cli.serve)
 main_group.add_command(reextract)

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from archiver import config_lines, cron, localtime
 from archiver.alerts.settings import Address, AlertSettings, unknown_groups
 from archiver.cluster.index_settings import IndexSettings
+from archiver.cluster.settings import QueueSettings
 from archiver.discovery.settings import DiscoverySettings
 from archiver.durations import Duration
 from archiver.errors import ConfigError
@@ -224,6 +225,7 @@ class Settings(Strict):
     alerts: AlertSettings = AlertSettings()
     publish: PublishSettings = PublishSettings()
     evidence: EvidenceSettings = EvidenceSettings()
+    queue: QueueSettings | None = None  # the cluster's broker; absent: one process
     sites: tuple[Site, ...] = ()
 
     @field_validator("timezone")

@@ -46,6 +46,12 @@ err = Console(stderr=True, highlight=False)
     is_flag=True,
     help="Do not wait for the re-checks of suspect lists (the daemon does them).",
 )
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Run the pass on the cluster's workers (needs `queue:`; docs/cluster.md).",
+)
 @click.pass_obj
 def check(
     source: AppSource,
@@ -54,6 +60,7 @@ def check(
     no_screenshot: bool,
     grace: str,
     no_confirm: bool,
+    queued: bool = False,
 ) -> None:
     """Check SITES (default: every enabled site) once, now, then the re-checks they owe.
 
@@ -65,7 +72,6 @@ def check(
     findings = probe.store(app.store, utc_now())
     if not findings[0].ok:
         raise StoreError(findings[0].detail, hint=findings[0].hint)
-    runner = app.runner(app.deps(screenshots=not no_screenshot))
 
     def report(result: CheckResult) -> None:
         advance(result)
@@ -75,15 +81,27 @@ def check(
 
     grace_s = parse_duration(grace)
     with Interrupts(grace_s=grace_s) as stopping, _progress(len(chosen)) as advance:
-        done = runner.run_pass(
-            chosen,
-            workers=app.settings.browser.concurrency,
-            confirm=not no_confirm,
-            on_result=report,
-            sleep=stopping.wait,
-            stopping=stopping,
-            grace_s=grace_s,
-        )
+        if queued:  # the workers check (with their own screenshot setting)
+            from archiver.console.cluster import queued_pass  # noqa: PLC0415 - celery on demand
+
+            done = queued_pass(
+                app,
+                chosen,
+                confirm=not no_confirm,
+                on_result=report,
+                stopping=stopping,
+                grace_s=grace_s,
+            )
+        else:
+            done = app.runner(app.deps(screenshots=not no_screenshot)).run_pass(
+                chosen,
+                workers=app.settings.browser.concurrency,
+                confirm=not no_confirm,
+                on_result=report,
+                sleep=stopping.wait,
+                stopping=stopping,
+                grace_s=grace_s,
+            )
     results = list(done.results)
     if not as_json:
         print_summary(chosen, results)
