@@ -162,4 +162,5 @@ def test_config_check_names_the_queue(tmp_path: Path) -> None:
     )
     done = archiver(path, "config", "check")
     assert done.returncode == 0, done.stderr
-    assert "storage local, queue redis://10.0.0.5:6379/0, " in done.stdout
+    assert "storage local, index SQLite in " in done.stdout
+    assert ", queue redis://10.0.0.5:6379/0, " in done.stdout
