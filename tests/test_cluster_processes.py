@@ -23,6 +23,7 @@ import redis
 from archiver.cluster.celery_app import QUEUE
 from archiver.testing import LocalSite
 from tests.support.cluster import Cluster, Reap, page, wait_for
+from tests.support.served import Served
 from tests.support.services import RedisServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -76,6 +77,34 @@ def test_two_workers_and_a_scheduler_check_every_served_site(cluster: Cluster) -
     by_worker = checked()
     assert by_worker[0] and by_worker[1]  # both workers took checks from the queue
     assert Cluster.stop(scheduler) in (0, 130)
+    for worker in workers:
+        assert Cluster.stop(worker) == 0
+
+
+@pytest.mark.browser
+def test_two_workers_never_fetch_one_host_at_the_same_time(cluster: Cluster) -> None:
+    """Two sites on one host, two idle workers, one pass: each worker takes a task, and the
+    cluster-wide gate in Redis still lets one request at a time reach the host, spaced by at
+    least the default delay (2 s), whichever worker makes it."""
+    served = Served()
+    for i in range(2):
+        path = f"/host-{i}.html"
+        cluster.site.dynamic(path, served.route(page(f"{PARTNER_A}{i}"), hold_s=3.0))
+        cluster.sites.append(
+            f'  - {{id: bank-{i}, name: bank-{i}, url: "{cluster.site.url(path)}"}}'
+        )
+    cluster.write_config()
+    workers = [cluster.start("worker", "--concurrency", "1") for _ in range(2)]
+    for worker in workers:
+        ready(cluster, worker)
+    passing = cluster.run("check", "--queue", "--json")
+    assert passing.returncode == 0, passing.stderr[-2000:]
+    assert {r["site"] for r in results(passing.stdout)} == {"bank-0", "bank-1"}
+    by_worker = [{e["site"] for e in cluster.events(w, "check_finished")} for w in workers]
+    assert by_worker[0] and by_worker[1]  # the two checks ran on two workers
+    assert len(served.requests) >= 2
+    assert served.most_at_once == 1, served.overlapping()
+    assert all(gap >= 2.0 for gap in served.gaps()), served.gaps()
     for worker in workers:
         assert Cluster.stop(worker) == 0
 
