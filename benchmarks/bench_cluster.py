@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,9 @@ PAGE = (
 INSTITUTIONS = 4600
 
 
-def write_config(root: Path, site: LocalSite, broker: str, sites: int, delay_s: float) -> Path:
+def write_config(
+    root: Path, served: Sequence[LocalSite], broker: str, sites: int, delay_s: float
+) -> Path:
     lines = [
         f"storage: {{kind: local, path: {root / 'archive'}}}",
         f"state_dir: {root / 'var'}",
@@ -59,6 +63,7 @@ def write_config(root: Path, site: LocalSite, broker: str, sites: int, delay_s: 
         "sites:",
     ]
     for i in range(sites):
+        site = served[i % len(served)]  # each institution on its own host, as in the world
         site.page(f"/s{i}.html", PAGE.format(f"甲{i}信息科技有限公司"), delay_s=delay_s)
         lines.append(f'  - {{id: s{i}, name: 银行{i}, url: "{site.url(f"/s{i}.html")}"}}')
     path = root / "sites.yaml"
@@ -95,9 +100,15 @@ class TreeSampler:
 
 
 def one_setting(
-    root: Path, site: LocalSite, redis: RedisServer, *, workers: int, sites: int, delay_s: float
+    root: Path,
+    served: Sequence[LocalSite],
+    redis: RedisServer,
+    *,
+    workers: int,
+    sites: int,
+    delay_s: float,
 ) -> dict[str, Any]:
-    path = write_config(root, site, redis.url, sites, delay_s)
+    path = write_config(root, served, redis.url, sites, delay_s)
     settings = config_module.load(path.read_text(encoding="utf-8"), path=str(path))
     celery = make_celery(settings, {})
     log = (root / "worker.log").open("w")
@@ -165,13 +176,18 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
     rows = []
-    with tempfile.TemporaryDirectory() as temp, LocalSite() as site:
+    with tempfile.TemporaryDirectory() as temp, ExitStack() as stack:
+        # one host per site (127.0.0.2, .3, ...): the cluster's per-host gate spaces the
+        # requests to one host, so sites sharing a host would measure the gate, not the workers
+        served = [
+            stack.enter_context(LocalSite(host=f"127.0.0.{2 + i}")) for i in range(args.sites)
+        ]
         for workers in args.workers:
             root = Path(temp) / f"w{workers}"
             root.mkdir()
             with RedisServer.start(root / "redis") as redis:
                 row = one_setting(
-                    root, site, redis, workers=workers, sites=args.sites, delay_s=args.delay
+                    root, served, redis, workers=workers, sites=args.sites, delay_s=args.delay
                 )
             rows.append(row)
             print(json.dumps(row), flush=True)
