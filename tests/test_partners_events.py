@@ -126,6 +126,19 @@ NO_EVENT = [
         [ANT, f"{KX}（已终止合作）"],
         [ANT, f"{KX}（已注销）"],
     ),
+    (
+        "one row's category and products not read in the first export (a wrapped PDF cell)",
+        [
+            (ANT, {"category_raw": "平台运营机构", "products": "花呗"}),
+            FQL,
+            (KX, {"category_raw": "增信服务机构", "products": "担保"}),
+        ],
+        [
+            (ANT, {"category_raw": "平台运营机构", "products": "花呗"}),
+            (FQL, {"category_raw": "平台运营机构", "products": "分期乐"}),
+            (KX, {"category_raw": "增信服务机构", "products": "担保"}),
+        ],
+    ),
 ]
 
 

@@ -344,6 +344,80 @@ def test_own_institution_is_not_its_own_partner(aliases) -> None:
     assert keys(titled) == wanted(ANT)
 
 
+OWN = "荆楚江汉银行股份有限公司"
+LISTED = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>{FQL}</li></ol>"
+
+
+@pytest.mark.parametrize(
+    ("where", "html"),
+    [
+        ("footer copyright", f"{LISTED}<p>{OWN}</p><div class=foot>{OWN} 版权所有 ICP备1号</div>"),
+        ("copyright mark first", f"{LISTED}<p>{OWN}</p><div>Copyright © 2025 {OWN}</div>"),
+        ("logo alt", f"<a class=logo><img alt=荆楚江汉银行></a>{LISTED}<p>荆楚江汉银行</p>"),
+        ("heading", f"<h1>荆楚江汉银行关于合作机构名单的公示</h1>{LISTED}<p>{OWN}</p>"),
+        (
+            "the notice names itself",
+            f"<p>{OWN}（以下简称“我行”）现将名单公示如下：</p>{LISTED}<p>2025-08-29{OWN}</p>",
+        ),
+    ],
+)
+def test_the_sites_own_name_outside_the_title_is_no_partner(aliases, where, html) -> None:
+    """The publisher says who it is in its footer, logo, heading or first sentence: that
+    name, wherever else it appears (a signer, a dated byline), is never its own partner."""
+    result = extract(
+        capture(page(f"<html><body>{html}</body></html>", title="公告")), aliases=aliases
+    )
+    assert keys(result) == wanted(ANT, FQL), where
+
+
+def test_a_group_sibling_of_the_publisher_stays_a_partner(aliases) -> None:
+    """Another legal name of the same group is another institution."""
+    sibling = "荆楚江汉消费金融有限公司"
+    html = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>{sibling}</li></ol><p>© {OWN}</p>"
+    result = extract(capture(page(html, title="公告")), aliases=aliases)
+    assert keys(result) == wanted(ANT, sibling)
+
+
+def test_names_in_a_sentence_list_with_and_or_be(aliases) -> None:
+    """ "平台运营机构为甲、乙和丙，增信服务机构为丁": 为 introduces a list, 和 parts two
+    names, and a sentence that ends one partnership marks it ended."""
+    text = (
+        f"<p>本行合作的平台运营机构为{ANT}、北京瑞和融资担保有限公司和{FQL}，"
+        f"增信服务机构为{KX}。本行已于2025年9月30日终止与杭州甲乙网络技术有限公司的合作。</p>"
+    )
+    result = extract(capture(page(text)), aliases=aliases)
+    current = [p for p in result.partners if not p.markers]
+    assert [p.match_key for p in current] == wanted(ANT, "北京瑞和融资担保有限公司", FQL, KX)
+    assert [p.category_raw for p in current][-1] == "增信服务机构"
+    ended = [p for p in result.partners if p.markers]
+    assert [p.match_key for p in ended] == wanted("杭州甲乙网络技术有限公司")
+
+
+def test_a_name_struck_through_without_words_is_ended(aliases) -> None:
+    """<s>, <del> or a line-through style with nothing beside the name: ended; a struck
+    name with its own words keeps what the words say."""
+    html = (
+        f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li><s>{FQL}</s></li>"
+        f"<li><span style='text-decoration: line-through'>{KX}</span></li>"
+        "<li><del>杭州甲乙网络技术有限公司</del>（已暂停合作）</li></ol>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    marks = {p.match_key: [m.value for m in p.markers] for p in result.partners}
+    assert marks == {
+        match_key(ANT): [],
+        match_key(FQL): ["terminated"],
+        match_key(KX): ["terminated"],
+        match_key("杭州甲乙网络技术有限公司"): ["suspended"],
+    }
+
+
+def test_the_sites_navigation_labels_are_no_partners(aliases) -> None:
+    """A sidebar of the site's own sections ("新闻中心") read under a list is furniture."""
+    html = f"<h3>平台运营机构</h3><ul><li>{ANT}</li><li>新闻中心</li><li>信息披露</li></ul>"
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT)
+
+
 def test_as_of_date_is_kept(aliases) -> None:
     """截至… is reported as published."""
     html = f"<p>截止日期：2025-09-30</p><h4>平台运营机构</h4><ol><li>{ANT}</li></ol>"

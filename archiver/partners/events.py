@@ -42,6 +42,9 @@ from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
 _FIELDS = ("category", "products", "period", "hotline")
+# Fields every listed partner has once its row is read whole: blank on one side means the
+# row was not read whole there (a cell wrapped in a PDF), never that the field was removed.
+_ALWAYS_PUBLISHED = frozenset({"category", "products"})
 
 
 @dataclass(eq=False)
@@ -334,6 +337,8 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
     for name in _FIELDS:
         if name in silent or before.comparable(name) == after.comparable(name):
             continue
+        if name in _ALWAYS_PUBLISHED and not (before.value(name) and after.value(name)):
+            continue  # not read on one side: unknown is no change
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
         )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from archiver.models import Source
-from archiver.partners.annotations import stated_rename
+from archiver.partners.annotations import markers_in, stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cells import (
@@ -48,7 +48,7 @@ from archiver.partners.names import (
     clean_text,
     looks_like_org,
 )
-from archiver.partners.prose import prose_lists, stated_status
+from archiver.partners.prose import ended_in_prose, prose_lists, stated_status
 from archiver.partners.rows import (
     Row,
     Section,
@@ -225,7 +225,9 @@ class Reader:
     def _prose(self, text: str, line: Line, document: Document) -> bool:
         """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
         found = prose_lists(text)
-        if not found:
+        sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
+        ended = ended_in_prose(text) if sentence and (found or self.context) else ()
+        if not found and not ended:
             return False
         self._flush_card()
         source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
@@ -235,6 +237,9 @@ class Reader:
                 if self._acceptable(name, in_list=True):
                     row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
                     self._add(row)
+        for name, words in ended:
+            if self._acceptable(name, in_list=True):
+                self._add(Row(name, source, remark=words, scopes=(self._section.scope,)))
         self._last_line_row = len(self.rows) - 1
         return True
 
@@ -300,8 +305,11 @@ class Reader:
         return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
-        if self._status and not row.remark:
-            row = replace(row, remark=self._status)
+        """A row; under a status heading ("二、已终止合作的机构") it carries the status, also
+        when its remark cell says something else (a 终止日期 date)."""
+        if self._status and not markers_in(f"{row.name}{row.remark}"):
+            remark = f"{self._status}；{row.remark}" if row.remark else self._status
+            row = replace(row, remark=remark)
         self.rows.append(row)
 
     # --- label：value cards ------------------------------------------------------------------
