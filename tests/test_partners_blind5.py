@@ -31,15 +31,9 @@ ENDED_AS_STATUS = (
     "the product follows issue 16 item 6 (dropped with the mark's words, readded when it goes)"
 )
 STILL_WRONG = {  # page id -> why it still reads wrong (found by the round's first score)
-    "trust-tabs-ended-tab": "the partners of the two current tabs are read as ended, like "
-    "those of the 已终止合作机构 tab",
     "bank-html-cutoff-midtable": "(labelled ambiguous, list 'truncated') a page cut off in "
     "transit inside row 19 of a stated 共30家 table is read as ok with the half name 宁波极光; "
     "it should be kept as truncated evidence, never believed",
-    "cfc-spa-vue-xhr-json": "a Vue shell filled from a JSON endpoint reads as a page without a "
-    "list (the JSON rows are not taken as the list)",
-    "cfc-pdf-object-embed-terminated": "the PDF's separate 已终止合作的机构 table is read as "
-    "current partners",
 }
 SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong
     "bank-numbered-suspend-drop": ENDED_AS_STATUS
