@@ -40,9 +40,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong
     + "; and a partner dropped after its suspension gives no second dropped",
     "bank-table-split-terminated": ENDED_AS_STATUS,
     "trust-docx-suspend": ENDED_AS_STATUS,
-    "bank-three-lists-remark": "a change of a partner's 备注 cell gives no field_changed(remark)",
-    "trust-xlsx-sheets-rename": "a rename stated in the 备注 column as '已更名为…' in an XLSX "
-    "gives no renamed",
 }
 
 
