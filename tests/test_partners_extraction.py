@@ -378,6 +378,19 @@ def test_a_group_sibling_of_the_publisher_stays_a_partner(aliases) -> None:
     assert keys(result) == wanted(ANT, sibling)
 
 
+def test_partner_banks_in_cards_and_a_logo_wall_stay_partners(aliases) -> None:
+    """Only the site's first logo and a heading that announces something say who publishes:
+    co-lending banks shown as cards with their logos are partners."""
+    bank = "青溪农村商业银行股份有限公司"
+    html = (
+        f"<img class=logo alt=荆楚江汉银行><h1>荆楚江汉银行合作机构名单</h1>"
+        f"<h3>联合贷款合作机构</h3><div class=card><img class=logo alt={bank}><h2>{bank}</h2>"
+        f"</div><div class=card><h2>{ANT}</h2></div>"
+    )
+    result = extract(capture(page(html, title="公告")), aliases=aliases)
+    assert match_key(bank) in keys(result)
+
+
 def test_names_in_a_sentence_list_with_and_or_be(aliases) -> None:
     """ "平台运营机构为甲、乙和丙，增信服务机构为丁": 为 introduces a list, 和 parts two
     names, and a sentence that ends one partnership marks it ended."""
