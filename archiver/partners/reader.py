@@ -9,10 +9,10 @@ stays as published (`Row`); records.py turns rows into Partner records.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from archiver.models import Source
-from archiver.partners.annotations import markers_in, stated_rename
+from archiver.partners.annotations import stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cells import (
@@ -56,6 +56,7 @@ from archiver.partners.rows import (
     as_of_date,
     ends_with_signer,
     stated_counts,
+    under_status,
     with_stated_notes,
 )
 from archiver.partners.tables import (
@@ -305,12 +306,7 @@ class Reader:
         return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
-        """A row; under a status heading ("二、已终止合作的机构") it carries the status, also
-        when its remark cell says something else (a 终止日期 date)."""
-        if self._status and not markers_in(f"{row.name}{row.remark}"):
-            remark = f"{self._status}；{row.remark}" if row.remark else self._status
-            row = replace(row, remark=remark)
-        self.rows.append(row)
+        self.rows.append(under_status(row, self._status))
 
     # --- label：value cards ------------------------------------------------------------------
 
