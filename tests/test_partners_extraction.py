@@ -424,6 +424,19 @@ def test_a_name_struck_through_without_words_is_ended(aliases) -> None:
     }
 
 
+def test_a_two_item_list_of_guarantors_is_no_tab_bar(aliases) -> None:
+    """Two items that each name a category's kind of firm (融资担保) are partners, not the
+    tabs of the paragraphs after them; the signer above the date is the publisher."""
+    html = (
+        "<p>（二）增信服务机构</p><ol><li>湖北楚天融资担保有限公司</li>"
+        "<li>北京国信普惠融资担保有限公司</li></ol><p>特此公告。</p>"
+        "<p>鸿泰信托股份有限公司<br>2026年10月12日</p>"
+        "<div class=footer>版权所有 © 2026 鸿泰信托股份有限公司</div>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted("湖北楚天融资担保有限公司", "北京国信普惠融资担保有限公司")
+
+
 def test_the_sites_navigation_labels_are_no_partners(aliases) -> None:
     """A sidebar of the site's own sections ("新闻中心") read under a list is furniture."""
     html = f"<h3>平台运营机构</h3><ul><li>{ANT}</li><li>新闻中心</li><li>信息披露</li></ul>"

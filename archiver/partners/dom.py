@@ -189,7 +189,10 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
 
 
 def _tab_label(label: str) -> bool:
-    """A tab that names a category ("平台运营机构") or a status ("已终止合作机构")."""
+    """A tab that names a category ("平台运营机构") or a status ("已终止合作机构"); an item
+    that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
+    if looks_like_org(label):
+        return False
     return bool(names_category(label) or status_heading(label, LineKind.HEADING))
 
 

@@ -273,11 +273,13 @@ class Reader:
             number = line.number
         fields = item_fields(body, self._line_layout, self.known)
         if fields is None:
+            self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []
         in_list = line.kind is LineKind.ITEM or number is not None
         accepted = [name for name in names if self._acceptable(name, in_list=in_list)]
         if not accepted:
+            self._last_line_row = -1  # (the publisher's own name, a signer not read as a row)
             return False
         kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
         source = Source(kind=kind, url=document.url, locator=line.locator)
