@@ -354,6 +354,10 @@ LISTED = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>{FQL}</li></ol>"
         ("footer copyright", f"{LISTED}<p>{OWN}</p><div class=foot>{OWN} 版权所有 ICP备1号</div>"),
         ("copyright mark first", f"{LISTED}<p>{OWN}</p><div>Copyright © 2025 {OWN}</div>"),
         ("logo alt", f"<a class=logo><img alt=荆楚江汉银行></a>{LISTED}<p>荆楚江汉银行</p>"),
+        (
+            "header bar",
+            f"<div class=hd>荆楚江汉银行</div><h1>公告</h1>{LISTED}<p>荆楚江汉银行</p>",
+        ),
         ("heading", f"<h1>荆楚江汉银行关于合作机构名单的公示</h1>{LISTED}<p>{OWN}</p>"),
         (
             "the notice names itself",

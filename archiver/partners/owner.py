@@ -34,11 +34,16 @@ _YEARS = re.compile(r"\d{4}(?:[-–—]\d{4})?|[-–—.]")
 _SELF_NAMED = re.compile(rf"({_ORG})[（(]以下简称[“\"'‘「]?([^”\"'’」）)]{{2,12}})")
 _SELF_VOICE = re.compile(r"本行|我行|本公司|我公司|我司|本机构")
 _SPEAKS = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|现就|现对|依据|根据)")
-_LEAD_IN = re.compile(r"根据|依据|按照|要求|规定|关于|通知|办法|的|名单|信息|公示|机构|[\"'=>]")
+_LEAD_IN = re.compile(
+    r"欢迎访问|欢迎来到|根据|依据|按照|要求|规定|关于|通知|办法|的|名单|信息|公示|机构|[\"'=>]"
+)
 # What follows the publisher's name in a notice's heading ("甲银行关于…的公告"); a heading that
 # is only an institution's name may be a partner's card.
 _ANNOUNCES = re.compile(r"关于|公告|公示|名单|合作机构|信息披露|通知")
-_LOGO = re.compile(r"logo", re.IGNORECASE)
+# Where a site shows who it is: its logo, or the header bar above the content ("hd", "top").
+_LOGO = re.compile(
+    r"logo|header|\bhd\b|\bhead\b|\btop\b|site-?top|site-?name|brand", re.IGNORECASE
+)
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
 
 
@@ -98,13 +103,16 @@ def _page_owners(markup: str) -> list[str]:
     except (ValueError, etree.ParserError):
         return []
     found: list[str] = []
-    logo_seen = False
-    for element in root.iter():
+    identity = True  # the site's logo or header comes first; cards and logo walls of
+    for element in root.iter():  # partners further down (after the first h1) are no identity
         tag = str(element.tag).lower()
         marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('src', '')}"
-        if not logo_seen and _LOGO.search(marks):  # the site's logo comes first; a wall of
-            logo_seen = True  # partners' logos further down is no identity
-            found.extend(_logo_names(element))
+        if identity and _LOGO.search(marks):
+            names = _logo_names(element)
+            found.extend(names)
+            identity = not names
+        if tag == "h1":
+            identity = False
         if tag in ("h1", "h2", "title"):
             heading = clean_text(_text_of(element))
             owner = _LEADING_OWNER.match(heading)
