@@ -49,8 +49,6 @@ MEDIA = {
 }
 GBK = {"p17"}  # served as text/html; charset=gbk
 STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
-    "p07_xhr_delay": "the list arrives 1.5 s after load from a timer; settling does not wait "
-    "for timers (a site sets wait_for)",
     "p09_select": "names only as <option>s of a dropdown: not read as a list (a judgement call)",
     "p14_shadow_dom": "a table drawn into a shadow root is not in the captured DOM",
     "p16_terminated_section": "partners under 已终止合作机构 stay in the list with a terminated "

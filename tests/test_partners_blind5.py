@@ -31,45 +31,15 @@ ENDED_AS_STATUS = (
     "the product follows issue 16 item 6 (dropped with the mark's words, readded when it goes)"
 )
 STILL_WRONG = {  # page id -> why it still reads wrong (found by the round's first score)
-    "state-trs-table-related": "新闻中心, a heading of the page's furniture, is read as a partner",
-    "jsb-two-tables-products": "a dated line '2025-08-29浦联银行' (the institution's own name "
-    "after a date) is read as a partner",
-    "rcb-p-br-numbered": "the institution's own name (江苏江南农村商业银行股份有限公司) is "
-    "read as a partner",
-    "prose-inline-enumeration": "'甲和乙' in a sentence list is read as one name: 和 is not "
-    "a separator",
-    "cfc-h5-mobile-cards": "the consumer-finance company's own name (泰融消费金融股份有限公司) "
-    "is read as a partner",
-    "trust-tabs-ended-tab": "the partners of the two current tabs are read as ended, like "
-    "those of the 已终止合作机构 tab",
-    "ol-inline-remarks-strike": "a name struck through (<s>/<del>) with no words beside it is "
-    "read as current (the page's note says struck names have ended)",
-    "rename-remark-column": "the bank's own short name (中原汇通银行) is read as a partner",
-    "word-paste-span-soup": "the bank's own name (荆楚银行股份有限公司) on a Word-pasted "
-    "page is read as a partner",
     "bank-html-cutoff-midtable": "(labelled ambiguous, list 'truncated') a page cut off in "
     "transit inside row 19 of a stated 共30家 table is read as ok with the half name 宁波极光; "
     "it should be kept as truncated evidence, never believed",
-    "cfc-spa-vue-xhr-json": "a Vue shell filled from a JSON endpoint reads as a page without a "
-    "list (the JSON rows are not taken as the list)",
-    "trs-notice-sentence": "partners named only in a sentence ('平台运营机构为甲、乙和丙') are "
-    "not read: the page is unparseable",
-    "cfc-pdf-object-embed-terminated": "the PDF's separate 已终止合作的机构 table is read as "
-    "current partners",
 }
 SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong
     "bank-numbered-suspend-drop": ENDED_AS_STATUS
     + "; and a partner dropped after its suspension gives no second dropped",
     "bank-table-split-terminated": ENDED_AS_STATUS,
     "trust-docx-suspend": ENDED_AS_STATUS,
-    "bank-pdf-pagesize-cut": "the same PDF list re-exported A4 -> A3 landscape gives "
-    "field_changed(category, products): the first export's categories and products were not "
-    "read (8 events on the first capture)",
-    "cfc-pdf-embed-hotline": "the same PDF re-exported in Letter size gives field_changed("
-    "category, hotline): the first export's columns were not read",
-    "bank-three-lists-remark": "a change of a partner's 备注 cell gives no field_changed(remark)",
-    "trust-xlsx-sheets-rename": "a rename stated in the 备注 column as '已更名为…' in an XLSX "
-    "gives no renamed",
 }
 
 

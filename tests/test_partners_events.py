@@ -126,6 +126,24 @@ NO_EVENT = [
         [ANT, f"{KX}（已终止合作）"],
         [ANT, f"{KX}（已注销）"],
     ),
+    (
+        "a 备注 column added, or its marks reworded",
+        [ANT, (FQL, {"remark": "原名称：上海分期乐科技有限公司"})],
+        [(ANT, {"remark": "合作中"}), (FQL, {"remark": "曾用名：上海分期乐科技有限公司"})],
+    ),
+    (
+        "one row's category and products not read in the first export (a wrapped PDF cell)",
+        [
+            (ANT, {"category_raw": "平台运营机构", "products": "花呗"}),
+            FQL,
+            (KX, {"category_raw": "增信服务机构", "products": "担保"}),
+        ],
+        [
+            (ANT, {"category_raw": "平台运营机构", "products": "花呗"}),
+            (FQL, {"category_raw": "平台运营机构", "products": "分期乐"}),
+            (KX, {"category_raw": "增信服务机构", "products": "担保"}),
+        ],
+    ),
 ]
 
 
@@ -139,6 +157,28 @@ def test_noise_and_layout_give_no_event(aliases, before, after) -> None:
 
 CHANGES = [
     ("added", [ANT], [ANT, FQL], [("added", FQL, "", "", "", "", "")]),
+    (
+        "a 备注 cell says something else",
+        [(ANT, {"remark": "服务区域：湖南省内"}), (FQL, {"remark": "联合贷款"})],
+        [(ANT, {"remark": "服务区域：全国"}), (FQL, {"remark": "联合贷款"})],
+        [("field_changed", ANT, "remark", "服务区域:湖南省内", "服务区域:全国", "", "")],
+    ),
+    (
+        "a 备注 cell renames the row's name",
+        [ANT, "贵阳黔云数智科技有限公司"],
+        [ANT, ("贵阳黔云数智科技有限公司", {"remark": "已更名为贵州黔云数字科技有限公司"})],
+        [
+            (
+                "renamed",
+                "贵州黔云数字科技有限公司",
+                "",
+                "",
+                "",
+                "贵阳黔云数智科技有限公司",
+                "贵州黔云数字科技有限公司",
+            )
+        ],
+    ),
     ("dropped", [ANT, FQL], [ANT], [("dropped", FQL, "", "", "", "", "")]),
     (
         "category",

@@ -344,6 +344,110 @@ def test_own_institution_is_not_its_own_partner(aliases) -> None:
     assert keys(titled) == wanted(ANT)
 
 
+OWN = "荆楚江汉银行股份有限公司"
+LISTED = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>{FQL}</li></ol>"
+
+
+@pytest.mark.parametrize(
+    ("where", "html"),
+    [
+        ("footer copyright", f"{LISTED}<p>{OWN}</p><div class=foot>{OWN} 版权所有 ICP备1号</div>"),
+        ("copyright mark first", f"{LISTED}<p>{OWN}</p><div>Copyright © 2025 {OWN}</div>"),
+        ("logo alt", f"<a class=logo><img alt=荆楚江汉银行></a>{LISTED}<p>荆楚江汉银行</p>"),
+        (
+            "header bar",
+            f"<div class=hd>荆楚江汉银行</div><h1>公告</h1>{LISTED}<p>荆楚江汉银行</p>",
+        ),
+        ("heading", f"<h1>荆楚江汉银行关于合作机构名单的公示</h1>{LISTED}<p>{OWN}</p>"),
+        (
+            "the notice names itself",
+            f"<p>{OWN}（以下简称“我行”）现将名单公示如下：</p>{LISTED}<p>2025-08-29{OWN}</p>",
+        ),
+    ],
+)
+def test_the_sites_own_name_outside_the_title_is_no_partner(aliases, where, html) -> None:
+    """The publisher says who it is in its footer, logo, heading or first sentence: that
+    name, wherever else it appears (a signer, a dated byline), is never its own partner."""
+    result = extract(
+        capture(page(f"<html><body>{html}</body></html>", title="公告")), aliases=aliases
+    )
+    assert keys(result) == wanted(ANT, FQL), where
+
+
+def test_a_group_sibling_of_the_publisher_stays_a_partner(aliases) -> None:
+    """Another legal name of the same group is another institution."""
+    sibling = "荆楚江汉消费金融有限公司"
+    html = f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li>{sibling}</li></ol><p>© {OWN}</p>"
+    result = extract(capture(page(html, title="公告")), aliases=aliases)
+    assert keys(result) == wanted(ANT, sibling)
+
+
+def test_partner_banks_in_cards_and_a_logo_wall_stay_partners(aliases) -> None:
+    """Only the site's first logo and a heading that announces something say who publishes:
+    co-lending banks shown as cards with their logos are partners."""
+    bank = "青溪农村商业银行股份有限公司"
+    html = (
+        f"<img class=logo alt=荆楚江汉银行><h1>荆楚江汉银行合作机构名单</h1>"
+        f"<h3>联合贷款合作机构</h3><div class=card><img class=logo alt={bank}><h2>{bank}</h2>"
+        f"</div><div class=card><h2>{ANT}</h2></div>"
+    )
+    result = extract(capture(page(html, title="公告")), aliases=aliases)
+    assert match_key(bank) in keys(result)
+
+
+def test_names_in_a_sentence_list_with_and_or_be(aliases) -> None:
+    """ "平台运营机构为甲、乙和丙，增信服务机构为丁": 为 introduces a list, 和 parts two
+    names, and a sentence that ends one partnership marks it ended."""
+    text = (
+        f"<p>本行合作的平台运营机构为{ANT}、北京瑞和融资担保有限公司和{FQL}，"
+        f"增信服务机构为{KX}。本行已于2025年9月30日终止与杭州甲乙网络技术有限公司的合作。</p>"
+    )
+    result = extract(capture(page(text)), aliases=aliases)
+    current = [p for p in result.partners if not p.markers]
+    assert [p.match_key for p in current] == wanted(ANT, "北京瑞和融资担保有限公司", FQL, KX)
+    assert [p.category_raw for p in current][-1] == "增信服务机构"
+    ended = [p for p in result.partners if p.markers]
+    assert [p.match_key for p in ended] == wanted("杭州甲乙网络技术有限公司")
+
+
+def test_a_name_struck_through_without_words_is_ended(aliases) -> None:
+    """<s>, <del> or a line-through style with nothing beside the name: ended; a struck
+    name with its own words keeps what the words say."""
+    html = (
+        f"<h3>平台运营机构</h3><ol><li>{ANT}</li><li><s>{FQL}</s></li>"
+        f"<li><span style='text-decoration: line-through'>{KX}</span></li>"
+        "<li><del>杭州甲乙网络技术有限公司</del>（已暂停合作）</li></ol>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    marks = {p.match_key: [m.value for m in p.markers] for p in result.partners}
+    assert marks == {
+        match_key(ANT): [],
+        match_key(FQL): ["terminated"],
+        match_key(KX): ["terminated"],
+        match_key("杭州甲乙网络技术有限公司"): ["suspended"],
+    }
+
+
+def test_a_two_item_list_of_guarantors_is_no_tab_bar(aliases) -> None:
+    """Two items that each name a category's kind of firm (融资担保) are partners, not the
+    tabs of the paragraphs after them; the signer above the date is the publisher."""
+    html = (
+        "<p>（二）增信服务机构</p><ol><li>湖北楚天融资担保有限公司</li>"
+        "<li>北京国信普惠融资担保有限公司</li></ol><p>特此公告。</p>"
+        "<p>鸿泰信托股份有限公司<br>2026年10月12日</p>"
+        "<div class=footer>版权所有 © 2026 鸿泰信托股份有限公司</div>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted("湖北楚天融资担保有限公司", "北京国信普惠融资担保有限公司")
+
+
+def test_the_sites_navigation_labels_are_no_partners(aliases) -> None:
+    """A sidebar of the site's own sections ("新闻中心") read under a list is furniture."""
+    html = f"<h3>平台运营机构</h3><ul><li>{ANT}</li><li>新闻中心</li><li>信息披露</li></ul>"
+    result = extract(capture(page(html)), aliases=aliases)
+    assert keys(result) == wanted(ANT)
+
+
 def test_as_of_date_is_kept(aliases) -> None:
     """截至… is reported as published."""
     html = f"<p>截止日期：2025-09-30</p><h4>平台运营机构</h4><ol><li>{ANT}</li></ol>"

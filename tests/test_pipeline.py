@@ -132,6 +132,33 @@ def test_script_rendered_content_is_captured(local_site: LocalSite, deps: Deps) 
     assert "重庆度小满小额贷款有限公司" in archive.text_of(deps.store, result.version.manifest)
 
 
+def test_a_shell_still_loading_is_waited_for_without_a_selector(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """A single-page app that shows "加载中…" and fetches its list on a timer: settling waits
+    while the placeholder shows (to its cap), so the list and its JSON are captured with no
+    site-specific wait_for."""
+    local_site.file(
+        "/api/partners.json",
+        '{"data": {"list": [{"orgName": "重庆度小满小额贷款有限公司", '
+        '"orgTypeName": "平台运营机构"}]}}'.encode(),
+        "application/json",
+    )
+    local_site.page(
+        "/shell.html",
+        """<head><title>合作机构名单</title></head><body><div id="app">加载中…</div><script>
+        setTimeout(() => { fetch('/api/partners.json').then(r => r.json()).then(d => {
+          document.getElementById('app').innerHTML = '<h1>合作机构名单</h1><p>'
+            + d.data.list.map(p => p.orgName).join('') + '</p>'; }); }, 400);
+        </script></body>""",
+    )
+    result = check_site(make_site(local_site.url("/shell.html")), deps)
+    assert result.version is not None
+    manifest = result.version.manifest
+    assert "重庆度小满小额贷款有限公司" in archive.text_of(deps.store, manifest)
+    assert [p.name for p in manifest.partners] == ["重庆度小满小额贷款有限公司"]
+
+
 def test_pagination_is_followed_and_each_page_kept(local_site: LocalSite, deps: Deps) -> None:
     local_site.page(
         "/p1.html",

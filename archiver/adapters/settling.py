@@ -21,6 +21,8 @@ SETTLE_CAP_S = 8.0  # a page that keeps polling is captured as it is after this 
 NETWORK_QUIET_S = 0.05
 DOM_QUIET_MS = 120
 DOM_QUIET_CAP_MS = 2500
+BUSY_ROUNDS = 3  # quiet rounds while requests stay in flight; "加载中…" waits to the cap
+LOADING_POLL_S = 0.1
 
 
 class NetworkQuiet:
@@ -64,7 +66,8 @@ class NetworkQuiet:
         """Wait for the quiet after the requests in flight and the DOM's last change, for at
         most `SETTLE_CAP_S` (or `timeout_s` if shorter)."""
         deadline = time.monotonic() + min(SETTLE_CAP_S, timeout_s)
-        for _ in range(3):
+        busy_rounds = 0
+        while True:
             while time.monotonic() < deadline and (
                 self.inflight > 0 or time.monotonic() - self.last_network < NETWORK_QUIET_S
             ):
@@ -76,5 +79,25 @@ class NetworkQuiet:
                 )
             except PlaywrightError:
                 return  # navigated away or closed: what rendered is what we keep
-            if self.inflight == 0 or time.monotonic() >= deadline:
+            if time.monotonic() >= deadline:
                 return
+            if self.inflight == 0:
+                if not await _still_loading(page, deadline):
+                    return
+            else:
+                busy_rounds += 1
+                if busy_rounds >= BUSY_ROUNDS:
+                    return
+
+
+async def _still_loading(page: Page, deadline: float) -> bool:
+    """Whether the page still shows a loading placeholder ("加载中…") after a quiet moment:
+    its script may wait on a timer before fetching (a Vue shell). Waits one poll when so."""
+    try:
+        loading = bool(await page.evaluate(script("still_loading")))
+    except PlaywrightError:
+        return False
+    if loading and time.monotonic() + LOADING_POLL_S < deadline:
+        await asyncio.sleep(LOADING_POLL_S)
+        return True
+    return False

@@ -20,6 +20,7 @@ Modules, one responsibility each (all pure):
     lines       one line of text -> heading, label：value fields or a partner item
     reader      Documents -> rows: walks lines and grids with section context
     rows        what the reader reads: Row, stated counts, notes that apply to rows, signers
+    owner       the publisher's own names (title, logo, footer, heading): never its partner
     candidates  whether a text read where a partner could be is a partner's name
     gridrows    what one table row is (total, card, foreign header) and its cells by role
     records     rows -> Partner records; duplicates folded

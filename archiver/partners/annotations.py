@@ -239,7 +239,7 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
     base = BRACKETED.sub(take, text).strip()
     base = _clauses_around(base, said, notes)
     base = _trailing(base, said, notes)
-    renamed_to = said.renamed_to
+    renamed_to = said.renamed_to or _remark_renamed_to(remark, base)
     if renamed_to:
         said.former.insert(0, base)
         base = renamed_to
@@ -266,6 +266,25 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         note="；".join(notes),
         status=frozen.status,
     )
+
+
+def _remark_renamed_to(remark: str, base: str) -> str:
+    """The new name a remark cell gives the row's name ("已更名为乙", beside the old name
+    甲), or "" (no such clause, or the remark repeats the row's own name).
+
+    >>> _remark_renamed_to("已更名为贵州黔云数字科技有限公司", "贵阳黔云数智科技有限公司")
+    '贵州黔云数字科技有限公司'
+    >>> _remark_renamed_to("已更名为甲乙科技有限公司", "甲乙科技有限公司")
+    ''
+    """
+    for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(remark))):
+        renamed = _RENAMED_TO.match(piece.strip(" :："))
+        if renamed is None or _MARKER_ONLY.match(piece.strip()):
+            continue
+        new = renamed.group(1).strip(" 。.")
+        if looks_like_org(new) and match_key(new) != match_key(base):
+            return new
+    return ""
 
 
 def _absorb(said: _Clauses, found: Annotation) -> None:

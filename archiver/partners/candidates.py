@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from archiver.partners.annotations import parse_name
 from archiver.partners.cells import Column, column_of, is_noise, is_sentence
 from archiver.partners.names import clean_text, looks_like_org, match_key
+from archiver.partners.owner import is_own
 
 _LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
 _CODE = re.compile(r"[0-9A-Z]{15,20}")  # 统一社会信用代码, 机构编码
@@ -22,6 +23,13 @@ ASIDE_HEADING = re.compile(
     r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
     r"|相关公告|相关通知|其他公告|更多公告|热点推荐|猜你喜欢"
     r"|最新公告|最新动态|上一篇|下一篇|分享到|扫一扫)"
+)
+# The labels of a site's own navigation ("新闻中心", "信息披露"): never a partner's name.
+_SITE_FURNITURE = re.compile(
+    r"(?:新闻|资讯|客服|服务|消费者|产品|下载)中心|(?:公告|新闻|通知|资讯|行业|公司|招聘|网点)"
+    r"(?:信息|动态|公告|资讯)|信息披露|(?:我行|本行|我司|本公司|公司|集团)(?:简介|概况|介绍)"
+    r"|关于我们|联系我们|网站地图|首页|个人(?:金融|业务)|公司(?:金融|业务)|消费者权益保护"
+    r"|电子银行|网上银行|手机银行|投资者关系|社会责任|人才招聘|党建(?:工作|动态)?"
 )
 # The words that close a list ("特此公告", "以上名单").
 LIST_END = re.compile(r"^(?:特此公告|特此通知|特此说明|以上为|以上名单|以上机构)")
@@ -52,9 +60,9 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     core = parse_name(text).name  # the name without what is written beside it
     if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
         return False
-    if _LIST_WORDS.search(core):
+    if _LIST_WORDS.search(core) or _SITE_FURNITURE.fullmatch(core):
         return False
-    if match_key(core) in setting.own_keys:
+    if is_own(core, setting.own_keys):
         return False
     base = re.sub(r"（[^（）]*）", "", core)
     label = _LEADING_LABEL.match(text)

@@ -14,6 +14,7 @@ from lxml import etree, html
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
 from archiver.partners.categories import names_category
 from archiver.partners.cells import SECTION_NUMBER, is_sentence
+from archiver.partners.lines import status_heading
 from archiver.partners.names import looks_like_org
 
 
@@ -99,6 +100,29 @@ def _is_chrome(element: html.HtmlElement) -> bool:
     return False
 
 
+# A name struck through (<s>, <del>, text-decoration: line-through) with no words beside it:
+# the page's way of saying the partnership ended.
+STRUCK_MARK = "（已终止合作）"
+_STRUCK_TAGS = frozenset({"s", "del", "strike"})
+_LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
+
+
+def struck_without_words(element: html.HtmlElement) -> bool:
+    """Whether an element strikes through an organisation's name and no words follow it.
+
+    >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s></li>")[0])
+    True
+    >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
+    False
+    """
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag not in _STRUCK_TAGS and not _LINE_THROUGH.search(element.get("style") or ""):
+        return False
+    if (element.tail or "").strip():
+        return False
+    return looks_like_org(re.sub(r"\s+", "", "".join(element.itertext())))
+
+
 def cell_text(element: html.HtmlElement) -> str:
     """Text of a table cell; <br>, <p> and <div> inside it become line breaks.
 
@@ -125,6 +149,8 @@ def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
         pieces.append(element.text)
     for child in element:
         _cell_pieces(child, pieces)
+    if struck_without_words(element):
+        pieces.append(STRUCK_MARK)
     if block:
         pieces.append("\n")
     if element.tail:
@@ -150,7 +176,9 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         if not 2 <= len(tabs) <= _MAX_TABS or bar in found:
             continue
         labels = [" ".join(cell_text(tab).split()) for tab in tabs]
-        if not all(0 < len(label) <= 20 and names_category(label) for label in labels):
+        if not all(0 < len(label) <= 20 and _tab_label(label) for label in labels):
+            continue
+        if not any(names_category(label) for label in labels):
             continue
         panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
         if panes is None:
@@ -158,6 +186,14 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         found[bar] = ""
         found.update(zip(panes, labels, strict=True))
     return found
+
+
+def _tab_label(label: str) -> bool:
+    """A tab that names a category ("平台运营机构") or a status ("已终止合作机构"); an item
+    that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
+    if looks_like_org(label):
+        return False
+    return bool(names_category(label) or status_heading(label, LineKind.HEADING))
 
 
 def _referenced_panes(
@@ -267,6 +303,8 @@ class _Walker:
             self.buffer.append(element.text)
         for child in element:
             self.walk(child)
+        if struck_without_words(element):
+            self.buffer.append(STRUCK_MARK)
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()

@@ -34,14 +34,17 @@ from difflib import SequenceMatcher
 
 from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
-from archiver.partners.annotations import is_ended, parse_name
+from archiver.partners.annotations import is_ended, parse_name, read
 from archiver.partners.categories import category_label
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
-_FIELDS = ("category", "products", "period", "hotline")
+_FIELDS = ("category", "products", "period", "hotline", "remark")
+# Fields every listed partner has once its row is read whole: blank on one side means the
+# row was not read whole there (a cell wrapped in a PDF), never that the field was removed.
+_ALWAYS_PUBLISHED = frozenset({"category", "products"})
 
 
 @dataclass(eq=False)
@@ -109,6 +112,10 @@ class Listing:
             return "、".join(sorted({clean_text(p) for r in self.records for p in r.products}))
         if name == "period":
             return " / ".join(sorted({r.period for r in self.records if r.period}))
+        if name == "remark":  # what a 备注 says besides former names and marks (own events)
+            return "；".join(
+                sorted({note for r in self.records for note in read(r.remark, remark=True).notes})
+            )
         return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
 
     def comparable(self, name: str) -> str:
@@ -334,6 +341,8 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
     for name in _FIELDS:
         if name in silent or before.comparable(name) == after.comparable(name):
             continue
+        if name in _ALWAYS_PUBLISHED and not (before.value(name) and after.value(name)):
+            continue  # not read on one side: unknown is no change
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
         )
@@ -363,7 +372,7 @@ def _raw_categories(listing: Listing) -> str:
 def _unpublished_fields(old: list[Listing], new: list[Listing]) -> set[str]:
     """Fields one side does not publish for any partner (a column added or removed)."""
     silent = set()
-    for name in ("category", "products", "period", "hotline"):
+    for name in _FIELDS:
         if not any(item.value(name) for item in old) or not any(item.value(name) for item in new):
             silent.add(name)
     return silent

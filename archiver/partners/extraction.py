@@ -16,16 +16,14 @@ from archiver.partners.aliases import AliasTable
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, read_attachment
 from archiver.partners.jsondata import read_json
-from archiver.partners.names import clean_text, looks_like_org, match_key
+from archiver.partners.names import clean_text, match_key
+from archiver.partners.owner import is_own, own_keys
+from archiver.partners.owner import own_names as owner_names
 from archiver.partners.reader import Reader
 from archiver.partners.records import merge_duplicates, partner_of
 from archiver.partners.rows import Row
 from archiver.partners.verdict import is_termination_notice, truncation
 
-_TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
-_TITLE_OWNER = re.compile(
-    r"^(.{2,40}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份|有限|责任)*(?:公司)?)"
-)
 _SHORT_TEXT = 400
 
 
@@ -57,7 +55,13 @@ def extract(
     known = _known_names(aliases)
     reader = Reader(
         known=known,
-        own_keys=_own_keys(pages, own_names),
+        own_keys=own_keys(
+            owner_names(
+                (page.html or page.region_html for page in pages),
+                (page.title for page in pages),
+                own_names,
+            )
+        ),
         ignore=_compile(ignore),
         context=any(PARTNER_WORDS.search(page.title) for page in pages),
     )
@@ -78,7 +82,11 @@ def extract(
             reader.new_document_context()
             reader.read(reading.document)
             texts.append((reading.url, reading.text))
-    rows: list[Row] = [*reader.stated_former_names(), *from_json.rows]
+    rows: list[Row] = [
+        row
+        for row in (*reader.stated_former_names(), *from_json.rows)
+        if not is_own(row.name, reader.own_keys)
+    ]
     partners = merge_duplicates(
         [
             partner_of(
@@ -163,19 +171,6 @@ def _known_names(aliases: AliasTable) -> set[str]:
             known.add(clean_text(name))
             known.add(match_key(name))
     return known
-
-
-def _own_keys(pages: tuple[RenderedPage, ...], own_names: tuple[str, ...]) -> set[str]:
-    """Match keys of the publishing institution, from the configuration and page titles."""
-    names = list(own_names)
-    for page in pages:
-        for part in _TITLE_SPLIT.split(clean_text(page.title)):
-            owner = _TITLE_OWNER.match(part)
-            if owner:
-                names.append(owner.group(1))
-            elif looks_like_org(part):
-                names.append(part)
-    return {match_key(name) for name in names if name.strip()}
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:

@@ -9,11 +9,13 @@ ruling lines instead (documents.py decides which engine reads a file).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from archiver.partners.blocks import Block, Grid, Line
 from archiver.partners.names import looks_like_org
 
+WRAPPED_HEAD = re.compile(r"(?:有限|有限责任|股份有限|股份|有|责任)$")
 WRAPPED_TAIL = re.compile(r"(?:份有限|有限|限|责任|任)?公司(?:\s|$)|司(?:\s|$)")
 
 
@@ -25,7 +27,12 @@ def cell_per_line(blocks: list[Block]) -> bool:
     alone = sum(1 for t in texts if re.fullmatch(r"\d{1,4}", t))
     leading = sum(1 for t in texts if re.match(r"\d{1,4}\s+\S", t))
     wrapped = sum(1 for t in texts if WRAPPED_TAIL.match(t))
-    return (alone >= 5 and alone > leading) or wrapped >= 5
+    cut = sum(  # a row number alone, then a name cut inside its cell ("3" / "甲科技有限")
+        1
+        for t, after in pairwise(texts)
+        if re.fullmatch(r"\d{1,4}", t) and WRAPPED_HEAD.search(after)
+    )
+    return (alone >= 5 and alone > leading) or wrapped >= 5 or (cut >= 1 and wrapped >= 1)
 
 
 def ruled_page(page: Any, number: int) -> list[Block]:

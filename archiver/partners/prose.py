@@ -24,7 +24,16 @@ from archiver.partners.names import clean_text, looks_like_org
 # A lead never crosses a comma or a full stop, so several lists can share one paragraph.
 _INTRO = re.compile(
     r"(?P<lead>[^，,；;。：:]{2,60}?)(?P<count>\s*(?:共|计|合计|总计)?\s*\d{1,4}\s*家)?"
-    r"\s*[，,]?\s*(?:(?:包括|分别为|分别是|具体为|依次为|名单为)\s*[:：]?|[:：])"
+    r"\s*[，,]?\s*(?:(?:包括|分别为|分别是|具体为|依次为|名单为)\s*[:：]?|[:：]|(?P<be>为|是)\s*[:：]?)"
+)
+# "甲有限公司和乙有限公司": a conjunction after an organisation's legal ending parts two names.
+_CONJOINED = re.compile(
+    r"(?:(?<=公司)|(?<=集团)|(?<=银行)|(?<=中心)|(?<=[）)]))(?:以及|和|及|与)(?=\S{4})"
+)
+# "已终止与甲公司的…合作", "与甲公司的合作已终止": a sentence that ends one partnership.
+_ENDED_SENTENCE = re.compile(
+    r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。、与和]{4,40}?)(?:之间)?的[^，,；;。]{0,20}合作"
+    r"|与(?P<other>[^，,；;。、与和]{4,40}?)的[^，,；;。]{0,20}合作(?:已|均已)?(?:终止|停止|解除|结束)"
 )
 _COUNT = re.compile(r"(?:共|计|合计|总计)?\s*\d{1,4}\s*家")
 _PIECES = re.compile(r"[、；;，,]")
@@ -55,13 +64,46 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         body = cleaned[intro.end() : end]
         body = body.split("。")[0].strip().rstrip(".；;，,")
         body = re.sub(r"等(?:\s*\d{1,4}\s*家)?(?:机构)?$", "", body)
-        pieces = tuple(p.strip() for p in _PIECES.split(body) if p.strip())
-        single = re.search(r"(?:共|计)\s*1\s*家", intro.group(0)) is not None
+        pieces = tuple(
+            name.strip()
+            for piece in _PIECES.split(body)
+            for name in _conjoined(piece.strip())
+            if name.strip()
+        )
+        single = intro.group("be") is not None
+        single = single or re.search(r"(?:共|计)\s*1\s*家", intro.group(0)) is not None
         if len(pieces) < 2 and not (pieces and single):
             continue
         if all(looks_like_org(parse_name(p).name) for p in pieces):
             found.append((_label(intro.group("lead")), intro.group(0), pieces))
     return tuple(found)
+
+
+def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
+    """(name, the words of the mark) of each partner a sentence says the lender stopped
+    working with.
+
+    >>> ended_in_prose("本公司已于2026年9月30日终止与甲乙网络技术有限公司的互联网助贷业务合作。")
+    (('甲乙网络技术有限公司', '已终止合作'),)
+    """
+    found = []
+    for match in _ENDED_SENTENCE.finditer(clean_text(text)):
+        name = match.group("name") or match.group("other") or ""
+        if looks_like_org(name):
+            found.append((name, "已终止合作"))
+    return tuple(found)
+
+
+def _conjoined(piece: str) -> list[str]:
+    """A piece "甲有限公司和乙有限公司" as its two names, when both are organisations'.
+
+    >>> _conjoined("北京瑞和融资担保有限公司和瑞丰财产保险股份有限公司")
+    ['北京瑞和融资担保有限公司', '瑞丰财产保险股份有限公司']
+    """
+    parts = _CONJOINED.split(piece)
+    if len(parts) > 1 and all(looks_like_org(parse_name(p).name) for p in parts):
+        return parts
+    return [piece]
 
 
 def _label(lead: str) -> str:

@@ -9,7 +9,7 @@ stays as published (`Row`); records.py turns rows into Partner records.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from archiver.models import Source
 from archiver.partners.annotations import stated_rename
@@ -48,7 +48,7 @@ from archiver.partners.names import (
     clean_text,
     looks_like_org,
 )
-from archiver.partners.prose import prose_lists, stated_status
+from archiver.partners.prose import ended_in_prose, prose_lists, stated_status
 from archiver.partners.rows import (
     Row,
     Section,
@@ -56,6 +56,7 @@ from archiver.partners.rows import (
     as_of_date,
     ends_with_signer,
     stated_counts,
+    under_status,
     with_stated_notes,
 )
 from archiver.partners.tables import (
@@ -225,7 +226,9 @@ class Reader:
     def _prose(self, text: str, line: Line, document: Document) -> bool:
         """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
         found = prose_lists(text)
-        if not found:
+        sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
+        ended = ended_in_prose(text) if sentence and (found or self.context) else ()
+        if not found and not ended:
             return False
         self._flush_card()
         source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
@@ -235,6 +238,9 @@ class Reader:
                 if self._acceptable(name, in_list=True):
                     row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
                     self._add(row)
+        for name, words in ended:
+            if self._acceptable(name, in_list=True):
+                self._add(Row(name, source, remark=words, scopes=(self._section.scope,)))
         self._last_line_row = len(self.rows) - 1
         return True
 
@@ -267,11 +273,13 @@ class Reader:
             number = line.number
         fields = item_fields(body, self._line_layout, self.known)
         if fields is None:
+            self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []
         in_list = line.kind is LineKind.ITEM or number is not None
         accepted = [name for name in names if self._acceptable(name, in_list=in_list)]
         if not accepted:
+            self._last_line_row = -1  # (the publisher's own name, a signer not read as a row)
             return False
         kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
         source = Source(kind=kind, url=document.url, locator=line.locator)
@@ -300,9 +308,7 @@ class Reader:
         return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
-        if self._status and not row.remark:
-            row = replace(row, remark=self._status)
-        self.rows.append(row)
+        self.rows.append(under_status(row, self._status))
 
     # --- label：value cards ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from archiver.dates import DATE
 from archiver.models import Source
-from archiver.partners.annotations import parse_name
+from archiver.partners.annotations import markers_in, parse_name
 from archiver.partners.names import clean_text, match_key
 
 _COUNT = re.compile(
@@ -90,6 +90,14 @@ def with_stated_notes(
         remark = "；".join(filter(None, notes))
         result.append(replace(row, remark=remark) if remark != row.remark else row)
     return result
+
+
+def under_status(row: Row, status: str) -> Row:
+    """A row under a status heading ("二、已终止合作的机构") carries the status, also when its
+    remark cell says something else (a 终止日期 date); a row with a mark of its own keeps it."""
+    if not status or markers_in(f"{row.name}{row.remark}"):
+        return row
+    return replace(row, remark=f"{status}；{row.remark}" if row.remark else status)
 
 
 def ends_with_signer(rows: list[Row], index: int) -> bool:

@@ -1,0 +1,172 @@
+"""Who publishes the page: the institution's own names, never its own partner. Pure.
+
+A site says who it is in several places outside the list: the page title, the logo's text
+or alt text, the footer's copyright line, the heading ("荆楚银行关于…的公示"), the
+announcement's first sentence ("甲银行股份有限公司（以下简称“我行”）现将…公示如下") and its
+signature. Each is read here from the whole rendered page (not only the disclosure region),
+so that the same name inside the region ("2025-08-29浦联银行", a signer) is known as the
+publisher's. A group sibling is another legal name and another match key: it stays a partner.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lxml import etree, html
+
+from archiver.partners.names import clean_text, looks_like_org, match_key
+
+_TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
+_KINDS = r"(?:银行|消费金融|信托|金融租赁|汽车金融|财务|理财)"
+_LEGAL = r"(?:股份|有限|责任)*(?:公司)?"
+# An institution's name at the start of a text ("浦联银行股份有限公司互联网助贷…").
+_LEADING_OWNER = re.compile(rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})")
+_ORG = rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{_KINDS}{_LEGAL}|有限公司|有限责任公司|股份有限公司)"
+# A footer's copyright line: "Copyright © 2025 甲银行股份有限公司", "甲银行 版权所有".
+_COPYRIGHT_TOKENS = re.compile(
+    r"(copyright|版权所有|all rights reserved|©|\(c\))|[\s|｜,，;；。:：]+", re.IGNORECASE
+)
+_COPYRIGHT_WORD = re.compile(r"copyright|版权所有|all rights reserved|©|\(c\)", re.IGNORECASE)
+_YEARS = re.compile(r"\d{4}(?:[-–—]\d{4})?|[-–—.]")
+# The announcement speaking of itself: "甲公司（以下简称“泰融消金”）…本公司", "甲银行现将…".
+_SELF_NAMED = re.compile(rf"({_ORG})[（(]以下简称[“\"'‘「]?([^”\"'’」）)]{{2,12}})")
+_SELF_VOICE = re.compile(r"本行|我行|本公司|我公司|我司|本机构")
+_SPEAKS = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|现就|现对|依据|根据)")
+_LEAD_IN = re.compile(
+    r"欢迎访问|欢迎来到|根据|依据|按照|要求|规定|关于|通知|办法|的|名单|信息|公示|机构|[\"'=>]"
+)
+# What follows the publisher's name in a notice's heading ("甲银行关于…的公告"); a heading that
+# is only an institution's name may be a partner's card.
+_ANNOUNCES = re.compile(r"关于|公告|公示|名单|合作机构|信息披露|通知")
+# Where a site shows who it is: its logo, or the header bar above the content ("hd", "top").
+_LOGO = re.compile(
+    r"logo|header|\bhd\b|\bhead\b|\btop\b|site-?top|site-?name|brand", re.IGNORECASE
+)
+_LEADING_NOISE = re.compile(r"^[\d\W_]+")
+
+
+def own_names(
+    markups: Iterable[str], titles: Iterable[str], configured: Iterable[str]
+) -> set[str]:
+    """The publisher's names stated by the configuration, the titles and the pages.
+
+    >>> sorted(own_names(["<p>Copyright © 甲乙银行股份有限公司</p>"], ["名单 - 丙丁银行"], []))
+    ['丙丁银行', '甲乙银行股份有限公司']
+    """
+    names = [name for name in configured if name.strip()]
+    for title in titles:
+        names.extend(_title_owners(title))
+    for markup in markups:
+        names.extend(_page_owners(markup))
+    return {name for name in (clean_text(n) for n in names) if name}
+
+
+def own_keys(names: Iterable[str]) -> set[str]:
+    """The match keys of the publisher's names, as `is_own` compares them."""
+    return {key for key in (_key(name) for name in names) if len(key) >= 2}
+
+
+def is_own(name: str, keys: set[str]) -> bool:
+    """Whether a name read where a partner could be is the publisher's own (a date or a
+    number glued before it does not make it another institution).
+
+    >>> is_own("2025-08-29浦联银行", own_keys(["浦联银行股份有限公司"]))
+    True
+    >>> is_own("浦联消费金融有限公司", own_keys(["浦联银行股份有限公司"]))
+    False
+    """
+    return bool(keys) and _key(name) in keys
+
+
+def _key(name: str) -> str:
+    return match_key(_LEADING_NOISE.sub("", clean_text(name)))
+
+
+def _title_owners(title: str) -> list[str]:
+    found = []
+    for part in _TITLE_SPLIT.split(clean_text(title)):
+        owner = _LEADING_OWNER.match(part)
+        if owner:
+            found.append(owner.group(1))
+        elif looks_like_org(part):
+            found.append(part)
+    return found
+
+
+def _page_owners(markup: str) -> list[str]:
+    if not markup.strip():
+        return []
+    try:
+        root = html.fromstring(markup)
+    except (ValueError, etree.ParserError):
+        return []
+    found: list[str] = []
+    identity = True  # the site's logo or header comes first; cards and logo walls of
+    for element in root.iter():  # partners further down (after the first h1) are no identity
+        tag = str(element.tag).lower()
+        marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('src', '')}"
+        if identity and _LOGO.search(marks):
+            names = _logo_names(element)
+            found.extend(names)
+            identity = not names
+        if tag == "h1":
+            identity = False
+        if tag in ("h1", "h2", "title"):
+            heading = clean_text(_text_of(element))
+            owner = _LEADING_OWNER.match(heading)
+            if owner and _ANNOUNCES.search(heading[owner.end() :]):
+                found.append(owner.group(1))
+    texts = [str(piece) for piece in root.itertext()]
+    found.extend(_copyright_owners(texts))
+    text = "\n".join(clean_text(piece) for piece in texts)
+    for match in _SELF_NAMED.finditer(text):
+        found.append(match.group(1))
+        short = match.group(2)
+        if not _SELF_VOICE.fullmatch(short):
+            found.append(short)
+    if _SELF_VOICE.search(text):
+        found.extend(match.group(1) for match in _SPEAKS.finditer(text))
+    return [_trimmed(name) for name in found]
+
+
+def _logo_names(element: etree._Element) -> list[str]:
+    texts = [element.get("alt", ""), element.get("title", "")]
+    texts.extend(img.get("alt", "") for img in element.iter("img"))
+    texts.append(_text_of(element))
+    out = []
+    for text in texts:
+        owner = _LEADING_OWNER.match(clean_text(text).replace(" ", ""))
+        if owner:
+            out.append(owner.group(1))
+    return out
+
+
+def _text_of(element: etree._Element) -> str:
+    return "".join(str(piece) for piece in element.itertext())
+
+
+def _copyright_owners(texts: Iterable[str]) -> list[str]:
+    """The names beside a copyright mark, in each text of the page."""
+    out = []
+    for raw in texts:
+        if not _COPYRIGHT_WORD.search(raw):
+            continue
+        tokens = [
+            token
+            for token in _COPYRIGHT_TOKENS.split(unicodedata.normalize("NFKC", raw))
+            if token and not _YEARS.fullmatch(token.strip())
+        ]
+        marks = [bool(_COPYRIGHT_WORD.fullmatch(token)) for token in tokens]
+        for index, token in enumerate(tokens):
+            beside = marks[index - 1 : index] + marks[index + 1 : index + 2]
+            if not marks[index] and any(beside) and looks_like_org(token):
+                out.append(token)
+    return out
+
+
+def _trimmed(name: str) -> str:
+    """A name as the patterns caught it, without the words of a sentence before it
+    ("根据监管要求甲银行" -> "甲银行")."""
+    return _LEAD_IN.split(name)[-1]
