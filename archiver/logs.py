@@ -84,7 +84,10 @@ def configure(
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=structlog.PrintLoggerFactory(out),
+        # one write per event, line and newline together: print() writes them apart, and a
+        # line said to the terminal from another thread (console.interrupts.say) flushes the
+        # stream in between, splicing itself into a JSON log line (seen under Ctrl-C)
+        logger_factory=structlog.WriteLoggerFactory(out),
         cache_logger_on_first_use=False,
     )
     # Libraries that use the stdlib (APScheduler, botocore, httpx) speak only when it matters,

@@ -45,6 +45,30 @@ def test_a_library_warning_is_a_json_line_like_ours() -> None:
     assert "timestamp" in library
 
 
+class Writes(io.StringIO):
+    """A stream that remembers each write() call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return super().write(text)
+
+
+@pytest.mark.usefixtures("restored")
+def test_each_event_is_one_write_with_its_newline() -> None:
+    """A line said to the terminal from another thread flushes stderr first: an event written
+    as text, then newline (print) could be split there, and its JSON would not parse."""
+    stream = Writes()
+    logs.configure(fmt="json", stream=stream)
+    structlog.get_logger("archiver.test").info("daemon_stopping", jobs=2)
+    events = [call for call in stream.calls if call.strip()]
+    assert len(events) == 1 and events[0].endswith("\n"), stream.calls
+    assert json.loads(events[0])["event"] == "daemon_stopping"
+
+
 @pytest.mark.usefixtures("restored")
 def test_configuring_twice_keeps_one_handler() -> None:
     first, second = io.StringIO(), io.StringIO()
