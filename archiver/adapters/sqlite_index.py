@@ -7,9 +7,11 @@ hold: losing it loses only the evidence of checks that found nothing new.
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -84,6 +86,24 @@ SELECT_VERSIONS = (
 )
 
 
+@contextmanager
+def _one_opener_at_a_time(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive lock on `<index>.lock` while the schema is created and migrated.
+
+    Processes on one machine share the file (two `archiver worker`s, a worker and `status`):
+    each reads which columns exist and adds the missing ones, and two doing that at once both
+    add the same column ("duplicate column name"), failing one of them at start."""
+    if not isinstance(path, Path):
+        yield  # ":memory:" belongs to one connection
+        return
+    with path.with_name(path.name + ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class SqliteIndex:
     """The index port (`archiver.ports.Index`) on one SQLite file.
 
@@ -95,11 +115,12 @@ class SqliteIndex:
         try:
             if isinstance(self.path, Path):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            self._migrate()
+            with _one_opener_at_a_time(self.path):
+                self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+                self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise IndexError_(
                 f"cannot open the index {path}: {exc}; delete it and run 'archiver reindex'"
