@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import psycopg
@@ -28,9 +28,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from archiver import keys
+from archiver.adapters import index_rows as rows
 from archiver.adapters import postgres_schema
 from archiver.errors import IndexError_
-from archiver.models import CheckResult, CheckRow, Outcome, PartnerRow, StoredVersion, VersionRow
+from archiver.models import CheckResult, CheckRow, PartnerRow, StoredVersion, VersionRow
 
 log = structlog.get_logger("archiver.index")
 ATTEMPTS = 3  # a statement is tried on up to three connections before the index is "down"
@@ -74,7 +75,7 @@ CLAIM_CURRENT = (
     "DO UPDATE SET seq = EXCLUDED.seq WHERE current_lists.seq <= EXCLUDED.seq RETURNING seq"
 )
 INSERT_PARTNER = (
-    "INSERT INTO partners (position, site_id, seq, name, raw, match_key, entity, category, "
+    "INSERT INTO partners (site_id, seq, position, name, raw, match_key, entity, category, "
     "category_raw, products, markers, former_names) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
@@ -189,16 +190,7 @@ class PostgresIndex:
 
     def record_check(self, result: CheckResult) -> None:
         """Remember that a check happened; the same check (its id) twice is one row."""
-        row = (
-            result.site_id,
-            result.started_at,
-            round(result.duration_s, 4),
-            result.outcome.value,
-            result.status.value,
-            result.version.manifest.seq if result.version else None,
-            result.error,
-            result.check_id,
-        )
+        row = rows.check_values(result, _as_is)
 
         def write(connection: Connection) -> None:
             connection.execute(INSERT_CHECK, row)
@@ -210,37 +202,8 @@ class PostgresIndex:
         partners become the site's, unless a newer version's already are."""
         m = stored.manifest
         current = current and m.belief.is_believed and not keys.is_document_chain(m.site_id)
-        version = (
-            m.site_id,
-            m.seq,
-            stored.key,
-            stored.digest,
-            m.captured_at,
-            m.content_digest,
-            len(m.partners),
-            len(m.events),
-            m.final_url,
-            m.title,
-            m.belief.value,
-            stored.corrected_by,
-        )
-        partners = [
-            (
-                position,
-                m.site_id,
-                m.seq,
-                p.name,
-                p.raw,
-                p.match_key,
-                p.entity,
-                p.category.value,
-                p.category_raw,
-                "；".join(p.products),
-                ",".join(marker.value for marker in p.markers),
-                "；".join(p.former_names),
-            )
-            for position, p in enumerate(m.partners)
-        ]
+        version = rows.version_values(stored, _as_is)
+        partners = rows.partner_values(m)
 
         def write(connection: Connection) -> None:
             connection.execute(UPSERT_VERSION, version)
@@ -269,64 +232,61 @@ class PostgresIndex:
 
     def checks(self, site_id: str, *, limit: int = 50) -> list[CheckRow]:
         """Newest checks of a site first."""
-        rows = self._rows(
+        found = self._rows(
             SELECT_CHECKS + "WHERE site_id = %s ORDER BY started_at DESC, id DESC LIMIT %s",
             (site_id, limit),
         )
-        return [_check_row(row) for row in rows]
+        return [rows.check_row(row, rows.utc_moment) for row in found]
 
     def last_check(self, site_id: str) -> CheckRow | None:
         """The newest check of a site."""
-        rows = self.checks(site_id, limit=1)
-        return rows[0] if rows else None
+        newest = self.checks(site_id, limit=1)
+        return newest[0] if newest else None
 
     def last_checks(self) -> Mapping[str, CheckRow]:
         """The newest check of every site that has one."""
-        rows = self._rows(
+        found = self._rows(
             "SELECT c.site_id, c.started_at, c.duration_s, c.outcome, c.status, c.seq, c.error "
             "FROM last_checks AS l JOIN checks AS c ON c.id = l.check_row"
         )
-        return {str(row[0]): _check_row(row) for row in rows}
+        return {str(row[0]): rows.check_row(row, rows.utc_moment) for row in found}
 
     def consecutive_failures(self, site_id: str, *, limit: int = 1000) -> int:
         """How many of the newest checks failed in a row."""
-        count = 0
-        for row in self.checks(site_id, limit=limit):
-            if row.outcome is not Outcome.FAILED:
-                break
-            count += 1
-        return count
+        return rows.failures_in_a_row(self.checks(site_id, limit=limit))
 
     def last_seen(self, site_id: str) -> datetime | None:
         """When a check last read the site's page (any outcome but failed)."""
-        rows = self._rows(
+        found = self._rows(
             "SELECT MAX(started_at) FROM checks WHERE site_id = %s AND outcome <> 'failed'",
             (site_id,),
         )
-        moment = rows[0][0] if rows else None
-        return _utc(moment) if moment is not None else None
+        moment = found[0][0] if found else None
+        return rows.utc_moment(moment) if moment is not None else None
 
     def versions(self, site_id: str) -> list[VersionRow]:
         """Indexed versions of a site, oldest first."""
-        rows = self._rows(SELECT_VERSIONS + "WHERE site_id = %s ORDER BY seq", (site_id,))
-        return [_version_row(row) for row in rows]
+        found = self._rows(SELECT_VERSIONS + "WHERE site_id = %s ORDER BY seq", (site_id,))
+        return [rows.version_row(row, rows.utc_moment) for row in found]
 
     def latest_version(self, site_id: str) -> VersionRow | None:
         """The newest indexed version of a site."""
-        rows = self._rows(
+        found = self._rows(
             SELECT_VERSIONS + "WHERE site_id = %s ORDER BY seq DESC LIMIT 1",
             (site_id,),
         )
-        return _version_row(rows[0]) if rows else None
+        return rows.version_row(found[0], rows.utc_moment) if found else None
 
     def partners(self, *, site_id: str | None = None) -> Iterator[PartnerRow]:
         """Current partners, by site then position."""
         if site_id is None:
-            rows = self._rows(SELECT_PARTNERS + "ORDER BY site_id, position")
+            found = self._rows(SELECT_PARTNERS + "ORDER BY site_id, position")
         else:
-            rows = self._rows(SELECT_PARTNERS + "WHERE site_id = %s ORDER BY position", (site_id,))
-        for row in rows:
-            yield PartnerRow(str(row[0]), int(row[1]), *(str(value) for value in row[2:]))
+            found = self._rows(
+                SELECT_PARTNERS + "WHERE site_id = %s ORDER BY position", (site_id,)
+            )
+        for row in found:
+            yield rows.partner_row(row)
 
 
 def _reason(exc: BaseException) -> str:
@@ -335,34 +295,6 @@ def _reason(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _check_row(row: tuple[Any, ...]) -> CheckRow:
-    return CheckRow(
-        site_id=str(row[0]),
-        started_at=_utc(row[1]),
-        duration_s=float(row[2]),
-        outcome=Outcome(str(row[3])),
-        status=str(row[4]),
-        seq=int(row[5]) if row[5] is not None else None,
-        error=str(row[6]),
-    )
-
-
-def _version_row(row: tuple[Any, ...]) -> VersionRow:
-    return VersionRow(
-        site_id=str(row[0]),
-        seq=int(row[1]),
-        key=str(row[2]),
-        digest=str(row[3]),
-        captured_at=_utc(row[4]),
-        content_digest=str(row[5]),
-        partner_count=int(row[6]),
-        event_count=int(row[7]),
-        final_url=str(row[8]),
-        title=str(row[9]),
-        belief=str(row[10]),
-        corrected_by=str(row[11]),
-    )
+def _as_is(moment: datetime) -> datetime:
+    """PostgreSQL stores an aware datetime as it is (a `timestamptz`)."""
+    return moment

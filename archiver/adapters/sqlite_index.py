@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver import keys
+from archiver.adapters import index_rows as rows
 from archiver.errors import IndexError_
-from archiver.models import CheckResult, CheckRow, Outcome, PartnerRow, StoredVersion, VersionRow
+from archiver.models import CheckResult, CheckRow, PartnerRow, StoredVersion, VersionRow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -154,22 +155,11 @@ class SqliteIndex:
 
     def record_check(self, result: CheckResult) -> None:
         """Remember that a check happened; the same check (its id) twice is one row."""
-        seq = result.version.manifest.seq if result.version else None
         self._write(
             "INSERT OR IGNORE INTO checks (site_id, started_at, duration_s, outcome, status, seq, "
-            "error, check_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    result.site_id,
-                    result.started_at.isoformat(),
-                    round(result.duration_s, 4),
-                    result.outcome.value,
-                    result.status.value,
-                    seq,
-                    result.error,
-                    result.check_id,
-                )
-            ],
+            "error, check_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [rows.check_values(result, _iso)],
         )
 
     def record_version(self, stored: StoredVersion, *, current: bool = True) -> None:
@@ -182,44 +172,16 @@ class SqliteIndex:
             self._db.execute(
                 "INSERT OR REPLACE INTO versions (site_id, seq, key, digest, captured_at, "
                 "content_digest, partner_count, event_count, final_url, title, belief, "
-                "corrected_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    m.site_id,
-                    m.seq,
-                    stored.key,
-                    stored.digest,
-                    m.captured_at.isoformat(),
-                    m.content_digest,
-                    len(m.partners),
-                    len(m.events),
-                    m.final_url,
-                    m.title,
-                    m.belief.value,
-                    stored.corrected_by,
-                ),
+                "corrected_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows.version_values(stored, _iso),
             )
             # an institution's documents feed its composite list; only that is current
             if current and not keys.is_document_chain(m.site_id) and self._claim(m.site_id, m.seq):
                 self._db.execute("DELETE FROM partners WHERE site_id = ?", (m.site_id,))
                 self._db.executemany(
                     "INSERT INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            m.site_id,
-                            m.seq,
-                            position,
-                            p.name,
-                            p.raw,
-                            p.match_key,
-                            p.entity,
-                            p.category.value,
-                            p.category_raw,
-                            "；".join(p.products),
-                            ",".join(marker.value for marker in p.markers),
-                            "；".join(p.former_names),
-                        )
-                        for position, p in enumerate(m.partners)
-                    ],
+                    rows.partner_values(m),
                 )
 
     def _claim(self, site_id: str, seq: int) -> bool:
@@ -244,57 +206,49 @@ class SqliteIndex:
     def checks(self, site_id: str, *, limit: int = 50) -> list[CheckRow]:
         """Newest checks of a site first (by start: writers may finish in any order; the
         times are all UTC, so their ISO text sorts as they do)."""
-        rows = self._read(
+        found = self._read(
             "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
             "WHERE site_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
             (site_id, limit),
         )
-        return [_check_row(row) for row in rows]
+        return [rows.check_row(row, rows.iso_moment) for row in found]
 
     def last_check(self, site_id: str) -> CheckRow | None:
         """The newest check of a site."""
-        rows = self.checks(site_id, limit=1)
-        return rows[0] if rows else None
+        newest = self.checks(site_id, limit=1)
+        return newest[0] if newest else None
 
     def last_checks(self) -> dict[str, CheckRow]:
         """The newest check of every site that has one."""
-        rows = self._read(
+        found = self._read(
             "SELECT site_id, started_at, duration_s, outcome, status, seq, error FROM checks "
             "WHERE id IN (SELECT (SELECT id FROM checks AS c WHERE c.site_id = s.site_id "
             "ORDER BY started_at DESC, id DESC LIMIT 1) "
             "FROM (SELECT DISTINCT site_id FROM checks) AS s)"
         )
-        return {str(row[0]): _check_row(row) for row in rows}
+        return {str(row[0]): rows.check_row(row, rows.iso_moment) for row in found}
 
     def consecutive_failures(self, site_id: str, *, limit: int = 1000) -> int:
         """How many of the newest checks failed in a row."""
-        count = 0
-        for row in self.checks(site_id, limit=limit):
-            if row.outcome is not Outcome.FAILED:
-                break
-            count += 1
-        return count
+        return rows.failures_in_a_row(self.checks(site_id, limit=limit))
 
     def last_seen(self, site_id: str) -> datetime | None:
         """When a check last read the site's page (any outcome but failed)."""
-        rows = self._read(
+        found = self._read(
             "SELECT MAX(started_at) FROM checks WHERE site_id = ? AND outcome != 'failed'",
             (site_id,),
         )
-        return datetime.fromisoformat(str(rows[0][0])) if rows and rows[0][0] else None
+        return rows.iso_moment(found[0][0]) if found and found[0][0] else None
 
     def versions(self, site_id: str) -> list[VersionRow]:
         """Indexed versions of a site, oldest first."""
-        rows = self._read(SELECT_VERSIONS + "ORDER BY seq", (site_id,))
-        return [_version_row(row) for row in rows]
+        found = self._read(SELECT_VERSIONS + "ORDER BY seq", (site_id,))
+        return [rows.version_row(row, rows.iso_moment) for row in found]
 
     def latest_version(self, site_id: str) -> VersionRow | None:
         """The newest indexed version of a site."""
-        rows = self._read(
-            SELECT_VERSIONS + "ORDER BY seq DESC LIMIT 1",
-            (site_id,),
-        )
-        return _version_row(rows[0]) if rows else None
+        found = self._read(SELECT_VERSIONS + "ORDER BY seq DESC LIMIT 1", (site_id,))
+        return rows.version_row(found[0], rows.iso_moment) if found else None
 
     def partners(self, *, site_id: str | None = None) -> Iterator[PartnerRow]:
         """Current partners, by site then position."""
@@ -307,34 +261,9 @@ class SqliteIndex:
             sql += " WHERE site_id = ?"
             args = (site_id,)
         for row in self._read(sql + " ORDER BY site_id, position", args):
-            text = [str(value) for value in row]
-            yield PartnerRow(text[0], int(text[1]), *text[2:])
+            yield rows.partner_row(row)
 
 
-def _check_row(row: tuple[object, ...]) -> CheckRow:
-    return CheckRow(
-        site_id=str(row[0]),
-        started_at=datetime.fromisoformat(str(row[1])),
-        duration_s=float(str(row[2])),
-        outcome=Outcome(str(row[3])),
-        status=str(row[4]),
-        seq=int(str(row[5])) if row[5] is not None else None,
-        error=str(row[6]),
-    )
-
-
-def _version_row(row: tuple[object, ...]) -> VersionRow:
-    return VersionRow(
-        site_id=str(row[0]),
-        seq=int(str(row[1])),
-        key=str(row[2]),
-        digest=str(row[3]),
-        captured_at=datetime.fromisoformat(str(row[4])),
-        content_digest=str(row[5]),
-        partner_count=int(str(row[6])),
-        event_count=int(str(row[7])),
-        final_url=str(row[8]),
-        title=str(row[9]),
-        belief=str(row[10]),
-        corrected_by=str(row[11]),
-    )
+def _iso(moment: datetime) -> str:
+    """SQLite keeps a moment as ISO text (UTC, so the text sorts as the moments do)."""
+    return moment.isoformat()
