@@ -135,18 +135,7 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
 }
 
 
-@pytest.fixture(scope="module")
-def served() -> Any:
-    with LocalSite() as site:
-        blind.serve(site, ROOT, FOLDERS)
-        yield site
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    capturer = PlaywrightCapturer(allow_private=True, concurrency=1, restart_after=500)
-    yield capturer
-    capturer.close()
+served, browser = blind.round_fixtures(ROOT, FOLDERS)
 
 
 @pytest.mark.parametrize(
@@ -159,8 +148,7 @@ def test_a_round6_page_reads_as_labelled(
     tmp_path: Path,
     clock: Any,
 ) -> None:
-    entry = f"/{label['folder']}/{label['id']}/{label.get('entry', 'index.html')}"
-    blind.assert_page_reads_as_labelled(label, served.url(entry), browser, tmp_path, clock)
+    blind.assert_served_page_reads_as_labelled(label, served, browser, tmp_path, clock)
 
 
 @pytest.mark.parametrize("sequence", blind.params(SEQUENCES, SEQ_STILL_WRONG))

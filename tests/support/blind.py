@@ -11,13 +11,14 @@ its labelled events (type and names, and the field of a field change).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
@@ -88,6 +89,35 @@ def serve(site: LocalSite, root: Path, folders: Iterable[str]) -> None:
             if path.is_file() and path.name != "labels.yaml":
                 media = MEDIA.get(path.suffix.lower(), "application/octet-stream")
                 site.file(f"/{path.relative_to(root).as_posix()}", path.read_bytes(), media)
+
+
+def round_fixtures(root: Path, folders: Iterable[str]) -> tuple[Any, Any]:
+    """A round module's two module-scoped fixtures: `served` (every page of the folders on
+    127.0.0.1) and `browser` (one Chromium for the module). Assign them at module level:
+    `served, browser = blind.round_fixtures(ROOT, FOLDERS)`."""
+    folders = tuple(folders)
+
+    @pytest.fixture(scope="module", name="served")
+    def served() -> Iterator[LocalSite]:
+        with LocalSite() as site:
+            serve(site, root, folders)
+            yield site
+
+    @pytest.fixture(scope="module", name="browser")
+    def browser() -> Iterator[PlaywrightCapturer]:
+        capturer = PlaywrightCapturer(allow_private=True, concurrency=1, restart_after=500)
+        yield capturer
+        capturer.close()
+
+    return served, browser
+
+
+def assert_served_page_reads_as_labelled(
+    label: dict[str, Any], served: LocalSite, capturer: Capturer, tmp_path: Path, clock: Any
+) -> None:
+    """`assert_page_reads_as_labelled` on the label's entry page as `round_fixtures` serves it."""
+    entry = f"/{label['folder']}/{label['id']}/{label.get('entry', 'index.html')}"
+    assert_page_reads_as_labelled(label, served.url(entry), capturer, tmp_path, clock)
 
 
 def deps(capturer: Capturer, tmp_path: Path, clock: Any, entities: Path = ENTITIES) -> Deps:
