@@ -12,7 +12,8 @@
    category), the current documents' texts, references to every document version and the
    registry, so partner events come from the same `partners.compare` as everywhere else and
    a list that moves to a new announcement unchanged gives none;
-5. observers hear about the institution only.
+5. observers hear about the institution only; a re-check a document owes (its new list seen
+   once, not believed yet) is owed by the institution (`confirm_at`).
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def _run(
     written = composite.write(deps.store, draft, aliases=deps.aliases)
     before = previous.manifest.documents if previous else ()
     doc_events = registry.document_events(before, ordered) if written.version else ()
+    confirm_at = owed_confirmation(results)
     if written.version is None:
         result = CheckResult(
             site_id=site.id,
@@ -178,6 +180,7 @@ def _run(
             started_at=started_at,
             duration_s=time.perf_counter() - started,
             version=written.previous,
+            confirm_at=confirm_at,
         )
         return InstitutionCheck(result=result, documents=results, pages=budget.used, crawl=crawl)
     index_error = pipeline.index_version(deps, written.version)
@@ -196,6 +199,7 @@ def _run(
         events=written.events,
         bytes_written=written.bytes_written,
         index_error=index_error,
+        confirm_at=confirm_at,
     )
     return InstitutionCheck(
         result=result,
@@ -204,6 +208,17 @@ def _run(
         pages=budget.used,
         crawl=crawl,
     )
+
+
+def owed_confirmation(documents: tuple[CheckResult, ...]) -> datetime | None:
+    """When the institution must be checked again: the earliest re-check its documents owe.
+
+    A document whose new list is not believed yet (a suspect change, seen once) keeps the
+    institution on its previous list; the re-check that confirms it is what moves the list,
+    so the institution owes it as its own, or the change would wait for the next schedule.
+    """
+    owed = [result.confirm_at for result in documents if result.confirm_at is not None]
+    return min(owed) if owed else None
 
 
 def document_site(site: Site, ref: DocumentRef) -> Site:

@@ -15,6 +15,7 @@ from itertools import pairwise
 from archiver.dates import DATE
 from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import Block, Line, LineKind
+from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     PHONE,
@@ -191,7 +192,7 @@ def _rejoin(above: str, fragment: str, known: set[str]) -> str | None:
     >>> _rejoin(item, "10月1日至2026年9月30日；客服电话：95000。", set())[len(item) :]
     '10月1日至2026年9月30日；客服电话：95000。'
     """
-    if _continues_fields(above, fragment):
+    if _continues_fields(above, fragment) or closes_open_bracket(above, fragment):
         return above.rstrip() + fragment.strip()
     piece = clean_text(fragment)
     if not piece or len(piece) > 14 or strip_number(piece)[0] is not None or PHONE.search(piece):

@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from archiver.partners.blocks import Block, Grid, Line
+from archiver.partners.brackets import join_open_brackets
 from archiver.partners.names import looks_like_org
 
 WRAPPED_HEAD = re.compile(r"(?:有限|有限责任|股份有限|股份|有|责任)$")
@@ -66,10 +67,19 @@ def unwrap_cell(text: str) -> str:
     '甲乙科技有限公司\n丙丁担保有限公司'
     >>> unwrap_cell("借呗\n花呗")
     '借呗\n花呗'
+
+    A line that leaves a bracket open is continued by the next, whatever the words: a note
+    wrapped inside its brackets is one note ("甲公司（原乙公司，已更\n名）").
+
+    >>> unwrap_cell("上海信也科技有限公司（原上海拍拍贷金融信息服务有限公司，已更\n名）")
+    '上海信也科技有限公司（原上海拍拍贷金融信息服务有限公司，已更名）'
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
         return text
+    lines = join_open_brackets(lines)
+    if len(lines) < 2:
+        return lines[0]
     names = [lines[0]]
     for line in lines[1:]:
         if looks_like_org(names[-1]) and looks_like_org(line):

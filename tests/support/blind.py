@@ -22,13 +22,16 @@ from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.memory_store import MemoryStore
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.models import ListStatus, Outcome
+from archiver.discovery.institution import run_institution
+from archiver.discovery.settings import DiscoverySettings
+from archiver.models import CheckResult, ListStatus, Outcome
 from archiver.partners import load_aliases, match_key
 from archiver.partners.annotations import is_ended
 from archiver.pipeline import Deps, check_site
 from archiver.ports import Capturer
 from archiver.testing import LocalSite
 
+DISCOVERY = DiscoverySettings(delay=1.0)  # the one-second politeness, on the test clock
 ENTITIES = Path(__file__).parent.parent.parent / "config" / "entities.yaml"
 MEDIA = {  # what a plain static file server sends (the scorers': no charset on HTML)
     ".html": "text/html",
@@ -177,28 +180,35 @@ def event_key(event: Any) -> tuple[str, ...]:
     return (kind, match_key(str(get("name"))), field)
 
 
+def check_institution(site: Site, pipeline: Deps) -> CheckResult:
+    """One check of a site configured with `discover:` (a polite delay on the test's clock)."""
+    return run_institution(site, pipeline, settings=DISCOVERY).result
+
+
 def wrong_steps(
     seqs: Path, label: dict[str, Any], capturer: Capturer, tmp_path: Path, clock: Any
 ) -> list[tuple[str, str, list[tuple[str, ...]], list[tuple[str, ...]]]]:
-    """Serve each step in turn, check it, and list the steps whose events differ from the
-    label's: (step, kind, wanted, got)."""
+    """Serve each step in turn, check it (through discovery when the label says `discover`,
+    as an institution), and list the steps whose events differ from the label's:
+    (step, kind, wanted, got)."""
     sequence = label["id"]
     entities = seqs / sequence / "entities.yaml"  # a sequence may bring its own alias file
     pipeline = deps(capturer, tmp_path, clock, entities if entities.is_file() else ENTITIES)
+    discover = bool(label.get("discover"))
+    check = check_institution if discover else check_site
     wrong = []
     with LocalSite() as served:
-        site = Site.model_validate(
-            {"id": "seq", "name": sequence, "url": served.url("/" + label["entry"])}
-        )
+        fields = {"id": "seq", "name": sequence, "url": served.url("/" + label["entry"])}
+        site = Site.model_validate({**fields, "discover": {}} if discover else fields)
         for step in label["steps"]:
             served.routes.clear()
             _serve_step(served, seqs / sequence / step["dir"], step.get("status"))
-            clock.advance(3600)
-            result = check_site(site, pipeline)
+            clock.advance(6 * 3600 if discover else 3600)
+            result = check(site, pipeline)
             events = list(result.events)
             if result.confirm_at is not None:  # a suspect list is believed once seen twice
                 clock.advance(site.confirm_delay)
-                events.extend(check_site(site, pipeline).events)
+                events.extend(check(site, pipeline).events)
             got = sorted(event_key(event) for event in events)
             wanted = sorted(event_key(event) for event in step.get("events") or [])
             if step["kind"] != "initial" and got != wanted:
