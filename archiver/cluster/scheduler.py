@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+import redis
 import structlog
 from celery import Celery
 
 from archiver import archive, readings, schedule
 from archiver.app import App, utc_now
-from archiver.cluster.celery_app import CHECK_TASK
+from archiver.cluster import pending
+from archiver.cluster.celery_app import CHECK_TASK, visibility_timeout_s
 from archiver.cluster.leader import Leader, Wait
 from archiver.config import Site
 from archiver.discovery.institution import is_institution
@@ -27,11 +29,21 @@ log = structlog.get_logger("archiver.cluster.scheduler")
 Housekeeping = Iterable[tuple[str, Callable[[], object], float]]
 
 
-def enqueuer(celery: Celery) -> Callable[[Site], None]:
-    """The Daemon's `run_site`: send one check task for the site (the workers run it)."""
+def enqueuer(celery: Celery, redis_client: redis.Redis, *, ttl_s: float) -> Callable[[Site], None]:
+    """The Daemon's `run_site`: send one check task for the site (the workers run it), unless
+    the site's previous task still waits in the queue (`archiver.cluster.pending`; the
+    mark expires after `ttl_s`, the visibility timeout).
+    """
 
     def enqueue(site: Site) -> None:
-        task = celery.send_task(CHECK_TASK, args=(site.id,))
+        if not pending.mark_queued(redis_client, site.id, ttl_s=ttl_s):
+            log.warning("check_still_queued", site=site.id, reason="workers_behind")
+            return
+        try:
+            task = celery.send_task(CHECK_TASK, args=(site.id,))
+        except Exception:
+            pending.unmark(redis_client, site.id)
+            raise
         log.info("check_enqueued", site=site.id, task=task.id)
 
     return enqueue
@@ -48,14 +60,16 @@ def owed_confirmations(app: App) -> dict[str, datetime]:
     return owed
 
 
-def make_daemon(app: App, celery: Celery, housekeeping: Housekeeping) -> schedule.Daemon:
+def make_daemon(
+    app: App, celery: Celery, redis_client: redis.Redis, housekeeping: Housekeeping
+) -> schedule.Daemon:
     """The schedule of every enabled site, enqueuing instead of checking. The new leader
     first queues the alerts of recent versions that have none (a worker died in between)."""
     app.alerter().reconcile()
     last_checks = {site: row.started_at for site, row in app.index.last_checks().items()}
     return schedule.Daemon(
         app.settings.sites,
-        enqueuer(celery),
+        enqueuer(celery, redis_client, ttl_s=visibility_timeout_s(app.settings)),
         last_checks=last_checks,
         now=utc_now,
         workers=2,  # enqueuing takes a millisecond; the second thread is for housekeeping

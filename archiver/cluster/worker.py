@@ -33,6 +33,7 @@ from celery.signals import worker_process_init, worker_process_shutdown
 
 from archiver import codec
 from archiver.app import App, build, utc_now
+from archiver.cluster import pending
 from archiver.cluster.broker import broker_url, client
 from archiver.cluster.celery_app import (
     CHECK_TASK,
@@ -109,6 +110,7 @@ class WorkerProcess:
         assert self.runner is not None
         assert self.redis_client is not None
         site = self.app.settings.site(site_id)  # KeyError: this worker's config lacks it
+        pending.unmark(self.redis_client, site_id)  # taken: the schedule may queue it again
         recover = recover or bool((task.request.delivery_info or {}).get("redelivered"))
         lease = site_lease(self.redis_client, site_id)
         with lease.held() as got:

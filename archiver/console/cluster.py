@@ -87,12 +87,13 @@ def scheduler(source: AppSource) -> None:
     celery = make_celery(app.settings, app.environ)
     url = broker_url(require_queue(app.settings), app.environ)
     name = f"{socket.gethostname()}-{os.getpid()}"
-    leader = Leader(client(url), name=name)
+    redis_client = client(url)
+    leader = Leader(redis_client, name=name)
     say(f"scheduler {name}: 队列 {shown(url)}，{len(app.settings.sites)} 个站点；等待成为主调度器")
 
     def build_daemon() -> schedule.Daemon:
         say(f"scheduler {name}: 成为主调度器，开始按计划入队")
-        return cluster_scheduler.make_daemon(app, celery, housekeeping_jobs(app))
+        return cluster_scheduler.make_daemon(app, celery, redis_client, housekeeping_jobs(app))
 
     with Interrupts(grace_s=0) as stopping:
         cluster_scheduler.run_scheduler(leader, build_daemon, stopping.wait)
