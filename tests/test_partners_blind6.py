@@ -29,11 +29,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
-    "cfc-h5-card-list": (
-        "the scorer: missed 5: 上海数禾信息科技有限公司、北京微梦创科网络技术有限"
-        "公司…; extra 4: 平台运营上海数禾信息科技有限公司、平台运营北京微梦创科网"
-        "络技术有限公司…"
-    ),
     "gbk-legacy-layout-tables": ("the scorer: extra 1: ·服务收费"),
     "portal-leftnav-tabs-terminated": (
         "the scorer: missed 8: 上海携程金融信息服务有限公司、中合中小企业融资担保"
@@ -44,11 +39,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
         "the scorer: missed 1: 北京抖音信息服务有限公司; extra 1: 北京微播视界科"
         "技有限公司北京抖音信息服务有限公司; forbidden read 1: 北京微播视界科技有"
         "限公司北京抖音信息服务有限公司"
-    ),
-    "self-operated-row-in-table": ("the scorer: extra 1: 招联金融; forbidden read 1: 招联金融"),
-    "short-and-full-name-columns": (
-        "the scorer: missed 8: 中国人民财产保险股份有限公司、中国平安财产保险股份"
-        "有限公司…; extra 8: 人保财险、信也…; forbidden read 8: 蚂蚁、度小满…"
     ),
     "soft-404-status-200": ("the scorer: status soft_404 (raw soft_404) != absent"),
     "spa-react-api-records-news": (
@@ -63,7 +53,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "trs-city-bank-detail-related": ("the scorer: extra 1: 个人网银企业网银手机银行"),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
     "truncated-mid-table": ("the scorer: extra 1: 深圳市小; forbidden read 1: 深圳市小"),
-    "two-names-per-row-table": ("the scorer: extra 1: 重庆农商行; forbidden read 1: 重庆农商行"),
     "waf-js-challenge-interstitial": ("the scorer: status challenge (raw challenge) != absent"),
     "attachment-link-soft404": (
         "the scorer: (labelled ambiguous) status unparseable (raw unparseable) != absent"
@@ -111,10 +100,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
     "cdb-notice-replaced": (
         "in this in-process harness the s3 replacement's annotated rename (微播视界 -> 抖音) "
         "reads as dropped + added; the scorer's `archiver check` run reads it as renamed"
-    ),
-    "h5-hyxj-card-fields": (
-        "hotline, products and period changes on H5 cards are missed (fields not read from "
-        "the cards)"
     ),
     "multi-table-lfb-products": (
         "layout step s5: the category as published (融资担保, 信用保证保险) becomes "

@@ -13,7 +13,7 @@ from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
 from archiver.partners.categories import names_category
-from archiver.partners.cells import SECTION_NUMBER, is_sentence
+from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_sentence
 from archiver.partners.lines import status_heading
 from archiver.partners.names import looks_like_org
 
@@ -42,6 +42,7 @@ _CHROME = re.compile(
 _MAX_SPAN = 1000
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
+_FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY)
 _CELL_TAGS = _words("div span a em i b strong font label small")
 _ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
 # A cell that is a number, a phone, a column label or a category word marks a table row.
@@ -378,8 +379,21 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
         return None
     if sum(looks_like_org(t) for t in texts) > 1:
         return None
-    typed = sum(bool(_COLUMN_LIKE.search(t)) for t in texts)
+    if len(texts) == 2 and all(texts) and _field_label(texts[0]):
+        return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
+    typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
     return [t for t in texts if t] if typed else None
+
+
+def _field_label(text: str) -> bool:
+    """A card's field label in its own element (合作产品, 客服电话), not a name or a number."""
+    role, _ = column_of(text)
+    return len(text) <= 8 and role in _FIELD_ROLES and not looks_like_org(text)
+
+
+def _category_tag(text: str) -> bool:
+    """A short category word set apart (an H5 card's "平台运营" badge before the name)."""
+    return len(text) <= 12 and names_category(text) and not looks_like_org(text)
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:

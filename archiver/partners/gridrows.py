@@ -8,6 +8,7 @@ import re
 
 from archiver.partners.cells import Column, column_of, is_blank
 from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.owner import is_own
 from archiver.partners.records import published
 from archiver.partners.tables import Layout, header_layout, strip_number
 
@@ -75,3 +76,9 @@ def is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
     plain = [column for column, preset in labels if column is not None and not preset]
     names = sum(column is Column.NAME for column in plain)
     return names >= 1 and len(plain) >= 0.6 * len(rows)
+
+
+def is_own_row(row: tuple[str, ...], layout: Layout, own_keys: set[str]) -> bool:
+    """A row that names the publisher itself (its own channel, 自营): no partner, but a
+    numbered row of the list all the same."""
+    return any(c < len(row) and is_own(row[c], own_keys) for c in layout.name_columns)

@@ -331,8 +331,9 @@ hotline='400-820-1234', remark='')
     category = ""
     free: list[str] = []
     has_category = layout is not None and Column.CATEGORY in layout.columns.values()
-    for token in tokens:
-        if not category and _is_category_token(token, has_category=has_category):
+    for index, token in enumerate(tokens):
+        tagged = index == 0 and len(tokens) > 1 and _tags_name(tokens[1], known)
+        if not category and _is_category_token(token, has_category=has_category or tagged):
             category = token
         elif is_period(token) and not period:
             period = token
@@ -443,6 +444,12 @@ def _is_category_token(token: str, *, has_category: bool) -> bool:
     if len(token) > 15 or looks_like_org(token) or not names_category(token):
         return False
     return has_category or bool(re.search(r"(?:机构|类|服务|业务|合作|方)$", token))
+
+
+def _tags_name(token: str, known: set[str]) -> bool:
+    """The token after a leading category word is a whole legal name: the word is a tag
+    ("平台运营 上海数禾信息科技有限公司", an H5 card's badge), not the start of the name."""
+    return _complete_name(token, known) and _whole_name(token)
 
 
 def _product_before_name(layout: Layout | None) -> bool:

@@ -45,6 +45,9 @@ _LOGO = re.compile(
     r"logo|header|\bhd\b|\bhead\b|\btop\b|site-?top|site-?name|brand", re.IGNORECASE
 )
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
+# A logo's text: the brand, then its English name in capitals ("招联金融 MUCFC",
+# "重庆农商行 CHONGQING RURAL COMMERCIAL BANK"): the brand is the publisher's.
+_BRAND_AND_ENGLISH = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
 
 
 def own_names(
@@ -107,7 +110,7 @@ def _page_owners(markup: str) -> list[str]:
     for element in root.iter():  # partners further down (after the first h1) are no identity
         tag = str(element.tag).lower()
         marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('src', '')}"
-        if identity and _LOGO.search(marks):
+        if identity and _LOGO.search(marks) and not _in_repeated(element):
             names = _logo_names(element)
             found.extend(names)
             identity = not names
@@ -131,6 +134,18 @@ def _page_owners(markup: str) -> list[str]:
     return [_trimmed(name) for name in found]
 
 
+def _in_repeated(element: etree._Element) -> bool:
+    """Inside one of several alike elements (a card's "card-hd" among cards): a partner's
+    card, not the site's header."""
+    node, parent = element, element.getparent()
+    while parent is not None:
+        mark = (node.tag, node.get("class", ""))
+        if mark[1] and sum((c.tag, c.get("class", "")) == mark for c in parent) > 1:
+            return True
+        node, parent = parent, parent.getparent()
+    return False
+
+
 def _logo_names(element: etree._Element) -> list[str]:
     texts = [element.get("alt", ""), element.get("title", "")]
     texts.extend(img.get("alt", "") for img in element.iter("img"))
@@ -140,6 +155,9 @@ def _logo_names(element: etree._Element) -> list[str]:
         owner = _LEADING_OWNER.match(clean_text(text).replace(" ", ""))
         if owner:
             out.append(owner.group(1))
+        brand = _BRAND_AND_ENGLISH.match(unicodedata.normalize("NFKC", text))
+        if brand:
+            out.append(brand.group(1))
     return out
 
 

@@ -1,0 +1,143 @@
+"""extract() on HTML structures of issue 15's round 6 (engineer A's failure classes), written
+here in shapes of our own: each test fails on the reader before its rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import lxml.html
+
+from archiver.models import Capture, RenderedPage
+from archiver.partners import AliasTable, extract
+from archiver.partners.extraction import Extraction
+
+URL = "https://www.example-bank.cn/xxpl/2025/1031/list.html"
+ANT = "蚂蚁智信（杭州）信息技术有限公司"
+FQL = "深圳市分期乐网络科技有限公司"
+PICC = "中国人民财产保险股份有限公司"
+KX = "深圳市凯旋融资担保有限公司"
+
+
+def read(body: str, *, title: str = "互联网助贷业务合作机构名单") -> tuple[str, ...]:
+    """The partner names read from one page, in order."""
+    return tuple(partner.name for partner in _extract(body, title=title).partners)
+
+
+def _extract(body: str, *, title: str = "互联网助贷业务合作机构名单") -> Extraction:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    root = lxml.html.fromstring(html)
+    page = RenderedPage(url=URL, html=html, text=root.text_content(), title=title)
+    capture = Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=(page,),
+    )
+    return extract(capture, aliases=AliasTable())
+
+
+# --- class 1: legal names beside short forms, the publisher's own row ------------------------
+
+
+def test_a_short_name_column_beside_the_legal_name_column_is_not_read() -> None:
+    body = (
+        "<table><tr><th>序号</th><th>机构简称</th><th>机构全称</th><th>类别</th></tr>"
+        f"<tr><td>1</td><td>人保财险</td><td>{PICC}</td><td>增信服务机构</td></tr>"
+        f"<tr><td>2</td><td>凯旋担保</td><td>{KX}</td><td>增信服务机构</td></tr>"
+        f"<tr><td>3</td><td>分期乐</td><td>{FQL}</td><td>平台运营机构</td></tr></table>"
+    )
+    assert read(body) == (PICC, KX, FQL)
+
+
+def test_a_short_name_column_alone_is_still_the_name_column() -> None:
+    body = (
+        "<table><tr><th>序号</th><th>合作机构简称</th><th>合作机构类别</th></tr>"
+        "<tr><td>1</td><td>蚂蚁智信</td><td>平台运营机构</td></tr>"
+        "<tr><td>2</td><td>分期乐</td><td>平台运营机构</td></tr></table>"
+    )
+    assert read(body) == ("蚂蚁智信", "分期乐")
+
+
+def test_the_logo_brand_with_its_english_name_is_the_publisher_not_a_partner() -> None:
+    body = (
+        '<div class="top">甬信金融 NXCFC　客服热线 95555</div>'
+        "<h2>合作机构名单</h2>"
+        f"<table><tr><th>序号</th><th>机构名称</th></tr><tr><td>1</td><td>{ANT}</td></tr>"
+        f"<tr><td>2</td><td>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_the_publishers_own_row_keeps_the_numbering_whole() -> None:
+    body = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>渠道类型</th></tr>"
+        "<tr><td>1</td><td>甬信消费金融股份有限公司</td><td>自营</td></tr>"
+        f"<tr><td>2</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>3</td><td>{FQL}</td><td>平台运营机构</td></tr></table>"
+    )
+    found = _extract(body, title="获客渠道及合作机构公示-甬信消费金融")
+    assert tuple(p.name for p in found.partners) == (ANT, FQL)
+    assert found.truncated == ""
+
+
+def test_two_records_per_row_numbered_along_the_rows_read_in_their_order() -> None:
+    body = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>序号</th><th>机构名称</th></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>2</td><td>{FQL}</td></tr>"
+        f"<tr><td>3</td><td>{PICC}</td><td></td><td></td></tr></table>"
+    )
+    found = _extract(body)
+    assert tuple(p.name for p in found.partners) == (ANT, FQL, PICC)
+    assert found.truncated == ""
+
+
+# --- class 2: H5 cards, a category tag glued to the name, the card's fields -----------------
+
+
+def _card(tag: str, name: str, *fields: tuple[str, str]) -> str:
+    rows = "".join(f'<div class="row"><label>{k}</label><span>{v}</span></div>' for k, v in fields)
+    return (
+        f'<div class="card"><div class="card-hd"><i class="tag">{tag}</i>'
+        f'<span class="org">{name}</span></div><div class="card-bd">{rows}</div></div>'
+    )
+
+
+def test_a_category_tag_glued_before_the_name_in_a_card_is_the_category() -> None:
+    body = _card("营销获客", ANT) + _card("营销获客", FQL) + _card("融资担保", KX)
+    found = _extract(body)
+    assert [(p.name, p.category_raw) for p in found.partners] == [
+        (ANT, "营销获客"),
+        (FQL, "营销获客"),
+        (KX, "融资担保"),
+    ]
+
+
+def test_a_cards_field_lines_under_its_name_are_its_fields() -> None:
+    body = _card(
+        "平台运营",
+        ANT,
+        ("合作产品", "借呗、花呗"),
+        ("客服电话", "95188"),
+        ("合作期限", "2025年1月1日至2026年12月31日"),
+    ) + _card("平台运营", FQL, ("合作产品", "分期乐"), ("客服电话", "400-000-0000"))
+    found = {p.name: p for p in _extract(body).partners}
+    assert found[ANT].products == ("借呗", "花呗")
+    assert found[ANT].hotline == "95188"
+    assert found[ANT].period == "2025年1月1日至2026年12月31日"
+    assert (found[FQL].products, found[FQL].hotline) == (("分期乐",), "400-000-0000")
+
+
+def test_one_hotline_line_after_a_list_is_the_publishers_not_the_last_partners() -> None:
+    body = f"<h3>平台运营机构</h3><p>{ANT}</p><p>{FQL}</p><p>客服电话：95555</p>"
+    found = {p.name: p for p in _extract(body).partners}
+    assert set(found) == {ANT, FQL}
+    assert found[FQL].hotline == ""
+
+
+def test_a_card_header_among_cards_is_no_site_header_naming_the_publisher() -> None:
+    name = "甬信消费金融股份有限公司"  # a partner whose name looks like a lender's
+    body = _card("平台运营", ANT) + _card("平台运营", f"{name}")
+    assert read(body) == (ANT, name)
