@@ -30,11 +30,6 @@ SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
     "gbk-legacy-layout-tables": ("the scorer: extra 1: ·服务收费"),
-    "portal-leftnav-tabs-terminated": (
-        "the scorer: missed 8: 上海携程金融信息服务有限公司、中合中小企业融资担保"
-        "股份有限公司…; marked ended wrongly 8: 上海携程金融信息服务有限公司、中"
-        "合中小企业融资担保股份有限公司…"
-    ),
     "rename-annotations-mixed-forms": (
         "the scorer: missed 1: 北京抖音信息服务有限公司; extra 1: 北京微播视界科"
         "技有限公司北京抖音信息服务有限公司; forbidden read 1: 北京微播视界科技有"
@@ -45,10 +40,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
         "the scorer: status absent (raw empty) != ok; missed 7: 中腾信金融信息服"
         "务（上海）有限公司、北京抖音信息服务有限公司…; terminated not marked 2: "
         "深圳小赢信息技术有限责任公司、长安责任保险股份有限公司"
-    ),
-    "status-column-ended-suspended": (
-        "the partners shown as ended or suspended are not the labelled terminated "
-        "set (the scorer, which compares names, counts the page exact)"
     ),
     "trs-city-bank-detail-related": ("the scorer: extra 1: 个人网银企业网银手机银行"),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
@@ -112,7 +103,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
     "paged-nycfc-next-page": (
         "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
     ),
-    "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
     "trust-fotic-plan-readd": (
         "layout step s4 gives 3 false dropped; the re-add under a new trust plan (s5) is missed"
     ),

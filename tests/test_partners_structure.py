@@ -9,6 +9,7 @@ import lxml.html
 
 from archiver.models import Capture, RenderedPage
 from archiver.partners import AliasTable, extract
+from archiver.partners.annotations import is_ended
 from archiver.partners.extraction import Extraction
 
 URL = "https://www.example-bank.cn/xxpl/2025/1031/list.html"
@@ -141,3 +142,59 @@ def test_a_card_header_among_cards_is_no_site_header_naming_the_publisher() -> N
     name = "甬信消费金融股份有限公司"  # a partner whose name looks like a lender's
     body = _card("平台运营", ANT) + _card("平台运营", f"{name}")
     assert read(body) == (ANT, name)
+
+
+# --- class 3: tabs of current and ended partners, categories in tabs, ended in prose --------
+
+
+def _ended(found: Extraction) -> dict[str, bool]:
+    return {p.name: is_ended(p.markers) for p in found.partners}
+
+
+def test_a_current_tab_beside_an_ended_tab_keeps_its_partners_current() -> None:
+    body = (
+        '<div class="tabs"><span class="on">当前合作机构</span><span>已终止合作机构</span></div>'
+        '<div class="pane"><table><tr><th>机构名称</th><th>合作类型</th></tr>'
+        f"<tr><td>{ANT}</td><td>平台运营机构</td></tr><tr><td>{KX}</td><td>增信服务机构</td></tr>"
+        '</table></div><div class="pane" style="display:none"><table><tr><th>机构名称</th>'
+        f"<th>合作类型</th></tr><tr><td>{FQL}</td><td>平台运营机构</td></tr></table></div>"
+    )
+    assert _ended(_extract(body)) == {ANT: False, KX: False, FQL: True}
+
+
+def test_a_tab_bar_read_as_one_line_is_no_ended_heading() -> None:
+    body = (
+        "<p><span>现合作机构</span><span>已终止合作机构</span></p>"
+        f"<table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr><tr><td>{KX}</td></tr></table>"
+    )
+    assert _ended(_extract(body)) == {ANT: False, KX: False}
+
+
+def test_a_partner_the_page_says_it_once_worked_with_is_ended() -> None:
+    body = (
+        f"<table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr></table>"
+        f"<p>另：本行曾与{FQL}开展导流合作（已于2024年12月31日终止合作）。</p>"
+    )
+    assert _ended(_extract(body)) == {ANT: False, FQL: True}
+
+
+def test_the_tab_is_the_category_and_a_service_column_is_not() -> None:
+    def tabs(platform: tuple[str, ...], other: tuple[str, ...]) -> str:
+        def pane(names: tuple[str, ...], pane_id: str) -> str:
+            rows = "".join(f"<tr><td>{n}</td><td>风控模型服务</td></tr>" for n in names)
+            head = "<tr><th>机构名称</th><th>合作内容</th></tr>"
+            return f'<section id="{pane_id}"><table>{head}{rows}</table></section>'
+
+        return (
+            '<div role="tablist"><a href="#p1">平台运营机构</a>'
+            '<a href="#p2">其他合作机构</a></div>' + pane(platform, "p1") + pane(other, "p2")
+        )
+
+    before = _extract(tabs((ANT, FQL), (KX,)))
+    after = _extract(tabs((ANT,), (KX, FQL)))
+    assert {p.name: p.category_raw for p in before.partners} == {
+        ANT: "平台运营机构",
+        FQL: "平台运营机构",
+        KX: "其他合作机构",
+    }
+    assert {p.name: p.category_raw for p in after.partners}[FQL] == "其他合作机构"

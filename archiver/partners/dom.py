@@ -14,7 +14,7 @@ from lxml import etree, html
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
 from archiver.partners.categories import names_category
 from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_sentence
-from archiver.partners.lines import status_heading
+from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.names import looks_like_org
 
 
@@ -179,7 +179,7 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         labels = [" ".join(cell_text(tab).split()) for tab in tabs]
         if not all(0 < len(label) <= 20 and _tab_label(label) for label in labels):
             continue
-        if not any(names_category(label) for label in labels):
+        if not any(names_category(label) or _status_tab(label) for label in labels):
             continue
         panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
         if panes is None:
@@ -189,12 +189,27 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
     return found
 
 
+# A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
+_CURRENT_TAB = re.compile(
+    r"^(?:现|当前|目前|现有|存续|正常|正在)(?:合作)?(?:中|的)?(?:合作)?(?:机构|单位|合作方)?(?:名单)?$"
+)
+
+
 def _tab_label(label: str) -> bool:
-    """A tab that names a category ("平台运营机构") or a status ("已终止合作机构"); an item
-    that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
+    """A tab that names a category ("平台运营机构") or a status ("现合作机构", "已终止合作机构");
+    an item that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
     if looks_like_org(label):
         return False
-    return bool(names_category(label) or status_heading(label, LineKind.HEADING))
+    return bool(
+        names_category(label)
+        or _status_tab(label)
+        or _CURRENT_TAB.match(label)
+        or heading_label(label)  # "其他合作机构"
+    )
+
+
+def _status_tab(label: str) -> bool:
+    return bool(status_heading(label, LineKind.HEADING))
 
 
 def _referenced_panes(

@@ -82,3 +82,10 @@ def is_own_row(row: tuple[str, ...], layout: Layout, own_keys: set[str]) -> bool
     """A row that names the publisher itself (its own channel, 自营): no partner, but a
     numbered row of the list all the same."""
     return any(c < len(row) and is_own(row[c], own_keys) for c in layout.name_columns)
+
+
+def describes_service(layout: Layout) -> bool:
+    """The category column says what the partner does (合作内容, 服务内容), not its type."""
+    column = layout.column(Column.CATEGORY)
+    label = layout.labels[column] if column is not None and column < len(layout.labels) else ""
+    return bool(re.search(r"内容|范围|事项", label)) and not re.search(r"类|型", label)

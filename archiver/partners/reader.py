@@ -26,6 +26,7 @@ from archiver.partners.cells import (
 )
 from archiver.partners.gridrows import (
     cells_of,
+    describes_service,
     has_foreign_header,
     is_card_grid,
     is_own_row,
@@ -34,8 +35,8 @@ from archiver.partners.gridrows import (
     row_number,
     starts_with_name,
 )
+from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.lines import (
-    heading_label,
     item_fields,
     join_wrapped,
     labelled_fields,
@@ -43,7 +44,6 @@ from archiver.partners.lines import (
     split_clauses,
     split_products,
     split_runs,
-    status_heading,
     without_footnotes,
 )
 from archiver.partners.names import clean_text, looks_like_org
@@ -398,7 +398,11 @@ class Reader:
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
 
     def _filled_category(self, value: str, layout: Layout) -> str:
-        """A blank category cell under a filled one means "same as above" (no rowspan)."""
+        """A blank category cell under a filled one means "same as above" (no rowspan); a
+        合作内容 column under a category heading (a tab) is what the partner does, not its
+        category: the heading is."""
+        if self._section.label and describes_service(layout):
+            return ""
         if value:
             self._grid_category = value
             return value
