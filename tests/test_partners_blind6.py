@@ -29,7 +29,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
-    "gbk-legacy-layout-tables": ("the scorer: extra 1: ·服务收费"),
     "rename-annotations-mixed-forms": (
         "the scorer: missed 1: 北京抖音信息服务有限公司; extra 1: 北京微播视界科"
         "技有限公司北京抖音信息服务有限公司; forbidden read 1: 北京微播视界科技有"
@@ -41,7 +40,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
         "务（上海）有限公司、北京抖音信息服务有限公司…; terminated not marked 2: "
         "深圳小赢信息技术有限责任公司、长安责任保险股份有限公司"
     ),
-    "trs-city-bank-detail-related": ("the scorer: extra 1: 个人网银企业网银手机银行"),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
     "truncated-mid-table": ("the scorer: extra 1: 深圳市小; forbidden read 1: 深圳市小"),
     "waf-js-challenge-interstitial": ("the scorer: status challenge (raw challenge) != absent"),
@@ -50,13 +48,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     ),
     "docx-prose-letter-cfc": (
         "the scorer: extra 1: 均为经国家金融监督管理总局批准设立的财产保险公司"
-    ),
-    "excel-saveas-html-frameset-tabs": (
-        "the scorer: missed 5: 中国人民财产保险股份有限公司、中国平安财产保险股份有限公司…"
-    ),
-    "excel-saveas-html-hidden-row": (
-        "the scorer: extra 1: 北京玖富普惠信息技术有限公司; forbidden read 1: 北"
-        "京玖富普惠信息技术有限公司"
     ),
     "mixed-three-attachments-sdk-list": (
         "the scorer: extra 6: 中国银联股份有限公司、北京百度网讯科技有限公司…; fo"
@@ -75,9 +66,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     ),
     "pdf-two-per-row-three-categories": (
         "the scorer: missed 10: 上海华道数据处理有限公司、上海淇毓信息科技有限公司…"
-    ),
-    "word-saveas-html-gbk": (
-        "the scorer: extra 1: 吉林银行股份有限公司; forbidden read 1: 吉林银行股份有限公司"
     ),
     "xls-biff-legacy-attachment": (
         "the scorer: status unparseable (raw unparseable) != ok; missed 12: 上海"

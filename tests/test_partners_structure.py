@@ -198,3 +198,62 @@ def test_the_tab_is_the_category_and_a_service_column_is_not() -> None:
         KX: "其他合作机构",
     }
     assert {p.name: p.category_raw for p in after.partners}[FQL] == "其他合作机构"
+
+
+# --- class 4: the site's own menus, hidden Excel rows, a Word letter's signer ----------------
+
+
+def test_a_bar_of_the_sites_links_is_no_partner() -> None:
+    body = (
+        '<div class="t"><a href="/grwy/">个人网银</a>|<a href="/qywy/">企业网银</a>|'
+        '<a href="/sjyh/">手机银行</a></div>'
+        f"<table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr><tr><td>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_a_left_column_table_of_the_sites_links_is_no_partner() -> None:
+    body = (
+        '<table><tr><td class="lm">信息披露</td></tr><tr><td>· <a href="#">年度报告</a></td></tr>'
+        '<tr><td>· <a href="#">互联网贷款合作机构</a></td></tr>'
+        '<tr><td>· <a href="#">服务收费</a></td></tr></table>'
+        f"<table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr><tr><td>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_partner_names_that_link_to_their_sites_are_still_read() -> None:
+    body = (
+        "<h3>平台运营机构</h3>"
+        f'<p><a href="/hzjg/1.html">{ANT}</a> | <a href="/hzjg/2.html">{FQL}</a></p>'
+    )
+    assert set(read(body)) == {ANT, FQL}
+
+
+def test_a_row_of_no_height_is_not_published_but_a_hidden_row_is() -> None:
+    body = (
+        "<table><tr><td>序号</td><td>合作机构名称</td></tr>"
+        f"<tr><td>1</td><td>{ANT}</td></tr>"
+        f"<tr height=0 style='display:none'><td>2</td><td>{FQL}</td></tr>"
+        f"<tr style='display:none'><td>2</td><td>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_the_signer_of_a_letter_under_a_category_heading_is_no_partner() -> None:
+    body = (
+        "<p>二、增信服务机构</p>"
+        f"<table><tr><td>序号</td><td>机构名称</td></tr><tr><td>1</td><td>{PICC}</td></tr></table>"
+        "<p>注：本名单自公布之日起生效。</p>"
+        "<p align=right>甬信银行股份有限公司</p><p align=right>2025年10月24日</p>"
+    )
+    assert read(body, title="附件") == (PICC,)
+
+
+def test_a_word_pages_company_property_is_the_publisher() -> None:
+    props = "<!--[if gte mso 9]><xml><o:DocumentProperties><o:Company>甬信银行股份有限公司"
+    props += "</o:Company></o:DocumentProperties></xml><![endif]-->"
+    body = (
+        f"{props}<p>增信服务机构：</p><p>1. {PICC}</p><p>2. 甬信银行股份有限公司</p><p>3. {KX}</p>"
+    )
+    assert read(body, title="附件") == (PICC, KX)

@@ -8,6 +8,7 @@ becomes a Grid.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree, html
 
@@ -15,6 +16,7 @@ from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expa
 from archiver.partners.categories import names_category
 from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_sentence
 from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 
 
@@ -32,6 +34,7 @@ _BLOCKS = _words(
     "center address figure figcaption caption tr td th table tbody thead tfoot body html"
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_MENU_TAGS = _words("div p ul ol li td table span font")
 _BOLD = _words("strong b")
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|foot|header|breadcrumbs?|crumbs?|sidebar|side-bar"
@@ -67,7 +70,7 @@ def document(markup: str, *, url: str = "") -> Document:
     root = parse(markup)
     if root is None:
         return Document(url=url, blocks=())
-    walker = _Walker(_tabs(root))
+    walker = _Walker(_tabs(root), urlsplit(url).hostname or "")
     walker.walk(root)
     walker.flush()
     return Document(url=url, blocks=tuple(walker.blocks))
@@ -256,8 +259,9 @@ _ALT_ITEM = re.compile(r"\s*(?=(?<![\d.．])\d{1,3}[.．、](?!\d))")
 class _Walker:
     """Depth-first walk that cuts running text into lines at block boundaries."""
 
-    def __init__(self, tabs: dict[html.HtmlElement, str] | None = None) -> None:
+    def __init__(self, tabs: dict[html.HtmlElement, str] | None = None, host: str = "") -> None:
         self.tabs = tabs or {}
+        self.host = host
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.tables = 0
@@ -279,7 +283,11 @@ class _Walker:
                 return
             self.lines += 1
             self.blocks.append(Line(tab, LineKind.HEADING, None, f"line {self.lines}"))
-        if tag and not _is_skipped(element, tag):
+        if tag in _MENU_TAGS and (
+            is_menu(element, self.host) or is_menu_table(element, self.host)
+        ):
+            pass  # the site's own menu (menus.py)
+        elif tag and not _is_skipped(element, tag):
             grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
             if grid is not None and not _is_layout(grid):
                 self.flush()
@@ -429,7 +437,7 @@ def _has_nested_table(table: html.HtmlElement) -> bool:
 def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
     rows: list[list[tuple[str, int, int]]] = []
     for tr in table.iter("tr"):
-        if _owner_table(tr) is not table:
+        if _owner_table(tr) is not table or _zero_height(tr):
             continue
         cells = [
             (cell_text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
@@ -439,6 +447,16 @@ def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
         if cells:
             rows.append(cells)
     return expand_spans(rows)
+
+
+def _zero_height(tr: html.HtmlElement) -> bool:
+    """A row of no height (<tr height=0 style='display:none'>: a row hidden in Excel, as
+    Excel and WPS save it) is never shown: not published. A row only display:none may be
+    shown by a click ("查看更多"), so it is read."""
+    style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
+    return str(tr.get("height", "")).strip() == "0" or bool(
+        re.search(r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style)
+    )
 
 
 def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:

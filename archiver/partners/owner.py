@@ -44,6 +44,8 @@ _ANNOUNCES = re.compile(r"关于|公告|公示|名单|合作机构|信息披露|
 _LOGO = re.compile(
     r"logo|header|\bhd\b|\bhead\b|\btop\b|site-?top|site-?name|brand", re.IGNORECASE
 )
+# A Word document saved as a web page names its company in its properties (in a comment).
+_WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGNORECASE)
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
 # A logo's text: the brand, then its English name in capitals ("招联金融 MUCFC",
 # "重庆农商行 CHONGQING RURAL COMMERCIAL BANK"): the brand is the publisher's.
@@ -105,7 +107,7 @@ def _page_owners(markup: str) -> list[str]:
         root = html.fromstring(markup)
     except (ValueError, etree.ParserError):
         return []
-    found: list[str] = []
+    found = [m.group(1) for m in _WORD_COMPANY.finditer(markup) if looks_like_org(m.group(1))]
     identity = True  # the site's logo or header comes first; cards and logo walls of
     for element in root.iter():  # partners further down (after the first h1) are no identity
         tag = str(element.tag).lower()
