@@ -29,11 +29,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
-    "rename-annotations-mixed-forms": (
-        "the scorer: missed 1: 北京抖音信息服务有限公司; extra 1: 北京微播视界科"
-        "技有限公司北京抖音信息服务有限公司; forbidden read 1: 北京微播视界科技有"
-        "限公司北京抖音信息服务有限公司"
-    ),
     "soft-404-status-200": ("the scorer: status soft_404 (raw soft_404) != absent"),
     "spa-react-api-records-news": (
         "the scorer: status absent (raw empty) != ok; missed 7: 中腾信金融信息服"
@@ -41,7 +36,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
         "深圳小赢信息技术有限责任公司、长安责任保险股份有限公司"
     ),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
-    "truncated-mid-table": ("the scorer: extra 1: 深圳市小; forbidden read 1: 深圳市小"),
     "waf-js-challenge-interstitial": ("the scorer: status challenge (raw challenge) != absent"),
     "attachment-link-soft404": (
         "the scorer: (labelled ambiguous) status unparseable (raw unparseable) != absent"

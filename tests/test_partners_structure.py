@@ -257,3 +257,38 @@ def test_a_word_pages_company_property_is_the_publisher() -> None:
         f"{props}<p>增信服务机构：</p><p>1. {PICC}</p><p>2. 甬信银行股份有限公司</p><p>3. {KX}</p>"
     )
     assert read(body, title="附件") == (PICC, KX)
+
+
+# --- class 5: a struck-through former name before the new one, a name cut in transit ---------
+
+
+def test_a_struck_name_before_another_name_is_its_former_name() -> None:
+    body = (
+        "<table><tr><th>合作机构名称</th><th>合作类型</th></tr>"
+        f"<tr><td><del>上海淇毓信息科技有限公司</del> 奇富数科（上海）科技有限公司</td>"
+        "<td>平台运营机构</td></tr>"
+        f"<tr><td><s>{KX}</s></td><td>增信服务机构</td></tr></table>"
+    )
+    found = {p.name: p for p in _extract(body).partners}
+    assert set(found) == {"奇富数科（上海）科技有限公司", KX}
+    assert "上海淇毓信息科技有限公司" in found["奇富数科（上海）科技有限公司"].former_names
+    assert is_ended(found[KX].markers)
+
+
+def test_the_last_row_cut_mid_name_is_no_partner() -> None:
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{name}</td><td>平台运营机构</td></tr>"
+        for n, name in enumerate((ANT, FQL, KX), 1)
+    )
+    head = "<tr><th>序号</th><th>机构名称</th><th>类别</th></tr>"
+    body = f"<table>{head}{rows}<tr><td>4</td><td>深圳市小"
+    assert read(body) == (ANT, FQL, KX)
+
+
+def test_a_short_name_in_the_middle_of_a_table_is_still_read() -> None:
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{name}</td><td>平台运营机构</td></tr>"
+        for n, name in enumerate((ANT, "分期乐", FQL, KX), 1)
+    )
+    body = f"<table><tr><th>序号</th><th>合作机构名称</th><th>类别</th></tr>{rows}</table>"
+    assert read(body) == (ANT, "分期乐", FQL, KX)

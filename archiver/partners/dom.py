@@ -18,6 +18,7 @@ from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_senten
 from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
+from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 
 
 def _words(text: str) -> frozenset[str]:
@@ -104,29 +105,6 @@ def _is_chrome(element: html.HtmlElement) -> bool:
     return False
 
 
-# A name struck through (<s>, <del>, text-decoration: line-through) with no words beside it:
-# the page's way of saying the partnership ended.
-STRUCK_MARK = "（已终止合作）"
-_STRUCK_TAGS = frozenset({"s", "del", "strike"})
-_LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
-
-
-def struck_without_words(element: html.HtmlElement) -> bool:
-    """Whether an element strikes through an organisation's name and no words follow it.
-
-    >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s></li>")[0])
-    True
-    >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
-    False
-    """
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag not in _STRUCK_TAGS and not _LINE_THROUGH.search(element.get("style") or ""):
-        return False
-    if (element.tail or "").strip():
-        return False
-    return looks_like_org(re.sub(r"\s+", "", "".join(element.itertext())))
-
-
 def cell_text(element: html.HtmlElement) -> str:
     """Text of a table cell; <br>, <p> and <div> inside it become line breaks.
 
@@ -141,6 +119,10 @@ def cell_text(element: html.HtmlElement) -> str:
 
 
 def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
+    renamed = struck_rename(element)
+    if renamed:  # <del>旧名称</del> 新名称
+        pieces.append(renamed)
+        return
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in ("script", "style", "noscript", "template"):
         if element.tail:
@@ -283,6 +265,10 @@ class _Walker:
                 return
             self.lines += 1
             self.blocks.append(Line(tab, LineKind.HEADING, None, f"line {self.lines}"))
+        renamed = struck_rename(element)
+        if renamed:  # <del>旧名称</del> 新名称 (its tail is read with it)
+            self.buffer.append(renamed)
+            return
         if tag in _MENU_TAGS and (
             is_menu(element, self.host) or is_menu_table(element, self.host)
         ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from archiver.models import SourceKind
 from archiver.partners.cells import Column, column_of, is_blank
 from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.owner import is_own
@@ -89,3 +90,26 @@ def describes_service(layout: Layout) -> bool:
     column = layout.column(Column.CATEGORY)
     label = layout.labels[column] if column is not None and column < len(layout.labels) else ""
     return bool(re.search(r"内容|范围|事项", label)) and not re.search(r"类|型", label)
+
+
+CUT_NAME_SHARE = 0.8  # the other rows' names are this full of legal names
+
+
+def is_cut_row(rows: tuple[tuple[str, ...], ...], layout: Layout, kind: SourceKind) -> bool:
+    """The last row of an HTML table cut off in transit ("8 | 深圳市小", nothing after):
+    among legal names, a name that is none with every cell after it empty is a cut name,
+    no partner. (A PDF table's last name may go on on the next page: not judged here.)
+
+    >>> layout = header_layout(("序号", "机构名称", "类别"))
+    >>> rows = (("1", "甲乙科技有限公司", "平台"), ("2", "丙丁信息技术有限公司", "平台"))
+    >>> is_cut_row((*rows, ("3", "深圳市小", "")), layout, SourceKind.TABLE_ROW) if layout else 0
+    True
+    """
+    name = layout.column(Column.NAME)
+    if name is None or len(rows) < 3 or layout.inferred or kind is not SourceKind.TABLE_ROW:
+        return False
+    last, others = rows[-1], [r[name] for r in rows[:-1] if name < len(r) and r[name].strip()]
+    if name >= len(last) or not last[name].strip() or any(c.strip() for c in last[name + 1 :]):
+        return False
+    share = sum(looks_like_org(clean_text(c)) for c in others) / max(len(others), 1)
+    return share >= CUT_NAME_SHARE and not looks_like_org(clean_text(last[name]))

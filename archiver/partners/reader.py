@@ -29,6 +29,7 @@ from archiver.partners.gridrows import (
     describes_service,
     has_foreign_header,
     is_card_grid,
+    is_cut_row,
     is_own_row,
     is_record,
     is_total_row,
@@ -394,7 +395,8 @@ class Reader:
             return
         self.context = self.context or (layout.strong and not layout.inferred)
         scope = f"{document.url}#{grid.locator}"
-        for index in range(start, len(rows)):
+        cut = is_cut_row(rows[start:], layout, document.table_kind)
+        for index in range(start, len(rows) - cut):
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
 
     def _filled_category(self, value: str, layout: Layout) -> str:
