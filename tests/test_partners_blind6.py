@@ -30,11 +30,6 @@ SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
     "soft-404-status-200": ("the scorer: status soft_404 (raw soft_404) != absent"),
-    "spa-react-api-records-news": (
-        "the scorer: status absent (raw empty) != ok; missed 7: 中腾信金融信息服"
-        "务（上海）有限公司、北京抖音信息服务有限公司…; terminated not marked 2: "
-        "深圳小赢信息技术有限责任公司、长安责任保险股份有限公司"
-    ),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
     "waf-js-challenge-interstitial": ("the scorer: status challenge (raw challenge) != absent"),
     "attachment-link-soft404": (
@@ -84,9 +79,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
     ),
     "paged-nycfc-next-page": (
         "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
-    ),
-    "trust-fotic-plan-readd": (
-        "layout step s4 gives 3 false dropped; the re-add under a new trust plan (s5) is missed"
     ),
     "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
 }

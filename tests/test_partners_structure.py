@@ -3,11 +3,12 @@ here in shapes of our own: each test fails on the reader before its rule."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import lxml.html
 
-from archiver.models import Capture, RenderedPage
+from archiver.models import Capture, HttpResponse, RenderedPage
 from archiver.partners import AliasTable, extract
 from archiver.partners.annotations import is_ended
 from archiver.partners.extraction import Extraction
@@ -292,3 +293,42 @@ def test_a_short_name_in_the_middle_of_a_table_is_still_read() -> None:
     )
     body = f"<table><tr><th>序号</th><th>合作机构名称</th><th>类别</th></tr>{rows}</table>"
     assert read(body) == (ANT, "分期乐", FQL, KX)
+
+
+# --- class 6: an app's tabs with counts, its JSON codes beside its own rendering --------------
+
+
+def test_status_tabs_with_counts_keep_their_partners_apart() -> None:
+    body = (
+        '<div class="nav"><span class="active">合作中（2）</span><span>已终止（1）</span></div>'
+        f'<div class="pane"><table><tr><th>合作机构名称</th></tr><tr><td>{ANT}</td></tr>'
+        f"<tr><td>{KX}</td></tr></table></div>"
+        '<div class="pane" style="display:none"><table><tr><th>合作机构名称</th></tr>'
+        f"<tr><td>{FQL}</td></tr></table></div>"
+    )
+    found = _extract(body)
+    assert _ended(found) == {ANT: False, KX: False, FQL: True}
+    assert {p.remark for p in found.partners if p.name == FQL} == {"已终止"}  # no count
+
+
+def test_a_json_records_code_category_folds_into_the_pages_own_row() -> None:
+    html = (
+        "<html><head><title>合作机构名单</title></head><body><h3>增信服务机构</h3>"
+        f"<table><tr><th>合作机构名称</th></tr><tr><td>{KX}</td></tr></table></body></html>"
+    )
+    page = RenderedPage(url=URL, html=html, text=KX, title="合作机构名单")
+    records = {"data": {"records": [{"partnerFullName": KX, "bizType": "CREDIT_ENH"}]}}
+    body = json.dumps(records, ensure_ascii=False).encode()
+    api = HttpResponse(url=URL + "api", status=200, media_type="application/json", body=body)
+    capture = Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=(page,),
+        json_bodies=(api,),
+    )
+    found = extract(capture, aliases=AliasTable()).partners
+    assert [(p.name, p.category_raw) for p in found] == [(KX, "增信服务机构")]

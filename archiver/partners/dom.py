@@ -161,7 +161,7 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         tabs = [child for child in bar if isinstance(child.tag, str)]
         if not 2 <= len(tabs) <= _MAX_TABS or bar in found:
             continue
-        labels = [" ".join(cell_text(tab).split()) for tab in tabs]
+        labels = [_TAB_COUNT.sub("", " ".join(cell_text(tab).split())) for tab in tabs]
         if not all(0 < len(label) <= 20 and _tab_label(label) for label in labels):
             continue
         if not any(names_category(label) or _status_tab(label) for label in labels):
@@ -176,8 +176,10 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
 
 # A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
 _CURRENT_TAB = re.compile(
-    r"^(?:现|当前|目前|现有|存续|正常|正在)(?:合作)?(?:中|的)?(?:合作)?(?:机构|单位|合作方)?(?:名单)?$"
+    r"^(?:现|当前|目前|现有|存续|正常|正在)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"
+    r"|^(?:现|当前|目前|现有|存续)(?:机构|单位|合作方)(?:名单)?$"
 )
+_TAB_COUNT = re.compile(r"\s*[（(]\s*(?:共\s*)?\d{1,4}\s*(?:家|个|条)?\s*[)）]$")  # "合作中（7）"
 
 
 def _tab_label(label: str) -> bool:
