@@ -141,8 +141,8 @@ def test_one_hotline_line_after_a_list_is_the_publishers_not_the_last_partners()
 
 def test_a_card_header_among_cards_is_no_site_header_naming_the_publisher() -> None:
     name = "甬信消费金融股份有限公司"  # a partner whose name looks like a lender's
-    body = _card("平台运营", ANT) + _card("平台运营", f"{name}")
-    assert read(body) == (ANT, name)
+    body = _card("", name) + _card("", ANT) + _card("", FQL)
+    assert read(body) == (name, ANT, FQL)
 
 
 # --- class 3: tabs of current and ended partners, categories in tabs, ended in prose --------

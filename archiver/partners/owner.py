@@ -136,13 +136,16 @@ def _page_owners(markup: str) -> list[str]:
     return [_trimmed(name) for name in found]
 
 
+_COPIES = 2  # a site may print its header twice (one for phones); cards come in more
+
+
 def _in_repeated(element: etree._Element) -> bool:
     """Inside one of several alike elements (a card's "card-hd" among cards): a partner's
     card, not the site's header."""
     node, parent = element, element.getparent()
     while parent is not None:
         mark = (node.tag, node.get("class", ""))
-        if mark[1] and sum((c.tag, c.get("class", "")) == mark for c in parent) > 1:
+        if mark[1] and sum((c.tag, c.get("class", "")) == mark for c in parent) > _COPIES:
             return True
         node, parent = parent, parent.getparent()
     return False
