@@ -73,10 +73,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "layout step s5: the category as published (融资担保, 信用保证保险) becomes "
         "增信服务机构 when the tables are regrouped: 4 false field_changed(category)"
     ),
-    "numbered-hbcf-hotline-ended": (
-        "noise step s3 gives 7 false added and real step s4 6 false dropped; a hotline "
-        "change in s2 is missed"
-    ),
     "paged-nycfc-next-page": (
         "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
     ),

@@ -332,3 +332,13 @@ def test_a_json_records_code_category_folds_into_the_pages_own_row() -> None:
     )
     found = extract(capture, aliases=AliasTable()).partners
     assert [(p.name, p.category_raw) for p in found] == [(KX, "增信服务机构")]
+
+
+def test_a_numbered_line_of_fields_parted_by_commas_is_read() -> None:
+    body = (
+        f"<p>1. {ANT}，平台运营机构，客服电话：95188</p>"
+        f"<p>2. {FQL}（已终止合作），平台运营机构，客服电话：400-000-0000</p>"
+    )
+    found = {p.name: p for p in _extract(body).partners}
+    assert (found[ANT].category_raw, found[ANT].hotline) == ("平台运营机构", "95188")
+    assert is_ended(found[FQL].markers)

@@ -36,6 +36,8 @@ from archiver.partners.names import (
 from archiver.partners.tables import Layout, standalone_name, strip_number
 
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+# A comma between CJK words parts a line's fields; never inside a name ("Co., Ltd." is).
+_FIELD_COMMA = re.compile(r"[,;](?![\s\x21-\x7e])")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
@@ -251,6 +253,7 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
 hotline='400-820-1234', remark='')
     """
     light, labelled = _labelled_tail(light_clean(body))
+    light = _FIELD_COMMA.sub(" ", light)  # "甲公司，平台运营机构，客服电话：…": fields
     if not light:
         return None
     hotline = "、".join(phones_in(light))
