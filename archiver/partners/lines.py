@@ -36,7 +36,8 @@ from archiver.partners.names import (
 from archiver.partners.tables import Layout, standalone_name, strip_number
 
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
-# A comma between CJK words parts a line's fields; never inside a name ("Co., Ltd." is).
+# A comma between CJK words parts the fields of a line that starts with a whole name; it is
+# never inside a name ("Co., Ltd." is followed by a space).
 _FIELD_COMMA = re.compile(r"[,;](?![\s\x21-\x7e])")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
@@ -253,7 +254,7 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
 hotline='400-820-1234', remark='')
     """
     light, labelled = _labelled_tail(light_clean(body))
-    light = _FIELD_COMMA.sub(" ", light)  # "甲公司，平台运营机构，客服电话：…": fields
+    light = _comma_fields(light, known)
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -303,6 +304,13 @@ hotline='400-820-1234', remark='')
         name = clean_text(name)[: bracketed.start()]
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+def _comma_fields(light: str, known: set[str]) -> str:
+    """ "甲公司，平台运营机构，客服电话：…": commas part the fields of a line that starts with a
+    whole name (a sentence with commas stays one, and is no name)."""
+    head = re.sub(r"（[^（）]*）$", "", _FIELD_COMMA.split(light)[0].strip())
+    return _FIELD_COMMA.sub(" ", light) if _complete_name(head, known) else light
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:
