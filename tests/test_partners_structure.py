@@ -342,3 +342,11 @@ def test_a_numbered_line_of_fields_parted_by_commas_is_read() -> None:
     found = {p.name: p for p in _extract(body).partners}
     assert (found[ANT].category_raw, found[ANT].hotline) == ("平台运营机构", "95188")
     assert is_ended(found[FQL].markers)
+
+
+def test_a_numbered_sentence_that_starts_with_a_name_is_not_parted_into_fields() -> None:
+    body = (
+        f"<h3>平台运营机构</h3><p>1. {ANT}，平台运营机构</p>"
+        "<p>2. 甬信消费金融有限公司系甬信银行控股子公司，其合作机构名单请至该公司官网查询。</p>"
+    )
+    assert read(body) == (ANT,)

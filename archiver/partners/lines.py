@@ -309,8 +309,19 @@ hotline='400-820-1234', remark='')
 def _comma_fields(light: str, known: set[str]) -> str:
     """ "甲公司，平台运营机构，客服电话：…": commas part the fields of a line that starts with a
     whole name (a sentence with commas stays one, and is no name)."""
-    head = re.sub(r"（[^（）]*）$", "", _FIELD_COMMA.split(light)[0].strip())
-    return _FIELD_COMMA.sub(" ", light) if _complete_name(head, known) else light
+    head, *rest = (part.strip() for part in _FIELD_COMMA.split(light))
+    if not rest or not _complete_name(re.sub(r"（[^（）]*）$", "", head), known):
+        return light
+    return _FIELD_COMMA.sub(" ", light) if all(map(_is_field, rest)) else light
+
+
+def _is_field(text: str) -> bool:
+    """A short field after a name: a category, a phone, a period, "label：value", a mark
+    (not the rest of a sentence: "其合作机构名单请至该公司官网查询。")."""
+    if not text or len(text) > 40 or text.endswith("。") or "）" in text.partition("（")[0]:
+        return False
+    labelled = _LABEL.match(text) is not None
+    return labelled or names_category(text) or bool(PHONE.search(text) or markers_in(text))
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:
