@@ -31,8 +31,6 @@ SEQ_LABELS = blind.sequence_labels(SEQS)
 STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
     "prose-count-citybank": "a partner whose end is told only in a sentence ('本行与甲的平台"
     "合作已于…终止') and never listed is not read as a terminated partner",
-    "truncated-mid-table-ruralbank": "ambiguous (the authors say so): the body stops inside "
-    "row 24; the half name and the footer-less tail are read as partners",
     "trust-pdf-plan-centred": "a table centred on trust plans with one name column per "
     "category (平台运营机构 | 增信服务机构) and a header wrapped over two PDF lines: only "
     "the first name column is read",

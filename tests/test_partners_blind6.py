@@ -29,54 +29,14 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
-    "cfc-h5-card-list": (
-        "the scorer: missed 5: 上海数禾信息科技有限公司、北京微梦创科网络技术有限"
-        "公司…; extra 4: 平台运营上海数禾信息科技有限公司、平台运营北京微梦创科网"
-        "络技术有限公司…"
-    ),
-    "gbk-legacy-layout-tables": ("the scorer: extra 1: ·服务收费"),
-    "portal-leftnav-tabs-terminated": (
-        "the scorer: missed 8: 上海携程金融信息服务有限公司、中合中小企业融资担保"
-        "股份有限公司…; marked ended wrongly 8: 上海携程金融信息服务有限公司、中"
-        "合中小企业融资担保股份有限公司…"
-    ),
-    "rename-annotations-mixed-forms": (
-        "the scorer: missed 1: 北京抖音信息服务有限公司; extra 1: 北京微播视界科"
-        "技有限公司北京抖音信息服务有限公司; forbidden read 1: 北京微播视界科技有"
-        "限公司北京抖音信息服务有限公司"
-    ),
-    "self-operated-row-in-table": ("the scorer: extra 1: 招联金融; forbidden read 1: 招联金融"),
-    "short-and-full-name-columns": (
-        "the scorer: missed 8: 中国人民财产保险股份有限公司、中国平安财产保险股份"
-        "有限公司…; extra 8: 人保财险、信也…; forbidden read 8: 蚂蚁、度小满…"
-    ),
     "soft-404-status-200": ("the scorer: status soft_404 (raw soft_404) != absent"),
-    "spa-react-api-records-news": (
-        "the scorer: status absent (raw empty) != ok; missed 7: 中腾信金融信息服"
-        "务（上海）有限公司、北京抖音信息服务有限公司…; terminated not marked 2: "
-        "深圳小赢信息技术有限责任公司、长安责任保险股份有限公司"
-    ),
-    "status-column-ended-suspended": (
-        "the partners shown as ended or suspended are not the labelled terminated "
-        "set (the scorer, which compares names, counts the page exact)"
-    ),
-    "trs-city-bank-detail-related": ("the scorer: extra 1: 个人网银企业网银手机银行"),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
-    "truncated-mid-table": ("the scorer: extra 1: 深圳市小; forbidden read 1: 深圳市小"),
-    "two-names-per-row-table": ("the scorer: extra 1: 重庆农商行; forbidden read 1: 重庆农商行"),
     "waf-js-challenge-interstitial": ("the scorer: status challenge (raw challenge) != absent"),
     "attachment-link-soft404": (
         "the scorer: (labelled ambiguous) status unparseable (raw unparseable) != absent"
     ),
     "docx-prose-letter-cfc": (
         "the scorer: extra 1: 均为经国家金融监督管理总局批准设立的财产保险公司"
-    ),
-    "excel-saveas-html-frameset-tabs": (
-        "the scorer: missed 5: 中国人民财产保险股份有限公司、中国平安财产保险股份有限公司…"
-    ),
-    "excel-saveas-html-hidden-row": (
-        "the scorer: extra 1: 北京玖富普惠信息技术有限公司; forbidden read 1: 北"
-        "京玖富普惠信息技术有限公司"
     ),
     "mixed-three-attachments-sdk-list": (
         "the scorer: extra 6: 中国银联股份有限公司、北京百度网讯科技有限公司…; fo"
@@ -96,9 +56,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "pdf-two-per-row-three-categories": (
         "the scorer: missed 10: 上海华道数据处理有限公司、上海淇毓信息科技有限公司…"
     ),
-    "word-saveas-html-gbk": (
-        "the scorer: extra 1: 吉林银行股份有限公司; forbidden read 1: 吉林银行股份有限公司"
-    ),
     "xls-biff-legacy-attachment": (
         "the scorer: status unparseable (raw unparseable) != ok; missed 12: 上海"
         "数禾信息科技有限公司、上海淇毓信息科技有限公司…"
@@ -112,24 +69,12 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "in this in-process harness the s3 replacement's annotated rename (微播视界 -> 抖音) "
         "reads as dropped + added; the scorer's `archiver check` run reads it as renamed"
     ),
-    "h5-hyxj-card-fields": (
-        "hotline, products and period changes on H5 cards are missed (fields not read from "
-        "the cards)"
-    ),
     "multi-table-lfb-products": (
         "layout step s5: the category as published (融资担保, 信用保证保险) becomes "
         "增信服务机构 when the tables are regrouped: 4 false field_changed(category)"
     ),
-    "numbered-hbcf-hotline-ended": (
-        "noise step s3 gives 7 false added and real step s4 6 false dropped; a hotline "
-        "change in s2 is missed"
-    ),
     "paged-nycfc-next-page": (
         "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
-    ),
-    "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
-    "trust-fotic-plan-readd": (
-        "layout step s4 gives 3 false dropped; the re-add under a new trust plan (s5) is missed"
     ),
     "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
 }

@@ -263,6 +263,8 @@ class BrowserSession:
                 first = await self.render(page, whole_page=True)
                 assert first is not None
             pages = [first, *await self.reader.frames(page, self.own)]
+            seen = {p.url for p in pages}
+            pages += await self.reader.sheets(page, self.own, seen, request.timeout_s)
             links = await self.attachment_links(page)
             if selector_matched and request.max_pages > 1 and request.next_texts:
                 more, more_links = await pagination.paginate(self, page, first)

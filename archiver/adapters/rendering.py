@@ -32,6 +32,12 @@ DEFAULT_EXCLUDES = (
     ".bx-wrapper",
 )
 MAX_FRAMES = 5  # iframes read as pages of their own
+MAX_SHEETS = 12  # sheets of one Excel workbook read
+# The sheets an Excel workbook frameset lists for its tab strip, as absolute URLs.
+_SHEET_LINKS = (
+    "() => Array.from(document.querySelectorAll('link[id=\"shLink\"][href]'))"
+    ".map(link => link.href).filter(href => /^https?:/.test(href))"
+)
 FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
 
 
@@ -95,6 +101,31 @@ class RegionReader:
             if region is None or len(str(region["text"]).strip()) < FRAME_MIN_TEXT:
                 continue
             pages.append(self._rendered(frame.url, region))
+        return pages
+
+    async def sheets(
+        self, page: Page, own: Callable[[str, Purpose], bool], seen: set[str], timeout_s: float
+    ) -> list[RenderedPage]:
+        """The other sheets of an Excel workbook saved as a web page: its frameset shows one
+        sheet and lists every sheet (<link id=shLink href=sheet002.htm>) for its tab strip;
+        each sheet not read yet is opened in the sheet frame and read as a page of its own."""
+        try:
+            hrefs: list[str] = await page.evaluate(_SHEET_LINKS)
+        except PlaywrightError:
+            return []
+        frames = [f for f in page.frames[1:] if not f.is_detached()]
+        frame = next((f for f in frames if f.name == "frSheet"), frames[0] if frames else None)
+        pages: list[RenderedPage] = []
+        for href in dict.fromkeys(hrefs[:MAX_SHEETS]):
+            if frame is None or clean(href) in seen or not own(href, Purpose.FRAME):
+                continue
+            try:
+                await frame.goto(href, wait_until="load", timeout=timeout_s * 1000)
+                region = await self.region(frame, None)
+            except PlaywrightError:
+                continue  # a sheet that does not load is missing, as in a browser
+            if region is not None:
+                pages.append(self._rendered(href, region))
         return pages
 
     def _rendered(self, url: str, region: dict[str, Any]) -> RenderedPage:

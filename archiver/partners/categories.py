@@ -48,6 +48,8 @@ def category_of(raw: str) -> Category:
     >>> category_of("互联网助贷业务合作机构名单"), category_of("助贷"), category_of("咨询")
     (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>, \
 <Category.OTHER: 'other'>)
+    >>> category_of("CREDIT_ENH"), category_of("PLATFORM")
+    (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>)
     """
     text = _GENERIC.sub("", simplified(clean_text(raw))).strip(" ：:（）、,，")
     if not text:
@@ -56,6 +58,8 @@ def category_of(raw: str) -> Category:
         return Category.UNSPECIFIED  # a code ("1", "2") the page does not explain
     found = _PATTERN.search(text)
     if found is None or found.lastgroup is None:
+        if re.fullmatch(r"[A-Z][A-Z0-9_\-]*", text):
+            return Category.UNSPECIFIED  # an enum's code ("CREDIT_ENH"): no published label
         return Category.OTHER if _is_label(text) else Category.UNSPECIFIED
     return _KEYWORDS[int(found.lastgroup[1:])][0]
 

@@ -8,14 +8,17 @@ becomes a Grid.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
 from archiver.partners.categories import names_category
-from archiver.partners.cells import SECTION_NUMBER, is_sentence
-from archiver.partners.lines import status_heading
+from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_sentence
+from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
+from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 
 
 def _words(text: str) -> frozenset[str]:
@@ -32,6 +35,7 @@ _BLOCKS = _words(
     "center address figure figcaption caption tr td th table tbody thead tfoot body html"
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_MENU_TAGS = _words("div p ul ol li td table span font")
 _BOLD = _words("strong b")
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|foot|header|breadcrumbs?|crumbs?|sidebar|side-bar"
@@ -42,6 +46,7 @@ _CHROME = re.compile(
 _MAX_SPAN = 1000
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
+_FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY)
 _CELL_TAGS = _words("div span a em i b strong font label small")
 _ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
 # A cell that is a number, a phone, a column label or a category word marks a table row.
@@ -66,7 +71,7 @@ def document(markup: str, *, url: str = "") -> Document:
     root = parse(markup)
     if root is None:
         return Document(url=url, blocks=())
-    walker = _Walker(_tabs(root))
+    walker = _Walker(_tabs(root), urlsplit(url).hostname or "")
     walker.walk(root)
     walker.flush()
     return Document(url=url, blocks=tuple(walker.blocks))
@@ -100,29 +105,6 @@ def _is_chrome(element: html.HtmlElement) -> bool:
     return False
 
 
-# A name struck through (<s>, <del>, text-decoration: line-through) with no words beside it:
-# the page's way of saying the partnership ended.
-STRUCK_MARK = "（已终止合作）"
-_STRUCK_TAGS = frozenset({"s", "del", "strike"})
-_LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
-
-
-def struck_without_words(element: html.HtmlElement) -> bool:
-    """Whether an element strikes through an organisation's name and no words follow it.
-
-    >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s></li>")[0])
-    True
-    >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
-    False
-    """
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag not in _STRUCK_TAGS and not _LINE_THROUGH.search(element.get("style") or ""):
-        return False
-    if (element.tail or "").strip():
-        return False
-    return looks_like_org(re.sub(r"\s+", "", "".join(element.itertext())))
-
-
 def cell_text(element: html.HtmlElement) -> str:
     """Text of a table cell; <br>, <p> and <div> inside it become line breaks.
 
@@ -137,6 +119,10 @@ def cell_text(element: html.HtmlElement) -> str:
 
 
 def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
+    renamed = struck_rename(element)
+    if renamed:  # <del>旧名称</del> 新名称
+        pieces.append(renamed)
+        return
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in ("script", "style", "noscript", "template"):
         if element.tail:
@@ -175,10 +161,10 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         tabs = [child for child in bar if isinstance(child.tag, str)]
         if not 2 <= len(tabs) <= _MAX_TABS or bar in found:
             continue
-        labels = [" ".join(cell_text(tab).split()) for tab in tabs]
+        labels = [_TAB_COUNT.sub("", " ".join(cell_text(tab).split())) for tab in tabs]
         if not all(0 < len(label) <= 20 and _tab_label(label) for label in labels):
             continue
-        if not any(names_category(label) for label in labels):
+        if not any(names_category(label) or _status_tab(label) for label in labels):
             continue
         panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
         if panes is None:
@@ -188,12 +174,29 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
     return found
 
 
+# A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
+_CURRENT_TAB = re.compile(
+    r"^(?:现|当前|目前|现有|存续|正常|正在)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"
+    r"|^(?:现|当前|目前|现有|存续)(?:机构|单位|合作方)(?:名单)?$"
+)
+_TAB_COUNT = re.compile(r"\s*[（(]\s*(?:共\s*)?\d{1,4}\s*(?:家|个|条)?\s*[)）]$")  # "合作中（7）"
+
+
 def _tab_label(label: str) -> bool:
-    """A tab that names a category ("平台运营机构") or a status ("已终止合作机构"); an item
-    that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
+    """A tab that names a category ("平台运营机构") or a status ("现合作机构", "已终止合作机构");
+    an item that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
     if looks_like_org(label):
         return False
-    return bool(names_category(label) or status_heading(label, LineKind.HEADING))
+    return bool(
+        names_category(label)
+        or _status_tab(label)
+        or _CURRENT_TAB.match(label)
+        or heading_label(label)  # "其他合作机构"
+    )
+
+
+def _status_tab(label: str) -> bool:
+    return bool(status_heading(label, LineKind.HEADING))
 
 
 def _referenced_panes(
@@ -240,8 +243,9 @@ _ALT_ITEM = re.compile(r"\s*(?=(?<![\d.．])\d{1,3}[.．、](?!\d))")
 class _Walker:
     """Depth-first walk that cuts running text into lines at block boundaries."""
 
-    def __init__(self, tabs: dict[html.HtmlElement, str] | None = None) -> None:
+    def __init__(self, tabs: dict[html.HtmlElement, str] | None = None, host: str = "") -> None:
         self.tabs = tabs or {}
+        self.host = host
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.tables = 0
@@ -263,7 +267,15 @@ class _Walker:
                 return
             self.lines += 1
             self.blocks.append(Line(tab, LineKind.HEADING, None, f"line {self.lines}"))
-        if tag and not _is_skipped(element, tag):
+        renamed = struck_rename(element)
+        if renamed:  # <del>旧名称</del> 新名称 (its tail is read with it)
+            self.buffer.append(renamed)
+            return
+        if tag in _MENU_TAGS and (
+            is_menu(element, self.host) or is_menu_table(element, self.host)
+        ):
+            pass  # the site's own menu (menus.py)
+        elif tag and not _is_skipped(element, tag):
             grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
             if grid is not None and not _is_layout(grid):
                 self.flush()
@@ -378,8 +390,21 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
         return None
     if sum(looks_like_org(t) for t in texts) > 1:
         return None
-    typed = sum(bool(_COLUMN_LIKE.search(t)) for t in texts)
+    if len(texts) == 2 and all(texts) and _field_label(texts[0]):
+        return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
+    typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
     return [t for t in texts if t] if typed else None
+
+
+def _field_label(text: str) -> bool:
+    """A card's field label in its own element (合作产品, 客服电话), not a name or a number."""
+    role, _ = column_of(text)
+    return len(text) <= 8 and role in _FIELD_ROLES and not looks_like_org(text)
+
+
+def _category_tag(text: str) -> bool:
+    """A short category word set apart (an H5 card's "平台运营" badge before the name)."""
+    return len(text) <= 12 and names_category(text) and not looks_like_org(text)
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:
@@ -400,7 +425,7 @@ def _has_nested_table(table: html.HtmlElement) -> bool:
 def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
     rows: list[list[tuple[str, int, int]]] = []
     for tr in table.iter("tr"):
-        if _owner_table(tr) is not table:
+        if _owner_table(tr) is not table or _zero_height(tr):
             continue
         cells = [
             (cell_text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
@@ -410,6 +435,16 @@ def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
         if cells:
             rows.append(cells)
     return expand_spans(rows)
+
+
+def _zero_height(tr: html.HtmlElement) -> bool:
+    """A row of no height (<tr height=0 style='display:none'>: a row hidden in Excel, as
+    Excel and WPS save it) is never shown: not published. A row only display:none may be
+    shown by a click ("查看更多"), so it is read."""
+    style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
+    return str(tr.get("height", "")).strip() == "0" or bool(
+        re.search(r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style)
+    )
 
 
 def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from archiver.models import SourceKind
 from archiver.partners.cells import Column, column_of, is_blank
 from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.owner import is_own
 from archiver.partners.records import published
 from archiver.partners.tables import Layout, header_layout, strip_number
 
@@ -75,3 +77,39 @@ def is_card_grid(rows: tuple[tuple[str, ...], ...]) -> bool:
     plain = [column for column, preset in labels if column is not None and not preset]
     names = sum(column is Column.NAME for column in plain)
     return names >= 1 and len(plain) >= 0.6 * len(rows)
+
+
+def is_own_row(row: tuple[str, ...], layout: Layout, own_keys: set[str]) -> bool:
+    """A row that names the publisher itself (its own channel, 自营): no partner, but a
+    numbered row of the list all the same."""
+    return any(c < len(row) and is_own(row[c], own_keys) for c in layout.name_columns)
+
+
+def describes_service(layout: Layout) -> bool:
+    """The category column says what the partner does (合作内容, 服务内容), not its type."""
+    column = layout.column(Column.CATEGORY)
+    label = layout.labels[column] if column is not None and column < len(layout.labels) else ""
+    return bool(re.search(r"内容|范围|事项", label)) and not re.search(r"类|型", label)
+
+
+CUT_NAME_SHARE = 0.8  # the other rows' names are this full of legal names
+
+
+def is_cut_row(rows: tuple[tuple[str, ...], ...], layout: Layout, kind: SourceKind) -> bool:
+    """The last row of an HTML table cut off in transit ("8 | 深圳市小", nothing after):
+    among legal names, a name that is none with every cell after it empty is a cut name,
+    no partner. (A PDF table's last name may go on on the next page: not judged here.)
+
+    >>> layout = header_layout(("序号", "机构名称", "类别"))
+    >>> rows = (("1", "甲乙科技有限公司", "平台"), ("2", "丙丁信息技术有限公司", "平台"))
+    >>> is_cut_row((*rows, ("3", "深圳市小", "")), layout, SourceKind.TABLE_ROW) if layout else 0
+    True
+    """
+    name = layout.column(Column.NAME)
+    if name is None or len(rows) < 3 or layout.inferred or kind is not SourceKind.TABLE_ROW:
+        return False
+    last, others = rows[-1], [r[name] for r in rows[:-1] if name < len(r) and r[name].strip()]
+    if name >= len(last) or not last[name].strip() or any(c.strip() for c in last[name + 1 :]):
+        return False
+    share = sum(looks_like_org(clean_text(c)) for c in others) / max(len(others), 1)
+    return share >= CUT_NAME_SHARE and not looks_like_org(clean_text(last[name]))

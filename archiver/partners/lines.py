@@ -14,21 +14,19 @@ from itertools import pairwise
 
 from archiver.dates import DATE
 from archiver.partners.annotations import markers_in
-from archiver.partners.blocks import Block, Line, LineKind
+from archiver.partners.blocks import Block, Line
 from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     PHONE,
-    SECTION_NUMBER,
     Column,
     column_of,
     is_noise,
     is_period,
-    is_sentence,
     phones_in,
 )
+from archiver.partners.headings import heading_label
 from archiver.partners.names import (
-    LEGAL_FORMS,
     LEGAL_TAIL,
     clean_text,
     fold_legal_form,
@@ -38,15 +36,10 @@ from archiver.partners.names import (
 )
 from archiver.partners.tables import Layout, standalone_name, strip_number
 
-_HEADING_NUMBER = re.compile(
-    r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
-    r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
-)
-_SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
-_HEADING_TAIL = re.compile(
-    r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
-)
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+# A comma between CJK words parts the fields of a line that starts with a whole name; it is
+# never inside a name ("Co., Ltd." is followed by a space).
+_FIELD_COMMA = re.compile(r"[,;](?![\s\x21-\x7e])")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
@@ -221,58 +214,6 @@ def _continues_fields(above: str, fragment: str) -> bool:
     return bool(_FIELD.search(tail))
 
 
-def heading_label(text: str) -> str:
-    """The category a heading line announces ("一、平台运营机构（13家）" -> 平台运营机构), or "".
-
-    >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
-    ('增信服务机构', '')
-    """
-    core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
-    for _ in range(3):
-        core = _HEADING_TAIL.sub("", core).strip()
-    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
-        return ""
-    if LEGAL_FORMS.search(core) or any(looks_like_org(t) for t in light_clean(text).split(" ")):
-        # a partner's name with its category beside it is not a heading, but a title that
-        # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
-        rest = LEGAL_FORMS.split(clean_text(text))[-1]
-        titled = re.search(r"名单|公示|公告|信息|列表", rest) and " " not in rest.strip()
-        return rest.strip() if titled and names_category(rest) else ""
-    if PHONE.search(core) or re.search(r"[、；;，,]", core):
-        return ""
-    if names_category(core):
-        return core
-    numbered = SECTION_NUMBER.match(clean_text(text)) is not None
-    if numbered and _SECTION_WORDS.search(core) and not markers_in(core):
-        return core  # "三、其他合作机构": a section of its own, category OTHER
-    return ""
-
-
-def status_heading(text: str, kind: LineKind) -> str:
-    """ "二、已终止合作的机构" / "暂停合作机构名单": the status every row under it has, or "".
-
-    >>> status_heading("三、已终止合作的机构", LineKind.TEXT)
-    '已终止合作的机构'
-    >>> status_heading("已终止合作机构（共3家）", LineKind.TEXT)
-    '已终止合作机构'
-    """
-    cleaned = clean_text(text)
-    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
-    for _ in range(3):
-        core = _HEADING_TAIL.sub("", core).strip(" ：:")
-    if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
-        return ""
-    if PHONE.search(core) or re.search(r"[、；;，,。]", core):
-        return ""
-    numbered = SECTION_NUMBER.match(cleaned) is not None
-    shaped = (
-        kind is LineKind.HEADING
-        or bool(_SECTION_WORDS.search(core))
-        or cleaned.endswith(("：", ":"))
-    )
-    return core if numbered or shaped else ""
-
-
 def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
     """("机构名称：甲公司 客服电话：95188") -> [(NAME, "", "甲公司"), (HOTLINE, "", "95188")].
 
@@ -314,6 +255,7 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
 hotline='400-820-1234', remark='')
     """
     light, labelled = _labelled_tail(light_clean(body))
+    light = _comma_fields(light, known)
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -332,8 +274,9 @@ hotline='400-820-1234', remark='')
     category = ""
     free: list[str] = []
     has_category = layout is not None and Column.CATEGORY in layout.columns.values()
-    for token in tokens:
-        if not category and _is_category_token(token, has_category=has_category):
+    for index, token in enumerate(tokens):
+        tagged = index == 0 and len(tokens) > 1 and _tags_name(tokens[1], known)
+        if not category and _is_category_token(token, has_category=has_category or tagged):
             category = token
         elif is_period(token) and not period:
             period = token
@@ -362,6 +305,24 @@ hotline='400-820-1234', remark='')
         name = clean_text(name)[: bracketed.start()]
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+def _comma_fields(light: str, known: set[str]) -> str:
+    """ "甲公司，平台运营机构，客服电话：…": commas part the fields of a line that starts with a
+    whole name (a sentence with commas stays one, and is no name)."""
+    head, *rest = (part.strip() for part in _FIELD_COMMA.split(light))
+    if not rest or not _complete_name(re.sub(r"（[^（）]*）$", "", head), known):
+        return light
+    return _FIELD_COMMA.sub(" ", light) if all(map(_is_field, rest)) else light
+
+
+def _is_field(text: str) -> bool:
+    """A short field after a name: a category, a phone, a period, "label：value", a mark
+    (not the rest of a sentence: "其合作机构名单请至该公司官网查询。")."""
+    if not text or len(text) > 40 or text.endswith("。") or "）" in text.partition("（")[0]:
+        return False
+    labelled = _LABEL.match(text) is not None
+    return labelled or names_category(text) or bool(PHONE.search(text) or markers_in(text))
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:
@@ -444,6 +405,12 @@ def _is_category_token(token: str, *, has_category: bool) -> bool:
     if len(token) > 15 or looks_like_org(token) or not names_category(token):
         return False
     return has_category or bool(re.search(r"(?:机构|类|服务|业务|合作|方)$", token))
+
+
+def _tags_name(token: str, known: set[str]) -> bool:
+    """The token after a leading category word is a whole legal name: the word is a tag
+    ("平台运营 上海数禾信息科技有限公司", an H5 card's badge), not the start of the name."""
+    return _complete_name(token, known) and _whole_name(token)
 
 
 def _product_before_name(layout: Layout | None) -> bool:

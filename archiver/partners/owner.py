@@ -44,7 +44,12 @@ _ANNOUNCES = re.compile(r"关于|公告|公示|名单|合作机构|信息披露|
 _LOGO = re.compile(
     r"logo|header|\bhd\b|\bhead\b|\btop\b|site-?top|site-?name|brand", re.IGNORECASE
 )
+# A Word document saved as a web page names its company in its properties (in a comment).
+_WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGNORECASE)
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
+# A logo's text: the brand, then its English name in capitals ("招联金融 MUCFC",
+# "重庆农商行 CHONGQING RURAL COMMERCIAL BANK"): the brand is the publisher's.
+_BRAND_AND_ENGLISH = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
 
 
 def own_names(
@@ -102,12 +107,12 @@ def _page_owners(markup: str) -> list[str]:
         root = html.fromstring(markup)
     except (ValueError, etree.ParserError):
         return []
-    found: list[str] = []
+    found = [m.group(1) for m in _WORD_COMPANY.finditer(markup) if looks_like_org(m.group(1))]
     identity = True  # the site's logo or header comes first; cards and logo walls of
     for element in root.iter():  # partners further down (after the first h1) are no identity
         tag = str(element.tag).lower()
         marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('src', '')}"
-        if identity and _LOGO.search(marks):
+        if identity and _LOGO.search(marks) and not _in_repeated(element):
             names = _logo_names(element)
             found.extend(names)
             identity = not names
@@ -131,6 +136,21 @@ def _page_owners(markup: str) -> list[str]:
     return [_trimmed(name) for name in found]
 
 
+_COPIES = 2  # a site may print its header twice (one for phones); cards come in more
+
+
+def _in_repeated(element: etree._Element) -> bool:
+    """Inside one of several alike elements (a card's "card-hd" among cards): a partner's
+    card, not the site's header."""
+    node, parent = element, element.getparent()
+    while parent is not None:
+        mark = (node.tag, node.get("class", ""))
+        if mark[1] and sum((c.tag, c.get("class", "")) == mark for c in parent) > _COPIES:
+            return True
+        node, parent = parent, parent.getparent()
+    return False
+
+
 def _logo_names(element: etree._Element) -> list[str]:
     texts = [element.get("alt", ""), element.get("title", "")]
     texts.extend(img.get("alt", "") for img in element.iter("img"))
@@ -140,6 +160,9 @@ def _logo_names(element: etree._Element) -> list[str]:
         owner = _LEADING_OWNER.match(clean_text(text).replace(" ", ""))
         if owner:
             out.append(owner.group(1))
+        brand = _BRAND_AND_ENGLISH.match(unicodedata.normalize("NFKC", text))
+        if brand:
+            out.append(brand.group(1))
     return out
 
 

@@ -34,6 +34,9 @@ _CONJOINED = re.compile(
 _ENDED_SENTENCE = re.compile(
     r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。、与和]{4,40}?)(?:之间)?的[^，,；;。]{0,20}合作"
     r"|与(?P<other>[^，,；;。、与和]{4,40}?)的[^，,；;。]{0,20}合作(?:已|均已)?(?:终止|停止|解除|结束)"
+    # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
+    r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
+    r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
 )
 _COUNT = re.compile(r"(?:共|计|合计|总计)?\s*\d{1,4}\s*家")
 _PIECES = re.compile(r"[、；;，,]")
@@ -85,10 +88,12 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
 
     >>> ended_in_prose("本公司已于2026年9月30日终止与甲乙网络技术有限公司的互联网助贷业务合作。")
     (('甲乙网络技术有限公司', '已终止合作'),)
+    >>> ended_in_prose("本行曾与丙丁科技有限公司开展导流合作（已于2024年12月31日终止合作）。")
+    (('丙丁科技有限公司', '已终止合作'),)
     """
     found = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        name = match.group("name") or match.group("other") or ""
+        name = match.group("name") or match.group("other") or match.group("past") or ""
         if looks_like_org(name):
             found.append((name, "已终止合作"))
     return tuple(found)

@@ -15,6 +15,7 @@ from archiver.models import Source
 from archiver.partners.annotations import stated_rename
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
+from archiver.partners.cardfields import TrailingFields
 from archiver.partners.cells import (
     PARTNER_WORDS,
     PHONE,
@@ -25,15 +26,18 @@ from archiver.partners.cells import (
 )
 from archiver.partners.gridrows import (
     cells_of,
+    describes_service,
     has_foreign_header,
     is_card_grid,
+    is_cut_row,
+    is_own_row,
     is_record,
     is_total_row,
     row_number,
     starts_with_name,
 )
+from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.lines import (
-    heading_label,
     item_fields,
     join_wrapped,
     labelled_fields,
@@ -41,13 +45,9 @@ from archiver.partners.lines import (
     split_clauses,
     split_products,
     split_runs,
-    status_heading,
     without_footnotes,
 )
-from archiver.partners.names import (
-    clean_text,
-    looks_like_org,
-)
+from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.prose import ended_in_prose, prose_lists, stated_status
 from archiver.partners.rows import (
     Row,
@@ -63,11 +63,11 @@ from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
     find_header,
+    fold_line,
     header_layout,
     infer_layout,
     is_blank_row,
     is_header_echo,
-    repeat_period,
     single_text,
     split_names,
     strip_number,
@@ -101,6 +101,7 @@ class Reader:
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
+    _trailing: TrailingFields = field(default_factory=TrailingFields)
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -119,21 +120,12 @@ class Reader:
                 self._line(block, document)
         self._flush_folded(document)
         self._flush_card()
+        self._trailing.apply(self.rows)
 
     def _folded_row(self, line: Line) -> bool:
         """A line under a header that repeats its labels ("序号 机构名称 序号 机构名称"): kept
         to be read as one table, its records unfolded column by column."""
-        tokens = tuple(light_clean(self._prepare(line.text)).split(" "))
-        if not self._folded:
-            period = repeat_period(tokens) if len(tokens) > 3 else 0
-            if period:
-                self._folded.append(tokens)
-            return bool(period)
-        width, period = len(self._folded[0]), repeat_period(self._folded[0])
-        if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
-            return False
-        self._folded.append(tokens + ("",) * (width - len(tokens)))
-        return True
+        return fold_line(self._folded, tuple(light_clean(self._prepare(line.text)).split(" ")))
 
     def _flush_folded(self, document: Document) -> None:
         if self._folded:
@@ -332,6 +324,8 @@ class Reader:
                         )
                         self._add(row)
             return
+        if not self._card and self._trailing.note(self._last_line_row, labelled):
+            return  # a card's field line under its name (cardfields)
         seen = {column for column, _, _ in self._card}
         if any(column in seen for column, _, _ in labelled):
             self._flush_card()
@@ -401,11 +395,16 @@ class Reader:
             return
         self.context = self.context or (layout.strong and not layout.inferred)
         scope = f"{document.url}#{grid.locator}"
-        for index in range(start, len(rows)):
+        cut = is_cut_row(rows[start:], layout, document.table_kind)
+        for index in range(start, len(rows) - cut):
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
 
     def _filled_category(self, value: str, layout: Layout) -> str:
-        """A blank category cell under a filled one means "same as above" (no rowspan)."""
+        """A blank category cell under a filled one means "same as above" (no rowspan); a
+        合作内容 column under a category heading (a tab) is what the partner does, not its
+        category: the heading is."""
+        if self._section.label and describes_service(layout):
+            return ""
         if value:
             self._grid_category = value
             return value
@@ -496,5 +495,5 @@ class Reader:
                     )
                 )
                 added = True
-        if added and seq is not None:
-            self.numbering.append(seq)
+        if seq is not None and (added or is_own_row(row, layout, self.own_keys)):
+            self.numbering.append(seq)  # the publisher's own row (自营) is numbered too

@@ -106,6 +106,7 @@ def ends_with_signer(rows: list[Row], index: int) -> bool:
     if index != len(rows) - 1 or index < 0:
         return False
     row, earlier = rows[index], rows[:index]
-    plain = row.seq is None and not (row.category_raw or row.hotline or row.products)
-    lender = bool(_LENDER.search(row.name))
-    return plain and (lender or bool(earlier and earlier[-1].seq is not None))
+    bare = row.seq is None and not (row.hotline or row.products or row.period)
+    plain = bare and not row.category_raw
+    lender = bool(_LENDER.search(row.name))  # (its category may be the section's, above it)
+    return (bare and lender) or (plain and bool(earlier and earlier[-1].seq is not None))

@@ -4,6 +4,7 @@ Pure.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -95,6 +96,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
     if len(columns) < math.ceil(0.6 * filled):
         return None
     _one_category_column(columns, labels)
+    _no_short_form_columns(columns, labels)
     _one_plain_name_column(columns, presets, labels)
     strong = any(
         is_strong_name_label(labels[c]) for c, role in columns.items() if role is Column.NAME
@@ -152,6 +154,20 @@ def _one_category_column(columns: dict[int, Column], labels: dict[int, str]) -> 
     preferred = [c for c in found if re.search(r"机构|合作|公司", labels[c])] or found[:1]
     for index in found:
         if index != preferred[0]:
+            del columns[index]
+
+
+# A column of short forms or brands beside the legal names (机构简称 | 机构全称): not the partner.
+_SHORT_FORM_LABEL = re.compile(r"简称|简写|俗称|别称|品牌|商标|brand|short", re.IGNORECASE)
+
+
+def _no_short_form_columns(columns: dict[int, Column], labels: dict[int, str]) -> None:
+    """机构简称 beside 机构全称 (or 品牌 beside 机构名称): the partner is the legal entity, so the
+    short-form column is no name column; alone, it is still the only name there is."""
+    names = [c for c, role in columns.items() if role is Column.NAME]
+    short = [c for c in names if _SHORT_FORM_LABEL.search(labels[c])]
+    if short and len(short) < len(names):
+        for index in short:
             del columns[index]
 
 
@@ -356,12 +372,33 @@ def repeat_period(header: tuple[str, ...]) -> int:
     return 0
 
 
+def fold_line(folded: list[tuple[str, ...]], tokens: tuple[str, ...]) -> bool:
+    """Keep a line's tokens in `folded` when it is a repeated header ("序号 机构名称 序号
+    机构名称") or a numbered line under one; False for any other line."""
+    if not folded:
+        period = repeat_period(tokens) if len(tokens) > 3 else 0
+        if period:
+            folded.append(tokens)
+        return bool(period)
+    width, period = len(folded[0]), repeat_period(folded[0])
+    if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
+        return False
+    folded.append(tokens + ("",) * (width - len(tokens)))
+    return True
+
+
 def unfold_repeated(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
     """A table with several records per row (序号|名称|序号|名称), one record per row: the
     left records first, then the right ones (column by column, as such tables are numbered);
     a row with one text across (a section) stays where it is. Other tables are unchanged.
 
     >>> rows = (("序号", "名称", "序号", "名称"), ("1", "甲", "3", "丙"), ("2", "乙", "", ""))
+    >>> unfold_repeated(rows)
+    (('序号', '名称'), ('1', '甲'), ('2', '乙'), ('3', '丙'))
+
+    Numbered along the rows (1 | 2, then 3 | 4), the records are read row by row:
+
+    >>> rows = (("序号", "名称", "序号", "名称"), ("1", "甲", "2", "乙"), ("3", "丙", "", ""))
     >>> unfold_repeated(rows)
     (('序号', '名称'), ('1', '甲'), ('2', '乙'), ('3', '丙'))
     """
@@ -376,11 +413,17 @@ def unfold_repeated(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...],
     segment: list[tuple[str, ...]] = []
 
     def unfold() -> None:
-        for copy in range(copies):
-            for row in segment:
-                record = tuple(row[copy * period : (copy + 1) * period])
-                if any(cell.strip() for cell in record):
-                    result.append(record + ("",) * (period - len(record)))
+        by_column = [(copy, row) for copy in range(copies) for row in segment]
+        by_row = [(copy, row) for row in segment for copy in range(copies)]
+        order = (
+            by_row
+            if _numbered_in(by_row, period) and not _numbered_in(by_column, period)
+            else by_column
+        )
+        for copy, row in order:
+            record = tuple(row[copy * period : (copy + 1) * period])
+            if any(cell.strip() for cell in record):
+                result.append(record + ("",) * (period - len(record)))
         segment.clear()
 
     for row in rows[index + 1 :]:
@@ -391,3 +434,13 @@ def unfold_repeated(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...],
             segment.append(row)
     unfold()
     return tuple(result)
+
+
+def _numbered_in(records: list[tuple[int, tuple[str, ...]]], period: int) -> bool:
+    """True when the records' first cells, in this order, count up (1, 2, 3…)."""
+    numbers = []
+    for copy, row in records:
+        first = clean_text(row[copy * period]) if copy * period < len(row) else ""
+        if first.isdigit():  # (a repeated header row among them says nothing)
+            numbers.append(int(first))
+    return len(numbers) > 1 and all(b == a + 1 for a, b in itertools.pairwise(numbers))

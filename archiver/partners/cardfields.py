@@ -1,0 +1,69 @@
+"""A card's fields under its name. Pure.
+
+An H5 page shows each partner as a card: a category tag and the name, then one line per
+field ("合作产品：借呗", "合作期限：…", "客服电话：95188"), no label before the name. The
+field lines that follow a name read from a line belong to that partner, so a change of
+hotline, product or period is seen. A lone field line after a list ("客服热线：400…" under
+the last item) is the publisher's own, not a card's: fields are given to the rows only when
+at least two rows have them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from archiver.partners.cells import Column, phones_in
+from archiver.partners.lines import split_products
+from archiver.partners.rows import Row
+
+_CARD_FIELDS = (Column.CATEGORY, Column.PRODUCT, Column.PERIOD, Column.HOTLINE)
+MIN_CARDS = 2
+
+
+@dataclass
+class TrailingFields:
+    """Field lines seen right under a row read from a line, by that row's index."""
+
+    found: dict[int, list[tuple[Column, str]]] = field(default_factory=dict)
+
+    def note(self, row: int, labelled: list[tuple[Column, str, str]]) -> bool:
+        """Keep the fields of a line right under row `row` (-1: none). False when the line
+        is no card field line (it labels a name, or none of its labels is a card's field)."""
+        if row < 0 or any(column is Column.NAME for column, _, _ in labelled):
+            return False
+        fields = [(column, value) for column, _, value in labelled if column in _CARD_FIELDS]
+        if not fields or len(fields) < len(labelled):
+            return False
+        self.found.setdefault(row, []).extend(fields)
+        return True
+
+    def apply(self, rows: list[Row]) -> None:
+        """Give the rows the fields under them (when two rows have some: a page of cards)."""
+        found, self.found = self.found, {}
+        if len(found) < MIN_CARDS:
+            return
+        for index, fields in found.items():
+            if index < len(rows):
+                rows[index] = with_fields(rows[index], fields)
+
+
+def with_fields(row: Row, fields: list[tuple[Column, str]]) -> Row:
+    """A row with a card's fields: what the card states of itself wins over a section's
+    category; the other fields fill what the name's line left empty.
+
+    >>> from archiver.models import Source, SourceKind
+    >>> row = Row("甲公司", Source(kind=SourceKind.PARAGRAPH), category_raw="平台运营机构")
+    >>> with_fields(row, [(Column.HOTLINE, "客服 95188"), (Column.PRODUCT, "借呗、花呗")])
+    ... # doctest: +ELLIPSIS
+    Row(name='甲公司', ..., products=('借呗', '花呗'), period='', hotline='95188', ...)
+    """
+    for column, value in fields:
+        if column is Column.CATEGORY and value:
+            row = replace(row, category_raw=value)
+        elif column is Column.PRODUCT and not row.products:
+            row = replace(row, products=split_products(value))
+        elif column is Column.PERIOD and not row.period:
+            row = replace(row, period=value)
+        elif column is Column.HOTLINE and not row.hotline:
+            row = replace(row, hotline="、".join(phones_in(value)) or value)
+    return row

@@ -1,0 +1,76 @@
+"""Heading lines: the category a section announces ("二、增信服务机构（共10家）") and the
+status every row under a heading has ("已终止合作机构"). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.partners.annotations import markers_in
+from archiver.partners.blocks import LineKind
+from archiver.partners.categories import names_category
+from archiver.partners.cells import PHONE, SECTION_NUMBER, is_sentence
+from archiver.partners.names import LEGAL_FORMS, clean_text, looks_like_org
+
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
+    r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
+)
+_SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
+_IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?:机构|单位|合作方)")
+_HEADING_TAIL = re.compile(
+    r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
+)
+
+
+def heading_label(text: str) -> str:
+    """The category a heading line announces ("一、平台运营机构（13家）" -> 平台运营机构), or "".
+
+    >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
+    ('增信服务机构', '')
+    """
+    core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
+    for _ in range(3):
+        core = _HEADING_TAIL.sub("", core).strip()
+    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
+        return ""
+    if LEGAL_FORMS.search(core) or any(looks_like_org(clean_text(t)) for t in text.split()):
+        # a partner's name with its category beside it is not a heading, but a title that
+        # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
+        rest = LEGAL_FORMS.split(clean_text(text))[-1]
+        titled = re.search(r"名单|公示|公告|信息|列表", rest) and " " not in rest.strip()
+        return rest.strip() if titled and names_category(rest) else ""
+    if PHONE.search(core) or re.search(r"[、；;，,]", core):
+        return ""
+    if names_category(core):
+        return core
+    numbered = SECTION_NUMBER.match(clean_text(text)) is not None
+    other = re.match(r"其[他它](?:合作)?(?:机构|单位|合作方)", core) is not None
+    if (numbered or other) and _SECTION_WORDS.search(core) and not markers_in(core):
+        return core  # "三、其他合作机构": a section of its own, category OTHER
+    return ""
+
+
+def status_heading(text: str, kind: LineKind) -> str:
+    """ "二、已终止合作的机构" / "暂停合作机构名单": the status every row under it has, or "".
+
+    >>> status_heading("三、已终止合作的机构", LineKind.TEXT)
+    '已终止合作的机构'
+    >>> status_heading("已终止合作机构（共3家）", LineKind.TEXT)
+    '已终止合作机构'
+    """
+    cleaned = clean_text(text)
+    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
+    for _ in range(3):
+        core = _HEADING_TAIL.sub("", core).strip(" ：:")
+    if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
+        return ""
+    if PHONE.search(core) or re.search(r"[、；;，,。]", core) or _IN_FORCE.search(core):
+        return ""  # (a tab bar read as one line says both: "现合作机构已终止合作机构")
+    numbered = SECTION_NUMBER.match(cleaned) is not None
+    shaped = (
+        kind is LineKind.HEADING
+        or bool(_SECTION_WORDS.search(core))
+        or cleaned.endswith(("：", ":"))
+    )
+    return core if numbered or shaped else ""

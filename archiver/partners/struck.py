@@ -1,0 +1,51 @@
+"""Names struck through (<s>, <del>, text-decoration: line-through): a partnership ended, or
+a former name beside the new one. Pure (lxml).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from archiver.partners.names import looks_like_org
+
+# A name struck through (<s>, <del>, text-decoration: line-through) with no words beside it:
+# the page's way of saying the partnership ended.
+STRUCK_MARK = "（已终止合作）"
+_STRUCK_TAGS = frozenset({"s", "del", "strike"})
+_LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
+
+
+def struck_without_words(element: html.HtmlElement) -> bool:
+    """Whether an element strikes through an organisation's name and no words follow it.
+
+    >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s></li>")[0])
+    True
+    >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
+    False
+    """
+    if not _is_struck(element):
+        return False
+    if (element.tail or "").strip():
+        return False
+    return looks_like_org(re.sub(r"\s+", "", "".join(element.itertext())))
+
+
+def struck_rename(element: html.HtmlElement) -> str:
+    """ "新名称（原名称：旧名称）" for a struck-through name followed by another name (the old
+    name crossed out before the new one), or "".
+
+    >>> struck_rename(html.fromstring("<td><del>甲乙科技有限公司</del> 丙丁科技有限公司</td>")[0])
+    '丙丁科技有限公司（原名称：甲乙科技有限公司）'
+    """
+    if not _is_struck(element):
+        return ""
+    old = re.sub(r"\s+", "", "".join(element.itertext()))
+    new = re.sub(r"\s+", "", element.tail or "")
+    return f"{new}（原名称：{old}）" if looks_like_org(old) and looks_like_org(new) else ""
+
+
+def _is_struck(element: html.HtmlElement) -> bool:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    return tag in _STRUCK_TAGS or bool(_LINE_THROUGH.search(element.get("style") or ""))
