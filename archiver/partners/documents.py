@@ -1,7 +1,7 @@
-"""Attachments (PDF, DOCX, XLSX, CSV) -> Documents, and their text for the archive. Pure.
+"""Attachments (PDF, DOCX, XLSX, XLS, CSV) -> Documents, and their text for the archive. Pure.
 
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
-binary .doc/.xls) gives a note instead of an exception: the list may be in it, so the
+binary .doc) gives a note instead of an exception: the list may be in it, so the
 capture says "unparseable" rather than "no partners".
 
 Attachments are hostile input, so every reader works within a budget (`Budget`): the
@@ -122,7 +122,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
     if kind in _UNSUPPORTED:
         note = f"attachment {name} is {_UNSUPPORTED[kind]}, which is not read"
         return Reading(response.url, note=note, unreadable=True)
-    readers = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "csv": _csv}
+    readers = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls, "csv": _csv}
     reader = readers.get(kind)
     if reader is None:
         return Reading(response.url, note=f"attachment {name}: unknown format", unreadable=True)
@@ -344,6 +344,57 @@ def _xlsx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
     finally:
         book.close()
     return _reading(response, blocks, SourceKind.XLSX)
+
+
+def _xls(response: HttpResponse, name: str, clock: _Clock) -> Reading:
+    """A legacy Excel 97-2003 workbook (BIFF), by xlrd, read as an XLSX is: visible sheets,
+    merged ranges filled from their top-left cell, dates as ISO dates."""
+    import xlrd  # noqa: PLC0415 - only when a .xls arrives
+
+    book = xlrd.open_workbook(file_contents=response.body, formatting_info=True, on_demand=True)
+    blocks: list[Block] = []
+    cells = 0
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.visibility != 0:
+                continue  # hidden or very hidden, as in an XLSX
+            cells += sheet.nrows * sheet.ncols
+            if sheet.nrows > clock.budget.max_rows or cells > clock.budget.max_cells:
+                raise OverBudget(
+                    f"more than {clock.budget.max_rows:,} rows or {clock.budget.max_cells:,} cells"
+                )
+            clock.tick()
+            values = [
+                [_xls_value(cell, book.datemode) for cell in sheet.row(r)]
+                for r in range(sheet.nrows)
+            ]
+            merged = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
+            if len(merged) > clock.budget.max_merged:
+                raise OverBudget(f"more than {clock.budget.max_merged:,} merged ranges")
+            _fill_merged_cells(values, merged)
+            rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
+            if not rows:
+                continue
+            if sheet.name.strip().lower() not in _DEFAULT_SHEETS:
+                blocks.append(Line(sheet.name, LineKind.HEADING, None, f"sheet {sheet.name}"))
+            blocks.append(Grid(_rectangular(rows), f"sheet {sheet.name}"))
+    finally:
+        book.release_resources()
+    return _reading(response, blocks, SourceKind.XLSX)
+
+
+def _xls_value(cell: Any, datemode: int) -> str:
+    import xlrd  # noqa: PLC0415
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return _cell_value(xlrd.xldate_as_datetime(cell.value, datemode))
+        except (ValueError, OverflowError):
+            return str(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_EMPTY):
+        return ""
+    return _cell_value(cell.value)
 
 
 def _merged_ranges(sheet: Any, budget: Budget) -> list[tuple[int, int, int, int]]:

@@ -1,0 +1,64 @@
+"""Attachments in the formats lists are published in, read by the partner reader (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archiver.models import Capture, HttpResponse, ListStatus, RenderedPage
+from archiver.partners import AliasTable, extract, load_aliases
+
+CONFIG = Path(__file__).parent.parent / "config" / "entities.yaml"
+BLIND6 = Path(__file__).parent / "fixtures" / "blind6" / "pages2"
+URL = "https://www.example-bank.cn/xxpl/gg/20251015.html"
+XLS = "application/vnd.ms-excel"
+LINK_PAGE = "<html><body><h1>合作机构名单公示</h1><p>名单详见附件。</p></body></html>"
+
+
+@pytest.fixture(scope="module")
+def aliases() -> AliasTable:
+    return load_aliases(CONFIG.read_text())
+
+
+def capture(*attachments: HttpResponse, html: str = LINK_PAGE) -> Capture:
+    page = RenderedPage(url=URL, html=html, text="名单详见附件。", title="合作机构名单公示")
+    return Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=(page,),
+        attachments=attachments,
+    )
+
+
+def response(name: str, body: bytes, media_type: str) -> HttpResponse:
+    return HttpResponse(
+        url=f"https://www.example-bank.cn/upload/{name}",
+        status=200,
+        media_type=media_type,
+        body=body,
+    )
+
+
+def test_a_legacy_xls_workbook_is_read_with_its_merged_categories(aliases) -> None:
+    """Excel 97-2003 (BIFF): the category merged down its rows reaches every partner."""
+    body = (BLIND6 / "xls-biff-legacy-attachment" / "zzbank_hzjgmd_20251015.xls").read_bytes()
+    result = extract(capture(response("名单.xls", body, XLS)), aliases=aliases)
+    assert result.list_status is ListStatus.OK
+    categories = {p.name: p.category_raw for p in result.partners}
+    assert len(categories) == 12
+    assert categories["北京融世纪信息技术有限公司"] == "平台运营机构"
+    assert categories["天津津融融资担保有限公司"] == "增信服务机构"
+    assert not any("注" in name or "名单" in name for name in categories)
+
+
+def test_a_damaged_xls_is_unparseable_with_a_note(aliases) -> None:
+    body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+    result = extract(capture(response("名单.xls", body, XLS)), aliases=aliases)
+    assert result.list_status is ListStatus.UNPARSEABLE
+    assert "could not be read as XLS" in result.list_note
