@@ -112,10 +112,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "hotline, products and period changes on H5 cards are missed (fields not read from "
         "the cards)"
     ),
-    "multi-table-lfb-products": (
-        "layout step s5: the category as published (融资担保, 信用保证保险) becomes "
-        "增信服务机构 when the tables are regrouped: 4 false field_changed(category)"
-    ),
     "numbered-hbcf-hotline-ended": (
         "noise step s3 gives 7 false added and real step s4 6 false dropped; a hotline "
         "change in s2 is missed"
