@@ -116,9 +116,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "noise step s3 gives 7 false added and real step s4 6 false dropped; a hotline "
         "change in s2 is missed"
     ),
-    "paged-nycfc-next-page": (
-        "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
-    ),
     "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
     "trust-fotic-plan-readd": (
         "layout step s4 gives 3 false dropped; the re-add under a new trust plan (s5) is missed"
