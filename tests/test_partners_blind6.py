@@ -117,9 +117,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "change in s2 is missed"
     ),
     "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
-    "trust-fotic-plan-readd": (
-        "layout step s4 gives 3 false dropped; the re-add under a new trust plan (s5) is missed"
-    ),
     "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
 }
 

@@ -276,6 +276,20 @@ def test_fields_on_one_line_are_read(aliases) -> None:
     ]
 
 
+def test_a_label_glued_to_the_category_bracket_is_no_part_of_the_name(aliases) -> None:
+    """ "甲公司（助贷服务机构）合作业务：…" with no space between the parts (markup without
+    whitespace between its spans) reads as the same list as the spaced one."""
+    items = "".join(
+        f"<li><strong>{name}</strong><span>（{kind}）</span><em>合作业务：某信托计划</em></li>"
+        for name, kind in ((FQL, "助贷服务机构"), (KX, "增信服务机构"))
+    )
+    result = extract(capture(page(f"<ul>{items}</ul>")), aliases=aliases)
+    assert [(p.name, p.category_raw) for p in result.partners] == [
+        (FQL, "助贷服务机构"),
+        (KX, "增信服务机构"),
+    ]
+
+
 def test_brackets_and_brand_columns_give_products(aliases) -> None:
     """Products named in brackets, or in a brand column beside the entity, are products."""
     bracketed = held_out("products in brackets after the name", aliases)

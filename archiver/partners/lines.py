@@ -47,6 +47,8 @@ _HEADING_TAIL = re.compile(
 )
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
+# "甲公司（助贷服务机构）合作业务：…": a label glued to the bracket that closes a name's note
+_GLUED_LABEL = re.compile(r"([）)])(?=[^\s:：,，;；。（）()]{2,14}\s*[:：])")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
 _CLAUSE_LABEL = re.compile(r"(?:^|(?<=[，,。；;]))\s*([^，,。；;：:、\s]{2,16})\s*[:：]")
@@ -311,8 +313,11 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
     >>> item_fields("和君纵达数据科技股份有限公司 400-820-1234", None, set())
     ItemFields(name='和君纵达数据科技股份有限公司', category='', products=(), period='', \
 hotline='400-820-1234', remark='')
+    >>> item_fields("甲乙科技有限公司（助贷服务机构）合作业务：丙信托计划", None, set())
+    ItemFields(name='甲乙科技有限公司', category='助贷服务机构', products=(), period='', \
+hotline='', remark='合作业务:丙信托计划')
     """
-    light, labelled = _labelled_tail(light_clean(body))
+    light, labelled = _labelled_tail(_GLUED_LABEL.sub(r"\1 ", light_clean(body)))
     if not light:
         return None
     hotline = "、".join(phones_in(light))
