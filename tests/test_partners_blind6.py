@@ -112,10 +112,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "hotline, products and period changes on H5 cards are missed (fields not read from "
         "the cards)"
     ),
-    "numbered-hbcf-hotline-ended": (
-        "noise step s3 gives 7 false added and real step s4 6 false dropped; a hotline "
-        "change in s2 is missed"
-    ),
     "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
     "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
 }

@@ -290,6 +290,21 @@ def test_a_label_glued_to_the_category_bracket_is_no_part_of_the_name(aliases) -
     ]
 
 
+def test_fields_separated_by_commas_on_a_numbered_line(aliases) -> None:
+    """ "1. 甲公司，平台运营机构，客服电话：…" holds its fields as a spaced line does; a mark
+    in brackets beside one name ends that partner, never the whole list."""
+    lines = (
+        f"<p>1. {FQL}，平台运营机构，客服电话：400-010-1616</p>"
+        f"<p>2. {KX}（已终止合作），增信服务机构，客服电话：95592</p>"
+    )
+    result = extract(capture(page(f"<h3>合作机构公示</h3>{lines}")), aliases=aliases)
+    assert [(p.name, p.category_raw, p.hotline) for p in result.partners] == [
+        (FQL, "平台运营机构", "400-010-1616"),
+        (KX, "增信服务机构", "95592"),
+    ]
+    assert [bool(p.markers) for p in result.partners] == [False, True]
+
+
 def test_brackets_and_brand_columns_give_products(aliases) -> None:
     """Products named in brackets, or in a brand column beside the entity, are products."""
     bracketed = held_out("products in brackets after the name", aliases)

@@ -329,7 +329,7 @@ hotline='', remark='合作业务:丙信托计划')
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
     light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in light.split(" ")]
+    tokens = [t.strip(" -—|/，,；;") for t in _field_tokens(light)]
     tokens = [t for t in tokens if t]
     if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
         tokens = ["、".join(tokens)]  # several names on one line, separated by spaces
@@ -366,6 +366,27 @@ hotline='', remark='合作业务:丙信托计划')
         name = clean_text(name)[: bracketed.start()]
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+def _field_tokens(light: str) -> list[str]:
+    """A list line cut at spaces, and at commas and semicolons outside brackets: "甲公司，平台
+    运营机构，95188" holds three fields as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，
+    已更名）" stays one.
+
+    >>> _field_tokens("甲公司,平台运营机构 95188"), _field_tokens("甲公司（原乙公司,已更名）")
+    (['甲公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
+    """
+    tokens, start, depth = [], 0, 0
+    for index, char in enumerate(light):
+        if char in "（(【[":
+            depth += 1
+        elif char in "）)】]":
+            depth = max(0, depth - 1)
+        elif char == " " or (depth == 0 and char in ",，;；"):
+            tokens.append(light[start:index])
+            start = index + 1
+    tokens.append(light[start:])
+    return tokens
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:
