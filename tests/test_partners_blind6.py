@@ -113,7 +113,6 @@ SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer
         "the cards)"
     ),
     "portal-csb-tabs-redesign": "a category change inside hidden tabs (s3) is missed",
-    "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
 }
 
 

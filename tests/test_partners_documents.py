@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,3 +63,36 @@ def test_a_damaged_xls_is_unparseable_with_a_note(aliases) -> None:
     result = extract(capture(response("名单.xls", body, XLS)), aliases=aliases)
     assert result.list_status is ListStatus.UNPARSEABLE
     assert "could not be read as XLS" in result.list_note
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(header: list[str], *rows: list[object]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_period_over_two_columns_is_one_period_whatever_their_order(aliases) -> None:
+    """合作起始日 | 合作到期日: the end date is part of the period (its change is an event),
+    and a re-export that puts the end column first reads the same."""
+    ant = "蚂蚁智信（杭州）信息技术有限公司"
+    start_first = workbook(
+        ["序号", "机构名称", "合作起始日", "合作到期日"], [1, ant, "2025-10-01", "2026-03-31"]
+    )
+    end_first = workbook(
+        ["机构名称", "合作终止日期", "合作开始日期"], [ant, "2026-03-31", "2025-10-01"]
+    )
+    periods = [
+        extract(capture(response("名单.xlsx", body, XLSX)), aliases=aliases).partners[0].period
+        for body in (start_first, end_first)
+    ]
+    assert periods == ["2025-10-01至2026-03-31", "2025-10-01至2026-03-31"]

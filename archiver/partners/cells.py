@@ -35,7 +35,9 @@ _CATEGORY_LABEL = re.compile(
 _SEQ_LABEL = re.compile(r"^(?:序号|编号|排序|序列|序|no\.?|number|#)$", re.IGNORECASE)
 _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.IGNORECASE)
 _PERIOD_LABEL = re.compile(
-    r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|term|period|valid", re.IGNORECASE
+    r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|(?:开始|结束|终止|截止)(?:日期|时间|日)"
+    r"|term|period|valid",
+    re.IGNORECASE,
 )
 _PRODUCT_LABEL = re.compile(
     r"产品|业务名称|项目名称|贷款品种|信托计划|计划名称|product", re.IGNORECASE

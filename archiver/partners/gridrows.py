@@ -11,6 +11,8 @@ from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.records import published
 from archiver.partners.tables import Layout, header_layout, strip_number
 
+_END_LABEL = re.compile(r"到期|截止|终止|结束|止日|end|expir", re.IGNORECASE)
+
 
 def cells_of(row: tuple[str, ...], layout: Layout) -> CellReader:
     return CellReader(row, layout)
@@ -24,11 +26,25 @@ class CellReader:
         self.layout = layout
 
     def __call__(self, role: Column) -> str:
+        if role is Column.PERIOD:
+            return self._period()
         column = self.layout.column(role)
-        if column is None or column >= len(self.row):
+        return "" if column is None else self._text(column)
+
+    def _text(self, column: int) -> str:
+        if column >= len(self.row):
             return ""
         text = published(self.row[column])  # a wrapped cell joined back, CJK without spaces
         return "" if is_blank(text) else text
+
+    def _period(self) -> str:
+        """A period published over two columns (合作起始日 | 合作到期日) is one period,
+        "start至end", the start first whatever the columns' order."""
+        columns = sorted(c for c, role in self.layout.columns.items() if role is Column.PERIOD)
+        labels = self.layout.labels
+        ends = [c for c in columns if c < len(labels) and _END_LABEL.search(labels[c])]
+        ordered = [c for c in columns if c not in ends] + ends
+        return "至".join(dict.fromkeys(t for c in ordered if (t := self._text(c))))
 
 
 def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
