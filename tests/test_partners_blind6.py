@@ -104,10 +104,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     ),
 }
 SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer's diagnosis)
-    "cdb-notice-replaced": (
-        "in this in-process harness the s3 replacement's annotated rename (微播视界 -> 抖音) "
-        "reads as dropped + added; the scorer's `archiver check` run reads it as renamed"
-    ),
     "h5-hyxj-card-fields": (
         "hotline, products and period changes on H5 cards are missed (fields not read from "
         "the cards)"

@@ -305,6 +305,19 @@ def test_fields_separated_by_commas_on_a_numbered_line(aliases) -> None:
     assert [bool(p.markers) for p in result.partners] == [False, True]
 
 
+def test_a_rename_in_a_numbered_clause_of_a_note_is_stated(aliases) -> None:
+    """ "注：1.甲已更名为乙；2.本名单自公告之日起施行…": the rename is the page's statement,
+    whatever the alias file knows (the same page must give `renamed` on every install)."""
+    old, new = "北京微播视界科技有限公司", "北京抖音信息服务有限公司"
+    html = (
+        f"<table><tr><th>序号</th><th>机构名称</th></tr><tr><td>1</td><td>{ANT}</td></tr>"
+        f"<tr><td>2</td><td>{new}</td></tr></table><p>注：1.{old}已更名为{new}；"
+        "2.本名单自公告之日起施行，原公告同时废止。</p>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [(p.name, p.former_names) for p in result.partners] == [(ANT, ()), (new, (old,))]
+
+
 def test_brackets_and_brand_columns_give_products(aliases) -> None:
     """Products named in brackets, or in a brand column beside the entity, are products."""
     bracketed = held_out("products in brackets after the name", aliases)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.models import Source
-from archiver.partners.annotations import stated_rename
+from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cells import (
@@ -214,9 +214,9 @@ class Reader:
         `stated_former_names`; a numbered list line is an item, never a note."""
         if strip_number(raw.strip())[0] is not None:
             return False  # a numbered list line ("3. 甲公司（原乙公司）") is an item, not a note
-        renamed = stated_rename(text)
-        if renamed is not None:
-            self.renames.append(renamed)
+        renamed = stated_renames(text)
+        if renamed:
+            self.renames.extend(renamed)
             return True
         ended = stated_status(text)
         if ended is not None:
