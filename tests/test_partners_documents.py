@@ -96,3 +96,22 @@ def test_a_period_over_two_columns_is_one_period_whatever_their_order(aliases) -
         for body in (start_first, end_first)
     ]
     assert periods == ["2025-10-01至2026-03-31", "2025-10-01至2026-03-31"]
+
+
+def test_an_sdk_sharing_list_beside_the_partner_list_gives_no_partners(aliases) -> None:
+    """A third-party SDK list names companies in a 第三方机构名称 column: not partners; its
+    text is archived and the note says what it is."""
+    ant = "蚂蚁智信（杭州）信息技术有限公司"
+    partners = workbook(["序号", "平台运营机构名称"], [1, ant])
+    sdk = workbook(
+        ["SDK名称", "第三方机构名称", "使用目的", "收集的个人信息"],
+        ["百度地图SDK", "北京百度网讯科技有限公司", "网点定位", "位置信息"],
+        ["个推推送SDK", "每日互动股份有限公司", "消息推送", "设备信息"],
+    )
+    result = extract(
+        capture(response("名单.xlsx", partners, XLSX), response("sdk.xlsx", sdk, XLSX)),
+        aliases=aliases,
+    )
+    assert [p.name for p in result.partners] == [ant]
+    assert "sdk.xlsx is a table of SDK or shared personal information" in result.list_note
+    assert any("北京百度网讯科技有限公司" in text for _, text in result.document_texts)

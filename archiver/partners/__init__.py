@@ -14,7 +14,8 @@ Modules, one responsibility each (all pure):
     cells       what a cell is: a column label, a phone, a period, noise
     blocks      the Document model (lines and grids) every format is read into
     dom         rendered HTML -> Document
-    documents   PDF / DOCX / XLSX / CSV attachments -> Document, or a note
+    documents   PDF / DOCX / XLSX / XLS / CSV attachments -> Document, or a note
+    foreign     attachments that are not partner lists (privacy notices, SDK lists)
     jsondata    JSON the page loaded -> rows
     tables      header rows and column layouts of grids
     lines       one line of text -> heading, label：value fields or a partner item
