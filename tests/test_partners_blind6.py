@@ -68,9 +68,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "attachment-link-soft404": (
         "the scorer: (labelled ambiguous) status unparseable (raw unparseable) != absent"
     ),
-    "docx-prose-letter-cfc": (
-        "the scorer: extra 1: 均为经国家金融监督管理总局批准设立的财产保险公司"
-    ),
     "excel-saveas-html-frameset-tabs": (
         "the scorer: missed 5: 中国人民财产保险股份有限公司、中国平安财产保险股份有限公司…"
     ),

@@ -318,6 +318,20 @@ def test_a_rename_in_a_numbered_clause_of_a_note_is_stated(aliases) -> None:
     assert [(p.name, p.former_names) for p in result.partners] == [(ANT, ()), (new, (old,))]
 
 
+def test_a_clause_after_a_sentence_list_is_no_name(aliases) -> None:
+    """ "…增信服务机构为甲、乙，均为经…批准设立的财产保险公司": the clause ends in 公司 but
+    says something of the names; it is not a third one."""
+    html = (
+        "<p>我司互联网助贷业务的增信服务机构为中国人民财产保险股份有限公司、中国大地财产保险"
+        "股份有限公司，均为经国家金融监督管理总局批准设立的财产保险公司。</p>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "中国人民财产保险股份有限公司",
+        "中国大地财产保险股份有限公司",
+    ]
+
+
 def test_brackets_and_brand_columns_give_products(aliases) -> None:
     """Products named in brackets, or in a brand column beside the entity, are products."""
     bracketed = held_out("products in brackets after the name", aliases)
