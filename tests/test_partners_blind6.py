@@ -91,9 +91,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "word-saveas-html-gbk": (
         "the scorer: extra 1: 吉林银行股份有限公司; forbidden read 1: 吉林银行股份有限公司"
     ),
-    "xlsx-sheets-merged-header-notes": (
-        "the scorer: extra 2: 合作起始时间以合作协议签署日期为准、应在备注栏注明原名称"
-    ),
 }
 SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer's diagnosis)
     "h5-hyxj-card-fields": (

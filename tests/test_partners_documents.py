@@ -115,3 +115,29 @@ def test_an_sdk_sharing_list_beside_the_partner_list_gives_no_partners(aliases) 
     assert [p.name for p in result.partners] == [ant]
     assert "sdk.xlsx is a table of SDK or shared personal information" in result.list_note
     assert any("北京百度网讯科技有限公司" in text for _, text in result.document_texts)
+
+
+def test_a_sheet_of_instructions_for_the_form_is_archived_not_read(aliases) -> None:
+    """A 填表说明 sheet's numbered rules are no partners; a rule that sounds like one in a
+    table's notes row is a sentence, not a name."""
+    import openpyxl
+
+    ant = "蚂蚁智信（杭州）信息技术有限公司"
+    book = openpyxl.Workbook()
+    listed = book.active
+    listed.title = "平台运营机构"
+    for row in (["序号", "机构名称"], [1, ant], ["注：合作起始时间以合作协议签署日期为准"]):
+        listed.append(row)
+    rules = book.create_sheet("填表说明")
+    for rule in (
+        "填表说明",
+        "1.机构名称应填写营业执照所载全称，如：XX科技有限公司，不得填写品牌或APP名称。",
+        "2.合作起始时间以合作协议签署日期为准。",
+        "3.如机构更名，应在备注栏注明原名称。",
+    ):
+        rules.append([rule])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = extract(capture(response("名单.xlsx", buffer.getvalue(), XLSX)), aliases=aliases)
+    assert [p.name for p in result.partners] == [ant]
+    assert "应在备注栏注明原名称" in result.document_texts[0][1]

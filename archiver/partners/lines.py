@@ -36,6 +36,7 @@ from archiver.partners.names import (
     looks_like_org,
 )
 from archiver.partners.tables import Layout, standalone_name, strip_number
+from archiver.partners.tokens import field_tokens, unglue_labels
 
 _HEADING_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
@@ -47,8 +48,6 @@ _HEADING_TAIL = re.compile(
 )
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
-# "甲公司（助贷服务机构）合作业务：…": a label glued to the bracket that closes a name's note
-_GLUED_LABEL = re.compile(r"([）)])(?=[^\s:：,，;；。（）()]{2,14}\s*[:：])")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
 _CLAUSE_LABEL = re.compile(r"(?:^|(?<=[，,。；;]))\s*([^，,。；;：:、\s]{2,16})\s*[:：]")
@@ -317,7 +316,7 @@ hotline='400-820-1234', remark='')
     ItemFields(name='甲乙科技有限公司', category='助贷服务机构', products=(), period='', \
 hotline='', remark='合作业务:丙信托计划')
     """
-    light, labelled = _labelled_tail(_GLUED_LABEL.sub(r"\1 ", light_clean(body)))
+    light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -329,7 +328,7 @@ hotline='', remark='合作业务:丙信托计划')
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
     light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in _field_tokens(light)]
+    tokens = [t.strip(" -—|/，,；;") for t in field_tokens(light)]
     tokens = [t for t in tokens if t]
     if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
         tokens = ["、".join(tokens)]  # several names on one line, separated by spaces
@@ -366,27 +365,6 @@ hotline='', remark='合作业务:丙信托计划')
         name = clean_text(name)[: bracketed.start()]
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
-
-
-def _field_tokens(light: str) -> list[str]:
-    """A list line cut at spaces, and at commas and semicolons outside brackets: "甲公司，平台
-    运营机构，95188" holds three fields as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，
-    已更名）" stays one.
-
-    >>> _field_tokens("甲公司,平台运营机构 95188"), _field_tokens("甲公司（原乙公司,已更名）")
-    (['甲公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
-    """
-    tokens, start, depth = [], 0, 0
-    for index, char in enumerate(light):
-        if char in "（(【[":
-            depth += 1
-        elif char in "）)】]":
-            depth = max(0, depth - 1)
-        elif char == " " or (depth == 0 and char in ",，;；"):
-            tokens.append(light[start:index])
-            start = index + 1
-    tokens.append(light[start:])
-    return tokens
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:

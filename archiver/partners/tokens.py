@@ -1,0 +1,38 @@
+"""A list line cut into the pieces that hold its fields (name, category, phone, …). Pure."""
+
+from __future__ import annotations
+
+import re
+
+# "甲公司（助贷服务机构）合作业务：…": a label glued to the bracket that closes a name's note
+_GLUED_LABEL = re.compile(r"([）)])(?=[^\s:：,，;；。（）()]{2,14}\s*[:：])")
+
+
+def unglue_labels(light: str) -> str:
+    """A space between a closing bracket and the "label：" glued to it.
+
+    >>> unglue_labels("甲公司（助贷服务机构）合作业务:丙计划")
+    '甲公司（助贷服务机构） 合作业务:丙计划'
+    """
+    return _GLUED_LABEL.sub(r"\1 ", light)
+
+
+def field_tokens(light: str) -> list[str]:
+    """A list line cut at spaces, and at commas and semicolons outside brackets: "甲公司，平台
+    运营机构，95188" holds three fields as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，
+    已更名）" stays one.
+
+    >>> field_tokens("甲公司,平台运营机构 95188"), field_tokens("甲公司（原乙公司,已更名）")
+    (['甲公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
+    """
+    tokens, start, depth = [], 0, 0
+    for index, char in enumerate(light):
+        if char in "（(【[":
+            depth += 1
+        elif char in "）)】]":
+            depth = max(0, depth - 1)
+        elif char == " " or (depth == 0 and char in ",，;；"):
+            tokens.append(light[start:index])
+            start = index + 1
+    tokens.append(light[start:])
+    return tokens
