@@ -82,9 +82,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "pdf-portrait-continues-no-header": (
         "the scorer: missed 3: 上海哔哩哔哩科技有限公司、北京快手科技有限公司…"
     ),
-    "pdf-text-only-numbered-prose": (
-        "the scorer: missed 3: 中国人民财产保险股份有限公司、重庆市三峡融资担保集团股份有限公司…"
-    ),
     "pdf-two-per-row-three-categories": (
         "the scorer: missed 10: 上海华道数据处理有限公司、上海淇毓信息科技有限公司…"
     ),

@@ -141,3 +141,42 @@ def test_a_sheet_of_instructions_for_the_form_is_archived_not_read(aliases) -> N
     result = extract(capture(response("名单.xlsx", buffer.getvalue(), XLSX)), aliases=aliases)
     assert [p.name for p in result.partners] == [ant]
     assert "应在备注栏注明原名称" in result.document_texts[0][1]
+
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def pdf(*paragraphs: str) -> bytes:
+    """A real PDF whose paragraphs wrap at the page's right edge (fpdf's multi_cell)."""
+    import logging
+
+    from fpdf import FPDF
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF()
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=12)
+    for paragraph in paragraphs:
+        document.multi_cell(0, 8, paragraph, new_x="LMARGIN", new_y="NEXT")
+    return bytes(document.output())
+
+
+def test_a_sentence_list_wrapped_at_the_pdf_page_edge_is_read_whole(aliases) -> None:
+    """A name cut by the page's right edge inside running text ("…股份有" / "限公司和…")
+    is joined again; the numbered items around it stay items."""
+    body = pdf(
+        "关于互联网助贷业务合作机构的公示",
+        "一、平台运营机构（共1家）",
+        "1.北京三快在线科技有限公司",
+        "二、增信服务机构（共3家）",
+        "本行互联网助贷业务的增信服务机构为中国人民财产保险股份有限公司、阳光财产保险股份有限"
+        "公司和重庆市三峡融资担保集团股份有限公司。上述增信服务机构均持有相应金融牌照。",
+    )
+    result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "北京三快在线科技有限公司",
+        "中国人民财产保险股份有限公司",
+        "阳光财产保险股份有限公司",
+        "重庆市三峡融资担保集团股份有限公司",
+    ]
