@@ -180,3 +180,19 @@ def test_a_sentence_list_wrapped_at_the_pdf_page_edge_is_read_whole(aliases) -> 
         "阳光财产保险股份有限公司",
         "重庆市三峡融资担保集团股份有限公司",
     ]
+
+
+def test_a_footnote_star_glued_to_a_name_is_no_part_of_it(aliases) -> None:
+    """ "北京快手科技有限公司*" (标“*”者为本期新增): the star marks the row, the name is whole."""
+    body = pdf(
+        "合作机构名单",
+        "序号  机构名称  合作类别  合作起始时间",
+        "1  北京三快在线科技有限公司  平台运营机构  2025年7月",
+        "2  北京快手科技有限公司*  平台运营机构  2025年5月",
+        "注：标“*”者为本期新增合作机构。",
+    )
+    result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "北京三快在线科技有限公司",
+        "北京快手科技有限公司",
+    ]

@@ -147,14 +147,16 @@ def _run_starts(text: str) -> list[int]:
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
 # "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
-_NAME_FOOTNOTE = re.compile(r"(?<=[司行团心所])\s*(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))", re.M)
+_NAME_FOOTNOTE = re.compile(
+    r"(?<=[司行团心所])\s*(?:(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))|[*＊※★☆△▲]+(?=\s|$))", re.M
+)
 
 
 def without_footnotes(text: str) -> str:
     """A line with footnote marks glued to names removed and circled numbers written out.
 
-    >>> without_footnotes("①北京小桔科技有限公司注1")
-    '1、北京小桔科技有限公司'
+    >>> without_footnotes("①北京小桔科技有限公司注1"), without_footnotes("2 甲乙有限公司* 平台")
+    ('1、北京小桔科技有限公司', '2 甲乙有限公司 平台')
     """
     return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
 
