@@ -196,3 +196,23 @@ def test_a_footnote_star_glued_to_a_name_is_no_part_of_it(aliases) -> None:
         "北京三快在线科技有限公司",
         "北京快手科技有限公司",
     ]
+
+
+def test_two_names_per_row_under_section_headings_are_all_read(aliases) -> None:
+    """序号 机构名称 序号 机构名称 once at the top, then a heading per category: every name,
+    each under its own heading."""
+    body = pdf(
+        "合作机构名单",
+        "序号  机构名称  序号  机构名称",
+        "一、平台运营机构（2家）",
+        "1  北京三快在线科技有限公司  2  北京小桔科技有限公司",
+        "二、增信服务机构（2家）",
+        "1  众安在线财产保险股份有限公司  2  阳光财产保险股份有限公司",
+    )
+    result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)
+    assert [(p.name, p.category_raw) for p in result.partners] == [
+        ("北京三快在线科技有限公司", "平台运营机构"),
+        ("北京小桔科技有限公司", "平台运营机构"),
+        ("众安在线财产保险股份有限公司", "增信服务机构"),
+        ("阳光财产保险股份有限公司", "增信服务机构"),
+    ]

@@ -23,6 +23,7 @@ from archiver.partners.cells import (
     is_sentence,
     phones_in,
 )
+from archiver.partners.folded import take_folded
 from archiver.partners.gridrows import (
     cells_of,
     has_foreign_header,
@@ -67,7 +68,6 @@ from archiver.partners.tables import (
     infer_layout,
     is_blank_row,
     is_header_echo,
-    repeat_period,
     single_text,
     split_names,
     strip_number,
@@ -109,7 +109,7 @@ class Reader:
         self._line_layout = None
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
-            if isinstance(block, Line) and self._folded_row(block):
+            if isinstance(block, Line) and self._folded_row(block, document):
                 continue
             self._flush_folded(document)
             if isinstance(block, Grid):
@@ -120,20 +120,16 @@ class Reader:
         self._flush_folded(document)
         self._flush_card()
 
-    def _folded_row(self, line: Line) -> bool:
+    def _folded_row(self, line: Line, document: Document) -> bool:
         """A line under a header that repeats its labels ("序号 机构名称 序号 机构名称"): kept
         to be read as one table, its records unfolded column by column."""
-        tokens = tuple(light_clean(self._prepare(line.text)).split(" "))
-        if not self._folded:
-            period = repeat_period(tokens) if len(tokens) > 3 else 0
-            if period:
-                self._folded.append(tokens)
-            return bool(period)
-        width, period = len(self._folded[0]), repeat_period(self._folded[0])
-        if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
-            return False
-        self._folded.append(tokens + ("",) * (width - len(tokens)))
-        return True
+        taken = take_folded(self._folded, self._prepare(line.text))
+        if taken == "section":  # the rows so far, the heading, then the same header goes on
+            header = self._folded[0]
+            self._flush_folded(document)
+            self._line(line, document)
+            self._folded.append(header)
+        return bool(taken)
 
     def _flush_folded(self, document: Document) -> None:
         if self._folded:
@@ -214,8 +210,7 @@ class Reader:
         `stated_former_names`; a numbered list line is an item, never a note."""
         if strip_number(raw.strip())[0] is not None:
             return False  # a numbered list line ("3. 甲公司（原乙公司）") is an item, not a note
-        renamed = stated_renames(text)
-        if renamed:
+        if renamed := stated_renames(text):
             self.renames.extend(renamed)
             return True
         ended = stated_status(text)
