@@ -75,10 +75,6 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
         "the scorer: extra 1: 北京玖富普惠信息技术有限公司; forbidden read 1: 北"
         "京玖富普惠信息技术有限公司"
     ),
-    "pdf-object-embed-watermark-seal": (
-        "the scorer: extra 3: 湖消·卡贷小赢卡贷10.8%-23.9%、湖消·轻松借度小满金融"
-        "…; forbidden read 4: 湖消·轻松借度小满金融、美团·湖消借钱美团9.0%-23.9%…"
-    ),
     "word-saveas-html-gbk": (
         "the scorer: extra 1: 吉林银行股份有限公司; forbidden read 1: 吉林银行股份有限公司"
     ),

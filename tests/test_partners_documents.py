@@ -216,3 +216,19 @@ def test_two_names_per_row_under_section_headings_are_all_read(aliases) -> None:
         ("众安在线财产保险股份有限公司", "增信服务机构"),
         ("阳光财产保险股份有限公司", "增信服务机构"),
     ]
+
+
+def test_a_table_of_products_and_rates_after_the_partners_gives_no_partners(aliases) -> None:
+    """序号 合作产品名称 合作渠道（App） 年化利率区间: a product table's rows (product, the
+    App's brand, a rate) are not partners."""
+    body = pdf(
+        "一、合作机构",
+        "序号  合作机构名称  合作机构类型",
+        "1  北京三快在线科技有限公司  平台运营机构",
+        "二、合作产品",
+        "序号  合作产品名称  合作渠道（App）  年化利率区间",
+        "1  美团·湖消借钱  美团  9.0%-23.9%",
+        "2  湖消·轻松借  度小满金融  7.2%-23.9%",
+    )
+    result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)
+    assert [p.name for p in result.partners] == ["北京三快在线科技有限公司"]

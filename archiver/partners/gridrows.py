@@ -60,6 +60,23 @@ def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
     return len(short) == len(labels)
 
 
+def labels_another_table(tokens: list[str]) -> bool:
+    """A line of column labels that starts with 序号 but names no partner column ("序号 合作
+    产品名称 合作渠道（App） 年化利率区间"): the header of another table (products, rates).
+
+    >>> labels_another_table(["序号", "合作产品名称", "合作渠道（App）", "年化利率区间"])
+    True
+    >>> labels_another_table(["序号", "合作机构名称", "合作机构类型"])
+    False
+    """
+    cells = [clean_text(t) for t in tokens if t.strip()]
+    if len(cells) < 3 or column_of(cells[0])[0] is not Column.SEQ:
+        return False
+    if header_layout(tuple(cells)) is not None or any(looks_like_org(c) for c in cells):
+        return False
+    return all(len(c) <= 12 and not re.search(r"\d", c) for c in cells[1:])
+
+
 def starts_with_name(cell: str) -> bool:
     first = next((line for line in cell.split("\n") if line.strip()), "")
     return looks_like_org(strip_number(first.strip())[1])

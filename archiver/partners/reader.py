@@ -30,6 +30,7 @@ from archiver.partners.gridrows import (
     is_card_grid,
     is_record,
     is_total_row,
+    labels_another_table,
     row_number,
     starts_with_name,
 )
@@ -158,7 +159,7 @@ class Reader:
             self._stopped = True
             return
         self._note_as_of(text)
-        if self._note(raw, text) or self._aside_starts(text):
+        if self._note(raw, text) or self._aside_starts(text, raw):
             return
         if not self._aside and self._prose(text, line, document):
             return
@@ -197,9 +198,10 @@ class Reader:
         marks) added to their remark (rows.with_stated_notes)."""
         return with_stated_notes(self.rows, self.renames, self.statuses)
 
-    def _aside_starts(self, text: str) -> bool:
-        """A "友情链接"-style heading: the names under it are not partners."""
-        if not ASIDE_HEADING.match(text):
+    def _aside_starts(self, text: str, raw: str) -> bool:
+        """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
+        合作产品名称 合作渠道 年化利率区间"): the names under it are not partners."""
+        if not (ASIDE_HEADING.match(text) or labels_another_table(light_clean(raw).split(" "))):
             return False
         self._flush_card()
         self._aside = True
