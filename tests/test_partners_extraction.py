@@ -292,10 +292,12 @@ def test_a_label_glued_to_the_category_bracket_is_no_part_of_the_name(aliases) -
 
 def test_fields_separated_by_commas_on_a_numbered_line(aliases) -> None:
     """ "1. 甲公司，平台运营机构，客服电话：…" holds its fields as a spaced line does; a mark
-    in brackets beside one name ends that partner, never the whole list."""
+    in brackets beside one name ends that partner, never the whole list; a sentence is not
+    cut at its commas ("…，请拨打本公司…" is no name)."""
     lines = (
         f"<p>1. {FQL}，平台运营机构，客服电话：400-010-1616</p>"
         f"<p>2. {KX}（已终止合作），增信服务机构，客服电话：95592</p>"
+        "<p>本公司合作机构均经过严格准入，如遇暴力催收，请拨打本公司投诉电话400-029-6699。</p>"
     )
     result = extract(capture(page(f"<h3>合作机构公示</h3>{lines}")), aliases=aliases)
     assert [(p.name, p.category_raw, p.hotline) for p in result.partners] == [

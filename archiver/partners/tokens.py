@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from archiver.partners.names import looks_like_org
+
 # "甲公司（助贷服务机构）合作业务：…": a label glued to the bracket that closes a name's note
 _GLUED_LABEL = re.compile(r"([）)])(?=[^\s:：,，;；。（）()]{2,14}\s*[:：])")
 
@@ -18,21 +20,26 @@ def unglue_labels(light: str) -> str:
 
 
 def field_tokens(light: str) -> list[str]:
-    """A list line cut at spaces, and at commas and semicolons outside brackets: "甲公司，平台
-    运营机构，95188" holds three fields as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，
-    已更名）" stays one.
+    """A list line cut at spaces, and at commas and semicolons outside brackets when what
+    comes before the first of them is a name: "甲公司，平台运营机构，95188" holds three fields
+    as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，已更名）" stays one, and a sentence
+    ("本公司合作机构均经过严格准入，如遇…，请拨打本公司…") is not cut at its commas.
 
-    >>> field_tokens("甲公司,平台运营机构 95188"), field_tokens("甲公司（原乙公司,已更名）")
-    (['甲公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
+    >>> field_tokens("甲乙有限公司,平台运营机构 95188"), field_tokens("甲公司（原乙公司,已更名）")
+    (['甲乙有限公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
+    >>> field_tokens("如遇暴力催收,请拨打本公司投诉电话")
+    ['如遇暴力催收,请拨打本公司投诉电话']
     """
-    tokens, start, depth = [], 0, 0
+    pieces, start, depth = [], 0, 0
     for index, char in enumerate(light):
         if char in "（(【[":
             depth += 1
         elif char in "）)】]":
             depth = max(0, depth - 1)
-        elif char == " " or (depth == 0 and char in ",，;；"):
-            tokens.append(light[start:index])
+        elif depth == 0 and char in ",，;；":
+            pieces.append(light[start:index])
             start = index + 1
-    tokens.append(light[start:])
-    return tokens
+    pieces.append(light[start:])
+    if len(pieces) > 1 and not looks_like_org(pieces[0].strip().split(" ")[-1]):
+        pieces = [light]  # running text: its commas part clauses, not fields
+    return [token for piece in pieces for token in piece.split(" ")]
