@@ -199,14 +199,15 @@ def test_a_footnote_star_glued_to_a_name_is_no_part_of_it(aliases) -> None:
 
 
 def test_two_names_per_row_under_section_headings_are_all_read(aliases) -> None:
-    """序号 机构名称 序号 机构名称 once at the top, then a heading per category: every name,
-    each under its own heading."""
+    """序号 机构名称 序号 机构名称 at the top, then a heading per category (the header again
+    under one of them): every name, each under its own heading."""
     body = pdf(
         "合作机构名单",
         "序号  机构名称  序号  机构名称",
         "一、平台运营机构（2家）",
         "1  北京三快在线科技有限公司  2  北京小桔科技有限公司",
         "二、增信服务机构（2家）",
+        "序号  机构名称  序号  机构名称",
         "1  众安在线财产保险股份有限公司  2  阳光财产保险股份有限公司",
     )
     result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)

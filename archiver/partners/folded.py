@@ -32,6 +32,8 @@ def take_folded(folded: list[tuple[str, ...]], text: str) -> str:
     width, period = len(folded[0]), repeat_period(folded[0])
     if len(tokens) == 1 and heading_label(text):
         return "section"
+    if tokens == folded[0]:
+        return "row"  # the header again under a section heading
     numbered = re.fullmatch(r"\d{1,4}", tokens[0]) is not None
     if len(tokens) > width or len(tokens) % period or not numbered:
         return ""

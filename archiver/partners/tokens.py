@@ -23,12 +23,15 @@ def field_tokens(light: str) -> list[str]:
     """A list line cut at spaces, and at commas and semicolons outside brackets when what
     comes before the first of them is a name: "甲公司，平台运营机构，95188" holds three fields
     as "甲公司 平台运营机构 95188" does; "甲公司（原乙公司，已更名）" stays one, and a sentence
-    ("本公司合作机构均经过严格准入，如遇…，请拨打本公司…") is not cut at its commas.
+    ("本公司合作机构均经过严格准入，如遇…，请拨打本公司…", or one with a full stop) is not
+    cut at its commas.
 
     >>> field_tokens("甲乙有限公司,平台运营机构 95188"), field_tokens("甲公司（原乙公司,已更名）")
     (['甲乙有限公司', '平台运营机构', '95188'], ['甲公司（原乙公司,已更名）'])
     >>> field_tokens("如遇暴力催收,请拨打本公司投诉电话")
     ['如遇暴力催收,请拨打本公司投诉电话']
+    >>> field_tokens("甲消费金融有限公司系乙银行控股子公司,其名单请至官网查询。")
+    ['甲消费金融有限公司系乙银行控股子公司,其名单请至官网查询。']
     """
     pieces, start, depth = [], 0, 0
     for index, char in enumerate(light):
@@ -40,6 +43,7 @@ def field_tokens(light: str) -> list[str]:
             pieces.append(light[start:index])
             start = index + 1
     pieces.append(light[start:])
-    if len(pieces) > 1 and not looks_like_org(pieces[0].strip().split(" ")[-1]):
+    sentence = "。" in light or not looks_like_org(pieces[0].strip().split(" ")[-1])
+    if len(pieces) > 1 and sentence:
         pieces = [light]  # running text: its commas part clauses, not fields
     return [token for piece in pieces for token in piece.split(" ")]
