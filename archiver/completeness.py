@@ -5,7 +5,9 @@ preserved but never believed, however often it repeats: the same cut page twice 
 confirmation. The signs are in the bytes as served, not in the rendered DOM (a browser closes
 every open element): an HTML document with neither ``</body>`` nor ``</html>`` or with more
 tables opened than closed, a PDF without its ``%%EOF`` trailer, an Office document (ZIP)
-without its end-of-central-directory record.
+without its end-of-central-directory record. A paged list whose next page answered an error
+(`Capture.unreached`: page 2 of 2 gone 404 while page 1 still says 共16条) is incomplete
+the same way: the pager says the list goes on and the server did not give it.
 
 Stated counts and numbering gaps are not structural: a publisher's page can carry a stale
 count for months. Those make a capture *suspect* (see `archiver.belief`), to be confirmed by a
@@ -48,6 +50,8 @@ def cut_off(capture: Capture) -> str:
     reasons = []
     if capture.truncated:  # a capture budget cut it: preserved, never believed (DESIGN 7)
         reasons.append("over a capture budget: " + "; ".join(capture.truncated))
+    if capture.unreached:  # the pager says the list goes on, and the next page failed
+        reasons.append("the list is incomplete: " + "; ".join(capture.unreached))
     main = capture.main_response
     if main is not None and main.media_type in HTML_TYPES and main.body:
         reasons.append(html_cut_off(main.body))

@@ -44,9 +44,7 @@ XLSX = DocumentType(
 )
 CSV = DocumentType("csv", "text/csv", ("csv",))
 DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Word 97-2003 (.doc)")
-XLS = DocumentType(
-    "xls", "application/vnd.ms-excel", ("xls",), read=False, label="Excel 97-2003 (.xls)"
-)
+XLS = DocumentType("xls", "application/vnd.ms-excel", ("xls",), label="Excel 97-2003 (.xls)")
 WPS = DocumentType("wps", "", ("wps",), read=False, label="WPS (.wps)")
 ET = DocumentType("et", "", ("et",), read=False, label="WPS spreadsheet (.et)")
 TYPES = (PDF, DOCX, XLSX, CSV, DOC, XLS, WPS, ET)

@@ -236,6 +236,7 @@ class Capture:
     duration_s: float = 0.0
     refused: tuple[Refusal, ...] = ()  # fetches the URL policy refused
     truncated: tuple[str, ...] = ()  # budgets this capture went over: never an ok version
+    unreached: tuple[str, ...] = ()  # pages of the list that failed (next page 404): never ok
     tls_verified: bool = True  # False when the site's configuration waives TLS checks
 
     @property

@@ -35,49 +35,8 @@ STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, 
     "attachment-link-soft404": (
         "the scorer: (labelled ambiguous) status unparseable (raw unparseable) != absent"
     ),
-    "docx-prose-letter-cfc": (
-        "the scorer: extra 1: 均为经国家金融监督管理总局批准设立的财产保险公司"
-    ),
-    "mixed-three-attachments-sdk-list": (
-        "the scorer: extra 6: 中国银联股份有限公司、北京百度网讯科技有限公司…; fo"
-        "rbidden read 6: 支付宝（中国）网络技术有限公司、北京百度网讯科技有限公司"
-        "…"
-    ),
-    "pdf-object-embed-watermark-seal": (
-        "the scorer: extra 3: 湖消·卡贷小赢卡贷10.8%-23.9%、湖消·轻松借度小满金融"
-        "…; forbidden read 4: 湖消·轻松借度小满金融、美团·湖消借钱美团9.0%-23.9%…"
-    ),
-    "pdf-portrait-continues-no-header": (
-        "the scorer: missed 3: 上海哔哩哔哩科技有限公司、北京快手科技有限公司…"
-    ),
-    "pdf-text-only-numbered-prose": (
-        "the scorer: missed 3: 中国人民财产保险股份有限公司、重庆市三峡融资担保集团股份有限公司…"
-    ),
-    "pdf-two-per-row-three-categories": (
-        "the scorer: missed 10: 上海华道数据处理有限公司、上海淇毓信息科技有限公司…"
-    ),
-    "xls-biff-legacy-attachment": (
-        "the scorer: status unparseable (raw unparseable) != ok; missed 12: 上海"
-        "数禾信息科技有限公司、上海淇毓信息科技有限公司…"
-    ),
-    "xlsx-sheets-merged-header-notes": (
-        "the scorer: extra 2: 合作起始时间以合作协议签署日期为准、应在备注栏注明原名称"
-    ),
 }
-SEQ_STILL_WRONG = {  # sequence id -> why its events are still wrong (the scorer's diagnosis)
-    "cdb-notice-replaced": (
-        "in this in-process harness the s3 replacement's annotated rename (微播视界 -> 抖音) "
-        "reads as dropped + added; the scorer's `archiver check` run reads it as renamed"
-    ),
-    "multi-table-lfb-products": (
-        "layout step s5: the category as published (融资担保, 信用保证保险) becomes "
-        "增信服务机构 when the tables are regrouped: 4 false field_changed(category)"
-    ),
-    "paged-nycfc-next-page": (
-        "fault step s5 (page 2 answers 404, page 1 still says 共16条) is believed: 6 false dropped"
-    ),
-    "xlsx-avictc-trust-period": "two period changes in an XLSX (s3) are missed",
-}
+SEQ_STILL_WRONG: dict[str, str] = {}
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)

@@ -51,6 +51,7 @@ def events_of(aliases, before, after, departed=()) -> list[tuple[str, ...]]:
 ANT = "蚂蚁智信（杭州）信息技术有限公司"
 FQL = "深圳市分期乐网络科技有限公司"
 KX = "深圳市凯旋融资担保有限公司"
+SN = "黑龙江三农信融资担保有限公司"
 
 
 def test_first_version_has_no_events(aliases) -> None:
@@ -95,6 +96,16 @@ NO_EVENT = [
         "category heading decorated another way",
         [(ANT, {"category_raw": "一、平台运营机构（共3家）"})],
         [(ANT, {"category_raw": "平台运营机构："})],
+    ),
+    (
+        "tables regrouped: a way of credit enhancement becomes its kind of institution",
+        [(KX, {"category_raw": "融资担保"}), (SN, {"category_raw": "信用保证保险"})],
+        [(KX, {"category_raw": "增信服务机构"}), (SN, {"category_raw": "增信服务机构"})],
+    ),
+    (
+        "tables split: the kind of institution becomes the way it serves",
+        [(KX, {"category_raw": "增信服务机构"})],
+        [(KX, {"category_raw": "融资担保"})],
     ),
     (
         "brand switched to its legal name (an alias, not a former name)",
@@ -191,6 +202,12 @@ CHANGES = [
         [(ANT, {"category_raw": "平台运营机构"}), (KX, {"category_raw": "增信服务机构"})],
         [(ANT, {"category_raw": "营销获客机构"}), (KX, {"category_raw": "增信服务机构"})],
         [("field_changed", ANT, "category", "平台运营机构", "营销获客机构", "", "")],
+    ),
+    (
+        "the way of credit enhancement changed",
+        [(KX, {"category_raw": "融资担保"})],
+        [(KX, {"category_raw": "信用保证保险"})],
+        [("field_changed", KX, "category", "融资担保", "信用保证保险", "", "")],
     ),
     (
         "second category added",

@@ -276,6 +276,64 @@ def test_fields_on_one_line_are_read(aliases) -> None:
     ]
 
 
+def test_a_label_glued_to_the_category_bracket_is_no_part_of_the_name(aliases) -> None:
+    """ "甲公司（助贷服务机构）合作业务：…" with no space between the parts (markup without
+    whitespace between its spans) reads as the same list as the spaced one."""
+    items = "".join(
+        f"<li><strong>{name}</strong><span>（{kind}）</span><em>合作业务：某信托计划</em></li>"
+        for name, kind in ((FQL, "助贷服务机构"), (KX, "增信服务机构"))
+    )
+    result = extract(capture(page(f"<ul>{items}</ul>")), aliases=aliases)
+    assert [(p.name, p.category_raw) for p in result.partners] == [
+        (FQL, "助贷服务机构"),
+        (KX, "增信服务机构"),
+    ]
+
+
+def test_fields_separated_by_commas_on_a_numbered_line(aliases) -> None:
+    """ "1. 甲公司，平台运营机构，客服电话：…" holds its fields as a spaced line does; a mark
+    in brackets beside one name ends that partner, never the whole list; a sentence is not
+    cut at its commas ("…，请拨打本公司…" is no name)."""
+    lines = (
+        f"<p>1. {FQL}，平台运营机构，客服电话：400-010-1616</p>"
+        f"<p>2. {KX}（已终止合作），增信服务机构，客服电话：95592</p>"
+        "<p>本公司合作机构均经过严格准入，如遇暴力催收，请拨打本公司投诉电话400-029-6699。</p>"
+    )
+    result = extract(capture(page(f"<h3>合作机构公示</h3>{lines}")), aliases=aliases)
+    assert [(p.name, p.category_raw, p.hotline) for p in result.partners] == [
+        (FQL, "平台运营机构", "400-010-1616"),
+        (KX, "增信服务机构", "95592"),
+    ]
+    assert [bool(p.markers) for p in result.partners] == [False, True]
+
+
+def test_a_rename_in_a_numbered_clause_of_a_note_is_stated(aliases) -> None:
+    """ "注：1.甲已更名为乙；2.本名单自公告之日起施行…": the rename is the page's statement,
+    whatever the alias file knows (the same page must give `renamed` on every install)."""
+    old, new = "北京微播视界科技有限公司", "北京抖音信息服务有限公司"
+    html = (
+        f"<table><tr><th>序号</th><th>机构名称</th></tr><tr><td>1</td><td>{ANT}</td></tr>"
+        f"<tr><td>2</td><td>{new}</td></tr></table><p>注：1.{old}已更名为{new}；"
+        "2.本名单自公告之日起施行，原公告同时废止。</p>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [(p.name, p.former_names) for p in result.partners] == [(ANT, ()), (new, (old,))]
+
+
+def test_a_clause_after_a_sentence_list_is_no_name(aliases) -> None:
+    """ "…增信服务机构为甲、乙，均为经…批准设立的财产保险公司": the clause ends in 公司 but
+    says something of the names; it is not a third one."""
+    html = (
+        "<p>我司互联网助贷业务的增信服务机构为中国人民财产保险股份有限公司、中国大地财产保险"
+        "股份有限公司，均为经国家金融监督管理总局批准设立的财产保险公司。</p>"
+    )
+    result = extract(capture(page(html)), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "中国人民财产保险股份有限公司",
+        "中国大地财产保险股份有限公司",
+    ]
+
+
 def test_brackets_and_brand_columns_give_products(aliases) -> None:
     """Products named in brackets, or in a brand column beside the entity, are products."""
     bracketed = held_out("products in brackets after the name", aliases)

@@ -176,6 +176,25 @@ def test_pagination_is_followed_and_each_page_kept(local_site: LocalSite, deps: 
     assert [ref.role for ref in result.version.manifest.blobs].count("dom") == 3
 
 
+def test_a_next_page_that_fails_makes_the_list_incomplete_however_often_it_repeats(
+    local_site: LocalSite, deps: Deps, clock: Any
+) -> None:
+    """Page 2 answering 404 while page 1 still links it: never "page 2's partners dropped"."""
+    site = make_site(local_site.url("/p1.html"))
+    first = page("蚂蚁智信（杭州）信息技术有限公司") + '<a href="/p2.html">下一页</a>'
+    local_site.page("/p1.html", first)
+    local_site.page("/p2.html", page("深圳市分期乐网络科技有限公司"))
+    whole = check_site(site, deps)
+    assert whole.belief is Belief.BELIEVED and len(whole.version.manifest.partners) == 2
+    local_site.page("/p2.html", "<h1>404 Not Found</h1>", status=404)
+    for _ in range(2):  # the same failure on the re-check is no confirmation
+        broken = check_site(site, deps)
+        assert (broken.belief, broken.events) == (Belief.TRUNCATED, ())
+        assert "the next page" in broken.version.manifest.belief_note
+        assert "HTTP 404" in broken.version.manifest.belief_note
+        clock.advance(site.confirm_delay)
+
+
 def test_click_pagination_without_links(local_site: LocalSite, deps: Deps) -> None:
     local_site.page(
         "/js-pages.html",

@@ -143,6 +143,10 @@ class BrowserSession:
         """The budgets this capture went over so far."""
         return self.ledger.truncated
 
+    def missed(self, what: str) -> None:
+        """A page of the list that could not be reached: the capture is incomplete."""
+        self.ledger.missed(what)
+
     async def _cookie_header(self, url: str) -> str:
         try:
             cookies = await self.context.cookies([url])
@@ -294,6 +298,7 @@ class BrowserSession:
             duration_s=time.monotonic() - started,
             refused=tuple(self.ledger.refused.values()),
             truncated=tuple(self.ledger.truncated),
+            unreached=tuple(self.ledger.unreached),
             tls_verified=request.verify_tls,
         )
 

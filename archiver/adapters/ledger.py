@@ -40,6 +40,7 @@ class CaptureLedger:
         self.refused: dict[tuple[str, str], Refusal] = {}
         self.refusals_dropped = 0
         self.truncated: list[str] = []
+        self.unreached: list[str] = []
 
     def refuse(self, url: str, reason: Reason, purpose: Purpose) -> None:
         """Record a refused fetch (once per URL and reason)."""
@@ -63,6 +64,12 @@ class CaptureLedger:
         if what not in self.truncated:
             self.truncated.append(what)
             log.warning("capture_over_budget", site=self.site_id, budget=what)
+
+    def missed(self, what: str) -> None:
+        """Record a page of the list the capture could not reach (a next page that failed)."""
+        if what not in self.unreached:
+            self.unreached.append(what)
+            log.warning("capture_page_unreached", site=self.site_id, page=what)
 
     def close(self) -> None:
         """Count the refusals that were not listed as a budget gone over."""

@@ -1,5 +1,8 @@
 """Pagination: follow a list's "下一页" links or buttons, up to `max_pages`, stopping on repeats.
 
+A next page that answers an HTTP error or fails to load is recorded (`Capture.unreached`):
+the list read is then incomplete, preserved but never believed (`archiver.completeness`).
+
 A link is opened in a second tab, so the entry page stays as it was for the screenshot; a
 button is clicked on the page that shows the list (the session then knows the entry view
 moved). Every page reached obeys the URL policy before it is read.
@@ -21,6 +24,8 @@ from archiver.models import RenderedPage
 from archiver.ports import CaptureRequest
 from archiver.urlpolicy import Purpose
 
+HTTP_ERROR = 400
+
 
 class PagingSession(Protocol):
     """What pagination needs of the capture session (`capture.BrowserSession`)."""
@@ -31,6 +36,10 @@ class PagingSession(Protocol):
     @property
     def truncated(self) -> Sequence[str]:
         """The budgets the capture went over (pagination stops at the first)."""
+        ...
+
+    def missed(self, what: str) -> None:
+        """Record a page of the list that could not be reached."""
         ...
 
     async def render(self, page: Page) -> RenderedPage | None:
@@ -115,8 +124,16 @@ async def _open_next(
     if current is page:
         current = await session.new_tab()
     try:
-        await session.goto(current, next_url)
-    except (WouldDownload, CaptureError):
+        response = await session.goto(current, next_url)
+    except WouldDownload:
+        return None
+    except CaptureError as exc:
+        session.missed(f"the next page {next_url[:200]} failed: {exc}")
+        return None
+    if response is not None and response.status >= HTTP_ERROR:
+        # the pager says the list goes on and the server would not give it: what was read is
+        # part of a list, never the list (page 2 of 2 answering 404 is not "6 dropped")
+        session.missed(f"the next page {next_url[:200]} answered HTTP {response.status}")
         return None
     if not session.own(current.url, Purpose.NAVIGATION):
         return None

@@ -14,10 +14,14 @@ Modules, one responsibility each (all pure):
     cells       what a cell is: a column label, a phone, a period, noise
     blocks      the Document model (lines and grids) every format is read into
     dom         rendered HTML -> Document
-    documents   PDF / DOCX / XLSX / CSV attachments -> Document, or a note
+    documents   PDF / DOCX / XLSX / XLS / CSV attachments -> Document, or a note
+    budget      what reading one attachment may cost (Budget, OverBudget, the clock)
+    workbooks   XLSX / XLS / CSV -> grids: visible sheets, merged cells, instruction sheets
+    foreign     attachments that are not partner lists (privacy notices, SDK lists)
     jsondata    JSON the page loaded -> rows
     tables      header rows and column layouts of grids
     lines       one line of text -> heading, label：value fields or a partner item
+    tokens      a list line cut into the pieces that hold its fields
     reader      Documents -> rows: walks lines and grids with section context
     rows        what the reader reads: Row, stated counts, notes that apply to rows, signers
     owner       the publisher's own names (title, logo, footer, heading): never its partner

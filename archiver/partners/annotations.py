@@ -66,6 +66,7 @@ _TRAILING_MARKER = re.compile(
     r"(?:更名|注销|暂停合作|暂停|终止合作|已终止|终止|停止合作|解除合作|已退出)[^（）]{0,30})$"
 )
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
+_CLAUSE_NUMBER = re.compile(r"^[（(]?\d{1,2}[)）.、．]\s*")
 
 
 def markers_in(text: str) -> tuple[Marker, ...]:
@@ -339,18 +340,27 @@ def _trailing(base: str, said: _Clauses, notes: list[str]) -> str:
     return base
 
 
-def stated_rename(text: str) -> tuple[str, str] | None:
-    """(old, new) when a line of the page states a rename ("注：甲公司已更名为乙公司。").
+def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
+    """(old, new) for each rename a note of the page states ("注：甲公司已更名为乙公司。"),
+    numbered clauses of one note included ("注：1.甲已更名为乙；2.本名单自公告之日起施行").
 
-    >>> stated_rename("注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。")
-    ('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司')
-    >>> stated_rename("甲科技有限公司已更名为乙科技有限公司") is None  # a list line, not a note
-    True
+    >>> stated_renames("注：深圳市凯旋融资担保有限公司已更名为广东凯旋融资担保有限公司。")
+    (('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司'),)
+    >>> stated_renames("注：1.北京甲乙科技有限公司已更名为北京丙丁科技有限公司；2.即日施行。")
+    (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
+    >>> stated_renames("甲科技有限公司已更名为乙科技有限公司")  # a list line, not a note
+    ()
     """
     cleaned = clean_text(text)
     lead = _NOTE_LEAD.match(cleaned)
-    found = _STATEMENT.match(_QUOTES.sub("", cleaned[lead.end() :])) if lead else None
-    if found is None:
-        return None
-    old, new = found.group(1).strip(), found.group(2).strip(" 。.")
-    return (old, new) if looks_like_org(old) and looks_like_org(new) else None
+    if lead is None:
+        return ()
+    found = []
+    for clause in re.split(r"[；;]", cleaned[lead.end() :]):
+        statement = _STATEMENT.match(_QUOTES.sub("", _CLAUSE_NUMBER.sub("", clause.strip())))
+        if statement is None:
+            continue
+        old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+        if looks_like_org(old) and looks_like_org(new):
+            found.append((old, new))
+    return tuple(found)

@@ -85,6 +85,32 @@ def category_label(raw: str) -> str:
     return text.strip("：:；;，,。、")
 
 
+# How a label names a kind of institution rather than a way of serving: "…机构", "…类",
+# a regulator's headline words. 融资担保 or 信用保证保险 (a 增信方式 cell) is a detail
+# of 增信服务机构.
+_KIND_LEVEL = re.compile(
+    r"(?:机构|类|方|公司|平台|服务商|合作商)$|平台运营|营销获客|增信服务|联合出资|共同出资|贷后催收"
+)
+
+
+def is_detail_label(raw: str) -> bool:
+    """True when a published category names a way of serving (融资担保, 信用保证保险) rather
+    than a kind of institution (增信服务机构, 营销获客机构, 担保类).
+
+    A change between a detail and a kind of the same canonical type is a gain or loss of
+    detail (tables regrouped), not a change of category.
+
+    >>> is_detail_label("融资担保"), is_detail_label("信用保证保险")
+    (True, True)
+    >>> is_detail_label("增信服务机构"), is_detail_label("营销获客机构")
+    (False, False)
+    >>> is_detail_label("担保类"), is_detail_label("二、平台运营")
+    (False, False)
+    """
+    label = category_label(raw)
+    return bool(label) and names_category(label) and _KIND_LEVEL.search(label) is None
+
+
 def names_category(raw: str) -> bool:
     """True when a label names a category (heading or column), not just the whole list.
 

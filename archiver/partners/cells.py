@@ -35,8 +35,12 @@ _CATEGORY_LABEL = re.compile(
 _SEQ_LABEL = re.compile(r"^(?:序号|编号|排序|序列|序|no\.?|number|#)$", re.IGNORECASE)
 _HOTLINE_LABEL = re.compile(r"电话|热线|联系方式|客服|phone|tel", re.IGNORECASE)
 _PERIOD_LABEL = re.compile(
-    r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|term|period|valid", re.IGNORECASE
+    r"期限|期间|合作时间|起止|有效期|起始|开始时间|合作日期|到期|(?:开始|结束|终止|截止)(?:日期|时间|日)"
+    r"|term|period|valid",
+    re.IGNORECASE,
 )
+# The words of an instruction or a rule ("…以签署日期为准", "应在备注栏注明…", "不得填写…").
+_INSTRUCTION = re.compile(r"为准|应当|应在|应填|应按|应以|不得|须填|注明|填写|填报")
 _PRODUCT_LABEL = re.compile(
     r"产品|业务名称|项目名称|贷款品种|信托计划|计划名称|product", re.IGNORECASE
 )
@@ -217,10 +221,18 @@ def is_noise(text: str) -> bool:
 
 @lru_cache(maxsize=32768)
 def is_sentence(text: str) -> bool:
-    """True for prose (a note, an introduction), which a name cell never holds."""
+    """True for prose (a note, an introduction, an instruction for filling in the form),
+    which a name cell never holds.
+
+    >>> is_sentence("合作起始时间以合作协议签署日期为准"), is_sentence("应在备注栏注明原名称")
+    (True, True)
+    >>> is_sentence("京东到家"), is_sentence("供应链金融")
+    (False, False)
+    """
     cleaned = clean_text(text)
     if looks_like_org(cleaned) and len(cleaned) <= 60:
         return False
     return len(cleaned) > 40 or bool(
         re.search(r"[。!！?？]|如下|根据|按照|公告|我行|本行|我司|本公司", cleaned)
+        or _INSTRUCTION.search(cleaned)
     )

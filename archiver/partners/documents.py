@@ -1,7 +1,7 @@
-"""Attachments (PDF, DOCX, XLSX, CSV) -> Documents, and their text for the archive. Pure.
+"""Attachments (PDF, DOCX, XLSX, XLS, CSV) -> Documents, and their text for the archive. Pure.
 
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
-binary .doc/.xls) gives a note instead of an exception: the list may be in it, so the
+binary .doc) gives a note instead of an exception: the list may be in it, so the
 capture says "unparseable" rather than "no partners".
 
 Attachments are hostile input, so every reader works within a budget (`Budget`): the
@@ -14,60 +14,27 @@ document is `unreadable` with a note saying which budget, never a shorter list.
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
-import time
 import warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
-from archiver.partners import pdfpages
+from archiver.partners import pdfpages, workbooks
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
+from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
+from archiver.partners.budget import rectangular as _rectangular
+
+__all__ = ["DEFAULT_BUDGET", "Budget", "Reading", "decode", "file_name", "read_attachment"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED = doctypes.UNREAD
 _PDFIUM = threading.Lock()
-_DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Budget:
-    """What reading one attachment may cost."""
-
-    max_unzipped_bytes: int = 200_000_000  # an Office file's parts, unpacked, in all
-    max_cells: int = 1_000_000  # workbook cells, empty padding included
-    max_rows: int = 200_000  # workbook rows, gaps included
-    max_merged: int = 20_000  # merged ranges of one sheet
-    max_paragraphs: int = 20_000  # DOCX paragraphs and tables; the partner reader takes ~1 ms
-    max_lines: int = 20_000  # a line, so 20,000 is 20 s: lists run to a few thousand lines
-    max_table_cells: int = 500_000  # DOCX table cells
-    max_pages: int = 500  # PDF pages
-    max_seconds: float = 60.0  # wall clock, checked between rows, paragraphs and pages
-
-
-DEFAULT_BUDGET = Budget()
-
-
-class OverBudget(ValueError):
-    """Reading the attachment would cost more than its Budget allows."""
-
-
-class _Clock:
-    def __init__(self, budget: Budget) -> None:
-        self.budget = budget
-        self.deadline = time.monotonic() + budget.max_seconds
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise OverBudget(f"reading took more than {self.budget.max_seconds:g}s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +89,14 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
     if kind in _UNSUPPORTED:
         note = f"attachment {name} is {_UNSUPPORTED[kind]}, which is not read"
         return Reading(response.url, note=note, unreadable=True)
-    readers = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "csv": _csv}
+    readers = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls, "csv": _csv}
     reader = readers.get(kind)
     if reader is None:
         return Reading(response.url, note=f"attachment {name}: unknown format", unreadable=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return reader(response, name, _Clock(budget))
+            return reader(response, name, Clock(budget))
     except OverBudget as exc:
         note = f"attachment {name} is over the reading budget: {exc}"
         return Reading(response.url, note=note, unreadable=True)
@@ -139,8 +106,11 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         return Reading(response.url, note=note, unreadable=True)
 
 
-def _reading(response: HttpResponse, blocks: Sequence[Block], kind: SourceKind) -> Reading:
-    """A file whose every block came from one kind of source."""
+def _reading(
+    response: HttpResponse, blocks: Sequence[Block], kind: SourceKind, aside: Sequence[str] = ()
+) -> Reading:
+    """A file whose every block came from one kind of source; `aside`: text archived, not
+    read (a workbook's instruction sheet)."""
     document = Document(
         url=response.url,
         blocks=tuple(blocks),
@@ -148,13 +118,14 @@ def _reading(response: HttpResponse, blocks: Sequence[Block], kind: SourceKind) 
         line_kind=kind,
         item_kind=kind,
     )
-    return Reading(response.url, document=document, text=document.text)
+    text = "\n".join([document.text, *aside]) if aside else document.text
+    return Reading(response.url, document=document, text=text)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def _pdf(response: HttpResponse, name: str, clock: _Clock) -> Reading:
+def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file.
 
     Lines keep their column gaps as spaces, so a ruled table reads as "序号 名称 类别 电话"
@@ -193,7 +164,7 @@ def _pdf(response: HttpResponse, name: str, clock: _Clock) -> Reading:
 
 
 def _pdf_by_pdfminer(
-    response: HttpResponse, name: str, clock: _Clock, *, tables: bool = False
+    response: HttpResponse, name: str, clock: Clock, *, tables: bool = False
 ) -> Reading:
     """pdfplumber (pdfminer): ruled tables cell by cell, and some damaged files PDFium
     refuses. About 0.3 s a page, so only when PDFium's text is not enough."""
@@ -227,14 +198,31 @@ def _pdf_reading(
     return _reading(response, blocks, SourceKind.PDF_PAGE)
 
 
+# --- spreadsheets (archiver.partners.workbooks) ---------------------------------------------
+
+
+def _xlsx(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    sheets = workbooks.xlsx(response.body, clock)
+    return _reading(response, sheets.blocks, SourceKind.XLSX, sheets.aside)
+
+
+def _xls(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    sheets = workbooks.xls(response.body, clock)
+    return _reading(response, sheets.blocks, SourceKind.XLSX, sheets.aside)
+
+
+def _csv(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    return _reading(response, (workbooks.csv_grid(decode(response.body)),), SourceKind.XLSX)
+
+
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def _docx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
+def _docx(response: HttpResponse, name: str, clock: Clock) -> Reading:
     import docx  # noqa: PLC0415 - heavy import, only when a DOCX arrives
     from docx.oxml.ns import qn  # noqa: PLC0415
 
-    _check_zip(response.body, clock.budget)
+    check_zip(response.body, clock.budget)
     word = docx.Document(io.BytesIO(response.body))
     # Style names once, by id: python-docx resolves `paragraph.style` by walking the styles
     # part for every paragraph, which made 50,000 paragraphs take 49 s.
@@ -305,82 +293,6 @@ def _table_row(tr: Any, qn: Any) -> tuple[str, ...]:
     return tuple(row)
 
 
-# --- XLSX / CSV --------------------------------------------------------------------------------
-
-
-def _xlsx(response: HttpResponse, name: str, clock: _Clock) -> Reading:
-    import openpyxl  # noqa: PLC0415 - heavy import, only when a spreadsheet arrives
-
-    _check_zip(response.body, clock.budget)
-    # Read-only mode streams rows and never builds the cells a declared dimension or a merged
-    # range names ("A1:XFD1048576" in 5 KB ate GBs): only the cells the file holds are read.
-    book = openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
-    blocks: list[Block] = []
-    cells = rows_read = 0
-    try:
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible":
-                continue  # a hidden sheet (last quarter's list) is not what the reader sees
-            sheet.reset_dimensions()
-            values: list[list[str]] = []
-            for row in sheet.iter_rows(values_only=True):
-                rows_read += 1
-                cells += len(row)
-                if rows_read > clock.budget.max_rows or cells > clock.budget.max_cells:
-                    raise OverBudget(
-                        f"more than {clock.budget.max_rows:,} rows or "
-                        f"{clock.budget.max_cells:,} cells"
-                    )
-                if rows_read % 1000 == 0:
-                    clock.tick()
-                values.append([_cell_value(v) for v in row])
-            _fill_merged_cells(values, _merged_ranges(sheet, clock.budget))
-            rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
-            if not rows:
-                continue
-            if sheet.title.strip().lower() not in _DEFAULT_SHEETS:
-                blocks.append(Line(sheet.title, LineKind.HEADING, None, f"sheet {sheet.title}"))
-            blocks.append(Grid(_rectangular(rows), f"sheet {sheet.title}"))
-    finally:
-        book.close()
-    return _reading(response, blocks, SourceKind.XLSX)
-
-
-def _merged_ranges(sheet: Any, budget: Budget) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of every ``mergeCell`` of a read-only sheet."""
-    from lxml import etree  # noqa: PLC0415
-    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
-
-    found: list[tuple[int, int, int, int]] = []
-    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
-    with sheet._get_source() as source:
-        for _, element in etree.iterparse(source, tag=tag, huge_tree=False):
-            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
-            found.append((min_row, min_col, max_row, max_col))
-            element.clear()
-            if len(found) > budget.max_merged:
-                raise OverBudget(f"more than {budget.max_merged:,} merged ranges")
-    return found
-
-
-def _fill_merged_cells(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """Copy each merged range's top-left value over the range, clipped to the cells read."""
-    for min_row, min_col, max_row, max_col in ranges:
-        if min_row > len(values) or min_col > len(values[min_row - 1]):
-            continue
-        top = values[min_row - 1][min_col - 1]
-        for r in range(min_row - 1, min(max_row, len(values))):
-            row = values[r]
-            for c in range(min_col - 1, min(max_col, len(row))):
-                row[c] = top
-
-
-def _csv(response: HttpResponse, name: str, clock: _Clock) -> Reading:
-    text = decode(response.body)
-    rows = [tuple(row) for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-    return _reading(response, (Grid(_rectangular(rows), "csv"),), SourceKind.XLSX)
-
-
 def decode(body: bytes, charset: str = "") -> str:
     """Bytes -> text: the declared charset, else UTF-8, else GB18030 (a superset of GBK)."""
     for encoding in (charset, "utf-8-sig", "gb18030"):
@@ -391,37 +303,3 @@ def decode(body: bytes, charset: str = "") -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return body.decode("utf-8", errors="replace")
-
-
-def _cell_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _rectangular(rows: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
-    width = max((len(row) for row in rows), default=0)
-    return tuple(tuple(row) + ("",) * (width - len(row)) for row in rows)
-
-
-def _check_zip(body: bytes, budget: Budget) -> None:
-    """A clear message for a damaged Office file (the libraries' are cryptic), and a zip bomb
-    refused by its declared sizes before anything is unpacked."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > budget.max_unzipped_bytes:
-                raise OverBudget(
-                    f"unpacks to {unpacked:,} bytes, over {budget.max_unzipped_bytes:,}"
-                )
-            bad = archive.testzip()
-    except zipfile.BadZipFile as exc:
-        raise ValueError("not a valid Office file (damaged zip)") from exc
-    if bad is not None:
-        raise ValueError(f"damaged entry {bad} in the Office file")

@@ -35,7 +35,7 @@ from difflib import SequenceMatcher
 from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import is_ended, parse_name, read
-from archiver.partners.categories import category_label
+from archiver.partners.categories import category_label, is_detail_label
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
@@ -343,6 +343,8 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
             continue
         if name in _ALWAYS_PUBLISHED and not (before.value(name) and after.value(name)):
             continue  # not read on one side: unknown is no change
+        if name == "category" and _detail_only(before, after):
+            continue
         note = (
             f"{_raw_categories(before)} -> {_raw_categories(after)}" if name == "category" else ""
         )
@@ -363,6 +365,18 @@ def _field_events(before: Listing, after: Listing, silent: set[str]) -> list[Par
             )
         )
     return events
+
+
+def _detail_only(before: Listing, after: Listing) -> bool:
+    """One canonical type on both sides, published on one side as the kind of institution
+    (增信服务机构) and on the other only as details of it (融资担保, 信用保证保险): the tables
+    were regrouped, the category did not change. Two kinds (平台运营机构 -> 营销获客机构) or
+    two details (融资担保 -> 信用保证保险) that differ are still a change."""
+    if before.value("category") != after.value("category"):
+        return False
+    labels = [{r.category_raw for r in side.records if r.category_raw} for side in (before, after)]
+    details = [all(is_detail_label(label) for label in side) for side in labels]
+    return all(labels) and details[0] != details[1]
 
 
 def _raw_categories(listing: Listing) -> str:

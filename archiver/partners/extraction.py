@@ -14,7 +14,8 @@ from archiver.models import Capture, ListStatus, Partner, RenderedPage
 from archiver.partners import dom
 from archiver.partners.aliases import AliasTable
 from archiver.partners.cells import PARTNER_WORDS
-from archiver.partners.documents import decode, read_attachment
+from archiver.partners.documents import decode, file_name, read_attachment
+from archiver.partners.foreign import not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
 from archiver.partners.owner import is_own, own_keys
@@ -78,7 +79,11 @@ def extract(
         if reading.note:
             notes.append(reading.note)
         unreadable += reading.unreadable
-        if reading.document is not None:
+        other = not_a_partner_list(reading.document) if reading.document else ""
+        if reading.document is not None and other:
+            notes.append(f"attachment {file_name(reading.url)} is {other}, not a partner list")
+            texts.append((reading.url, reading.text))
+        elif reading.document is not None:
             reader.new_document_context()
             reader.read(reading.document)
             texts.append((reading.url, reading.text))

@@ -13,6 +13,8 @@ from archiver.partners.owner import is_own
 from archiver.partners.records import published
 from archiver.partners.tables import Layout, header_layout, strip_number
 
+_END_LABEL = re.compile(r"到期|截止|终止|结束|止日|end|expir", re.IGNORECASE)
+
 
 def cells_of(row: tuple[str, ...], layout: Layout) -> CellReader:
     return CellReader(row, layout)
@@ -26,11 +28,25 @@ class CellReader:
         self.layout = layout
 
     def __call__(self, role: Column) -> str:
+        if role is Column.PERIOD:
+            return self._period()
         column = self.layout.column(role)
-        if column is None or column >= len(self.row):
+        return "" if column is None else self._text(column)
+
+    def _text(self, column: int) -> str:
+        if column >= len(self.row):
             return ""
         text = published(self.row[column])  # a wrapped cell joined back, CJK without spaces
         return "" if is_blank(text) else text
+
+    def _period(self) -> str:
+        """A period published over two columns (合作起始日 | 合作到期日) is one period,
+        "start至end", the start first whatever the columns' order."""
+        columns = sorted(c for c, role in self.layout.columns.items() if role is Column.PERIOD)
+        labels = self.layout.labels
+        ends = [c for c in columns if c < len(labels) and _END_LABEL.search(labels[c])]
+        ordered = [c for c in columns if c not in ends] + ends
+        return "至".join(dict.fromkeys(t for c in ordered if (t := self._text(c))))
 
 
 def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
@@ -44,6 +60,23 @@ def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
         if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
     ]
     return len(short) == len(labels)
+
+
+def labels_another_table(tokens: list[str]) -> bool:
+    """A line of column labels that starts with 序号 but names no partner column ("序号 合作
+    产品名称 合作渠道（App） 年化利率区间"): the header of another table (products, rates).
+
+    >>> labels_another_table(["序号", "合作产品名称", "合作渠道（App）", "年化利率区间"])
+    True
+    >>> labels_another_table(["序号", "合作机构名称", "合作机构类型"])
+    False
+    """
+    cells = [clean_text(t) for t in tokens if t.strip()]
+    if len(cells) < 3 or column_of(cells[0])[0] is not Column.SEQ:
+        return False
+    if header_layout(tuple(cells)) is not None or any(looks_like_org(c) for c in cells):
+        return False
+    return all(len(c) <= 12 and not re.search(r"\d", c) for c in cells[1:])
 
 
 def starts_with_name(cell: str) -> bool:

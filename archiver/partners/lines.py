@@ -35,6 +35,7 @@ from archiver.partners.names import (
     looks_like_org,
 )
 from archiver.partners.tables import Layout, standalone_name, strip_number
+from archiver.partners.tokens import field_tokens, unglue_labels
 
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 # A comma between CJK words parts the fields of a line that starts with a whole name; it is
@@ -140,14 +141,16 @@ def _run_starts(text: str) -> list[int]:
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
 # "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
-_NAME_FOOTNOTE = re.compile(r"(?<=[司行团心所])\s*(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))", re.M)
+_NAME_FOOTNOTE = re.compile(
+    r"(?<=[司行团心所])\s*(?:(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))|[*＊※★☆△▲]+(?=\s|$))", re.M
+)
 
 
 def without_footnotes(text: str) -> str:
     """A line with footnote marks glued to names removed and circled numbers written out.
 
-    >>> without_footnotes("①北京小桔科技有限公司注1")
-    '1、北京小桔科技有限公司'
+    >>> without_footnotes("①北京小桔科技有限公司注1"), without_footnotes("2 甲乙有限公司* 平台")
+    ('1、北京小桔科技有限公司', '2 甲乙有限公司 平台')
     """
     return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
 
@@ -253,8 +256,11 @@ def item_fields(body: str, layout: Layout | None, known: set[str]) -> ItemFields
     >>> item_fields("和君纵达数据科技股份有限公司 400-820-1234", None, set())
     ItemFields(name='和君纵达数据科技股份有限公司', category='', products=(), period='', \
 hotline='400-820-1234', remark='')
+    >>> item_fields("甲乙科技有限公司（助贷服务机构）合作业务：丙信托计划", None, set())
+    ItemFields(name='甲乙科技有限公司', category='助贷服务机构', products=(), period='', \
+hotline='', remark='合作业务:丙信托计划')
     """
-    light, labelled = _labelled_tail(light_clean(body))
+    light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
     light = _comma_fields(light, known)
     if not light:
         return None
@@ -267,7 +273,7 @@ hotline='400-820-1234', remark='')
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
     light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in light.split(" ")]
+    tokens = [t.strip(" -—|/，,；;") for t in field_tokens(light)]
     tokens = [t for t in tokens if t]
     if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
         tokens = ["、".join(tokens)]  # several names on one line, separated by spaces

@@ -16,6 +16,12 @@ from archiver.partners.blocks import Block, Grid, Line
 from archiver.partners.brackets import join_open_brackets
 from archiver.partners.names import looks_like_org
 
+_EDGE = 0.85  # a line this close to the page's longest line of text reaches the right edge
+_MIN_PROSE = 24  # characters: narrower pages hold lists, not running text
+_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?]$")
+_STARTS_ITEM = re.compile(
+    r"(?:\d{1,3}\s*[.、．)）]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+)"
+)
 WRAPPED_HEAD = re.compile(r"(?:有限|有限责任|股份有限|股份|有|责任)$")
 WRAPPED_TAIL = re.compile(r"(?:份有限|有限|限|责任|任)?公司(?:\s|$)|司(?:\s|$)")
 
@@ -106,9 +112,37 @@ def fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
 
 
 def page_lines(text: str, number: int) -> list[Block]:
-    lines = (line.strip() for line in text.splitlines())
+    """A page's text lines, a sentence wrapped at the page's edge joined again."""
+    lines = join_prose_wraps([line.strip() for line in text.splitlines() if line.strip()])
     return [
-        Line(line, locator=f"page {number} line {index}")
-        for index, line in enumerate(lines, 1)
-        if line
+        Line(line, locator=f"page {number} line {index}") for index, line in enumerate(lines, 1)
     ]
+
+
+def join_prose_wraps(lines: list[str]) -> list[str]:
+    """Join a line of running text that reaches the page's right edge without ending its
+    sentence to the line after it ("…阳光财产保险股份有" / "限公司和…"), unless that line
+    starts a numbered item or section. Table rows (column gaps) and short lines stay.
+
+    >>> joined = join_prose_wraps(["增信服务机构为甲乙财产保险股份有限公司、丙丁财产保险股份有",
+    ...     "限公司和戊己融资担保有限公司。", "1.庚辛科技有限公司"])
+    >>> [len(line) for line in joined], joined[0][-20:]
+    ([44, 10], '保险股份有限公司和戊己融资担保有限公司。')
+    """
+    prose = [len(line) for line in lines if " " not in line]
+    edge = max(prose, default=0) * _EDGE
+    joined: list[str] = []
+    carry = False
+    for line in lines:
+        if carry and not _STARTS_ITEM.match(line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+        last = joined[-1]
+        carry = (
+            edge >= _MIN_PROSE
+            and " " not in line
+            and len(line) >= edge
+            and not _ENDS_SENTENCE.search(last)
+        )
+    return joined

@@ -38,6 +38,8 @@ _ENDED_SENTENCE = re.compile(
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
 )
+# A clause that says something of the names before it, never a name itself.
+_PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
 _COUNT = re.compile(r"(?:共|计|合计|总计)?\s*\d{1,4}\s*家")
 _PIECES = re.compile(r"[、；;，,]")
 _CLAUSES = re.compile(r"[，,；;。]")
@@ -69,7 +71,7 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         body = re.sub(r"等(?:\s*\d{1,4}\s*家)?(?:机构)?$", "", body)
         pieces = tuple(
             name.strip()
-            for piece in _PIECES.split(body)
+            for piece in _list_pieces(body)
             for name in _conjoined(piece.strip())
             if name.strip()
         )
@@ -80,6 +82,21 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         if all(looks_like_org(parse_name(p).name) for p in pieces):
             found.append((_label(intro.group("lead")), intro.group(0), pieces))
     return tuple(found)
+
+
+def _list_pieces(body: str) -> list[str]:
+    """The pieces of a list, up to the clause that goes on to say something of them: "甲、乙，
+    均为经…批准设立的财产保险公司" lists 甲 and 乙 (the clause ends in 公司 too).
+
+    >>> _list_pieces("甲公司、乙公司，均为经批准设立的财产保险公司")
+    ['甲公司', '乙公司']
+    """
+    pieces = []
+    for piece in _PIECES.split(body):
+        if _PREDICATE.match(piece.strip()):
+            break
+        pieces.append(piece)
+    return pieces
 
 
 def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.models import Source
-from archiver.partners.annotations import stated_rename
+from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cardfields import TrailingFields
@@ -24,6 +24,7 @@ from archiver.partners.cells import (
     is_sentence,
     phones_in,
 )
+from archiver.partners.folded import take_folded
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -33,6 +34,7 @@ from archiver.partners.gridrows import (
     is_own_row,
     is_record,
     is_total_row,
+    labels_another_table,
     row_number,
     starts_with_name,
 )
@@ -63,7 +65,6 @@ from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
     find_header,
-    fold_line,
     header_layout,
     infer_layout,
     is_blank_row,
@@ -110,7 +111,7 @@ class Reader:
         self._line_layout = None
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
-            if isinstance(block, Line) and self._folded_row(block):
+            if isinstance(block, Line) and self._folded_row(block, document):
                 continue
             self._flush_folded(document)
             if isinstance(block, Grid):
@@ -122,10 +123,16 @@ class Reader:
         self._flush_card()
         self._trailing.apply(self.rows)
 
-    def _folded_row(self, line: Line) -> bool:
+    def _folded_row(self, line: Line, document: Document) -> bool:
         """A line under a header that repeats its labels ("序号 机构名称 序号 机构名称"): kept
         to be read as one table, its records unfolded column by column."""
-        return fold_line(self._folded, tuple(light_clean(self._prepare(line.text)).split(" ")))
+        taken = take_folded(self._folded, self._prepare(line.text))
+        if taken == "section":  # the rows so far, the heading, then the same header goes on
+            header = self._folded[0]
+            self._flush_folded(document)
+            self._line(line, document)
+            self._folded.append(header)
+        return bool(taken)
 
     def _flush_folded(self, document: Document) -> None:
         if self._folded:
@@ -154,7 +161,7 @@ class Reader:
             self._stopped = True
             return
         self._note_as_of(text)
-        if self._note(raw, text) or self._aside_starts(text):
+        if self._note(raw, text) or self._aside_starts(text, raw):
             return
         if not self._aside and self._prose(text, line, document):
             return
@@ -193,9 +200,10 @@ class Reader:
         marks) added to their remark (rows.with_stated_notes)."""
         return with_stated_notes(self.rows, self.renames, self.statuses)
 
-    def _aside_starts(self, text: str) -> bool:
-        """A "友情链接"-style heading: the names under it are not partners."""
-        if not ASIDE_HEADING.match(text):
+    def _aside_starts(self, text: str, raw: str) -> bool:
+        """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
+        合作产品名称 合作渠道 年化利率区间"): the names under it are not partners."""
+        if not (ASIDE_HEADING.match(text) or labels_another_table(light_clean(raw).split(" "))):
             return False
         self._flush_card()
         self._aside = True
@@ -206,9 +214,8 @@ class Reader:
         `stated_former_names`; a numbered list line is an item, never a note."""
         if strip_number(raw.strip())[0] is not None:
             return False  # a numbered list line ("3. 甲公司（原乙公司）") is an item, not a note
-        renamed = stated_rename(text)
-        if renamed is not None:
-            self.renames.append(renamed)
+        if renamed := stated_renames(text):
+            self.renames.extend(renamed)
             return True
         ended = stated_status(text)
         if ended is not None:

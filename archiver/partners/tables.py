@@ -372,21 +372,6 @@ def repeat_period(header: tuple[str, ...]) -> int:
     return 0
 
 
-def fold_line(folded: list[tuple[str, ...]], tokens: tuple[str, ...]) -> bool:
-    """Keep a line's tokens in `folded` when it is a repeated header ("序号 机构名称 序号
-    机构名称") or a numbered line under one; False for any other line."""
-    if not folded:
-        period = repeat_period(tokens) if len(tokens) > 3 else 0
-        if period:
-            folded.append(tokens)
-        return bool(period)
-    width, period = len(folded[0]), repeat_period(folded[0])
-    if len(tokens) > width or len(tokens) % period or not re.fullmatch(r"\d{1,4}", tokens[0]):
-        return False
-    folded.append(tokens + ("",) * (width - len(tokens)))
-    return True
-
-
 def unfold_repeated(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
     """A table with several records per row (序号|名称|序号|名称), one record per row: the
     left records first, then the right ones (column by column, as such tables are numbered);

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from archiver.dates import YEAR_MONTH
-from archiver.partners.names import clean_text, match_key
+from archiver.partners.names import LEGAL_FORMS, clean_text, match_key
 from archiver.partners.rows import Row, StatedCount
 
 _ALL = r"(?:全部|所有|一切|任何|各类|各|上述全部)"
@@ -38,11 +38,22 @@ def is_termination_notice(lines: Iterable[str]) -> bool:
     False
     >>> is_termination_notice(["截至2025年9月30日，本行未开展互联网助贷业务。"])
     True
+    >>> is_termination_notice(["3. 北京甲乙科技有限公司（已终止合作），平台运营机构"])
+    False
     """
     texts = [clean_text(line) for line in lines]
     if looks_like_index(texts):
         return False
-    return any(_TERMINATION.search(text) for text in texts)
+    return any(_says_all_ended(text) for text in texts)
+
+
+def _says_all_ended(text: str) -> bool:
+    """A bare "终止合作" beside a company's name is that company's mark, not the business's."""
+    for found in _TERMINATION.finditer(text):
+        bare = re.fullmatch(r"终止了?合作", found.group(0)) is not None
+        if not (bare and LEGAL_FORMS.search(text)):
+            return True
+    return False
 
 
 def looks_like_index(lines: list[str]) -> bool:

@@ -1,0 +1,170 @@
+"""Spreadsheets (XLSX, legacy XLS, CSV) -> the blocks of a Document. Pure.
+
+Only what the reader sees is read: visible sheets, each merged range filled from its top-left
+cell (a category merged down its rows reaches every row). A sheet of instructions for filling
+in the form (填表说明, 填报说明, 注意事项) is kept as text only: its numbered rules ("2.合作起始
+时间以合作协议签署日期为准") are not partners.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from archiver.partners.blocks import Block, Grid, Line, LineKind
+from archiver.partners.budget import Budget, Clock, OverBudget, check_zip, rectangular
+
+_DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
+_INSTRUCTIONS = re.compile(r"^(?:(?:填表|填报|编制|使用|报送)?说明|注意事项|(?:填表|填报)须知)$")
+
+
+@dataclass
+class Sheets:
+    """The blocks of a workbook's sheets, and the text of the sheets that are not read."""
+
+    blocks: list[Block] = field(default_factory=list)
+    aside: list[str] = field(default_factory=list)  # instruction sheets: archived, not read
+
+    def add(self, title: str, values: list[list[str]]) -> None:
+        """One sheet's non-empty rows: a heading (its own title) and a grid."""
+        rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
+        if not rows:
+            return
+        if _INSTRUCTIONS.match(title.strip()):
+            self.aside.extend([title, *(" ".join(c for c in row if c.strip()) for row in rows)])
+            return
+        if title.strip().lower() not in _DEFAULT_SHEETS:
+            self.blocks.append(Line(title, LineKind.HEADING, None, f"sheet {title}"))
+        self.blocks.append(Grid(rectangular(rows), f"sheet {title}"))
+
+
+def xlsx(body: bytes, clock: Clock) -> Sheets:
+    """The visible sheets of an XLSX, streamed (read-only), merged ranges filled."""
+    import openpyxl  # noqa: PLC0415 - heavy import, only when a spreadsheet arrives
+
+    check_zip(body, clock.budget)
+    # Read-only mode streams rows and never builds the cells a declared dimension or a merged
+    # range names ("A1:XFD1048576" in 5 KB ate GBs): only the cells the file holds are read.
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    sheets = Sheets()
+    cells = rows_read = 0
+    try:
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue  # a hidden sheet (last quarter's list) is not what the reader sees
+            sheet.reset_dimensions()
+            values: list[list[str]] = []
+            for row in sheet.iter_rows(values_only=True):
+                rows_read += 1
+                cells += len(row)
+                if rows_read > clock.budget.max_rows or cells > clock.budget.max_cells:
+                    raise OverBudget(
+                        f"more than {clock.budget.max_rows:,} rows or "
+                        f"{clock.budget.max_cells:,} cells"
+                    )
+                if rows_read % 1000 == 0:
+                    clock.tick()
+                values.append([cell_value(v) for v in row])
+            _fill_merged_cells(values, _merged_ranges(sheet, clock.budget))
+            sheets.add(sheet.title, values)
+    finally:
+        book.close()
+    return sheets
+
+
+def xls(body: bytes, clock: Clock) -> Sheets:
+    """A legacy Excel 97-2003 workbook (BIFF), by xlrd, read as an XLSX is: visible sheets,
+    merged ranges filled from their top-left cell, dates as ISO dates."""
+    import xlrd  # noqa: PLC0415 - only when a .xls arrives
+
+    book = xlrd.open_workbook(file_contents=body, formatting_info=True, on_demand=True)
+    sheets = Sheets()
+    cells = 0
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.visibility != 0:
+                continue  # hidden or very hidden, as in an XLSX
+            cells += sheet.nrows * sheet.ncols
+            if sheet.nrows > clock.budget.max_rows or cells > clock.budget.max_cells:
+                raise OverBudget(
+                    f"more than {clock.budget.max_rows:,} rows or {clock.budget.max_cells:,} cells"
+                )
+            clock.tick()
+            values = [
+                [_xls_value(cell, book.datemode) for cell in sheet.row(r)]
+                for r in range(sheet.nrows)
+            ]
+            merged = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
+            if len(merged) > clock.budget.max_merged:
+                raise OverBudget(f"more than {clock.budget.max_merged:,} merged ranges")
+            _fill_merged_cells(values, merged)
+            sheets.add(sheet.name, values)
+    finally:
+        book.release_resources()
+    return sheets
+
+
+def _xls_value(cell: Any, datemode: int) -> str:
+    import xlrd  # noqa: PLC0415
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return cell_value(xlrd.xldate_as_datetime(cell.value, datemode))
+        except (ValueError, OverflowError):
+            return str(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_EMPTY):
+        return ""
+    return cell_value(cell.value)
+
+
+def _merged_ranges(sheet: Any, budget: Budget) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every ``mergeCell`` of a read-only sheet."""
+    from lxml import etree  # noqa: PLC0415
+    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
+
+    found: list[tuple[int, int, int, int]] = []
+    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    with sheet._get_source() as source:
+        for _, element in etree.iterparse(source, tag=tag, huge_tree=False):
+            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+            found.append((min_row, min_col, max_row, max_col))
+            element.clear()
+            if len(found) > budget.max_merged:
+                raise OverBudget(f"more than {budget.max_merged:,} merged ranges")
+    return found
+
+
+def _fill_merged_cells(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Copy each merged range's top-left value over the range, clipped to the cells read."""
+    for min_row, min_col, max_row, max_col in ranges:
+        if min_row > len(values) or min_col > len(values[min_row - 1]):
+            continue
+        top = values[min_row - 1][min_col - 1]
+        for r in range(min_row - 1, min(max_row, len(values))):
+            row = values[r]
+            for c in range(min_col - 1, min(max_col, len(row))):
+                row[c] = top
+
+
+def csv_grid(text: str) -> Grid:
+    """A CSV file's rows as one grid."""
+    rows = [tuple(row) for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    return Grid(rectangular(rows), "csv")
+
+
+def cell_value(value: object) -> str:
+    """A cell's value as text: whole floats as integers, dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
