@@ -16,14 +16,7 @@ from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cardfields import TrailingFields
-from archiver.partners.cells import (
-    PARTNER_WORDS,
-    PHONE,
-    Column,
-    is_noise,
-    is_sentence,
-    phones_in,
-)
+from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
 from archiver.partners.folded import take_folded
 from archiver.partners.gridrows import (
     cells_of,
