@@ -68,7 +68,9 @@ def category_of(raw: str) -> Category:
 _ORDINAL = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|第[一二三四五六七八九十\d]+[类部分]?[、：:]?)"
 )
-_COUNT = re.compile(r"[（(]?共?\s*\d+\s*家[）)]?|[（(]\s*\d+\s*[）)]")
+# a count in digits or in words ("（共3家）", "（共五家）", "十二家")
+COUNT_NUMBER = r"(?:\d+|[一二三四五六七八九十两百零〇]+)"
+_COUNT = re.compile(rf"[（(]?共?\s*{COUNT_NUMBER}\s*家[）)]?|[（(]\s*\d+\s*[）)]")
 
 
 def category_label(raw: str) -> str:
@@ -79,6 +81,9 @@ def category_label(raw: str) -> str:
 
     >>> category_label("二、平台运营机构（共3家）："), category_label("(1) 增信服務機構")
     ('平台运营机构', '增信服务机构')
+    >>> category_label("一、平台运营机构（共五家）")
+    '平台运营机构'
+
     """
     text = re.sub(r"\s+", "", simplified(clean_text(raw)))
     text = _COUNT.sub("", _ORDINAL.sub("", text))

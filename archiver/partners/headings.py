@@ -8,7 +8,7 @@ import re
 
 from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import LineKind
-from archiver.partners.categories import names_category
+from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.cells import PHONE, SECTION_NUMBER, is_sentence
 from archiver.partners.names import LEGAL_FORMS, clean_text, looks_like_org
 
@@ -19,7 +19,7 @@ _HEADING_NUMBER = re.compile(
 _SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?:机构|单位|合作方)")
 _HEADING_TAIL = re.compile(
-    r"[（(]?\s*(?:共|合计)?\s*\d{1,4}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
+    rf"[（(]?\s*(?:共|合计)?\s*{COUNT_NUMBER}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from archiver.partners.annotations import is_ended, parse_name
-from archiver.partners.categories import names_category
+from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.names import clean_text, looks_like_org
 
 # The lead names a category and, often, a count; the list follows a colon or 包括 / 分别为.
@@ -40,7 +40,7 @@ _ENDED_SENTENCE = re.compile(
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
-_COUNT = re.compile(r"(?:共|计|合计|总计)?\s*\d{1,4}\s*家")
+_COUNT = re.compile(rf"[（(]?(?:共|计|合计|总计)?\s*{COUNT_NUMBER}\s*家[）)]?")
 _PIECES = re.compile(r"[、；;，,]")
 _CLAUSES = re.compile(r"[，,；;。]")
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
