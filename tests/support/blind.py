@@ -50,6 +50,8 @@ MEDIA = {  # what a plain static file server sends (the scorers': no charset on 
     ".gif": "image/gif",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".doc": "application/msword",
 }
 
 
