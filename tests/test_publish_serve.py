@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -198,7 +199,8 @@ def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path) -> Non
     """The real command in its own process: it prints where it listens, serves, stops on ^C."""
     build_publisher(app.settings, app.store).publish_all()
     script = (
-        "import sys, click\n"
+        "import faulthandler, signal, sys\n"
+        "faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
         "from archiver.app import build\n"
         "from archiver.publish.cli import serve\n"
         "from pathlib import Path\n"
@@ -224,5 +226,17 @@ def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path) -> Non
             assert status == 200 and "招联消费金融" in body.decode()
         finally:
             process.send_signal(signal.SIGINT)  # as Ctrl-C would
-            process.communicate(timeout=20)
+            stop_or_explain(process)
     assert process.returncode == 0
+
+
+def stop_or_explain(process: subprocess.Popen[str]) -> None:
+    """Wait for the interrupted server; if it hangs, fail with every thread's stack."""
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)  # faulthandler: dump all threads to stderr
+        time.sleep(2)
+        process.kill()
+        _, stderr = process.communicate()
+        pytest.fail(f"archiver serve did not stop on SIGINT; its threads:\n{stderr[-8000:]}")
