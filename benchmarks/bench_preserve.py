@@ -162,7 +162,7 @@ def main() -> None:
         return
     world = World(args.sites)
     world.site.start()
-    capturer = PlaywrightCapturer(concurrency=args.workers, restart_after=400)
+    capturer = PlaywrightCapturer(concurrency=args.workers, restart_after=400, allow_private=True)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = LocalStore(Path(tmp) / "archive")

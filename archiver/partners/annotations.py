@@ -57,6 +57,7 @@ _RENAMED_TO = re.compile(
 _STATEMENT = re.compile(
     rf"^(.{{4,}}?)\s*(?:已|现已|现|并|于.{{0,16}}?)?{_RENAME_VERB}\s*[:：]?\s*(.{{4,}})$"
 )
+_RENAME_VERB_IN = re.compile(_RENAME_VERB)  # "原乙已更名为甲" is a statement, not a former name
 _MARKER_ONLY = re.compile(r"^(?:已|现已|现)?(?:更名|名称变更)$")
 _TRAILING_FORMER = re.compile(rf"^(.{{4,}}?)\s*(?:{_FORMER_WORDS})\s*[:：]\s*(.{{4,}})$")
 _FOOTNOTE = re.compile(r"(?:[*※]+|(?<=[司行团心所])(?:注|备注|附注)?\d{0,2})$")
@@ -150,6 +151,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     ('京东数字科技控股股份有限公司',)
     >>> read("已终止合作").status, read("原合作协议到期后续签", remark=True).former
     ('已终止合作', ())
+    >>> read("原福州三六零融资担保有限公司已更名为福州三六零融资担保集团有限公司").renames
+    (('福州三六零融资担保有限公司', '福州三六零融资担保集团有限公司'),)
     """
     found = _Clauses()
     for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
@@ -164,7 +167,7 @@ def _clause(text: str, found: _Clauses, *, remark: bool) -> None:
     formerly = (_REMARK_FORMERLY if remark else _FORMERLY).match(text)
     came_from = _CAME_FROM.match(text)
     renamed = _RENAMED_TO.match(text)
-    if statement and not formerly and not renamed:
+    if statement and not renamed and (not formerly or _RENAME_VERB_IN.search(formerly.group(1))):
         old = re.sub(rf"^(?:{_FORMER_WORDS}|原)", "", statement.group(1)).strip()
         found.renames.append((old, statement.group(2).strip(" 。.")))
     elif formerly:
