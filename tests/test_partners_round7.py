@@ -1,0 +1,70 @@
+"""extract() on HTML shapes of issue 15's round 7 (engineer A's failure classes: running text,
+superseded lists, ended marks stated away from the name, the page's own status), written here
+in shapes of our own: each test fails on the reader before its rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import lxml.html
+
+from archiver.models import Capture, RenderedPage
+from archiver.partners import AliasTable, extract
+from archiver.partners.annotations import is_ended
+from archiver.partners.extraction import Extraction
+
+URL = "https://www.example-bank.cn/xxpl/2025/1031/list.html"
+ANT = "蚂蚁智信（杭州）信息技术有限公司"
+FQL = "深圳市分期乐网络科技有限公司"
+PICC = "中国人民财产保险股份有限公司"
+KX = "深圳市凯旋融资担保有限公司"
+TABLE = (
+    "<table><tr><th>序号</th><th>机构名称</th><th>合作类别</th></tr>"
+    f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+    f"<tr><td>2</td><td>{FQL}</td><td>平台运营机构</td></tr>"
+    f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>"
+)
+
+
+def _extract(body: str, *, title: str = "互联网助贷业务合作机构名单") -> Extraction:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    root = lxml.html.fromstring(html)
+    page = RenderedPage(url=URL, html=html, text=root.text_content(), title=title)
+    capture = Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=(page,),
+    )
+    return extract(capture, aliases=AliasTable())
+
+
+def current(body: str) -> tuple[str, ...]:
+    """The partner names read as current (not ended), in order."""
+    return tuple(p.name for p in _extract(body).partners if not is_ended(p.markers))
+
+
+def ended(body: str) -> tuple[str, ...]:
+    return tuple(p.name for p in _extract(body).partners if is_ended(p.markers))
+
+
+# --- class 1: running text is no name ---------------------------------------------------------
+
+
+def test_a_clause_citing_a_regulation_is_no_name() -> None:
+    body = (
+        "<p>依据《中国人民银行 国家外汇管理局关于规范互联网贷款的通知》要求，"
+        "现将本行互联网助贷业务合作机构名单公布如下：</p>" + TABLE
+    )
+    assert current(body) == (ANT, FQL, PICC)
+
+
+def test_a_sentence_about_the_publisher_is_no_name() -> None:
+    body = TABLE + (
+        "<p>北海汇丰银行（中国）有限公司系北海汇丰控股（BH Holdings Ltd）在华设立的外商独资银行"
+        "<br>BH Bank (China) Company Limited is wholly owned by BH Holdings Ltd.</p>"
+    )
+    assert current(body) == (ANT, FQL, PICC)
