@@ -56,10 +56,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "the scorer: 上海淇毓、福州三六零 read as current; a footnote says the starred name"
         "s are suspended"
     ),
-    "current-and-history-versions": (
-        "the scorer: extra 2: 北京玖富普惠、华安财产保险 from the superseded list in <detai"
-        "ls> read as current"
-    ),
     "br-lines-inline-category": (
         "the scorer: 众安在线 marked ended by 合作到期后不再续约 (the author notes the labe"
         "l is debatable)"

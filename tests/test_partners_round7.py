@@ -68,3 +68,38 @@ def test_a_sentence_about_the_publisher_is_no_name() -> None:
         "<br>BH Bank (China) Company Limited is wholly owned by BH Holdings Ltd.</p>"
     )
     assert current(body) == (ANT, FQL, PICC)
+
+
+# --- class 2: a superseded list is neither current nor ended ----------------------------------
+
+OLD = (
+    "<table><tr><th>序号</th><th>机构名称</th><th>合作类别</th></tr>"
+    f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+    f"<tr><td>2</td><td>{KX}</td><td>增信服务机构</td></tr></table>"
+)
+
+
+def test_a_collapsed_earlier_version_is_not_read() -> None:
+    old = f"<details><summary>往期名单（2025年7月）</summary>{OLD}</details>"
+    body = f"<h3>2025年10月版</h3>{TABLE}{old}"
+    assert current(body) == (ANT, FQL, PICC)
+    assert ended(body) == ()
+
+
+def test_a_block_headed_as_superseded_is_not_read() -> None:
+    body = f'{TABLE}<div class="box"><h4>历史版本（已废止）</h4>{OLD}</div><p>联系电话：95588</p>'
+    assert current(body) == (ANT, FQL, PICC)
+
+
+def test_lines_under_a_superseded_heading_until_the_list_in_force() -> None:
+    body = (
+        f"<h3>已废止名单（2025年6月30日前适用）</h3><p>1. {KX}</p>"
+        f"<h3>现行名单</h3><p>1. {ANT}</p><p>2. {FQL}</p>"
+    )
+    assert current(body) == (ANT, FQL)
+
+
+def test_the_ended_partners_of_the_list_in_force_stay_ended() -> None:
+    body = f"{TABLE}<h3>已终止合作机构</h3><p>1. {KX}</p>"
+    assert current(body) == (ANT, FQL, PICC)
+    assert ended(body) == (KX,)
