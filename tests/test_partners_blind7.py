@@ -48,18 +48,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a status disagreement: the authors label `absent`; the product says unparseable (a"
         " server error inside the site's template, HTTP 200)"
     ),
-    "notice-adjustment-full-list": (
-        "the scorer: terminated not marked 2: 北京玖富普惠信息技术有限公司、深圳小赢信息技"
-        "术有限责任公司 (an adjustment notice ends them above the full list)"
-    ),
-    "asterisk-suspended-footnote": (
-        "the scorer: 上海淇毓、福州三六零 read as current; a footnote says the starred name"
-        "s are suspended"
-    ),
-    "br-lines-inline-category": (
-        "the scorer: 众安在线 marked ended by 合作到期后不再续约 (the author notes the labe"
-        "l is debatable)"
-    ),
     "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
     "pdf-landscape-wide": (
         "the scorer: extra 1: 安金融中心 (a wrapped address fragment read as a name)"

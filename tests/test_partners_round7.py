@@ -103,3 +103,42 @@ def test_the_ended_partners_of_the_list_in_force_stay_ended() -> None:
     body = f"{TABLE}<h3>已终止合作机构</h3><p>1. {KX}</p>"
     assert current(body) == (ANT, FQL, PICC)
     assert ended(body) == (KX,)
+
+
+# --- class 3: ended marks stated away from the name; an intent is no mark ---------------------
+
+SIGNED = (
+    "<table><tr><th>序号</th><th>机构名称</th><th>合作类别</th></tr>"
+    f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+    f"<tr><td>2</td><td>{FQL}※</td><td>平台运营机构</td></tr>"
+    f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>"
+)
+
+
+def test_a_sign_a_footnote_explains_as_ended_marks_the_names_that_carry_it() -> None:
+    body = SIGNED + "<p>说明：名称后带“※”号者已于2025年9月30日终止合作，存量客户服务不受影响。</p>"
+    assert current(body) == (ANT, PICC)
+    assert ended(body) == (FQL,)
+
+
+def test_a_sign_a_footnote_explains_otherwise_is_decoration() -> None:
+    body = SIGNED + "<p>注：标※的机构为本季度新增合作机构。</p>"
+    assert current(body) == (ANT, FQL, PICC)
+
+
+def test_an_adjustment_notice_ends_every_partner_it_names_above_the_full_list() -> None:
+    body = (
+        f"<p>二、终止与{KX}、天津乙丙科技有限公司的增信服务合作。</p>"
+        "<p>调整后，我行互联网助贷业务合作机构名单如下：</p>" + TABLE
+    )
+    assert current(body) == (ANT, FQL, PICC)
+    assert ended(body) == (KX, "天津乙丙科技有限公司")
+
+
+def test_a_future_non_renewal_is_no_ended_mark_today() -> None:
+    body = (
+        "<p>本公司互联网助贷业务合作机构：<br>"
+        f"{ANT}（平台运营机构）<br>{PICC}（增信服务机构，2026年6月30日合作到期后不再续约）</p>"
+    )
+    assert current(body) == (ANT, PICC)
+    assert ended(body) == ()

@@ -18,6 +18,7 @@ from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_pa
 from archiver.partners.cardfields import TrailingFields
 from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
 from archiver.partners.folded import take_folded
+from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -97,12 +98,12 @@ class Reader:
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
     _trailing: TrailingFields = field(default_factory=TrailingFields)
+    _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
     _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
-        self._stopped = False
-        self._aside = False
+        self._stopped = self._aside = False
         self._line_layout = None
         self._superseded = SupersededPart()
         blocks = split_runs(split_clauses(document.blocks))
@@ -145,13 +146,14 @@ class Reader:
     def _prepare(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
+        self._marks.see(text)
         return without_footnotes(text)
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
         text = clean_text(raw)
         if not text or self._stopped or self._superseded.skips(text, line.kind):
-            return
+            return  # (a superseded list: superseded.py)
         if LIST_END.match(text):
             self._flush_card()
             self._stopped = True
@@ -192,9 +194,9 @@ class Reader:
             self.counts.extend(stated_counts(text, "document"))
 
     def stated_former_names(self) -> list[Row]:
-        """The rows, with what notes elsewhere on the page state about them (renames, ended
-        marks) added to their remark (rows.with_stated_notes)."""
-        return with_stated_notes(self.rows, self.renames, self.statuses)
+        """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
+        signs = self._marks.statuses([row.name for row in self.rows])
+        return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
 
     def _aside_starts(self, text: str, raw: str) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
