@@ -77,7 +77,7 @@ class FootnoteMarks:
         """(name, the words of its ended mark) for each of `names` (the rows read) that
         carried a sign a note explains."""
         meaning = dict(self._legends)
-        found = []
+        found: list[tuple[str, str]] = []
         for text, sign in self._flagged:
             if sign in meaning:
                 cleaned = clean_text(text)

@@ -113,7 +113,7 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     >>> [name for name, _ in ended_in_prose("终止与甲乙科技有限公司、丙丁网络有限公司的合作")]
     ['甲乙科技有限公司', '丙丁网络有限公司']
     """
-    found = []
+    found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
         named = match.group("name") or match.group("other") or match.group("past") or ""
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
