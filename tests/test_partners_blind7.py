@@ -28,10 +28,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "no-list-business-hours": (
-        "a status disagreement: the authors label `absent`; the product says unparseable (t"
-        "he notice names a 合作机构名单 it does not carry)"
-    ),
     "soft-404-portal": (
         "a status disagreement: the authors label `absent`; the product says soft_404 (a fa"
         "iled check: the page was not seen, so nothing about the list is known)"
@@ -45,8 +41,9 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         " scorer counts it right, this harness needs a version"
     ),
     "broken-jsp-500-in-200": (
-        "a status disagreement: the authors label `absent`; the product says unparseable (a"
-        " server error inside the site's template, HTTP 200)"
+        "a status disagreement: the authors label `absent`; the product says server_error (a"
+        " failed check: a server error inside the site's template, HTTP 200, is not the pag"
+        "e, as an HTTP 5xx is not)"
     ),
     "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
     "pdf-landscape-wide": (
