@@ -142,3 +142,10 @@ def test_a_future_non_renewal_is_no_ended_mark_today() -> None:
     )
     assert current(body) == (ANT, PICC)
     assert ended(body) == ()
+
+
+def test_a_status_word_on_a_partners_line_or_field_heads_no_superseded_part() -> None:
+    body = (
+        f"<p>1. {ANT}</p><p>2. {KX} 已作废</p><p>状态：已失效</p><p>3. {FQL}</p><p>4. {PICC}</p>"
+    )
+    assert {ANT, FQL, PICC} <= set(current(body) + ended(body))

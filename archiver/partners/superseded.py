@@ -24,6 +24,9 @@ _SUPERSEDED = re.compile(
 )
 _IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|目前|正在|有效名单|生效名单")
 _NOTE = re.compile(r"^(?:注|备注|说明)|[，,。；;]")  # a note or a sentence is no heading
+_ITEM = re.compile(r"^\d{1,3}(?:\s*[.、．)）]|\s)|^[（(]\d{1,3}[)）]")  # a numbered list item
+_PIECES = re.compile(r"[\s:：（）()]")
+_LISTED = re.compile(r"名单|版本|公示|公告|清单|目录|[年季月]")  # what a superseded heading names
 _HEADING_TAGS = frozenset(["h2", "h3", "h4", "h5", "h6", "summary", "legend"])
 _MAX_HEADING = 40
 
@@ -35,10 +38,14 @@ def says_superseded(text: str) -> bool:
     (True, True)
     >>> says_superseded("2025年第三季度（现行）"), says_superseded("已终止合作机构")
     (False, False)
+    >>> says_superseded("3 甲乙科技有限公司 已失效"), says_superseded("甲乙科技有限公司 已作废")
+    (False, False)
     """
     cleaned = clean_text(text)
-    if not cleaned or len(cleaned) > _MAX_HEADING or looks_like_org(cleaned):
+    if not cleaned or len(cleaned) > _MAX_HEADING or _ITEM.match(text.strip()):
         return False
+    if any(looks_like_org(piece) for piece in _PIECES.split(text) if piece):
+        return False  # a partner's row with its status ("甲有限公司 已失效"), no heading
     return bool(_SUPERSEDED.search(cleaned)) and not _IN_FORCE.search(cleaned)
 
 
@@ -76,9 +83,17 @@ class SupersededPart:
 
     def skips(self, text: str, kind: LineKind) -> bool:
         """Whether a line is skipped: a superseded heading and what follows it, until a
-        heading says the list in force."""
+        heading says the list in force. A line that is no heading by its markup must name
+        what it heads (名单, 版本, a date): "状态：已失效" is a field, not a heading.
+
+        >>> part = SupersededPart()
+        >>> part.skips("状态：已失效", LineKind.TEXT), part.skips("往期名单", LineKind.TEXT)
+        (False, True)
+        >>> part.skips("甲乙科技有限公司", LineKind.TEXT), part.skips("现行名单", LineKind.TEXT)
+        (True, False)
+        """
         heading = kind is LineKind.HEADING or (
-            len(text) <= _MAX_HEADING and not _NOTE.search(text)
+            len(text) <= _MAX_HEADING and not _NOTE.search(text) and bool(_LISTED.search(text))
         )
         if heading and says_superseded(text):
             self.active = True
