@@ -18,6 +18,7 @@ from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_pa
 from archiver.partners.cardfields import TrailingFields
 from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
 from archiver.partners.folded import take_folded
+from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -54,6 +55,7 @@ from archiver.partners.rows import (
     under_status,
     with_stated_notes,
 )
+from archiver.partners.superseded import SupersededPart
 from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
@@ -96,12 +98,14 @@ class Reader:
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
     _trailing: TrailingFields = field(default_factory=TrailingFields)
+    _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
+    _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
-        self._stopped = False
-        self._aside = False
+        self._stopped = self._aside = False
         self._line_layout = None
+        self._superseded = SupersededPart()
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
             if isinstance(block, Line) and self._folded_row(block, document):
@@ -142,18 +146,19 @@ class Reader:
     def _prepare(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
+        self._marks.see(text)
         return without_footnotes(text)
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
         text = clean_text(raw)
-        if not text or self._stopped:
-            return
+        if not text or self._stopped or self._superseded.skips(text, line.kind):
+            return  # (a superseded list: superseded.py)
         if LIST_END.match(text):
             self._flush_card()
             self._stopped = True
             return
-        self._note_as_of(text)
+        self.as_of = self.as_of or as_of_date(text)
         if self._note(raw, text) or self._aside_starts(text, raw):
             return
         if not self._aside and self._prose(text, line, document):
@@ -186,12 +191,12 @@ class Reader:
             return
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
-            self._count(text, "document")
+            self.counts.extend(stated_counts(text, "document"))
 
     def stated_former_names(self) -> list[Row]:
-        """The rows, with what notes elsewhere on the page state about them (renames, ended
-        marks) added to their remark (rows.with_stated_notes)."""
-        return with_stated_notes(self.rows, self.renames, self.statuses)
+        """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
+        signs = self._marks.statuses([row.name for row in self.rows])
+        return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
 
     def _aside_starts(self, text: str, raw: str) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
@@ -242,13 +247,7 @@ class Reader:
         self._sections += 1
         self._section = Section(label=label, scope=f"section {self._sections}")
         self.context = True
-        self._count(text, self._section.scope)
-
-    def _count(self, text: str, scope: str) -> None:
-        self.counts.extend(stated_counts(text, scope))
-
-    def _note_as_of(self, text: str) -> None:
-        self.as_of = self.as_of or as_of_date(text)
+        self.counts.extend(stated_counts(text, self._section.scope))
 
     def _date_line(self, text: str) -> bool:
         """A bare date closes a signature block: the line above it was the signer."""
@@ -361,6 +360,8 @@ class Reader:
     # --- tables ------------------------------------------------------------------------------
 
     def _grid(self, grid: Grid, document: Document) -> None:
+        if self._superseded.active:
+            return
         self._aside = False
         self._grid_category = ""
         rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
@@ -418,7 +419,7 @@ class Reader:
         cleaned = clean_text(text)
         if not cleaned:
             return True
-        self._note_as_of(cleaned)
+        self.as_of = self.as_of or as_of_date(cleaned)
         label = heading_label(cleaned)
         if label:
             self._open_section(label, cleaned)
@@ -429,7 +430,7 @@ class Reader:
             return True
         prose = is_sentence(cleaned) and not (in_name_column and starts_with_name(text))
         if is_noise(cleaned) or prose or stated_counts(cleaned, ""):
-            self._count(cleaned, scope or "document")
+            self.counts.extend(stated_counts(cleaned, scope or "document"))
             if PARTNER_WORDS.search(cleaned):
                 self.context = True
             return True
@@ -451,7 +452,7 @@ class Reader:
         if is_header_echo(row, layout):
             return
         if is_total_row(row):
-            self._count(" ".join(filled), scope)
+            self.counts.extend(stated_counts(" ".join(filled), scope))
             return
         if is_blank_row(row):
             return
