@@ -377,7 +377,7 @@ class Reader:
         layout: Layout | None
         if header is not None:
             start, layout = header[0] + 1, demote_brand_columns(header[1], rows[header[0] + 1 :])
-            for row in rows[: header[0]]:
+            for row in (r for r in rows[: header[0]] if header_layout(r) is None):
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout
         elif self._layout is not None and self._layout.width == max(

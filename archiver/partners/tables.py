@@ -133,8 +133,17 @@ def _org_share(rows: tuple[tuple[str, ...], ...], column: int) -> float:
 
 
 def merge_header(upper: Layout, lower: Layout) -> Layout:
-    """Two header rows (a spanning group label above the column labels) -> one layout."""
-    columns = {**upper.columns, **lower.columns}
+    """Two header rows (a spanning group label above the column labels) -> one layout.
+
+    A group label (合作机构信息 over 机构名称 | 统一社会信用代码) gives its role only to the
+    columns the lower row leaves blank or repeats (a cell merged down): a column the lower
+    row labels otherwise (统一社会信用代码) is what its own label says."""
+    kept = {
+        c: role
+        for c, role in upper.columns.items()
+        if c >= len(lower.labels) or lower.labels[c] in ("", upper.labels[c])
+    }
+    columns = {**kept, **lower.columns}
     presets = {c: p for c, p in upper.presets.items() if c not in lower.columns}
     presets.update(lower.presets)
     return Layout(
