@@ -78,10 +78,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "pdf-landscape-wide": (
         "the scorer: extra 1: 安金融中心 (a wrapped address fragment read as a name)"
     ),
-    "extensionless-download": (
-        "the scorer: status unparseable != ok; an attachment served without a file extensio"
-        "n or a document type is not read"
-    ),
     "pdf-product-table-second": (
         "the scorer: extra 1: a product row (小米随心借个人消费贷款7.2%-24%小米金融) of a s"
         "econd table read as a name"
