@@ -75,13 +75,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "the scorer: extra 1: 根据《中国人民银行 (a clause of the notice read as a name)"
     ),
     "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
-    "pdf-landscape-wide": (
-        "the scorer: extra 1: 安金融中心 (a wrapped address fragment read as a name)"
-    ),
-    "pdf-product-table-second": (
-        "the scorer: extra 1: a product row (小米随心借个人消费贷款7.2%-24%小米金融) of a s"
-        "econd table read as a name"
-    ),
     "pdf-current-and-superseded": (
         "the scorer: extra 3: the names of a superseded (已废止) attachment read as current"
     ),

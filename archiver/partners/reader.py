@@ -49,6 +49,7 @@ from archiver.partners.rows import (
     Section,
     StatedCount,
     as_of_date,
+    continues_record,
     ends_with_signer,
     stated_counts,
     under_status,
@@ -261,10 +262,9 @@ class Reader:
 
     def _item(self, raw: str, line: Line, document: Document) -> bool:
         number, body = strip_number(raw.strip())
-        if number is None and line.number is not None:
-            number = line.number
+        number = line.number if number is None else number
         fields = item_fields(body, self._line_layout, self.known)
-        if fields is None:
+        if fields is None or continues_record(self.rows, self._last_line_row, number, document):
             self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []

@@ -89,7 +89,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         labels[index] = text
         if preset:
             presets[index] = preset
-    if Column.NAME not in columns.values():
+    if Column.NAME not in columns.values() or keyed_by_product([clean_text(c) for c in row]):
         return None
     if filled > 1 and len({clean_text(c) for c in row if c.strip()}) == 1:
         return None  # one text spanning the row: a title or section row, not column labels
@@ -104,6 +104,31 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
     labels_row = tuple(clean_text(c) for c in row)
     return Layout(
         columns=columns, presets=presets, width=len(row), strong=strong, labels=labels_row
+    )
+
+
+_RATE_LABEL = re.compile(r"利率|费率|年化|息费|综合成本")
+_INSTITUTION_LABEL = re.compile(r"机构|公司|企业|单位|主体")
+
+
+def keyed_by_product(labels: list[str]) -> bool:
+    """Column labels of a table of products: the first (after 序号) labels the product, another
+    its rate, and none an institution ("产品名称 产品类型 年化利率区间 合作平台": the 合作平台
+    cells are brands such as 支付宝, not partners).
+
+    >>> keyed_by_product(["产品名称", "产品类型", "年化利率区间（单利）", "合作平台"])
+    True
+    >>> keyed_by_product(["产品名称", "年化利率", "合作机构名称"])
+    False
+    """
+    labels = [label for label in labels if label]
+    if labels and column_of(labels[0])[0] is Column.SEQ:
+        labels = labels[1:]
+    return (
+        bool(labels)
+        and column_of(labels[0])[0] is Column.PRODUCT
+        and any(_RATE_LABEL.search(c) for c in labels)
+        and not any(_INSTITUTION_LABEL.search(c) for c in labels)
     )
 
 
