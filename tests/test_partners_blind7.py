@@ -75,9 +75,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "the scorer: extra 1: 根据《中国人民银行 (a clause of the notice read as a name)"
     ),
     "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
-    "pdf-current-and-superseded": (
-        "the scorer: extra 3: the names of a superseded (已废止) attachment read as current"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "remark-column-suspended": (

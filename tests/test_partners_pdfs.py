@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from archiver.models import HttpResponse
 from archiver.partners import AliasTable, extract
 from tests.test_partners_documents import aliases, capture, pdf, response
 
@@ -23,12 +24,14 @@ def test_a_wrapped_cell_between_a_numbered_record_and_its_hotline_is_no_name(
         "合作机构名单",
         "序号  合作机构名称  统一社会信用代码  注册地址  客服电话  合作起始日期",
         "一、平台运营机构",
-        "1  北京三快在线科技有限公司  91110108580853389M  北京市朝阳区望京东路4号  10107888  2023-03-01",
+        "1  北京三快在线科技有限公司  91110108580853389M  北京市朝阳区望京东路4号  10107888"
+        "  2023-03-01",
         "二、增信服务机构",
         "2  国任财产保险股份有限公司  91440300668533390T  深圳市福田区益田路5033号平",
         "安金融中心",
         "956030  2024-10-10",
-        "3  华安财产保险股份有限公司  914403007109301597  深圳市罗湖区深南东路5015号  95556  2023-07-01",
+        "3  华安财产保险股份有限公司  914403007109301597  深圳市罗湖区深南东路5015号  95556"
+        "  2023-07-01",
     )
     result = extract(capture(response("名单.pdf", body, PDF)), aliases=aliases)
     assert [p.name for p in result.partners] == [
@@ -67,3 +70,67 @@ def test_a_table_of_products_keyed_by_product_after_the_list_gives_no_partners(
         )
         result = extract(capture(response("名单.pdf", body, PDF)), aliases=aliases)
         assert [p.name for p in result.partners] == ["北京小米数字科技有限公司"], seq
+
+
+CURRENT = "https://www.example-bank.cn/upload/2025Q3.pdf"
+OLD = "https://www.example-bank.cn/upload/2025Q2.pdf"
+
+
+def quarter(title: str, name: str) -> HttpResponse:
+    body = pdf(title, "序号  机构名称  类别", f"1  {name}  平台运营机构")
+    return HttpResponse(
+        url=CURRENT if "三季度" in title else OLD, status=200, media_type=PDF, body=body
+    )
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        '<p>附件：<a href="/upload/2025Q3.pdf">名单（2025年第三季度）.pdf</a></p>'
+        '<p style="color:#999">历史版本（已废止）：<a href="/upload/2025Q2.pdf">名单（2025年第二'
+        "季度）.pdf</a></p>",
+        '<ul><li><a href="/upload/2025Q3.pdf">现行名单.pdf</a></li>'
+        '<li><a href="/upload/2025Q2.pdf">上期名单（已作废）.pdf</a></li></ul>',
+        '<p><a href="/upload/2025Q3.pdf">现行名单.pdf</a> <s><a href="/upload/2025Q2.pdf">'
+        "上期名单.pdf</a></s></p>",
+    ],
+    ids=["labelled", "link-text", "struck"],
+)
+def test_an_attachment_the_page_marks_superseded_is_archived_not_read(
+    aliases: AliasTable, links: str
+) -> None:
+    page = f"<html><body><h1>合作机构名单</h1>{links}</body></html>"
+    result = extract(
+        capture(
+            quarter("名单（2025年第三季度）", "京东科技信息技术有限公司"),
+            quarter("名单（2025年第二季度）", "北京玖富普惠信息技术有限公司"),
+            html=page,
+        ),
+        aliases=aliases,
+    )
+    assert [p.name for p in result.partners] == ["京东科技信息技术有限公司"]
+    assert "2025Q2.pdf is marked superseded, not read" in result.list_note
+    assert any("北京玖富普惠" in text for _, text in result.document_texts)
+
+
+def test_a_file_titled_superseded_is_not_read_beside_the_current_one(
+    aliases: AliasTable,
+) -> None:
+    result = extract(
+        capture(
+            quarter("名单（2025年第三季度）", "京东科技信息技术有限公司"),
+            quarter("名单（2025年第二季度）（已废止）", "北京玖富普惠信息技术有限公司"),
+        ),
+        aliases=aliases,
+    )
+    assert [p.name for p in result.partners] == ["京东科技信息技术有限公司"]
+
+
+def test_a_superseded_file_with_nothing_in_its_place_is_still_read(aliases: AliasTable) -> None:
+    """Nothing else to read: the reader does not guess that the page has no list."""
+    page = '<p>历史版本（已废止）：<a href="/upload/2025Q2.pdf">名单.pdf</a></p>'
+    result = extract(
+        capture(quarter("名单（2025年第二季度）", "北京玖富普惠信息技术有限公司"), html=page),
+        aliases=aliases,
+    )
+    assert [p.name for p in result.partners] == ["北京玖富普惠信息技术有限公司"]
