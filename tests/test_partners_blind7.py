@@ -74,7 +74,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "trs-notice-pdf-ruled": (
         "the scorer: extra 1: 根据《中国人民银行 (a clause of the notice read as a name)"
     ),
-    "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "remark-column-suspended": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.models import HttpResponse
+from archiver.models import HttpResponse, Marker
 from archiver.partners import AliasTable, extract
 from tests.test_partners_documents import aliases, capture, pdf, response
 
@@ -134,3 +134,23 @@ def test_a_superseded_file_with_nothing_in_its_place_is_still_read(aliases: Alia
         aliases=aliases,
     )
     assert [p.name for p in result.partners] == ["北京玖富普惠信息技术有限公司"]
+
+
+def test_a_prose_pdf_sentence_that_ends_a_partnership_marks_it_ended(aliases: AliasTable) -> None:
+    """ "本行已与甲公司于2025年6月终止合作": 甲 is ended, the names listed above stay current;
+    a conditional ("如与…终止合作") ends nobody."""
+    body = pdf(
+        "互联网助贷业务合作机构信息公示",
+        "一、平台运营机构",
+        "本行合作的平台运营机构共2家，分别为：北京三快在线科技有限公司、深圳市腾讯计算机系统有限公司。",
+        "二、其他说明",
+        "本行已与北京字跳网络技术有限公司于2025年6月终止合作，相关存量贷款由本行继续管理。"
+        "本行如与上述机构终止合作，将及时公告。",
+    )
+    result = extract(capture(response("名单.pdf", body, PDF)), aliases=aliases)
+    markers = {p.name: p.markers for p in result.partners}
+    assert markers == {
+        "北京三快在线科技有限公司": (),
+        "深圳市腾讯计算机系统有限公司": (),
+        "北京字跳网络技术有限公司": (Marker.TERMINATED,),
+    }

@@ -37,6 +37,9 @@ _ENDED_SENTENCE = re.compile(
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
+    # "本行已与甲公司于2025年6月终止合作", "已与甲公司解除助贷合作关系" (never "如与…", "未与…")
+    r"|(?<![未如若拟将])与(?P<direct>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))"
+    r"\s*(?:于[^，,；;。]{0,20}?)?(?:已|均已)?(?:终止|停止|解除|结束)了?[^，,；;。]{0,12}?合作"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
@@ -107,10 +110,16 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('甲乙网络技术有限公司', '已终止合作'),)
     >>> ended_in_prose("本行曾与丙丁科技有限公司开展导流合作（已于2024年12月31日终止合作）。")
     (('丙丁科技有限公司', '已终止合作'),)
+    >>> ended_in_prose("本行已与戊己网络技术有限公司于2025年6月终止合作，存量贷款由本行管理。")
+    (('戊己网络技术有限公司', '已终止合作'),)
+    >>> ended_in_prose("本行如与庚辛科技有限公司终止合作，将及时公告。")
+    ()
+    >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
+    '蚂蚁智信（杭州）信息技术有限公司'
     """
     found = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        name = match.group("name") or match.group("other") or match.group("past") or ""
+        name = next((n for n in match.group("name", "other", "past", "direct") if n), "")
         if looks_like_org(name):
             found.append((name, "已终止合作"))
     return tuple(found)
