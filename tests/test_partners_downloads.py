@@ -4,18 +4,21 @@ Content-Disposition header. The document is known by its own bytes (`doctypes.sn
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from archiver import doctypes
+from archiver.adapters import attachments
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.models import HttpResponse, ListStatus
 from archiver.partners import extract, load_aliases
 from archiver.partners.documents import kind_of
 from archiver.ports import CaptureRequest
 from archiver.testing import LocalSite, Route
+from archiver.urlpolicy import Purpose
 
 FIXTURES = Path(__file__).parent / "fixtures" / "blind6" / "pages2"
 PDF = FIXTURES / "trs-bank-pdf-ruled-table" / "P020251009536781234567.pdf"
@@ -90,3 +93,18 @@ def test_documents_behind_download_handlers_are_fetched_and_read(
         p.source.url.removeprefix(local_site.base_url) for p in result.partners if p.source
     }
     assert read_from == {"/cms/download/8a8081e6", "/download.jsp?id=7"}
+
+
+def test_links_known_only_by_their_text_are_fetched_within_the_attachment_limit() -> None:
+    """A page of 30 links titled "….pdf" that all open HTML pages costs at most `limit`
+    fetches, and none is kept."""
+    fetched: list[str] = []
+
+    async def download(url: str, purpose: Purpose) -> HttpResponse:
+        fetched.append(url)
+        return HttpResponse(url=url, status=200, media_type="text/html", body=b"<html></html>")
+
+    links = [(f"https://b.cn/view?id={n}", f"名单{n}.pdf") for n in range(30)]
+    kept = asyncio.run(attachments.fetch_attachments(links, limit=3, download=download))
+    assert kept == []
+    assert len(fetched) == 3

@@ -69,10 +69,15 @@ async def fetch_attachments(
     titled "名单.pdf" that opens a viewer page is the page's business, not an attachment."""
     kept: list[HttpResponse] = []
     seen: set[str] = set()
+    guesses = 0  # links known only by their text: at most `limit` fetched, documents or not
     for href, _text in links:
         if href in seen or len(kept) >= limit:
             continue
         seen.add(href)
+        if not doctypes.is_attachment(href):
+            if guesses >= limit:
+                continue
+            guesses += 1
         fetched = await download(href, Purpose.ATTACHMENT)
         if fetched is None or fetched.status >= 400:
             continue
