@@ -154,3 +154,20 @@ def test_a_prose_pdf_sentence_that_ends_a_partnership_marks_it_ended(aliases: Al
         "深圳市腾讯计算机系统有限公司": (),
         "北京字跳网络技术有限公司": (Marker.TERMINATED,),
     }
+
+
+def test_a_name_under_its_numbered_category_line_is_a_record(aliases: AliasTable) -> None:
+    """ "2 平台运营机构" on a line of its own, the name on the next: the name is no wrapped
+    cell of record 1 (a heading line stands between them)."""
+    body = pdf(
+        "序号  合作类型  机构名称  合作产品  客服电话",
+        "1  平台运营机构  北京三快在线科技有限公司  美团借钱  10107888",
+        "2  平台运营机构",
+        "珠海横琴星链云端信息服务与数字科技有限公司",
+        "星链借  400-990-3131",
+    )
+    result = extract(capture(response("名单.pdf", body, PDF)), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "北京三快在线科技有限公司",
+        "珠海横琴星链云端信息服务与数字科技有限公司",
+    ]

@@ -264,7 +264,7 @@ class Reader:
         number, body = strip_number(raw.strip())
         number = line.number if number is None else number
         fields = item_fields(body, self._line_layout, self.known)
-        if fields is None or continues_record(self.rows, self._last_line_row, number, document):
+        if fields is None or continues_record(self.rows, self._last_line_row, number, line):
             self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []

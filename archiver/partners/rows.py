@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from archiver.dates import DATE
 from archiver.models import Source, SourceKind
 from archiver.partners.annotations import markers_in, parse_name
-from archiver.partners.blocks import Document
+from archiver.partners.blocks import Line
 from archiver.partners.names import clean_text, match_key
 
 _COUNT = re.compile(
@@ -113,11 +113,19 @@ def ends_with_signer(rows: list[Row], index: int) -> bool:
     return (bare and lender) or (plain and bool(earlier and earlier[-1].seq is not None))
 
 
-def continues_record(rows: list[Row], index: int, number: int | None, document: Document) -> bool:
-    """True when a PDF line without a number comes right after a numbered record's line:
-    a cell wrapped inside that record (an address's tail "安金融中心" above the record's
-    hotline and date), not a record of its own. A table that numbers its records numbers
-    every one; a wrapped name is joined before (lines.join_wrapped)."""
-    if number is not None or document.line_kind is not SourceKind.PDF_PAGE:
+_PDF_LINE = re.compile(r"^page (\d+) line (\d+)")
+
+
+def continues_record(rows: list[Row], index: int, number: int | None, line: Line) -> bool:
+    """True when a PDF line without a number comes right after a numbered record's line (the
+    next line of the same page): a cell wrapped inside that record (an address's tail
+    "安金融中心" above the record's hotline and date), not a record of its own. A table that
+    numbers its records numbers every one; a wrapped name is joined before (lines.join_wrapped).
+    """
+    if number is not None or not 0 <= index == len(rows) - 1 or rows[index].seq is None:
         return False
-    return 0 <= index == len(rows) - 1 and rows[index].seq is not None
+    source = rows[index].source
+    above, here = _PDF_LINE.match(source.locator), _PDF_LINE.match(line.locator)
+    if source.kind is not SourceKind.PDF_PAGE or above is None or here is None:
+        return False
+    return above.group(1) == here.group(1) and int(here.group(2)) == int(above.group(2)) + 1
