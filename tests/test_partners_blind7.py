@@ -45,28 +45,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         " failed check: a server error inside the site's template, HTTP 200, is not the pag"
         "e, as an HTTP 5xx is not)"
     ),
-    "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
-    "pdf-landscape-wide": (
-        "the scorer: extra 1: 安金融中心 (a wrapped address fragment read as a name)"
-    ),
-    "xlsx-multisheet-merged": (
-        "the scorer: missed 7 names of a workbook's other sheets (上海嘉银金融科技股份有限公司…)"
-    ),
-    "extensionless-download": (
-        "the scorer: status unparseable != ok; an attachment served without a file extensio"
-        "n or a document type is not read"
-    ),
-    "pdf-product-table-second": (
-        "the scorer: extra 1: a product row (小米随心借个人消费贷款7.2%-24%小米金融) of a s"
-        "econd table read as a name"
-    ),
-    "pdf-current-and-superseded": (
-        "the scorer: extra 3: the names of a superseded (已废止) attachment read as current"
-    ),
-    "xlsx-hidden-old-sheet": (
-        "the scorer: (labelled ambiguous) extra 1: 厦门美图网科技有限公司 from a hidden row"
-        " or sheet"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "remark-column-suspended": (

@@ -37,6 +37,9 @@ _ENDED_SENTENCE = re.compile(
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
+    # "本行已与甲公司于2025年6月终止合作", "已与甲公司解除助贷合作关系" (never "如与…", "未与…")
+    r"|(?<![未如若拟将])与(?P<direct>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))"
+    r"\s*(?:于[^，,；;。]{0,20}?)?(?:已|均已)?(?:终止|停止|解除|结束)了?[^，,；;。]{0,12}?合作"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
@@ -112,12 +115,18 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('丙丁科技有限公司', '已终止合作'),)
     >>> [name for name, _ in ended_in_prose("终止与甲乙科技有限公司、丙丁网络有限公司的合作")]
     ['甲乙科技有限公司', '丙丁网络有限公司']
+    >>> ended_in_prose("本行已与戊己网络技术有限公司于2025年6月终止合作，存量贷款由本行管理。")
+    (('戊己网络技术有限公司', '已终止合作'),)
+    >>> ended_in_prose("本行如与庚辛科技有限公司终止合作，将及时公告。")
+    ()
+    >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
+    '蚂蚁智信（杭州）信息技术有限公司'
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        named = match.group("name") or match.group("other") or match.group("past") or ""
+        named = next((n for n in match.group("name", "other", "past", "direct") if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
-        if all(looks_like_org(name) for name in names):  # every piece, or it is no list
+        if names and all(looks_like_org(name) for name in names):  # every piece, or no list
             found.extend((name, "已终止合作") for name in names)
     return tuple(found)
 

@@ -50,6 +50,7 @@ from archiver.partners.rows import (
     Section,
     StatedCount,
     as_of_date,
+    continues_record,
     ends_with_signer,
     stated_counts,
     under_status,
@@ -260,10 +261,9 @@ class Reader:
 
     def _item(self, raw: str, line: Line, document: Document) -> bool:
         number, body = strip_number(raw.strip())
-        if number is None and line.number is not None:
-            number = line.number
+        number = line.number if number is None else number
         fields = item_fields(body, self._line_layout, self.known)
-        if fields is None:
+        if fields is None or continues_record(self.rows, self._last_line_row, number, line):
             self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []
@@ -378,7 +378,7 @@ class Reader:
         layout: Layout | None
         if header is not None:
             start, layout = header[0] + 1, demote_brand_columns(header[1], rows[header[0] + 1 :])
-            for row in rows[: header[0]]:
+            for row in (r for r in rows[: header[0]] if header_layout(r) is None):
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout
         elif self._layout is not None and self._layout.width == max(
