@@ -74,3 +74,35 @@ def status_heading(text: str, kind: LineKind) -> str:
         or cleaned.endswith(("：", ":"))
     )
     return core if numbered or shaped else ""
+
+
+def ends_status(text: str, kind: LineKind) -> bool:
+    """A heading of another section ("四、合作产品信息") ends what an ended-status heading
+    ("三、已终止合作机构") governs: the names under it are not ended by that heading.
+
+    >>> ends_status("四、合作产品信息", LineKind.TEXT), ends_status("相关产品", LineKind.HEADING)
+    (True, True)
+    >>> ends_status("1. 北京玖富普惠信息技术有限公司", LineKind.TEXT)
+    False
+    >>> ends_status("北京玖富普惠信息技术有限公司", LineKind.HEADING)
+    False
+    """
+    cleaned = clean_text(text)
+    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
+    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
+        return False
+    return kind is LineKind.HEADING or SECTION_NUMBER.match(cleaned) is not None
+
+
+def status_after(current: str, text: str, kind: LineKind) -> tuple[str, bool]:
+    """The ended status rows have after a line, and whether the line was its heading.
+
+    >>> status_after("", "三、已终止合作机构", LineKind.TEXT)
+    ('已终止合作机构', True)
+    >>> status_after("已终止合作机构", "四、合作产品信息", LineKind.TEXT)
+    ('', False)
+    """
+    status = status_heading(text, kind)
+    if status:
+        return status, True
+    return ("" if current and ends_status(text, kind) else current), False

@@ -1,5 +1,4 @@
-"""Documents -> partner rows: tables, headed lists, numbered lines, label：value cards.
-Pure.
+"""Documents -> partner rows: tables, headed lists, numbered lines, label：value cards. Pure.
 
 One `Reader` reads the pages of one capture in order, so a category heading, a table
 layout and the numbering carry over from one pagination page to the next. What it reads
@@ -31,7 +30,7 @@ from archiver.partners.gridrows import (
     row_number,
     starts_with_name,
 )
-from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.headings import heading_label, status_after, status_heading
 from archiver.partners.lines import (
     item_fields,
     join_wrapped,
@@ -169,10 +168,7 @@ class Reader:
             return
         if self._aside:
             return
-        status = "" if labelled else status_heading(text, line.kind)
-        if status:
-            self._flush_card()
-            self._status = status
+        if not labelled and self._status_line(text, line.kind):
             return
         if labelled:
             self._labelled(labelled, line, document)
@@ -187,6 +183,13 @@ class Reader:
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
             self._count(text, "document")
+
+    def _status_line(self, text: str, kind: LineKind) -> bool:
+        status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
+        if status != self._status or opened:
+            self._flush_card()  # a card read so far has the status before this line
+        self._status = status
+        return opened
 
     def stated_former_names(self) -> list[Row]:
         """The rows, with what notes elsewhere on the page state about them (renames, ended
@@ -458,8 +461,7 @@ class Reader:
         cell = cells_of(row, layout)
         seq = row_number(cell(Column.SEQ))
         source = Source(kind=document.table_kind, url=document.url, locator=locator)
-        hotline = cell(Column.HOTLINE)
-        remark = cell(Column.REMARK)
+        hotline, remark = cell(Column.HOTLINE), cell(Column.REMARK)
         remark_column = layout.column(Column.REMARK)
         if remark and remark_column is not None and layout.presets.get(remark_column):
             remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
@@ -477,8 +479,7 @@ class Reader:
                 or self._section.label
             )
             for name in split_names(name_cell, known=self.known):
-                table = "header" if layout.strong else "weak"
-                table = "inferred" if layout.inferred else table
+                table = "inferred" if layout.inferred else ("header" if layout.strong else "weak")
                 if not self._acceptable(name, in_list=True, table=table):
                     continue
                 self._add(
