@@ -27,3 +27,17 @@ def test_a_heading_of_another_section_ends_the_ended_partners_section() -> None:
     )
     ended = {p.name: is_ended(p.markers) for p in _extract(body).partners}
     assert ended == {ANT: False, FQL: False, PICC: False, KX: True}
+
+
+def test_a_note_under_the_list_states_a_rename_with_the_old_name_after_原() -> None:
+    """注：原“甲”已更名为“乙”: the card under the new name was 甲 (a rename, not a new partner)."""
+    new = "北京玖富数科信息技术有限公司"
+    body = (
+        "<div class='org-grid'>"
+        f"<div class='org-card'><div class='org-tag'>平台运营机构</div><div>{ANT}</div></div>"
+        f"<div class='org-card'><div class='org-tag'>平台运营机构</div><div>{new}</div></div>"
+        "</div><p class='note'>注：原“北京玖富普惠信息技术有限公司”已更名为“北京玖富数科信息技术有"
+        "限公司”。</p>"
+    )
+    former = {p.name: p.former_names for p in _extract(body).partners}
+    assert former == {ANT: (), new: ("北京玖富普惠信息技术有限公司",)}

@@ -353,6 +353,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
     >>> stated_renames("甲科技有限公司已更名为乙科技有限公司")  # a list line, not a note
     ()
+    >>> stated_renames("注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")
+    (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
     """
     cleaned = clean_text(text)
     lead = _NOTE_LEAD.match(cleaned)
@@ -364,6 +366,7 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
         if statement is None:
             continue
         old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+        old = re.sub(rf"^(?:{_FORMER_WORDS}|原)[:：为是]?", "", old).strip()  # 原“甲”已更名为“乙”
         if looks_like_org(old) and looks_like_org(new):
             found.append((old, new))
     return tuple(found)
