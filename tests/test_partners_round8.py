@@ -29,7 +29,7 @@ def test_a_heading_of_another_section_ends_the_ended_partners_section() -> None:
     assert ended == {ANT: False, FQL: False, PICC: False, KX: True}
 
 
-def test_a_note_under_the_list_states_a_rename_with_the_old_name_after_原() -> None:
+def test_a_note_under_the_list_states_a_rename_with_the_old_name_after_yuan() -> None:
     """注：原“甲”已更名为“乙”: the card under the new name was 甲 (a rename, not a new partner)."""
     new = "北京玖富数科信息技术有限公司"
     body = (
