@@ -41,3 +41,44 @@ def test_a_note_under_the_list_states_a_rename_with_the_old_name_after_yuan() ->
     )
     former = {p.name: p.former_names for p in _extract(body).partners}
     assert former == {ANT: (), new: ("北京玖富普惠信息技术有限公司",)}
+
+
+def test_a_definition_list_describes_each_partner_in_its_dd() -> None:
+    """<dt>name</dt><dd>category</dd>: the category is the name's, not a heading of the next."""
+    body = (
+        f"<dl><dt>{ANT}</dt><dd>平台运营机构</dd><dt>{FQL}</dt><dd>平台运营机构</dd>"
+        f"<dt>{PICC}</dt><dd>增信服务机构</dd><dt>{KX}</dt><dd>增信服务机构</dd></dl>"
+    )
+    categories = {p.name: p.category_raw for p in _extract(body).partners}
+    assert categories == {
+        ANT: "平台运营机构",
+        FQL: "平台运营机构",
+        PICC: "增信服务机构",
+        KX: "增信服务机构",
+    }
+
+
+def test_a_card_with_a_logo_and_a_remark_field_is_one_partner_line() -> None:
+    """A card: logo (brand alt), name, category, "备注：…": its category and remark are its own."""
+
+    def card(name: str, brand: str, category: str, remark: str) -> str:
+        return (
+            f"<div class='card'><img src='/l.png' alt='{brand}'><div class='name'>{name}</div>"
+            f"<div class='type'>{category}</div><div class='remark'>备注：{remark}</div></div>"
+        )
+
+    body = (
+        "<div class='cards'>"
+        + card(ANT, "蚂蚁", "平台运营机构", "获客引流")
+        + card(FQL, "分期乐", "平台运营机构", "获客引流")
+        + card(KX, "凯旋", "增信服务机构", "融资担保")
+        + card(PICC, "人保", "增信服务机构", "信用保证保险")
+        + "</div>"
+    )
+    read = {p.name: (p.category_raw, p.remark) for p in _extract(body).partners}
+    assert read == {
+        ANT: ("平台运营机构", "获客引流"),
+        FQL: ("平台运营机构", "获客引流"),
+        KX: ("增信服务机构", "融资担保"),
+        PICC: ("增信服务机构", "信用保证保险"),
+    }
