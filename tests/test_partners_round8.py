@@ -82,3 +82,18 @@ def test_a_card_with_a_logo_and_a_remark_field_is_one_partner_line() -> None:
         KX: ("增信服务机构", "融资担保"),
         PICC: ("增信服务机构", "信用保证保险"),
     }
+
+
+def test_list_items_of_name_and_product_spans_under_a_header_line() -> None:
+    """<li><span>甲公司</span><span>借呗</span></li> under "机构名称 | 合作产品" in a category
+    pane: the name alone, the pane's category (the header line is no heading)."""
+    rows = "".join(
+        f"<li><span class='nm'>{name}</span><span class='pd'>{product}</span></li>"
+        for name, product in ((ANT, "借呗"), (FQL, "分期乐"))
+    )
+    body = (
+        "<h3>平台运营机构</h3><div class='lh'><span>机构名称</span><span>合作产品/增信方式</span>"
+        f"</div><ul class='org-list'>{rows}</ul>"
+    )
+    read = {p.name: p.category_raw for p in _extract(body).partners}
+    assert read == {ANT: "平台运营机构", FQL: "平台运营机构"}

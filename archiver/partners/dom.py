@@ -398,7 +398,8 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
     if len(texts) == 2 and all(texts) and _field_label(texts[0]):
         return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
     typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
-    return [t for t in texts if t] if typed else None
+    named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
+    return [t for t in texts if t] if typed or named else None
 
 
 def _field_label(text: str) -> bool:

@@ -28,12 +28,16 @@ def heading_label(text: str) -> str:
 
     >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
     ('增信服务机构', '')
+    >>> heading_label("机构名称 合作产品/增信方式")
+    ''
     """
     core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
+    if is_column_labels(text):
+        return ""  # "机构名称 合作产品/增信方式": a table's header, not a section
     if LEGAL_FORMS.search(core) or any(looks_like_org(clean_text(t)) for t in text.split()):
         # a partner's name with its category beside it is not a heading, but a title that
         # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
@@ -106,3 +110,17 @@ def status_after(current: str, text: str, kind: LineKind) -> tuple[str, bool]:
     if status:
         return status, True
     return ("" if current and ends_status(text, kind) else current), False
+
+
+_NAME_LABEL_FIRST = re.compile(r"^(?:序号)?(?:合作机构|合作方|机构|企业|公司)?(?:名称|全称)(?=.)")
+
+
+def is_column_labels(text: str) -> bool:
+    """A table's header read as one line: the name column's label, then others.
+
+    >>> is_column_labels("机构名称 合作产品/增信方式"), is_column_labels("序号机构名称合作类型")
+    (True, True)
+    >>> is_column_labels("平台运营机构（共5家）"), is_column_labels("机构名称")
+    (False, False)
+    """
+    return _NAME_LABEL_FIRST.match(clean_text(text)) is not None
