@@ -36,6 +36,16 @@ NOT_FOUND = re.compile(
     r"|页面走丢|出错了",
     re.IGNORECASE,
 )
+# A server's error page rendered inside the site's template with HTTP 200: the backend call
+# behind the list failed. The page is not the disclosure, as an HTTP 5xx is not.
+SERVER_ERROR = re.compile(
+    r"HTTP Status 5\d\d|Internal Server Error|(?<!\d)50[24]\s*[-–—:]?\s*(?:Bad Gateway|Gateway Ti)"
+    r"|Server Error in '[^']*' Application|Whitelabel Error Page|Exception Report"
+    r"|java\.lang\.\w+(?:Exception|Error)|Traceback \(most recent call last\)"
+    r"|Fatal error: .{0,200} on line \d+|服务器内部错误"
+    r"|服务器(?:发生|出现)?(?:错误|异常)\s*[(（]?5\d\d",
+    re.IGNORECASE,
+)
 PASSWORD_FIELD = re.compile(r"<input[^>]+type=[\"']?password", re.IGNORECASE)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
@@ -66,6 +76,9 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
         return PageStatus.SELECTOR_MISSING, "the configured selector matched nothing"
     if short and CHALLENGE.search(probe):
         return PageStatus.CHALLENGE, "anti-bot challenge page"
+    error = SERVER_ERROR.search(_outside_links(html)) if not has_list else None
+    if error and SERVER_ERROR.search(text):
+        return PageStatus.SERVER_ERROR, f"a server error page with HTTP 200 ({error.group(0)})"
     prose = _outside_links(html) if short else ""
     if short and MAINTENANCE.search(text) and MAINTENANCE.search(prose):
         return PageStatus.MAINTENANCE, "maintenance notice instead of the page"

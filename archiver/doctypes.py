@@ -3,16 +3,18 @@ read. Pure.
 
 One table for the capture edge (which links are attachments, the media type of a document
 served without one), discovery (which links lead to documents) and the partner reader (which
-reader, or why none). Content sniffing (magic bytes) stays with the reader that needs it
-(`partners.documents.kind_of`).
+reader, or why none). A document served by a download handler (``download.jsp?id=…``,
+``application/octet-stream``) is known by its bytes (`sniff`) or by the file name its link
+text or its Content-Disposition header gives (`names_document`, `disposition_name`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -56,6 +58,60 @@ IMAGE_SUFFIXES = ("png", "jpg", "jpeg", "gif", "bmp", "webp")
 ATTACHMENT_SUFFIX = re.compile(  # a link to a document: its path (or query) ends in a suffix
     r"\.(" + "|".join(s for t in TYPES for s in t.suffixes) + r")(?:$|[?#])", re.IGNORECASE
 )
+
+NAMED_DOCUMENT = re.compile(  # a link text or title naming a file: "名单.pdf（98KB）"
+    r"\.(" + "|".join(s for t in TYPES for s in t.suffixes) + r")(?![A-Za-z0-9])", re.IGNORECASE
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 1024  # where a PDF's header may sit (after a BOM or blank lines)
+_ZIP_ENDS = 20_000  # a ZIP's first local header and its central directory, each end
+
+
+def sniff(body: bytes) -> DocumentType | None:
+    """The type a document's own bytes say: %PDF, a ZIP holding word/ or xl/, or an OLE2
+    compound file whose directory names a Workbook or a WordDocument stream; None otherwise.
+
+    >>> sniff(b"%PDF-1.7 ...").name, sniff(b"<html></html>")
+    ('pdf', None)
+    """
+    if b"%PDF-" in body[:_SNIFF_BYTES]:
+        return PDF
+    if body[:4] == b"PK\x03\x04":
+        ends = body[:_ZIP_ENDS] + body[-_ZIP_ENDS:]
+        if b"word/" in ends:
+            return DOCX
+        if b"xl/" in ends:
+            return XLSX
+        return None
+    if body[:8] == _OLE2:
+        if "WordDocument".encode("utf-16-le") in body:
+            return DOC
+        if "Workbook".encode("utf-16-le") in body or "Book".encode("utf-16-le") in body:
+            return XLS
+    return None
+
+
+def names_document(text: str) -> bool:
+    """True when a link's text or title names a file of one of the TYPES.
+
+    >>> names_document("互联网助贷业务合作机构名单.pdf（98KB）"), names_document("查看详情")
+    (True, False)
+    """
+    return NAMED_DOCUMENT.search(text) is not None
+
+
+def disposition_name(header: str) -> str:
+    """The file name a Content-Disposition header gives (RFC 6266 ``filename*`` first, then
+    ``filename``, percent-decoded), or "".
+
+    >>> disposition_name("attachment; filename*=UTF-8''%E5%90%8D%E5%8D%95.xls")
+    '名单.xls'
+    >>> disposition_name('attachment; filename="list.pdf"'), disposition_name("inline")
+    ('list.pdf', '')
+    """
+    message = Message()
+    message["content-disposition"] = header
+    return unquote(message.get_filename() or "")
 
 
 def is_attachment(url: str) -> bool:

@@ -29,6 +29,13 @@ _ANNOUNCED = re.compile(
     r"|合作機構名單|合作機構"
 )
 
+# Lines that name other pages: previous / next article links, breadcrumbs ("首页 > 信息披露 >
+# 合作机构名单"), the heads of related-link blocks.
+_NAVIGATION = re.compile(
+    r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|现在位置|上一篇|下一篇|上一条|下一条|上篇|下篇"
+    r"|前一篇|后一篇|相关(?:新闻|链接|文章|阅读|公告))|\S\s*(?:>|›|»|＞)\s*\S.*(?:>|›|»|＞)"
+)
+
 
 def disclosure(
     capture: Capture,
@@ -115,11 +122,17 @@ def announcement(title: str, text: str) -> str:
     >>> index = "关于调整合作机构名单的公告 2025-09-30\\n关于…的通知 2025-08-01\\n"
     >>> announcement("新闻中心", index + "关于…的公告 2025-07-01")
     ''
+
+    A link to another page (上一篇, a breadcrumb) names that page, not this one's content:
+
+    >>> announcement("营业时间调整", "上一篇：关于合作机构名单的公告\\n网点名称 营业时间")
+    ''
     """
     lines = text.splitlines()
     if looks_like_index(lines):
         return ""
-    found = _ANNOUNCED.search(f"{title}\n{text[:4000]}")
+    own = "\n".join(line for line in lines if not _NAVIGATION.search(line))
+    found = _ANNOUNCED.search(f"{title}\n{own[:4000]}")
     return found.group(0) if found else ""
 
 

@@ -34,6 +34,7 @@ class PageStatus(StrEnum):
     MAINTENANCE = "maintenance"
     LOGIN_WALL = "login_wall"
     SOFT_404 = "soft_404"  # a 200 page that says "not found"
+    SERVER_ERROR = "server_error"  # a 200 page that shows a server error (500, a stack trace)
     UNPARSEABLE = "unparseable"  # image-only content, scanned PDF
     TRUNCATED = "truncated"  # cut short: by the page, or by a capture budget (Capture.truncated)
     SELECTOR_MISSING = "selector_missing"  # the configured selector matched nothing

@@ -64,6 +64,7 @@ PAGE_STATUS = {
     "maintenance": "维护页面",
     "login_wall": "需要登录",
     "soft_404": "页面不存在",
+    "server_error": "服务器错误页",
     "unparseable": "名单无法解析",
     "truncated": "名单不完整",
     "selector_missing": "选择器未匹配",

@@ -28,13 +28,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "trs-cityb-article-related": (
-        "the scorer: extra 1: 根据《中国人民银行 (a clause of the article's body read as a name)"
-    ),
-    "no-list-business-hours": (
-        "a status disagreement: the authors label `absent`; the product says unparseable (t"
-        "he notice names a 合作机构名单 it does not carry)"
-    ),
     "soft-404-portal": (
         "a status disagreement: the authors label `absent`; the product says soft_404 (a fa"
         "iled check: the page was not seen, so nothing about the list is known)"
@@ -48,53 +41,9 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         " scorer counts it right, this harness needs a version"
     ),
     "broken-jsp-500-in-200": (
-        "a status disagreement: the authors label `absent`; the product says unparseable (a"
-        " server error inside the site's template, HTTP 200)"
-    ),
-    "notice-adjustment-full-list": (
-        "the scorer: terminated not marked 2: 北京玖富普惠信息技术有限公司、深圳小赢信息技"
-        "术有限责任公司 (an adjustment notice ends them above the full list)"
-    ),
-    "asterisk-suspended-footnote": (
-        "the scorer: 上海淇毓、福州三六零 read as current; a footnote says the starred name"
-        "s are suspended"
-    ),
-    "bilingual-foreign-bank": (
-        "the scorer: extra 1: a sentence about the publisher (澳新汇商银行（中国）有限公司"
-        "为…在华全资子银行) read as a name"
-    ),
-    "current-and-history-versions": (
-        "the scorer: extra 2: 北京玖富普惠、华安财产保险 from the superseded list in <detai"
-        "ls> read as current"
-    ),
-    "br-lines-inline-category": (
-        "the scorer: 众安在线 marked ended by 合作到期后不再续约 (the author notes the labe"
-        "l is debatable)"
-    ),
-    "trs-notice-pdf-ruled": (
-        "the scorer: extra 1: 根据《中国人民银行 (a clause of the notice read as a name)"
-    ),
-    "pdf-text-only-prose": ("the scorer: terminated not marked 1: 北京字跳网络技术有限公司"),
-    "pdf-landscape-wide": (
-        "the scorer: extra 1: 安金融中心 (a wrapped address fragment read as a name)"
-    ),
-    "xlsx-multisheet-merged": (
-        "the scorer: missed 7 names of a workbook's other sheets (上海嘉银金融科技股份有限公司…)"
-    ),
-    "extensionless-download": (
-        "the scorer: status unparseable != ok; an attachment served without a file extensio"
-        "n or a document type is not read"
-    ),
-    "pdf-product-table-second": (
-        "the scorer: extra 1: a product row (小米随心借个人消费贷款7.2%-24%小米金融) of a s"
-        "econd table read as a name"
-    ),
-    "pdf-current-and-superseded": (
-        "the scorer: extra 3: the names of a superseded (已废止) attachment read as current"
-    ),
-    "xlsx-hidden-old-sheet": (
-        "the scorer: (labelled ambiguous) extra 1: 厦门美图网科技有限公司 from a hidden row"
-        " or sheet"
+        "a status disagreement: the authors label `absent`; the product says server_error (a"
+        " failed check: a server error inside the site's template, HTTP 200, is not the pag"
+        "e, as an HTTP 5xx is not)"
     ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)

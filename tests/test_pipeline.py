@@ -33,6 +33,10 @@ def page(*names: str, views: int = 1, today: str = "2025年11月29日", title: s
     return PAGE.format(rows=rows, views=views, today=today, title=title)
 
 
+CRUMBS = "<div>首页 &gt; 信息披露 &gt; 互联网助贷业务合作机构名单</div>"
+TRACE = "<pre>java.lang.NullPointerException\n\tat com.example.PartnerController.list</pre>"
+
+
 def make_site(url: str, **extra: Any) -> Site:
     return Site.model_validate({"id": "test-site", "name": "测试银行", "url": url, **extra})
 
@@ -277,6 +281,13 @@ def test_click_pagination_without_links(local_site: LocalSite, deps: Deps) -> No
             lambda s: s.page("/x", '<h1>请登录</h1><form><input type="password"></form>'),
             PageStatus.LOGIN_WALL,
             "login form",
+        ),
+        (
+            lambda s: s.page(
+                "/x", f"{CRUMBS}<h1>HTTP Status 500 – Internal Server Error</h1>{TRACE}"
+            ),
+            PageStatus.SERVER_ERROR,
+            "a server error page with HTTP 200",
         ),
     ],
 )

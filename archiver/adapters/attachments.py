@@ -39,33 +39,63 @@ def viewed_document(url: str) -> str:
 
 
 async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, str]]:
-    """(URL, link text) of every document the page links to, within `selector` if given."""
+    """(URL, link text) of every document the page links to, within `selector` if given:
+    a link whose URL names a document, or one served by a download handler
+    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）")."""
     try:
         anchors = await page.evaluate(script("links"), selector)
     except PlaywrightError:
         return []
     found = []
-    for link, text in anchors:
+    for link, text, named in anchors:
         href = viewed_document(clean(link))
+        shown = clean(text)
         if doctypes.is_attachment(href):
-            found.append((href, clean(text)))
+            found.append((href, shown))
+        elif href.startswith(("http:", "https:")) and (
+            doctypes.names_document(shown) or doctypes.names_document(clean(named))
+        ):
+            found.append((href, shown or clean(named)))
     return found
 
 
 async def fetch_attachments(
     links: Sequence[tuple[str, str]], *, limit: int, download: Download
 ) -> list[HttpResponse]:
-    """The linked documents that could be fetched, each once, at most `limit` of them."""
+    """The linked documents that could be fetched, each once, at most `limit` of them.
+
+    A link known only by its text (no document suffix in its URL) is kept when what it
+    serves is a document by its bytes, media type or Content-Disposition file name: a link
+    titled "名单.pdf" that opens a viewer page is the page's business, not an attachment."""
     kept: list[HttpResponse] = []
     seen: set[str] = set()
+    guesses = 0  # links known only by their text: at most `limit` fetched, documents or not
     for href, _text in links:
         if href in seen or len(kept) >= limit:
             continue
         seen.add(href)
+        if not doctypes.is_attachment(href):
+            if guesses >= limit:
+                continue
+            guesses += 1
         fetched = await download(href, Purpose.ATTACHMENT)
-        if fetched is not None and fetched.status < 400:
+        if fetched is None or fetched.status >= 400:
+            continue
+        if doctypes.is_attachment(href) or is_document(fetched):
             kept.append(fetched)
     return kept
+
+
+def is_document(response: HttpResponse) -> bool:
+    """Whether a response is a document of one of doctypes.TYPES, whatever its URL says."""
+    disposition = next(
+        (value for key, value in response.headers if key.lower() == "content-disposition"), ""
+    )
+    return (
+        doctypes.sniff(response.body) is not None
+        or doctypes.by_media_type(response.media_type) is not None
+        or doctypes.by_name(doctypes.disposition_name(disposition)) is not None
+    )
 
 
 async def list_images(

@@ -66,6 +66,9 @@ _TRAILING_MARKER = re.compile(
     r"((?:已|现已|现|已于|于|自)?[^，,；;]{0,20}?"
     r"(?:更名|注销|暂停合作|暂停|终止合作|已终止|终止|停止合作|解除合作|已退出)[^（）]{0,30})$"
 )
+# A clause that says what will happen ("2025年12月31日合作到期后不再续约", "拟于年底终止合作"):
+# an intent, no mark today; the partner ends when a later list drops it or marks it ended.
+_INTENT = re.compile(r"将(?:于|在|会)|拟|计划|预计|届时|(?:到期|期满|结束)(?:后|之后|以后)")
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
 _CLAUSE_NUMBER = re.compile(r"^[（(]?\d{1,2}[)）.、．]\s*")
 
@@ -153,6 +156,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     ('已终止合作', ())
     >>> read("原福州三六零融资担保有限公司已更名为福州三六零融资担保集团有限公司").renames
     (('福州三六零融资担保有限公司', '福州三六零融资担保集团有限公司'),)
+    >>> read("增信服务机构，2025年12月31日合作到期后不再续约").markers
+    ()
     """
     found = _Clauses()
     for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
@@ -179,7 +184,7 @@ def _clause(text: str, found: _Clauses, *, remark: bool) -> None:
     elif renamed and not _MARKER_ONLY.match(text) and not remark:
         found.renamed_to = renamed.group(1).strip(" 。.")
         found.markers.append(Marker.RENAMED)
-    elif markers_in(text):
+    elif markers_in(text) and not _INTENT.search(text):
         marks = markers_in(text)
         found.markers.extend(marks)
         if any(mark in ENDED for mark in marks):

@@ -18,6 +18,16 @@ _PROSE_PUNCTUATION = re.compile(r"[,;:](?![\s\x21-\x7e])|。")
 # ("威海银行互联网助贷业务合作机构名单_威海市商业银行股份有限公司" is a print header).
 _LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
 
+# Running text around a name, never a legal entity's name however it ends ("根据《中国人民银行…》",
+# "甲银行（中国）有限公司为乙集团在华全资子银行"): a book title's brackets, a clause that opens
+# with a basis or a purpose ("根据", "按照", "为保障"), or a copula or a description right
+# after a complete legal form ("…有限公司为…", "…有限公司系…", "…股份有限公司成立于…").
+_RUNNING_TEXT = re.compile(
+    r"[《》]|^(?:根据|按照|依据|依照|遵照|鉴于|为了|为进一步|为保障|为规范|为加强|为切实|现将|现就|兹将)"
+    r"|(?:有限公司|有限责任公司|股份公司|银行)(?:（[^（）]*）)?"
+    r"(?:为|是|系|作为|成立于|注册于|位于|隶属于|致力于|是一家)"
+)
+
 # A heading of links ("友情链接", "相关新闻"): the names under it are not partners.
 ASIDE_HEADING = re.compile(
     r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
@@ -45,6 +55,23 @@ class Setting:
     in_section: bool  # under a category heading
 
 
+def _closes_unopened(text: str) -> bool:
+    """A bracket closed before any was opened: a piece cut out of running text
+    ("Ltd）在华设立的外商独资银行"), never a whole name.
+
+    >>> _closes_unopened("Ltd）在华设立的外商独资银行")
+    True
+    >>> _closes_unopened("度小满科技（北京）有限公司")
+    False
+    """
+    depth = 0
+    for char in text:
+        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return True
+    return False
+
+
 def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = "") -> bool:
     """Whether a candidate is a partner. `table` is "header" for a column a header names,
     "inferred" for a column recognised by its content, "weak" for a guessed one, "" for
@@ -55,11 +82,17 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     True
     >>> is_partner_name("互联网助贷业务合作机构名单", here, in_list=True)
     False
+    >>> is_partner_name("根据《中国人民银行", here, in_list=True)
+    False
+    >>> is_partner_name("甲银行（中国）有限公司为乙集团在华全资子银行", here, in_list=True)
+    False
     """
     text = clean_text(name)
     core = parse_name(text).name  # the name without what is written beside it
     if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
         return False
+    if _RUNNING_TEXT.search(core) or _closes_unopened(core):
+        return False  # a sentence that holds a name, or a piece cut out of one
     if _LIST_WORDS.search(core) or _SITE_FURNITURE.fullmatch(core):
         return False
     if is_own(core, setting.own_keys):

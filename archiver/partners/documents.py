@@ -58,23 +58,22 @@ def file_name(url: str) -> str:
 
 
 def kind_of(response: HttpResponse) -> str:
-    """pdf, docx, xlsx, csv, doc, xls, wps, image or "" — by content first, then by name."""
+    """pdf, docx, xlsx, csv, doc, xls, wps, image or "" — by content first, then by the media
+    type, then by name (the Content-Disposition file name before the URL's)."""
     body = response.body
-    if body[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in body[:1024]:
-        return "pdf"
-    if body[:4] == b"PK\x03\x04":
-        head = body[:20000] + body[-20000:]
-        if b"word/" in head:
-            return "docx"
-        if b"xl/" in head:
-            return "xlsx"
+    sniffed = doctypes.sniff(body)
+    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx"):
+        return sniffed.name
     media = response.media_type
-    suffix = doctypes.suffix_of(response.url)
+    named = doctypes.disposition_name(_header(response, "content-disposition")) or response.url
+    suffix = doctypes.suffix_of(named)
     if media.startswith("image/") or suffix in doctypes.IMAGE_SUFFIXES:
         return "image"
-    if body[:8] == _OLE:
-        return "xls" if "excel" in media or suffix in ("xls", "et") else "doc"
-    found = doctypes.by_media_type(media) or doctypes.by_name(response.url)
+    if body[:8] == _OLE:  # WPS saves .et and .wps as OLE2 too: the name says which
+        if "excel" in media or suffix in ("xls", "et"):
+            return "xls"
+        return sniffed.name if sniffed is not None and not suffix else "doc"
+    found = doctypes.by_media_type(media) or doctypes.by_name(named)
     return found.name if found is not None else ""
 
 
@@ -120,6 +119,10 @@ def _reading(
     )
     text = "\n".join([document.text, *aside]) if aside else document.text
     return Reading(response.url, document=document, text=text)
+
+
+def _header(response: HttpResponse, name: str) -> str:
+    return next((value for key, value in response.headers if key.lower() == name), "")
 
 
 # --- PDF ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
+from archiver.partners.superseded import is_superseded_block
 from archiver.partners.terms import term_lines
 
 
@@ -414,8 +415,10 @@ def _category_tag(text: str) -> bool:
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:
-    return tag in _SKIPPED or bool(
-        _CHROME.search(f"{element.get('class', '')} {element.get('id', '')}")
+    return (
+        tag in _SKIPPED
+        or bool(_CHROME.search(f"{element.get('class', '')} {element.get('id', '')}"))
+        or is_superseded_block(element, tag)
     )
 
 

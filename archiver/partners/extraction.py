@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.models import Capture, ListStatus, Partner, RenderedPage
-from archiver.partners import dom
+from archiver.partners import dom, superseded_files
 from archiver.partners.aliases import AliasTable
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, file_name, read_attachment
@@ -74,14 +74,24 @@ def extract(
     notes: list[str] = []
     texts: list[tuple[str, str]] = []
     unreadable = 0
-    for attachment in capture.attachments:
-        reading = read_attachment(attachment)
+    readings = [read_attachment(attachment) for attachment in capture.attachments]
+    others = [not_a_partner_list(r.document) if r.document else "" for r in readings]
+    marked = superseded_files.marked_links(
+        (page.url, page.html or page.region_html) for page in pages
+    )
+    lists = (
+        (r.url, None if other else r.document) for r, other in zip(readings, others, strict=True)
+    )
+    old = superseded_files.set_aside(lists, marked)
+    for reading, other in zip(readings, others, strict=True):
         if reading.note:
             notes.append(reading.note)
         unreadable += reading.unreadable
-        other = not_a_partner_list(reading.document) if reading.document else ""
-        if reading.document is not None and other:
-            notes.append(f"attachment {file_name(reading.url)} is {other}, not a partner list")
+        if reading.url in old:
+            notes.append(f"attachment {file_name(reading.url)} is marked superseded, not read")
+        if reading.document is not None and (other or reading.url in old):
+            if other:
+                notes.append(f"attachment {file_name(reading.url)} is {other}, not a partner list")
             texts.append((reading.url, reading.text))
         elif reading.document is not None:
             reader.new_document_context()

@@ -11,7 +11,7 @@ from archiver.partners.cells import Column, column_of, is_blank
 from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.owner import is_own
 from archiver.partners.records import published
-from archiver.partners.tables import Layout, header_layout, strip_number
+from archiver.partners.tables import Layout, header_layout, keyed_by_product, strip_number
 
 _END_LABEL = re.compile(r"到期|截止|终止|结束|止日|end|expir", re.IGNORECASE)
 
@@ -72,11 +72,14 @@ def labels_another_table(tokens: list[str]) -> bool:
     False
     """
     cells = [clean_text(t) for t in tokens if t.strip()]
-    if len(cells) < 3 or column_of(cells[0])[0] is not Column.SEQ:
+    if len(cells) < 3 or any(looks_like_org(c) for c in cells):
         return False
-    if header_layout(tuple(cells)) is not None or any(looks_like_org(c) for c in cells):
+    numbered = column_of(cells[0])[0] is Column.SEQ
+    if not all(len(c) <= 12 and not re.search(r"\d", c) for c in cells[numbered:]):
         return False
-    return all(len(c) <= 12 and not re.search(r"\d", c) for c in cells[1:])
+    if keyed_by_product(cells):
+        return True
+    return numbered and header_layout(tuple(cells)) is None
 
 
 def starts_with_name(cell: str) -> bool:

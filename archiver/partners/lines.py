@@ -40,7 +40,6 @@ from archiver.partners.tokens import field_tokens, unglue_labels
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 # A comma between CJK words parts the fields of a line that starts with a whole name; it is
 # never inside a name ("Co., Ltd." is followed by a space).
-_FIELD_COMMA = re.compile(r"[,;](?![\s\x21-\x7e])")
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
@@ -261,7 +260,6 @@ hotline='400-820-1234', remark='')
 hotline='', remark='合作业务:丙信托计划')
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
-    light = _comma_fields(light, known)
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -311,24 +309,6 @@ hotline='', remark='合作业务:丙信托计划')
         name = clean_text(name)[: bracketed.start()]
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
-
-
-def _comma_fields(light: str, known: set[str]) -> str:
-    """ "甲公司，平台运营机构，客服电话：…": commas part the fields of a line that starts with a
-    whole name (a sentence with commas stays one, and is no name)."""
-    head, *rest = (part.strip() for part in _FIELD_COMMA.split(light))
-    if not rest or not _complete_name(re.sub(r"（[^（）]*）$", "", head), known):
-        return light
-    return _FIELD_COMMA.sub(" ", light) if all(map(_is_field, rest)) else light
-
-
-def _is_field(text: str) -> bool:
-    """A short field after a name: a category, a phone, a period, "label：value", a mark
-    (not the rest of a sentence: "其合作机构名单请至该公司官网查询。")."""
-    if not text or len(text) > 40 or text.endswith("。") or "）" in text.partition("（")[0]:
-        return False
-    labelled = _LABEL.match(text) is not None
-    return labelled or names_category(text) or bool(PHONE.search(text) or markers_in(text))
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:

@@ -32,15 +32,21 @@ _CONJOINED = re.compile(
 )
 # "已终止与甲公司的…合作", "与甲公司的合作已终止": a sentence that ends one partnership.
 _ENDED_SENTENCE = re.compile(
-    r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。、与和]{4,40}?)(?:之间)?的[^，,；;。]{0,20}合作"
-    r"|与(?P<other>[^，,；;。、与和]{4,40}?)的[^，,；;。]{0,20}合作(?:已|均已)?(?:终止|停止|解除|结束)"
+    r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。与]{4,200}?)(?:之间)?的[^，,；;。]{0,20}合作"
+    r"|与(?P<other>[^，,；;。与]{4,200}?)的[^，,；;。]{0,20}合作(?:已|均已)?(?:终止|停止|解除|结束)"
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
+    # "本行已与甲公司于2025年6月终止合作", "已与甲公司解除助贷合作关系" (never "如与…", "未与…")
+    r"|(?<![未如若拟将])与(?P<direct>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))"
+    r"\s*(?:于[^，,；;。]{0,20}?)?(?:已|均已)?(?:终止|停止|解除|结束)了?[^，,；;。]{0,12}?合作"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
 _COUNT = re.compile(rf"[（(]?(?:共|计|合计|总计)?\s*{COUNT_NUMBER}\s*家[）)]?")
+_ACTION = re.compile(
+    r"^(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]?\s*)?(?:新增|增加|补充|调整为?)(?:的)?"
+)
 _PIECES = re.compile(r"[、；;，,]")
 _CLAUSES = re.compile(r"[，,；;。]")
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
@@ -107,12 +113,21 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('甲乙网络技术有限公司', '已终止合作'),)
     >>> ended_in_prose("本行曾与丙丁科技有限公司开展导流合作（已于2024年12月31日终止合作）。")
     (('丙丁科技有限公司', '已终止合作'),)
+    >>> [name for name, _ in ended_in_prose("终止与甲乙科技有限公司、丙丁网络有限公司的合作")]
+    ['甲乙科技有限公司', '丙丁网络有限公司']
+    >>> ended_in_prose("本行已与戊己网络技术有限公司于2025年6月终止合作，存量贷款由本行管理。")
+    (('戊己网络技术有限公司', '已终止合作'),)
+    >>> ended_in_prose("本行如与庚辛科技有限公司终止合作，将及时公告。")
+    ()
+    >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
+    '蚂蚁智信（杭州）信息技术有限公司'
     """
-    found = []
+    found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        name = match.group("name") or match.group("other") or match.group("past") or ""
-        if looks_like_org(name):
-            found.append((name, "已终止合作"))
+        named = next((n for n in match.group("name", "other", "past", "direct") if n), "")
+        names = [name for piece in named.split("、") for name in _conjoined(piece)]
+        if names and all(looks_like_org(name) for name in names):  # every piece, or no list
+            found.extend((name, "已终止合作") for name in names)
     return tuple(found)
 
 
@@ -129,9 +144,14 @@ def _conjoined(piece: str) -> list[str]:
 
 
 def _label(lead: str) -> str:
-    """The category words of a list's lead ("…的平台运营机构共6家" -> 平台运营机构)."""
+    """The category words of a list's lead ("…的平台运营机构共6家" -> 平台运营机构).
+
+    >>> _label("一、新增平台运营机构")
+    '平台运营机构'
+    """
     clause = _CLAUSES.split(lead)[-1]
     clause = _COUNT.sub("", clause).strip(" ：:")
+    clause = _ACTION.sub("", clause)  # "一、新增平台运营机构": the change, not the category
     if not names_category(clause):
         return ""
     tail = clause.rsplit("的", 1)[-1]

@@ -17,6 +17,7 @@ from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_pa
 from archiver.partners.cardfields import TrailingFields
 from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
 from archiver.partners.folded import take_folded
+from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -48,11 +49,13 @@ from archiver.partners.rows import (
     Section,
     StatedCount,
     as_of_date,
+    continues_record,
     ends_with_signer,
     stated_counts,
     under_status,
     with_stated_notes,
 )
+from archiver.partners.superseded import SupersededPart
 from archiver.partners.tables import (
     Layout,
     demote_brand_columns,
@@ -95,12 +98,14 @@ class Reader:
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
     _trailing: TrailingFields = field(default_factory=TrailingFields)
+    _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
+    _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
-        self._stopped = False
-        self._aside = False
+        self._stopped = self._aside = False
         self._line_layout = None
+        self._superseded = SupersededPart()
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
             if isinstance(block, Line) and self._folded_row(block, document):
@@ -141,18 +146,19 @@ class Reader:
     def _prepare(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
+        self._marks.see(text)
         return without_footnotes(text)
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
         text = clean_text(raw)
-        if not text or self._stopped:
-            return
+        if not text or self._stopped or self._superseded.skips(text, line.kind):
+            return  # (a superseded list: superseded.py)
         if LIST_END.match(text):
             self._flush_card()
             self._stopped = True
             return
-        self._note_as_of(text)
+        self.as_of = self.as_of or as_of_date(text)
         if self._note(raw, text) or self._aside_starts(text, raw):
             return
         if not self._aside and self._prose(text, line, document):
@@ -182,7 +188,7 @@ class Reader:
             return
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
-            self._count(text, "document")
+            self.counts.extend(stated_counts(text, "document"))
 
     def _status_line(self, text: str, kind: LineKind) -> bool:
         status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
@@ -192,9 +198,9 @@ class Reader:
         return opened
 
     def stated_former_names(self) -> list[Row]:
-        """The rows, with what notes elsewhere on the page state about them (renames, ended
-        marks) added to their remark (rows.with_stated_notes)."""
-        return with_stated_notes(self.rows, self.renames, self.statuses)
+        """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
+        signs = self._marks.statuses([row.name for row in self.rows])
+        return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
 
     def _aside_starts(self, text: str, raw: str) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
@@ -245,13 +251,7 @@ class Reader:
         self._sections += 1
         self._section = Section(label=label, scope=f"section {self._sections}")
         self.context = True
-        self._count(text, self._section.scope)
-
-    def _count(self, text: str, scope: str) -> None:
-        self.counts.extend(stated_counts(text, scope))
-
-    def _note_as_of(self, text: str) -> None:
-        self.as_of = self.as_of or as_of_date(text)
+        self.counts.extend(stated_counts(text, self._section.scope))
 
     def _date_line(self, text: str) -> bool:
         """A bare date closes a signature block: the line above it was the signer."""
@@ -264,10 +264,9 @@ class Reader:
 
     def _item(self, raw: str, line: Line, document: Document) -> bool:
         number, body = strip_number(raw.strip())
-        if number is None and line.number is not None:
-            number = line.number
+        number = line.number if number is None else number
         fields = item_fields(body, self._line_layout, self.known)
-        if fields is None:
+        if fields is None or continues_record(self.rows, self._last_line_row, number, line):
             self._last_line_row = -1  # a signer above a date is only the line right above it
             return False
         names = split_names(fields.name, known=self.known) if fields.name else []
@@ -364,6 +363,8 @@ class Reader:
     # --- tables ------------------------------------------------------------------------------
 
     def _grid(self, grid: Grid, document: Document) -> None:
+        if self._superseded.active:
+            return
         self._aside = False
         self._grid_category = ""
         rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
@@ -380,7 +381,7 @@ class Reader:
         layout: Layout | None
         if header is not None:
             start, layout = header[0] + 1, demote_brand_columns(header[1], rows[header[0] + 1 :])
-            for row in rows[: header[0]]:
+            for row in (r for r in rows[: header[0]] if header_layout(r) is None):
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout
         elif self._layout is not None and self._layout.width == max(
@@ -414,14 +415,12 @@ class Reader:
         return self._grid_category if layout.column(Column.CATEGORY) is not None else ""
 
     def _spanning(self, text: str, scope: str, *, in_name_column: bool = False) -> bool:
-        """A row with one text across the table: a section heading, a total or a note.
-
-        A lone cell in the name column is a partner unless it is plainly not one.
-        """
+        """A row with one text across the table: a section heading, a total or a note. A lone
+        cell in the name column is a partner unless it is plainly not one."""
         cleaned = clean_text(text)
         if not cleaned:
             return True
-        self._note_as_of(cleaned)
+        self.as_of = self.as_of or as_of_date(cleaned)
         label = heading_label(cleaned)
         if label:
             self._open_section(label, cleaned)
@@ -432,7 +431,7 @@ class Reader:
             return True
         prose = is_sentence(cleaned) and not (in_name_column and starts_with_name(text))
         if is_noise(cleaned) or prose or stated_counts(cleaned, ""):
-            self._count(cleaned, scope or "document")
+            self.counts.extend(stated_counts(cleaned, scope or "document"))
             if PARTNER_WORDS.search(cleaned):
                 self.context = True
             return True
@@ -454,7 +453,7 @@ class Reader:
         if is_header_echo(row, layout):
             return
         if is_total_row(row):
-            self._count(" ".join(filled), scope)
+            self.counts.extend(stated_counts(" ".join(filled), scope))
             return
         if is_blank_row(row):
             return

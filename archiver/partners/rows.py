@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, replace
 
 from archiver.dates import DATE
-from archiver.models import Source
+from archiver.models import Source, SourceKind
 from archiver.partners.annotations import markers_in, parse_name
+from archiver.partners.blocks import Line
 from archiver.partners.names import clean_text, match_key
 
 _COUNT = re.compile(
@@ -110,3 +111,21 @@ def ends_with_signer(rows: list[Row], index: int) -> bool:
     plain = bare and not row.category_raw
     lender = bool(_LENDER.search(row.name))  # (its category may be the section's, above it)
     return (bare and lender) or (plain and bool(earlier and earlier[-1].seq is not None))
+
+
+_PDF_LINE = re.compile(r"^page (\d+) line (\d+)")
+
+
+def continues_record(rows: list[Row], index: int, number: int | None, line: Line) -> bool:
+    """True when a PDF line without a number comes right after a numbered record's line (the
+    next line of the same page): a cell wrapped inside that record (an address's tail
+    "安金融中心" above the record's hotline and date), not a record of its own. A table that
+    numbers its records numbers every one; a wrapped name is joined before (lines.join_wrapped).
+    """
+    if number is not None or not 0 <= index == len(rows) - 1 or rows[index].seq is None:
+        return False
+    source = rows[index].source
+    above, here = _PDF_LINE.match(source.locator), _PDF_LINE.match(line.locator)
+    if source.kind is not SourceKind.PDF_PAGE or above is None or here is None:
+        return False
+    return above.group(1) == here.group(1) and int(here.group(2)) == int(above.group(2)) + 1

@@ -25,7 +25,7 @@ def struck_without_words(element: html.HtmlElement) -> bool:
     >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
     False
     """
-    if not _is_struck(element):
+    if not is_struck(element):
         return False
     if (element.tail or "").strip():
         return False
@@ -39,13 +39,13 @@ def struck_rename(element: html.HtmlElement) -> str:
     >>> struck_rename(html.fromstring("<td><del>甲乙科技有限公司</del> 丙丁科技有限公司</td>")[0])
     '丙丁科技有限公司（原名称：甲乙科技有限公司）'
     """
-    if not _is_struck(element):
+    if not is_struck(element):
         return ""
     old = re.sub(r"\s+", "", "".join(element.itertext()))
     new = re.sub(r"\s+", "", element.tail or "")
     return f"{new}（原名称：{old}）" if looks_like_org(old) and looks_like_org(new) else ""
 
 
-def _is_struck(element: html.HtmlElement) -> bool:
+def is_struck(element: html.HtmlElement) -> bool:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     return tag in _STRUCK_TAGS or bool(_LINE_THROUGH.search(element.get("style") or ""))

@@ -89,7 +89,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         labels[index] = text
         if preset:
             presets[index] = preset
-    if Column.NAME not in columns.values():
+    if Column.NAME not in columns.values() or keyed_by_product([clean_text(c) for c in row]):
         return None
     if filled > 1 and len({clean_text(c) for c in row if c.strip()}) == 1:
         return None  # one text spanning the row: a title or section row, not column labels
@@ -104,6 +104,31 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
     labels_row = tuple(clean_text(c) for c in row)
     return Layout(
         columns=columns, presets=presets, width=len(row), strong=strong, labels=labels_row
+    )
+
+
+_RATE_LABEL = re.compile(r"利率|费率|年化|息费|综合成本")
+_INSTITUTION_LABEL = re.compile(r"机构|公司|企业|单位|主体")
+
+
+def keyed_by_product(labels: list[str]) -> bool:
+    """Column labels of a table of products: the first (after 序号) labels the product, another
+    its rate, and none an institution ("产品名称 产品类型 年化利率区间 合作平台": the 合作平台
+    cells are brands such as 支付宝, not partners).
+
+    >>> keyed_by_product(["产品名称", "产品类型", "年化利率区间（单利）", "合作平台"])
+    True
+    >>> keyed_by_product(["产品名称", "年化利率", "合作机构名称"])
+    False
+    """
+    labels = [label for label in labels if label]
+    if labels and column_of(labels[0])[0] is Column.SEQ:
+        labels = labels[1:]
+    return (
+        bool(labels)
+        and column_of(labels[0])[0] is Column.PRODUCT
+        and any(_RATE_LABEL.search(c) for c in labels)
+        and not any(_INSTITUTION_LABEL.search(c) for c in labels)
     )
 
 
@@ -133,8 +158,17 @@ def _org_share(rows: tuple[tuple[str, ...], ...], column: int) -> float:
 
 
 def merge_header(upper: Layout, lower: Layout) -> Layout:
-    """Two header rows (a spanning group label above the column labels) -> one layout."""
-    columns = {**upper.columns, **lower.columns}
+    """Two header rows (a spanning group label above the column labels) -> one layout.
+
+    A group label (合作机构信息 over 机构名称 | 统一社会信用代码) gives its role only to the
+    columns the lower row leaves blank or repeats (a cell merged down): a column the lower
+    row labels otherwise (统一社会信用代码) is what its own label says."""
+    kept = {
+        c: role
+        for c, role in upper.columns.items()
+        if c >= len(lower.labels) or lower.labels[c] in ("", upper.labels[c])
+    }
+    columns = {**kept, **lower.columns}
     presets = {c: p for c, p in upper.presets.items() if c not in lower.columns}
     presets.update(lower.presets)
     return Layout(

@@ -1,9 +1,11 @@
 """Spreadsheets (XLSX, legacy XLS, CSV) -> the blocks of a Document. Pure.
 
-Only what the reader sees is read: visible sheets, each merged range filled from its top-left
-cell (a category merged down its rows reaches every row). A sheet of instructions for filling
-in the form (填表说明, 填报说明, 注意事项) is kept as text only: its numbered rules ("2.合作起始
-时间以合作协议签署日期为准") are not partners.
+Only what the reader sees is read: visible sheets, without their hidden rows and columns,
+each merged range filled from its top-left cell (a category merged down its rows reaches every
+row). What is hidden (a draft row, last quarter's sheet left in the file) is in the archived
+file and its text, never in the list: a reader of the spreadsheet does not see it. A sheet
+of instructions for filling in the form (填表说明, 填报说明, 注意事项) is kept as text only: its
+numbered rules ("2.合作起始时间以合作协议签署日期为准") are not partners.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ class Sheets:
     blocks: list[Block] = field(default_factory=list)
     aside: list[str] = field(default_factory=list)  # instruction sheets: archived, not read
 
-    def add(self, title: str, values: list[list[str]]) -> None:
-        """One sheet's non-empty rows: a heading (its own title) and a grid."""
+    def add(self, title: str, values: list[list[str]], hidden: Hidden | None = None) -> None:
+        """One sheet's non-empty rows: a heading (its own title) and a grid; its hidden rows
+        and columns are set aside (archived as text, not read)."""
+        if hidden is not None:
+            values = hidden.set_aside(values, self.aside)
         rows = [tuple(row) for row in values if any(cell.strip() for cell in row)]
         if not rows:
             return
@@ -40,6 +45,27 @@ class Sheets:
         if title.strip().lower() not in _DEFAULT_SHEETS:
             self.blocks.append(Line(title, LineKind.HEADING, None, f"sheet {title}"))
         self.blocks.append(Grid(rectangular(rows), f"sheet {title}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """The rows and columns of a sheet its author hid (1-based, as the file numbers them)."""
+
+    rows: frozenset[int] = frozenset()
+    columns: frozenset[int] = frozenset()
+
+    def set_aside(self, values: list[list[str]], aside: list[str]) -> list[list[str]]:
+        """The visible cells of `values`; the text of the hidden ones goes to `aside`."""
+        if not self.rows and not self.columns:
+            return values
+        shown: list[list[str]] = []
+        for number, row in enumerate(values, start=1):
+            if number in self.rows:
+                aside.append(" ".join(c for c in row if c.strip()))
+                continue
+            shown.append([c for i, c in enumerate(row, start=1) if i not in self.columns])
+            aside.extend(c for i, c in enumerate(row, start=1) if i in self.columns and c.strip())
+        return shown
 
 
 def xlsx(body: bytes, clock: Clock) -> Sheets:
@@ -69,8 +95,9 @@ def xlsx(body: bytes, clock: Clock) -> Sheets:
                 if rows_read % 1000 == 0:
                     clock.tick()
                 values.append([cell_value(v) for v in row])
-            _fill_merged_cells(values, _merged_ranges(sheet, clock.budget))
-            sheets.add(sheet.title, values)
+            merged, hidden = _marks(sheet, clock.budget)
+            _fill_merged_cells(values, merged)
+            sheets.add(sheet.title, values, hidden)
     finally:
         book.close()
     return sheets
@@ -103,7 +130,11 @@ def xls(body: bytes, clock: Clock) -> Sheets:
             if len(merged) > clock.budget.max_merged:
                 raise OverBudget(f"more than {clock.budget.max_merged:,} merged ranges")
             _fill_merged_cells(values, merged)
-            sheets.add(sheet.name, values)
+            hidden = Hidden(
+                frozenset(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden),
+                frozenset(c + 1 for c, info in sheet.colinfo_map.items() if info.hidden),
+            )
+            sheets.add(sheet.name, values, hidden)
     finally:
         book.release_resources()
     return sheets
@@ -122,32 +153,55 @@ def _xls_value(cell: Any, datemode: int) -> str:
     return cell_value(cell.value)
 
 
-def _merged_ranges(sheet: Any, budget: Budget) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of every ``mergeCell`` of a read-only sheet."""
+_LAST_COLUMN = 16_384  # XFD: no sheet is wider
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _marks(sheet: Any, budget: Budget) -> tuple[list[tuple[int, int, int, int]], Hidden]:
+    """(min_row, min_col, max_row, max_col) of every ``mergeCell`` of a read-only sheet, and
+    its hidden rows (``<row hidden="1">``) and columns (``<col min max hidden="1">``)."""
     from lxml import etree  # noqa: PLC0415
     from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
 
     found: list[tuple[int, int, int, int]] = []
-    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    rows: set[int] = set()
+    columns: set[int] = set()
+    tags = (f"{_MAIN}mergeCell", f"{_MAIN}row", f"{_MAIN}col")
     with sheet._get_source() as source:
-        for _, element in etree.iterparse(source, tag=tag, huge_tree=False):
-            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
-            found.append((min_row, min_col, max_row, max_col))
+        for _, element in etree.iterparse(source, tag=tags, huge_tree=False):
+            hidden = element.get("hidden", "") in ("1", "true")
+            if element.tag == tags[0]:
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                found.append((min_row, min_col, max_row, max_col))
+            elif hidden and element.tag == tags[1] and element.get("r", "").isdigit():
+                rows.add(int(element.get("r", "")))
+            elif hidden and element.tag == tags[2]:
+                first, last = int(element.get("min", "0")), int(element.get("max", "0"))
+                columns.update(range(first, min(last, _LAST_COLUMN) + 1))
             element.clear()
             if len(found) > budget.max_merged:
                 raise OverBudget(f"more than {budget.max_merged:,} merged ranges")
-    return found
+            if len(rows) > budget.max_rows:
+                raise OverBudget(f"more than {budget.max_rows:,} hidden rows")
+    return found, Hidden(frozenset(rows), frozenset(columns))
 
 
 def _fill_merged_cells(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """Copy each merged range's top-left value over the range, clipped to the cells read."""
+    """Copy each merged range's top-left value over the range, clipped to the sheet's width.
+
+    A file need not hold the covered cells of a merge (a title merged across A1:D1 may be
+    stored as A1 alone): the row is widened to the range, never past the widest row read,
+    so a title reads as one text across the table, as an HTML colspan does."""
+    width = max((len(row) for row in values), default=0)
     for min_row, min_col, max_row, max_col in ranges:
         if min_row > len(values) or min_col > len(values[min_row - 1]):
             continue
         top = values[min_row - 1][min_col - 1]
+        right = min(max_col, width)
         for r in range(min_row - 1, min(max_row, len(values))):
             row = values[r]
-            for c in range(min_col - 1, min(max_col, len(row))):
+            row.extend([""] * (right - len(row)))
+            for c in range(min_col - 1, right):
                 row[c] = top
 
 

@@ -1,0 +1,85 @@
+"""Marks explained in a footnote: "上海甲公司*" in the list, "注：标注“*”的机构暂停新增业务合作"
+below it. Pure.
+
+A list may flag some names with a sign (*, ※, △ …) and say only in a note what the sign
+means. When the note says the flagged partners ended (suspended, terminated, deregistered),
+each name that carries the sign gets those words as its remark, as if written beside it. A
+sign that no note explains, or one whose note says something else (新增, 牵头机构), is
+decoration and is dropped as before (lines.without_footnotes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archiver.partners.annotations import is_ended, markers_in, parse_name
+from archiver.partners.names import clean_text
+
+_SIGNS = "*＊※★☆△▲#＃"
+# "上海甲信息科技有限公司*", "乙银行 ※": a sign glued to (or spaced after) a name's end
+_FLAGGED = re.compile(rf"([^\s{_SIGNS}]+?[司行团心所])\s*([{_SIGNS}]+)(?=[\s)）]|$)")
+_QUOTE = r"[“”\"'‘’「」『』]?"
+# "标注“*”的机构…", "带*号者…", "加※的合作机构…", "*：已暂停合作", "※表示已终止合作"
+_LEGEND = re.compile(
+    rf"(?:(?:标注?有?|带有?|注有|加注?|标记(?:有|为)?|有){_QUOTE}\s*([{_SIGNS}]+)\s*{_QUOTE}"
+    r"\s*(?:号|符号|标记|标识)?\s*(?:的|者)"
+    rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指))"
+    r"([^。；;]{2,60})"
+)
+
+
+def legends(text: str) -> list[tuple[str, str]]:
+    """(sign, the words of an ended mark) for each note in a text that explains a sign as
+    an ended status.
+
+    >>> legends("注：1.机构排名不分先后；2.标注“*”的机构自2025年10月1日起暂停新增业务合作。")
+    [('*', '自2025年10月1日起暂停新增业务合作')]
+    >>> legends("※：已终止合作"), legends("标*者为本年度新增机构")
+    ([('※', '已终止合作')], [])
+    """
+    found = []
+    for match in _LEGEND.finditer(clean_text(text)):
+        sign = _normal(match.group(1) or match.group(2))
+        words = match.group(3).strip(" ，,：:")
+        words = re.sub(r"^(?:合作)?(?:机构|单位|公司|合作方)\s*(?:为|系|已)?", "", words)
+        if is_ended(markers_in(words)) and is_ended(parse_name(f"甲公司（{words}）").markers):
+            found.append((sign, words))
+    return found
+
+
+def flagged(text: str) -> list[tuple[str, str]]:
+    """(name, sign) for each name in a line or cell that carries a sign.
+
+    >>> flagged("2 平台运营机构 上海淇毓信息科技有限公司* 95055")
+    [('上海淇毓信息科技有限公司', '*')]
+    """
+    return [(match.group(1), _normal(match.group(2))) for match in _FLAGGED.finditer(text)]
+
+
+def _normal(sign: str) -> str:
+    return sign.replace("＊", "*").replace("＃", "#")[:1]
+
+
+@dataclass
+class FootnoteMarks:
+    """The signs seen beside names and the notes that explain them, over a capture."""
+
+    _flagged: list[tuple[str, str]] = field(default_factory=list)
+    _legends: list[tuple[str, str]] = field(default_factory=list)
+
+    def see(self, text: str) -> None:
+        """A line or a cell as published, before its footnote signs are removed."""
+        self._flagged.extend(flagged(text))
+        self._legends.extend(legends(text))
+
+    def statuses(self, names: list[str]) -> list[tuple[str, str]]:
+        """(name, the words of its ended mark) for each of `names` (the rows read) that
+        carried a sign a note explains."""
+        meaning = dict(self._legends)
+        found: list[tuple[str, str]] = []
+        for text, sign in self._flagged:
+            if sign in meaning:
+                cleaned = clean_text(text)
+                found.extend((n, meaning[sign]) for n in names if cleaned.endswith(clean_text(n)))
+        return found

@@ -1,0 +1,102 @@
+"""Superseded lists: the earlier versions a page keeps beside its current list. Pure.
+
+A page may carry, below or above the list in force, the lists it replaced: in a collapsed
+<details> ("历史版本：2025年第二季度（已失效）"), in a block headed "往期名单", or under a heading
+"已废止". Only the current list names the partners; a superseded one is neither current nor
+ended (a partner it alone names was dropped when the list changed, and said so then), so its
+rows are not read at all. A heading that says a list is in force ("现行名单", "最新版本") ends
+a superseded part. Ended partners of the current list ("已终止合作机构") are a status of the
+list in force, never a superseded list (headings.status_heading).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from archiver.partners.blocks import LineKind
+from archiver.partners.names import clean_text, looks_like_org
+
+_SUPERSEDED = re.compile(
+    r"历史(?:版本|名单|公示|公告|记录|信息)|往期|以往(?:名单|版本|公示)|过往(?:名单|版本)"
+    r"|旧版|原版本|上一?期名单|已(?:失效|废止|作废|被替代|被取代)|(?:停止|不再)(?:使用|有效|生效)"
+)
+_IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|目前|正在|有效名单|生效名单")
+_NOTE = re.compile(r"^(?:注|备注|说明)|[，,。；;]")  # a note or a sentence is no heading
+_ITEM = re.compile(r"^\d{1,3}(?:\s*[.、．)）]|\s)|^[（(]\d{1,3}[)）]")  # a numbered list item
+_PIECES = re.compile(r"[\s:：（）()]")
+_LISTED = re.compile(r"名单|版本|公示|公告|清单|目录|[年季月]")  # what a superseded heading names
+_HEADING_TAGS = frozenset(["h2", "h3", "h4", "h5", "h6", "summary", "legend"])
+_MAX_HEADING = 40
+
+
+def says_superseded(text: str) -> bool:
+    """A heading that says what follows is a list no longer in force.
+
+    >>> says_superseded("历史版本：2025年第二季度（已失效）"), says_superseded("往期名单")
+    (True, True)
+    >>> says_superseded("2025年第三季度（现行）"), says_superseded("已终止合作机构")
+    (False, False)
+    >>> says_superseded("3 甲乙科技有限公司 已失效"), says_superseded("甲乙科技有限公司 已作废")
+    (False, False)
+    """
+    cleaned = clean_text(text)
+    if not cleaned or len(cleaned) > _MAX_HEADING or _ITEM.match(text.strip()):
+        return False
+    if any(looks_like_org(piece) for piece in _PIECES.split(text) if piece):
+        return False  # a partner's row with its status ("甲有限公司 已失效"), no heading
+    return bool(_SUPERSEDED.search(cleaned)) and not _IN_FORCE.search(cleaned)
+
+
+def says_in_force(text: str) -> bool:
+    """A heading that says what follows is the list in force ("现行名单", "本期（最新）").
+
+    >>> says_in_force("2025年第三季度（现行）"), says_in_force("深圳市分期乐网络科技有限公司")
+    (True, False)
+    """
+    cleaned = clean_text(text)
+    if not cleaned or len(cleaned) > _MAX_HEADING or looks_like_org(cleaned):
+        return False
+    return bool(_IN_FORCE.search(cleaned)) and not _SUPERSEDED.search(cleaned)
+
+
+def is_superseded_block(element: html.HtmlElement, tag: str) -> bool:
+    """A block whose own heading, its first child, says it holds a superseded list: a
+    <details> with its <summary>, a <fieldset> with its <legend>, a <div> or <section>
+    opened by an <h2>…<h6>."""
+    if tag not in ("details", "fieldset", "div", "section"):
+        return False
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if first is None or str(first.tag).lower() not in _HEADING_TAGS:
+        return False
+    if (element.text or "").strip():
+        return False  # text before the heading: the heading is not the block's own
+    return says_superseded(first.text_content())
+
+
+class SupersededPart:
+    """Whether the reader stands in a superseded part of a document, headed by a line."""
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def skips(self, text: str, kind: LineKind) -> bool:
+        """Whether a line is skipped: a superseded heading and what follows it, until a
+        heading says the list in force. A line that is no heading by its markup must name
+        what it heads (名单, 版本, a date): "状态：已失效" is a field, not a heading.
+
+        >>> part = SupersededPart()
+        >>> part.skips("状态：已失效", LineKind.TEXT), part.skips("往期名单", LineKind.TEXT)
+        (False, True)
+        >>> part.skips("甲乙科技有限公司", LineKind.TEXT), part.skips("现行名单", LineKind.TEXT)
+        (True, False)
+        """
+        heading = kind is LineKind.HEADING or (
+            len(text) <= _MAX_HEADING and not _NOTE.search(text) and bool(_LISTED.search(text))
+        )
+        if heading and says_superseded(text):
+            self.active = True
+        elif heading and self.active and says_in_force(text):
+            self.active = False
+        return self.active
