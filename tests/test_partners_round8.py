@@ -97,3 +97,14 @@ def test_list_items_of_name_and_product_spans_under_a_header_line() -> None:
     )
     read = {p.name: p.category_raw for p in _extract(body).partners}
     assert read == {ANT: "平台运营机构", FQL: "平台运营机构"}
+
+
+def test_labels_calls_to_action_and_disclaimers_beside_the_list_are_not_partners() -> None:
+    """A card's "·保证保险" tag, "关注甲乙银行" under an article, and the publisher's disclaimer
+    ("…有限公司与上述机构的合作不构成…") are no partners."""
+    body = (
+        f"<h3>增信服务机构</h3><ul><li>{PICC}</li><li>·保证保险</li><li>{KX}</li>"
+        "<li>·融资担保</li></ul><p>甲乙银行股份有限公司与上述机构的合作不构成对其任何其他业务"
+        "的认可或担保</p><p>关注甲乙银行</p>"
+    )
+    assert {p.name for p in _extract(body).partners} == {PICC, KX}
