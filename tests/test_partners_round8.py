@@ -108,3 +108,15 @@ def test_labels_calls_to_action_and_disclaimers_beside_the_list_are_not_partners
         "的认可或担保</p><p>关注甲乙银行</p>"
     )
     assert {p.name for p in _extract(body).partners} == {PICC, KX}
+
+
+def test_a_legend_that_starts_with_its_sign_ends_the_flagged_names_only() -> None:
+    """ "*标注机构已…终止…合作" ends the names flagged *, not those flagged ** (another note)."""
+    body = (
+        "<h3>平台运营机构</h3>"
+        + _table(("序号", "机构名称"), ("1", ANT), ("2", f"{FQL}<sup>*</sup>"), ("3", f"{KX}**"))
+        + "<p>注：</p><p>*标注机构已于2025年11月30日与本行终止互联网助贷业务合作，本行继续服务存量"
+        "客户。</p><p>**该机构为集团旗下主体。</p>"
+    )
+    ended = {p.name: is_ended(p.markers) for p in _extract(body).partners}
+    assert ended == {ANT: False, FQL: True, KX: False}
