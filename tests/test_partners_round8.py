@@ -25,8 +25,15 @@ def test_a_heading_of_another_section_ends_the_ended_partners_section() -> None:
         + "<p><b>四、合作产品信息</b></p>"
         + _table(("产品名称", "合作平台", "年化利率区间"), ("借呗", ANT, "7.2%-23.4%"))
     )
-    ended = {p.name: is_ended(p.markers) for p in _extract(body).partners}
-    assert ended == {ANT: False, FQL: False, PICC: False, KX: True}
+    partners = _extract(body).partners
+    assert {p.name: is_ended(p.markers) for p in partners} == {
+        ANT: False,
+        FQL: False,
+        PICC: False,
+        KX: True,
+    }
+    # the product table has a header of its own: not the ended table continued, no rows
+    assert [p.category_raw for p in partners if p.name == ANT] == ["平台运营机构"]
 
 
 def test_a_note_under_the_list_states_a_rename_with_the_old_name_after_yuan() -> None:

@@ -376,7 +376,7 @@ class Reader:
                 )
             self._flush_card()
             return
-        header = find_header(rows)
+        header, foreign = find_header(rows), has_foreign_header(rows)
         start = 0
         layout: Layout | None
         if header is not None:
@@ -384,11 +384,9 @@ class Reader:
             for row in (r for r in rows[: header[0]] if header_layout(r) is None):
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout
-        elif self._layout is not None and self._layout.width == max(
-            (len(r) for r in rows), default=0
-        ):
-            layout = self._layout
-        elif not has_foreign_header(rows):
+        elif self._layout and self._layout.width == max(map(len, rows), default=0) and not foreign:
+            layout = self._layout  # a table continued (never one with a header of its own)
+        elif not foreign:
             layout = infer_layout(rows, known=self.known)
         else:
             layout = None
