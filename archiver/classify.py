@@ -106,3 +106,24 @@ _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript>", re.IGNORECASE | re.DOTALL)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 _LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+
+
+def stand_in(text: str, html: str) -> str:
+    """Why a page of a list is an error page answering 200 (a "页面不存在" page, a challenge,
+    a maintenance notice), or "" when it may be the list's next page.
+
+    >>> stand_in("抱歉，您访问的页面不存在！ 返回首页", "<p>抱歉，您访问的页面不存在</p>")
+    'the page says it does not exist'
+    >>> stand_in("序号 机构名称 1 北京快手科技有限公司", "<table>…</table>")
+    ''
+    """
+    if len(text) >= SHORT_PAGE:
+        return ""
+    prose = _outside_links(html[:200_000])
+    if CHALLENGE.search(f"{text}\n{_NOSCRIPT.sub(' ', html[:20_000])}"):
+        return "anti-bot challenge page"
+    if MAINTENANCE.search(text) and MAINTENANCE.search(prose):
+        return "maintenance notice instead of the page"
+    if NOT_FOUND.search(text) and NOT_FOUND.search(prose):
+        return "the page says it does not exist"
+    return ""

@@ -98,6 +98,14 @@ NO_EVENT = [
         [(ANT, {"category_raw": "平台运营机构："})],
     ),
     (
+        "category in a column header's words, then in a lead sentence's (round 8)",
+        [(ANT, {"category_raw": "平台运营机构名称"}), (KX, {"category_raw": "增信服务机构名单"})],
+        [
+            (ANT, {"category_raw": "本行合作的平台运营机构包括"}),
+            (KX, {"category_raw": "增信服务机构"}),
+        ],
+    ),
+    (
         "tables regrouped: a way of credit enhancement becomes its kind of institution",
         [(KX, {"category_raw": "融资担保"}), (SN, {"category_raw": "信用保证保险"})],
         [(KX, {"category_raw": "增信服务机构"}), (SN, {"category_raw": "增信服务机构"})],

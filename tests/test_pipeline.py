@@ -199,6 +199,30 @@ def test_a_next_page_that_fails_makes_the_list_incomplete_however_often_it_repea
         clock.advance(site.confirm_delay)
 
 
+@pytest.mark.parametrize(
+    "stand_in",
+    [
+        "<div>桂林银行</div><p>抱歉，您访问的页面不存在或已被删除！</p><a href='/'>返回首页</a>",
+        "<h2>访问受限</h2><p>请完成安全验证后继续访问。</p>",
+    ],
+    ids=["soft-404", "challenge"],
+)
+def test_a_next_page_answering_200_with_an_error_page_makes_the_list_incomplete(
+    local_site: LocalSite, deps: Deps, stand_in: str
+) -> None:
+    """Page 2 saying "页面不存在" with HTTP 200 is no page of the list (round 8): no drops."""
+    site = make_site(local_site.url("/p1.html"))
+    local_site.page(
+        "/p1.html", page("蚂蚁智信（杭州）信息技术有限公司") + '<a href="/p2.html">下一页</a>'
+    )
+    local_site.page("/p2.html", page("深圳市分期乐网络科技有限公司"))
+    assert len(check_site(site, deps).version.manifest.partners) == 2
+    local_site.page("/p2.html", f"<html><body>{stand_in}</body></html>")
+    broken = check_site(site, deps)
+    assert (broken.belief, broken.events) == (Belief.TRUNCATED, ())
+    assert "is no list page" in broken.version.manifest.belief_note
+
+
 def test_click_pagination_without_links(local_site: LocalSite, deps: Deps) -> None:
     local_site.page(
         "/js-pages.html",

@@ -1,7 +1,8 @@
 """Pagination: follow a list's "下一页" links or buttons, up to `max_pages`, stopping on repeats.
 
-A next page that answers an HTTP error or fails to load is recorded (`Capture.unreached`):
-the list read is then incomplete, preserved but never believed (`archiver.completeness`).
+A next page that answers an HTTP error, fails to load or answers 200 with an error page
+("页面不存在", a challenge, a maintenance notice) is recorded (`Capture.unreached`): the list
+read is then incomplete, preserved but never believed (`archiver.completeness`).
 
 A link is opened in a second tab, so the entry page stays as it was for the screenshot; a
 button is clicked on the page that shows the list (the session then knows the entry view
@@ -19,6 +20,7 @@ from playwright.async_api import Page, Response
 
 from archiver.adapters.browser_errors import WouldDownload
 from archiver.adapters.scripts import clean, script
+from archiver.classify import stand_in
 from archiver.errors import CaptureError
 from archiver.models import RenderedPage
 from archiver.ports import CaptureRequest
@@ -84,6 +86,10 @@ async def paginate(
         current = moved
         rendered = await session.render(current)
         if rendered is None or rendered.text in seen:
+            break
+        problem = stand_in(rendered.text, rendered.html)
+        if problem:  # page 2 answering 200 with "页面不存在": the list goes on, unread
+            session.missed(f"the next page {current.url[:200]} is no list page: {problem}")
             break
         seen.add(rendered.text)
         pages.append(rendered)

@@ -39,6 +39,7 @@ _MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
         Marker.TERMINATED,
         re.compile(
             r"终止|停止合作|解除合作|结束合作|退出合作|已退出|不再合作|合作到期|已到期|停止与其"
+            r"|合作期满|已期满|不再续约|不再续签"  # "期满后不再续约" is an intent (_INTENT)
         ),
     ),
 )
@@ -158,6 +159,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     (('福州三六零融资担保有限公司', '福州三六零融资担保集团有限公司'),)
     >>> read("增信服务机构，2025年12月31日合作到期后不再续约").markers
     ()
+    >>> [m.value for m in read("合作期满，不再续约", remark=True).markers]
+    ['terminated']
     """
     found = _Clauses()
     for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
@@ -358,6 +361,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
     >>> stated_renames("甲科技有限公司已更名为乙科技有限公司")  # a list line, not a note
     ()
+    >>> stated_renames("注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")
+    (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
     """
     cleaned = clean_text(text)
     lead = _NOTE_LEAD.match(cleaned)
@@ -369,6 +374,7 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
         if statement is None:
             continue
         old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+        old = re.sub(rf"^(?:{_FORMER_WORDS}|原)[:：为是]?", "", old).strip()  # 原“甲”已更名为“乙”
         if looks_like_org(old) and looks_like_org(new):
             found.append((old, new))
     return tuple(found)

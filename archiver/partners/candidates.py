@@ -25,7 +25,16 @@ _LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
 _RUNNING_TEXT = re.compile(
     r"[《》]|^(?:根据|按照|依据|依照|遵照|鉴于|为了|为进一步|为保障|为规范|为加强|为切实|现将|现就|兹将)"
     r"|(?:有限公司|有限责任公司|股份公司|银行)(?:（[^（）]*）)?"
-    r"(?:为|是|系|作为|成立于|注册于|位于|隶属于|致力于|是一家)"
+    r"(?:为|是|系|作为|成立于|注册于|位于|隶属于|致力于|是一家"
+    r"|与(?:上述|以上|前述|本|我|贵|该|其)|对(?:上述|以上|前述|其))"  # "…公司与上述机构的合作…"
+    # a call to action ("关注蜀道银行", "扫码下载…APP"), never a partner
+    r"|^(?:关注|点击|扫描|扫码|长按|识别|下载|访问|登录|欢迎|立即)(?!.*(?:公司|集团)$)"
+)
+# A category's or a way of serving's words alone ("·保证保险", "融资担保", "平台运营机构"): a label
+# of the list, never a partner's name (a brand such as 众安保险 has more than the words).
+_LABEL_ONLY = re.compile(
+    r"^[·•・\-—\s]*(?:信用|融资|履约|贷款)?(?:保证保险|信用保险|担保|增信|保险|风险分担|兜底"
+    r"|平台运营|营销获客|获客|导流|引流|联合贷款|联合出资|共同出资|贷后催收|催收)(?:服务)?(?:机构|类|方式)?$"
 )
 
 # A heading of links ("友情链接", "相关新闻"): the names under it are not partners.
@@ -86,13 +95,19 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     False
     >>> is_partner_name("甲银行（中国）有限公司为乙集团在华全资子银行", here, in_list=True)
     False
+    >>> is_partner_name("·保证保险", here, in_list=True)
+    False
+    >>> is_partner_name("关注甲乙银行", here, in_list=True)
+    False
+    >>> is_partner_name("甲乙银行股份有限公司与上述机构的合作不构成担保", here, in_list=True)
+    False
     """
     text = clean_text(name)
     core = parse_name(text).name  # the name without what is written beside it
     if not text or is_noise(text) or is_sentence(core) or _PROSE_PUNCTUATION.search(core):
         return False
-    if _RUNNING_TEXT.search(core) or _closes_unopened(core):
-        return False  # a sentence that holds a name, or a piece cut out of one
+    if _RUNNING_TEXT.search(core) or _closes_unopened(core) or _LABEL_ONLY.match(core):
+        return False  # a sentence that holds a name, a piece cut out of one, or a label
     if _LIST_WORDS.search(core) or _SITE_FURNITURE.fullmatch(core):
         return False
     if is_own(core, setting.own_keys):

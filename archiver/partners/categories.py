@@ -71,6 +71,11 @@ _ORDINAL = re.compile(
 # a count in digits or in words ("（共3家）", "（共五家）", "十二家")
 COUNT_NUMBER = r"(?:\d+|[一二三四五六七八九十两百零〇]+)"
 _COUNT = re.compile(rf"[（(]?共?\s*{COUNT_NUMBER}\s*家[）)]?|[（(]\s*\d+\s*[）)]")
+# a column header's or a lead sentence's words: "平台运营机构名称", "本行合作的…机构包括"
+_TRAILING_WORDS = re.compile(
+    r"(?:名称|全称|名单|列表|清单|一览表?|明细|信息|如下|包括|主要有|有|为)+$"
+)
+_LEADING_CLAUSE = re.compile(r"^(?:其中|目前|现有|当前)?.{0,12}?的(?=.{2,}$)")
 
 
 def category_label(raw: str) -> str:
@@ -84,10 +89,21 @@ def category_label(raw: str) -> str:
     >>> category_label("一、平台运营机构（共五家）")
     '平台运营机构'
 
+    A header's or a sentence's words around the label are decoration too:
+
+    >>> category_label("平台运营机构名称"), category_label("本行合作的增信服务机构包括：")
+    ('平台运营机构', '增信服务机构')
+    >>> category_label("提供增信服务的机构"), category_label("融资担保")
+    ('提供增信服务的机构', '融资担保')
+
     """
     text = re.sub(r"\s+", "", simplified(clean_text(raw)))
-    text = _COUNT.sub("", _ORDINAL.sub("", text))
-    return text.strip("：:；;，,。、")
+    text = _COUNT.sub("", _ORDINAL.sub("", text)).strip("：:；;，,。、")
+    for decoration in (_TRAILING_WORDS, _LEADING_CLAUSE):
+        bare = decoration.sub("", text).strip("：:；;，,。、")
+        if bare != text and names_category(bare):
+            text = bare  # only when the words left still name the category
+    return text
 
 
 # How a label names a kind of institution rather than a way of serving: "…机构", "…类",

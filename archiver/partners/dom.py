@@ -20,6 +20,7 @@ from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 from archiver.partners.superseded import is_superseded_block
+from archiver.partners.terms import term_lines
 
 
 def _words(text: str) -> frozenset[str]:
@@ -44,6 +45,7 @@ _CHROME = re.compile(
     r"|banner|modal|popup|cookie)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+_LABELLED = re.compile(r"^[^：:\s]{1,6}[：:]")  # "备注：…", "客服电话：…"
 _MAX_SPAN = 1000
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
@@ -321,8 +323,11 @@ class _Walker:
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()
+        lines = term_lines(element) if tag == "dl" else None  # <dt>甲公司</dt><dd>平台运营…
         if tag in ("pre", "textarea"):  # preformatted text keeps its line breaks
-            for text in element.text_content().splitlines():
+            lines = element.text_content().splitlines()
+        if lines is not None:
+            for text in lines:
                 self.buffer.append(text)
                 self.flush()
             return
@@ -377,7 +382,7 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
     """
     if (element.text or "").strip():
         return None
-    children = [c for c in element if isinstance(c.tag, str)]
+    children = [c for c in element if isinstance(c.tag, str) and c.tag != "img"]  # logos
     if not 2 <= len(children) <= 10 or any(c.tag not in _CELL_TAGS for c in children):
         return None
     if any((c.tail or "").strip() for c in children):
@@ -389,12 +394,13 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
     texts = [re.sub(r"\s+", " ", c.text_content()).strip() for c in children]
     if any(len(t) > 60 for t in texts) or sum(bool(t) for t in texts) < 2:
         return None
-    if sum(looks_like_org(t) for t in texts) > 1:
-        return None
+    if sum(looks_like_org(t) and not _LABELLED.match(t) for t in texts) > 1:
+        return None  # (备注：融资担保 is a field, not a second name)
     if len(texts) == 2 and all(texts) and _field_label(texts[0]):
         return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
     typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
-    return [t for t in texts if t] if typed else None
+    named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
+    return [t for t in texts if t] if typed or named else None
 
 
 def _field_label(text: str) -> bool:

@@ -24,8 +24,8 @@ _QUOTE = r"[“”\"'‘’「」『』]?"
 _LEGEND = re.compile(
     rf"(?:(?:标注?有?|带有?|注有|加注?|标记(?:有|为)?|有){_QUOTE}\s*([{_SIGNS}]+)\s*{_QUOTE}"
     r"\s*(?:号|符号|标记|标识)?\s*(?:的|者)"
-    rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指))"
-    r"([^。；;]{2,60})"
+    rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指|(?:号|符号)?(?:标注|标记|标识)的?))"
+    r"([^。；;，,]{2,60})"
 )
 
 
@@ -37,6 +37,8 @@ def legends(text: str) -> list[tuple[str, str]]:
     [('*', '自2025年10月1日起暂停新增业务合作')]
     >>> legends("※：已终止合作"), legends("标*者为本年度新增机构")
     ([('※', '已终止合作')], [])
+    >>> legends("*标注机构已于2025年11月30日与本行终止互联网助贷业务合作，本行将继续服务。")
+    [('*', '于2025年11月30日与本行终止互联网助贷业务合作')]
     """
     found = []
     for match in _LEGEND.finditer(clean_text(text)):
@@ -58,7 +60,7 @@ def flagged(text: str) -> list[tuple[str, str]]:
 
 
 def _normal(sign: str) -> str:
-    return sign.replace("＊", "*").replace("＃", "#")[:1]
+    return sign.replace("＊", "*").replace("＃", "#")  # "**" is a sign of its own, not "*"
 
 
 @dataclass

@@ -28,12 +28,16 @@ def heading_label(text: str) -> str:
 
     >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
     ('增信服务机构', '')
+    >>> heading_label("机构名称 合作产品/增信方式")
+    ''
     """
     core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
+    if is_column_labels(text):
+        return ""  # "机构名称 合作产品/增信方式": a table's header, not a section
     if LEGAL_FORMS.search(core) or any(looks_like_org(clean_text(t)) for t in text.split()):
         # a partner's name with its category beside it is not a heading, but a title that
         # starts with the publisher's name is: "中邮消费金融有限公司催收合作机构信息公示"
@@ -74,3 +78,49 @@ def status_heading(text: str, kind: LineKind) -> str:
         or cleaned.endswith(("：", ":"))
     )
     return core if numbered or shaped else ""
+
+
+def ends_status(text: str, kind: LineKind) -> bool:
+    """A heading of another section ("四、合作产品信息") ends what an ended-status heading
+    ("三、已终止合作机构") governs: the names under it are not ended by that heading.
+
+    >>> ends_status("四、合作产品信息", LineKind.TEXT), ends_status("相关产品", LineKind.HEADING)
+    (True, True)
+    >>> ends_status("1. 北京玖富普惠信息技术有限公司", LineKind.TEXT)
+    False
+    >>> ends_status("北京玖富普惠信息技术有限公司", LineKind.HEADING)
+    False
+    """
+    cleaned = clean_text(text)
+    core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
+    if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
+        return False
+    return kind is LineKind.HEADING or SECTION_NUMBER.match(cleaned) is not None
+
+
+def status_after(current: str, text: str, kind: LineKind) -> tuple[str, bool]:
+    """The ended status rows have after a line, and whether the line was its heading.
+
+    >>> status_after("", "三、已终止合作机构", LineKind.TEXT)
+    ('已终止合作机构', True)
+    >>> status_after("已终止合作机构", "四、合作产品信息", LineKind.TEXT)
+    ('', False)
+    """
+    status = status_heading(text, kind)
+    if status:
+        return status, True
+    return ("" if current and ends_status(text, kind) else current), False
+
+
+_NAME_LABEL_FIRST = re.compile(r"^(?:序号)?(?:合作机构|合作方|机构|企业|公司)?(?:名称|全称)(?=.)")
+
+
+def is_column_labels(text: str) -> bool:
+    """A table's header read as one line: the name column's label, then others.
+
+    >>> is_column_labels("机构名称 合作产品/增信方式"), is_column_labels("序号机构名称合作类型")
+    (True, True)
+    >>> is_column_labels("平台运营机构（共5家）"), is_column_labels("机构名称")
+    (False, False)
+    """
+    return _NAME_LABEL_FIRST.match(clean_text(text)) is not None

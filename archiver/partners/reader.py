@@ -1,5 +1,4 @@
-"""Documents -> partner rows: tables, headed lists, numbered lines, label：value cards.
-Pure.
+"""Documents -> partner rows: tables, headed lists, numbered lines, label：value cards. Pure.
 
 One `Reader` reads the pages of one capture in order, so a category heading, a table
 layout and the numbering carry over from one pagination page to the next. What it reads
@@ -32,7 +31,7 @@ from archiver.partners.gridrows import (
     row_number,
     starts_with_name,
 )
-from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.headings import heading_label, status_after, status_heading
 from archiver.partners.lines import (
     item_fields,
     join_wrapped,
@@ -175,10 +174,7 @@ class Reader:
             return
         if self._aside:
             return
-        status = "" if labelled else status_heading(text, line.kind)
-        if status:
-            self._flush_card()
-            self._status = status
+        if not labelled and self._status_line(text, line.kind):
             return
         if labelled:
             self._labelled(labelled, line, document)
@@ -193,6 +189,13 @@ class Reader:
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
             self.counts.extend(stated_counts(text, "document"))
+
+    def _status_line(self, text: str, kind: LineKind) -> bool:
+        status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
+        if status != self._status or opened:
+            self._flush_card()  # a card read so far has the status before this line
+        self._status = status
+        return opened
 
     def stated_former_names(self) -> list[Row]:
         """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
@@ -373,7 +376,7 @@ class Reader:
                 )
             self._flush_card()
             return
-        header = find_header(rows)
+        header, foreign = find_header(rows), has_foreign_header(rows)
         start = 0
         layout: Layout | None
         if header is not None:
@@ -381,11 +384,9 @@ class Reader:
             for row in (r for r in rows[: header[0]] if header_layout(r) is None):
                 self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
             self._layout = layout
-        elif self._layout is not None and self._layout.width == max(
-            (len(r) for r in rows), default=0
-        ):
-            layout = self._layout
-        elif not has_foreign_header(rows):
+        elif self._layout and self._layout.width == max(map(len, rows), default=0) and not foreign:
+            layout = self._layout  # a table continued (never one with a header of its own)
+        elif not foreign:
             layout = infer_layout(rows, known=self.known)
         else:
             layout = None
@@ -412,10 +413,8 @@ class Reader:
         return self._grid_category if layout.column(Column.CATEGORY) is not None else ""
 
     def _spanning(self, text: str, scope: str, *, in_name_column: bool = False) -> bool:
-        """A row with one text across the table: a section heading, a total or a note.
-
-        A lone cell in the name column is a partner unless it is plainly not one.
-        """
+        """A row with one text across the table: a section heading, a total or a note. A lone
+        cell in the name column is a partner unless it is plainly not one."""
         cleaned = clean_text(text)
         if not cleaned:
             return True
@@ -459,8 +458,7 @@ class Reader:
         cell = cells_of(row, layout)
         seq = row_number(cell(Column.SEQ))
         source = Source(kind=document.table_kind, url=document.url, locator=locator)
-        hotline = cell(Column.HOTLINE)
-        remark = cell(Column.REMARK)
+        hotline, remark = cell(Column.HOTLINE), cell(Column.REMARK)
         remark_column = layout.column(Column.REMARK)
         if remark and remark_column is not None and layout.presets.get(remark_column):
             remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
@@ -478,8 +476,7 @@ class Reader:
                 or self._section.label
             )
             for name in split_names(name_cell, known=self.known):
-                table = "header" if layout.strong else "weak"
-                table = "inferred" if layout.inferred else table
+                table = "inferred" if layout.inferred else ("header" if layout.strong else "weak")
                 if not self._acceptable(name, in_list=True, table=table):
                     continue
                 self._add(
