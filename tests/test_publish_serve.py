@@ -195,11 +195,15 @@ class TestCommands:
 
 
 @pytest.mark.slow  # starts the archiver as a process: an integration test
-def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path) -> None:
-    """The real command in its own process: it prints where it listens, serves, stops on ^C."""
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
+def test_serve_command_serves_until_interrupted(app: App, tmp_path: Path, inherited: str) -> None:
+    """The real command in its own process: it prints where it listens, serves, stops on ^C,
+    also when started with SIGINT ignored (what a script's background job inherits)."""
     build_publisher(app.settings, app.store).publish_all()
+    disposition = "SIG_IGN" if inherited == "ignored" else "default_int_handler"
     script = (
         "import faulthandler, signal, sys\n"
+        f"signal.signal(signal.SIGINT, signal.{disposition})\n"
         "faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
         "from archiver.app import build\n"
         "from archiver.publish.cli import serve\n"

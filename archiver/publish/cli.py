@@ -10,8 +10,10 @@ Both take the application from the group's context object (`ctx.obj.app()`).
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from dataclasses import asdict
-from typing import Protocol
+from typing import Any, Protocol
 
 import click
 
@@ -96,12 +98,26 @@ def serve(source: AppSource, host: str, port: int) -> None:
     click.echo(f"serving {app.store.describe()} {prefix} at http://{bound_host!s}:{bound_port}/")
     if not app.store.exists(prefix + paths.INDEX):
         click.echo("nothing is published yet: run 'archiver publish' first", err=True)
+    previous = _interruptible()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interruptible() -> dict[signal.Signals, Any]:
+    """Ctrl-C and SIGTERM stop the server, even when it was started with SIGINT ignored (a
+    background job of a script inherits that); the previous handlers, to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {
+        sig: signal.signal(sig, signal.default_int_handler)
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
 
 
 def describe(report: PublishReport) -> str:
