@@ -397,7 +397,8 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
     if sum(looks_like_org(t) and not _LABELLED.match(t) for t in texts) > 1:
         return None  # (备注：融资担保 is a field, not a second name)
     if len(texts) == 2 and all(texts) and _field_label(texts[0]):
-        return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
+        # <label>合作产品</label><span>借呗</span>, or <span>合作产品：</span><em>借呗</em>
+        return [f"{texts[0].rstrip(':： ')}：{texts[1]}"]
     typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
     named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
     return [t for t in texts if t] if typed or named else None
