@@ -19,7 +19,14 @@ sequence) under changes that by construction say nothing about the partners:
 - `attributes`: a new data attribute and class token on every element;
 - `template`: the body wrapped in a new site template (navigation, breadcrumb, footer with the
   publisher's name, 备案号 and copyright);
-- `all`: every change above at once.
+- `all`: every change above at once;
+
+and four changes of layout, each alone (a redesign that keeps the list):
+
+- `bold`: names set in bold in their cells and items;
+- `split`: a long table broken in two, its header row repeated;
+- `divtable`: each plain table rebuilt as rows of divs with a span per cell;
+- `bullets`: numbered lists bulleted and bulleted lists numbered.
 
 Each page is read as published (`archiver.extract.disclosure`, the lxml path, no browser) and
 read again after each change; the events `partners.compare` makes between the two readings
@@ -51,6 +58,7 @@ from lxml import etree, html
 from archiver.extract import disclosure
 from archiver.models import Capture, Disclosure, ListStatus, Manifest, Partner, RenderedPage
 from archiver.partners import AliasTable
+from archiver.partners.dom import cell_text
 from archiver.partners.events import compare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,7 +237,75 @@ def attributes(root: html.HtmlElement, rng: random.Random) -> None:
             element.set("class", f"{classes or ''} x{rng.randrange(10_000)}".strip())
 
 
-TRANSFORMS: dict[str, Transform] = {
+def bold(root: html.HtmlElement, _rng: random.Random) -> None:
+    """Names set in bold inside their cells and items."""
+    for element in list(root.iter("td", "li")):
+        if element.text and "公司" in element.text:
+            strong = html.Element("strong")
+            strong.text, element.text = element.text, None
+            element.insert(0, strong)
+
+
+def split(root: html.HtmlElement, _rng: random.Random) -> None:
+    """A long table broken in two by the editor, its header row repeated."""
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None or _merged(table):
+            continue
+        rows = [r for r in table.iter("tr") if _owner(r) is table]
+        if len(rows) < 7 or (rows[0].find("th") is None and rows[0].find("td/b") is None):
+            continue
+        parent = table.getparent()
+        if parent is None or any(r.getparent() is not rows[0].getparent() for r in rows):
+            continue
+        half = len(rows) // 2 + 1
+        second = html.Element("table", table.attrib)
+        second.append(html.fromstring(etree.tostring(rows[0], encoding="unicode")))
+        for row in rows[half:]:
+            row.getparent().remove(row)
+            second.append(row)
+        parent.insert(parent.index(table) + 1, second)
+        table.tail, second.tail = "\n", table.tail
+
+
+def divtable(root: html.HtmlElement, _rng: random.Random) -> None:
+    """A redesign: each plain table rebuilt as rows of divs with a span per cell."""
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None or _merged(table) or table.getparent() is None:
+            continue
+        grid = html.Element("div", {"class": "list-table"})
+        for row in (r for r in table.iter("tr") if _owner(r) is table):
+            line = html.Element("div", {"class": "list-row"})
+            for cell in row:
+                if cell.tag in ("td", "th"):
+                    column = html.Element("span", {"class": "col"})
+                    lines = cell_text(cell).split("\n")
+                    column.text = lines[0]
+                    for more in lines[1:]:
+                        etree.SubElement(column, "br").tail = more
+                    line.append(column)
+            grid.append(line)
+        grid.tail = table.tail
+        table.getparent().replace(table, grid)
+
+
+def bullets(root: html.HtmlElement, _rng: random.Random) -> None:
+    """Numbered lists shown with bullets and bulleted lists with numbers."""
+    for listing in root.iter("ol", "ul"):
+        items = [item for item in listing if item.tag == "li"]
+        named = sum(1 for item in items if "公司" in item.text_content())
+        if listing.find(".//a") is None and items and named * 2 >= len(items):
+            listing.tag = "ul" if listing.tag == "ol" else "ol"
+
+
+def _merged(table: html.HtmlElement) -> bool:
+    return any(cell.get("rowspan") or cell.get("colspan") for cell in table.iter("td", "th"))
+
+
+def _owner(row: html.HtmlElement) -> html.HtmlElement | None:
+    return next(row.iterancestors("table"), None)
+
+
+NOISE: dict[str, Transform] = {
     "whitespace": whitespace,
     "width": width,
     "related": related,
@@ -241,6 +317,13 @@ TRANSFORMS: dict[str, Transform] = {
     "padding": padding,
     "attributes": attributes,
 }
+LAYOUT: dict[str, Transform] = {
+    "bold": bold,
+    "split": split,
+    "divtable": divtable,
+    "bullets": bullets,
+}
+TRANSFORMS = {**NOISE, **LAYOUT}
 
 
 def changed(markup: str, names: list[str], seed: int) -> str:
@@ -301,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             continue  # nothing to lose, or a reading the pipeline never makes events from
         before = first.partners
         for number, name in enumerate(names):
-            steps = list(TRANSFORMS) if name == "all" else [name]
+            steps = list(NOISE) if name == "all" else [name]
             seed = zlib.crc32(f"{page_id}#{number}".encode())
             after = read(changed(markup, steps, seed)).partners
             tried[name] += 1

@@ -73,3 +73,90 @@ def test_a_partner_in_two_product_rows_keeps_both_hotlines_whatever_the_row_orde
         return found[0].hotline
 
     assert insurer(rows) == insurer(rows[::-1]) == "10100360；95010"
+
+
+def names(markup: str) -> list[str]:
+    return [p.name for p in bench_noise.read(markup).partners]
+
+
+ROWS = (
+    ("1", "蚂蚁智信（杭州）信息技术有限公司", "平台运营机构", "借呗", "95188"),
+    ("2", "重庆美团三快融资担保有限公司", "增信服务机构", "美团借钱", "10107888"),
+)
+HEADER = ("序号", "机构名称", "机构类型", "合作产品", "客服电话")
+
+
+def div_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    return (
+        "<div class='tbl'>"
+        + "".join(
+            "<div class='tr'>" + "".join(f"<span>{cell}</span>" for cell in row) + "</div>"
+            for row in rows
+        )
+        + "</div>"
+    )
+
+
+def test_a_table_rebuilt_of_divs_reads_as_the_table_it_was() -> None:
+    """A redesign: <table> -> rows of divs with a span per cell. Same partners, same fields."""
+    table = (
+        "<table>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
+            for row in (HEADER, *ROWS)
+        )
+        + "</table>"
+    )
+    page = "<html><body><h1>互联网助贷业务合作机构名单</h1>{}</body></html>"
+    before = bench_noise.read(page.format(table)).partners
+    after = bench_noise.read(page.format(div_table((HEADER, *ROWS)))).partners
+    assert [(p.name, p.category_raw, p.products, p.hotline) for p in after] == [
+        (p.name, p.category_raw, p.products, p.hotline) for p in before
+    ]
+    assert [p.hotline for p in after] == ["95188", "10107888"]
+
+
+def test_a_div_table_of_brands_is_known_by_its_header_row() -> None:
+    rows = (
+        ("序号", "合作机构", "机构类型"),
+        ("1", "美团", "平台运营机构"),
+        ("2", "度小满", "平台运营机构"),
+    )
+    page = f"<html><body><h1>合作机构名单</h1>{div_table(rows)}</body></html>"
+    read = bench_noise.read(page).partners
+    assert [(p.name, p.category_raw) for p in read] == [
+        ("美团", "平台运营机构"),
+        ("度小满", "平台运营机构"),
+    ]
+
+
+def test_a_layout_table_with_a_menu_row_and_the_article_in_one_cell_is_no_menu() -> None:
+    """Old CMS pages: a row of the site's links above one cell holding the whole article."""
+    article = "<p>本行互联网助贷业务合作机构名单如下：</p>" + div_table((HEADER, *ROWS))
+    page = (
+        "<html><body><table><tr><td><a href='/'>首页</a> | <a href='/gg/'>公告</a> | "
+        f"<a href='/cp/'>产品</a></td></tr><tr><td>{article}</td></tr></table></body></html>"
+    )
+    assert names(page) == [ROWS[0][1], ROWS[1][1]]
+
+
+def test_a_numbered_item_of_spans_reads_as_its_cells() -> None:
+    items = "".join(
+        f"<li><span>{name}</span><span>{product}</span></li>" for _, name, _, product, _ in ROWS
+    )
+    page = f"<html><body><h1>合作机构名单</h1><h2>平台运营机构</h2><ol>{items}</ol></body></html>"
+    assert names(page) == [ROWS[0][1], ROWS[1][1]]
+
+
+def test_a_key_value_row_labelled_with_the_name_column_is_a_name_field() -> None:
+    cards = "".join(
+        f"<h3>合作机构{n}</h3><div><span>机构名称</span><span>{name}</span></div>"
+        f"<div><span>合作产品</span><span>{product}</span></div>"
+        for n, name, _, product, _ in ROWS
+    )
+    page = f"<html><body><h1>合作机构信息披露</h1>{cards}</body></html>"
+    read = bench_noise.read(page).partners
+    assert [(p.name, p.products) for p in read] == [
+        (ROWS[0][1], (ROWS[0][3],)),
+        (ROWS[1][1], (ROWS[1][3],)),
+    ]
