@@ -26,6 +26,8 @@ and four changes of layout, each alone (a redesign that keeps the list):
 - `bold`: names set in bold in their cells and items;
 - `split`: a long table broken in two, its header row repeated;
 - `divtable`: each plain table rebuilt as rows of divs with a span per cell;
+- `cards`: each row of a table with a header a card, the name on top, the other columns
+  "label：value" lines under it;
 - `bullets`: numbered lists bulleted and bulleted lists numbered.
 
 Each page is read as published (`archiver.extract.disclosure`, the lxml path, no browser) and
@@ -58,6 +60,7 @@ from lxml import etree, html
 from archiver.extract import disclosure
 from archiver.models import Capture, Disclosure, ListStatus, Manifest, Partner, RenderedPage
 from archiver.partners import AliasTable
+from archiver.partners.cells import Column, column_of
 from archiver.partners.dom import cell_text
 from archiver.partners.events import compare
 
@@ -288,6 +291,34 @@ def divtable(root: html.HtmlElement, _rng: random.Random) -> None:
         table.getparent().replace(table, grid)
 
 
+def cards(root: html.HtmlElement, _rng: random.Random) -> None:
+    """A redesign for phones: each row of a plain table with a header becomes a card, the
+    name on top and every other column a "label：value" line under it."""
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None or _merged(table) or table.getparent() is None:
+            continue
+        rows = [[cell_text(c) for c in r if c.tag in ("td", "th")] for r in table.iter("tr")]
+        rows = [row for row in rows if any(row)]
+        if len(rows) < 2 or len({len(row) for row in rows}) != 1:
+            continue
+        roles = [column_of(label)[0] for label in rows[0]]
+        if roles.count(Column.NAME) != 1:
+            continue
+        name_at = roles.index(Column.NAME)
+        deck = html.Element("div", {"class": "card-list"})
+        for row in rows[1:]:
+            card = etree.SubElement(deck, "div", {"class": "card"})
+            head = etree.SubElement(etree.SubElement(card, "div", {"class": "card-hd"}), "span")
+            head.text = row[name_at].replace("\n", " ")
+            body = etree.SubElement(card, "div", {"class": "card-bd"})
+            for label, role, value in zip(rows[0], roles, row, strict=True):
+                if role not in (Column.NAME, Column.SEQ) and value:
+                    line = etree.SubElement(body, "p")
+                    line.text = f"{label}：{value.replace(chr(10), ' ')}"
+        deck.tail = table.tail
+        table.getparent().replace(table, deck)
+
+
 def bullets(root: html.HtmlElement, _rng: random.Random) -> None:
     """Numbered lists shown with bullets and bulleted lists with numbers."""
     for listing in root.iter("ol", "ul"):
@@ -321,6 +352,7 @@ LAYOUT: dict[str, Transform] = {
     "bold": bold,
     "split": split,
     "divtable": divtable,
+    "cards": cards,
     "bullets": bullets,
 }
 TRANSFORMS = {**NOISE, **LAYOUT}
@@ -348,6 +380,11 @@ def pages() -> Iterator[tuple[str, str]]:
                     f"{labels.parent.parent.name}/{labels.parent.name}/{label['id']}",
                     _text(entry),
                 )
+    for labels in sorted(FIXTURES.glob("blind*/labels.yaml")):  # rounds 1 and 2
+        for label in (yaml.safe_load(labels.read_text(encoding="utf-8")) or {}).get("pages", []):
+            entry = labels.parent / "pages" / label["entry"]
+            if label.get("status", "ok") == "ok" and entry.suffix in (".html", ".htm"):
+                yield f"{labels.parent.name}/{label['id']}", _text(entry)
     for labels in sorted(FIXTURES.glob("blind*/seqs/labels.yaml")):
         for label in yaml.safe_load(labels.read_text(encoding="utf-8")) or []:
             first = label["steps"][0]["dir"]

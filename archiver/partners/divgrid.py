@@ -83,6 +83,8 @@ def _cells(row: html.HtmlElement) -> list[html.HtmlElement] | None:
             return None
         if any(_tag(inner) not in _INSIDE_A_CELL for inner in cell.iterdescendants()):
             return None  # a cell with blocks of its own: a card, not a row
+        if sum(1 for inner in _children(cell) if inner.text_content().strip()) > 1:
+            return None  # <div class=row><span>机构名称：</span><span>甲</span>: a row itself
     return cells
 
 
