@@ -60,9 +60,8 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
     media = main.media_type if main is not None else ""
     html = " ".join(page.html[:200_000] for page in capture.pages[:1])
     short = len(text) < SHORT_PAGE and not has_list
-    # <noscript> ("请开启JavaScript") is what a browser without scripts shows; ours runs them
-    probe = f"{text}\n{_NOSCRIPT.sub(' ', html[:20_000])}" if short else ""
     if capture.status >= 400:
+        probe = _probe(text, html) if short else ""
         if capture.status in (403, 405, 429, 503) and CHALLENGE.search(probe):
             return PageStatus.CHALLENGE, f"HTTP {capture.status} anti-bot challenge page"
         if capture.status == 503 and MAINTENANCE.search(probe):
@@ -74,21 +73,21 @@ def classify(capture: Capture, text: str, *, has_list: bool = False) -> tuple[Pa
         return PageStatus.NOT_HTML, f"the page is {media}, not HTML or a document"
     if not capture.selector_matched:
         return PageStatus.SELECTOR_MISSING, "the configured selector matched nothing"
-    if short and CHALLENGE.search(probe):
-        return PageStatus.CHALLENGE, "anti-bot challenge page"
     error = SERVER_ERROR.search(_outside_links(html)) if not has_list else None
     if error and SERVER_ERROR.search(text):
         return PageStatus.SERVER_ERROR, f"a server error page with HTTP 200 ({error.group(0)})"
-    prose = _outside_links(html) if short else ""
-    if short and MAINTENANCE.search(text) and MAINTENANCE.search(prose):
-        return PageStatus.MAINTENANCE, "maintenance notice instead of the page"
-    if short and LOGIN.search(text) and PASSWORD_FIELD.search(html):
-        return PageStatus.LOGIN_WALL, "login form instead of the page"
-    if short and NOT_FOUND.search(text) and NOT_FOUND.search(prose):
-        return PageStatus.SOFT_404, "the page says it does not exist"
+    fault = _short_page_fault(text, html) if short else None
+    if fault is not None:
+        return fault
     if len(text) < EMPTY_PAGE and not (capture.attachments or capture.images or has_list):
         return PageStatus.EMPTY, f"only {len(text)} characters of text"
     return PageStatus.OK, ""
+
+
+def _probe(text: str, html: str) -> str:
+    """Where a challenge's words are looked for: the text and the page's markup, whose
+    <noscript> ("请开启JavaScript") is what a browser without scripts shows; ours runs them."""
+    return f"{text}\n{_NOSCRIPT.sub(' ', html[:20_000])}"
 
 
 def _outside_links(html: str) -> str:
@@ -110,20 +109,33 @@ _TAG = re.compile(r"<[^>]+>")
 
 def stand_in(text: str, html: str) -> str:
     """Why a page of a list is an error page answering 200 (a "页面不存在" page, a challenge,
-    a maintenance notice), or "" when it may be the list's next page.
+    a maintenance notice, a login form), or "" when it may be the list's next page: the same
+    verdicts `classify` gives a short page.
 
     >>> stand_in("抱歉，您访问的页面不存在！ 返回首页", "<p>抱歉，您访问的页面不存在</p>")
     'the page says it does not exist'
     >>> stand_in("序号 机构名称 1 北京快手科技有限公司", "<table>…</table>")
     ''
     """
-    if len(text) >= SHORT_PAGE:
-        return ""
+    fault = _short_page_fault(text, html) if len(text) < SHORT_PAGE else None
+    return fault[1] if fault is not None else ""
+
+
+def _short_page_fault(text: str, html: str) -> tuple[PageStatus, str] | None:
+    """The fault a short page shows instead of the page, from its own text (never from the
+    titles of its links), or None.
+
+    >>> _short_page_fault("系统维护中，请稍后访问", "<p>系统维护中，请稍后访问</p>")
+    (<PageStatus.MAINTENANCE: 'maintenance'>, 'maintenance notice instead of the page')
+    >>> _short_page_fault("公告 关于系统维护的公告", '<a href="/n/1">关于系统维护的公告</a>')
+    """
+    if CHALLENGE.search(_probe(text, html)):
+        return PageStatus.CHALLENGE, "anti-bot challenge page"
     prose = _outside_links(html[:200_000])
-    if CHALLENGE.search(f"{text}\n{_NOSCRIPT.sub(' ', html[:20_000])}"):
-        return "anti-bot challenge page"
     if MAINTENANCE.search(text) and MAINTENANCE.search(prose):
-        return "maintenance notice instead of the page"
+        return PageStatus.MAINTENANCE, "maintenance notice instead of the page"
+    if LOGIN.search(text) and PASSWORD_FIELD.search(html):
+        return PageStatus.LOGIN_WALL, "login form instead of the page"
     if NOT_FOUND.search(text) and NOT_FOUND.search(prose):
-        return "the page says it does not exist"
-    return ""
+        return PageStatus.SOFT_404, "the page says it does not exist"
+    return None

@@ -61,6 +61,7 @@ LINK_DENSITY = 0.6  # share of a block's text that is link text
 PAGE_SHARE = 0.5  # a block holding more than this share of the text is the page itself
 OUTSIDE_MIN = 40  # characters: less beside a link list, and the list is the page
 OUTSIDE_SHARE = 0.15
+_SENTENCE = 20  # characters: a paragraph this long without a link is content, not a list item
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -327,6 +328,8 @@ def _link_list(element: html.HtmlElement) -> str:
     title = _own_title(element)
     if title and _RELATED_HEADING.search(title):
         return f"related: {title[:12]}"
+    if _has_own_content(element):
+        return ""  # a column that holds the article beside its link lists: they go one by one
     links = [a for a in element.iter("a") if _clean(a.text_content())]
     if len(links) < LINK_LIST_MIN_LINKS:
         return ""
@@ -341,6 +344,33 @@ def _link_list(element: html.HtmlElement) -> str:
     heading = _heading_before(element)
     label = _clean(heading.text_content())[:12] if heading is not None else ""
     return f"links to other notices{': ' + label if label else ''}"
+
+
+def _has_own_content(element: html.HtmlElement) -> bool:
+    """Whether a block holds content beside its links: a table with two rows of cells and no
+    link, or a paragraph or heading of a sentence's length without one. Such a block is a
+    page's column (the article and its 相关公告 below it), never a list of links, however
+    many link titles its sidebar adds.
+
+    >>> _has_own_content(html.fromstring(
+    ...     "<div><table><tr><td>1</td><td>甲公司</td></tr><tr><td>2</td><td>乙公司</td></tr>"
+    ...     "</table><ul><li><a href='/1'>关于…的公告</a></li></ul></div>"))
+    True
+    >>> _has_own_content(html.fromstring(
+    ...     "<div><p><a href='/1'>关于调整部分网点营业时间的公告</a> 2026-01-02</p></div>"))
+    False
+    """
+    rows = 0
+    for row in element.iter("tr"):
+        cells = [c for c in row if c.tag in _CELLS and _clean(c.text_content())]
+        if len(cells) >= 2 and row.find(".//a") is None:
+            rows += 1
+            if rows >= 2:
+                return True
+    for block in element.iter("p", "h1", "h2", "h3", "h4", "h5", "h6"):
+        if block.find(".//a") is None and len(_clean(block.text_content())) >= _SENTENCE:
+            return True
+    return False
 
 
 def _own_title(element: html.HtmlElement) -> str:

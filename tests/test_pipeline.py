@@ -204,8 +204,11 @@ def test_a_next_page_that_fails_makes_the_list_incomplete_however_often_it_repea
     [
         "<div>桂林银行</div><p>抱歉，您访问的页面不存在或已被删除！</p><a href='/'>返回首页</a>",
         "<h2>访问受限</h2><p>请完成安全验证后继续访问。</p>",
+        "<h2>系统升级维护中</h2><p>给您带来不便，敬请谅解。</p>",
+        "<h2>用户登录</h2><p>请先登录后查看</p><form><input name=u>"
+        "<input type=password name=p><button>登录</button></form>",
     ],
-    ids=["soft-404", "challenge"],
+    ids=["soft-404", "challenge", "maintenance", "login-wall"],
 )
 def test_a_next_page_answering_200_with_an_error_page_makes_the_list_incomplete(
     local_site: LocalSite, deps: Deps, stand_in: str

@@ -182,3 +182,28 @@ def test_noise_in_the_furniture_does_not_change_the_region() -> None:
     a, b = region.find(first), region.find(second)
     assert a.text.replace("29", "30") == b.text.replace("29", "30")
     assert "关于" not in b.text
+
+
+def test_a_column_holding_the_list_beside_many_notice_links_is_no_link_list() -> None:
+    """A short list (two partners) in a column whose sidebar links twelve other notices is
+    mostly link text by length; a counter line outside the column then made the column look
+    like a list of links, and the partners went with it (bench_noise found it)."""
+    notices = "".join(
+        f"<li><a href='/n/{i}'>关于调整第{i}批个人定期存款利率及服务收费标准的公告</a></li>"
+        for i in range(12)
+    )
+    page = body(
+        "<div class='info'>发布时间：2026-11-14 浏览次数：74706</div>",
+        "<div class='w'><div class='l'><h3>关于互联网助贷业务合作机构的公告</h3>",
+        "<table><tr><th>序号</th><th>合作机构名称</th></tr>",
+        "<tr><td>1</td><td>北京三快在线科技有限公司</td></tr>",
+        "<tr><td>2</td><td>四川省金玉融资担保有限公司</td></tr></table>",
+        "<h4>相关公告</h4><ul><li><a href='/a'>关于互联网贷款业务收费情况的公示</a></li>",
+        "<li><a href='/b'>关于贷款利率定价的说明</a></li></ul></div>",
+        f"<div class='r'><ul>{notices}</ul></div></div>",
+        "<div class='ft'>青川村镇银行股份有限公司 版权所有 联系电话：0839-1234567 川ICP备16012345号</div>",
+    )
+    found = region.find(page)
+    assert "北京三快在线科技有限公司" in found.text
+    assert "四川省金玉融资担保有限公司" in found.text
+    assert "存款利率" not in found.text and "收费情况" not in found.text

@@ -1,7 +1,8 @@
 """A card's fields under its name. Pure.
 
 An H5 page shows each partner as a card: a category tag and the name, then one line per
-field ("合作产品：借呗", "合作期限：…", "客服电话：95188"), no label before the name. The
+field ("合作产品：借呗", "合作期限：…", "客服电话：95188", "合作状态：已暂停"), no label
+before the name. The
 field lines that follow a name read from a line belong to that partner, so a change of
 hotline, product or period is seen. A lone field line after a list ("客服热线：400…" under
 the last item) is the publisher's own, not a card's: fields are given to the rows only when
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from archiver.partners.cells import Column, phones_in
+from archiver.partners.categories import names_category
+from archiver.partners.cells import Column, is_blank, phones_in
 from archiver.partners.lines import split_products
 from archiver.partners.rows import Row
 
-_CARD_FIELDS = (Column.CATEGORY, Column.PRODUCT, Column.PERIOD, Column.HOTLINE)
+_CARD_FIELDS = (Column.CATEGORY, Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.REMARK)
 MIN_CARDS = 2
 
 
@@ -58,12 +60,16 @@ def with_fields(row: Row, fields: list[tuple[Column, str]]) -> Row:
     Row(name='甲公司', ..., products=('借呗', '花呗'), period='', hotline='95188', ...)
     """
     for column, value in fields:
-        if column is Column.CATEGORY and value:
-            row = replace(row, category_raw=value)
+        if is_blank(value):
+            continue  # "备注：—" says nothing, as a blank cell does
+        if column is Column.CATEGORY and (names_category(value) or not row.category_raw):
+            row = replace(row, category_raw=value)  # "合作产品类型：个人消费贷款" is no category
         elif column is Column.PRODUCT and not row.products:
             row = replace(row, products=split_products(value))
         elif column is Column.PERIOD and not row.period:
             row = replace(row, period=value)
         elif column is Column.HOTLINE and not row.hotline:
             row = replace(row, hotline="、".join(phones_in(value)) or value)
+        elif column is Column.REMARK and value and not row.remark:  # 备注 / 合作状态
+            row = replace(row, remark=value)
     return row

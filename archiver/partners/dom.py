@@ -1,8 +1,8 @@
 """Rendered HTML -> a Document of lines and grids, in reading order. Pure (lxml only).
 
 Navigation, headers, footers and scripts are skipped. A table that holds other tables is
-page layout (old CMS templates), so its cells are read as running text; every other table
-becomes a Grid.
+page layout (old CMS templates), so its cells are read as running text; every other table,
+and every table built of divs (`divgrid`), becomes a Grid.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from archiver.partners.blocks import Block, Document, Grid, Line, LineKind, expand_spans
+from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
-from archiver.partners.cells import SECTION_NUMBER, Column, column_of, is_sentence
+from archiver.partners.cells import Column, column_of
 from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.htmltables import grid_of
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
@@ -46,7 +47,6 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _LABELLED = re.compile(r"^[^：:\s]{1,6}[：:]")  # "备注：…", "客服电话：…"
-_MAX_SPAN = 1000
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
 _FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY)
@@ -279,8 +279,8 @@ class _Walker:
         ):
             pass  # the site's own menu (menus.py)
         elif tag and not _is_skipped(element, tag):
-            grid = _grid(element) if tag == "table" and not _has_nested_table(element) else None
-            if grid is not None and not _is_layout(grid):
+            grid = grid_of(element, tag, cell_text)
+            if grid is not None:
                 self.flush()
                 caption = element.find("caption")
                 if caption is not None and cell_text(caption):
@@ -349,9 +349,12 @@ class _Walker:
 
     def _item(self, item: html.HtmlElement, number: int) -> None:
         self.flush()
-        if item.text:
+        cells = _row_cells(item)  # <li><span>甲公司</span><span>借呗</span></li>, as in a <ul>
+        if cells is not None:
+            self.buffer.append(" ".join(cells))
+        elif item.text:
             self.buffer.append(item.text)
-        for child in item:
+        for child in item if cells is None else ():
             self.walk(child)
         self.flush(LineKind.ITEM, number)
         if item.tail:
@@ -397,16 +400,19 @@ def _row_cells(element: html.HtmlElement) -> list[str] | None:
     if sum(looks_like_org(t) and not _LABELLED.match(t) for t in texts) > 1:
         return None  # (备注：融资担保 is a field, not a second name)
     if len(texts) == 2 and all(texts) and _field_label(texts[0]):
-        return [f"{texts[0]}：{texts[1]}"]  # <label>合作产品</label><span>借呗</span>
+        # <label>合作产品</label><span>借呗</span>, or <span>合作产品：</span><em>借呗</em>
+        return [f"{texts[0].rstrip(':： ')}：{texts[1]}"]
     typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
     named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
     return [t for t in texts if t] if typed or named else None
 
 
 def _field_label(text: str) -> bool:
-    """A card's field label in its own element (合作产品, 客服电话), not a name or a number."""
-    role, _ = column_of(text)
-    return len(text) <= 8 and role in _FIELD_ROLES and not looks_like_org(text)
+    """A card's field label in its own element (合作产品, 客服电话, 机构名称), not a name or
+    a number."""
+    role, implied = column_of(text)
+    named = role is Column.NAME and not implied  # 机构名称 (not 增信服务机构: a category)
+    return len(text) <= 8 and (role in _FIELD_ROLES or named) and not looks_like_org(text)
 
 
 def _category_tag(text: str) -> bool:
@@ -425,68 +431,3 @@ def _is_skipped(element: html.HtmlElement, tag: str) -> bool:
 def _ol_start(element: html.HtmlElement) -> int:
     start = str(element.get("start", "1")).strip()
     return int(start) if start.isdigit() else 1
-
-
-def _has_nested_table(table: html.HtmlElement) -> bool:
-    return any(True for _ in table.iterdescendants("table"))
-
-
-def _grid(table: html.HtmlElement) -> tuple[tuple[str, ...], ...]:
-    rows: list[list[tuple[str, int, int]]] = []
-    for tr in table.iter("tr"):
-        if _owner_table(tr) is not table or _zero_height(tr):
-            continue
-        cells = [
-            (cell_text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
-            for cell in tr
-            if isinstance(cell.tag, str) and cell.tag in ("td", "th")
-        ]
-        if cells:
-            rows.append(cells)
-    return expand_spans(rows)
-
-
-def _zero_height(tr: html.HtmlElement) -> bool:
-    """A row of no height (<tr height=0 style='display:none'>: a row hidden in Excel, as
-    Excel and WPS save it) is never shown: not published. A row only display:none may be
-    shown by a click ("查看更多"), so it is read."""
-    style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
-    return str(tr.get("height", "")).strip() == "0" or bool(
-        re.search(r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style)
-    )
-
-
-def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:
-    """A table used to place text on the page: a cell holds prose or headings, not values."""
-    for row in grid:
-        for cell in row:
-            lines = cell.split("\n")
-            if len(lines) >= 4 and any(_is_prose(line) for line in lines):
-                return True
-            if len(cell) > 300 and sum(_is_prose(line) for line in lines) * 2 > len(lines):
-                return True
-    return False
-
-
-def _is_prose(line: str) -> bool:
-    if SECTION_NUMBER.match(line):
-        return True
-    if looks_like_org(line):
-        return False
-    return is_sentence(line) or len(line) > 24
-
-
-def _owner_table(tr: html.HtmlElement) -> html.HtmlElement | None:
-    node = tr.getparent()
-    while node is not None and node.tag != "table":
-        node = node.getparent()
-    return node
-
-
-def _span(value: str | None) -> int:
-    if not value:
-        return 1
-    digits = re.match(r"\s*(\d+)", value)
-    if not digits:
-        return 1
-    return min(max(int(digits.group(1)), 1), _MAX_SPAN)

@@ -18,6 +18,7 @@ from archiver.partners.names import looks_like_org
 
 _SEPARATORS = re.compile(r"^[\s|｜/／·•・>»›\-–—:：\[\]【】]*$")
 MIN_LINKS = 2
+_TITLE_CHARS = 30  # a menu table's one cell without links is its title, never longer
 
 
 def menu_links(element: html.HtmlElement, host: str) -> list[str] | None:
@@ -67,6 +68,8 @@ def is_menu_table(table: html.HtmlElement, host: str) -> bool:
     for cell in cells:
         links = menu_links(cell, host)
         if links is None or not links:
+            if len(re.sub(r"\s+", "", cell.text_content())) > _TITLE_CHARS:
+                return False  # a cell of content (the page's article), not a menu's title
             plain += 1
         else:
             texts.extend(links)

@@ -115,10 +115,22 @@ def _combine(kept: Partner, new: Partner) -> Partner:
         category_raw=new.category_raw if use_new_category else kept.category_raw,
         qualifier=kept.qualifier or new.qualifier,
         products=tuple(dict.fromkeys((*kept.products, *new.products))),
-        period=kept.period or new.period,
-        hotline=kept.hotline or new.hotline,
-        remark=kept.remark or new.remark,
+        period=_either(kept.period, new.period),
+        hotline=_either(kept.hotline, new.hotline),
+        remark=_either(kept.remark, new.remark),
         markers=tuple(m for m in Marker if m in kept.markers or m in new.markers),
         former_names=tuple(dict.fromkeys((*kept.former_names, *new.former_names))),
         entity=kept.entity or new.entity,
     )
+
+
+def _either(kept: str, new: str) -> str:
+    """A field two rows of one partner give: both values when they differ, in one order
+    whatever the rows' order (a table re-sorted by product is no change of hotline).
+
+    >>> _either("95010", "10100360"), _either("10100360", "95010"), _either("", "95010")
+    ('10100360；95010', '10100360；95010', '95010')
+    """
+    if not kept or not new or kept == new:
+        return kept or new
+    return "；".join(sorted({*kept.split("；"), *new.split("；")}))

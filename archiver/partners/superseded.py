@@ -18,9 +18,13 @@ from lxml import html
 from archiver.partners.blocks import LineKind
 from archiver.partners.names import clean_text, looks_like_org
 
-_SUPERSEDED = re.compile(
+# Words that say a list or a file is no longer in force: one vocabulary for the parts of a page
+# (here) and for attachments (superseded_files). A bare verb is no mark ("关于废止…的通知" is a
+# notice); a state (已废止) or a bracketed mark ("（作废）") is.
+NO_LONGER_IN_FORCE = re.compile(
     r"历史(?:版本|名单|公示|公告|记录|信息)|往期|以往(?:名单|版本|公示)|过往(?:名单|版本)"
-    r"|旧版|原版本|上一?期名单|已(?:失效|废止|作废|被替代|被取代)|(?:停止|不再)(?:使用|有效|生效)"
+    r"|旧版|原版本|上一?期名单|已(?:失效|废止|作废|过期|被替代|被取代|替换|停止(?:使用|执行))"
+    r"|(?:停止|不再)(?:使用|执行|有效|生效)|[（(【\[]\s*(?:废止|作废|失效|过期)\s*[）)】\]]"
 )
 _IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|目前|正在|有效名单|生效名单")
 _NOTE = re.compile(r"^(?:注|备注|说明)|[，,。；;]")  # a note or a sentence is no heading
@@ -38,6 +42,8 @@ def says_superseded(text: str) -> bool:
     (True, True)
     >>> says_superseded("2025年第三季度（现行）"), says_superseded("已终止合作机构")
     (False, False)
+    >>> says_superseded("合作机构名单（作废）"), says_superseded("关于废止部分业务规则的通知")
+    (True, False)
     >>> says_superseded("3 甲乙科技有限公司 已失效"), says_superseded("甲乙科技有限公司 已作废")
     (False, False)
     """
@@ -46,7 +52,7 @@ def says_superseded(text: str) -> bool:
         return False
     if any(looks_like_org(piece) for piece in _PIECES.split(text) if piece):
         return False  # a partner's row with its status ("甲有限公司 已失效"), no heading
-    return bool(_SUPERSEDED.search(cleaned)) and not _IN_FORCE.search(cleaned)
+    return bool(NO_LONGER_IN_FORCE.search(cleaned)) and not _IN_FORCE.search(cleaned)
 
 
 def says_in_force(text: str) -> bool:
@@ -58,7 +64,7 @@ def says_in_force(text: str) -> bool:
     cleaned = clean_text(text)
     if not cleaned or len(cleaned) > _MAX_HEADING or looks_like_org(cleaned):
         return False
-    return bool(_IN_FORCE.search(cleaned)) and not _SUPERSEDED.search(cleaned)
+    return bool(_IN_FORCE.search(cleaned)) and not NO_LONGER_IN_FORCE.search(cleaned)
 
 
 def is_superseded_block(element: html.HtmlElement, tag: str) -> bool:

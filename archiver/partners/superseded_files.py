@@ -18,10 +18,8 @@ from lxml import html
 from archiver.partners import dom
 from archiver.partners.blocks import Document, Line
 from archiver.partners.struck import is_struck
+from archiver.partners.superseded import NO_LONGER_IN_FORCE
 
-SUPERSEDED = re.compile(
-    r"已?(?:废止|作废|失效|过期|停止(?:使用|执行))|历史版本|旧版(?:本|名单)?|往期名单|已被替代|已替换"
-)
 _TITLE_MARK = re.compile(
     r"[（(【\[]\s*(?:已废止|已作废|作废|已失效|失效|历史版本|旧版)\s*[）)】\]]|(?:已废止|已作废|已失效)\s*$"
 )
@@ -59,7 +57,7 @@ def is_marked(url: str, marked: frozenset[str]) -> bool:
 
 def _marked(anchor: html.HtmlElement) -> bool:
     own = f"{anchor.text_content()} {anchor.get('title') or ''}"
-    if SUPERSEDED.search(own):
+    if NO_LONGER_IN_FORCE.search(own):
         return True
     element: html.HtmlElement | None = anchor
     while element is not None and element.tag not in _BLOCK:
@@ -68,7 +66,7 @@ def _marked(anchor: html.HtmlElement) -> bool:
         element = element.getparent()
     if element is None or is_struck(element):
         return element is not None
-    return bool(SUPERSEDED.search(_label_before(element, anchor)))
+    return bool(NO_LONGER_IN_FORCE.search(_label_before(element, anchor)))
 
 
 def _label_before(block: html.HtmlElement, anchor: html.HtmlElement) -> str:

@@ -1,0 +1,102 @@
+"""HTML tables as grids: a table of cells, or one built of divs (`divgrid`). Pure (lxml).
+
+A table that holds other tables (of cells or of divs) places them on the page, as old CMS
+templates do, so it is no grid; nor is a table whose cells hold prose or headings (a table
+used for layout). Every other table is read as rows of cell texts, rowspans and colspans
+expanded, rows of no height (Excel's hidden rows) left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import html
+
+from archiver.partners.blocks import expand_spans
+from archiver.partners.cells import SECTION_NUMBER, is_sentence
+from archiver.partners.divgrid import rows_of as div_table
+from archiver.partners.names import looks_like_org
+
+_MAX_SPAN = 1000
+Rows = tuple[tuple[str, ...], ...]
+
+
+def grid_of(
+    element: html.HtmlElement, tag: str, text: Callable[[html.HtmlElement], str]
+) -> Rows | None:
+    """The grid an element shows (`text` reads one cell), or None: not a table, a table of
+    tables, or a table used for layout."""
+    if tag == "table":
+        grid = None if _has_nested_table(element, text) else _grid(element, text)
+    else:
+        grid = div_table(element, text)
+    return grid if grid is not None and not _is_layout(grid) else None
+
+
+def _has_nested_table(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> bool:
+    """A table holding tables, of cells or of divs, places them on the page: layout."""
+    return any(True for _ in table.iterdescendants("table")) or any(
+        div_table(inner, text) is not None for inner in table.iterdescendants("div")
+    )
+
+
+def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> Rows:
+    rows: list[list[tuple[str, int, int]]] = []
+    for tr in table.iter("tr"):
+        if _owner_table(tr) is not table or _zero_height(tr):
+            continue
+        cells = [
+            (text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
+            for cell in tr
+            if isinstance(cell.tag, str) and cell.tag in ("td", "th")
+        ]
+        if cells:
+            rows.append(cells)
+    return expand_spans(rows)
+
+
+def _zero_height(tr: html.HtmlElement) -> bool:
+    """A row of no height (<tr height=0 style='display:none'>: a row hidden in Excel, as
+    Excel and WPS save it) is never shown: not published. A row only display:none may be
+    shown by a click ("查看更多"), so it is read."""
+    style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
+    return str(tr.get("height", "")).strip() == "0" or bool(
+        re.search(r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style)
+    )
+
+
+def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:
+    """A table used to place text on the page: a cell holds prose or headings, not values."""
+    for row in grid:
+        for cell in row:
+            lines = cell.split("\n")
+            if len(lines) >= 4 and any(_is_prose(line) for line in lines):
+                return True
+            if len(cell) > 300 and sum(_is_prose(line) for line in lines) * 2 > len(lines):
+                return True
+    return False
+
+
+def _is_prose(line: str) -> bool:
+    if SECTION_NUMBER.match(line):
+        return True
+    if looks_like_org(line):
+        return False
+    return is_sentence(line) or len(line) > 24
+
+
+def _owner_table(tr: html.HtmlElement) -> html.HtmlElement | None:
+    node = tr.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
+
+
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
+    digits = re.match(r"\s*(\d+)", value)
+    if not digits:
+        return 1
+    return min(max(int(digits.group(1)), 1), _MAX_SPAN)
