@@ -56,9 +56,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "the PDF's cover letter page before the table: the attachment is taken for an image "
         "list (unparseable)"
     ),
-    "pdfjs-iframe-cfc": (
-        "a PDF shown in a pdf.js viewer iframe (viewer.html?file=…) is not fetched"
-    ),
     "attachment-soft-404": (
         "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
         "broken PDF (unparseable); labelled absent"
@@ -74,9 +71,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "an XLSX behind a javascript:void(0) link with an onclick handler is not fetched"
     ),
     "trust-zip-attachment": "a ZIP attachment holding the PDF is not opened",
-    "vue-json-detail-pdf-attachment": (
-        "a Vue page whose JSON detail call gives the PDF's link: the link is never in the DOM"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "portal-tabs-langfang-waf": (
