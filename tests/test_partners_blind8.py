@@ -52,10 +52,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "group headings (蚂蚁集团, 京东集团, 乐信集团, 360数科) above their legal entities read "
         "as partners"
     ),
-    "portal-pdf-cover-letter": (
-        "the PDF's cover letter page before the table: the attachment is taken for an image "
-        "list (unparseable)"
-    ),
     "attachment-soft-404": (
         "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
         "broken PDF (unparseable); labelled absent"

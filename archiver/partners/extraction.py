@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from archiver.models import Capture, ListStatus, Partner, RenderedPage
 from archiver.partners import dom, superseded_files
 from archiver.partners.aliases import AliasTable
+from archiver.partners.annex import with_annex_read
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, file_name, read_attachment
 from archiver.partners.foreign import not_a_partner_list
@@ -95,7 +96,7 @@ def extract(
             texts.append((reading.url, reading.text))
         elif reading.document is not None:
             reader.new_document_context()
-            reader.read(reading.document)
+            reader.read(with_annex_read(reading.document))  # a cover letter, then its annex
             texts.append((reading.url, reading.text))
     rows: list[Row] = [
         row

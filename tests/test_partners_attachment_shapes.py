@@ -1,0 +1,81 @@
+"""Attachments in the shapes outsiders publish them (round 8): a PDF whose cover letter comes
+before its annex, a '.doc' that is Word's HTML export, a ZIP holding the list (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archiver.models import Capture, HttpResponse, ListStatus, RenderedPage
+from archiver.partners import AliasTable, extract, load_aliases
+from archiver.partners.annex import with_annex_read
+from archiver.partners.blocks import Document, Line, LineKind
+
+CONFIG = Path(__file__).parent.parent / "config" / "entities.yaml"
+BLIND8 = Path(__file__).parent / "fixtures" / "blind8" / "pages2"
+URL = "https://www.example-bank.cn/xxpl/gg/20251015.html"
+LINK_PAGE = "<html><body><h1>合作机构名单公示</h1><p>名单详见附件。</p></body></html>"
+
+
+@pytest.fixture(scope="module")
+def aliases() -> AliasTable:
+    return load_aliases(CONFIG.read_text())
+
+
+def capture(*attachments: HttpResponse, html: str = LINK_PAGE) -> Capture:
+    page = RenderedPage(url=URL, html=html, text="名单详见附件。", title="合作机构名单公示")
+    return Capture(
+        site_id="t",
+        requested_url=URL,
+        final_url=URL,
+        status=200,
+        fetched_at=datetime(2025, 10, 31, tzinfo=UTC),
+        browser_version="test",
+        pages=(page,),
+        attachments=attachments,
+    )
+
+
+def response(name: str, body: bytes, media_type: str = "application/octet-stream") -> HttpResponse:
+    return HttpResponse(
+        url=f"https://www.example-bank.cn/upload/{name}",
+        status=200,
+        media_type=media_type,
+        body=body,
+    )
+
+
+def lines(*texts: str) -> Document:
+    return Document("u", tuple(Line(text, LineKind.TEXT, None, "") for text in texts))
+
+
+class TestCoverLetter:
+    def test_a_pdf_whose_cover_letter_closes_before_the_annex_is_read_to_its_table(
+        self, aliases: AliasTable
+    ) -> None:
+        """特此公告 on page 1, the annex's table on page 2: every partner of the table."""
+        body = (
+            BLIND8 / "portal-pdf-cover-letter" / "upload" / "jsyh_hzjg_20250930.pdf"
+        ).read_bytes()
+        found = extract(
+            capture(response("名单.pdf", body, "application/pdf")),
+            aliases=aliases,
+            own_names=("晋商银行股份有限公司",),
+        )
+        assert found.list_status is ListStatus.OK
+        categories = {p.name: p.category_raw for p in found.partners}
+        assert len(categories) == 11
+        assert categories["上海携程金融信息服务有限公司"] == "平台运营机构"
+        assert categories["重庆三峡融资担保集团股份有限公司"] == "增信服务机构"
+
+    def test_a_closing_line_with_no_annex_after_it_still_ends_the_list(self) -> None:
+        """特此公告 then the signer and nothing annexed: the closing stays."""
+        document = lines("1 甲科技有限公司", "特此公告。", "乙银行股份有限公司")
+        assert with_annex_read(document) == document
+
+    def test_a_sentence_about_the_annex_is_no_annex_heading(self) -> None:
+        """ "附件为…，请查阅" is a sentence of the letter, not the annex's heading."""
+        document = lines("特此公告。", "附件为合作机构名单，请查阅。", "丙银行股份有限公司")
+        assert with_annex_read(document) == document
