@@ -4,6 +4,8 @@ before its annex, a '.doc' that is Word's HTML export, a ZIP holding the list (p
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,41 @@ class TestCoverLetter:
         """ "附件为…，请查阅" is a sentence of the letter, not the annex's heading."""
         document = lines("特此公告。", "附件为合作机构名单，请查阅。", "丙银行股份有限公司")
         assert with_annex_read(document) == document
+
+
+WORD_HTML = BLIND8 / "doc-attachment-word-html" / "uploadfile" / "20251103" / "hzjgmd.doc"
+
+
+def mhtml(html: bytes, charset: str) -> bytes:
+    """Word's "single file web page": the HTML, encoded, inside multipart/related."""
+    message = MIMEMultipart("related")
+    message.attach(MIMEText(html.decode(charset), "html", charset))
+    return message.as_bytes()
+
+
+class TestWordWebPageExport:
+    def test_a_doc_that_is_words_html_export_is_read_as_html(self, aliases: AliasTable) -> None:
+        """名单.doc holding Word's "web page" (gb2312 HTML): its table's partners."""
+        found = extract(capture(response("名单.doc", WORD_HTML.read_bytes())), aliases=aliases)
+        assert found.list_status is ListStatus.OK
+        categories = {p.name: p.category_raw for p in found.partners}
+        assert len(categories) == 10
+        assert categories["中国平安财产保险股份有限公司"] == "增信服务机构"
+
+    def test_an_mhtml_export_named_xls_is_read_from_its_html_part(
+        self, aliases: AliasTable
+    ) -> None:
+        """名单.xls holding an MHTML "single file web page": read from its text/html part."""
+        body = mhtml(WORD_HTML.read_bytes(), "gb18030")
+        found = extract(capture(response("名单.xls", body)), aliases=aliases)
+        assert len(found.partners) == 10
+
+    def test_an_ordinary_web_page_under_a_doc_name_is_not_taken_for_a_list(
+        self, aliases: AliasTable
+    ) -> None:
+        """A "not found" page served for 名单.doc is no Office export: unreadable, said so."""
+        body = "<html><head><title>404</title></head><body>页面不存在</body></html>".encode()
+        found = extract(capture(response("名单.doc", body)), aliases=aliases)
+        assert not found.partners
+        assert found.list_status is ListStatus.UNPARSEABLE
+        assert "名单.doc" in found.list_note

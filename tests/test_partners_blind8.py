@@ -56,9 +56,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
         "broken PDF (unparseable); labelled absent"
     ),
-    "doc-attachment-word-html": (
-        "a '.doc' that is Word's HTML export is taken for a binary Word 97 file and not read"
-    ),
     "h5-images-alt-caption": (
         "the publisher's name in an image caption is read as a partner; the images' lists "
         "are unparseable"
