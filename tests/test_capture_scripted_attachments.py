@@ -1,0 +1,87 @@
+"""Attachments a page reaches by script, not by a plain link: a ``javascript:void(0)`` link
+whose onclick names the file, an element whose data-url does, a PDF.js viewer's ``?file=``.
+Each is fetched through the same guarded downloader as any attachment (host and address rules,
+the attachment limit); nothing of the handler is run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.adapters import attachments
+from archiver.adapters.browser import PlaywrightCapturer
+from archiver.models import ListStatus
+from archiver.partners import extract, load_aliases
+from archiver.ports import CaptureRequest
+from archiver.testing import LocalSite
+from archiver.urlpolicy import Reason
+
+BLIND8 = Path(__file__).parent / "fixtures" / "blind8" / "pages2"
+XLSX = BLIND8 / "onclick-xlsx-status-column" / "uploadfiles" / "2025" / "11" / "gyyh_hzjgmd.xlsx"
+PDF = BLIND8 / "portal-pdf-cover-letter" / "upload" / "jsyh_hzjg_20250930.pdf"
+CONFIG = Path(__file__).parent.parent / "config" / "entities.yaml"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BASE = "https://b.cn/xxpl/gg/t1.html"
+
+
+@pytest.mark.parametrize(
+    ("handler", "wanted"),
+    [
+        ("downLoadFile('files/a.xlsx','名单.xlsx')", ["https://b.cn/xxpl/gg/files/a.xlsx"]),
+        ("window.open('/upload/b.pdf')", ["https://b.cn/upload/b.pdf"]),
+        ('location.href="../c.docx";return false;', ["https://b.cn/xxpl/c.docx"]),
+        ('"/f/viewer.html?file=%2Fupload%2Fd.pdf"', ["https://b.cn/upload/d.pdf"]),
+        ("downFile('名单.xls')", ["https://b.cn/xxpl/gg/名单.xls"]),
+        ("showDetail(1387)", []),
+        ("window.open('javascript:steal().pdf')", []),
+        ("window.open('file:///etc/passwd.pdf')", []),
+    ],
+    ids=[
+        "path-and-save-name",
+        "window-open",
+        "location-href",
+        "viewer",
+        "bare",
+        "no-doc",
+        "javascript",
+        "file",
+    ],
+)
+def test_the_document_a_script_link_opens_is_taken_from_its_string_literals(
+    handler: str, wanted: list[str]
+) -> None:
+    assert attachments.scripted_documents(handler, BASE) == wanted
+
+
+@pytest.mark.browser
+def test_documents_behind_script_links_are_fetched_by_the_guarded_downloader(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """An onclick handler's workbook and a data-url's PDF are fetched and read; a handler
+    naming another host's file is refused by the host rule, recorded, never fetched."""
+    local_site.file("/gg/files/list.xlsx", XLSX.read_bytes(), XLSX_TYPE)
+    local_site.file("/docs/list.pdf", PDF.read_bytes(), "application/pdf")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单公示</h1>"
+        '<p>附件：<a href="javascript:void(0);" '
+        "onclick=\"downLoadFile('files/list.xlsx','名单.xlsx')\">名单.xlsx</a></p>"
+        '<p><span class="dl" data-url="/docs/list.pdf">名单（PDF版）</span></p>'
+        '<p><a href="javascript:;" onclick="window.open(\'https://files.example.net/x.pdf\')">'
+        "镜像下载</a></p>"
+        "<script>function downLoadFile(p, n) { document.title = 'ran'; }</script>",
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = sorted(a.url.removeprefix(local_site.base_url) for a in capture.attachments)
+    assert urls == ["/docs/list.pdf", "/gg/files/list.xlsx"]
+    assert [(r.url, r.reason) for r in capture.refused] == [
+        ("https://files.example.net/x.pdf", Reason.FOREIGN_HOST)
+    ]
+    assert all(page.title != "ran" for page in capture.pages)
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note
+    read_from = {p.source.url for p in result.partners if p.source}
+    assert read_from == {local_site.url("/docs/list.pdf"), local_site.url("/gg/files/list.xlsx")}
