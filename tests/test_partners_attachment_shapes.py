@@ -3,6 +3,8 @@ before its annex, a '.doc' that is Word's HTML export, a ZIP holding the list (p
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archiver.models import Capture, HttpResponse, ListStatus, RenderedPage
-from archiver.partners import AliasTable, extract, load_aliases
+from archiver.partners import AliasTable, archives, extract, load_aliases
 from archiver.partners.annex import with_annex_read
 from archiver.partners.blocks import Document, Line, LineKind
 
@@ -119,3 +121,69 @@ class TestWordWebPageExport:
         assert not found.partners
         assert found.list_status is ListStatus.UNPARSEABLE
         assert "名单.doc" in found.list_note
+
+
+ZIPPED = BLIND8 / "trust-zip-attachment" / "download" / "hrxt_hzjg_202510.zip"
+PDF_OF_LETTER = BLIND8 / "portal-pdf-cover-letter" / "upload" / "jsyh_hzjg_20250930.pdf"
+
+
+def zipped(*members: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+class TestZipAttachment:
+    def test_the_documents_inside_a_zip_are_read_and_cited_inside_it(
+        self, aliases: AliasTable
+    ) -> None:
+        """名单.zip holding a PDF and a readme: the PDF's partners, each cited zip#member."""
+        found = extract(capture(response("名单.zip", ZIPPED.read_bytes())), aliases=aliases)
+        assert found.list_status is ListStatus.OK
+        assert len(found.partners) == 6
+        sources = {p.source.url for p in found.partners if p.source}
+        assert len(sources) == 1
+        assert sources.pop().startswith("https://www.example-bank.cn/upload/名单.zip#")
+
+    def test_a_member_named_in_gbk_without_the_utf8_flag_keeps_its_chinese_name(self) -> None:
+        """Windows' zipper writes GBK names: the member is still found as a PDF."""
+        body = zipped(("abcd.pdf", PDF_OF_LETTER.read_bytes()))  # ASCII: no UTF-8 flag
+        body = body.replace(b"abcd.pdf", "名单.pdf".encode("gbk"))  # the same 8 bytes
+        members, _ = archives.unpack(body)
+        assert [m.name for m in members] == ["名单.pdf"]
+
+    def test_a_zip_bomb_is_refused_by_its_compression_ratio(self, aliases: AliasTable) -> None:
+        """A member that packs 50 MB of zeros into a few KB: unreadable, nothing unpacked."""
+        body = zipped(("名单.csv", b"0" * 50_000_000))
+        found = extract(capture(response("名单.zip", body)), aliases=aliases)
+        assert found.list_status is ListStatus.UNPARSEABLE
+        assert "over the reading budget" in found.list_note
+        assert "100 to 1" in found.list_note
+
+    @pytest.mark.parametrize("name", ["../../etc/名单.pdf", "/abs/名单.pdf", "C:\\名单.pdf"])
+    def test_a_member_whose_path_climbs_out_makes_the_zip_unreadable(
+        self, name: str, aliases: AliasTable
+    ) -> None:
+        body = zipped((name, PDF_OF_LETTER.read_bytes()))
+        found = extract(capture(response("名单.zip", body)), aliases=aliases)
+        assert not found.partners
+        assert found.list_status is ListStatus.UNPARSEABLE
+        assert "unsafe path" in found.list_note
+
+    def test_too_many_members_make_the_zip_unreadable(self) -> None:
+        body = zipped(*((f"{n}.txt", b"x") for n in range(archives.MAX_MEMBERS + 1)))
+        readings = archives.read_all(response("名单.zip", body))
+        assert [r.unreadable for r in readings] == [True]
+        assert "members, over" in readings[0].note
+
+    def test_a_zip_inside_the_zip_is_not_opened_and_a_zip_of_no_document_says_so(
+        self, aliases: AliasTable
+    ) -> None:
+        inner = zipped(("名单.pdf", PDF_OF_LETTER.read_bytes()))
+        body = zipped(("inner/名单.zip", inner), ("说明.txt", "见附件".encode()))
+        found = extract(capture(response("名单.zip", body)), aliases=aliases)
+        assert not found.partners
+        assert "a ZIP inside the ZIP, not opened" in found.list_note
+        assert found.list_status is ListStatus.UNPARSEABLE

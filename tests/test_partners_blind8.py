@@ -60,7 +60,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "the publisher's name in an image caption is read as a partner; the images' lists "
         "are unparseable"
     ),
-    "trust-zip-attachment": "a ZIP attachment holding the PDF is not opened",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "portal-tabs-langfang-waf": (
