@@ -1,15 +1,17 @@
 """Attachments a page reaches by script, not by a plain link: a ``javascript:void(0)`` link
-whose onclick names the file, an element whose data-url does, a PDF.js viewer's ``?file=``.
+whose onclick names the file, an element whose data-url does, a PDF.js viewer's ``?file=``,
+a single-page app's JSON detail response.
 Each is fetched through the same guarded downloader as any attachment (host and address rules,
 the attachment limit); nothing of the handler is run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from archiver.adapters import attachments
+from archiver.adapters import attachments, json_links
 from archiver.adapters.browser import PlaywrightCapturer
 from archiver.models import ListStatus
 from archiver.partners import extract, load_aliases
@@ -85,3 +87,64 @@ def test_documents_behind_script_links_are_fetched_by_the_guarded_downloader(
     assert result.list_status is ListStatus.OK, result.list_note
     read_from = {p.source.url for p in result.partners if p.source}
     assert read_from == {local_site.url("/docs/list.pdf"), local_site.url("/gg/files/list.xlsx")}
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def test_a_json_detail_names_its_attachment_by_suffix_or_by_a_file_field() -> None:
+    """A document path by suffix anywhere; a suffixless path in a file-named field beside a
+    file name; no path at all, or a name alone, gives nothing."""
+    detail = {
+        "data": {
+            "title": "合作机构公示",
+            "content": "<p>详见附件</p>",
+            "files": [
+                {"fileName": "名单.pdf", "fileUrl": "/oss/notice/a3f1"},
+                {"name": "名单.xlsx", "path": "https://b.cn/up/list.xlsx"},
+                {"fileName": "说明.docx"},
+            ],
+            "link": "/xxpl/index.html",
+        }
+    }
+    assert json_links.json_documents([_json(detail)], BASE) == [
+        ("https://b.cn/oss/notice/a3f1", "名单.pdf"),
+        ("https://b.cn/up/list.xlsx", "名单.xlsx"),
+    ]
+
+
+def test_a_json_index_of_many_notices_gives_no_attachment() -> None:
+    """A list API naming a document per notice is an index, not this page's attachment;
+    a body that is no JSON object names nothing."""
+    index = {"rows": [{"title": f"公告{n}", "pdf": f"/up/{n}.pdf"} for n in range(8)]}
+    assert json_links.json_documents([_json(index)], BASE) == []
+    assert json_links.json_documents([b"{not json", b"[]", b'"/a.pdf"'], BASE) == []
+
+
+@pytest.mark.browser
+def test_a_document_only_a_json_response_names_is_fetched(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """A single-page app whose download button opens data.fileUrl from a closure: the URL is
+    never in the DOM, only in the detail JSON; it is fetched as an attachment and read."""
+    local_site.file("/oss/notice/a3f1.pdf", PDF.read_bytes(), "application/pdf")
+    detail = {"data": {"title": "合作机构名单公示", "fileUrl": "/oss/notice/a3f1.pdf"}}
+    local_site.file("/api/notice/detail", _json(detail), "application/json")
+    local_site.page(
+        "/spa/index.html",
+        '<div id="app"></div><script>'
+        "fetch('/api/notice/detail?id=7').then(r => r.json()).then(d => {"
+        "  const b = document.createElement('button'); b.textContent = '下载附件';"
+        "  b.addEventListener('click', () => window.open(d.data.fileUrl));"
+        "  document.getElementById('app').append(d.data.title, b); });"
+        "</script>",
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/spa/index.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    assert [a.url for a in capture.attachments] == [local_site.url("/oss/notice/a3f1.pdf")]
+    result = extract(
+        capture, aliases=load_aliases(CONFIG.read_text()), own_names=("晋商银行股份有限公司",)
+    )
+    assert len(result.partners) == 11
