@@ -148,3 +148,25 @@ def test_a_document_only_a_json_response_names_is_fetched(
         capture, aliases=load_aliases(CONFIG.read_text()), own_names=("晋商银行股份有限公司",)
     )
     assert len(result.partners) == 11
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown"),
+    [
+        ("https://b.cn/pdfjs/web/viewer.html?file=%2Fup%2Fa.pdf", "https://b.cn/up/a.pdf"),
+        ("https://b.cn/pdfjs/web/viewer.html#file=/up/a.pdf", "https://b.cn/up/a.pdf"),
+        ("https://b.cn/static/viewer.html?file=../up/a.pdf", "https://b.cn/up/a.pdf"),
+        ("https://b.cn/v/viewer.html?file=https%3A%2F%2Fc.cn%2Fa.pdf", "https://c.cn/a.pdf"),
+        (
+            "https://b.cn/v/viewer.html?file=/up/readme.html",
+            "https://b.cn/v/viewer.html?file=/up/readme.html",
+        ),
+    ],
+    ids=["query", "fragment", "relative", "absolute-other-host", "not-a-document"],
+)
+def test_a_pdfjs_viewer_shows_the_document_its_file_parameter_names(
+    viewer: str, shown: str
+) -> None:
+    """The viewer's ``file`` (query or fragment, relative or absolute) is the attachment; a
+    file on another host is then the host rule's to refuse, like any link."""
+    assert attachments.viewed_document(viewer) == shown

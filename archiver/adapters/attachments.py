@@ -27,14 +27,18 @@ _LITERAL = re.compile(r"""(['"])([^'"\n]{1,2048})\1""")  # a JS string literal, 
 
 
 def viewed_document(url: str) -> str:
-    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`), else the URL.
+    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`, or after
+    ``#``: `viewer.html#file=…`), else the URL.
 
     >>> viewed_document("https://b.cn/pdfjs/web/viewer.html?file=%2Fupload%2Flist.pdf")
     'https://b.cn/upload/list.pdf'
+    >>> viewed_document("https://b.cn/pdfjs/web/viewer.html#file=https://b.cn/a/list.pdf")
+    'https://b.cn/a/list.pdf'
     >>> viewed_document("https://b.cn/notice/1.html?id=3")
     'https://b.cn/notice/1.html?id=3'
     """
-    shown = parse_qs(urlsplit(url).query).get("file")
+    parts = urlsplit(url)
+    shown = parse_qs(parts.query).get("file") or parse_qs(parts.fragment).get("file")
     if shown and doctypes.is_attachment(shown[0]):
         return urljoin(url, shown[0])
     return url
