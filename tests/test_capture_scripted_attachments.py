@@ -115,10 +115,13 @@ def test_a_json_detail_names_its_attachment_by_suffix_or_by_a_file_field() -> No
 
 
 def test_a_json_index_of_many_notices_gives_no_attachment() -> None:
-    """A list API naming a document per notice is an index, not this page's attachment;
-    a body that is no JSON object names nothing."""
-    index = {"rows": [{"title": f"公告{n}", "pdf": f"/up/{n}.pdf"} for n in range(8)]}
+    """A list API naming a document per notice is an index, not this page's attachment; a
+    body that does not speak of partners (a "latest reports" widget) or is no JSON object
+    names nothing."""
+    index = {"rows": [{"title": f"合作机构公告{n}", "pdf": f"/up/{n}.pdf"} for n in range(8)]}
     assert json_links.json_documents([_json(index)], BASE) == []
+    reports = {"latest": [{"title": "2024年年度报告", "url": "/up/report2024.pdf"}]}
+    assert json_links.json_documents([_json(reports)], BASE) == []
     assert json_links.json_documents([b"{not json", b"[]", b'"/a.pdf"'], BASE) == []
 
 

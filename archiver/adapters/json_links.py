@@ -5,8 +5,11 @@ from a click handler (``window.open(data.fileUrl)``): the PDF's URL is in the JS
 the capture already keeps (`json_bodies`, the site's own hosts only), never in an ``<a>``.
 Such a URL is taken when a string value names a document by its suffix, or when a field
 named like a file (``fileUrl``, ``attachPath``, ``fjdz``) holds a path beside a file name
-that names a document. A body naming more documents than a notice carries is an index of
-other notices (a list API), not this page's attachment: it gives none, rather than a guess.
+that names a document. Only a body that speaks of partners (its title, file names or text
+hold words such as 合作机构 / 名单 / 助贷, `cells.PARTNER_WORDS`) gives any: a side widget's
+"latest reports" call is not followed. A body naming more documents than a notice carries is
+an index of other notices (a list API), not this page's attachment: it gives none either,
+rather than a guess.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archiver import doctypes
 from archiver.adapters.attachments import viewed_document
+from archiver.partners.cells import PARTNER_WORDS
 
 MAX_PER_BODY = 5  # a notice's attachments; more is an index of notices
 _MAX_NODES = 50_000  # values walked in one body
@@ -42,7 +46,9 @@ def json_documents(bodies: Sequence[bytes], base: str) -> list[tuple[str, str]]:
         except (ValueError, RecursionError):
             continue
         named = list(dict.fromkeys(_documents(data)))
-        if len(named) > MAX_PER_BODY:
+        if len(named) > MAX_PER_BODY or not PARTNER_WORDS.search(
+            json.dumps(data, ensure_ascii=False)
+        ):
             continue
         for value, name in named:
             url = viewed_document(urljoin(base, value.strip()))
