@@ -7,13 +7,14 @@ the attachment limit); nothing of the handler is run."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archiver.adapters import attachments, json_links
 from archiver.adapters.browser import PlaywrightCapturer
-from archiver.models import ListStatus
+from archiver.models import HttpResponse, ListStatus
 from archiver.partners import extract, load_aliases
 from archiver.ports import CaptureRequest
 from archiver.testing import LocalSite
@@ -173,3 +174,17 @@ def test_a_pdfjs_viewer_shows_the_document_its_file_parameter_names(
     """The viewer's ``file`` (query or fragment, relative or absolute) is the attachment; a
     file on another host is then the host rule's to refuse, like any link."""
     assert attachments.viewed_document(viewer) == shown
+
+
+def test_a_zip_served_by_a_download_handler_is_a_document_by_its_bytes() -> None:
+    """download.jsp?id=… answering a ZIP as application/octet-stream, its link titled
+    "名单.zip": kept by its bytes, as a PDF or workbook would be."""
+    body = (BLIND8 / "trust-zip-attachment" / "download" / "hrxt_hzjg_202510.zip").read_bytes()
+    response = HttpResponse(
+        url="https://b.cn/download.jsp?id=7",
+        status=200,
+        media_type="application/octet-stream",
+        body=body,
+    )
+    assert attachments.is_document(response)
+    assert not attachments.is_document(replace(response, body=b"PK\x03\x04 cut short"))

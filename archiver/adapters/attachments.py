@@ -125,6 +125,7 @@ def is_document(response: HttpResponse) -> bool:
     )
     return (
         doctypes.sniff(response.body) is not None
+        or doctypes.is_zip(response.body)
         or doctypes.by_media_type(response.media_type) is not None
         or doctypes.by_name(doctypes.disposition_name(disposition)) is not None
     )
