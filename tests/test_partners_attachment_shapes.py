@@ -187,3 +187,10 @@ class TestZipAttachment:
         assert not found.partners
         assert "a ZIP inside the ZIP, not opened" in found.list_note
         assert found.list_status is ListStatus.UNPARSEABLE
+
+    def test_a_members_note_names_the_zip_and_the_member(self, aliases: AliasTable) -> None:
+        """An unreadable document inside says which one: 名单.zip/内/名单.doc."""
+        body = zipped(("内/名单.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))
+        found = extract(capture(response("名单.zip", body)), aliases=aliases)
+        assert found.list_status is ListStatus.UNPARSEABLE
+        assert "名单.zip/内/名单.doc" in found.list_note

@@ -29,7 +29,6 @@ MAX_RATIO = 100  # unpacked / packed bytes of one member; text lists pack ~5-10 
 _UTF8_NAMES = 0x800  # general purpose flag: the member's name is UTF-8
 _ENCRYPTED = 0x1
 _CHUNK = 1 << 16
-_READ = frozenset(t.name for t in doctypes.TYPES if t.read and t is not doctypes.ZIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,7 @@ def unpack(body: bytes, budget: Budget = DEFAULT_BUDGET) -> tuple[list[Member], 
             if kind is doctypes.ZIP:
                 notes.append(f"{name} is a ZIP inside the ZIP, not opened")
                 continue
-            if kind is None or kind.name not in _READ:
+            if kind is None:
                 continue  # a readme, a picture of the seal: not a list document
             data = b"".join(_chunks(archive, entry, budget.max_unzipped_bytes - unpacked))
             unpacked += len(data)

@@ -49,12 +49,19 @@ class Reading:
 
 
 def file_name(url: str) -> str:
-    """The last path segment of a URL, decoded.
+    """The last path segment of a URL, decoded; a document inside a ZIP (archives.py) as
+    ``<zip name>/<member>``.
 
     >>> file_name("https://example.cn/upload/%E5%90%8D%E5%8D%95.pdf?v=2")
     '名单.pdf'
+    >>> file_name("https://example.cn/upload/a.zip#%E5%90%8D%E5%8D%95.pdf")
+    'a.zip/名单.pdf'
     """
-    return unquote(PurePosixPath(urlsplit(url).path).name) or url
+    parts = urlsplit(url)
+    name = unquote(PurePosixPath(parts.path).name) or url
+    if name.lower().endswith(".zip") and parts.fragment:
+        return f"{name}/{unquote(parts.fragment)}"
+    return name
 
 
 def kind_of(response: HttpResponse) -> str:
