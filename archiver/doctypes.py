@@ -10,7 +10,9 @@ text or its Content-Disposition header gives (`names_document`, `disposition_nam
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
@@ -49,7 +51,8 @@ DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Wor
 XLS = DocumentType("xls", "application/vnd.ms-excel", ("xls",), label="Excel 97-2003 (.xls)")
 WPS = DocumentType("wps", "", ("wps",), read=False, label="WPS (.wps)")
 ET = DocumentType("et", "", ("et",), read=False, label="WPS spreadsheet (.et)")
-TYPES = (PDF, DOCX, XLSX, CSV, DOC, XLS, WPS, ET)
+ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
+TYPES = (PDF, DOCX, XLSX, CSV, DOC, XLS, WPS, ET, ZIP)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
@@ -89,6 +92,17 @@ def sniff(body: bytes) -> DocumentType | None:
         if "Workbook".encode("utf-16-le") in body or "Book".encode("utf-16-le") in body:
             return XLS
     return None
+
+
+def is_zip(body: bytes) -> bool:
+    """Whether bytes are a ZIP archive that is no Office file (a folder of documents zipped).
+
+    >>> is_zip(b"%PDF-1.7"), is_zip(b"PK\\x03\\x04 cut short")
+    (False, False)
+    """
+    if body[:4] != b"PK\x03\x04" or sniff(body) is not None:
+        return False
+    return zipfile.is_zipfile(io.BytesIO(body))
 
 
 def names_document(text: str) -> bool:

@@ -24,11 +24,13 @@ def test_every_suffix_is_an_attachment_to_the_capture_and_to_discovery(suffix: s
     assert doctypes.is_attachment(url)
     viewer = f"https://www.bank.example.cn/pdfjs/web/viewer.html?file=/upload/a.{suffix}"
     assert attachments.viewed_document(viewer) == f"https://www.bank.example.cn/upload/a.{suffix}"
-    assert classify("名单", url, RULES, in_template=True) is LinkKind.CANDIDATE
+    if suffix != "zip":  # discovery opens no archive (discovery/urls.ASSET_SUFFIX); a
+        # capture reads the documents inside one (partners/archives.py)
+        assert classify("名单", url, RULES, in_template=True) is LinkKind.CANDIDATE
 
 
 @pytest.mark.parametrize(
-    "url", ["https://b.cn/a.html", "https://b.cn/a.docs", "https://b.cn/pdf", "https://b.cn/a.zip"]
+    "url", ["https://b.cn/a.html", "https://b.cn/a.docs", "https://b.cn/pdf", "https://b.cn/a.rar"]
 )
 def test_other_links_are_not_attachments(url: str) -> None:
     assert not doctypes.is_attachment(url)

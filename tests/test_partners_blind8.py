@@ -52,30 +52,13 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "group headings (蚂蚁集团, 京东集团, 乐信集团, 360数科) above their legal entities read "
         "as partners"
     ),
-    "portal-pdf-cover-letter": (
-        "the PDF's cover letter page before the table: the attachment is taken for an image "
-        "list (unparseable)"
-    ),
-    "pdfjs-iframe-cfc": (
-        "a PDF shown in a pdf.js viewer iframe (viewer.html?file=…) is not fetched"
-    ),
     "attachment-soft-404": (
         "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
         "broken PDF (unparseable); labelled absent"
     ),
-    "doc-attachment-word-html": (
-        "a '.doc' that is Word's HTML export is taken for a binary Word 97 file and not read"
-    ),
     "h5-images-alt-caption": (
         "the publisher's name in an image caption is read as a partner; the images' lists "
         "are unparseable"
-    ),
-    "onclick-xlsx-status-column": (
-        "an XLSX behind a javascript:void(0) link with an onclick handler is not fetched"
-    ),
-    "trust-zip-attachment": "a ZIP attachment holding the PDF is not opened",
-    "vue-json-detail-pdf-attachment": (
-        "a Vue page whose JSON detail call gives the PDF's link: the link is never in the DOM"
     ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)

@@ -7,6 +7,7 @@ disclosure region; both are evidence, fetched by bytes through the session's dow
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
@@ -22,34 +23,65 @@ LIST_IMAGE_PIXELS = 40_000  # smaller images (200x200) are logos, icons and bull
 MAX_LIST_IMAGES = 12
 
 Download = Callable[[str, Purpose], Awaitable[HttpResponse | None]]
+_LITERAL = re.compile(r"""(['"])([^'"\n]{1,2048})\1""")  # a JS string literal, unescaped
 
 
 def viewed_document(url: str) -> str:
-    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`), else the URL.
+    """The document a PDF.js-style viewer shows (`viewer.html?file=/a/list.pdf`, or after
+    ``#``: `viewer.html#file=…`), else the URL.
 
     >>> viewed_document("https://b.cn/pdfjs/web/viewer.html?file=%2Fupload%2Flist.pdf")
     'https://b.cn/upload/list.pdf'
+    >>> viewed_document("https://b.cn/pdfjs/web/viewer.html#file=https://b.cn/a/list.pdf")
+    'https://b.cn/a/list.pdf'
     >>> viewed_document("https://b.cn/notice/1.html?id=3")
     'https://b.cn/notice/1.html?id=3'
     """
-    shown = parse_qs(urlsplit(url).query).get("file")
+    parts = urlsplit(url)
+    shown = parse_qs(parts.query).get("file") or parse_qs(parts.fragment).get("file")
     if shown and doctypes.is_attachment(shown[0]):
         return urljoin(url, shown[0])
     return url
 
 
+def scripted_documents(handler: str, base: str) -> list[str]:
+    """The documents a script link opens, from the string literals of its onclick handler
+    or data attributes (``downLoadFile('uploadfiles/名单.xlsx')``, ``window.open("…pdf")``,
+    ``data-url="…"``): each literal naming a document, resolved against `base`; a literal
+    with a path is the document, a bare file name beside it the name to save it as. Only
+    http(s) URLs; nothing is run.
+
+    >>> scripted_documents("downFile('files/a.xlsx','名单.xlsx')", "https://b.cn/gg/1.html")
+    ['https://b.cn/gg/files/a.xlsx']
+    >>> scripted_documents("window.open('javascript:alert(1).pdf')", "https://b.cn/")
+    []
+    """
+    named = [m.group(2).strip() for m in _LITERAL.finditer(handler)]
+    named = [literal for literal in named if doctypes.is_attachment(literal)]
+    paths = [literal for literal in named if "/" in literal]  # not the name to save it as
+    found: list[str] = []
+    for literal in paths or named:
+        url = viewed_document(urljoin(base, literal))
+        if urlsplit(url).scheme in ("http", "https") and url not in found:
+            found.append(url)
+    return found
+
+
 async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, str]]:
     """(URL, link text) of every document the page links to, within `selector` if given:
-    a link whose URL names a document, or one served by a download handler
-    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）")."""
+    a link whose URL names a document, one served by a download handler
+    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）"), or a
+    script link whose handler names the document (`scripted_documents`)."""
     try:
         anchors = await page.evaluate(script("links"), selector)
     except PlaywrightError:
         return []
-    found = []
-    for link, text, named in anchors:
+    found: list[tuple[str, str]] = []
+    for link, text, named, handler, base in anchors:
         href = viewed_document(clean(link))
         shown = clean(text)
+        if handler and not doctypes.is_attachment(href):
+            found.extend((url, shown) for url in scripted_documents(clean(handler), clean(base)))
         if doctypes.is_attachment(href):
             found.append((href, shown))
         elif href.startswith(("http:", "https:")) and (
@@ -93,6 +125,7 @@ def is_document(response: HttpResponse) -> bool:
     )
     return (
         doctypes.sniff(response.body) is not None
+        or doctypes.is_zip(response.body)
         or doctypes.by_media_type(response.media_type) is not None
         or doctypes.by_name(doctypes.disposition_name(disposition)) is not None
     )

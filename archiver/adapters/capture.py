@@ -30,6 +30,7 @@ from archiver.adapters.browser_errors import WouldDownload, first_line, translat
 from archiver.adapters.download import Downloader, Fetched, kept
 from archiver.adapters.guard import AddressGuard
 from archiver.adapters.json_bodies import JsonBodies
+from archiver.adapters.json_links import json_documents
 from archiver.adapters.ledger import CaptureBudget, CaptureLedger
 from archiver.adapters.rendering import RegionReader
 from archiver.adapters.scripts import clean
@@ -275,9 +276,7 @@ class BrowserSession:
                 pages.extend(more)
                 links.extend(more_links)
             if request.attachments:
-                documents = await attachments.fetch_attachments(
-                    links, limit=request.max_attachments, download=self._download
-                )
+                documents = await self._attachments(page, links, pending)
             images = await self._list_images(pages)
         if pending:
             await asyncio.wait(pending, timeout=5)
@@ -412,6 +411,19 @@ class BrowserSession:
             return await self.reader.page(page, None if whole_page else self.request.selector)
         except PlaywrightError as exc:
             raise translate(exc, page.url) from exc
+
+    async def _attachments(
+        self, page: Page, links: list[tuple[str, str]], pending: set[asyncio.Task[None]]
+    ) -> list[HttpResponse]:
+        """The documents the page links to, then those its own JSON names but its DOM never
+        shows (json_links), fetched within the attachment limit."""
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+        bodies = [body.body for body in self.json_bodies.kept]
+        links = [*links, *json_documents(bodies, page.url)]
+        return await attachments.fetch_attachments(
+            links, limit=self.request.max_attachments, download=self._download
+        )
 
     async def attachment_links(self, page: Page) -> list[tuple[str, str]]:
         """The documents `page` links to within the site's selector."""

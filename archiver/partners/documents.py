@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
-from archiver.partners import pdfpages, workbooks
+from archiver.partners import dom, officehtml, pdfpages, workbooks
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
 from archiver.partners.budget import rectangular as _rectangular
@@ -49,12 +49,19 @@ class Reading:
 
 
 def file_name(url: str) -> str:
-    """The last path segment of a URL, decoded.
+    """The last path segment of a URL, decoded; a document inside a ZIP (archives.py) as
+    ``<zip name>/<member>``.
 
     >>> file_name("https://example.cn/upload/%E5%90%8D%E5%8D%95.pdf?v=2")
     '名单.pdf'
+    >>> file_name("https://example.cn/upload/a.zip#%E5%90%8D%E5%8D%95.pdf")
+    'a.zip/名单.pdf'
     """
-    return unquote(PurePosixPath(urlsplit(url).path).name) or url
+    parts = urlsplit(url)
+    name = unquote(PurePosixPath(parts.path).name) or url
+    if name.lower().endswith(".zip") and parts.fragment:
+        return f"{name}/{unquote(parts.fragment)}"
+    return name
 
 
 def kind_of(response: HttpResponse) -> str:
@@ -64,6 +71,8 @@ def kind_of(response: HttpResponse) -> str:
     sniffed = doctypes.sniff(body)
     if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx"):
         return sniffed.name
+    if sniffed is None and officehtml.export_markup(body) is not None:
+        return "html"  # Word or Excel "saved as web page", whatever its name says
     media = response.media_type
     named = doctypes.disposition_name(_header(response, "content-disposition")) or response.url
     suffix = doctypes.suffix_of(named)
@@ -88,7 +97,14 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
     if kind in _UNSUPPORTED:
         note = f"attachment {name} is {_UNSUPPORTED[kind]}, which is not read"
         return Reading(response.url, note=note, unreadable=True)
-    readers = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls, "csv": _csv}
+    readers = {
+        "pdf": _pdf,
+        "docx": _docx,
+        "xlsx": _xlsx,
+        "xls": _xls,
+        "csv": _csv,
+        "html": _office_html,
+    }
     reader = readers.get(kind)
     if reader is None:
         return Reading(response.url, note=f"attachment {name}: unknown format", unreadable=True)
@@ -216,6 +232,17 @@ def _xls(response: HttpResponse, name: str, clock: Clock) -> Reading:
 
 def _csv(response: HttpResponse, name: str, clock: Clock) -> Reading:
     return _reading(response, (workbooks.csv_grid(decode(response.body)),), SourceKind.XLSX)
+
+
+def _office_html(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """A Word or Excel web-page export (officehtml), read as the HTML it is."""
+    markup, charset = officehtml.export_markup(response.body) or (b"", "")
+    clock.tick()
+    page = dom.document(decode(markup, charset), url=response.url)
+    kind = (
+        SourceKind.XLSX if doctypes.suffix_of(response.url) in ("xls", "et") else SourceKind.DOCX
+    )
+    return _reading(response, page.blocks, kind)
 
 
 # --- DOCX --------------------------------------------------------------------------------------

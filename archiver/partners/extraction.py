@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from archiver.models import Capture, ListStatus, Partner, RenderedPage
 from archiver.partners import dom, superseded_files
 from archiver.partners.aliases import AliasTable
+from archiver.partners.annex import with_annex_read
+from archiver.partners.archives import read_all
 from archiver.partners.cells import PARTNER_WORDS
-from archiver.partners.documents import decode, file_name, read_attachment
+from archiver.partners.documents import decode, file_name
 from archiver.partners.foreign import not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
@@ -74,7 +76,7 @@ def extract(
     notes: list[str] = []
     texts: list[tuple[str, str]] = []
     unreadable = 0
-    readings = [read_attachment(attachment) for attachment in capture.attachments]
+    readings = [reading for attachment in capture.attachments for reading in read_all(attachment)]
     others = [not_a_partner_list(r.document) if r.document else "" for r in readings]
     marked = superseded_files.marked_links(
         (page.url, page.html or page.region_html) for page in pages
@@ -95,7 +97,7 @@ def extract(
             texts.append((reading.url, reading.text))
         elif reading.document is not None:
             reader.new_document_context()
-            reader.read(reading.document)
+            reader.read(with_annex_read(reading.document))  # a cover letter, then its annex
             texts.append((reading.url, reading.text))
     rows: list[Row] = [
         row

@@ -88,12 +88,17 @@ def params(
 
 
 def serve(site: LocalSite, root: Path, folders: Iterable[str]) -> None:
-    """Every file of the folders, at /<folder>/<page id>/<path>."""
+    """Every file of the folders, at /<folder>/<page id>/<path>, and again at /<page id>/<path>
+    as the outsiders' scorer serves a folder (its root): a page that links its own files by
+    absolute path (``/<page id>/upload/list.pdf``, a viewer's ``?file=``, a script's XHR)
+    reaches them here as it does there. Page ids are unique within a round."""
     for folder in folders:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and path.name != "labels.yaml":
                 media = MEDIA.get(path.suffix.lower(), "application/octet-stream")
-                site.file(f"/{path.relative_to(root).as_posix()}", path.read_bytes(), media)
+                data = path.read_bytes()
+                site.file(f"/{path.relative_to(root).as_posix()}", data, media)
+                site.file(f"/{path.relative_to(root / folder).as_posix()}", data, media)
 
 
 def round_fixtures(root: Path, folders: Iterable[str]) -> tuple[Any, Any]:

@@ -1,26 +1,51 @@
 // Links of the region (or the page): anchors as [href, text, the file name its download or
-// title attribute gives], and documents shown inside the page rather than linked (<iframe>,
-// <embed>, <object>). At most 5,000, so a page cannot flood us.
+// title attribute gives, handler, base], and documents shown inside the page rather than
+// linked (<iframe>, <embed>, <object>). `handler` is what a script link carries instead of an
+// href (its onclick source and its data-url / data-href / data-file values, quoted), `base`
+// the URL a relative path in it resolves against; both "" for a plain link. Nothing is run:
+// the Python side takes a document path out of the handler's string literals.
+// At most 5,000, so a page cannot flood us.
 // Links in the site's footer or navigation (a privacy policy's third-party SDK list, the
 // annual report) are the site's, never the disclosure's: they are left out.
 (selector) => {
   const scope = (selector && document.querySelector(selector)) || document;
   const chrome = 'footer, nav, [role="contentinfo"], [role="navigation"], ' +
     '[class*="footer" i], [id*="footer" i]';
+  const data = ['data-url', 'data-href', 'data-file', 'data-path', 'data-src', 'data-link'];
+  const handlerOf = (e) => {
+    const parts = [e.getAttribute('onclick') || ''];
+    for (const name of data) {
+      const value = e.getAttribute(name);
+      if (value) parts.push(JSON.stringify(value));
+    }
+    return parts.join(' ').trim().slice(0, 2000);
+  };
   const links = [];
   for (const a of scope.querySelectorAll('a[href]')) {
     if (links.length >= 5000) break;
     if (!selector && a.closest(chrome)) continue;
     const named = a.getAttribute('download') || a.getAttribute('title') || '';
+    const handler = handlerOf(a);
     links.push([String(a.href).slice(0, 4096), (a.innerText || '').trim().slice(0, 200),
-      named.trim().slice(0, 200)]);
+      named.trim().slice(0, 200), handler, handler ? document.baseURI : '']);
+  }
+  const scripted = '[onclick], ' + data.map((name) => '[' + name + ']').join(', ');
+  for (const e of scope.querySelectorAll(scripted)) {
+    if (links.length >= 5000) break;
+    if (e.matches('a[href], img, iframe, script') || (!selector && e.closest(chrome))) continue;
+    const handler = handlerOf(e);
+    if (handler) {
+      links.push(['', (e.innerText || '').trim().slice(0, 200),
+        (e.getAttribute('title') || '').trim().slice(0, 200), handler, document.baseURI]);
+    }
   }
   for (const e of scope.querySelectorAll('iframe[src], embed[src], object[data]')) {
     if (links.length >= 5100) break;
     const source = e.getAttribute('src') || e.getAttribute('data');
     try {
       if (source) {
-        links.push([new URL(source, document.baseURI).href.slice(0, 4096), 'embedded', '']);
+        links.push([new URL(source, document.baseURI).href.slice(0, 4096), 'embedded', '',
+          '', '']);
       }
     } catch (err) { /* not a URL */ }
   }
