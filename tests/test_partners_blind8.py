@@ -48,10 +48,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "an update notice's 退出 list above the full list does not end 北京玖富普惠 (the "
         "notice's shape: a heading 二、退出合作机构 and names, not a sentence)"
     ),
-    "group-brand-headings-entities": (
-        "group headings (蚂蚁集团, 京东集团, 乐信集团, 360数科) above their legal entities read "
-        "as partners"
-    ),
     "portal-pdf-cover-letter": (
         "the PDF's cover letter page before the table: the attachment is taken for an image "
         "list (unparseable)"

@@ -344,14 +344,21 @@ class _Walker:
                 self._item(child, number)
                 number += 1
             else:
+                self._nested_list(tag, child)
                 self.walk(child)
         self.flush(self._kind(element, tag), None)
+
+    def _nested_list(self, tag: str, child: html.HtmlElement) -> None:
+        """An <li>'s text above a list nested in it heads that list (groups.py)."""
+        if tag == "li" and isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+            self.flush(LineKind.HEADING, None)
 
     def _item(self, item: html.HtmlElement, number: int) -> None:
         self.flush()
         if item.text:
             self.buffer.append(item.text)
         for child in item:
+            self._nested_list("li", child)
             self.walk(child)
         self.flush(LineKind.ITEM, number)
         if item.tail:

@@ -21,6 +21,7 @@ from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridreader import GridReading
 from archiver.partners.gridrows import is_record, labels_another_table, row_number
+from archiver.partners.groups import GroupHeading
 from archiver.partners.headings import heading_label, status_after
 from archiver.partners.lines import (
     item_fields,
@@ -78,6 +79,7 @@ class Reader(GridReading):
     _trailing: TrailingFields = field(default_factory=TrailingFields)
     _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
     _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
+    _group: GroupHeading = field(default_factory=GroupHeading)  # "京东集团" above its entities
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -96,6 +98,7 @@ class Reader(GridReading):
                 self._line(block, document)
         self._flush_folded(document)
         self._flush_card()
+        self._group.release(self.rows)
         self._trailing.apply(self.rows)
 
     def _folded_row(self, line: Line, document: Document) -> bool:
@@ -224,6 +227,7 @@ class Reader(GridReading):
         return True
 
     def _open_section(self, label: str, text: str) -> None:
+        self._group.release(self.rows)
         self._grid_category = ""
         self._status = ""
         self._sections += 1
@@ -255,20 +259,26 @@ class Reader(GridReading):
             return False
         kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
         source = Source(kind=kind, url=document.url, locator=line.locator)
-        for name in accepted:
-            self._add(
-                Row(
-                    name=name,
-                    source=source,
-                    category_raw=fields.category or self._section.label,
-                    products=fields.products,
-                    period=fields.period,
-                    hotline=fields.hotline,
-                    remark=fields.remark,
-                    seq=number,
-                    scopes=(self._section.scope,),
-                )
+        rows = [
+            Row(
+                name=name,
+                source=source,
+                category_raw=fields.category or self._section.label,
+                products=fields.products,
+                period=fields.period,
+                hotline=fields.hotline,
+                remark=fields.remark,
+                seq=number,
+                scopes=(self._section.scope,),
             )
+            for name in accepted
+        ]
+        statused = [under_status(row, self._status) for row in rows]
+        if self._group.holds(self.rows, statused, heading=line.kind is LineKind.HEADING):
+            self._last_line_row = -1  # a brand heading: a group's or a partner's (groups.py)
+            return True
+        for row in rows:
+            self._add(row)
         self._last_line_row = len(self.rows) - 1
         if number is not None:
             self.numbering.append(number)
@@ -280,6 +290,7 @@ class Reader(GridReading):
         return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
+        self._group.before(self.rows, row)
         self.rows.append(under_status(row, self._status))
 
     # --- label：value cards ------------------------------------------------------------------
@@ -304,6 +315,9 @@ class Reader(GridReading):
                         )
                         self._add(row)
             return
+        if self._group.held is not None:  # a brand with fields of its own is a partner
+            self._group.release(self.rows)
+            self._last_line_row = len(self.rows) - 1
         if not self._card and self._trailing.note(self._last_line_row, labelled):
             return  # a card's field line under its name (cardfields)
         seen = {column for column, _, _ in self._card}
