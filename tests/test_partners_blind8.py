@@ -44,10 +44,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "nolist-maintenance-200": (
         "a status disagreement: labelled absent, the product says maintenance"
     ),
-    "update-notice-added-exited-full": (
-        "an update notice's 退出 list above the full list does not end 北京玖富普惠 (the "
-        "notice's shape: a heading 二、退出合作机构 and names, not a sentence)"
-    ),
     "portal-pdf-cover-letter": (
         "the PDF's cover letter page before the table: the attachment is taken for an image "
         "list (unparseable)"

@@ -9,16 +9,20 @@ Some institutions publish the list as running text rather than as a table or ite
 `prose_lists` takes such a paragraph apart into the category it names and its names, but only
 when every piece of the list is an organisation's name: a sentence that happens to contain a
 colon is not a list. A note under the list can mark one of the listed partners as ended
-("注：甲已注销，本行已停止与其开展新增业务。"): `stated_status` reads it.
+("注：甲已注销，本行已停止与其开展新增业务。"): `stated_status` reads it; an update notice's
+line of the names it removes ("2. 退出合作机构：甲（平台运营机构），自…起不再合作。") ends
+them: `listed_exits`.
 """
 
 from __future__ import annotations
 
 import re
 
-from archiver.partners.annotations import is_ended, parse_name
+from archiver.partners.annotations import is_ended, markers_in, parse_name
+from archiver.partners.blocks import LineKind
 from archiver.partners.categories import COUNT_NUMBER, names_category
-from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.headings import status_heading
+from archiver.partners.names import BRACKETED, clean_text, looks_like_org
 
 # The lead names a category and, often, a count; the list follows a colon or 包括 / 分别为.
 # A lead never crosses a comma or a full stop, so several lists can share one paragraph.
@@ -175,3 +179,50 @@ def stated_status(text: str) -> tuple[str, str] | None:
     if not parts.status or not is_ended(parts.markers) or not looks_like_org(parts.name):
         return None
     return parts.name, parts.status
+
+
+def listed_exits(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, category, the words of the mark) of each name a line lists under an ended label:
+    an update notice's "退出合作机构：" / "本次退出名单：". Only a list of names counts, up to the
+    clause that says something of them; anything else is no list (nothing is guessed).
+
+    >>> listed_exits("2. 退出合作机构：甲乙网络科技有限公司（平台运营机构），自11月起不再合作")
+    (('甲乙网络科技有限公司', '平台运营机构', '退出合作机构'),)
+    >>> [name for name, _, _ in listed_exits("本次退出名单：甲乙科技有限公司、丙丁担保有限公司")]
+    ['甲乙科技有限公司', '丙丁担保有限公司']
+    >>> listed_exits("退出合作机构：按本行规定执行"), listed_exits("新增合作机构：甲乙有限公司")
+    ((), ())
+    >>> listed_exits("名称变更：甲乙科技有限公司已更名为丙丁科技有限公司")  # no end
+    ()
+    """
+    label, colon, body = clean_text(text).replace(":", "：").partition("：")
+    words = status_heading(f"{label}：", LineKind.TEXT) if colon and body else ""
+    if not words or not is_ended(markers_in(words)):
+        return ()
+    pieces = [piece.strip() for piece in _PIECES.split(_first_clause(body)) if piece.strip()]
+    parts = [parse_name(piece) for piece in pieces]
+    if not parts or not all(looks_like_org(part.name) for part in parts):
+        return ()
+    return tuple(
+        (part.name, _bracketed_category(piece), words)
+        for part, piece in zip(parts, pieces, strict=True)
+    )
+
+
+def _first_clause(body: str) -> str:
+    """The text up to the first comma or full stop outside brackets ("甲（平台运营机构，…）").
+
+    >>> _first_clause("甲公司（平台运营机构，北京），自2025年起不再合作")
+    '甲公司（平台运营机构，北京）'
+    """
+    depth = 0
+    for index, char in enumerate(body):
+        depth += (char == "（") - (char == "）")
+        if depth == 0 and char in "，,。":
+            return body[:index]
+    return body
+
+
+def _bracketed_category(piece: str) -> str:
+    """The category a name's bracket states ("甲公司（平台运营机构）"), or ""."""
+    return next((b for b in BRACKETED.findall(piece) if names_category(b)), "")

@@ -34,7 +34,7 @@ from archiver.partners.lines import (
     without_footnotes,
 )
 from archiver.partners.names import clean_text, looks_like_org
-from archiver.partners.prose import ended_in_prose, prose_lists, stated_status
+from archiver.partners.prose import ended_in_prose, listed_exits, prose_lists, stated_status
 from archiver.partners.rows import (
     Row,
     Section,
@@ -210,7 +210,8 @@ class Reader(GridReading):
         found = prose_lists(text)
         sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
         ended = ended_in_prose(text) if sentence and (found or self.context) else ()
-        if not found and not ended:
+        exits = listed_exits(text)  # "退出合作机构：甲（平台运营机构），…"
+        if not found and not ended and not exits:
             return False
         self._flush_card()
         source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
@@ -220,9 +221,11 @@ class Reader(GridReading):
                 if self._acceptable(name, in_list=True):
                     row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
                     self._add(row)
-        for name, words in ended:
+        listed = [(name, kind or self._section.label, words) for name, kind, words in exits]
+        for name, category, words in [(name, "", words) for name, words in ended] + listed:
             if self._acceptable(name, in_list=True):
-                self._add(Row(name, source, remark=words, scopes=(self._section.scope,)))
+                row = Row(name, source, category, remark=words, scopes=(self._section.scope,))
+                self._add(row)
         self._last_line_row = len(self.rows) - 1
         return True
 
