@@ -33,10 +33,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a label inconsistency: the author lists 北京玖富普惠 both as current and as ended "
         "(its 备注 says 已于2025年9月30日终止合作; the product reads it ended)"
     ),
-    "regulation-quote-group-branches": (
-        "missed 中原融资担保有限公司: its item carries a long bracket about related-party "
-        "approval (关联方，已按…履行审批程序), read as running text"
-    ),
     "nolist-soft-404-portal": "a status disagreement: labelled absent, the product says soft_404",
     "nolist-waf-js-challenge": (
         "a status disagreement: labelled absent, the product says challenge"

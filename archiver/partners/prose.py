@@ -22,7 +22,7 @@ from archiver.partners.annotations import is_ended, markers_in, parse_name
 from archiver.partners.blocks import LineKind
 from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.headings import status_heading
-from archiver.partners.names import BRACKETED, clean_text, looks_like_org
+from archiver.partners.names import BRACKETED, LEGAL_FORMS, clean_text, looks_like_org
 
 # The lead names a category and, often, a count; the list follows a colon or 包括 / 分别为.
 # A lead never crosses a comma or a full stop, so several lists can share one paragraph.
@@ -52,6 +52,9 @@ _ACTION = re.compile(
     r"^(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]?\s*)?(?:新增|增加|补充|调整为?)(?:的)?"
 )
 _PIECES = re.compile(r"[、；;，,]")
+_LEAD_NUMBER = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*"
+)
 _CLAUSES = re.compile(r"[，,；;。]")
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
 
@@ -85,7 +88,7 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
             for name in _conjoined(piece.strip())
             if name.strip()
         )
-        single = intro.group("be") is not None
+        single = intro.group("be") is not None or _bare_label(intro.group("lead"))
         single = single or re.search(r"(?:共|计)\s*1\s*家", intro.group(0)) is not None
         if len(pieces) < 2 and not (pieces and single):
             continue
@@ -102,11 +105,42 @@ def _list_pieces(body: str) -> list[str]:
     ['甲公司', '乙公司']
     """
     pieces = []
-    for piece in _PIECES.split(body):
+    for piece in _outside_brackets(_PIECES, body):
         if _PREDICATE.match(piece.strip()):
             break
         pieces.append(piece)
     return pieces
+
+
+def _outside_brackets(separators: re.Pattern[str], text: str) -> list[str]:
+    """`text` split at the separators outside brackets: a note after a name ("甲有限公司（关联方，
+    已按规定履行审批程序）") is part of its piece, never a piece of the list.
+
+    >>> _outside_brackets(_PIECES, "甲公司（关联方，已审批）、乙公司")
+    ['甲公司（关联方，已审批）', '乙公司']
+    """
+    pieces, depth, start = [], 0, 0
+    for match in re.finditer(rf"[（）]|{separators.pattern}", text):
+        mark = match.group(0)
+        depth = max(0, depth + (mark == "（") - (mark == "）"))
+        if mark not in "（）" and depth == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    return [*pieces, text[start:]]
+
+
+def _bare_label(lead: str) -> bool:
+    """Whether a list's lead is its category label alone ("（二）增信服务机构"), so that one name
+    after it is a list of one.
+
+    >>> _bare_label("（二）增信服务机构"), _bare_label("本行客服电话")
+    (True, False)
+    >>> _bare_label("阳光财产保险股份有限公司增信服务机构备注")
+    False
+    """
+    core = _LEAD_NUMBER.sub("", lead.strip())
+    short = len(core) <= 12 and not LEGAL_FORMS.search(core)  # (never "甲有限公司增信服务机构")
+    return short and core == _label(core)
 
 
 def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
@@ -199,7 +233,8 @@ def listed_exits(text: str) -> tuple[tuple[str, str, str], ...]:
     words = status_heading(f"{label}：", LineKind.TEXT) if colon and body else ""
     if not words or not is_ended(markers_in(words)):
         return ()
-    pieces = [piece.strip() for piece in _PIECES.split(_first_clause(body)) if piece.strip()]
+    clause = _first_clause(body)
+    pieces = [piece.strip() for piece in _outside_brackets(_PIECES, clause) if piece.strip()]
     parts = [parse_name(piece) for piece in pieces]
     if not parts or not all(looks_like_org(part.name) for part in parts):
         return ()
