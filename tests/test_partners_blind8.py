@@ -54,10 +54,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "doc-attachment-word-html": (
         "a '.doc' that is Word's HTML export is taken for a binary Word 97 file and not read"
     ),
-    "h5-images-alt-caption": (
-        "the publisher's name in an image caption is read as a partner; the images' lists "
-        "are unparseable"
-    ),
     "onclick-xlsx-status-column": (
         "an XLSX behind a javascript:void(0) link with an onclick handler is not fetched"
     ),
