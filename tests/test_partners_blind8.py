@@ -62,12 +62,7 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a Vue page whose JSON detail call gives the PDF's link: the link is never in the DOM"
     ),
 }
-SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "portal-tabs-langfang-waf": (
-        "s4: the added insurer of a hidden tab pane of <li><span>name</span><span>信用保证保险"
-        "</span></li> is read with its product glued in the browser's DOM"
-    ),
-}
+SEQ_STILL_WRONG: dict[str, str] = {}  # id -> why it still reads wrong (the diagnosis)
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)
