@@ -50,3 +50,13 @@ def test_a_brand_heading_with_fields_of_its_own_is_a_partner() -> None:
 def test_a_brand_item_among_legal_names_is_a_partner() -> None:
     body = f"<ul><li>蚂蚁集团</li><li>{JD}</li><li>{FQL}</li></ul>"
     assert [p.name for p in _extract(TITLE + body).partners] == ["蚂蚁集团", JD, FQL]
+
+
+def test_a_column_of_groups_merged_over_their_entities_is_no_partner_column() -> None:
+    body = (
+        f"<table><tr><th rowspan=1>蚂蚁集团</th><td>{ANT}</td><td>平台运营机构</td></tr>"
+        f"<tr><th rowspan=2>京东集团</th><td>{JD}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>{JD_GUARANTEE}</td><td>增信服务机构</td></tr></table>"
+    )
+    read = {p.name: p.category_raw for p in _extract(TITLE + body).partners}
+    assert read == {ANT: "平台运营机构", JD: "平台运营机构", JD_GUARANTEE: "增信服务机构"}

@@ -25,6 +25,7 @@ from archiver.partners.gridrows import (
     row_number,
     starts_with_name,
 )
+from archiver.partners.groups import without_group_column
 from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.lines import split_products
 from archiver.partners.names import clean_text
@@ -111,6 +112,7 @@ class GridReading(ABC):
                 text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
                 self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
             return
+        layout = without_group_column(layout, rows[start:])  # 京东集团 merged over its entities
         self.context = self.context or (layout.strong and not layout.inferred)
         scope = f"{document.url}#{grid.locator}"
         cut = is_cut_row(rows[start:], layout, document.table_kind)

@@ -8,15 +8,17 @@ form follows it, so it is read as published.
 
 A `GroupHeading` holds such a line's row back until the next row says which case it is: a
 row whose name has a legal form (the group's entities) drops it; anything else, a heading,
-another group or the end of the document, keeps it where it was.
+another group or the end of the document, keeps it where it was. In a table the group is a
+column of brands merged down over the rows of its entities (`without_group_column`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archiver.partners.names import LEGAL_FORMS, clean_text
 from archiver.partners.rows import Row
+from archiver.partners.tables import Layout
 
 
 def is_legal_name(name: str) -> bool:
@@ -53,3 +55,33 @@ class GroupHeading:
         if self.held is not None:
             rows.append(self.held)
             self.held = None
+
+
+def without_group_column(layout: Layout, rows: tuple[tuple[str, ...], ...]) -> Layout:
+    """A layout whose name column of groups (brands without a legal form, merged down over
+    several rows: a rowspan) beside a column of legal entities is no name column.
+
+    >>> from archiver.partners.cells import Column
+    >>> rows = (("京东集团", "京东科技信息技术有限公司"), ("京东集团", "上海京东融资担保有限公司"))
+    >>> layout = Layout(columns={0: Column.NAME, 1: Column.NAME}, width=2)
+    >>> without_group_column(layout, rows).name_columns
+    (1,)
+    """
+    columns = layout.name_columns
+    if len(columns) < 2:
+        return layout
+    cells = {c: [clean_text(r[c]) for r in rows if c < len(r) and r[c].strip()] for c in columns}
+    entities = [c for c in columns if cells[c] and _legal_share(cells[c]) >= 0.6]
+    groups = [
+        c
+        for c in columns
+        if cells[c] and _legal_share(cells[c]) == 0 and len(set(cells[c])) < len(cells[c])
+    ]
+    if not entities or not groups:
+        return layout
+    kept = {c: role for c, role in layout.columns.items() if c not in groups}
+    return replace(layout, columns=kept)
+
+
+def _legal_share(cells: list[str]) -> float:
+    return sum(is_legal_name(cell) for cell in cells) / len(cells)
