@@ -60,3 +60,33 @@ def test_a_column_of_groups_merged_over_their_entities_is_no_partner_column() ->
     )
     read = {p.name: p.category_raw for p in _extract(TITLE + body).partners}
     assert read == {ANT: "平台运营机构", JD: "平台运营机构", JD_GUARANTEE: "增信服务机构"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<p>蚂蚁集团旗下：{ANT}</p><p>京东集团旗下机构：{JD}、{JD_GUARANTEE}。</p>",
+        f"<p><strong>蚂蚁集团</strong>：{ANT}</p><p><strong>京东集团</strong>：{JD}、{JD_GUARANTEE}</p>",
+        f"<p>1. 蚂蚁集团：{ANT}</p><p>2. 京东集团：{JD}、{JD_GUARANTEE}</p>",
+    ],
+    ids=["qixia-prose", "bold-brand-colon", "numbered-brand-colon"],
+)
+def test_a_brand_and_a_colon_before_legal_entities_lists_the_entities(body: str) -> None:
+    assert {p.name for p in _extract(TITLE + body).partners} == {ANT, JD, JD_GUARANTEE}
+
+
+def test_a_brand_across_a_table_row_above_its_entities_is_no_partner() -> None:
+    body = (
+        "<table><tr><th>合作机构</th><th>类别</th></tr><tr><td colspan=2>蚂蚁集团</td></tr>"
+        f"<tr><td>{ANT}</td><td>平台运营机构</td></tr><tr><td colspan=2>乐信集团</td></tr></table>"
+    )
+    read = {p.name: p.category_raw for p in _extract(TITLE + body).partners}
+    assert read == {ANT: "平台运营机构", "乐信集团": ""}  # the last brand heads nothing
+
+
+def test_a_brand_in_its_own_row_with_a_blank_category_stays_a_partner() -> None:
+    body = (
+        "<table><tr><th>合作机构</th><th>类别</th></tr><tr><td>奇富科技</td><td></td></tr>"
+        f"<tr><td>{ANT}</td><td>平台运营机构</td></tr></table>"
+    )
+    assert {p.name for p in _extract(TITLE + body).partners} == {"奇富科技", ANT}

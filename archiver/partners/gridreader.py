@@ -25,11 +25,18 @@ from archiver.partners.gridrows import (
     row_number,
     starts_with_name,
 )
-from archiver.partners.groups import without_group_column
+from archiver.partners.groups import GroupHeading, without_group_column
 from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.lines import split_products
 from archiver.partners.names import clean_text
-from archiver.partners.rows import Row, Section, StatedCount, as_of_date, stated_counts
+from archiver.partners.rows import (
+    Row,
+    Section,
+    StatedCount,
+    as_of_date,
+    stated_counts,
+    under_status,
+)
 from archiver.partners.superseded import SupersededPart
 from archiver.partners.tables import (
     Layout,
@@ -51,6 +58,7 @@ class GridReading(ABC):
     known: set[str]
     own_keys: set[str]
     context: bool
+    rows: list[Row]
     counts: list[StatedCount]
     numbering: list[int]
     as_of: str
@@ -60,6 +68,7 @@ class GridReading(ABC):
     _grid_category: str
     _status: str
     _superseded: SupersededPart
+    _group: GroupHeading
 
     @abstractmethod
     def _prepare(self, text: str) -> str: ...
@@ -153,29 +162,46 @@ class GridReading(ABC):
             return True
         return False
 
-    def _grid_row(
-        self, row: tuple[str, ...], layout: Layout, document: Document, locator: str, scope: str
-    ) -> None:
+    def _group_row(self, name: str, source: Source, scope: str) -> bool:
+        """A brand merged across a row: held until the rows under it say whether it heads
+        its group's entities or is a partner (groups.GroupHeading)."""
+        if not self._acceptable(name, in_list=True, table="inferred"):
+            return False
+        scopes = (self._section.scope, scope)
+        row = under_status(Row(name, source, self._section.label, scopes=scopes), self._status)
+        return self._group.holds(self.rows, [row], heading=True)
+
+    def _no_partner_row(
+        self, row: tuple[str, ...], layout: Layout, source: Source, scope: str
+    ) -> bool:
+        """A row that is no partner's: blank, a heading or a note across the table, the
+        header again, a total, or a group's brand held (`_group_row`)."""
         filled = [c for c in row if c.strip()]
         if not filled:
-            return
+            return True
         single = single_text(row)
         lone = filled[0] if single or len(filled) == 1 else ""
         in_names = len(filled) == 1 and any(
             c < len(row) and row[c].strip() for c in layout.name_columns
         )
         if lone and self._spanning(lone, scope, in_name_column=in_names):
-            return
-        if is_header_echo(row, layout):
-            return
+            return True
+        if is_header_echo(row, layout) or is_blank_row(row):
+            return True
         if is_total_row(row):
             self.counts.extend(stated_counts(" ".join(filled), scope))
-            return
-        if is_blank_row(row):
+            return True
+        # a brand across the row (colspan) above its entities: groups.py
+        return bool(single) and len(filled) > 1 and self._group_row(single, source, scope)
+
+    def _grid_row(
+        self, row: tuple[str, ...], layout: Layout, document: Document, locator: str, scope: str
+    ) -> None:
+        source = Source(kind=document.table_kind, url=document.url, locator=locator)
+        if self._no_partner_row(row, layout, source, scope):
             return
         cell = cells_of(row, layout)
         seq = row_number(cell(Column.SEQ))
-        source = Source(kind=document.table_kind, url=document.url, locator=locator)
         hotline, remark = cell(Column.HOTLINE), cell(Column.REMARK)
         remark_column = layout.column(Column.REMARK)
         if remark and remark_column is not None and layout.presets.get(remark_column):

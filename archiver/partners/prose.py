@@ -21,6 +21,7 @@ import re
 from archiver.partners.annotations import is_ended, markers_in, parse_name
 from archiver.partners.blocks import LineKind
 from archiver.partners.categories import COUNT_NUMBER, names_category
+from archiver.partners.cells import column_of
 from archiver.partners.headings import status_heading
 from archiver.partners.names import BRACKETED, LEGAL_FORMS, clean_text, looks_like_org
 
@@ -261,3 +262,36 @@ def _first_clause(body: str) -> str:
 def _bracketed_category(piece: str) -> str:
     """The category a name's bracket states ("甲公司（平台运营机构）"), or ""."""
     return next((b for b in BRACKETED.findall(piece) if names_category(b)), "")
+
+
+# "蚂蚁集团旗下：", "1. 京东集团：": a group's brand, then its legal entities.
+_GROUP_LEAD = re.compile(
+    r"^(?P<group>[^：:，,。；;、（）]{2,15}?)(?:旗下|下属|所属)?(?:机构|公司|企业|主体|合作主体)?\s*[:：]"
+)
+
+
+def group_list(text: str) -> tuple[str, ...]:
+    """The entities when a line names a group's brand, then its legal entities
+    ("蚂蚁集团旗下：甲有限公司、乙有限公司"): the brand groups them and is no partner. Every
+    piece must carry a legal form, and the lead must be a brand, not a label.
+
+    >>> group_list("蚂蚁集团旗下：蚂蚁智信（杭州）信息技术有限公司、重庆蚂蚁消费金融有限公司")
+    ('蚂蚁智信（杭州）信息技术有限公司', '重庆蚂蚁消费金融有限公司')
+    >>> group_list("2. 京东集团：京东科技信息技术有限公司")
+    ('京东科技信息技术有限公司',)
+    >>> group_list("合作机构名称：甲乙科技有限公司"), group_list("京东集团：另行公告")
+    ((), ())
+    """
+    cleaned = _LEAD_NUMBER.sub("", clean_text(text))
+    lead = _GROUP_LEAD.match(cleaned)
+    if lead is None or LEGAL_FORMS.search(lead.group("group")) or column_of(lead.group(0))[0]:
+        return ()
+    group = lead.group("group").strip()
+    if not looks_like_org(group) or names_category(group):
+        return ()
+    body = _first_clause(cleaned[lead.end() :].rstrip("。"))
+    pieces = [p.strip() for p in _outside_brackets(_PIECES, body) if p.strip()]
+    names = tuple(parse_name(piece).name for piece in pieces)
+    if not names or not all(LEGAL_FORMS.search(name) for name in names):
+        return ()
+    return names

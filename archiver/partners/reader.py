@@ -34,7 +34,13 @@ from archiver.partners.lines import (
     without_footnotes,
 )
 from archiver.partners.names import clean_text, looks_like_org
-from archiver.partners.prose import ended_in_prose, listed_exits, prose_lists, stated_status
+from archiver.partners.prose import (
+    ended_in_prose,
+    group_list,
+    listed_exits,
+    prose_lists,
+    stated_status,
+)
 from archiver.partners.rows import (
     Row,
     Section,
@@ -211,7 +217,8 @@ class Reader(GridReading):
         sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
         ended = ended_in_prose(text) if sentence and (found or self.context) else ()
         exits = listed_exits(text)  # "退出合作机构：甲（平台运营机构），…"
-        if not found and not ended and not exits:
+        grouped = () if found or exits else group_list(text)  # "蚂蚁集团旗下：甲、乙" (groups.py)
+        if not found and not ended and not exits and not grouped:
             return False
         self._flush_card()
         source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
@@ -222,6 +229,7 @@ class Reader(GridReading):
                     row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
                     self._add(row)
         listed = [(name, kind or self._section.label, words) for name, kind, words in exits]
+        listed += [(name, self._section.label, "") for name in grouped]
         for name, category, words in [(name, "", words) for name, words in ended] + listed:
             if self._acceptable(name, in_list=True):
                 row = Row(name, source, category, remark=words, scopes=(self._section.scope,))
