@@ -33,10 +33,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a label inconsistency: the author lists 北京玖富普惠 both as current and as ended "
         "(its 备注 says 已于2025年9月30日终止合作; the product reads it ended)"
     ),
-    "regulation-quote-group-branches": (
-        "missed 中原融资担保有限公司: its item carries a long bracket about related-party "
-        "approval (关联方，已按…履行审批程序), read as running text"
-    ),
     "nolist-soft-404-portal": "a status disagreement: labelled absent, the product says soft_404",
     "nolist-waf-js-challenge": (
         "a status disagreement: labelled absent, the product says challenge"
@@ -44,29 +40,12 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "nolist-maintenance-200": (
         "a status disagreement: labelled absent, the product says maintenance"
     ),
-    "update-notice-added-exited-full": (
-        "an update notice's 退出 list above the full list does not end 北京玖富普惠 (the "
-        "notice's shape: a heading 二、退出合作机构 and names, not a sentence)"
-    ),
-    "group-brand-headings-entities": (
-        "group headings (蚂蚁集团, 京东集团, 乐信集团, 360数科) above their legal entities read "
-        "as partners"
-    ),
     "attachment-soft-404": (
         "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
         "broken PDF (unparseable); labelled absent"
     ),
-    "h5-images-alt-caption": (
-        "the publisher's name in an image caption is read as a partner; the images' lists "
-        "are unparseable"
-    ),
 }
-SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "portal-tabs-langfang-waf": (
-        "s4: the added insurer of a hidden tab pane of <li><span>name</span><span>信用保证保险"
-        "</span></li> is read with its product glued in the browser's DOM"
-    ),
-}
+SEQ_STILL_WRONG: dict[str, str] = {}  # id -> why it still reads wrong (the diagnosis)
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)

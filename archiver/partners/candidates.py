@@ -37,6 +37,16 @@ _LABEL_ONLY = re.compile(
     r"|平台运营|营销获客|获客|导流|引流|联合贷款|联合出资|共同出资|贷后催收|催收)(?:服务)?(?:机构|类|方式)?$"
 )
 
+
+def is_label_words(text: str) -> bool:
+    """A category's or a way of serving's words alone (_LABEL_ONLY), not a name.
+
+    >>> is_label_words("信用保证保险"), is_label_words("众安保险")
+    (True, False)
+    """
+    return _LABEL_ONLY.match(clean_text(text)) is not None
+
+
 # A heading of links ("友情链接", "相关新闻"): the names under it are not partners.
 ASIDE_HEADING = re.compile(
     r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"

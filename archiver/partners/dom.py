@@ -14,11 +14,11 @@ from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
-from archiver.partners.cells import Column, column_of
 from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.htmltables import grid_of
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
+from archiver.partners.spanrows import row_cells
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 from archiver.partners.superseded import is_superseded_block
 from archiver.partners.terms import term_lines
@@ -46,17 +46,8 @@ _CHROME = re.compile(
     r"|banner|modal|popup|cookie)(?:$|[-_\s])",
     re.IGNORECASE,
 )
-_LABELLED = re.compile(r"^[^：:\s]{1,6}[：:]")  # "备注：…", "客服电话：…"
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
-_FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY)
-_CELL_TAGS = _words("div span a em i b strong font label small")
-_ROW_BREAKERS = _words("p div li ul ol table br h1 h2 h3 h4 h5 h6")
-# A cell that is a number, a phone, a column label or a category word marks a table row.
-_COLUMN_LIKE = re.compile(
-    r"^\d{1,4}[.、]?$|^[\d\-\s]{5,}$|序号|名称|类别|类型|电话|产品|期限|期间|备注"
-    r"|机构$|营销|获客|担保|增信|出资|催收"
-)
 
 
 def parse(markup: str) -> html.HtmlElement | None:
@@ -331,7 +322,7 @@ class _Walker:
                 self.buffer.append(text)
                 self.flush()
             return
-        cells = _row_cells(element) if tag in ("div", "li", "dd", "p") else None
+        cells = row_cells(element) if tag in ("div", "li", "dd", "p") else None
         if cells is not None:  # <div class=row><span>1</span><span>甲公司</span>…: one line
             self.buffer.append(" ".join(cells))
             self.flush(LineKind.ITEM if tag == "li" else LineKind.TEXT, None)
@@ -344,17 +335,24 @@ class _Walker:
                 self._item(child, number)
                 number += 1
             else:
+                self._nested_list(tag, child)
                 self.walk(child)
         self.flush(self._kind(element, tag), None)
 
+    def _nested_list(self, tag: str, child: html.HtmlElement) -> None:
+        """An <li>'s text above a list nested in it heads that list (groups.py)."""
+        if tag == "li" and isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+            self.flush(LineKind.HEADING, None)
+
     def _item(self, item: html.HtmlElement, number: int) -> None:
         self.flush()
-        cells = _row_cells(item)  # <li><span>甲公司</span><span>借呗</span></li>, as in a <ul>
+        cells = row_cells(item)  # <li><span>甲公司</span><span>借呗</span></li>, as in a <ul>
         if cells is not None:
             self.buffer.append(" ".join(cells))
         elif item.text:
             self.buffer.append(item.text)
         for child in item if cells is None else ():
+            self._nested_list("li", child)
             self.walk(child)
         self.flush(LineKind.ITEM, number)
         if item.tail:
@@ -375,49 +373,6 @@ class _Walker:
             if bold and bold == text:
                 return LineKind.HEADING
         return LineKind.TEXT
-
-
-def _row_cells(element: html.HtmlElement) -> list[str] | None:
-    """The cell texts of a div/span "table row", or None when the element is not one.
-
-    A row's children are short and different in kind (number, name, category, phone);
-    a list's children are all names, so a list is never joined into one line.
-    """
-    if (element.text or "").strip():
-        return None
-    children = [c for c in element if isinstance(c.tag, str) and c.tag != "img"]  # logos
-    if not 2 <= len(children) <= 10 or any(c.tag not in _CELL_TAGS for c in children):
-        return None
-    if any((c.tail or "").strip() for c in children):
-        return None
-    if any(d.tag in _ROW_BREAKERS for c in children for d in c.iterdescendants()):
-        return None
-    if any(sum(1 for g in c if (g.text_content() or "").strip()) > 1 for c in children):
-        return None  # a child with cells of its own is a row: this element is the table
-    texts = [re.sub(r"\s+", " ", c.text_content()).strip() for c in children]
-    if any(len(t) > 60 for t in texts) or sum(bool(t) for t in texts) < 2:
-        return None
-    if sum(looks_like_org(t) and not _LABELLED.match(t) for t in texts) > 1:
-        return None  # (备注：融资担保 is a field, not a second name)
-    if len(texts) == 2 and all(texts) and _field_label(texts[0]):
-        # <label>合作产品</label><span>借呗</span>, or <span>合作产品：</span><em>借呗</em>
-        return [f"{texts[0].rstrip(':： ')}：{texts[1]}"]
-    typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
-    named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
-    return [t for t in texts if t] if typed or named else None
-
-
-def _field_label(text: str) -> bool:
-    """A card's field label in its own element (合作产品, 客服电话, 机构名称), not a name or
-    a number."""
-    role, implied = column_of(text)
-    named = role is Column.NAME and not implied  # 机构名称 (not 增信服务机构: a category)
-    return len(text) <= 8 and (role in _FIELD_ROLES or named) and not looks_like_org(text)
-
-
-def _category_tag(text: str) -> bool:
-    """A short category word set apart (an H5 card's "平台运营" badge before the name)."""
-    return len(text) <= 12 and names_category(text) and not looks_like_org(text)
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:

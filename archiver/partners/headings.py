@@ -18,6 +18,13 @@ _HEADING_NUMBER = re.compile(
 )
 _SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?:机构|单位|合作方)")
+# An update notice's list of the names it removes ("本次退出名单", "二、移出合作机构"): ended.
+_EXIT_LIST = re.compile(
+    r"(?:本次|此次|本期)?(?:退出|移出|移除|剔除|减少)的?(?:合作|助贷)?(?:机构|单位|合作方)?"
+)
+_EXIT_MARK = "已退出合作"  # the mark such a heading gives its names (annotations.markers_in)
+# "一、新增合作机构", "本次新增平台运营机构": the change a notice lists, not a category.
+_ADDED = re.compile(r"^(?:本次|此次|本期)?(?:新增|增加|补充|新加入)的?")
 _HEADING_TAIL = re.compile(
     rf"[（(]?\s*(?:共|合计)?\s*{COUNT_NUMBER}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
 )
@@ -34,6 +41,7 @@ def heading_label(text: str) -> str:
     core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
+    core = _ADDED.sub("", core)  # the names a notice adds are listed again in the full list
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
     if is_column_labels(text):
@@ -50,7 +58,8 @@ def heading_label(text: str) -> str:
         return core
     numbered = SECTION_NUMBER.match(clean_text(text)) is not None
     other = re.match(r"其[他它](?:合作)?(?:机构|单位|合作方)", core) is not None
-    if (numbered or other) and _SECTION_WORDS.search(core) and not markers_in(core):
+    ended = markers_in(core) or _EXIT_LIST.fullmatch(core)  # (status_heading's)
+    if (numbered or other) and _SECTION_WORDS.search(core) and not ended:
         return core  # "三、其他合作机构": a section of its own, category OTHER
     return ""
 
@@ -62,11 +71,15 @@ def status_heading(text: str, kind: LineKind) -> str:
     '已终止合作的机构'
     >>> status_heading("已终止合作机构（共3家）", LineKind.TEXT)
     '已终止合作机构'
+    >>> status_heading("本次退出名单：", LineKind.TEXT)
+    '本次退出（已退出合作）'
     """
     cleaned = clean_text(text)
     core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip(" ：:")
+    if len(core) >= 4 and _EXIT_LIST.fullmatch(core):  # (never a bare "退出": a log-out link)
+        core = f"{core}（{_EXIT_MARK}）" if not markers_in(core) else core
     if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
         return ""
     if PHONE.search(core) or re.search(r"[、；;，,。]", core) or _IN_FORCE.search(core):

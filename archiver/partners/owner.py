@@ -47,6 +47,14 @@ _LOGO = re.compile(
 # A Word document saved as a web page names its company in its properties (in a comment).
 _WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGNORECASE)
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
+# A lender's own service line ("中银消费金融有限公司 客服热线：400-619-5566"): one on a page is
+# the publisher's; a list of partners with hotlines has one line per partner.
+_SERVICE_LINE = re.compile(
+    rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})\s*(?:全国)?(?:统一)?"
+    r"(?:客服热线|客服电话|服务热线|客户服务热线|客户服务电话|咨询电话|联系电话)\s*[:：]?\s*[\d-]{5,}"
+)
+_LINE_TAGS = ("p", "div", "li", "footer", "td", "section", "dd", "address")
+_BLOCK_TAGS = frozenset((*_LINE_TAGS, "table", "ul", "ol", "dl", "br"))
 # A logo's text: the brand, then its English name in capitals ("招联金融 MUCFC",
 # "重庆农商行 CHONGQING RURAL COMMERCIAL BANK"): the brand is the publisher's.
 _BRAND_AND_ENGLISH = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
@@ -125,6 +133,7 @@ def _page_owners(markup: str) -> list[str]:
                 found.append(owner.group(1))
     texts = [str(piece) for piece in root.itertext()]
     found.extend(_copyright_owners(texts))
+    found.extend(_service_line_owner(root))
     text = "\n".join(clean_text(piece) for piece in texts)
     for match in _SELF_NAMED.finditer(text):
         found.append(match.group(1))
@@ -168,6 +177,23 @@ def _logo_names(element: etree._Element) -> list[str]:
 
 def _text_of(element: etree._Element) -> str:
     return "".join(str(piece) for piece in element.itertext())
+
+
+def _service_line_owner(root: html.HtmlElement) -> list[str]:
+    """The lender whose service line is the only one on the page (_SERVICE_LINE).
+
+    >>> _service_line_owner(html.fromstring("<div><img><p>甲乙消费金融有限公司 客服热线：400-1</p>"
+    ...     "</div>")), _service_line_owner(html.fromstring("<ul><li>甲银行 客服电话：95500</li>"
+    ...     "<li>乙银行 客服电话：95501</li></ul>"))
+    (['甲乙消费金融有限公司'], [])
+    """
+    lines = {
+        clean_text(_text_of(element))
+        for element in root.iter(*_LINE_TAGS)
+        if not any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in element)
+    }
+    owners = [match.group(1) for match in map(_SERVICE_LINE.match, lines) if match]
+    return owners if len(owners) == 1 else []
 
 
 def _copyright_owners(texts: Iterable[str]) -> list[str]:

@@ -9,16 +9,21 @@ Some institutions publish the list as running text rather than as a table or ite
 `prose_lists` takes such a paragraph apart into the category it names and its names, but only
 when every piece of the list is an organisation's name: a sentence that happens to contain a
 colon is not a list. A note under the list can mark one of the listed partners as ended
-("注：甲已注销，本行已停止与其开展新增业务。"): `stated_status` reads it.
+("注：甲已注销，本行已停止与其开展新增业务。"): `stated_status` reads it; an update notice's
+line of the names it removes ("2. 退出合作机构：甲（平台运营机构），自…起不再合作。") ends
+them: `listed_exits`.
 """
 
 from __future__ import annotations
 
 import re
 
-from archiver.partners.annotations import is_ended, parse_name
+from archiver.partners.annotations import is_ended, markers_in, parse_name
+from archiver.partners.blocks import LineKind
 from archiver.partners.categories import COUNT_NUMBER, names_category
-from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.cells import column_of
+from archiver.partners.headings import status_heading
+from archiver.partners.names import BRACKETED, LEGAL_FORMS, clean_text, looks_like_org
 
 # The lead names a category and, often, a count; the list follows a colon or 包括 / 分别为.
 # A lead never crosses a comma or a full stop, so several lists can share one paragraph.
@@ -48,6 +53,9 @@ _ACTION = re.compile(
     r"^(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]?\s*)?(?:新增|增加|补充|调整为?)(?:的)?"
 )
 _PIECES = re.compile(r"[、；;，,]")
+_LEAD_NUMBER = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*"
+)
 _CLAUSES = re.compile(r"[，,；;。]")
 _NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
 
@@ -81,7 +89,7 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
             for name in _conjoined(piece.strip())
             if name.strip()
         )
-        single = intro.group("be") is not None
+        single = intro.group("be") is not None or _bare_label(intro.group("lead"))
         single = single or re.search(r"(?:共|计)\s*1\s*家", intro.group(0)) is not None
         if len(pieces) < 2 and not (pieces and single):
             continue
@@ -98,11 +106,42 @@ def _list_pieces(body: str) -> list[str]:
     ['甲公司', '乙公司']
     """
     pieces = []
-    for piece in _PIECES.split(body):
+    for piece in _outside_brackets(_PIECES, body):
         if _PREDICATE.match(piece.strip()):
             break
         pieces.append(piece)
     return pieces
+
+
+def _outside_brackets(separators: re.Pattern[str], text: str) -> list[str]:
+    """`text` split at the separators outside brackets: a note after a name ("甲有限公司（关联方，
+    已按规定履行审批程序）") is part of its piece, never a piece of the list.
+
+    >>> _outside_brackets(_PIECES, "甲公司（关联方，已审批）、乙公司")
+    ['甲公司（关联方，已审批）', '乙公司']
+    """
+    pieces, depth, start = [], 0, 0
+    for match in re.finditer(rf"[（）]|{separators.pattern}", text):
+        mark = match.group(0)
+        depth = max(0, depth + (mark == "（") - (mark == "）"))
+        if mark not in "（）" and depth == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    return [*pieces, text[start:]]
+
+
+def _bare_label(lead: str) -> bool:
+    """Whether a list's lead is its category label alone ("（二）增信服务机构"), so that one name
+    after it is a list of one.
+
+    >>> _bare_label("（二）增信服务机构"), _bare_label("本行客服电话")
+    (True, False)
+    >>> _bare_label("阳光财产保险股份有限公司增信服务机构备注")
+    False
+    """
+    core = _LEAD_NUMBER.sub("", lead.strip())
+    short = len(core) <= 12 and not LEGAL_FORMS.search(core)  # (never "甲有限公司增信服务机构")
+    return short and core == _label(core)
 
 
 def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
@@ -175,3 +214,84 @@ def stated_status(text: str) -> tuple[str, str] | None:
     if not parts.status or not is_ended(parts.markers) or not looks_like_org(parts.name):
         return None
     return parts.name, parts.status
+
+
+def listed_exits(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, category, the words of the mark) of each name a line lists under an ended label:
+    an update notice's "退出合作机构：" / "本次退出名单：". Only a list of names counts, up to the
+    clause that says something of them; anything else is no list (nothing is guessed).
+
+    >>> listed_exits("2. 退出合作机构：甲乙网络科技有限公司（平台运营机构），自11月起不再合作")
+    (('甲乙网络科技有限公司', '平台运营机构', '退出合作机构'),)
+    >>> [name for name, _, _ in listed_exits("本次退出名单：甲乙科技有限公司、丙丁担保有限公司")]
+    ['甲乙科技有限公司', '丙丁担保有限公司']
+    >>> listed_exits("退出合作机构：按本行规定执行"), listed_exits("新增合作机构：甲乙有限公司")
+    ((), ())
+    >>> listed_exits("名称变更：甲乙科技有限公司已更名为丙丁科技有限公司")  # no end
+    ()
+    """
+    label, colon, body = clean_text(text).replace(":", "：").partition("：")
+    words = status_heading(f"{label}：", LineKind.TEXT) if colon and body else ""
+    if not words or not is_ended(markers_in(words)):
+        return ()
+    clause = _first_clause(body)
+    pieces = [piece.strip() for piece in _outside_brackets(_PIECES, clause) if piece.strip()]
+    parts = [parse_name(piece) for piece in pieces]
+    if not parts or not all(looks_like_org(part.name) for part in parts):
+        return ()
+    return tuple(
+        (part.name, _bracketed_category(piece), words)
+        for part, piece in zip(parts, pieces, strict=True)
+    )
+
+
+def _first_clause(body: str) -> str:
+    """The text up to the first comma or full stop outside brackets ("甲（平台运营机构，…）").
+
+    >>> _first_clause("甲公司（平台运营机构，北京），自2025年起不再合作")
+    '甲公司（平台运营机构，北京）'
+    """
+    depth = 0
+    for index, char in enumerate(body):
+        depth += (char == "（") - (char == "）")
+        if depth == 0 and char in "，,。":
+            return body[:index]
+    return body
+
+
+def _bracketed_category(piece: str) -> str:
+    """The category a name's bracket states ("甲公司（平台运营机构）"), or ""."""
+    return next((b for b in BRACKETED.findall(piece) if names_category(b)), "")
+
+
+# "蚂蚁集团旗下：", "1. 京东集团：": a group's brand, then its legal entities.
+_GROUP_LEAD = re.compile(
+    r"^(?P<group>[^：:，,。；;、（）]{2,15}?)(?:旗下|下属|所属)?(?:机构|公司|企业|主体|合作主体)?\s*[:：]"
+)
+
+
+def group_list(text: str) -> tuple[str, ...]:
+    """The entities when a line names a group's brand, then its legal entities
+    ("蚂蚁集团旗下：甲有限公司、乙有限公司"): the brand groups them and is no partner. Every
+    piece must carry a legal form, and the lead must be a brand, not a label.
+
+    >>> group_list("蚂蚁集团旗下：蚂蚁智信（杭州）信息技术有限公司、重庆蚂蚁消费金融有限公司")
+    ('蚂蚁智信（杭州）信息技术有限公司', '重庆蚂蚁消费金融有限公司')
+    >>> group_list("2. 京东集团：京东科技信息技术有限公司")
+    ('京东科技信息技术有限公司',)
+    >>> group_list("合作机构名称：甲乙科技有限公司"), group_list("京东集团：另行公告")
+    ((), ())
+    """
+    cleaned = _LEAD_NUMBER.sub("", clean_text(text))
+    lead = _GROUP_LEAD.match(cleaned)
+    if lead is None or LEGAL_FORMS.search(lead.group("group")) or column_of(lead.group(0))[0]:
+        return ()
+    group = lead.group("group").strip()
+    if not looks_like_org(group) or names_category(group):
+        return ()
+    body = _first_clause(cleaned[lead.end() :].rstrip("。"))
+    pieces = [p.strip() for p in _outside_brackets(_PIECES, body) if p.strip()]
+    names = tuple(parse_name(piece).name for piece in pieces)
+    if not names or not all(LEGAL_FORMS.search(name) for name in names):
+        return ()
+    return names

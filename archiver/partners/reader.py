@@ -2,7 +2,8 @@
 
 One `Reader` reads the pages of one capture in order, so a category heading, a table
 layout and the numbering carry over from one pagination page to the next. What it reads
-stays as published (`Row`); records.py turns rows into Partner records.
+stays as published (`Row`); records.py turns rows into Partner records. The table half
+(grids read by their header or an inferred layout) is gridreader.py's.
 """
 
 from __future__ import annotations
@@ -15,23 +16,13 @@ from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cardfields import TrailingFields
-from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
+from archiver.partners.cells import PARTNER_WORDS, Column, is_noise
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
-from archiver.partners.gridrows import (
-    cells_of,
-    describes_service,
-    has_foreign_header,
-    is_card_grid,
-    is_cut_row,
-    is_own_row,
-    is_record,
-    is_total_row,
-    labels_another_table,
-    row_number,
-    starts_with_name,
-)
-from archiver.partners.headings import heading_label, status_after, status_heading
+from archiver.partners.gridreader import GridReading
+from archiver.partners.gridrows import is_record, labels_another_table, row_number
+from archiver.partners.groups import GroupHeading
+from archiver.partners.headings import heading_label, status_after
 from archiver.partners.lines import (
     item_fields,
     join_wrapped,
@@ -43,7 +34,13 @@ from archiver.partners.lines import (
     without_footnotes,
 )
 from archiver.partners.names import clean_text, looks_like_org
-from archiver.partners.prose import ended_in_prose, prose_lists, stated_status
+from archiver.partners.prose import (
+    ended_in_prose,
+    group_list,
+    listed_exits,
+    prose_lists,
+    stated_status,
+)
 from archiver.partners.rows import (
     Row,
     Section,
@@ -56,23 +53,11 @@ from archiver.partners.rows import (
     with_stated_notes,
 )
 from archiver.partners.superseded import SupersededPart
-from archiver.partners.tables import (
-    Layout,
-    demote_brand_columns,
-    find_header,
-    header_layout,
-    infer_layout,
-    is_blank_row,
-    is_header_echo,
-    single_text,
-    split_names,
-    strip_number,
-    unfold_repeated,
-)
+from archiver.partners.tables import Layout, header_layout, split_names, strip_number
 
 
 @dataclass
-class Reader:
+class Reader(GridReading):
     """Reads documents in order; collect rows, stated counts and item numbering."""
 
     known: set[str] = field(default_factory=set)  # names the alias table knows
@@ -100,6 +85,7 @@ class Reader:
     _trailing: TrailingFields = field(default_factory=TrailingFields)
     _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
     _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
+    _group: GroupHeading = field(default_factory=GroupHeading)  # "京东集团" above its entities
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
@@ -118,6 +104,7 @@ class Reader:
                 self._line(block, document)
         self._flush_folded(document)
         self._flush_card()
+        self._group.release(self.rows)
         self._trailing.apply(self.rows)
 
     def _folded_row(self, line: Line, document: Document) -> bool:
@@ -229,7 +216,9 @@ class Reader:
         found = prose_lists(text)
         sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
         ended = ended_in_prose(text) if sentence and (found or self.context) else ()
-        if not found and not ended:
+        exits = listed_exits(text)  # "退出合作机构：甲（平台运营机构），…"
+        grouped = () if found or exits else group_list(text)  # "蚂蚁集团旗下：甲、乙" (groups.py)
+        if not found and not ended and not exits and not grouped:
             return False
         self._flush_card()
         source = Source(kind=document.line_kind, url=document.url, locator=line.locator)
@@ -239,13 +228,17 @@ class Reader:
                 if self._acceptable(name, in_list=True):
                     row = Row(name, source, category_raw=label, scopes=(self._section.scope,))
                     self._add(row)
-        for name, words in ended:
+        listed = [(name, kind or self._section.label, words) for name, kind, words in exits]
+        listed += [(name, self._section.label, "") for name in grouped]
+        for name, category, words in [(name, "", words) for name, words in ended] + listed:
             if self._acceptable(name, in_list=True):
-                self._add(Row(name, source, remark=words, scopes=(self._section.scope,)))
+                row = Row(name, source, category, remark=words, scopes=(self._section.scope,))
+                self._add(row)
         self._last_line_row = len(self.rows) - 1
         return True
 
     def _open_section(self, label: str, text: str) -> None:
+        self._group.release(self.rows)
         self._grid_category = ""
         self._status = ""
         self._sections += 1
@@ -277,20 +270,26 @@ class Reader:
             return False
         kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
         source = Source(kind=kind, url=document.url, locator=line.locator)
-        for name in accepted:
-            self._add(
-                Row(
-                    name=name,
-                    source=source,
-                    category_raw=fields.category or self._section.label,
-                    products=fields.products,
-                    period=fields.period,
-                    hotline=fields.hotline,
-                    remark=fields.remark,
-                    seq=number,
-                    scopes=(self._section.scope,),
-                )
+        rows = [
+            Row(
+                name=name,
+                source=source,
+                category_raw=fields.category or self._section.label,
+                products=fields.products,
+                period=fields.period,
+                hotline=fields.hotline,
+                remark=fields.remark,
+                seq=number,
+                scopes=(self._section.scope,),
             )
+            for name in accepted
+        ]
+        statused = [under_status(row, self._status) for row in rows]
+        if self._group.holds(self.rows, statused, heading=line.kind is LineKind.HEADING):
+            self._last_line_row = -1  # a brand heading: a group's or a partner's (groups.py)
+            return True
+        for row in rows:
+            self._add(row)
         self._last_line_row = len(self.rows) - 1
         if number is not None:
             self.numbering.append(number)
@@ -302,6 +301,7 @@ class Reader:
         return is_partner_name(name, where, in_list=in_list, table=table)
 
     def _add(self, row: Row) -> None:
+        self._group.before(self.rows, row)
         self.rows.append(under_status(row, self._status))
 
     # --- label：value cards ------------------------------------------------------------------
@@ -326,6 +326,9 @@ class Reader:
                         )
                         self._add(row)
             return
+        if self._group.held is not None:  # a brand with fields of its own is a partner
+            self._group.release(self.rows)
+            self._last_line_row = len(self.rows) - 1
         if not self._card and self._trailing.note(self._last_line_row, labelled):
             return  # a card's field line under its name (cardfields)
         seen = {column for column, _, _ in self._card}
@@ -359,139 +362,3 @@ class Reader:
                     scopes=(self._section.scope,),
                 )
             )
-
-    # --- tables ------------------------------------------------------------------------------
-
-    def _grid(self, grid: Grid, document: Document) -> None:
-        if self._superseded.active:
-            return
-        self._aside = False
-        self._grid_category = ""
-        rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
-        if is_card_grid(rows):
-            for index, row in enumerate(rows):
-                label, value = row[0], " ".join(c for c in row[1:] if c.strip())
-                self._line(
-                    Line(f"{label}：{value}", locator=f"{grid.locator} row {index + 1}"), document
-                )
-            self._flush_card()
-            return
-        header, foreign = find_header(rows), has_foreign_header(rows)
-        start = 0
-        layout: Layout | None
-        if header is not None:
-            start, layout = header[0] + 1, demote_brand_columns(header[1], rows[header[0] + 1 :])
-            for row in (r for r in rows[: header[0]] if header_layout(r) is None):
-                self._spanning(single_text(row) or " ".join(c for c in row if c.strip()), "")
-            self._layout = layout
-        elif self._layout and self._layout.width == max(map(len, rows), default=0) and not foreign:
-            layout = self._layout  # a table continued (never one with a header of its own)
-        elif not foreign:
-            layout = infer_layout(rows, known=self.known)
-        else:
-            layout = None
-        if layout is None:
-            for index, row in enumerate(rows):
-                text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
-                self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
-            return
-        self.context = self.context or (layout.strong and not layout.inferred)
-        scope = f"{document.url}#{grid.locator}"
-        cut = is_cut_row(rows[start:], layout, document.table_kind)
-        for index in range(start, len(rows) - cut):
-            self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
-
-    def _filled_category(self, value: str, layout: Layout) -> str:
-        """A blank category cell under a filled one means "same as above" (no rowspan); a
-        合作内容 column under a category heading (a tab) is what the partner does, not its
-        category: the heading is."""
-        if self._section.label and describes_service(layout):
-            return ""
-        if value:
-            self._grid_category = value
-            return value
-        return self._grid_category if layout.column(Column.CATEGORY) is not None else ""
-
-    def _spanning(self, text: str, scope: str, *, in_name_column: bool = False) -> bool:
-        """A row with one text across the table: a section heading, a total or a note. A lone
-        cell in the name column is a partner unless it is plainly not one."""
-        cleaned = clean_text(text)
-        if not cleaned:
-            return True
-        self.as_of = self.as_of or as_of_date(cleaned)
-        label = heading_label(cleaned)
-        if label:
-            self._open_section(label, cleaned)
-            return True
-        status = status_heading(cleaned, LineKind.HEADING)
-        if status:
-            self._status = status
-            return True
-        prose = is_sentence(cleaned) and not (in_name_column and starts_with_name(text))
-        if is_noise(cleaned) or prose or stated_counts(cleaned, ""):
-            self.counts.extend(stated_counts(cleaned, scope or "document"))
-            if PARTNER_WORDS.search(cleaned):
-                self.context = True
-            return True
-        return False
-
-    def _grid_row(
-        self, row: tuple[str, ...], layout: Layout, document: Document, locator: str, scope: str
-    ) -> None:
-        filled = [c for c in row if c.strip()]
-        if not filled:
-            return
-        single = single_text(row)
-        lone = filled[0] if single or len(filled) == 1 else ""
-        in_names = len(filled) == 1 and any(
-            c < len(row) and row[c].strip() for c in layout.name_columns
-        )
-        if lone and self._spanning(lone, scope, in_name_column=in_names):
-            return
-        if is_header_echo(row, layout):
-            return
-        if is_total_row(row):
-            self.counts.extend(stated_counts(" ".join(filled), scope))
-            return
-        if is_blank_row(row):
-            return
-        cell = cells_of(row, layout)
-        seq = row_number(cell(Column.SEQ))
-        source = Source(kind=document.table_kind, url=document.url, locator=locator)
-        hotline, remark = cell(Column.HOTLINE), cell(Column.REMARK)
-        remark_column = layout.column(Column.REMARK)
-        if remark and remark_column is not None and layout.presets.get(remark_column):
-            remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
-        added = False
-        for column in layout.name_columns:
-            if column >= len(row) or not row[column].strip():
-                continue
-            name_cell = row[column]
-            if not hotline and layout.column(Column.HOTLINE) is None and PHONE.search(name_cell):
-                hotline = "、".join(phones_in(name_cell))
-                name_cell = PHONE.sub("", clean_text(name_cell))
-            category = (
-                self._filled_category(cell(Column.CATEGORY), layout)
-                or layout.presets.get(column, "")
-                or self._section.label
-            )
-            for name in split_names(name_cell, known=self.known):
-                table = "inferred" if layout.inferred else ("header" if layout.strong else "weak")
-                if not self._acceptable(name, in_list=True, table=table):
-                    continue
-                self._add(
-                    Row(
-                        name=name,
-                        source=source,
-                        category_raw=category,
-                        products=split_products(cell(Column.PRODUCT)),
-                        period=cell(Column.PERIOD),
-                        hotline=hotline,
-                        remark=remark,
-                        seq=seq,
-                        scopes=(self._section.scope, scope),
-                    )
-                )
-                added = True
-        if seq is not None and (added or is_own_row(row, layout, self.own_keys)):
-            self.numbering.append(seq)  # the publisher's own row (自营) is numbered too
