@@ -92,7 +92,7 @@ def _names_organisations(grid: tuple[tuple[str, ...], ...]) -> bool:
     """A header row names the columns, one of them the partners' (序号 | 合作机构 | 机构类型),
     or one column names organisations in most rows below the first (a header's place)."""
     roles = [column_of(cell)[0] for cell in grid[0]]
-    if len(grid) > _MIN_ROWS and Column.NAME in roles and sum(r is not None for r in roles) >= 2:
+    if Column.NAME in roles and sum(r is not None for r in roles) >= 2:
         return True
     body = grid[1:] if len(grid) > _MIN_ROWS else grid
     for column in range(len(grid[0])):
