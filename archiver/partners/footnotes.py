@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from archiver.partners.annotations import is_ended, markers_in, parse_name
 from archiver.partners.names import clean_text
 
-_SIGNS = "*＊※★☆△▲#＃"
+_SIGNS = "*＊※★☆△▲#＃\ue001-\ue014"  # the last: circled numbers, kept apart (`_kept`)
+# "甲公司①" with a note "① 该机构已…": NFKC would make ① a plain "1", so each circled number
+# stands for itself as a private-use character while the text is cleaned.
+_CIRCLED = str.maketrans({chr(0x2460 + n): chr(0xE001 + n) for n in range(20)})
 # "上海甲信息科技有限公司*", "乙银行 ※": a sign glued to (or spaced after) a name's end
 _FLAGGED = re.compile(rf"([^\s{_SIGNS}]+?[司行团心所])\s*([{_SIGNS}]+)(?=[\s)）]|$)")
 _QUOTE = r"[“”\"'‘’「」『』]?"
@@ -24,7 +27,8 @@ _QUOTE = r"[“”\"'‘’「」『』]?"
 _LEGEND = re.compile(
     rf"(?:(?:标注?有?|带有?|注有|加注?|标记(?:有|为)?|有){_QUOTE}\s*([{_SIGNS}]+)\s*{_QUOTE}"
     r"\s*(?:号|符号|标记|标识)?\s*(?:的|者)"
-    rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指|(?:号|符号)?(?:标注|标记|标识)的?))"
+    rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指|(?:号|符号)?(?:标注|标记|标识)的?"
+    r"|(?=[该此])))"
     r"([^。；;，,]{2,60})"
 )
 
@@ -39,12 +43,14 @@ def legends(text: str) -> list[tuple[str, str]]:
     ([('※', '已终止合作')], [])
     >>> legends("*标注机构已于2025年11月30日与本行终止互联网助贷业务合作，本行将继续服务。")
     [('*', '于2025年11月30日与本行终止互联网助贷业务合作')]
+    >>> legends("① 该机构已于2025年10月31日与本行终止合作，存量业务按原合同继续履行。")
+    [('\\ue001', '于2025年10月31日与本行终止合作')]
     """
     found = []
-    for match in _LEGEND.finditer(clean_text(text)):
+    for match in _LEGEND.finditer(clean_text(text.translate(_CIRCLED))):
         sign = _normal(match.group(1) or match.group(2))
         words = match.group(3).strip(" ，,：:")
-        words = re.sub(r"^(?:合作)?(?:机构|单位|公司|合作方)\s*(?:为|系|已)?", "", words)
+        words = re.sub(r"^[该此]?(?:合作)?(?:机构|单位|公司|合作方)\s*(?:为|系|已)?", "", words)
         if is_ended(markers_in(words)) and is_ended(parse_name(f"甲公司（{words}）").markers):
             found.append((sign, words))
     return found
@@ -56,7 +62,8 @@ def flagged(text: str) -> list[tuple[str, str]]:
     >>> flagged("2 平台运营机构 上海淇毓信息科技有限公司* 95055")
     [('上海淇毓信息科技有限公司', '*')]
     """
-    return [(match.group(1), _normal(match.group(2))) for match in _FLAGGED.finditer(text)]
+    found = _FLAGGED.finditer(text.translate(_CIRCLED))
+    return [(match.group(1), _normal(match.group(2))) for match in found]
 
 
 def _normal(sign: str) -> str:
@@ -83,5 +90,16 @@ class FootnoteMarks:
         for text, sign in self._flagged:
             if sign in meaning:
                 cleaned = clean_text(text)
-                found.extend((n, meaning[sign]) for n in names if cleaned.endswith(clean_text(n)))
+                found.extend((n, meaning[sign]) for n in names if cleaned.endswith(_bare(n)))
         return found
+
+
+def _bare(name: str) -> str:
+    """A row's name without the circled number written out after it ("甲公司①" read as
+    "甲公司1" by lines.without_footnotes).
+
+    >>> _bare("深圳榕树信息科技有限公司1"), _bare("甲乙科技有限公司")
+    ('深圳榕树信息科技有限公司', '甲乙科技有限公司')
+    """
+    cleaned = clean_text(name)
+    return re.sub(r"(?<=[司行团心所])\d{1,2}$", "", cleaned)

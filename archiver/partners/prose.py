@@ -38,7 +38,8 @@ _CONJOINED = re.compile(
 # "已终止与甲公司的…合作", "与甲公司的合作已终止": a sentence that ends one partnership.
 _ENDED_SENTENCE = re.compile(
     r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。与]{4,200}?)(?:之间)?的[^，,；;。]{0,20}合作"
-    r"|与(?P<other>[^，,；;。与]{4,200}?)的[^，,；;。]{0,20}合作(?:已|均已)?(?:终止|停止|解除|结束)"
+    r"|(?<![未如若拟将])与(?P<other>[^，,；;。与]{4,200}?)的[^，,；;。]{0,20}合作"
+    r"(?:[^，,；;。]{0,8}?起)?(?:已|均已)?(?:终止|停止|解除|结束|暂停)"  # "…合作同日起暂停"
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
@@ -158,6 +159,8 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('戊己网络技术有限公司', '已终止合作'),)
     >>> ended_in_prose("本行如与庚辛科技有限公司终止合作，将及时公告。")
     ()
+    >>> ended_in_prose("我行与壬癸融资担保有限公司的增信合作同日起暂停。")
+    (('壬癸融资担保有限公司', '已暂停合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
     '蚂蚁智信（杭州）信息技术有限公司'
     """
@@ -166,7 +169,8 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
         named = next((n for n in match.group("name", "other", "past", "direct") if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
-            found.extend((name, "已终止合作") for name in names)
+            words = "已暂停合作" if match.group(0).endswith("暂停") else "已终止合作"
+            found.extend((name, words) for name in names)
     return tuple(found)
 
 

@@ -78,7 +78,7 @@ def with_stated_notes(
     remark where the row does not say it: a rename ("注：甲已更名为乙", on the row of the
     new name) and an ended mark ("注：甲已注销，…")."""
     former = {clean_text(new): old for old, new in renames}
-    ended = {match_key(name): status for name, status in statuses}
+    ended = {match_key(parse_name(name).name): status for name, status in statuses}
     result = []
     for row in rows:
         notes = [row.remark]

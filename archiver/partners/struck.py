@@ -8,6 +8,7 @@ import re
 
 from lxml import html
 
+from archiver.partners.annotations import read
 from archiver.partners.names import looks_like_org
 
 # A name struck through (<s>, <del>, text-decoration: line-through) with no words beside it:
@@ -18,17 +19,22 @@ _LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
 
 
 def struck_without_words(element: html.HtmlElement) -> bool:
-    """Whether an element strikes through an organisation's name and no words follow it.
+    """Whether an element strikes through an organisation's name and no words that say
+    something (a status, a former name) follow it: a category or product beside it is no
+    such words.
 
     >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s></li>")[0])
     True
     >>> struck_without_words(html.fromstring("<li><del>甲乙科技有限公司</del>（已暂停）</li>")[0])
     False
+    >>> struck_without_words(html.fromstring("<li><s>甲乙科技有限公司</s>（平台运营）</li>")[0])
+    True
     """
     if not is_struck(element):
         return False
-    if (element.tail or "").strip():
-        return False
+    tail = (element.tail or "").strip(" \t\n（）()")
+    if tail and (looks_like_org(tail) or read(tail).says_anything):
+        return False  # the words beside it speak ("（已暂停）"); a category beside it does not
     return looks_like_org(re.sub(r"\s+", "", "".join(element.itertext())))
 
 
