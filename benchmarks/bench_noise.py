@@ -401,34 +401,40 @@ def _text(path: Path) -> str:
     return raw.decode("gb18030" if _CHARSET.search(raw[:2048]) else "utf-8", errors="replace")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--show", type=int, default=10, help="failures to print")
-    parser.add_argument("--only", help="page ids containing this text")
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    names = [*TRANSFORMS, "all"]
-    tried: Counter[str] = Counter()
-    alerting: Counter[str] = Counter()
-    failures: list[dict[str, object]] = []
+def trials(changes: list[str], only: str = "") -> Iterator[tuple[str, str, list[str]]]:
+    """(page id, change, the events it made) for each kept page and each named change
+    ("all": every noise change at once). Pages cut off in transit, and readings the
+    pipeline makes no event from, are left out."""
     for page_id, markup in pages():
-        if args.only and args.only not in page_id:
+        if only not in page_id:
             continue
         if "</html>" not in markup[-4000:].lower():
             continue  # cut off in transit: its last row stays last in any re-rendering
         first = read(markup)
         if not first.partners or first.suspect or first.list_status is not ListStatus.OK:
             continue  # nothing to lose, or a reading the pipeline never makes events from
-        before = first.partners
-        for number, name in enumerate(names):
+        for number, name in enumerate(changes):
             steps = list(NOISE) if name == "all" else [name]
             seed = zlib.crc32(f"{page_id}#{number}".encode())
             after = read(changed(markup, steps, seed)).partners
-            tried[name] += 1
-            events = events_between(before, after)
-            if events:
-                alerting[name] += 1
-                failures.append({"page": page_id, "change": name, "events": events[:8]})
+            yield page_id, name, events_between(first.partners, after)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--show", type=int, default=10, help="failures to print")
+    parser.add_argument("--only", default="", help="page ids containing this text")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    names = [*TRANSFORMS, "all"]
+    tried: Counter[str] = Counter()
+    alerting: Counter[str] = Counter()
+    failures: list[dict[str, object]] = []
+    for page_id, name, events in trials(names, args.only):
+        tried[name] += 1
+        if events:
+            alerting[name] += 1
+            failures.append({"page": page_id, "change": name, "events": events[:8]})
     total, bad = sum(tried.values()), sum(alerting.values())
     summary = {
         "pages": tried["all"],
