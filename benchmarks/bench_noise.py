@@ -21,14 +21,16 @@ sequence) under changes that by construction say nothing about the partners:
   publisher's name, 备案号 and copyright);
 - `all`: every change above at once;
 
-and four changes of layout, each alone (a redesign that keeps the list):
+and changes of layout, each alone (a redesign that keeps the list):
 
 - `bold`: names set in bold in their cells and items;
 - `split`: a long table broken in two, its header row repeated;
 - `divtable`: each plain table rebuilt as rows of divs with a span per cell;
 - `cards`: each row of a table with a header a card, the name on top, the other columns
   "label：value" lines under it;
-- `bullets`: numbered lists bulleted and bulleted lists numbered.
+- `bullets`: numbered lists bulleted and bulleted lists numbered;
+- `columns`: the columns of each table with a header after its first in the opposite order;
+- `headers`: header cells written as bold data cells (`<td><strong>`, no `<th>`).
 
 Each page is read as published (`archiver.extract.disclosure`, the lxml path, no browser) and
 read again after each change; the events `partners.compare` makes between the two readings
@@ -319,6 +321,43 @@ def cards(root: html.HtmlElement, _rng: random.Random) -> None:
         table.getparent().replace(table, deck)
 
 
+def columns(root: html.HtmlElement, _rng: random.Random) -> None:
+    """A redesign that keeps each plain table's first column (序号, or the key) in place and
+    shows the others in the opposite order; tables with a header row naming one column of
+    names only (a key-value table reversed would no longer read as one)."""
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None or _merged(table):
+            continue
+        rows = [r for r in table.iter("tr") if _owner(r) is table]
+        labels = [cell_text(c) for c in rows[0] if c.tag in ("td", "th")] if rows else []
+        if [column_of(label)[0] for label in labels].count(Column.NAME) != 1:
+            continue
+        for row in rows:
+            cells = [cell for cell in row if cell.tag in ("td", "th")]
+            if len(cells) < 3:
+                continue
+            tail = cells[-1].tail
+            for cell in cells[1:]:
+                row.remove(cell)
+            for cell in reversed(cells[1:]):
+                cell.tail = "\n"
+                row.append(cell)
+            cells[1].tail = tail
+
+
+def headers(root: html.HtmlElement, _rng: random.Random) -> None:
+    """An editor's table: header cells written as bold data cells (th becomes td + strong)."""
+    for cell in list(root.iter("th")):
+        strong = html.Element("strong")
+        strong.text, cell.text = cell.text, None
+        for child in list(cell):
+            strong.append(child)
+        cell.insert(0, strong)
+        cell.tag = "td"
+        for name in ("scope", "abbr"):
+            cell.attrib.pop(name, None)
+
+
 def bullets(root: html.HtmlElement, _rng: random.Random) -> None:
     """Numbered lists shown with bullets and bulleted lists with numbers."""
     for listing in root.iter("ol", "ul"):
@@ -354,6 +393,8 @@ LAYOUT: dict[str, Transform] = {
     "divtable": divtable,
     "cards": cards,
     "bullets": bullets,
+    "columns": columns,
+    "headers": headers,
 }
 TRANSFORMS = {**NOISE, **LAYOUT}
 

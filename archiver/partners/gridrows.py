@@ -148,4 +148,19 @@ def is_cut_row(rows: tuple[tuple[str, ...], ...], layout: Layout, kind: SourceKi
     if name >= len(last) or not last[name].strip() or any(c.strip() for c in last[name + 1 :]):
         return False
     share = sum(looks_like_org(clean_text(c)) for c in others) / max(len(others), 1)
-    return share >= CUT_NAME_SHARE and not looks_like_org(clean_text(last[name]))
+    return share >= CUT_NAME_SHARE and not names_an_org(last[name])
+
+
+def names_an_org(cell: str) -> bool:
+    """A cell whose name is complete, whatever follows it in the cell: a note marker (注, *),
+    an English name on the line under it, a bracketed remark.
+
+    >>> names_an_org("中国平安财产保险股份有限公司注"), names_an_org("深圳市小赢信息技术有限责")
+    (True, False)
+    >>> names_an_org("众安在线财产保险股份有限公司\\nZhongAn Online P&C Insurance Co., Ltd.")
+    True
+    """
+    lines = [clean_text(line) for line in cell.splitlines() if line.strip()]
+    text = clean_text(cell)
+    upto_company = text[: text.rfind("公司") + 2] if "公司" in text else ""
+    return any(looks_like_org(line) for line in lines) or looks_like_org(upto_company)

@@ -56,8 +56,12 @@ class Layout:
         return tuple(sorted(c for c, role in self.columns.items() if role is Column.NAME))
 
     def column(self, role: Column) -> int | None:
-        """The (first) column with this role."""
+        """The (first) column with this role; of several remark columns (合作状态 | 说明), the
+        one that states the status, wherever it stands."""
         found = sorted(c for c, r in self.columns.items() if r is role)
+        if role is Column.REMARK and len(found) > 1:
+            stated = [c for c in found if c < len(self.labels) and "状态" in self.labels[c]]
+            found = stated or found
         return found[0] if found else None
 
 
@@ -185,10 +189,24 @@ def _one_category_column(columns: dict[int, Column], labels: dict[int, str]) -> 
     found = [c for c, role in columns.items() if role is Column.CATEGORY]
     if len(found) < 2:
         return
-    preferred = [c for c in found if re.search(r"机构|合作|公司", labels[c])] or found[:1]
+    keep = min(found, key=lambda c: (_category_rank(labels[c]), c))
     for index in found:
-        if index != preferred[0]:
+        if index != keep:
             del columns[index]
+
+
+def _category_rank(label: str) -> int:
+    """How surely a category label types the institution, whatever the columns' order:
+    合作机构类型 before 合作类型 before another 类型; a product's type (合作产品类型) last.
+
+    >>> [_category_rank(x) for x in ("合作机构类型", "合作类型", "业务类型", "合作产品类型")]
+    [0, 1, 2, 3]
+    """
+    if re.search(r"产品|业务品种|贷款品种", label):
+        return 3
+    if re.search(r"机构|公司|主体", label):
+        return 0
+    return 1 if "合作" in label else 2
 
 
 # A column of short forms or brands beside the legal names (机构简称 | 机构全称): not the partner.
