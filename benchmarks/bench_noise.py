@@ -30,7 +30,10 @@ and changes of layout, each alone (a redesign that keeps the list):
   "label：value" lines under it;
 - `bullets`: numbered lists bulleted and bulleted lists numbered;
 - `columns`: the columns of each table with a header after its first in the opposite order;
-- `headers`: header cells written as bold data cells (`<td><strong>`, no `<th>`).
+- `headers`: header cells written as bold data cells (`<td><strong>`, no `<th>`);
+- `rowspan`: the category cells of consecutive rows of one category merged (rowspan);
+- `grouped`: a table of names and categories only shown as a heading per category and a
+  numbered list of its names.
 
 Each page is read as published (`archiver.extract.disclosure`, the lxml path, no browser) and
 read again after each change; the events `partners.compare` makes between the two readings
@@ -345,6 +348,74 @@ def columns(root: html.HtmlElement, _rng: random.Random) -> None:
             cells[1].tail = tail
 
 
+def _plain_rows(table: html.HtmlElement) -> list[list[html.HtmlElement]] | None:
+    """The cells of a plain table's rows (no nesting, no merged cell, one cell count), the
+    header row first, or None."""
+    if table.find(".//table") is not None or _merged(table) or table.getparent() is None:
+        return None
+    rows = [
+        [c for c in r if c.tag in ("td", "th")] for r in table.iter("tr") if _owner(r) is table
+    ]
+    if len(rows) < 3 or len({len(row) for row in rows}) != 1:
+        return None
+    return rows
+
+
+def _roles(header: list[html.HtmlElement]) -> list[Column | None]:
+    return [column_of(cell_text(cell))[0] for cell in header]
+
+
+def rowspan(root: html.HtmlElement, _rng: random.Random) -> None:
+    """An editor's table: the category cells of consecutive rows of one category merged into
+    one cell spanning them."""
+    for table in list(root.iter("table")):
+        rows = _plain_rows(table)
+        if rows is None or _roles(rows[0]).count(Column.CATEGORY) != 1:
+            continue
+        at = _roles(rows[0]).index(Column.CATEGORY)
+        body = rows[1:]
+        start = 0
+        while start < len(body):
+            end = start + 1
+            text = cell_text(body[start][at])
+            while end < len(body) and cell_text(body[end][at]) == text and text:
+                end += 1
+            if end - start > 1:
+                body[start][at].set("rowspan", str(end - start))
+                for row in body[start + 1 : end]:
+                    row[at].getparent().remove(row[at])
+            start = end
+
+
+def grouped(root: html.HtmlElement, _rng: random.Random) -> None:
+    """A redesign: a table of names and categories (and nothing else) shown as a heading per
+    category and a numbered list of its names, categories in order of first appearance."""
+    for table in list(root.iter("table")):
+        rows = _plain_rows(table)
+        roles = _roles(rows[0]) if rows else []
+        if rows is None or roles.count(Column.NAME) != 1 or roles.count(Column.CATEGORY) != 1:
+            continue
+        if any(role not in (Column.SEQ, Column.NAME, Column.CATEGORY) for role in roles):
+            continue
+        name_at, category_at = roles.index(Column.NAME), roles.index(Column.CATEGORY)
+        if not re.search(r"类|型", cell_text(rows[0][category_at])):
+            continue  # 合作内容, 服务内容: what the partner does, no heading of a group
+        groups: dict[str, list[str]] = {}
+        for row in rows[1:]:
+            groups.setdefault(cell_text(row[category_at]), []).append(cell_text(row[name_at]))
+        if "" in groups:
+            continue
+        block = html.Element("div", {"class": "partner-groups"})
+        for number, (category, names) in enumerate(groups.items(), 1):
+            heading = etree.SubElement(block, "h4")
+            heading.text = f"{'一二三四五六七八九十'[min(number, 10) - 1]}、{category}"
+            listing = etree.SubElement(block, "ol")
+            for name in names:
+                etree.SubElement(listing, "li").text = name.replace("\n", " ")
+        block.tail = table.tail
+        table.getparent().replace(table, block)
+
+
 def headers(root: html.HtmlElement, _rng: random.Random) -> None:
     """An editor's table: header cells written as bold data cells (th becomes td + strong)."""
     for cell in list(root.iter("th")):
@@ -395,6 +466,8 @@ LAYOUT: dict[str, Transform] = {
     "bullets": bullets,
     "columns": columns,
     "headers": headers,
+    "rowspan": rowspan,
+    "grouped": grouped,
 }
 TRANSFORMS = {**NOISE, **LAYOUT}
 

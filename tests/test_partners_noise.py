@@ -27,6 +27,8 @@ KNOWN = {
     ("blind9/pages/responsive-duplicate-table-cards", "reorder"): "the same list twice "
     "(table and cards): reversing one of them pairs different rows",
     ("blind9/seqs/mobile-expand-hidden-rows", "reorder"): "blank category cells, as above",
+    ("blind8/pages/group-brand-headings-entities", "grouped"): "a group's brand heading "
+    "(京东集团) above category headings, not above its legal entities, is kept as a partner",
 }
 
 
