@@ -73,7 +73,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a 信息披露 page listing several files: another file's companies are read as partners"
     ),
     "trust-pdf-narrow-wrapped-names": "the publisher's own name in a PDF read as a partner",
-    "pdf-watermark-and-seal": "a PDF with a watermark and a seal: 7 names missed",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "cfc-h5-cards-hotline": (

@@ -1,0 +1,114 @@
+"""Watermarks and seals laid over a PDF's table: text that is no part of any cell. Pure.
+
+Stamped lists carry a diagonal watermark (仅供官网公示使用 复制无效) in the text layer, and
+sometimes a seal whose legend runs round a circle. Read in text order, their characters
+land inside the table's rows ("4 深圳市小赢信息技术有限责任公司 效平台运营机构"), and PDFium
+can no longer tell the rows apart at all. Such text is told by its geometry, never by its
+words: it is drawn at an angle that is not a multiple of 90° (upright and 90°-turned
+column headings are kept), or it is light and much larger than the body text (a level,
+pale watermark). documents.py scans a page's text objects with PDFium to know whether a
+file has any, and reads such a file with pdfplumber, its characters filtered here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from statistics import median
+from typing import Any
+
+_SKEW = 3.0  # degrees off the nearest multiple of 90° that make text diagonal
+_LARGE = 1.8  # times the body text's size that make pale text a watermark
+_PALE = 0.7  # every colour channel at least this light (0 black, 1 white)
+_WHITE = 0.97  # ... but not white: white text sits on a dark banner, where it is read
+
+
+def diagonal(matrix: Sequence[float]) -> bool:
+    """Text drawn at a slant: not level, not turned by a right angle.
+
+    >>> diagonal((0.819, 0.574, -0.574, 0.819))  # 35°
+    True
+    >>> diagonal((1.0, 0.0, 0.0, 1.0)), diagonal((0.0, 1.0, -1.0, 0.0))
+    (False, False)
+    """
+    a, b = matrix[0], matrix[1]
+    if a == 0 and b == 0:
+        return False
+    angle = math.degrees(math.atan2(b, a)) % 90
+    return min(angle, 90 - angle) > _SKEW
+
+
+def pale(colour: Any) -> bool:
+    """A fill colour near white, not white itself: grey, RGB (0-1) or CMYK with little ink.
+    White text is drawn on a dark band (a printed web page's header), not over the table.
+
+    >>> pale((0.85,)), pale((0.85, 0.85, 0.85)), pale((0.0, 0.0, 0.0, 0.1)), pale((1, 0, 0))
+    (True, True, True, False)
+    >>> pale((1.0, 1.0, 1.0)), pale((0, 0, 0, 0)), pale(None), pale("P0")
+    (False, False, False, False)
+    """
+    if not isinstance(colour, (tuple, list)) or not colour:
+        return False
+    if not all(isinstance(channel, (int, float)) for channel in colour):
+        return False
+    cmyk = len(colour) == 4  # CMYK: ink, so light is little of it
+    light = tuple(1 - channel for channel in colour) if cmyk else tuple(colour)
+    return all(channel >= _PALE for channel in light) and not all(
+        channel >= _WHITE for channel in light
+    )
+
+
+def is_watermark(matrix: Sequence[float], size: float, colour: Any, body: float) -> bool:
+    """Diagonal text, or pale text much larger than the body (`body`: its usual size).
+
+    >>> is_watermark((1, 0, 0, 1), 42.0, (0.85,), body=10.0)
+    True
+    >>> is_watermark((1, 0, 0, 1), 16.0, (0.85,), body=10.0)  # a pale subtitle
+    False
+    >>> is_watermark((1, 0, 0, 1), 42.0, (0.0,), body=10.0)  # a big black title
+    False
+    """
+    return diagonal(matrix) or (body > 0 and size >= body * _LARGE and pale(colour))
+
+
+def body_size(sizes: Iterable[float]) -> float:
+    """The size most text is drawn at: the median of every character's (or object's)."""
+    values = [size for size in sizes if size > 0]
+    return median(values) if values else 0.0
+
+
+def without_watermarks(page: Any) -> Any:
+    """A pdfplumber page whose watermark characters are gone (rulings, images, the rest kept)."""
+    body = body_size(char["size"] for char in page.chars)
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        colour = obj.get("non_stroking_color")
+        return not is_watermark(obj["matrix"], obj["size"], colour, body)
+
+    return page.filter(keep)
+
+
+def pdfium_has_watermark(page: Any) -> bool:
+    """Whether a PDFium page draws any watermark text (its text objects' matrix, size and
+    fill colour; PDFium's own colours are 0-255)."""
+    import ctypes  # noqa: PLC0415 - only with PDFium
+
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    texts: list[tuple[tuple[float, ...], float, tuple[float, ...]]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2):
+        matrix = tuple(obj.get_matrix().get())
+        size = ctypes.c_float()
+        if not pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size)):
+            continue
+        scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) or 1.0
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        known = pdfium_c.FPDFPageObj_GetFillColor(
+            obj.raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+        )
+        colour = tuple(c.value / 255 for c in (r, g, b)) if known else ()
+        texts.append((matrix, size.value * scale, colour))
+    body = body_size(size for _, size, _ in texts)
+    return any(is_watermark(matrix, size, colour, body) for matrix, size, colour in texts)
