@@ -72,7 +72,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "disclosure-file-table-mixed-docs": (
         "a 信息披露 page listing several files: another file's companies are read as partners"
     ),
-    "trust-pdf-narrow-wrapped-names": "the publisher's own name in a PDF read as a partner",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "cfc-h5-cards-hotline": (

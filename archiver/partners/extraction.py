@@ -20,7 +20,7 @@ from archiver.partners.documents import decode, file_name
 from archiver.partners.foreign import not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
-from archiver.partners.owner import is_own, own_keys
+from archiver.partners.owner import document_issuer, is_own, own_keys
 from archiver.partners.owner import own_names as owner_names
 from archiver.partners.reader import Reader
 from archiver.partners.records import merge_duplicates, partner_of
@@ -97,6 +97,8 @@ def extract(
             texts.append((reading.url, reading.text))
         elif reading.document is not None:
             reader.new_document_context()
+            issuer = document_issuer(reading.document, reader.own_keys)  # its letterhead
+            reader.own_keys |= own_keys([issuer]) if issuer else set()
             reader.read(with_annex_read(reading.document))  # a cover letter, then its annex
             texts.append((reading.url, reading.text))
     rows: list[Row] = [
