@@ -58,7 +58,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a note's 暂停新增 for one partner: the author labels it terminated; the product "
         "reads it current"
     ),
-    "legacy-doc-rtf-attachment": "an RTF file named .doc is taken for Word 97 and not read",
     "wps-et-html-hidden-row": (
         "a WPS export's row hidden with display:none (not height 0) is read as published"
     ),

@@ -1,4 +1,4 @@
-"""Attachments (PDF, DOCX, XLSX, XLS, CSV) -> Documents, and their text for the archive. Pure.
+"""Attachments (PDF, DOCX, XLSX, XLS, CSV, RTF) -> Documents, and their text for the archive. Pure.
 
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
 binary .doc) gives a note instead of an exception: the list may be in it, so the
@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
-from archiver.partners import dom, officehtml, pdfpages, watermarks, workbooks
+from archiver.partners import dom, officehtml, pdfpages, rtf, watermarks, workbooks
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
 from archiver.partners.budget import rectangular as _rectangular
@@ -65,11 +65,11 @@ def file_name(url: str) -> str:
 
 
 def kind_of(response: HttpResponse) -> str:
-    """pdf, docx, xlsx, csv, doc, xls, wps, image or "" — by content first, then by the media
+    """pdf, docx, xlsx, csv, rtf, doc, xls, wps, image or "" — by content first, then by the media
     type, then by name (the Content-Disposition file name before the URL's)."""
     body = response.body
     sniffed = doctypes.sniff(body)
-    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx"):
+    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx", "rtf"):
         return sniffed.name
     if sniffed is None and officehtml.export_markup(body) is not None:
         return "html"  # Word or Excel "saved as web page", whatever its name says
@@ -103,6 +103,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "xlsx": _xlsx,
         "xls": _xls,
         "csv": _csv,
+        "rtf": _rtf,
         "html": _office_html,
     }
     reader = readers.get(kind)
@@ -248,6 +249,11 @@ def _office_html(response: HttpResponse, name: str, clock: Clock) -> Reading:
         SourceKind.XLSX if doctypes.suffix_of(response.url) in ("xls", "et") else SourceKind.DOCX
     )
     return _reading(response, page.blocks, kind)
+
+
+def _rtf(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """Rich text (often named .doc): its paragraphs and tables (rtf.py), read as Word's."""
+    return _reading(response, rtf.rtf_blocks(response.body, clock), SourceKind.DOCX)
 
 
 # --- DOCX --------------------------------------------------------------------------------------
