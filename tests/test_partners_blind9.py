@@ -64,13 +64,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "h5-sliced-images-no-alt": (
         "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
     ),
-    "current-xlsx-plus-history-pdf": (
-        "a superseded PDF beside the current XLSX is read too (its mark is not in a shape "
-        "superseded_files knows)"
-    ),
-    "disclosure-file-table-mixed-docs": (
-        "a 信息披露 page listing several files: another file's companies are read as partners"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "cfc-h5-cards-hotline": (

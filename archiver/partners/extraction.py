@@ -17,7 +17,7 @@ from archiver.partners.annex import with_annex_read
 from archiver.partners.archives import read_all
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, file_name
-from archiver.partners.foreign import not_a_partner_list
+from archiver.partners.foreign import another_disclosure, not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
 from archiver.partners.owner import document_issuer, is_own, own_keys
@@ -77,10 +77,16 @@ def extract(
     texts: list[tuple[str, str]] = []
     unreadable = 0
     readings = [reading for attachment in capture.attachments for reading in read_all(attachment)]
-    others = [not_a_partner_list(r.document) if r.document else "" for r in readings]
-    marked = superseded_files.marked_links(
-        (page.url, page.html or page.region_html) for page in pages
-    )
+    markups = [(page.url, page.html or page.region_html) for page in pages]
+    titles = superseded_files.link_titles(markups)  # what the page calls each file
+    others = [
+        not_a_partner_list(r.document)
+        or another_disclosure(superseded_files.title_of(r.url, titles))
+        if r.document
+        else ""
+        for r in readings
+    ]
+    marked = superseded_files.marked_links(markups)
     lists = (
         (r.url, None if other else r.document) for r, other in zip(readings, others, strict=True)
     )
