@@ -58,9 +58,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a note's 暂停新增 for one partner: the author labels it terminated; the product "
         "reads it current"
     ),
-    "wps-et-html-hidden-row": (
-        "a WPS export's row hidden with display:none (not height 0) is read as published"
-    ),
     "h5-sliced-images-no-alt": (
         "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
     ),

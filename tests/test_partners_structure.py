@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 import lxml.html
+import pytest
 
 from archiver.models import Capture, HttpResponse, RenderedPage
 from archiver.partners import AliasTable, extract
@@ -237,6 +238,27 @@ def test_a_row_of_no_height_is_not_published_but_a_hidden_row_is() -> None:
         f"<tr><td>1</td><td>{ANT}</td></tr>"
         f"<tr height=0 style='display:none'><td>2</td><td>{FQL}</td></tr>"
         f"<tr style='display:none'><td>2</td><td>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<tr height=27 style='display:none;height:20.25pt;mso-height-source:userset;'>"
+        "<td x:num>2</td><td x:str>{}</td></tr>",
+        "<tr style='display: none'><td class=et3 x:num>2</td><td class=et4 x:str>{}</td></tr>",
+    ],
+    ids=["mso-row-style", "excel-cells"],
+)
+def test_a_row_display_none_in_an_office_export_is_not_published(hidden: str) -> None:
+    """Excel and WPS save a hidden row as display:none with its height kept: a saved
+    spreadsheet has no script to show it, so the row is hidden, not collapsed."""
+    body = (
+        "<table><tr><td>序号</td><td>合作机构名称</td></tr>"
+        f"<tr><td x:num>1</td><td x:str>{ANT}</td></tr>"
+        + hidden.format(FQL)
+        + f"<tr><td x:num>3</td><td x:str>{KX}</td></tr></table>"
     )
     assert read(body) == (ANT, KX)
 
