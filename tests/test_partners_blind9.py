@@ -54,10 +54,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "commented-out-old-list": (
         "a display:none block of an old list is read (hidden tab panes are read on purpose)"
     ),
-    "docx-merged-category-note": (
-        "a note's 暂停新增 for one partner: the author labels it terminated; the product "
-        "reads it current"
-    ),
     "h5-sliced-images-no-alt": (
         "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
     ),

@@ -372,3 +372,26 @@ def test_a_numbered_sentence_that_starts_with_a_name_is_not_parted_into_fields()
         "<p>2. 甬信消费金融有限公司系甬信银行控股子公司，其合作机构名单请至该公司官网查询。</p>"
     )
     assert read(body) == (ANT,)
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "<p>注：1. 名单按合作类别及机构名称排序，排名不分先后；</p>"
+        f"<p>2. {FQL}自2025年10月1日起暂停新增业务合作，存量业务按合同约定继续服务；</p>"
+        "<p>3. 增信服务机构包括为本行提供融资担保或信用保证保险的机构。</p>",
+        f"<p>备注：{FQL}自2025年10月1日起暂停新增业务合作。</p>",
+        f"<p>注：</p><ol><li>排名不分先后；</li><li>{FQL}已暂停新增业务。</li></ol>",
+    ],
+    ids=["numbered-note-items", "one-note", "note-list"],
+)
+def test_a_note_that_suspends_new_business_with_a_partner_suspends_it(notes: str) -> None:
+    """ "乙自…起暂停新增业务合作" in a note under the table, its items numbered like records:
+    乙 stays listed, suspended; the others stay current."""
+    body = (
+        "<table><tr><td>序号</td><td>合作机构名称</td><td>合作类别</td></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>2</td><td>{FQL}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>" + notes
+    )
+    assert _ended(_extract(body)) == {ANT: False, FQL: True, PICC: False}
