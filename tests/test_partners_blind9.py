@@ -66,9 +66,6 @@ SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the 
     "current-terminated-tables": (
         "s5 (layout): every partner's category read as 'other' after the redesign"
     ),
-    "footnote-rename-tidied": (
-        "s2: a rename stated only in a footnote (注) gives added + dropped, not renamed"
-    ),
     "status-column-suspend-end": (
         "s2 (labelled field_changed status) is dropped by the product (issue 16 item 6: an "
         "ended mark is a drop); s4's 已终止 then gives no event"
