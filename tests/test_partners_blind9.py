@@ -31,10 +31,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "multi-table-products-terminated": (
         "a product table's header row (产品名称 年化利率区间 额度 期限 展业平台) is read as a name"
     ),
-    "increment-announcement-added": (
-        "an announcement of new partners only: the ended partner it also names is not read "
-        "as ended the way the label has it"
-    ),
     "risk-warning-non-partners": (
         "a fraud warning whose table names companies that are NOT partners is read as a list "
         "(labelled absent)"

@@ -395,3 +395,15 @@ def test_a_note_that_suspends_new_business_with_a_partner_suspends_it(notes: str
         f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>" + notes
     )
     assert _ended(_extract(body)) == {ANT: False, FQL: True, PICC: False}
+
+
+def test_a_partner_that_leaves_the_list_in_a_sentence_of_its_own_is_ended() -> None:
+    """An announcement of new partners that also says one leaves: "同时，乙因合作到期，自…起
+    退出我行合作机构名单". The new ones are current; a conditional ("如…终止合作") ends nobody."""
+    body = (
+        "<p>我行新增以下互联网助贷业务合作机构：</p>"
+        f"<p>1. {ANT}（平台运营机构）；</p><p>2. {PICC}（增信服务机构）。</p>"
+        f"<p>同时，{FQL}因合作到期，自2025年11月30日起退出我行合作机构名单。</p>"
+        f"<p>{KX}为本行提供增信服务，如终止合作将另行公告。</p>"
+    )
+    assert _ended(_extract(body)) == {ANT: False, PICC: False, FQL: True}
