@@ -176,7 +176,8 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 textpage = page.get_textpage()
                 chars += textpage.count_chars()
                 images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
-                stamped = stamped or watermarks.pdfium_has_watermark(page)
+                if number in (0, len(pdf) - 1):  # a stamp is on every page, a seal on the last
+                    stamped = stamped or watermarks.pdfium_has_watermark(page)
                 blocks.extend(pdfpages.page_lines(textpage.get_text_range(), number + 1))
                 textpage.close()
                 page.close()

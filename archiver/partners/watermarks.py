@@ -92,23 +92,28 @@ def without_watermarks(page: Any) -> Any:
 
 def pdfium_has_watermark(page: Any) -> bool:
     """Whether a PDFium page draws any watermark text (its text objects' matrix, size and
-    fill colour; PDFium's own colours are 0-255)."""
+    fill colour; PDFium's own colours are 0-255). documents.py asks it of a file's first
+    and last pages only: a stamp is put on every page, a seal on the last."""
     import ctypes  # noqa: PLC0415 - only with PDFium
 
     import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    texts: list[tuple[tuple[float, ...], float, tuple[float, ...]]] = []
+    sized: list[tuple[Any, float]] = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2):
         matrix = tuple(obj.get_matrix().get())
+        if diagonal(matrix):
+            return True
         size = ctypes.c_float()
-        if not pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size)):
-            continue
-        scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) or 1.0
+        if pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size)):
+            scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) or 1.0
+            sized.append((obj, size.value * scale))
+    body = body_size(size for _, size in sized)
+    for obj, drawn in sized:
+        if body <= 0 or drawn < body * _LARGE:
+            continue  # the fill colour is asked of large text only (a call per object)
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        known = pdfium_c.FPDFPageObj_GetFillColor(
+        if pdfium_c.FPDFPageObj_GetFillColor(
             obj.raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
-        )
-        colour = tuple(c.value / 255 for c in (r, g, b)) if known else ()
-        texts.append((matrix, size.value * scale, colour))
-    body = body_size(size for _, size, _ in texts)
-    return any(is_watermark(matrix, size, colour, body) for matrix, size, colour in texts)
+        ) and pale(tuple(c.value / 255 for c in (r, g, b))):
+            return True
+    return False
