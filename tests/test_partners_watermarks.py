@@ -77,3 +77,49 @@ def test_dark_type_as_large_as_a_watermark_is_the_page_s_own_text() -> None:
     assert "仅供官网公示使用" in dark.text.replace(" ", "")
     assert "仅供官网公示使用" not in pale.text.replace(" ", "")
     assert "中国人民财产保险股份有限公司" in pale.text
+
+
+def sealed_list() -> bytes:
+    """The list set cell by cell, then a red seal over its rows: a ring, and the issuer's name
+    round its top, each character turned to the ring (the middle ones stand level)."""
+    import math
+
+    from fpdf import FPDF
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF(unit="pt", format="A4")
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=16)
+    document.text(160, 100, "互联网助贷业务合作机构名单")
+    document.set_font("zh", size=10)
+    for row, (number, name, kind) in enumerate(
+        [("序号", "合作机构名称", "合作类别")]
+        + [(str(n), name, kind) for n, (name, kind) in enumerate(ROWS, 1)]
+    ):
+        y = 280 + 20 * row
+        document.text(68, y, number)
+        document.text(113, y, name)
+        document.text(425, y, kind)
+    document.set_draw_color(220, 0, 0)
+    document.set_text_color(220, 0, 0)
+    document.circle(260, 360, 60)  # (a ring; where fpdf2 puts it matters not)
+    document.set_font("zh", size=13)
+    legend = "甲乙银行股份有限公司章"  # odd: its middle character stands level
+    for index, char in enumerate(legend):
+        angle = 150 - index * 120 / (len(legend) - 1)  # from the left round the top
+        x = 260 + 48 * math.cos(math.radians(angle)) - 6
+        y = 360 - 48 * math.sin(math.radians(angle)) + 6
+        with document.rotation(angle - 90, x + 6, y - 6):
+            document.text(x, y, char)
+    return bytes(document.output())
+
+
+def test_a_seal_over_the_rows_enters_no_cell(aliases: AliasTable) -> None:
+    """The seal's level characters (the top of its ring) share its red and stand inside it:
+    they go with the turned ones; the rows keep their names."""
+    result = extract(capture(response("名单（盖章版）.pdf", sealed_list(), PDF)), aliases=aliases)
+    assert [(p.name, p.category_raw) for p in result.partners] == ROWS
+    text = result.document_texts[0][1]
+    assert not any(char in text for char in "甲乙章"), text
+    assert text.count("份") == sum(name.count("份") for name, _ in ROWS), text  # the level one

@@ -13,6 +13,7 @@ file has any, and reads such a file with pdfplumber, its characters filtered her
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from statistics import median
 from typing import Any
@@ -78,16 +79,53 @@ def body_size(sizes: Iterable[float]) -> float:
 
 
 def without_watermarks(page: Any) -> Any:
-    """A pdfplumber page whose watermark characters are gone (rulings, images, the rest kept)."""
-    body = body_size(char["size"] for char in page.chars)
+    """A pdfplumber page whose watermark characters are gone (rulings, images, the rest kept).
+
+    A seal's legend runs round a circle, so the characters at its top and bottom stand level:
+    they go with the slanted ones when they share their colour (a seal's red) and stand
+    inside the area the slanted ones cover, unless that colour is the one most of the page's
+    text is in. Text of that colour elsewhere (a red 已终止 in the table) is kept."""
+    chars = page.chars
+    body = body_size(char["size"] for char in chars)
+    colours = Counter(_colour_key(char) for char in chars)
+    text_colour = colours.most_common(1)[0][0] if colours else ""
+    areas: dict[str, tuple[float, float, float, float]] = {}
+    for char in chars:
+        key = _colour_key(char)
+        if key == text_colour or not diagonal(char["matrix"]):
+            continue
+        pad = char["size"]
+        x0, top, x1, bottom = areas.get(key, (char["x0"], char["top"], char["x1"], char["bottom"]))
+        areas[key] = (
+            min(x0, char["x0"] - pad),
+            min(top, char["top"] - pad),
+            max(x1, char["x1"] + pad),
+            max(bottom, char["bottom"] + pad),
+        )
+
+    def in_stamp(obj: dict[str, Any]) -> bool:
+        area = areas.get(_colour_key(obj))
+        return area is not None and (
+            area[0] <= obj["x0"]
+            and obj["x1"] <= area[2]
+            and area[1] <= obj["top"]
+            and obj["bottom"] <= area[3]
+        )
 
     def keep(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
         colour = obj.get("non_stroking_color")
-        return not is_watermark(obj["matrix"], obj["size"], colour, body)
+        return not (is_watermark(obj["matrix"], obj["size"], colour, body) or in_stamp(obj))
 
     return page.filter(keep)
+
+
+def _colour_key(char: dict[str, Any]) -> str:
+    colour = char.get("non_stroking_color")
+    if isinstance(colour, (tuple, list)):
+        return ",".join(f"{c:.2f}" if isinstance(c, float) else str(c) for c in colour)
+    return str(colour)
 
 
 def pdfium_has_watermark(page: Any) -> bool:
