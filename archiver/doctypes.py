@@ -47,12 +47,13 @@ XLSX = DocumentType(
     zipped=True,
 )
 CSV = DocumentType("csv", "text/csv", ("csv",))
+RTF = DocumentType("rtf", "application/rtf", ("rtf",))  # also served as .doc by old templates
 DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Word 97-2003 (.doc)")
 XLS = DocumentType("xls", "application/vnd.ms-excel", ("xls",), label="Excel 97-2003 (.xls)")
 WPS = DocumentType("wps", "", ("wps",), read=False, label="WPS (.wps)")
 ET = DocumentType("et", "", ("et",), read=False, label="WPS spreadsheet (.et)")
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
-TYPES = (PDF, DOCX, XLSX, CSV, DOC, XLS, WPS, ET, ZIP)
+TYPES = (PDF, DOCX, XLSX, CSV, RTF, DOC, XLS, WPS, ET, ZIP)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
@@ -71,14 +72,19 @@ _ZIP_ENDS = 20_000  # a ZIP's first local header and its central directory, each
 
 
 def sniff(body: bytes) -> DocumentType | None:
-    """The type a document's own bytes say: %PDF, a ZIP holding word/ or xl/, or an OLE2
-    compound file whose directory names a Workbook or a WordDocument stream; None otherwise.
+    """The type a document's own bytes say: %PDF, a ZIP holding word/ or xl/, an OLE2
+    compound file whose directory names a Workbook or a WordDocument stream, or RTF ("{\\rtf",
+    whatever the file is named: Word and WPS save RTF as .doc); None otherwise.
 
     >>> sniff(b"%PDF-1.7 ...").name, sniff(b"<html></html>")
     ('pdf', None)
+    >>> sniff(b"\\xef\\xbb\\xbf{\\\\rtf1\\\\ansi\\\\ansicpg936 ...").name
+    'rtf'
     """
     if b"%PDF-" in body[:_SNIFF_BYTES]:
         return PDF
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return RTF
     if body[:4] == b"PK\x03\x04":
         ends = body[:_ZIP_ENDS] + body[-_ZIP_ENDS:]
         if b"word/" in ends:

@@ -27,10 +27,6 @@ LABELS = {
     if label.get("discover")
 }
 STILL_WRONG = {  # round/sequence -> why its events are still wrong
-    "blind9/disc-cfc-attachment-moves": (
-        "s2: the list moves from a PDF to an XLSX of a newer announcement; the PDF's reading "
-        "missed five names, so the XLSX's full list gives five false additions"
-    ),
     "blind5/disc-trust-edit-in-place": (
         "the label wants field_changed(status) when an ended mark appears; the product follows "
         "issue 16 item 6 (dropped with the mark's words)"

@@ -31,10 +31,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "multi-table-products-terminated": (
         "a product table's header row (产品名称 年化利率区间 额度 期限 展业平台) is read as a name"
     ),
-    "increment-announcement-added": (
-        "an announcement of new partners only: the ended partner it also names is not read "
-        "as ended the way the label has it"
-    ),
     "risk-warning-non-partners": (
         "a fraud warning whose table names companies that are NOT partners is read as a list "
         "(labelled absent)"
@@ -54,26 +50,9 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "commented-out-old-list": (
         "a display:none block of an old list is read (hidden tab panes are read on purpose)"
     ),
-    "docx-merged-category-note": (
-        "a note's 暂停新增 for one partner: the author labels it terminated; the product "
-        "reads it current"
-    ),
-    "legacy-doc-rtf-attachment": "an RTF file named .doc is taken for Word 97 and not read",
-    "wps-et-html-hidden-row": (
-        "a WPS export's row hidden with display:none (not height 0) is read as published"
-    ),
     "h5-sliced-images-no-alt": (
         "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
     ),
-    "current-xlsx-plus-history-pdf": (
-        "a superseded PDF beside the current XLSX is read too (its mark is not in a shape "
-        "superseded_files knows)"
-    ),
-    "disclosure-file-table-mixed-docs": (
-        "a 信息披露 page listing several files: another file's companies are read as partners"
-    ),
-    "trust-pdf-narrow-wrapped-names": "the publisher's own name in a PDF read as a partner",
-    "pdf-watermark-and-seal": "a PDF with a watermark and a seal: 7 names missed",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "cfc-h5-cards-hotline": (
@@ -82,9 +61,6 @@ SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the 
     ),
     "current-terminated-tables": (
         "s5 (layout): every partner's category read as 'other' after the redesign"
-    ),
-    "footnote-rename-tidied": (
-        "s2: a rename stated only in a footnote (注) gives added + dropped, not renamed"
     ),
     "status-column-suspend-end": (
         "s2 (labelled field_changed status) is dropped by the product (issue 16 item 6: an "

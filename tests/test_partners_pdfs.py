@@ -93,8 +93,15 @@ def quarter(title: str, name: str) -> HttpResponse:
         '<li><a href="/upload/2025Q2.pdf">上期名单（已作废）.pdf</a></li></ul>',
         '<p><a href="/upload/2025Q3.pdf">现行名单.pdf</a> <s><a href="/upload/2025Q2.pdf">'
         "上期名单.pdf</a></s></p>",
+        '<p>附件1：<a href="/upload/2025Q3.pdf">名单（2025年12月更新）.xlsx</a>（最新）</p>'
+        '<p>附件2：<a href="/upload/2025Q2.pdf">名单（2025年9月）.pdf</a>（已废止）</p>',
+        '<p>附件：<a href="/upload/2025Q3.pdf">名单.pdf</a></p><p class="history">历史版本：</p>'
+        '<p>附件2：<a href="/upload/2025Q2.pdf">名单（2025年9月）.pdf</a></p>',
+        '<p><a href="/upload/2025Q3.pdf">名单.pdf</a></p><h4>往期名单</h4><ul><li>'
+        '<a href="/upload/2025Q1.pdf">一季度.pdf</a></li><li><a href="/upload/2025Q2.pdf">'
+        "二季度.pdf</a></li></ul>",
     ],
-    ids=["labelled", "link-text", "struck"],
+    ids=["labelled", "link-text", "struck", "marked-after", "label-above", "list-under-label"],
 )
 def test_an_attachment_the_page_marks_superseded_is_archived_not_read(
     aliases: AliasTable, links: str
@@ -124,6 +131,41 @@ def test_a_file_titled_superseded_is_not_read_beside_the_current_one(
         aliases=aliases,
     )
     assert [p.name for p in result.partners] == ["京东科技信息技术有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("link", "title"),
+    [
+        ("宁波通商银行关于重大关联交易的公告", "公告"),
+        ("附件2", "宁波通商银行关于重大关联交易的公告"),
+        ("服务价格目录（2025年版）", "附件"),
+    ],
+    ids=["the-page-says", "its-title-says", "a-fee-schedule"],
+)
+def test_another_disclosure_beside_the_list_gives_no_partners(
+    aliases: AliasTable, link: str, title: str
+) -> None:
+    """A 信息披露 file table links the partner list beside other disclosures whose tables
+    name companies (关联方, 股东): what the page's link or the file's own title says it is
+    keeps its companies out of the list."""
+    page = (
+        '<table><tr><td><a href="/upload/2025Q3.pdf">互联网助贷业务合作机构名单</a></td></tr>'
+        f'<tr><td><a href="/upload/other.pdf">{link}</a></td></tr></table>'
+    )
+    other = HttpResponse(
+        url="https://www.example-bank.cn/upload/other.pdf",
+        status=200,
+        media_type=PDF,
+        body=pdf(
+            title, "关联方名称  交易类型  金额（万元）", "宁波通商集团有限公司  综合授信  50000"
+        ),
+    )
+    result = extract(
+        capture(quarter("名单（2025年第三季度）", "京东科技信息技术有限公司"), other, html=page),
+        aliases=aliases,
+    )
+    assert [p.name for p in result.partners] == ["京东科技信息技术有限公司"]
+    assert "other.pdf is another disclosure" in result.list_note
 
 
 def test_a_superseded_file_with_nothing_in_its_place_is_still_read(aliases: AliasTable) -> None:

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 import lxml.html
+import pytest
 
 from archiver.models import Capture, HttpResponse, RenderedPage
 from archiver.partners import AliasTable, extract
@@ -241,6 +242,27 @@ def test_a_row_of_no_height_is_not_published_but_a_hidden_row_is() -> None:
     assert read(body) == (ANT, KX)
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<tr height=27 style='display:none;height:20.25pt;mso-height-source:userset;'>"
+        "<td x:num>2</td><td x:str>{}</td></tr>",
+        "<tr style='display: none'><td class=et3 x:num>2</td><td class=et4 x:str>{}</td></tr>",
+    ],
+    ids=["mso-row-style", "excel-cells"],
+)
+def test_a_row_display_none_in_an_office_export_is_not_published(hidden: str) -> None:
+    """Excel and WPS save a hidden row as display:none with its height kept: a saved
+    spreadsheet has no script to show it, so the row is hidden, not collapsed."""
+    body = (
+        "<table><tr><td>序号</td><td>合作机构名称</td></tr>"
+        f"<tr><td x:num>1</td><td x:str>{ANT}</td></tr>"
+        + hidden.format(FQL)
+        + f"<tr><td x:num>3</td><td x:str>{KX}</td></tr></table>"
+    )
+    assert read(body) == (ANT, KX)
+
+
 def test_the_signer_of_a_letter_under_a_category_heading_is_no_partner() -> None:
     body = (
         "<p>二、增信服务机构</p>"
@@ -350,3 +372,38 @@ def test_a_numbered_sentence_that_starts_with_a_name_is_not_parted_into_fields()
         "<p>2. 甬信消费金融有限公司系甬信银行控股子公司，其合作机构名单请至该公司官网查询。</p>"
     )
     assert read(body) == (ANT,)
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "<p>注：1. 名单按合作类别及机构名称排序，排名不分先后；</p>"
+        f"<p>2. {FQL}自2025年10月1日起暂停新增业务合作，存量业务按合同约定继续服务；</p>"
+        "<p>3. 增信服务机构包括为本行提供融资担保或信用保证保险的机构。</p>",
+        f"<p>备注：{FQL}自2025年10月1日起暂停新增业务合作。</p>",
+        f"<p>注：</p><ol><li>排名不分先后；</li><li>{FQL}已暂停新增业务。</li></ol>",
+    ],
+    ids=["numbered-note-items", "one-note", "note-list"],
+)
+def test_a_note_that_suspends_new_business_with_a_partner_suspends_it(notes: str) -> None:
+    """ "乙自…起暂停新增业务合作" in a note under the table, its items numbered like records:
+    乙 stays listed, suspended; the others stay current."""
+    body = (
+        "<table><tr><td>序号</td><td>合作机构名称</td><td>合作类别</td></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>2</td><td>{FQL}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>" + notes
+    )
+    assert _ended(_extract(body)) == {ANT: False, FQL: True, PICC: False}
+
+
+def test_a_partner_that_leaves_the_list_in_a_sentence_of_its_own_is_ended() -> None:
+    """An announcement of new partners that also says one leaves: "同时，乙因合作到期，自…起
+    退出我行合作机构名单". The new ones are current; a conditional ("如…终止合作") ends nobody."""
+    body = (
+        "<p>我行新增以下互联网助贷业务合作机构：</p>"
+        f"<p>1. {ANT}（平台运营机构）；</p><p>2. {PICC}（增信服务机构）。</p>"
+        f"<p>同时，{FQL}因合作到期，自2025年11月30日起退出我行合作机构名单。</p>"
+        f"<p>{KX}为本行提供增信服务，如终止合作将另行公告。</p>"
+    )
+    assert _ended(_extract(body)) == {ANT: False, PICC: False, FQL: True}

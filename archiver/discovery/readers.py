@@ -13,7 +13,7 @@ from archiver.partners.documents import Budget, kind_of, read_attachment
 
 MAX_CHARS = 200_000
 LOOK = Budget(max_seconds=30.0)
-LOOKED_AT = (doctypes.PDF.name, doctypes.DOCX.name, doctypes.XLSX.name)  # what discovery opens
+LOOKED_AT = (doctypes.PDF.name, doctypes.DOCX.name, doctypes.XLSX.name, doctypes.RTF.name)
 
 
 def text_of(response: HttpResponse) -> str:

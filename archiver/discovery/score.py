@@ -16,6 +16,11 @@ Notices that merely mention partners (消保之声, 关联交易, 利率公示) 
 True
 >>> assess("关于与某某集团有限公司、某某科技有限公司关联交易的公告", title="关联交易公告").is_list
 False
+
+A PDF's table rows come out of its text layer with one space between cells:
+>>> rows = "合作机构名单\\n序号 机构名称 机构类型\\n1 甲乙信息技术有限公司 平台运营机构 95188"
+>>> assess(rows + "\\n2 丙丁融资担保有限公司 增信服务机构 95055", title="公告").names
+2
 """
 
 from __future__ import annotations
@@ -114,6 +119,8 @@ def _item_names(text: str, own_names: tuple[str, ...]) -> set[str]:
             # A numbered item may carry its fields after the name ("1. 甲有限公司；合作机构类别：
             # 平台运营机构；产品名称：…"): the name is the item's first field.
             item = re.split(r"[;；]", NUMBERING.sub("", cell).strip(" ：:;；,，。"))[0].strip()
+            if NUMBERING.match(cell) and COMPANY.fullmatch(item.split(" ")[0]):
+                item = item.split(" ")[0]  # a PDF table's row: its cells one space apart
             if not item or len(item) > 60:
                 continue
             match = COMPANY.search(item)

@@ -14,17 +14,21 @@ Modules, one responsibility each (all pure):
     cells       what a cell is: a column label, a phone, a period, noise
     blocks      the Document model (lines and grids) every format is read into
     dom         rendered HTML -> Document
-    documents   PDF / DOCX / XLSX / XLS / CSV attachments -> Document, or a note
+    documents   PDF / DOCX / XLSX / XLS / CSV / RTF attachments -> Document, or a note
+    watermarks  a watermark or seal legend over a PDF's table, told by its geometry
+    rtf         RTF (often named .doc) -> lines and grids
     budget      what reading one attachment may cost (Budget, OverBudget, the clock)
     workbooks   XLSX / XLS / CSV -> grids: visible sheets, merged cells, instruction sheets
-    foreign     attachments that are not partner lists (privacy notices, SDK lists)
+    foreign     attachments that are not partner lists (privacy notices, SDK lists, other
+                disclosures such as 关联交易 or 年度报告, by their title or the page's link)
     jsondata    JSON the page loaded -> rows
     tables      header rows and column layouts of grids
     lines       one line of text -> heading, label：value fields or a partner item
     tokens      a list line cut into the pieces that hold its fields
     reader      Documents -> rows: walks lines and grids with section context
     rows        what the reader reads: Row, stated counts, notes that apply to rows, signers
-    owner       the publisher's own names (title, logo, footer, heading): never its partner
+    owner       the publisher's own names (title, logo, footer, heading, an attachment's
+                letterhead or signer its brand shortens): never its partner
     candidates  whether a text read where a partner could be is a partner's name
     gridrows    what one table row is (total, card, foreign header) and its cells by role
     records     rows -> Partner records; duplicates folded

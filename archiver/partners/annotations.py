@@ -363,6 +363,9 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     ()
     >>> stated_renames("注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")
     (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
+    >>> stated_renames("注：1.排名不分先后；2.“北京甲乙科技有限公司”已更名为“北京丙丁科技（北京）"
+    ...     "有限公司”，合作关系不变。")
+    (('北京甲乙科技有限公司', '北京丙丁科技（北京）有限公司'),)
     """
     cleaned = clean_text(text)
     lead = _NOTE_LEAD.match(cleaned)
@@ -374,6 +377,7 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
         if statement is None:
             continue
         old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+        new = re.split(r"[，,。]", new)[0].strip()  # "…为乙，合作关系不变": the name ends there
         old = re.sub(rf"^(?:{_FORMER_WORDS}|原)[:：为是]?", "", old).strip()  # 原“甲”已更名为“乙”
         if looks_like_org(old) and looks_like_org(new):
             found.append((old, new))

@@ -1,4 +1,4 @@
-"""Attachments (PDF, DOCX, XLSX, XLS, CSV) -> Documents, and their text for the archive. Pure.
+"""Attachments (PDF, DOCX, XLSX, XLS, CSV, RTF) -> Documents, and their text for the archive. Pure.
 
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
 binary .doc) gives a note instead of an exception: the list may be in it, so the
@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
-from archiver.partners import dom, officehtml, pdfpages, workbooks
+from archiver.partners import dom, officehtml, pdfpages, rtf, watermarks, workbooks
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
 from archiver.partners.budget import rectangular as _rectangular
@@ -65,11 +65,11 @@ def file_name(url: str) -> str:
 
 
 def kind_of(response: HttpResponse) -> str:
-    """pdf, docx, xlsx, csv, doc, xls, wps, image or "" — by content first, then by the media
+    """pdf, docx, xlsx, csv, rtf, doc, xls, wps, image or "" — by content first, then by the media
     type, then by name (the Content-Disposition file name before the URL's)."""
     body = response.body
     sniffed = doctypes.sniff(body)
-    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx"):
+    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx", "rtf"):
         return sniffed.name
     if sniffed is None and officehtml.export_markup(body) is not None:
         return "html"  # Word or Excel "saved as web page", whatever its name says
@@ -103,6 +103,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "xlsx": _xlsx,
         "xls": _xls,
         "csv": _csv,
+        "rtf": _rtf,
         "html": _office_html,
     }
     reader = readers.get(kind)
@@ -145,7 +146,9 @@ def _header(response: HttpResponse, name: str) -> str:
 
 
 def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
-    """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file.
+    """Text lines of every page, by PDFium (fast); pdfminer when PDFium refuses the file,
+    when its lines need the ruling (cells one per line) or when a watermark or seal legend
+    is drawn over the text (read without it, by each character's geometry: watermarks.py).
 
     Lines keep their column gaps as spaces, so a ruled table reads as "序号 名称 类别 电话"
     rows; a name wrapped inside its cell comes back as a short next line, which the reader
@@ -156,6 +159,7 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
 
     blocks: list[Block] = []
     chars = images = 0
+    stamped = False  # a watermark or seal legend over the text: cells need its geometry
     with _PDFIUM:  # PDFium is not thread-safe; checks may run on several threads
         try:
             pdf = pdfium.PdfDocument(response.body)
@@ -172,12 +176,14 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 textpage = page.get_textpage()
                 chars += textpage.count_chars()
                 images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                if number in (0, len(pdf) - 1):  # a stamp is on every page, a seal on the last
+                    stamped = stamped or watermarks.pdfium_has_watermark(page)
                 blocks.extend(pdfpages.page_lines(textpage.get_text_range(), number + 1))
                 textpage.close()
                 page.close()
         finally:
             pdf.close()
-    if chars and pdfpages.cell_per_line(blocks):
+    if chars and (stamped or pdfpages.cell_per_line(blocks)):
         return _pdf_by_pdfminer(response, name, clock, tables=True)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
@@ -200,10 +206,11 @@ def _pdf_by_pdfminer(
                 raise OverBudget(f"more than {clock.budget.max_lines:,} lines")
             chars += len(page.chars)
             images += len(page.images)
+            plain = watermarks.without_watermarks(page)
             if tables:
-                blocks.extend(pdfpages.ruled_page(page, number))
+                blocks.extend(pdfpages.ruled_page(plain, number))
             else:
-                blocks.extend(pdfpages.page_lines(page.extract_text() or "", number))
+                blocks.extend(pdfpages.page_lines(plain.extract_text() or "", number))
             page.flush_cache()
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
@@ -243,6 +250,11 @@ def _office_html(response: HttpResponse, name: str, clock: Clock) -> Reading:
         SourceKind.XLSX if doctypes.suffix_of(response.url) in ("xls", "et") else SourceKind.DOCX
     )
     return _reading(response, page.blocks, kind)
+
+
+def _rtf(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """Rich text (often named .doc): its paragraphs and tables (rtf.py), read as Word's."""
+    return _reading(response, rtf.rtf_blocks(response.body, clock), SourceKind.DOCX)
 
 
 # --- DOCX --------------------------------------------------------------------------------------

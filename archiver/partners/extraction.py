@@ -17,10 +17,10 @@ from archiver.partners.annex import with_annex_read
 from archiver.partners.archives import read_all
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, file_name
-from archiver.partners.foreign import not_a_partner_list
+from archiver.partners.foreign import another_disclosure, not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
-from archiver.partners.owner import is_own, own_keys
+from archiver.partners.owner import document_issuer, is_own, own_keys
 from archiver.partners.owner import own_names as owner_names
 from archiver.partners.reader import Reader
 from archiver.partners.records import merge_duplicates, partner_of
@@ -77,10 +77,16 @@ def extract(
     texts: list[tuple[str, str]] = []
     unreadable = 0
     readings = [reading for attachment in capture.attachments for reading in read_all(attachment)]
-    others = [not_a_partner_list(r.document) if r.document else "" for r in readings]
-    marked = superseded_files.marked_links(
-        (page.url, page.html or page.region_html) for page in pages
-    )
+    markups = [(page.url, page.html or page.region_html) for page in pages]
+    titles = superseded_files.link_titles(markups)  # what the page calls each file
+    others = [
+        not_a_partner_list(r.document)
+        or another_disclosure(superseded_files.title_of(r.url, titles))
+        if r.document
+        else ""
+        for r in readings
+    ]
+    marked = superseded_files.marked_links(markups)
     lists = (
         (r.url, None if other else r.document) for r, other in zip(readings, others, strict=True)
     )
@@ -97,6 +103,8 @@ def extract(
             texts.append((reading.url, reading.text))
         elif reading.document is not None:
             reader.new_document_context()
+            issuer = document_issuer(reading.document, reader.own_keys)  # its letterhead
+            reader.own_keys |= own_keys([issuer]) if issuer else set()
             reader.read(with_annex_read(reading.document))  # a cover letter, then its annex
             texts.append((reading.url, reading.text))
     rows: list[Row] = [

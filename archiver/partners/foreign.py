@@ -21,6 +21,12 @@ _NOT_PARTNERS = re.compile(
     r"个人信息(?:保护|处理|收集|共享|授权)|隐私(?:政策|保护|声明|权)|SDK|sdk"
     r"|第三方(?:信息)?共享|信息共享清单|共享清单|授权书|用户协议|服务协议"
 )
+# The title of another kind of disclosure published in the same file table (信息披露): its
+# tables name companies too (关联方, 股东), and none of them is a partner.
+_OTHER_DISCLOSURE = re.compile(
+    r"关联交易|关联方|(?:年度|季度|半年度)报告|年报|服务价格|价格目录|收费(?:标准|目录|项目|公示)"
+    r"|利率(?:公示|表)|股东(?:大)?会|董事会|监事会|招聘|网点(?:迁址|变更|调整)|营业时间"
+)
 _SENTENCE = re.compile(r"[，。；,;]")
 _PARTNER_TITLE = re.compile(r"合作机构|合作方名单|助贷.{0,8}名单|机构名单")
 # Column labels of an SDK or information-sharing table: a purpose, the data, the SDK.
@@ -50,6 +56,9 @@ def not_a_partner_list(document: Document) -> str:
     for title in (line for line in lines if len(line) <= 40 and not _SENTENCE.search(line)):
         if _NOT_PARTNERS.search(title) and not _PARTNER_TITLE.search(title):
             return f"a personal-information or SDK notice ({title[:60]})"
+        other = another_disclosure(title)
+        if other:
+            return other
         if _PARTNER_TITLE.search(title):
             break  # the document says it lists partners
     for block in document.blocks:
@@ -57,6 +66,22 @@ def not_a_partner_list(document: Document) -> str:
         foreign = len(labels) >= 2 and any(_FOREIGN_COLUMN.search(c) for c in labels)
         if foreign and (any("SDK" in c.upper() for c in labels) or _purpose_and_data(labels)):
             return f"a table of SDK or shared personal information ({' | '.join(labels)})"
+    return ""
+
+
+def another_disclosure(title: str) -> str:
+    """What a title says its document is when that is another kind of disclosure (a related-
+    party transaction, an annual report, a fee schedule), "" otherwise. The title is the
+    document's own or the page's link to it.
+
+    >>> another_disclosure("宁波通商银行关于重大关联交易的公告")
+    'another disclosure (宁波通商银行关于重大关联交易的公告)'
+    >>> another_disclosure("合作机构名单（2025年年度更新）"), another_disclosure("附件2")
+    ('', '')
+    """
+    title = clean_text(title)
+    if _OTHER_DISCLOSURE.search(title) and not _PARTNER_TITLE.search(title):
+        return f"another disclosure ({title[:60]})"
     return ""
 
 

@@ -58,11 +58,27 @@ def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> R
 
 def _zero_height(tr: html.HtmlElement) -> bool:
     """A row of no height (<tr height=0 style='display:none'>: a row hidden in Excel, as
-    Excel and WPS save it) is never shown: not published. A row only display:none may be
+    Excel and WPS save it) is never shown: not published. So is a row display:none in an
+    Office export (its own style says mso-…, or its cells carry Excel's x:str / x:num): a
+    saved spreadsheet has no script to show it. Elsewhere a row only display:none may be
     shown by a click ("查看更多"), so it is read."""
     style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
-    return str(tr.get("height", "")).strip() == "0" or bool(
-        re.search(r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style)
+    if str(tr.get("height", "")).strip() == "0" or re.search(
+        r"(?:^|;)(?:mso-)?height:0(?:pt|px|cm)?(?:;|$)", style
+    ):
+        return True
+    return bool(re.search(r"(?:^|;)display:none(?:!important)?(?:;|$)", style)) and (
+        "mso-" in style or _office_cells(tr)
+    )
+
+
+def _office_cells(tr: html.HtmlElement) -> bool:
+    """Cells as Excel and WPS save them: x:str, x:num or x:fmla attributes."""
+    return any(
+        str(name).lower().startswith("x:")
+        for cell in tr
+        if isinstance(cell.tag, str)
+        for name in cell.attrib
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from lxml import etree, html
 
+from archiver.partners.blocks import Document, Line
 from archiver.partners.names import clean_text, looks_like_org, match_key
 
 _TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
@@ -219,3 +220,65 @@ def _trimmed(name: str) -> str:
     """A name as the patterns caught it, without the words of a sentence before it
     ("根据监管要求甲银行" -> "甲银行")."""
     return _LEAD_IN.split(name)[-1]
+
+
+# How a brand shortens its kind of institution ("招联消金" for 招联消费金融股份有限公司).
+_KIND_SHORT = {
+    "银行": ("银行",),
+    "信托": ("信托",),
+    "消费金融": ("消费金融", "消金"),
+    "金融租赁": ("金融租赁", "金租"),
+    "汽车金融": ("汽车金融", "汽金"),
+}
+_EDGE_LINES = 3  # a letterhead is among a document's first lines, a signer among its last
+_NUMBERED = re.compile(r"^\s*\d{1,4}\s*[.、．)）]?\s")
+
+
+def abbreviates(short: str, legal: str) -> bool:
+    """Whether a brand is the short form of a legal name of the same kind of institution:
+    its words are the legal name's own characters, in order ("外贸信托" for 中国对外经济贸易
+    信托有限公司), as Chinese institutions shorten their names. Both are match keys.
+
+    >>> abbreviates("外贸信托", "中国对外经济贸易信托"), abbreviates("招联消金", "招联消费金融")
+    (True, True)
+    >>> abbreviates("青岛银行", "青岛银行"), abbreviates("外贸信托", "中国对外经济贸易银行")
+    (True, False)
+    >>> abbreviates("中信银行", "中信百信银行"), abbreviates("中信银行", "华信银行")
+    (True, False)
+    """
+    for kind, shorts in _KIND_SHORT.items():
+        if not legal.endswith(kind):
+            continue
+        for tail in shorts:
+            if short.endswith(tail):
+                head, rest = short[: -len(tail)], iter(legal[: -len(kind)])
+                return len(head) >= 2 and all(char in rest for char in head)
+    return False
+
+
+def document_issuer(document: Document, keys: set[str]) -> str:
+    """The publisher's legal name as a document prints it in its letterhead (one of its
+    first lines, before any table or numbered record) or as its signer (one of its last
+    lines): a line that is only an institution's name which the publisher's known names
+    (`keys`: from the page and the configuration) shorten. "" when there is none.
+
+    The position matters: the same brand may shorten a partner's name (中信银行 and
+    中信百信银行), but a partner is not printed alone above the list's title or under it.
+    """
+    if not keys:
+        return ""
+    head: list[str] = []
+    for block in document.blocks:
+        if not isinstance(block, Line) or _NUMBERED.match(block.text):
+            break
+        head.append(block.text)
+    tail = [block.text for block in document.blocks if isinstance(block, Line)]
+    for text in [*head[:_EDGE_LINES], *tail[-_EDGE_LINES:]]:
+        name = clean_text(text).replace(" ", "")
+        whole = _LEADING_OWNER.fullmatch(name)
+        if whole is None:
+            continue
+        legal = _key(name)
+        if any(key == legal or abbreviates(key, legal) for key in keys):
+            return name
+    return ""

@@ -46,6 +46,13 @@ _ENDED_SENTENCE = re.compile(
     # "本行已与甲公司于2025年6月终止合作", "已与甲公司解除助贷合作关系" (never "如与…", "未与…")
     r"|(?<![未如若拟将])与(?P<direct>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))"
     r"\s*(?:于[^，,；;。]{0,20}?)?(?:已|均已)?(?:终止|停止|解除|结束)了?[^，,；;。]{0,12}?合作"
+    # "甲公司自2025年10月1日起暂停新增业务合作" (a note's item), "甲公司因合作到期，自…起退出
+    # 我行合作机构名单": the partner is the subject; no other name, no "如/将/未" before the verb
+    r"|(?:^|(?<=[，,；;。：:]))\s*(?:[（(]?\d{1,3}\s*[.、．)）]\s*)?"
+    r"(?P<subject>[^，,；;。、与和：:如若]{4,60}?(?:公司|集团|银行|中心))"
+    r"(?:(?!公司|集团|银行|如|若|将|拟|未|不)[^；;。：:]){0,30}?(?:已|均已)?"
+    r"(?:(?:暂停|停止|终止|解除)(?:新增|新发生)?的?(?:业务合作|合作|业务)"
+    r"|退出[^，,；;。]{0,8}?(?:合作机构名单|合作名单|名单|合作))"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
@@ -163,13 +170,27 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('壬癸融资担保有限公司', '已暂停合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
     '蚂蚁智信（杭州）信息技术有限公司'
+
+    A note's item whose subject is the partner: new business suspended is suspended.
+
+    >>> ended_in_prose("2. 子丑科技有限公司自2025年10月1日起暂停新增业务合作，存量业务继续服务；")
+    (('子丑科技有限公司', '已暂停合作'),)
+    >>> ended_in_prose("寅卯融资担保有限公司已终止合作。")
+    (('寅卯融资担保有限公司', '已终止合作'),)
+    >>> ended_in_prose("如辰巳科技有限公司暂停合作")
+    ()
+    >>> ended_in_prose("同时，午未科技有限公司因合作到期，自11月30日起退出我行合作机构名单。")
+    (('午未科技有限公司', '已终止合作'),)
+    >>> ended_in_prose("申酉科技有限公司为本行提供获客服务，如终止合作将另行公告。")
+    ()
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        named = next((n for n in match.group("name", "other", "past", "direct") if n), "")
+        groups = match.group("name", "other", "past", "direct", "subject")
+        named = next((n for n in groups if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
-            words = "已暂停合作" if match.group(0).endswith("暂停") else "已终止合作"
+            words = "已暂停合作" if "暂停" in match.group(0).replace(named, "") else "已终止合作"
             found.extend((name, words) for name in names)
     return tuple(found)
 
@@ -199,6 +220,15 @@ def _label(lead: str) -> str:
         return ""
     tail = clause.rsplit("的", 1)[-1]
     return tail if names_category(tail) else clause
+
+
+def opens_notes(text: str) -> bool:
+    """A line that opens a note ("注：", "备注：", "※"): numbered lines after it are its items.
+
+    >>> opens_notes("注：1. 名单按合作类别排序；"), opens_notes("1. 甲乙科技有限公司")
+    (True, False)
+    """
+    return _NOTE_LEAD.match(clean_text(text)) is not None
 
 
 def stated_status(text: str) -> tuple[str, str] | None:

@@ -38,6 +38,7 @@ from archiver.partners.prose import (
     ended_in_prose,
     group_list,
     listed_exits,
+    opens_notes,
     prose_lists,
     stated_status,
 )
@@ -86,18 +87,21 @@ class Reader(GridReading):
     _marks: FootnoteMarks = field(default_factory=FootnoteMarks)  # "标*者暂停合作"
     _superseded: SupersededPart = field(default_factory=SupersededPart)  # "历史版本" and after
     _group: GroupHeading = field(default_factory=GroupHeading)  # "京东集团" above its entities
+    _in_notes: bool = False  # after "注：", numbered lines are the note's items, not records
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
         self._stopped = self._aside = False
         self._line_layout = None
         self._superseded = SupersededPart()
+        self._in_notes = False
         blocks = split_runs(split_clauses(document.blocks))
         for block in join_wrapped(tuple(blocks), self.known):
             if isinstance(block, Line) and self._folded_row(block, document):
                 continue
             self._flush_folded(document)
             if isinstance(block, Grid):
+                self._in_notes = False
                 self._flush_card()
                 self._grid(block, document)
             else:
@@ -146,6 +150,8 @@ class Reader(GridReading):
             self._stopped = True
             return
         self.as_of = self.as_of or as_of_date(text)
+        numbered = strip_number(raw.strip())[0] is not None
+        self._in_notes = opens_notes(text) or (self._in_notes and numbered)
         if self._note(raw, text) or self._aside_starts(text, raw):
             return
         if not self._aside and self._prose(text, line, document):
@@ -214,7 +220,9 @@ class Reader(GridReading):
     def _prose(self, text: str, line: Line, document: Document) -> bool:
         """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
         found = prose_lists(text)
-        sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
+        sentence = self._in_notes or (
+            line.kind is not LineKind.ITEM and strip_number(text)[0] is None
+        )
         ended = ended_in_prose(text) if sentence and (found or self.context) else ()
         exits = listed_exits(text)  # "退出合作机构：甲（平台运营机构），…"
         grouped = () if found or exits else group_list(text)  # "蚂蚁集团旗下：甲、乙" (groups.py)

@@ -26,6 +26,9 @@ _TITLE_MARK = re.compile(
 _BLOCK = frozenset({"p", "li", "tr", "dd", "dt", "div", "td", "h1", "h2", "h3", "h4", "h5", "h6"})
 _TITLE_LINES = 3  # a document's title sits in its first lines
 _LABEL_CHARS = 40  # the label before a link in its block ("历史版本（已废止）：")
+_IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|有效名单|生效名单|更新后")
+_LISTS = frozenset({"ul", "ol", "dl", "tbody", "table"})  # a group of files
+_MARK_CHARS = 20  # the mark after a link ("（已废止）", "（历史版本，仅供查询）")
 
 
 def _key(url: str) -> str:
@@ -55,6 +58,27 @@ def is_marked(url: str, marked: frozenset[str]) -> bool:
     return _key(url) in marked
 
 
+def link_titles(markups: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """What the page calls each linked file (URL key -> the link's text and title, every
+    link to it joined): "宁波通商银行关于重大关联交易的公告" in a 信息披露 file table."""
+    titles: dict[str, list[str]] = {}
+    for url, markup in markups:
+        root = dom.parse(markup)
+        if root is None:
+            continue
+        for anchor in root.iter("a"):
+            href = anchor.get("href")
+            if href:
+                own = f"{anchor.text_content()} {anchor.get('title') or ''}".strip()
+                titles.setdefault(_key(urljoin(url, href.strip())), []).append(own)
+    return {key: " ".join(texts) for key, texts in titles.items()}
+
+
+def title_of(url: str, titles: dict[str, str]) -> str:
+    """The page's title for an attachment (`link_titles`), "" when no link names it."""
+    return titles.get(_key(url), "")
+
+
 def _marked(anchor: html.HtmlElement) -> bool:
     own = f"{anchor.text_content()} {anchor.get('title') or ''}"
     if NO_LONGER_IN_FORCE.search(own):
@@ -66,7 +90,45 @@ def _marked(anchor: html.HtmlElement) -> bool:
         element = element.getparent()
     if element is None or is_struck(element):
         return element is not None
-    return bool(NO_LONGER_IN_FORCE.search(_label_before(element, anchor)))
+    if _says_old(_label_before(element, anchor)) or _says_old(_mark_after(anchor)):
+        return True
+    return _under_old_label(element)
+
+
+def _says_old(text: str) -> bool:
+    """A mark or label of an old file that does not also speak of the one in force
+    ("（最新，原名单已废止）" names the new file)."""
+    return bool(NO_LONGER_IN_FORCE.search(text)) and not _IN_FORCE.search(text)
+
+
+def _mark_after(anchor: html.HtmlElement) -> str:
+    """The words right after a link, before the next link or the end of its block: a mark
+    such as "（已废止）" or "（历史版本，仅供查询）" that follows the file's name."""
+    pieces = [anchor.tail or ""]
+    for sibling in anchor.itersiblings():
+        if sibling.tag == "a" or sibling.find(".//a") is not None:
+            break
+        pieces.append(f"{sibling.text_content()}{sibling.tail or ''}")
+    return "".join(pieces).strip()[:_MARK_CHARS]
+
+
+def _under_old_label(block: html.HtmlElement) -> bool:
+    """The link's block follows a label of its own that says "历史版本：" / "往期名单"
+    (the blocks in between being links too, so a group of old files under one label; a
+    list of files is looked past to the label above the list)."""
+    node: html.HtmlElement | None = block
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            if sibling.tag == "a" or sibling.find(".//a") is not None:
+                continue  # another file of the same group
+            text = sibling.text_content().strip()
+            if text:
+                return len(text) <= _LABEL_CHARS and _says_old(text)
+        parent = node.getparent()
+        node = parent if parent is not None and parent.tag in _LISTS else None
+    return False
 
 
 def _label_before(block: html.HtmlElement, anchor: html.HtmlElement) -> str:
