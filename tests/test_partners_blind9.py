@@ -28,16 +28,9 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "multi-table-products-terminated": (
-        "a product table's header row (产品名称 年化利率区间 额度 期限 展业平台) is read as a name"
-    ),
     "increment-announcement-added": (
         "an announcement of new partners only: the ended partner it also names is not read "
         "as ended the way the label has it"
-    ),
-    "risk-warning-non-partners": (
-        "a fraud warning whose table names companies that are NOT partners is read as a list "
-        "(labelled absent)"
     ),
     "soft-404-served-200": "a status disagreement: labelled absent, the product says soft_404",
     "waf-slider-interstitial": (

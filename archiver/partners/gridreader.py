@@ -65,6 +65,7 @@ class GridReading(ABC):
     _section: Section
     _layout: Layout | None
     _aside: bool
+    _disowned: bool
     _grid_category: str
     _status: str
     _superseded: SupersededPart
@@ -90,6 +91,9 @@ class GridReading(ABC):
 
     def _grid(self, grid: Grid, document: Document) -> None:
         if self._superseded.active:
+            return
+        if self._disowned:  # the lead above says this table names no partners (disowned.py)
+            self._disowned = False
             return
         self._aside = False
         self._grid_category = ""

@@ -17,6 +17,7 @@ from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
 from archiver.partners.cardfields import TrailingFields
 from archiver.partners.cells import PARTNER_WORDS, Column, is_noise
+from archiver.partners.disowned import disowns_what_follows
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridreader import GridReading
@@ -76,6 +77,7 @@ class Reader(GridReading):
     _card_source: Source | None = None
     _stopped: bool = False
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
+    _disowned: bool = False  # the text above says the next table names no partners
     _last_line_row: int = -1
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
@@ -89,7 +91,7 @@ class Reader(GridReading):
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
-        self._stopped = self._aside = False
+        self._stopped = self._aside = self._disowned = False
         self._line_layout = None
         self._superseded = SupersededPart()
         blocks = split_runs(split_clauses(document.blocks))
@@ -159,9 +161,10 @@ class Reader(GridReading):
             self._aside = False
             self._open_section(heading, text)
             return
-        if self._aside:
-            return
         if not labelled and self._status_line(text, line.kind):
+            self._aside = False  # "三、已终止合作机构" after a table of products: a list again
+            return
+        if self._aside:
             return
         if labelled:
             self._labelled(labelled, line, document)
@@ -191,8 +194,14 @@ class Reader(GridReading):
 
     def _aside_starts(self, text: str, raw: str) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
-        合作产品名称 合作渠道 年化利率区间"): the names under it are not partners."""
-        if not (ASIDE_HEADING.match(text) or labels_another_table(light_clean(raw).split(" "))):
+        合作产品名称 合作渠道 年化利率区间"), or a lead that disowns what follows ("以下机构与我行
+        不存在合作关系："): the names under it are not partners."""
+        self._disowned = self._disowned or disowns_what_follows(text)
+        if not (
+            ASIDE_HEADING.match(text)
+            or labels_another_table(light_clean(raw).split(" "))
+            or self._disowned
+        ):
             return False
         self._flush_card()
         self._aside = True
@@ -241,6 +250,7 @@ class Reader(GridReading):
         self._group.release(self.rows)
         self._grid_category = ""
         self._status = ""
+        self._disowned = False
         self._sections += 1
         self._section = Section(label=label, scope=f"section {self._sections}")
         self.context = True

@@ -1,0 +1,82 @@
+"""extract() on HTML shapes of issue 15's sixth reader pass (engineer A's failure classes of
+blind round 9), written here in shapes of our own: each test fails on the reader before its
+rule."""
+
+from __future__ import annotations
+
+from tests.test_partners_structure import _ended, _extract, read
+
+ANT = "蚂蚁智信（杭州）信息技术有限公司"
+FQL = "深圳市分期乐网络科技有限公司"
+KX = "深圳市凯旋融资担保有限公司"
+TITLE = "互联网助贷业务信息披露"
+
+
+def _table(header: tuple[str, ...], *rows: tuple[str, ...]) -> str:
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+# --- class 1: tables that are not partner lists -------------------------------------------------
+
+
+def test_a_table_the_lead_says_names_no_partners_is_not_read() -> None:
+    body = (
+        "<h2>关于谨防不法分子冒用本公司名义的风险提示</h2>"
+        "<p>经核查，下列公司未经本公司授权，与本公司不存在任何业务合作关系：</p>"
+        + _table(("序号", "机构名称", "涉及渠道"), ("1", FQL, "短信"), ("2", KX, "电话"))
+    )
+    found = _extract(body, title="关于谨防不法分子冒用本公司名义的风险提示")
+    assert found.partners == ()
+    assert found.list_status == "absent"
+
+
+def test_a_list_under_a_lead_that_disowns_it_is_not_read() -> None:
+    body = (
+        "<h3>一、合作机构</h3>"
+        f"<ol><li>{ANT}</li></ol>"
+        "<h3>二、风险提示</h3>"
+        "<p>以下机构冒用我行名义开展贷款营销，与我行无任何合作关系：</p>"
+        f"<ol><li>{FQL}</li><li>{KX}</li></ol>"
+    )
+    assert read(body, title=TITLE) == (ANT,)
+
+
+def test_a_partner_table_after_a_warning_that_points_nowhere_is_read() -> None:
+    body = (
+        "<p>请谨防不法分子冒用我行名义开展贷款诈骗。</p>"
+        "<p>以下为我行互联网助贷业务合作机构名单：</p>"
+        + _table(
+            ("序号", "合作机构名称", "合作类别"), ("1", ANT, "平台运营"), ("2", KX, "增信服务")
+        )
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_a_table_under_a_heading_of_shareholders_is_not_read() -> None:
+    body = (
+        "<h3>一、合作机构</h3>"
+        + _table(("序号", "合作机构名称"), ("1", ANT))
+        + "<h3>二、主要股东情况</h3>"
+        + _table(("序号", "名称", "持股比例"), ("1", FQL, "30%"))
+        + "<h3>三、增信服务机构</h3>"
+        + _table(("序号", "合作机构名称"), ("1", KX))
+    )
+    assert read(body, title=TITLE) == (ANT, KX)
+
+
+def test_the_header_of_a_product_table_is_no_name() -> None:
+    body = (
+        "<h3>（一）合作机构名单</h3>"
+        + _table(("序号", "机构名称", "合作角色"), ("1", ANT, "平台运营机构"))
+        + _table(
+            ("产品名称", "年化利率区间", "额度", "期限", "合作平台"),
+            ("甲e贷", "7.2%-23.9%", "最高20万元", "3-36期", "某某APP"),
+        )
+        + "<h3>（二）已终止合作机构</h3>"
+        + _table(("机构名称", "终止日期"), (FQL, "2025-06-30"))
+    )
+    found = _extract(body, title=TITLE)
+    assert tuple(p.name for p in found.partners) == (ANT, FQL)
+    assert _ended(found) == {ANT: False, FQL: True}
