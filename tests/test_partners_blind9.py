@@ -55,9 +55,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "wps-et-html-hidden-row": (
         "a WPS export's row hidden with display:none (not height 0) is read as published"
     ),
-    "h5-sliced-images-no-alt": (
-        "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
-    ),
     "current-xlsx-plus-history-pdf": (
         "a superseded PDF beside the current XLSX is read too (its mark is not in a shape "
         "superseded_files knows)"
@@ -69,10 +66,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "pdf-watermark-and-seal": "a PDF with a watermark and a seal: 7 names missed",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "cfc-h5-cards-hotline": (
-        "s4 (layout) and s5 (noise): the publisher's own name (湖北消费金融) read as a partner "
-        "in the new card layout, then dropped; s5 drops cards the noise step kept"
-    ),
     "current-terminated-tables": (
         "s5 (layout): every partner's category read as 'other' after the redesign"
     ),

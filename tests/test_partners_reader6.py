@@ -80,3 +80,36 @@ def test_the_header_of_a_product_table_is_no_name() -> None:
     found = _extract(body, title=TITLE)
     assert tuple(p.name for p in found.partners) == (ANT, FQL)
     assert _ended(found) == {ANT: False, FQL: True}
+
+
+# --- class 2: the publisher's own name ----------------------------------------------------------
+
+
+def test_the_lenders_name_alone_under_the_table_without_a_date_is_its_signature() -> None:
+    body = (
+        _table(("合作机构", "合作类型"), (ANT, "平台运营机构"), (KX, "增信服务机构"))
+        + "<p>甲乙消费金融股份有限公司</p>"
+    )
+    assert read(body) == (ANT, KX)
+
+
+def test_a_lender_named_in_a_list_of_paragraphs_is_still_a_partner() -> None:
+    body = f"<h3>联合贷款合作机构</h3><p>{ANT}</p><p>甲乙银行股份有限公司</p>"
+    assert read(body) == (ANT, "甲乙银行股份有限公司")
+
+
+def test_the_brand_in_a_service_line_under_pictures_of_the_list_is_the_publisher() -> None:
+    body = '<div><img src="a.jpg" alt=""><img src="b.jpg" alt=""></div>'
+    body += "<div>甲乙消费金融 · 客服热线 400-089-6599</div>"
+    found = _extract(body, title="合作机构名单")
+    assert found.partners == ()
+
+
+def test_spaces_inside_half_width_brackets_of_a_card_title_keep_the_name_whole() -> None:
+    cards = "".join(
+        f'<div class="card"><div class="t">{name}</div><div><label>合作类型</label>'
+        f"<span>平台运营机构</span></div><div><label>客服电话</label><span>{tel}</span></div></div>"
+        for name, tel in (("蚂蚁智信( 杭州 )信息技术有限公司", "95188"), (FQL, "4006866066"))
+    )
+    found = _extract(f"<div class='list'>{cards}</div>")
+    assert [(p.name, p.hotline) for p in found.partners] == [(ANT, "95188"), (FQL, "4006866066")]

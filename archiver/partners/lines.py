@@ -50,9 +50,18 @@ _PERIOD_SPAN = re.compile(
 )
 
 
+_SPACED_BRACKETS = re.compile(r"（ ?([^（）\s]{1,12}) ?）")
+
+
 def light_clean(text: str) -> str:
-    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
-    return " ".join(clean_text(part) for part in text.split())
+    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text); spaces
+    just inside a short bracket pair go, they separate nothing ("甲( 杭州 )公司").
+
+    >>> light_clean("蚂蚁智信( 杭州 )信息技术有限公司 平台运营机构")
+    '蚂蚁智信（杭州）信息技术有限公司 平台运营机构'
+    """
+    cleaned = " ".join(clean_text(part) for part in text.split())
+    return _SPACED_BRACKETS.sub(r"（\1）", cleaned)
 
 
 def split_clauses(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
