@@ -9,6 +9,7 @@ from tests.test_partners_structure import _ended, _extract, read
 ANT = "蚂蚁智信（杭州）信息技术有限公司"
 FQL = "深圳市分期乐网络科技有限公司"
 KX = "深圳市凯旋融资担保有限公司"
+PICC = "中国人民财产保险股份有限公司"
 TITLE = "互联网助贷业务信息披露"
 
 
@@ -113,3 +114,55 @@ def test_spaces_inside_half_width_brackets_of_a_card_title_keep_the_name_whole()
     )
     found = _extract(f"<div class='list'>{cards}</div>")
     assert [(p.name, p.hotline) for p in found.partners] == [(ANT, "95188"), (FQL, "4006866066")]
+
+
+# --- class 3: cards carry the fields of the table they replace ----------------------------------
+
+
+def _card(name: str, *lines: str) -> str:
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    head = f"<div class='card-hd'><span>{name}</span></div>"
+    return f"<div class='card'>{head}<div class='card-bd'>{body}</div></div>"
+
+
+def test_a_cards_code_or_address_line_does_not_cut_the_card_from_its_fields() -> None:
+    deck = _card(
+        ANT, "统一社会信用代码：91330100MA2CFQ1W7D", "合作类型：平台运营机构", "备注：合作中"
+    )
+    deck += _card(FQL, "注册地址：深圳市南山区", "合作类型：平台运营机构", "备注：已终止合作")
+    found = _extract(f"<div class='card-list'>{deck}</div>")
+    assert [(p.name, p.category_raw) for p in found.partners] == [
+        (ANT, "平台运营机构"),
+        (FQL, "平台运营机构"),
+    ]
+    assert _ended(found) == {ANT: False, FQL: True}
+
+
+def test_a_cards_way_of_credit_enhancement_is_its_category_not_a_section() -> None:
+    deck = "".join(
+        _card(name, f"增信方式：{way}")
+        for name, way in (
+            (KX, "融资担保"),
+            ("阳光财产保险股份有限公司", "保证保险"),
+            (PICC, "保证保险"),
+        )
+    )
+    found = _extract(f"<h2>增信服务机构</h2><div class='card-list'>{deck}</div>")
+    assert [p.category_raw for p in found.partners] == ["融资担保", "保证保险", "保证保险"]
+
+
+def test_cards_of_equal_fields_read_as_a_grid_take_their_cells_labels_as_the_header() -> None:
+    def card(name: str, *lines: str) -> str:
+        body = "".join(f"<p>{line}</p>" for line in lines)
+        return f"<div class='card'><div class='card-hd'><span>{name}</span></div>{body}</div>"
+
+    deck = card(
+        ANT, "统一社会信用代码：91330100MA2CFQ1W7D", "合作类型：平台运营机构", "备注：合作中"
+    )
+    deck += card(FQL, "注册地址：深圳市南山区", "合作类型：平台运营机构", "备注：已终止合作")
+    found = _extract(f"<div class='card-list'>{deck}</div>")
+    assert [(p.name, p.category_raw) for p in found.partners] == [
+        (ANT, "平台运营机构"),
+        (FQL, "平台运营机构"),
+    ]
+    assert _ended(found) == {ANT: False, FQL: True}

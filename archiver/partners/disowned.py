@@ -48,6 +48,8 @@ def disowns_what_follows(text: str) -> bool:
     True
     >>> disowns_what_follows("（二）互联网贷款产品信息"), disowns_what_follows("三、主要股东情况")
     (True, True)
+    >>> disowns_what_follows("合作产品信息")  # its table may name the partners (合作机构 column)
+    False
     >>> disowns_what_follows("以下为我行互联网助贷业务合作机构名单：")
     False
     >>> disowns_what_follows("请警惕不法分子冒用我行名义开展贷款营销。")

@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 from archiver.models import Source
 from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
-from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
+from archiver.partners.candidates import (
+    ASIDE_HEADING,
+    LIST_END,
+    Setting,
+    is_label_words,
+    is_partner_name,
+)
 from archiver.partners.cardfields import TrailingFields
-from archiver.partners.cells import PARTNER_WORDS, Column, is_noise
+from archiver.partners.cells import PARTNER_WORDS, Column, is_attribute_line, is_noise
 from archiver.partners.disowned import disowns_what_follows
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
@@ -148,8 +154,8 @@ class Reader(GridReading):
             self._stopped = True
             return
         self.as_of = self.as_of or as_of_date(text)
-        if self._note(raw, text) or self._aside_starts(text, raw):
-            return
+        if self._note(raw, text) or self._aside_starts(text, raw) or is_attribute_line(text):
+            return  # ("统一社会信用代码：…" among a card's fields: the card goes on)
         if not self._aside and self._prose(text, line, document):
             return
         if PARTNER_WORDS.search(text) and not looks_like_org(text):
@@ -222,7 +228,8 @@ class Reader(GridReading):
 
     def _prose(self, text: str, line: Line, document: Document) -> bool:
         """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
-        found = prose_lists(text)
+        # "增信方式：保证保险" names a way of serving (a card's field), not a list of partners
+        found = [f for f in prose_lists(text) if not all(map(is_label_words, f[2]))]
         sentence = line.kind is not LineKind.ITEM and strip_number(text)[0] is None
         ended = ended_in_prose(text) if sentence and (found or self.context) else ()
         exits = listed_exits(text)  # "退出合作机构：甲（平台运营机构），…"
