@@ -166,3 +166,21 @@ def test_cards_of_equal_fields_read_as_a_grid_take_their_cells_labels_as_the_hea
         (FQL, "平台运营机构"),
     ]
     assert _ended(found) == {ANT: False, FQL: True}
+
+
+# --- class 4: a sentence of its own that states a partner's mark --------------------------------
+
+
+def test_a_sentence_beside_the_list_suspends_the_partner_it_names_and_is_no_name() -> None:
+    body = (
+        f"<h3>增信服务机构</h3><ol><li>{KX}</li><li>{PICC}</li></ol>"
+        f"<p>我行与{KX}的增信合作自2025年11月1日起暂停。</p>"
+    )
+    found = _extract(body)
+    assert [p.name for p in found.partners] == [KX, PICC]
+    assert _ended(found) == {KX: True, PICC: False}
+
+
+def test_the_lenders_own_voice_before_a_name_is_running_text() -> None:
+    body = f"<h3>增信服务机构</h3><ol><li>{PICC}</li></ol><p>我行与{KX}的增信合作将另行公告</p>"
+    assert read(body) == (PICC,)
