@@ -66,9 +66,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "pdf-watermark-and-seal": "a PDF with a watermark and a seal: 7 names missed",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "current-terminated-tables": (
-        "s5 (layout): every partner's category read as 'other' after the redesign"
-    ),
     "footnote-rename-tidied": (
         "s2: a rename stated only in a footnote (注) gives added + dropped, not renamed"
     ),

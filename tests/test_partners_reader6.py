@@ -168,6 +168,16 @@ def test_cards_of_equal_fields_read_as_a_grid_take_their_cells_labels_as_the_hea
     assert _ended(found) == {ANT: False, FQL: True}
 
 
+def test_a_list_items_category_and_start_date_in_one_bracket_are_its_fields() -> None:
+    items = f"<li><b>{ANT}</b>（平台运营机构，合作起始日2024-03-01）</li>"
+    items += f"<li><b>{KX}</b>（增信服务机构，合作起始日2023-05-10）</li>"
+    found = _extract(f"<h3>（一）合作中机构</h3><ul>{items}</ul>")
+    assert [(p.name, p.category_raw, p.period) for p in found.partners] == [
+        (ANT, "平台运营机构", "2024-03-01"),
+        (KX, "增信服务机构", "2023-05-10"),
+    ]
+
+
 # --- class 4: a sentence of its own that states a partner's mark --------------------------------
 
 
