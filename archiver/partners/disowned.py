@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.partners.cells import PARTNER_WORDS, is_sentence
+from archiver.partners.cells import PARTNER_WORDS, SECTION_NUMBER, is_sentence
 from archiver.partners.names import clean_text
 
 _SELF = r"(?:我行|本行|我司|本公司|我公司|我们|本机构|我机构|该行|贵行)"
@@ -39,8 +39,10 @@ _OTHER_SUBJECT = re.compile(
 _HEADING_LENGTH = 30
 
 
-def disowns_what_follows(text: str) -> bool:
-    """True when a line says the table or list under it does not name partners.
+def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
+    """True when a line says the table or list under it does not name partners. A subject
+    (股东, 产品信息) counts only in a heading (`heading`, or a numbered line): a link of the
+    site's navigation ("招聘信息", "网点查询") says nothing of what follows it.
 
     >>> disowns_what_follows("经核实，以下机构与甲银行股份有限公司不存在任何合作关系：")
     True
@@ -50,6 +52,8 @@ def disowns_what_follows(text: str) -> bool:
     (True, True)
     >>> disowns_what_follows("合作产品信息")  # its table may name the partners (合作机构 column)
     False
+    >>> disowns_what_follows("招聘信息", heading=False), disowns_what_follows("招聘信息")
+    (False, True)
     >>> disowns_what_follows("以下为我行互联网助贷业务合作机构名单：")
     False
     >>> disowns_what_follows("请警惕不法分子冒用我行名义开展贷款营销。")
@@ -62,5 +66,7 @@ def disowns_what_follows(text: str) -> bool:
         return False
     if _NOT_PARTNERS.search(cleaned) and _POINTS_ON.search(cleaned):
         return True
-    heading = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)
-    return heading and bool(_OTHER_SUBJECT.search(cleaned)) and not PARTNER_WORDS.search(cleaned)
+    heading = heading or SECTION_NUMBER.match(cleaned) is not None
+    short = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)
+    subject = _OTHER_SUBJECT.search(cleaned) and not PARTNER_WORDS.search(cleaned)
+    return heading and short and bool(subject)

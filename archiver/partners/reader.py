@@ -154,7 +154,11 @@ class Reader(GridReading):
             self._stopped = True
             return
         self.as_of = self.as_of or as_of_date(text)
-        if self._note(raw, text) or self._aside_starts(text, raw) or is_attribute_line(text):
+        if (
+            self._note(raw, text)
+            or self._aside_starts(text, raw, heading=line.kind is LineKind.HEADING)
+            or is_attribute_line(text)
+        ):
             return  # ("统一社会信用代码：…" among a card's fields: the card goes on)
         if not self._aside and self._prose(text, line, document):
             return
@@ -198,11 +202,11 @@ class Reader(GridReading):
         signs = self._marks.statuses([row.name for row in self.rows])
         return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
 
-    def _aside_starts(self, text: str, raw: str) -> bool:
+    def _aside_starts(self, text: str, raw: str, *, heading: bool) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
         合作产品名称 合作渠道 年化利率区间"), or a lead that disowns what follows ("以下机构与我行
         不存在合作关系："): the names under it are not partners."""
-        self._disowned = self._disowned or disowns_what_follows(text)
+        self._disowned = self._disowned or disowns_what_follows(text, heading=heading)
         if not (
             ASIDE_HEADING.match(text)
             or labels_another_table(light_clean(raw).split(" "))
