@@ -194,3 +194,24 @@ def test_a_sentence_beside_the_list_suspends_the_partner_it_names_and_is_no_name
 def test_the_lenders_own_voice_before_a_name_is_running_text() -> None:
     body = f"<h3>增信服务机构</h3><ol><li>{PICC}</li></ol><p>我行与{KX}的增信合作将另行公告</p>"
     assert read(body) == (PICC,)
+
+
+# --- class 5: each div is judged a div table once per walk ---------------------------------------
+
+
+def test_a_divs_div_table_verdict_is_kept_for_the_walk_and_asked_once() -> None:
+    from lxml import html
+
+    from archiver.partners.dom import cell_text
+    from archiver.partners.htmltables import DivGrids, grid_of
+
+    page = html.fromstring(
+        "<table><tr><td><div id='inner'><p>甲公司</p></div></td><td>乙</td></tr>"
+        "<tr><td>丙</td><td>丁</td></tr></table>"
+    )
+    inner = page.get_element_by_id("inner")
+    seen: DivGrids = {}
+    assert grid_of(page, "table", cell_text, seen) is not None  # no div table inside: a grid
+    assert seen == {inner: None}  # the verdict kept
+    seen[inner] = (("a", "b"), ("c", "d"))  # a kept verdict is not asked again
+    assert grid_of(page, "table", cell_text, seen) is None
