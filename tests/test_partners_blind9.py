@@ -43,7 +43,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a label the author flagged: unparseable, yet the names only in the picture are "
         "listed as partners (no reader without OCR can read them)"
     ),
-    "wechat-article-br-lines": "a WeChat article's '原创' tag and account name read as a name",
     "commented-out-old-list": (
         "a display:none block of an old list is read (hidden tab panes are read on purpose)"
     ),

@@ -116,6 +116,16 @@ def test_spaces_inside_half_width_brackets_of_a_card_title_keep_the_name_whole()
     assert [(p.name, p.hotline) for p in found.partners] == [(ANT, "95188"), (FQL, "4006866066")]
 
 
+def test_a_wechat_bylines_tag_before_the_publishers_account_is_no_partner() -> None:
+    body = (
+        "<div id='meta_content'><span>原创</span> <a id='js_name'>甲乙银行</a> "
+        "<em>2025-10-09 18:30</em></div>"
+        "<p>根据监管要求，甲乙银行股份有限公司现将互联网助贷业务合作机构名单公示如下：</p>"
+        f"<p><strong>平台运营机构</strong><br>1.{ANT}<br>2.{FQL}</p><p>如有疑问请致电我行客服。</p>"
+    )
+    assert read(body, title="关于公示互联网助贷业务合作机构名单的公告") == (ANT, FQL)
+
+
 # --- class 3: cards carry the fields of the table they replace ----------------------------------
 
 

@@ -46,7 +46,8 @@ _LOGO = re.compile(
 )
 # A Word document saved as a web page names its company in its properties (in a comment).
 _WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGNORECASE)
-_LEADING_NOISE = re.compile(r"^[\d\W_]+")
+# Before a name: a date or a number, or an article's tag ("原创 甲银行" in a WeChat byline).
+_LEADING_NOISE = re.compile(r"^(?:[\d\W_]|原创|转载|置顶|头条)+")
 _DATE_LINE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})")
 # A lender's own service line ("中银消费金融有限公司 客服热线：400-619-5566"): one on a page is
 # the publisher's; a list of partners with hotlines has one line per partner.
@@ -87,6 +88,8 @@ def is_own(name: str, keys: set[str]) -> bool:
     number glued before it does not make it another institution).
 
     >>> is_own("2025-08-29浦联银行", own_keys(["浦联银行股份有限公司"]))
+    True
+    >>> is_own("原创浦联银行", own_keys(["浦联银行股份有限公司"]))
     True
     >>> is_own("浦联消费金融有限公司", own_keys(["浦联银行股份有限公司"]))
     False
