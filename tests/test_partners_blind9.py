@@ -28,10 +28,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "increment-announcement-added": (
-        "an announcement of new partners only: the ended partner it also names is not read "
-        "as ended the way the label has it"
-    ),
     "soft-404-served-200": "a status disagreement: labelled absent, the product says soft_404",
     "waf-slider-interstitial": (
         "a status disagreement: labelled absent, the product says challenge"

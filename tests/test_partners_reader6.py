@@ -225,3 +225,18 @@ def test_a_divs_div_table_verdict_is_kept_for_the_walk_and_asked_once() -> None:
     assert seen == {inner: None}  # the verdict kept
     seen[inner] = (("a", "b"), ("c", "d"))  # a kept verdict is not asked again
     assert grid_of(page, "table", cell_text, seen) is None
+
+
+def test_a_notice_of_additions_ends_the_partner_it_says_leaves_the_list() -> None:
+    body = (
+        "<p>经我行审批，新增以下互联网助贷业务合作机构：</p>"
+        f"<p>1. {ANT}（平台运营机构）；</p><p>2. {KX}（增信服务机构）。</p>"
+        f"<p>同时，{FQL}因合作到期，自2025年11月30日起退出我行合作机构名单。</p>"
+    )
+    found = _extract(body, title="关于新增互联网助贷业务合作机构的公告")
+    assert [(p.name, p.category_raw) for p in found.partners] == [
+        (ANT, "平台运营机构"),
+        (KX, "增信服务机构"),
+        (FQL, ""),
+    ]
+    assert _ended(found) == {ANT: False, KX: False, FQL: True}

@@ -285,7 +285,7 @@ hotline='', remark='合作业务:丙信托计划')
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
     light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in field_tokens(light)]
+    tokens = [t.strip(" -—|/，,；;。") for t in field_tokens(light)]
     tokens = [t for t in tokens if t]
     if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
         tokens = ["、".join(tokens)]  # several names on one line, separated by spaces

@@ -46,6 +46,9 @@ _ENDED_SENTENCE = re.compile(
     # "本行已与甲公司于2025年6月终止合作", "已与甲公司解除助贷合作关系" (never "如与…", "未与…")
     r"|(?<![未如若拟将])与(?P<direct>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))"
     r"\s*(?:于[^，,；;。]{0,20}?)?(?:已|均已)?(?:终止|停止|解除|结束)了?[^，,；;。]{0,12}?合作"
+    # "甲公司因合作到期，自2025年11月30日起退出我行合作机构名单"
+    r"|(?<![与和、])(?P<quit>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))(?:因[^，,；;。]{0,16})?"
+    r"[，,]?\s*(?:自|于|从)?[^，,；;。]{0,20}?(?:起)?(?:已|将)?退出[^，,；;。]{0,16}?(?:名单|合作)"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
@@ -163,12 +166,15 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('壬癸融资担保有限公司', '已暂停合作'),)
     >>> ended_in_prose("我行与壬癸融资担保有限公司的增信合作自2025年11月1日起暂停。")
     (('壬癸融资担保有限公司', '已暂停合作'),)
+    >>> ended_in_prose("甲乙科技有限公司因合作到期，自2025年11月30日起退出我行合作机构名单。")
+    (('甲乙科技有限公司', '已终止合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
     '蚂蚁智信（杭州）信息技术有限公司'
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        named = next((n for n in match.group("name", "other", "past", "direct") if n), "")
+        groups = match.group("name", "other", "past", "direct", "quit")
+        named = next((n for n in groups if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
             words = "已暂停合作" if match.group(0).endswith("暂停") else "已终止合作"
