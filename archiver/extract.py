@@ -34,6 +34,10 @@ _ANNOUNCED = re.compile(
 _NAVIGATION = re.compile(
     r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|现在位置|上一篇|下一篇|上一条|下一条|上篇|下篇"
     r"|前一篇|后一篇|相关(?:新闻|链接|文章|阅读|公告))|\S\s*(?:>|›|»|＞)\s*\S.*(?:>|›|»|＞)"
+    # a sentence that sends the reader to the list on another page ("合作机构名单请以我行官网
+    # 信息披露栏目公示为准", "请登录本公司官网查询合作机构名单")
+    r"|(?:以|请以).{0,40}(?:官网|网站|栏目|页面|公示|公告).{0,12}为准"
+    r"|(?:请|可)(?:登录|访问|前往|浏览).{0,20}(?:官网|网站|栏目|页面)"
 )
 
 
@@ -126,6 +130,11 @@ def announcement(title: str, text: str) -> str:
     A link to another page (上一篇, a breadcrumb) names that page, not this one's content:
 
     >>> announcement("营业时间调整", "上一篇：关于合作机构名单的公告\\n网点名称 营业时间")
+    ''
+
+    So does a sentence that sends the reader to the list published elsewhere:
+
+    >>> announcement("风险提示", "我行合作机构名单请以我行官网“信息披露”栏目公示为准。")
     ''
     """
     lines = text.splitlines()

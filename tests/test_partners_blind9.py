@@ -28,13 +28,6 @@ SEQS = ROOT / "seqs"
 SEQ_LABELS = blind.sequence_labels(SEQS)
 SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "multi-table-products-terminated": (
-        "a product table's header row (产品名称 年化利率区间 额度 期限 展业平台) is read as a name"
-    ),
-    "risk-warning-non-partners": (
-        "a fraud warning whose table names companies that are NOT partners is read as a list "
-        "(labelled absent)"
-    ),
     "soft-404-served-200": "a status disagreement: labelled absent, the product says soft_404",
     "waf-slider-interstitial": (
         "a status disagreement: labelled absent, the product says challenge"
@@ -46,22 +39,11 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a label the author flagged: unparseable, yet the names only in the picture are "
         "listed as partners (no reader without OCR can read them)"
     ),
-    "wechat-article-br-lines": "a WeChat article's '原创' tag and account name read as a name",
     "commented-out-old-list": (
         "a display:none block of an old list is read (hidden tab panes are read on purpose)"
     ),
-    "h5-sliced-images-no-alt": (
-        "the publisher's brand (中原消费金融) under pictures of the list is read as a partner"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "cfc-h5-cards-hotline": (
-        "s4 (layout) and s5 (noise): the publisher's own name (湖北消费金融) read as a partner "
-        "in the new card layout, then dropped; s5 drops cards the noise step kept"
-    ),
-    "current-terminated-tables": (
-        "s5 (layout): every partner's category read as 'other' after the redesign"
-    ),
     "status-column-suspend-end": (
         "s2 (labelled field_changed status) is dropped by the product (issue 16 item 6: an "
         "ended mark is a drop); s4's 已终止 then gives no event"

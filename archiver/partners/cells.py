@@ -66,6 +66,23 @@ _NOT_PARTNER_LABEL = re.compile(
     r"|供应商|采购|中标|招标|客户名称|联系人|负责人|代码|编码|证号|执照|许可证|地址|网址|网站|官网"
     r"|邮箱|资本|成立|法定代表人|法人|登记"
 )
+# A label of what a card or a row says about a company besides the partnership (its code,
+# address, representative): a field to pass over, never a name or a partner's field.
+_ATTRIBUTE_LINE = re.compile(
+    r"^\s*(?:[^:：\s]{0,8})(?:代码|编码|证号|执照|许可证|注册地|地址|网址|网站|官网|邮箱|注册资本"
+    r"|成立(?:日期|时间)|法定代表人|法人代表|登记机关|联系人|负责人)\s*[:：]"
+)
+
+
+def is_attribute_line(text: str) -> bool:
+    """A "label：value" line about a company besides the partnership (its code, address).
+
+    >>> is_attribute_line("统一社会信用代码：9164"), is_attribute_line("合作类型：平台")
+    (True, False)
+    """
+    return _ATTRIBUTE_LINE.match(clean_text(text)) is not None
+
+
 _NAME_LABEL = re.compile(
     r"机构|公司|合作方|单位|伙伴|企业|服务商|名称|平台|主体|助贷方|合作对象|partner|name",
     re.IGNORECASE,

@@ -15,7 +15,7 @@ from lxml import etree, html
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
 from archiver.partners.headings import heading_label, status_heading
-from archiver.partners.htmltables import grid_of
+from archiver.partners.htmltables import DivGrids, grid_of
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 from archiver.partners.spanrows import row_cells
@@ -244,6 +244,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.tables = 0
         self.lines = 0
+        self.div_grids: DivGrids = {}  # each div's div-table verdict (htmltables.grid_of)
 
     def flush(self, kind: LineKind = LineKind.TEXT, number: int | None = None) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
@@ -270,7 +271,7 @@ class _Walker:
         ):
             pass  # the site's own menu (menus.py)
         elif tag and not _is_skipped(element, tag):
-            grid = grid_of(element, tag, cell_text)
+            grid = grid_of(element, tag, cell_text, self.div_grids)
             if grid is not None:
                 self.flush()
                 caption = element.find("caption")

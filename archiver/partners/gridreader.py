@@ -27,6 +27,7 @@ from archiver.partners.gridrows import (
 )
 from archiver.partners.groups import GroupHeading, without_group_column
 from archiver.partners.headings import heading_label, status_heading
+from archiver.partners.labelledcells import lift_cell_labels
 from archiver.partners.lines import split_products
 from archiver.partners.names import clean_text
 from archiver.partners.rows import (
@@ -65,6 +66,7 @@ class GridReading(ABC):
     _section: Section
     _layout: Layout | None
     _aside: bool
+    _disowned: bool
     _grid_category: str
     _status: str
     _superseded: SupersededPart
@@ -91,9 +93,13 @@ class GridReading(ABC):
     def _grid(self, grid: Grid, document: Document) -> None:
         if self._superseded.active:
             return
+        if self._disowned:  # the lead above says this table names no partners (disowned.py)
+            self._disowned = False
+            return
         self._aside = False
         self._grid_category = ""
         rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
+        rows = lift_cell_labels(rows)  # cards of "label：value" cells read as a grid
         if is_card_grid(rows):
             for index, row in enumerate(rows):
                 label, value = row[0], " ".join(c for c in row[1:] if c.strip())

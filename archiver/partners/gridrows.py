@@ -70,8 +70,14 @@ def labels_another_table(tokens: list[str]) -> bool:
     True
     >>> labels_another_table(["序号", "合作机构名称", "合作机构类型"])
     False
+    >>> labels_another_table(["产品名称", "年化利率区间（单利）", "额度", "期限", "展业平台"])
+    True
     """
     cells = [clean_text(t) for t in tokens if t.strip()]
+    if len(cells) >= 3 and keyed_by_product(cells):
+        return (
+            True  # "产品名称 年化利率 额度 期限 展业平台": 展业平台 ends like a name, is a label
+        )
     if len(cells) < 3 or any(looks_like_org(c) for c in cells):
         return False
     numbered = column_of(cells[0])[0] is Column.SEQ

@@ -20,24 +20,40 @@ from archiver.partners.names import looks_like_org
 
 _MAX_SPAN = 1000
 Rows = tuple[tuple[str, ...], ...]
+DivGrids = dict[html.HtmlElement, Rows | None]  # a div's verdict, over one walk of a page
 
 
 def grid_of(
-    element: html.HtmlElement, tag: str, text: Callable[[html.HtmlElement], str]
+    element: html.HtmlElement,
+    tag: str,
+    text: Callable[[html.HtmlElement], str],
+    seen: DivGrids | None = None,
 ) -> Rows | None:
     """The grid an element shows (`text` reads one cell), or None: not a table, a table of
-    tables, or a table used for layout."""
+    tables, or a table used for layout. `seen` keeps the div-table verdict of each div
+    over one walk of a page: layout tables nest, and each asks again of every div in it."""
+    seen = {} if seen is None else seen
     if tag == "table":
-        grid = None if _has_nested_table(element, text) else _grid(element, text)
+        grid = None if _has_nested_table(element, text, seen) else _grid(element, text)
     else:
-        grid = div_table(element, text)
+        grid = _div_table(element, text, seen)
     return grid if grid is not None and not _is_layout(grid) else None
 
 
-def _has_nested_table(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> bool:
+def _div_table(
+    element: html.HtmlElement, text: Callable[[html.HtmlElement], str], seen: DivGrids
+) -> Rows | None:
+    if element not in seen:
+        seen[element] = div_table(element, text)
+    return seen[element]
+
+
+def _has_nested_table(
+    table: html.HtmlElement, text: Callable[[html.HtmlElement], str], seen: DivGrids
+) -> bool:
     """A table holding tables, of cells or of divs, places them on the page: layout."""
     return any(True for _ in table.iterdescendants("table")) or any(
-        div_table(inner, text) is not None for inner in table.iterdescendants("div")
+        _div_table(inner, text, seen) is not None for inner in table.iterdescendants("div")
     )
 
 

@@ -42,6 +42,11 @@ _LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14}
 # never inside a name ("Co., Ltd." is followed by a space).
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")
 _TRAILING_BRACKET = re.compile(r"（([^（）]{2,15})）$")
+# A bracket after the name with its category, then its date under a label of a few words.
+_DESCRIBED = re.compile(
+    r"（([^（）,，]{2,15})[,，]\s*[\u4e00-\u9fff]{0,8}[:：]?\s*"
+    r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*(?:至|-|—|~)\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)?)）$"
+)
 _PRODUCT_BRACKET = re.compile(r"（(?:合作)?产品(?:名称)?[:：]([^（）]+)）")
 _CLAUSE_LABEL = re.compile(r"(?:^|(?<=[，,。；;]))\s*([^，,。；;：:、\s]{2,16})\s*[:：]")
 _RUN_NUMBER = re.compile(r"(?:^|(?<=[\s；;。，,]))(\d{1,3})\s*[.、．](?!\d)")
@@ -50,9 +55,18 @@ _PERIOD_SPAN = re.compile(
 )
 
 
+_SPACED_BRACKETS = re.compile(r"（ ?([^（）\s]{1,12}) ?）")
+
+
 def light_clean(text: str) -> str:
-    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text)."""
-    return " ".join(clean_text(part) for part in text.split())
+    """NFKC and one bracket width, but spaces kept (they separate columns in PDF text); spaces
+    just inside a short bracket pair go, they separate nothing ("甲( 杭州 )公司").
+
+    >>> light_clean("蚂蚁智信( 杭州 )信息技术有限公司 平台运营机构")
+    '蚂蚁智信（杭州）信息技术有限公司 平台运营机构'
+    """
+    cleaned = " ".join(clean_text(part) for part in text.split())
+    return _SPACED_BRACKETS.sub(r"（\1）", cleaned)
 
 
 def split_clauses(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -271,7 +285,7 @@ hotline='', remark='合作业务:丙信托计划')
         period = span.group(0).strip()
         light = (light[: span.start()] + " " + light[span.end() :]).strip()
     light = _DASHES.sub(" ", light)
-    tokens = [t.strip(" -—|/，,；;") for t in field_tokens(light)]
+    tokens = [t.strip(" -—|/，,；;。") for t in field_tokens(light)]
     tokens = [t for t in tokens if t]
     if len(tokens) > 1 and all(_complete_name(t, known) for t in tokens):
         tokens = ["、".join(tokens)]  # several names on one line, separated by spaces
@@ -303,12 +317,27 @@ hotline='', remark='合作业务:丙信托计划')
         name = name + "（" + "，".join(marker_tokens) + "）"
     name, bracket_products = products_in_brackets(name)
     products = (*products, *bracket_products)
-    bracketed = _TRAILING_BRACKET.search(clean_text(name))
-    if bracketed and not category and _is_category_token(bracketed.group(1), has_category=True):
-        category = bracketed.group(1)  # "甲公司（平台运营机构）"
-        name = clean_text(name)[: bracketed.start()]
+    if not category:
+        name, category, period = _bracketed_category(name, period)
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+def _bracketed_category(name: str, period: str) -> tuple[str, str, str]:
+    """(name, category, period) of a name with its category in a bracket after it, alone
+    ("甲公司（平台运营机构）") or before its date ("（平台运营机构，合作起始日2024-03-01）").
+
+    >>> _bracketed_category("甲乙科技有限公司（平台运营机构，合作起始日2024-03-01）", "")
+    ('甲乙科技有限公司', '平台运营机构', '2024-03-01')
+    """
+    cleaned = clean_text(name)
+    bracketed = _TRAILING_BRACKET.search(cleaned)
+    if bracketed and _is_category_token(bracketed.group(1), has_category=True):
+        return cleaned[: bracketed.start()], bracketed.group(1), period
+    described = _DESCRIBED.search(cleaned)
+    if described and _is_category_token(described[1], has_category=True):
+        return cleaned[: described.start()], described[1], period or described[2]
+    return name, "", period
 
 
 def _labelled_tail(light: str) -> tuple[str, list[tuple[Column, str, str]]]:

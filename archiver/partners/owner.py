@@ -47,11 +47,13 @@ _LOGO = re.compile(
 )
 # A Word document saved as a web page names its company in its properties (in a comment).
 _WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGNORECASE)
-_LEADING_NOISE = re.compile(r"^[\d\W_]+")
+# Before a name: a date or a number, or an article's tag ("原创 甲银行" in a WeChat byline).
+_LEADING_NOISE = re.compile(r"^(?:[\d\W_]|原创|转载|置顶|头条)+")
+_DATE_LINE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})")
 # A lender's own service line ("中银消费金融有限公司 客服热线：400-619-5566"): one on a page is
 # the publisher's; a list of partners with hotlines has one line per partner.
 _SERVICE_LINE = re.compile(
-    rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})\s*(?:全国)?(?:统一)?"
+    rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})\s*[·•・|｜丨,，、/]?\s*(?:全国)?(?:统一)?"
     r"(?:客服热线|客服电话|服务热线|客户服务热线|客户服务电话|咨询电话|联系电话)\s*[:：]?\s*[\d-]{5,}"
 )
 _LINE_TAGS = ("p", "div", "li", "footer", "td", "section", "dd", "address")
@@ -87,6 +89,8 @@ def is_own(name: str, keys: set[str]) -> bool:
     number glued before it does not make it another institution).
 
     >>> is_own("2025-08-29浦联银行", own_keys(["浦联银行股份有限公司"]))
+    True
+    >>> is_own("原创浦联银行", own_keys(["浦联银行股份有限公司"]))
     True
     >>> is_own("浦联消费金融有限公司", own_keys(["浦联银行股份有限公司"]))
     False
@@ -135,6 +139,7 @@ def _page_owners(markup: str) -> list[str]:
     texts = [str(piece) for piece in root.itertext()]
     found.extend(_copyright_owners(texts))
     found.extend(_service_line_owner(root))
+    found.extend(_signature_owner(root))
     text = "\n".join(clean_text(piece) for piece in texts)
     for match in _SELF_NAMED.finditer(text):
         found.append(match.group(1))
@@ -187,6 +192,9 @@ def _service_line_owner(root: html.HtmlElement) -> list[str]:
     ...     "</div>")), _service_line_owner(html.fromstring("<ul><li>甲银行 客服电话：95500</li>"
     ...     "<li>乙银行 客服电话：95501</li></ul>"))
     (['甲乙消费金融有限公司'], [])
+    >>> _service_line_owner(html.fromstring("<div><img><p>甲乙消费金融 · 客服热线 400-089-6599"
+    ...     "</p></div>"))
+    ['甲乙消费金融']
     """
     lines = {
         clean_text(_text_of(element))
@@ -195,6 +203,35 @@ def _service_line_owner(root: html.HtmlElement) -> list[str]:
     }
     owners = [match.group(1) for match in map(_SERVICE_LINE.match, lines) if match]
     return owners if len(owners) == 1 else []
+
+
+def _signature_owner(root: html.HtmlElement) -> list[str]:
+    """The lender whose name alone closes the page, outside the table or list above it (a
+    notice's signature, 落款, with or without its date): the publisher, not a partner.
+
+    >>> page = "<div><table><tr><td>甲科技有限公司</td></tr></table>"
+    >>> page += "<p>乙丙消费金融股份有限公司</p><p>2025年11月1日</p></div>"
+    >>> _signature_owner(html.fromstring(page))
+    ['乙丙消费金融股份有限公司']
+    >>> _signature_owner(html.fromstring("<div><p>甲科技公司</p><p>乙丙银行有限公司</p></div>"))
+    []
+    """
+    if root.find(".//table") is None and root.find(".//li") is None:
+        return []  # no list above it that the name stands apart from
+    texts = [
+        (element, text)
+        for element in root.iter(*_LINE_TAGS)
+        if not any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in element)
+        and (text := clean_text(_text_of(element)))
+    ]
+    while texts and _DATE_LINE.fullmatch(texts[-1][1]):
+        texts.pop()  # the signature's date below the name
+    if not texts:
+        return []
+    element, text = texts[-1]
+    owner = _LEADING_OWNER.fullmatch(text)
+    inside = any(str(a.tag) in ("table", "li", "dl") for a in element.iterancestors())
+    return [owner.group(1)] if owner and not inside and element.tag != "td" else []
 
 
 def _copyright_owners(texts: Iterable[str]) -> list[str]:

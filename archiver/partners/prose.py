@@ -39,7 +39,7 @@ _CONJOINED = re.compile(
 _ENDED_SENTENCE = re.compile(
     r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。与]{4,200}?)(?:之间)?的[^，,；;。]{0,20}合作"
     r"|(?<![未如若拟将])与(?P<other>[^，,；;。与]{4,200}?)的[^，,；;。]{0,20}合作"
-    r"(?:[^，,；;。]{0,8}?起)?(?:已|均已)?(?:终止|停止|解除|结束|暂停)"  # "…合作同日起暂停"
+    r"(?:[^，,；;。]{0,16}?起)?(?:已|均已)?(?:终止|停止|解除|结束|暂停)"  # "…合作同日起暂停"
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
     r"|与(?P<past>[^，,；;。、与和（）]{2,40}?(?:公司|集团|银行|中心))(?:开展|进行|建立)?"
     r"[^，,；;。（）]{0,12}合作\s*（\s*(?:已|均已|现已)?(?:于[^）]{0,20})?(?:终止|停止|解除|结束)"
@@ -53,6 +53,9 @@ _ENDED_SENTENCE = re.compile(
     r"(?:(?!公司|集团|银行|如|若|将|拟|未|不)[^；;。：:]){0,30}?(?:已|均已)?"
     r"(?:(?:暂停|停止|终止|解除)(?:新增|新发生)?的?(?:业务合作|合作|业务)"
     r"|退出[^，,；;。]{0,8}?(?:合作机构名单|合作名单|名单|合作))"
+    # "甲公司因合作到期，自2025年11月30日起退出我行合作机构名单"
+    r"|(?<![与和、])(?P<quit>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))(?:因[^，,；;。]{0,16})?"
+    r"[，,]?\s*(?:自|于|从)?[^，,；;。]{0,20}?(?:起)?(?:已|将)?退出[^，,；;。]{0,16}?(?:名单|合作)"
 )
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
@@ -168,6 +171,10 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     ()
     >>> ended_in_prose("我行与壬癸融资担保有限公司的增信合作同日起暂停。")
     (('壬癸融资担保有限公司', '已暂停合作'),)
+    >>> ended_in_prose("我行与壬癸融资担保有限公司的增信合作自2025年11月1日起暂停。")
+    (('壬癸融资担保有限公司', '已暂停合作'),)
+    >>> ended_in_prose("甲乙科技有限公司因合作到期，自2025年11月30日起退出我行合作机构名单。")
+    (('甲乙科技有限公司', '已终止合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
     '蚂蚁智信（杭州）信息技术有限公司'
 
@@ -186,7 +193,7 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        groups = match.group("name", "other", "past", "direct", "subject")
+        groups = match.group("name", "other", "past", "direct", "subject", "quit")
         named = next((n for n in groups if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list

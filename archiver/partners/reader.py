@@ -14,9 +14,16 @@ from dataclasses import dataclass, field
 from archiver.models import Source
 from archiver.partners.annotations import stated_renames
 from archiver.partners.blocks import Document, Grid, Line, LineKind
-from archiver.partners.candidates import ASIDE_HEADING, LIST_END, Setting, is_partner_name
+from archiver.partners.candidates import (
+    ASIDE_HEADING,
+    LIST_END,
+    Setting,
+    is_label_words,
+    is_partner_name,
+)
 from archiver.partners.cardfields import TrailingFields
-from archiver.partners.cells import PARTNER_WORDS, Column, is_noise
+from archiver.partners.cells import PARTNER_WORDS, Column, is_attribute_line, is_noise
+from archiver.partners.disowned import disowns_what_follows
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.gridreader import GridReading
@@ -77,6 +84,7 @@ class Reader(GridReading):
     _card_source: Source | None = None
     _stopped: bool = False
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
+    _disowned: bool = False  # the text above says the next table names no partners
     _last_line_row: int = -1
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
@@ -91,7 +99,7 @@ class Reader(GridReading):
 
     def read(self, document: Document) -> None:
         """Read one document (a page, a pagination step or an attachment)."""
-        self._stopped = self._aside = False
+        self._stopped = self._aside = self._disowned = False
         self._line_layout = None
         self._superseded = SupersededPart()
         self._in_notes = False
@@ -152,8 +160,12 @@ class Reader(GridReading):
         self.as_of = self.as_of or as_of_date(text)
         numbered = strip_number(raw.strip())[0] is not None
         self._in_notes = opens_notes(text) or (self._in_notes and numbered)
-        if self._note(raw, text) or self._aside_starts(text, raw):
-            return
+        if (
+            self._note(raw, text)
+            or self._aside_starts(text, raw, heading=line.kind is LineKind.HEADING)
+            or is_attribute_line(text)
+        ):
+            return  # ("统一社会信用代码：…" among a card's fields: the card goes on)
         if not self._aside and self._prose(text, line, document):
             return
         if PARTNER_WORDS.search(text) and not looks_like_org(text):
@@ -165,9 +177,10 @@ class Reader(GridReading):
             self._aside = False
             self._open_section(heading, text)
             return
-        if self._aside:
-            return
         if not labelled and self._status_line(text, line.kind):
+            self._aside = False  # "三、已终止合作机构" after a table of products: a list again
+            return
+        if self._aside:
             return
         if labelled:
             self._labelled(labelled, line, document)
@@ -195,10 +208,16 @@ class Reader(GridReading):
         signs = self._marks.statuses([row.name for row in self.rows])
         return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
 
-    def _aside_starts(self, text: str, raw: str) -> bool:
+    def _aside_starts(self, text: str, raw: str, *, heading: bool) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
-        合作产品名称 合作渠道 年化利率区间"): the names under it are not partners."""
-        if not (ASIDE_HEADING.match(text) or labels_another_table(light_clean(raw).split(" "))):
+        合作产品名称 合作渠道 年化利率区间"), or a lead that disowns what follows ("以下机构与我行
+        不存在合作关系："): the names under it are not partners."""
+        self._disowned = self._disowned or disowns_what_follows(text, heading=heading)
+        if not (
+            ASIDE_HEADING.match(text)
+            or labels_another_table(light_clean(raw).split(" "))
+            or self._disowned
+        ):
             return False
         self._flush_card()
         self._aside = True
@@ -219,7 +238,8 @@ class Reader(GridReading):
 
     def _prose(self, text: str, line: Line, document: Document) -> bool:
         """Lists written as a sentence ("平台运营机构共6家，包括：甲、乙…；增信服务机构…")."""
-        found = prose_lists(text)
+        # "增信方式：保证保险" names a way of serving (a card's field), not a list of partners
+        found = [f for f in prose_lists(text) if not all(map(is_label_words, f[2]))]
         sentence = self._in_notes or (
             line.kind is not LineKind.ITEM and strip_number(text)[0] is None
         )
@@ -249,6 +269,7 @@ class Reader(GridReading):
         self._group.release(self.rows)
         self._grid_category = ""
         self._status = ""
+        self._disowned = False
         self._sections += 1
         self._section = Section(label=label, scope=f"section {self._sections}")
         self.context = True

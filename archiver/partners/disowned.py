@@ -1,0 +1,72 @@
+"""What a lead sentence or a heading says the table or list under it names, when that is not
+partners. Pure.
+
+A fraud warning ("以下机构与我行不存在任何合作关系：", "冒用我行名义的机构名单") names companies
+in a table whose header reads like a partner list's (序号 | 机构名称); a page about the
+institution itself lists its shareholders, branches or products (主要股东, 营业网点, 产品信息).
+What gives such a table away is what the text right above it says it lists. The reader then
+reads nothing under it until the next heading: it does not guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.partners.cells import PARTNER_WORDS, SECTION_NUMBER, is_sentence
+from archiver.partners.names import clean_text
+
+_SELF = r"(?:我行|本行|我司|本公司|我公司|我们|本机构|我机构|该行|贵行)"
+# The text says the names are NOT partners, or that they use the institution's name falsely.
+_NOT_PARTNERS = re.compile(
+    r"(?:不存在|没有|无|不具有|未建立)(?:任何)?(?:形式的)?(?:合作|业务|授权|委托)(?:关系|往来|合作)?"
+    rf"|(?:并非|不是|均非|均不是|非){_SELF}?(?:的)?(?:合作|授权|委托)(?:机构|伙伴|方|单位|平台)"
+    rf"|未(?:与|同){_SELF}.{{0,8}}合作|未(?:经|获){_SELF}?(?:的)?授权"
+    rf"|(?:冒用|假冒|仿冒|冒充|盗用|擅用|借用){_SELF}?.{{0,12}}(?:名义|名称|品牌|商标|标识)"
+    r"|不法(?:机构|分子|中介|平台|网站|公司)|(?:贷款|电信)?诈骗|黑名单|虚假(?:贷款|网站|平台|宣传)"
+)
+# The text points at what follows ("以下机构", "如下：", a heading that ends in 名单).
+_POINTS_ON = re.compile(r"以下|如下|下列|下述|下表|[:：]$|(?:名单|清单|一览表?|列表)$")
+# It says the names that follow ARE partners ("以下为我行合作机构名单"): never disowned.
+_AFFIRMS = re.compile(
+    r"(?:以下|如下|下列)(?:为|是|系)?(?:我行|本行|我司|本公司)?(?:的)?(?:现有|现|目前)?"
+    r"(?:互联网)?(?:助贷)?(?:业务)?合作(?:机构|伙伴|方|单位)(?!.*不存在)"
+)
+# A heading of a list of something else: shareholders, branches, jobs, product terms.
+_OTHER_SUBJECT = re.compile(
+    r"股东|股权结构|分支机构|营业网点|网点(?:信息|分布|查询|名录)|人才招聘|招聘(?:信息|公告|岗位)"
+    r"|产品(?:信息|要素|介绍|说明)|(?:贷款)?利率(?:区间|信息)?|费率|收费标准"
+)
+_HEADING_LENGTH = 30
+
+
+def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
+    """True when a line says the table or list under it does not name partners. A subject
+    (股东, 产品信息) counts only in a heading (`heading`, or a numbered line): a link of the
+    site's navigation ("招聘信息", "网点查询") says nothing of what follows it.
+
+    >>> disowns_what_follows("经核实，以下机构与甲银行股份有限公司不存在任何合作关系：")
+    True
+    >>> disowns_what_follows("冒用我行名义开展贷款营销的机构名单")
+    True
+    >>> disowns_what_follows("（二）互联网贷款产品信息"), disowns_what_follows("三、主要股东情况")
+    (True, True)
+    >>> disowns_what_follows("合作产品信息")  # its table may name the partners (合作机构 column)
+    False
+    >>> disowns_what_follows("招聘信息", heading=False), disowns_what_follows("招聘信息")
+    (False, True)
+    >>> disowns_what_follows("以下为我行互联网助贷业务合作机构名单：")
+    False
+    >>> disowns_what_follows("请警惕不法分子冒用我行名义开展贷款营销。")
+    False
+    >>> disowns_what_follows("（一）合作机构名单"), disowns_what_follows("合作产品及合作机构")
+    (False, False)
+    """
+    cleaned = clean_text(text)
+    if not cleaned or _AFFIRMS.search(cleaned):
+        return False
+    if _NOT_PARTNERS.search(cleaned) and _POINTS_ON.search(cleaned):
+        return True
+    heading = heading or SECTION_NUMBER.match(cleaned) is not None
+    short = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)
+    subject = _OTHER_SUBJECT.search(cleaned) and not PARTNER_WORDS.search(cleaned)
+    return heading and short and bool(subject)
