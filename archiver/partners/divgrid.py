@@ -90,14 +90,21 @@ def _cells(row: html.HtmlElement) -> list[html.HtmlElement] | None:
 
 def _names_organisations(grid: tuple[tuple[str, ...], ...]) -> bool:
     """A header row names the columns, one of them the partners' (序号 | 合作机构 | 机构类型),
-    or one column names organisations in most rows below the first (a header's place)."""
+    or one column names organisations in two rows of three below the first (a header's place;
+    cards whose header line and field line are both read as rows name one in every other row).
+
+    >>> card = lambda kind, name: (("", kind), ("机构名称", name))
+    >>> _names_organisations((*card("平台运营机构", "甲乙科技有限公司"),
+    ...     *card("平台运营机构", "戊己科技有限公司"), *card("增信服务机构", "丙丁担保有限公司")))
+    False
+    """
     roles = [column_of(cell)[0] for cell in grid[0]]
     if Column.NAME in roles and sum(r is not None for r in roles) >= 2:
         return True
     body = grid[1:] if len(grid) > _MIN_ROWS else grid
     for column in range(len(grid[0])):
         named = sum(1 for row in body if looks_like_org(_MARKS.sub("", row[column])))
-        if named * 2 > len(body):
+        if named * 3 >= len(body) * 2:
             return True
     return False
 
