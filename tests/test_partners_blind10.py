@@ -70,10 +70,6 @@ SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the 
         "s2 (layout: the list re-exported): the 统一社会信用代码 read into the products "
         "field, 6 false field_changed"
     ),
-    "h5-cards-category-change": (
-        "s2 (layout): two cards' categories change in the new layout; s3's real category "
-        "change is then missed"
-    ),
     "docx-entry-rename-note": "s3: a rename in a DOCX note gives added + dropped, not renamed",
 }
 
