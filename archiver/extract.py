@@ -38,6 +38,8 @@ _NAVIGATION = re.compile(
     # 信息披露栏目公示为准", "请登录本公司官网查询合作机构名单")
     r"|(?:以|请以).{0,40}(?:官网|网站|栏目|页面|公示|公告).{0,12}为准"
     r"|(?:请|可)(?:登录|访问|前往|浏览).{0,20}(?:官网|网站|栏目|页面)"
+    # "…合作机构名单详见本行官网“信息披露”栏目", "参见我司官方网站"
+    r"|(?:详见|请见|参见|参阅|查阅)(?:本行|我行|本公司|我司|本司)?(?:官网|官方网站|网站)"
 )
 
 
@@ -135,6 +137,8 @@ def announcement(title: str, text: str) -> str:
     So does a sentence that sends the reader to the list published elsewhere:
 
     >>> announcement("风险提示", "我行合作机构名单请以我行官网“信息披露”栏目公示为准。")
+    ''
+    >>> announcement("营业时间调整", "我行互联网助贷业务合作机构名单详见本行官网“信息披露”栏目。")
     ''
     """
     lines = text.splitlines()

@@ -49,6 +49,16 @@ def test_a_notice_that_names_a_list_only_in_its_links_is_absent() -> None:
     assert (status, listed) == (PageStatus.OK, ListStatus.ABSENT)
 
 
+def test_a_notice_that_refers_to_the_list_on_the_website_is_absent() -> None:
+    body = (
+        "<h1>关于调整个人贷款业务服务时间的公告</h1><p>尊敬的客户：自2025年12月1日起，线上个人"
+        "贷款业务服务时间调整为每日7:00至23:00。我行互联网助贷业务合作机构名单详见本行官网"
+        "“信息披露—互联网贷款”栏目。</p><p>特此公告。</p>"
+    )
+    _, listed, _ = _read(body, title="关于调整个人贷款业务服务时间的公告")
+    assert listed is ListStatus.ABSENT
+
+
 def test_a_page_that_announces_its_own_list_and_shows_none_stays_unparseable() -> None:
     body = "<h1>互联网助贷业务合作机构名单</h1><p>本行合作机构名单如下：</p>"
     _, listed, _ = _read(body, title="互联网助贷业务合作机构名单")
