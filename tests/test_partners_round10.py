@@ -1,0 +1,97 @@
+"""Blind round 10, HTML pages: one focused test per rule the round taught."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from archiver.adapters.browser import PlaywrightCapturer
+from archiver.partners import AliasTable, extract
+from archiver.ports import CaptureRequest
+from archiver.testing import LocalSite
+
+NAMES = [
+    "蚂蚁智信（杭州）信息技术有限公司",
+    "度小满科技（北京）有限公司",
+    "上海淇毓信息科技有限公司",
+    "深圳市分期乐网络科技有限公司",
+    "北京三快在线科技有限公司",
+    "上海数禾信息科技有限公司",
+    "福州三六零融资担保有限公司",
+]
+
+# A script draws one page of a paged JSON API and a numbered pager (no "下一页" control):
+# the current page is marked by `{current}` on its button, or not at all when it is empty.
+PAGED_APP = """<!doctype html><html><head><meta charset="utf-8"><title>合作机构</title></head>
+<body><div id="root"></div><script>
+function load(p){{fetch("/api/page-"+p+".json").then(function(r){{return r.json();}})
+.then(function(j){{var rows=j.records.map(function(n){{return "<tr><td>"+n+"</td></tr>";}});
+var pager="";for(var i=1;i<=j.pages;i++){{pager+='<button class="item'+
+(i===j.page?' {current}':'')+'" data-p="'+i+'">'+i+'</button>';}}
+document.getElementById("root").innerHTML="<h1>互联网助贷业务合作机构名单</h1><table>"+
+"<tr><th>合作机构名称</th></tr>"+rows.join("")+"</table><div class='pages'>"+pager+"</div>";
+document.querySelectorAll("[data-p]").forEach(function(b){{
+b.onclick=function(){{load(+b.getAttribute("data-p"));}};}});}});}}
+load(1);</script></body></html>"""
+
+# A server-side pager: page links in <li>, the current page's <li> marked, no "下一页".
+LINKED_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>合作机构</title></head>
+<body><h1>互联网助贷业务合作机构名单</h1><table><tr><th>合作机构名称</th></tr>{rows}</table>
+<ul class="page">{pager}</ul></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def capturer() -> Iterator[PlaywrightCapturer]:
+    browser = PlaywrightCapturer(allow_private=True, concurrency=1)
+    yield browser
+    browser.close()
+
+
+def _read(capturer: PlaywrightCapturer, url: str) -> list[str]:
+    request = CaptureRequest(site_id="t", url=url, timeout_s=20, next_texts=("下一页",))
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    return sorted(p.name for p in extract(capture, aliases=AliasTable()).partners)
+
+
+def _serve_paged_api(site: LocalSite, current: str) -> None:
+    site.page("/index.html", PAGED_APP.format(current=current))
+    chunks = [NAMES[0:3], NAMES[3:6], NAMES[6:]]
+    for page, records in enumerate(chunks, start=1):
+        body = {"page": page, "pages": len(chunks), "records": records}
+        data = json.dumps(body, ensure_ascii=False).encode()
+        site.file(f"/api/page-{page}.json", data, "application/json")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("current", ["active", "item-active", "on"])
+def test_a_numbered_pager_without_next_control_is_followed_page_by_page(
+    capturer: PlaywrightCapturer, local_site: LocalSite, current: str
+) -> None:
+    _serve_paged_api(local_site, current)
+    assert _read(capturer, local_site.url("/index.html")) == sorted(NAMES)
+
+
+@pytest.mark.browser
+def test_a_numbered_pager_with_no_current_page_marked_is_not_guessed_at(
+    capturer: PlaywrightCapturer, local_site: LocalSite
+) -> None:
+    _serve_paged_api(local_site, "")
+    assert _read(capturer, local_site.url("/index.html")) == sorted(NAMES[0:3])
+
+
+@pytest.mark.browser
+def test_a_linked_numbered_pager_marked_on_its_list_items_is_followed(
+    capturer: PlaywrightCapturer, local_site: LocalSite
+) -> None:
+    chunks = [NAMES[0:4], NAMES[4:]]
+    for page, names in enumerate(chunks, start=1):
+        pager = "".join(
+            f'<li class="{"active" if n == page else ""}"><a href="/list_{n}.html">{n}</a></li>'
+            for n in range(1, len(chunks) + 1)
+        )
+        rows = "".join(f"<tr><td>{name}</td></tr>" for name in names)
+        local_site.page(f"/list_{page}.html", LINKED_PAGE.format(rows=rows, pager=pager))
+    assert _read(capturer, local_site.url("/list_1.html")) == sorted(NAMES)
