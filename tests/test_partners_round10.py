@@ -11,6 +11,35 @@ from archiver.adapters.browser import PlaywrightCapturer
 from archiver.partners import AliasTable, extract
 from archiver.ports import CaptureRequest
 from archiver.testing import LocalSite
+from benchmarks import bench_noise
+
+
+def ended(markup: str) -> dict[str, bool]:
+    page = f"<html><body><h1>互联网助贷业务合作机构名单</h1>{markup}</body></html>"
+    return {p.name: bool(p.markers) for p in bench_noise.read(page).partners}
+
+
+def test_asterisk_notes_that_start_with_a_date_or_end_in_a_later_clause_mark_their_names() -> None:
+    rows = (
+        "<tr><td>1</td><td>甲乙网络科技有限公司</td><td>平台运营机构</td></tr>"
+        "<tr><td>2</td><td>深圳榕树信息科技有限公司<sup>*</sup></td><td>平台运营机构</td></tr>"
+        "<tr><td>3</td><td>重庆兴农融资担保集团有限公司<sup>**</sup></td><td>增信服务机构</td></tr>"
+        "<tr><td>4</td><td>丙丁信息技术有限公司<sup>△</sup></td><td>平台运营机构</td></tr>"
+    )
+    notes = (
+        "<div class='note'>"
+        "<p>* 自2025年10月10日起暂停与该机构的新增业务合作，存量业务正常服务。</p>"
+        "<p>** 该机构合作期限为2023年8月20日至2025年8月19日，已到期终止，不再续签。</p>"
+        "<p>△ 该机构为2025年新增合作机构，合作期限三年。</p></div>"
+    )
+    table = f"<table><tr><th>序号</th><th>机构名称</th><th>合作类型</th></tr>{rows}</table>{notes}"
+    assert ended(table) == {
+        "甲乙网络科技有限公司": False,
+        "深圳榕树信息科技有限公司": True,
+        "重庆兴农融资担保集团有限公司": True,
+        "丙丁信息技术有限公司": False,
+    }
+
 
 NAMES = [
     "蚂蚁智信（杭州）信息技术有限公司",
