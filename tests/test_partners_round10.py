@@ -124,3 +124,58 @@ def test_a_linked_numbered_pager_marked_on_its_list_items_is_followed(
         rows = "".join(f"<tr><td>{name}</td></tr>" for name in names)
         local_site.page(f"/list_{page}.html", LINKED_PAGE.format(rows=rows, pager=pager))
     assert _read(capturer, local_site.url("/list_1.html")) == sorted(NAMES)
+
+
+def names(markup: str) -> list[str]:
+    return sorted(p.name for p in bench_noise.read(markup).partners)
+
+
+def test_a_signer_with_its_date_above_the_footer_of_a_layout_table_page_is_the_publisher() -> None:
+    # hand-written: the list's table and the signature inside one layout table, tags unclosed
+    page = (
+        "<html><body><table width=900><tr><td><table width=100%><tr><td>名单<tr><td>"
+        "<table border=1><tr><td>序号<td>合作机构名称<td>合作类型"
+        "<tr><td>1<td>甲乙网络科技有限公司<td>平台运营机构"
+        "<tr><td>2<td>戊己融资担保有限公司<td>增信服务机构</table>"
+        "<p>丙丁农村商业银行股份有限公司 2025年9月<div class=foot>鲁ICP备12345678号"
+        "</body></html>"
+    )
+    assert names(page) == ["戊己融资担保有限公司", "甲乙网络科技有限公司"]
+
+
+def test_a_bank_alone_as_the_last_row_of_a_list_table_stays_a_partner() -> None:
+    page = (
+        "<html><body><h1>互联网助贷业务合作机构名单</h1><table><tr><th>合作机构名称</th></tr>"
+        "<tr><td>甲乙网络科技有限公司</td></tr><tr><td>丙丁银行股份有限公司</td></tr></table>"
+        "<div class='ft'>Copyright © 庚辛银行股份有限公司 ICP备1号</div></body></html>"
+    )
+    assert names(page) == ["丙丁银行股份有限公司", "甲乙网络科技有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "labels"),
+    [
+        ("<h4>表三 保管银行</h4>", ("保管人", "保管账户开户行")),
+        ("", ("保管人", "保管账户开户行")),
+        ("<h4>四、资金托管机构</h4>", ("名称", "账户")),
+        ("", ("受托人", "成立日期")),
+    ],
+    ids=["heading-and-labels", "labels-only", "heading-only", "trustee-labels"],
+)
+def test_a_custodian_or_trustee_table_beside_the_partner_table_names_no_partner(
+    heading: str, labels: tuple[str, str]
+) -> None:
+    partners = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>服务内容</th></tr>"
+        "<tr><td>1</td><td>甲乙网络科技有限公司</td><td>获客</td></tr>"
+        "<tr><td>2</td><td>戊己融资担保有限公司</td><td>融资担保增信</td></tr></table>"
+    )
+    other = (
+        f"{heading}<table><tr><th>{labels[0]}</th><th>{labels[1]}</th></tr>"
+        "<tr><td>丙丁银行股份有限公司</td><td>丙丁银行深圳分行营业部</td></tr></table>"
+    )
+    page = (
+        "<html><body><h2>庚辛信托有限责任公司关于合作机构的公告</h2>"
+        f"<h4>表一 助贷合作机构</h4>{partners}{other}</body></html>"
+    )
+    assert names(page) == ["戊己融资担保有限公司", "甲乙网络科技有限公司"]
