@@ -179,3 +179,31 @@ def test_a_custodian_or_trustee_table_beside_the_partner_table_names_no_partner(
         f"<h4>表一 助贷合作机构</h4>{partners}{other}</body></html>"
     )
     assert names(page) == ["戊己融资担保有限公司", "甲乙网络科技有限公司"]
+
+
+def _card(tag: str, brand: str, legal: str, label: str = "机构全称") -> str:
+    return (
+        f"<div class='item'><div class='top'><em>{tag}</em><b>{brand}</b></div>"
+        f"<div class='body'><p>{label}</p><p>{legal}</p><p>客服电话</p><p>95000</p></div></div>"
+    )
+
+
+def test_a_cards_brand_above_its_labelled_legal_name_is_no_partner_of_its_own() -> None:
+    cards = (
+        _card("平台运营机构", "甲乙金融", "上海甲乙金融信息服务有限公司")
+        + _card("增信服务机构", "丙丁保险", "丙丁在线财产保险股份有限公司", "公司全称：")
+        + _card("平台运营机构", "戊己科技", "深圳戊己网络科技有限公司")
+    )
+    page = f"<html><body><h1>互联网助贷业务合作机构公示</h1>{cards}</body></html>"
+    read = {p.name: p.category_raw for p in bench_noise.read(page).partners}
+    assert read == {
+        "上海甲乙金融信息服务有限公司": "平台运营机构",
+        "丙丁在线财产保险股份有限公司": "增信服务机构",
+        "深圳戊己网络科技有限公司": "平台运营机构",
+    }
+
+
+def test_a_brand_with_no_full_name_label_under_it_is_left_as_read() -> None:
+    items = "<li>甲乙金融</li><li>上海丙丁信息服务有限公司</li>"
+    page = f"<html><body><h1>互联网助贷业务合作机构名单</h1><ol>{items}</ol></body></html>"
+    assert names(page) == sorted(["甲乙金融", "上海丙丁信息服务有限公司"])
