@@ -207,3 +207,19 @@ def test_a_brand_with_no_full_name_label_under_it_is_left_as_read() -> None:
     items = "<li>甲乙金融</li><li>上海丙丁信息服务有限公司</li>"
     page = f"<html><body><h1>互联网助贷业务合作机构名单</h1><ol>{items}</ol></body></html>"
     assert names(page) == sorted(["甲乙金融", "上海丙丁信息服务有限公司"])
+
+
+@pytest.mark.parametrize(
+    "clause", ["合作关系不变", "其他合作事项保持不变", "业务正常开展", "合作不受影响"]
+)
+def test_a_clause_saying_nothing_else_changes_after_a_rename_is_no_name(clause: str) -> None:
+    items = (
+        "<li>甲乙网络科技有限公司</li>"
+        f"<li>上海丙丁信息科技有限公司已更名为戊己科技（上海）有限公司，{clause}。</li>"
+    )
+    page = f"<html><body><h1>互联网助贷业务合作机构名单</h1><ol>{items}</ol></body></html>"
+    read = {p.name: p.former_names for p in bench_noise.read(page).partners}
+    assert read == {
+        "甲乙网络科技有限公司": (),
+        "戊己科技（上海）有限公司": ("上海丙丁信息科技有限公司",),
+    }
