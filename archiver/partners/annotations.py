@@ -45,6 +45,11 @@ _MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
 )
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _CLAUSES = re.compile(r"[，,；;。]")
+# A clause saying that nothing else changes ("…更名为乙，合作关系不变"): no name, no mark.
+_UNCHANGED = re.compile(
+    r"(?:其他|其余)?(?:合作|业务|服务)?(?:关系|内容|范围|事项|信息)?(?:均|仍|将)?"
+    r"(?:保持不变|不变|不受影响|照常|正常|继续)(?:进行|开展|履行|办理)?"
+)
 _FORMER_WORDS = r"原名称|原公司名称|原企业名称|原名|曾用名|更名前(?:名称|的名称)?|旧名称?"
 _FORMERLY = re.compile(
     rf"^(?:{_FORMER_WORDS}|原)(?![因则来本先有定计合协])\s*[:：为是]?\s*(.{{2,}})$"
@@ -228,6 +233,9 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
     ('北京宜人数字科技有限公司', ('北京宜人恒业科技发展有限公司',))
     >>> parse_name("天星数字科技（北京）有限公司（原名称:北京小米数字科技有限公司,已更名）").name
     '天星数字科技（北京）有限公司'
+    >>> parts = parse_name("上海甲乙科技有限公司更名为丙丁科技（上海）有限公司，合作关系不变。")
+    >>> parts.name, parts.former_names
+    ('丙丁科技（上海）有限公司', ('上海甲乙科技有限公司',))
     """
     text = _FOOTNOTE.sub("", clean_text(raw)).strip()
     said = _Clauses()
@@ -312,8 +320,9 @@ def _clauses_around(base: str, said: _Clauses, notes: list[str]) -> str:
     """ "原“乙”，已更名为“甲”" or "甲，已暂停合作": the clause that is the name, with the
     others read as annotations (when all of them are, the name is the one renamed to)."""
     pieces = [p.strip() for p in _CLAUSES.split(base) if p.strip()]
+    pieces = [p for p in pieces if not _UNCHANGED.fullmatch(p)] or pieces
     if len(pieces) < 2:
-        return base
+        return pieces[0] if pieces else base
     readings = [read(piece) for piece in pieces]
     plain = [p for p, found in zip(pieces, readings, strict=True) if not found.says_anything]
     if len(plain) > 1 or len(plain) == len(pieces):

@@ -31,10 +31,15 @@ _AFFIRMS = re.compile(
     r"(?:以下|如下|下列)(?:为|是|系)?(?:我行|本行|我司|本公司)?(?:的)?(?:现有|现|目前)?"
     r"(?:互联网)?(?:助贷)?(?:业务)?合作(?:机构|伙伴|方|单位)(?!.*不存在)"
 )
+# Another role of a trust or a loan than the partner's: custodian, trustee, account bank.
+_OTHER_ROLE = (
+    r"(?:保管|托管|存管|监管)(?:银行|人|机构)|受托人|开户(?:银行|行)|(?:信托|资金)(?:保管|托管)"
+)
 # A heading of a list of something else: shareholders, branches, jobs, product terms.
 _OTHER_SUBJECT = re.compile(
     r"股东|股权结构|分支机构|营业网点|网点(?:信息|分布|查询|名录)|人才招聘|招聘(?:信息|公告|岗位)"
     r"|产品(?:信息|要素|介绍|说明)|(?:贷款)?利率(?:区间|信息)?|费率|收费标准"
+    rf"|{_OTHER_ROLE}"
 )
 _HEADING_LENGTH = 30
 
@@ -60,6 +65,8 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     False
     >>> disowns_what_follows("（一）合作机构名单"), disowns_what_follows("合作产品及合作机构")
     (False, False)
+    >>> disowns_what_follows("表三 保管银行"), disowns_what_follows("四、资金托管机构")
+    (True, True)
     """
     cleaned = clean_text(text)
     if not cleaned or _AFFIRMS.search(cleaned):
@@ -70,3 +77,20 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     short = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)
     subject = _OTHER_SUBJECT.search(cleaned) and not PARTNER_WORDS.search(cleaned)
     return heading and short and bool(subject)
+
+
+def labels_another_role(labels: tuple[str, ...]) -> bool:
+    """True when a table's column labels, none of them a partner column, say its names
+    hold another role (保管人 | 保管账户开户行; 受托人): a custodian is no partner.
+
+    >>> labels_another_role(("保管人", "保管账户开户行")), labels_another_role(("受托人", "日期"))
+    (True, True)
+    >>> labels_another_role(("序号", "合作机构", "资金存管银行"))
+    False
+    >>> labels_another_role(("名称", "日期"))
+    False
+    """
+    cells = [clean_text(c) for c in labels if c.strip()]
+    if any(PARTNER_WORDS.search(c) for c in cells):
+        return False
+    return any(re.search(_OTHER_ROLE, c) for c in cells)

@@ -28,8 +28,8 @@ _LEGEND = re.compile(
     rf"(?:(?:标注?有?|带有?|注有|加注?|标记(?:有|为)?|有){_QUOTE}\s*([{_SIGNS}]+)\s*{_QUOTE}"
     r"\s*(?:号|符号|标记|标识)?\s*(?:的|者)"
     rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指|(?:号|符号)?(?:标注|标记|标识)的?"
-    r"|(?=[该此])))"
-    r"([^。；;，,]{2,60})"
+    r"|(?=[该此自于从])))"
+    r"([^。；;]{2,120})"
 )
 
 
@@ -45,15 +45,38 @@ def legends(text: str) -> list[tuple[str, str]]:
     [('*', '于2025年11月30日与本行终止互联网助贷业务合作')]
     >>> legends("① 该机构已于2025年10月31日与本行终止合作，存量业务按原合同继续履行。")
     [('\\ue001', '于2025年10月31日与本行终止合作')]
+    >>> legends("* 自2025年10月10日起暂停与该机构的新增业务合作，存量业务正常服务。")
+    [('*', '自2025年10月10日起暂停与该机构的新增业务合作')]
+    >>> legends("** 该机构合作期限为2023年8月20日至2025年8月19日，已到期终止，不再续签。")[0][0]
+    '**'
+    >>> legends("* 排名不分先后，本公司已审慎筛选")
+    []
     """
     found = []
     for match in _LEGEND.finditer(clean_text(text.translate(_CIRCLED))):
         sign = _normal(match.group(1) or match.group(2))
-        words = match.group(3).strip(" ，,：:")
+        words = _ended_clauses(match.group(3)).strip(" ，,：:")
         words = re.sub(r"^[该此]?(?:合作)?(?:机构|单位|公司|合作方)\s*(?:为|系|已)?", "", words)
         if is_ended(markers_in(words)) and is_ended(parse_name(f"甲公司（{words}）").markers):
             found.append((sign, words))
     return found
+
+
+def _ended_clauses(sentence: str) -> str:
+    """A note's clauses up to the first that says how the partner ended: "该机构合作期限为
+    …至2025年8月19日，已到期终止，不再续签" needs its second clause; the first clause alone
+    when none does (the note then explains no end).
+
+    >>> _ended_clauses("暂停新增业务合作，存量业务正常服务")
+    '暂停新增业务合作'
+    >>> _ended_clauses("该机构合作期限为2023年8月20日至2025年8月19日，已到期终止，不再续签")
+    '该机构合作期限为2023年8月20日至2025年8月19日，已到期终止'
+    """
+    clauses = re.split(r"(?<=[，,])", sentence)
+    for end in range(1, len(clauses) + 1):
+        if is_ended(markers_in(clauses[end - 1])):
+            return "".join(clauses[:end]).rstrip("，,")
+    return clauses[0].rstrip("，,")
 
 
 def flagged(text: str) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from archiver.models import Source
 from archiver.partners.blocks import Document, Grid, Line, LineKind
 from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
+from archiver.partners.disowned import labels_another_role
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -123,9 +124,7 @@ class GridReading(ABC):
         else:
             layout = None
         if layout is None:
-            for index, row in enumerate(rows):
-                text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
-                self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
+            self._grid_lines(rows, grid, document, foreign=foreign)
             return
         layout = without_group_column(layout, rows[start:])  # 京东集团 merged over its entities
         self.context = self.context or (layout.strong and not layout.inferred)
@@ -133,6 +132,17 @@ class GridReading(ABC):
         cut = is_cut_row(rows[start:], layout, document.table_kind)
         for index in range(start, len(rows) - cut):
             self._grid_row(rows[index], layout, document, f"{grid.locator} row {index + 1}", scope)
+
+    def _grid_lines(
+        self, rows: tuple[tuple[str, ...], ...], grid: Grid, document: Document, *, foreign: bool
+    ) -> None:
+        """A table without a layout, read row by row as lines; one whose labels say its
+        names hold another role (保管人 | 开户行: disowned.py) is not read at all."""
+        if foreign and labels_another_role(rows[0]):
+            return
+        for index, row in enumerate(rows):
+            text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))
+            self._line(Line(text, locator=f"{grid.locator} row {index + 1}"), document)
 
     def _filled_category(self, value: str, layout: Layout) -> str:
         """A blank category cell under a filled one means "same as above" (no rowspan); a

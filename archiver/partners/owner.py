@@ -50,6 +50,12 @@ _WORD_COMPANY = re.compile(r"<o:Company>\s*([^<]{2,60}?)\s*</o:Company>", re.IGN
 # Before a name: a date or a number, or an article's tag ("原创 甲银行" in a WeChat byline).
 _LEADING_NOISE = re.compile(r"^(?:[\d\W_]|原创|转载|置顶|头条)+")
 _DATE_LINE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})")
+# A signature's date on the signer's line ("甲银行股份有限公司 2025年10月"), and the site's
+# footer lines below a signature (its ICP record, copyright).
+_SIGNED_DATE = re.compile(
+    r"\s*\d{4}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)$"
+)
+_FOOTER_LINE = re.compile(r"ICP|公网安备|版权所有|copyright|©|技术支持", re.IGNORECASE)
 # A lender's own service line ("中银消费金融有限公司 客服热线：400-619-5566"): one on a page is
 # the publisher's; a list of partners with hotlines has one line per partner.
 _SERVICE_LINE = re.compile(
@@ -215,6 +221,12 @@ def _signature_owner(root: html.HtmlElement) -> list[str]:
     ['乙丙消费金融股份有限公司']
     >>> _signature_owner(html.fromstring("<div><p>甲科技公司</p><p>乙丙银行有限公司</p></div>"))
     []
+    >>> page = "<div><table><tr><td>甲科技有限公司</td></tr></table><p>乙丙银行股份有限公司 "
+    >>> page += "2025年10月</p><div class=foot>滇ICP备05000812号</div></div>"
+    >>> _signature_owner(html.fromstring(page))
+    ['乙丙银行股份有限公司']
+    >>> _signature_owner(html.fromstring(f"<table><tr><td>{page}</td></tr></table>"))
+    ['乙丙银行股份有限公司']
     """
     if root.find(".//table") is None and root.find(".//li") is None:
         return []  # no list above it that the name stands apart from
@@ -224,14 +236,23 @@ def _signature_owner(root: html.HtmlElement) -> list[str]:
         if not any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in element)
         and (text := clean_text(_text_of(element)))
     ]
-    while texts and _DATE_LINE.fullmatch(texts[-1][1]):
-        texts.pop()  # the signature's date below the name
+    while texts and (_DATE_LINE.fullmatch(texts[-1][1]) or _FOOTER_LINE.search(texts[-1][1])):
+        texts.pop()  # the signature's date below the name, the site's footer below both
     if not texts:
         return []
     element, text = texts[-1]
-    owner = _LEADING_OWNER.fullmatch(text)
-    inside = any(str(a.tag) in ("table", "li", "dl") for a in element.iterancestors())
-    return [owner.group(1)] if owner and not inside and element.tag != "td" else []
+    owner = _LEADING_OWNER.fullmatch(_SIGNED_DATE.sub("", text))
+    lists = ("li", "dl", "ul", "ol")
+    in_item = any(str(a.tag) in lists for a in element.iterancestors())
+    inside = in_item or element.tag in ("li", "dd", "td") or _in_list_table(element)
+    return [owner.group(1)] if owner and not inside else []
+
+
+def _in_list_table(element: etree._Element) -> bool:
+    """Inside a table that is not only a page's layout (one holding the list's table and
+    the signature below it, as hand-written pages are laid out)."""
+    table = next(element.iterancestors("table"), None)
+    return table is not None and next(table.iterdescendants("table"), None) is None
 
 
 def _copyright_owners(texts: Iterable[str]) -> list[str]:

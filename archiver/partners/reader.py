@@ -26,6 +26,7 @@ from archiver.partners.cells import PARTNER_WORDS, Column, is_attribute_line, is
 from archiver.partners.disowned import disowns_what_follows
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
+from archiver.partners.fullnames import labels_full_name, with_brand_folded
 from archiver.partners.gridreader import GridReading
 from archiver.partners.gridrows import is_record, labels_another_table, row_number
 from archiver.partners.groups import GroupHeading
@@ -86,6 +87,7 @@ class Reader(GridReading):
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
     _disowned: bool = False  # the text above says the next table names no partners
     _last_line_row: int = -1
+    _brand_row: int = -1  # a card's brand, when "机构全称" follows it (fullnames.py)
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
@@ -164,6 +166,7 @@ class Reader(GridReading):
             self._note(raw, text)
             or self._aside_starts(text, raw, heading=line.kind is LineKind.HEADING)
             or is_attribute_line(text)
+            or self._full_name_label(text)
         ):
             return  # ("统一社会信用代码：…" among a card's fields: the card goes on)
         if not self._aside and self._prose(text, line, document):
@@ -195,6 +198,15 @@ class Reader(GridReading):
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
             self.counts.extend(stated_counts(text, "document"))
+
+    def _full_name_label(self, text: str) -> bool:
+        """A card's "机构全称" under its brand: the legal name next folds the brand in
+        (fullnames.py)."""
+        if not labels_full_name(text):
+            return False
+        last = self._last_line_row
+        self._brand_row = last if last == len(self.rows) - 1 else -1
+        return True
 
     def _status_line(self, text: str, kind: LineKind) -> bool:
         status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
@@ -319,6 +331,9 @@ class Reader(GridReading):
             return True
         for row in rows:
             self._add(row)
+        if self._brand_row >= 0 and self._brand_row == len(self.rows) - 2:
+            self.rows[:] = with_brand_folded(self.rows, self._brand_row)
+        self._brand_row = -1
         self._last_line_row = len(self.rows) - 1
         if number is not None:
             self.numbering.append(number)

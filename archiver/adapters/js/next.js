@@ -1,20 +1,54 @@
 // The first enabled, visible "next page" control of the region; marked for a click.
+// Without one, a numbered pager (1 2 3, the current page marked) gives the number after the
+// current page; a pager whose current page is not marked is not guessed at.
 ([texts, selector]) => {
   const scope = (selector && document.querySelector(selector)) || document;
+  for (const old of document.querySelectorAll('[data-archiver-next]')) {
+    old.removeAttribute('data-archiver-next');
+  }
   const wanted = new Set(texts.map(t => t.trim()));
-  const candidates = scope.querySelectorAll('a, button, li, span[onclick], [role=button]');
-  for (const el of candidates) {
-    const label = (el.innerText || el.textContent || '').trim();
-    const aria = (el.getAttribute('aria-label') || el.getAttribute('title') || '').trim();
-    if (!wanted.has(label) && !wanted.has(aria)) continue;
+  const controls = 'a, button, li, span[onclick], [role=button]';
+  const usable = el => {
     const cls = (el.className && el.className.toString()) || '';
-    if (el.disabled || el.getAttribute('aria-disabled') === 'true') continue;
-    if (/disabled/i.test(cls)) continue;
+    if (el.disabled || el.getAttribute('aria-disabled') === 'true') return false;
+    if (/disabled/i.test(cls)) return false;
     const rect = el.getBoundingClientRect();
-    if (rect.width === 0 && rect.height === 0) continue;
+    return !(rect.width === 0 && rect.height === 0);
+  };
+  const mark = el => {
     const href = el.tagName === 'A' ? (el.getAttribute('href') || '') : '';
     el.setAttribute('data-archiver-next', '1');
     return {href: href};
+  };
+  for (const el of scope.querySelectorAll(controls)) {
+    const label = (el.innerText || el.textContent || '').trim();
+    const aria = (el.getAttribute('aria-label') || el.getAttribute('title') || '').trim();
+    if (!wanted.has(label) && !wanted.has(aria)) continue;
+    if (!usable(el)) continue;
+    return mark(el);
+  }
+  const CURRENT = /(^|[\s_-])(active|current|cur|curr|on|selected|now|thisclass)($|[\s_-])/i;
+  const isCurrent = el => {
+    if (el.getAttribute('aria-current') === 'page') return true;
+    const own = (el.className && el.className.toString()) || '';
+    const parent = el.parentElement;
+    const around = parent && parent.tagName === 'LI' ? (parent.className || '').toString() : '';
+    return CURRENT.test(own) || CURRENT.test(around);
+  };
+  const numbered = [];
+  for (const el of scope.querySelectorAll(controls + ', span, strong, em, b')) {
+    const label = (el.innerText || el.textContent || '').trim();
+    if (!/^\d{1,3}$/.test(label) || el.querySelector('a, button')) continue;
+    numbered.push({el: el, n: Number(label)});
+  }
+  const current = numbered.filter(item => isCurrent(item.el));
+  const pages = new Set(current.map(item => item.n));
+  if (pages.size !== 1) return null;  // no page marked current, or two: no guess
+  const after = [...pages][0] + 1;
+  for (const item of numbered) {
+    if (item.n !== after || isCurrent(item.el) || !usable(item.el)) continue;
+    if (!item.el.matches(controls) && !item.el.closest('a, button, li, [onclick]')) continue;
+    return mark(item.el.closest('a, button') || item.el);
   }
   return null;
 }
