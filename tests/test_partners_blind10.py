@@ -34,7 +34,9 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     ),
     "maintenance-page": "a status disagreement: labelled absent, the product says maintenance",
     "nolist-unrelated-announcement": (
-        "an announcement about something else is read unparseable, not absent"
+        "an announcement about something else is read unparseable, not absent: in the "
+        "browser's text a 相关文章 title '…合作机构名单' announces a list, and the logo is "
+        "taken for it"
     ),
     "column-index-titles-only": (
         "a column index of announcement titles only is read unparseable, not absent"
@@ -46,18 +48,10 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "ambiguous (the author's flag): a page cut right after the table header is read "
         "unparseable, labelled absent"
     ),
-    "footnote-suspended-expired": "footnote markers * (suspended) and ** (expired) not read",
-    "malformed-unclosed-tags": "the publisher's own name (富滇银行) read as a partner",
-    "spa-react-paged-json": "a paged JSON list: 9 names of the later pages missed",
-    "h5-cfc-cards-abbrev": (
-        "brand abbreviations in cards (京东金融, 携程金融, 众安保险) read as partners"
-    ),
-    "trust-three-tables": "a bank of another role (招商银行, custodian) read as a partner",
     "trap-agency-sales-partners": (
         "fund and wealth-sales (代销) partners read as loan-facilitation partners (labelled "
         "absent)"
     ),
-    "change-notice-after-list": "'合作关系不变' read as a name",
     "cfc-pdf-landscape-wide": "a PDF footer line '2025-10-01·马上消费金融' read as a name",
     "attachment-fee-table-absent": (
         "an attachment that is a loan-cost table: read unparseable, labelled absent"
