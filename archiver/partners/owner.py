@@ -312,6 +312,8 @@ def document_issuer(document: Document, keys: set[str]) -> str:
     tail = [block.text for block in document.blocks if isinstance(block, Line)]
     for text in [*head[:_EDGE_LINES], *tail[-_EDGE_LINES:]]:
         name = clean_text(text).replace(" ", "")
+        service = _SERVICE_LINE.match(name)  # a footer: "中信百信银行 客服热线956186"
+        name = service.group(1) if service else name
         whole = _LEADING_OWNER.fullmatch(name)
         if whole is None:
             continue

@@ -1,0 +1,88 @@
+"""The document and event classes round 10 showed (after its held-out score), each in a shape
+of our own: real PDFs, DOCX files and event rules (pure)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from archiver.partners import AliasTable, extract
+from tests.test_partners_documents import FONT, aliases, capture, response
+
+__all__ = ["aliases"]  # the module's fixture, shared
+
+PDF = "application/pdf"
+
+
+def placed_pdf(*rows: tuple[str, ...], footer: str = "", footer_first: bool = False) -> bytes:
+    """A real PDF without rules whose rows set their texts side by side at fixed columns (a
+    list laid out in two columns), with a footer line at the bottom of the page (drawn
+    before the list or after it: the text layer's order follows the drawing's)."""
+    from fpdf import FPDF
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF()
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=10)
+    if footer and footer_first:
+        document.set_xy(70, 280)
+        document.cell(text=footer)
+    for y, row in enumerate(rows):
+        for x, text in enumerate(row):
+            document.set_xy(20 + 90 * x, 20 + 8 * y)
+            document.cell(text=text)
+    if footer and not footer_first:
+        document.set_xy(70, 280)
+        document.cell(text=footer)
+    return bytes(document.output())
+
+
+@pytest.mark.parametrize("footer_first", [False, True], ids=["footer-last", "footer-first"])
+def test_a_list_set_in_two_columns_reads_every_name_and_not_the_footer(
+    aliases: AliasTable, footer_first: bool
+) -> None:
+    """ "3. 甲 4. 乙" on one line of text: both are items, whatever number the row starts at.
+    The footer's name with its hotline is the publisher's (the page calls it 百川银行, the
+    footer 中信百川银行): not a partner."""
+    body = placed_pdf(
+        ("中信百川银行股份有限公司合作机构名单",),
+        ("平台运营机构",),
+        ("1. 甲乙网络科技有限公司", "2. 丙丁信息技术有限公司"),
+        ("3. 戊己数字科技有限公司", "4. 庚辛科技（北京）有限公司"),
+        ("增信服务机构",),
+        ("1. 壬癸融资担保有限公司", "2. 子丑财产保险股份有限公司"),
+        ("3. 寅卯融资担保有限公司",),
+        footer="中信百川银行 客服热线956999",
+        footer_first=footer_first,
+    )
+    html = "<html><head><title>百川银行 | 公告</title></head><body><h1>名单</h1></body></html>"
+    result = extract(capture(response("名单.pdf", body, PDF), html=html), aliases=aliases)
+    assert {p.name: p.category_raw for p in result.partners} == {
+        "甲乙网络科技有限公司": "平台运营机构",
+        "丙丁信息技术有限公司": "平台运营机构",
+        "戊己数字科技有限公司": "平台运营机构",
+        "庚辛科技（北京）有限公司": "平台运营机构",
+        "壬癸融资担保有限公司": "增信服务机构",
+        "子丑财产保险股份有限公司": "增信服务机构",
+        "寅卯融资担保有限公司": "增信服务机构",
+    }
+
+
+def test_a_numbered_line_past_one_that_is_not_a_row_of_names_stays_one_item(
+    aliases: AliasTable,
+) -> None:
+    """Only a row of names is split: "3. 甲公司 合作期限 4. 年" keeps its words together."""
+    body = placed_pdf(
+        ("合作机构名单",),
+        ("1. 甲乙网络科技有限公司",),
+        ("2. 丙丁信息技术有限公司",),
+        ("3. 戊己数字科技有限公司 合作期限 4. 年",),
+    )
+    result = extract(capture(response("名单.pdf", body, PDF)), aliases=aliases)
+    assert [p.name for p in result.partners] == [
+        "甲乙网络科技有限公司",
+        "丙丁信息技术有限公司",
+        "戊己数字科技有限公司",
+    ]
