@@ -7,8 +7,9 @@ import logging
 
 import pytest
 
-from archiver.partners import AliasTable, extract
+from archiver.partners import AliasTable, compare, extract
 from tests.test_partners_documents import FONT, aliases, capture, response
+from tests.test_partners_events import version as manifest
 
 __all__ = ["aliases"]  # the module's fixture, shared
 
@@ -86,3 +87,32 @@ def test_a_numbered_line_past_one_that_is_not_a_row_of_names_stays_one_item(
         "丙丁信息技术有限公司",
         "戊己数字科技有限公司",
     ]
+
+
+def test_a_re_export_with_credit_codes_beside_the_products_gives_no_events(
+    aliases: AliasTable,
+) -> None:
+    """The same list re-exported with a 统一社会信用代码 column after the products, rows
+    sorted by type: a credit code (18 characters, GB 32100) is never a product, so the two
+    versions give no events."""
+    first = placed_pdf(
+        ("合作机构名单",),
+        ("序号  合作机构名称  机构类型  合作产品",),
+        ("1  甲乙网络科技有限公司  平台运营机构  甲借",),
+        ("2  丙丁融资担保有限公司  增信服务机构  乙贷",),
+    )
+    second = placed_pdf(
+        ("合作机构名单",),
+        ("合作机构类型  合作机构全称  合作产品  统一社会信用代码",),
+        ("增信服务机构  丙丁融资担保有限公司  乙贷  91500000MA60GLY97H",),
+        ("平台运营机构  甲乙网络科技有限公司  甲借  914403007109301597",),
+    )
+    before, after = (
+        extract(capture(response("名单.pdf", body, PDF)), aliases=aliases).partners
+        for body in (first, second)
+    )
+    assert {p.name: p.products for p in after} == {
+        "甲乙网络科技有限公司": ("甲借",),
+        "丙丁融资担保有限公司": ("乙贷",),
+    }
+    assert compare(manifest(before), after, aliases=aliases) == ((), ())

@@ -18,6 +18,7 @@ from archiver.partners.blocks import Block, Line
 from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
+    CREDIT_CODE,
     PHONE,
     Column,
     column_of,
@@ -297,8 +298,14 @@ hotline='400-820-1234', remark='')
     >>> item_fields("甲乙科技有限公司（助贷服务机构）合作业务：丙信托计划", None, set())
     ItemFields(name='甲乙科技有限公司', category='助贷服务机构', products=(), period='', \
 hotline='', remark='合作业务:丙信托计划')
+
+    A credit code in its own column is never a product, a period or a hotline:
+
+    >>> item_fields("甲乙融资担保有限公司 有钱花 91500000MA60GLY97H", None, set()).remark
+    '有钱花'
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
+    light = CREDIT_CODE.sub(" ", light).strip()  # who the partner is, not a field of it
     if not light:
         return None
     hotline = "、".join(phones_in(light))
