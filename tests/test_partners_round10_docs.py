@@ -10,6 +10,7 @@ import pytest
 from archiver.partners import AliasTable, compare, extract
 from tests.test_partners_documents import FONT, aliases, capture, response
 from tests.test_partners_events import version as manifest
+from tests.test_partners_pdfs import quarter
 
 __all__ = ["aliases"]  # the module's fixture, shared
 
@@ -116,3 +117,56 @@ def test_a_re_export_with_credit_codes_beside_the_products_gives_no_events(
         "丙丁融资担保有限公司": ("乙贷",),
     }
     assert compare(manifest(before), after, aliases=aliases) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("status", "read"),
+    [
+        (("现行有效", "已废止"), ["京东科技信息技术有限公司"]),
+        (("有效", "已失效（仅供查询）"), ["京东科技信息技术有限公司"]),
+        (("现行有效", "现行有效"), ["京东科技信息技术有限公司", "北京玖富普惠信息技术有限公司"]),
+    ],
+    ids=["superseded", "lapsed", "both-in-force"],
+)
+def test_a_file_table_whose_status_cell_says_superseded_keeps_that_file_out(
+    aliases: AliasTable, status: tuple[str, str], read: list[str]
+) -> None:
+    """文件 | 发布日期 | 状态: a row whose own status cell says 已废止 links an old list; its
+    names are archived, not read. A row that links several files says nothing of each."""
+    rows = "".join(
+        f'<tr><td><a href="/upload/{file}.pdf">名单（{label}）</a></td>'
+        f"<td>2025-{month}-01</td><td>{state}</td></tr>"
+        for file, label, month, state in (
+            ("2025Q3", "2025年第三季度", "10", status[0]),
+            ("2025Q2", "2025年第二季度", "07", status[1]),
+        )
+    )
+    page = f"<table><tr><th>文件</th><th>发布日期</th><th>状态</th></tr>{rows}</table>"
+    result = extract(
+        capture(
+            quarter("名单（2025年第三季度）", "京东科技信息技术有限公司"),
+            quarter("名单（2025年第二季度）", "北京玖富普惠信息技术有限公司"),
+            html=page,
+        ),
+        aliases=aliases,
+    )
+    assert sorted(p.name for p in result.partners) == sorted(read)
+
+
+def test_a_row_linking_both_files_beside_a_superseded_cell_reads_both(
+    aliases: AliasTable,
+) -> None:
+    """Whose status the cell gives is unclear when its row links two files: no guess."""
+    page = (
+        '<table><tr><td><a href="/upload/2025Q3.pdf">名单</a></td>'
+        '<td><a href="/upload/2025Q2.pdf">名单</a></td><td>已废止</td></tr></table>'
+    )
+    result = extract(
+        capture(
+            quarter("名单（2025年第三季度）", "京东科技信息技术有限公司"),
+            quarter("名单（2025年第二季度）", "北京玖富普惠信息技术有限公司"),
+            html=page,
+        ),
+        aliases=aliases,
+    )
+    assert len(result.partners) == 2
