@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from archiver.partners import AliasTable, compare, extract
+from benchmarks import bench_noise
 from tests.test_partners_documents import FONT, aliases, capture, response
 from tests.test_partners_events import version as manifest
 from tests.test_partners_pdfs import quarter
@@ -170,3 +171,28 @@ def test_a_row_linking_both_files_beside_a_superseded_cell_reads_both(
         aliases=aliases,
     )
     assert len(result.partners) == 2
+
+
+@pytest.mark.parametrize(
+    ("byline", "footer"),
+    [
+        ("2025-10-01 · 甲乙消费金融", ""),
+        ("甲乙消费金融 2025-10-01", "甲乙消费金融有限公司 渝ICP备15009990号"),
+        ("发布单位：甲乙消费金融有限公司", "甲乙消费金融有限公司 渝ICP备15009990号-1"),
+    ],
+    ids=["byline", "icp-record", "icp-record-issuer-label"],
+)
+def test_the_publisher_named_in_a_byline_or_by_its_icp_record_is_no_partner(
+    byline: str, footer: str
+) -> None:
+    """An H5 notice's byline (its date and its source) names the publisher, and so does the
+    ICP record in its footer, which names the site's operator: neither is a partner."""
+    table = (
+        "<table><tr><th>序号</th><th>合作机构名称</th></tr>"
+        "<tr><td>1</td><td>甲乙网络科技有限公司</td></tr></table>"
+    )
+    page = (
+        "<html><body><section><h2>关于互联网助贷业务合作机构信息的公示</h2>"
+        f"<p class='time'>{byline}</p>{table}</section><footer>{footer}</footer></body></html>"
+    )
+    assert [p.name for p in bench_noise.read(page).partners] == ["甲乙网络科技有限公司"]
