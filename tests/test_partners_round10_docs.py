@@ -3,6 +3,7 @@ of our own: real PDFs, DOCX files and event rules (pure)."""
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -196,3 +197,63 @@ def test_the_publisher_named_in_a_byline_or_by_its_icp_record_is_no_partner(
         f"<p class='time'>{byline}</p>{table}</section><footer>{footer}</footer></body></html>"
     )
     assert [p.name for p in bench_noise.read(page).partners] == ["甲乙网络科技有限公司"]
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def word_list(rows: list[tuple[str, str]], *notes: str) -> bytes:
+    """A real DOCX: a table of names and categories, then the notes under it."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("甲乙信托有限公司互联网助贷业务合作机构名单", level=1)
+    grid = document.add_table(rows=1, cols=3)
+    for cell, label in zip(
+        grid.rows[0].cells, ("序号", "合作机构名称", "合作机构类型"), strict=True
+    ):
+        cell.text = label
+    for number, (name, category) in enumerate(rows, 1):
+        for cell, text in zip(grid.add_row().cells, (str(number), name, category), strict=True):
+            cell.text = text
+    for note in notes:
+        document.add_paragraph(note)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("mark", ["*", "※", "＊"])
+def test_a_rename_stated_in_a_note_under_its_footnote_mark_is_a_rename(
+    aliases: AliasTable, mark: str
+) -> None:
+    """'乙公司*' in the table, '*注：原“甲公司”已更名为“乙公司”。' under it: the note's mark
+    and its word together lead the note, so the change is one rename, not added + dropped."""
+    old, new = "北京甲乙网络科技有限公司", "北京丙丁数智科技有限公司"
+    other = ("戊己融资担保有限公司", "增信服务机构")
+    before = word_list([(old, "平台运营机构"), other])
+    after = word_list(
+        [(f"{new}{mark}", "平台运营机构"), other], f"{mark}注：原“{old}”已更名为“{new}”。"
+    )
+    versions = [
+        extract(capture(response("名单.docx", body, DOCX)), aliases=aliases).partners
+        for body in (before, after)
+    ]
+    assert [p.name for p in versions[1]] == [new, other[0]]
+    events, _ = compare(manifest(versions[0]), versions[1], aliases=aliases)
+    assert [(e.type.value, e.old, e.new) for e in events] == [("renamed", old, new)]
+
+
+def test_an_end_stated_in_a_note_under_its_footnote_mark_marks_the_partner() -> None:
+    """'*注：甲公司已注销，…': the same lead (mark, then 注) opens a note that ends a partner."""
+    rows = "".join(
+        f"<tr><td>{name}</td><td>平台运营机构</td></tr>"
+        for name in ("甲乙网络科技有限公司", "杭州丙丁信息科技有限公司*")
+    )
+    page = (
+        "<html><body><h1>互联网助贷业务合作机构名单</h1><table><tr><th>合作机构名称</th>"
+        f"<th>合作机构类型</th></tr>{rows}</table>"
+        "<p>*注：杭州丙丁信息科技有限公司已注销，本行已停止与其开展新增业务。</p></body></html>"
+    )
+    ended = {p.name: bool(p.markers) for p in bench_noise.read(page).partners}
+    assert ended == {"甲乙网络科技有限公司": False, "杭州丙丁信息科技有限公司": True}
