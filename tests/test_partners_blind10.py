@@ -52,19 +52,11 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "fund and wealth-sales (代销) partners read as loan-facilitation partners (labelled "
         "absent)"
     ),
-    "cfc-pdf-landscape-wide": "a PDF footer line '2025-10-01·马上消费金融' read as a name",
     "attachment-fee-table-absent": (
         "an attachment that is a loan-cost table: read unparseable, labelled absent"
     ),
-    "pdf-two-column-grid": "a two-column PDF without rules: 6 names missed, 中信百信银行 read",
-    "html-current-and-superseded-pdf": "the superseded PDF's names read as current",
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "pdf-entry-relayout": (
-        "s2 (layout: the list re-exported): the 统一社会信用代码 read into the products "
-        "field, 6 false field_changed"
-    ),
-    "docx-entry-rename-note": "s3: a rename in a DOCX note gives added + dropped, not renamed",
 }
 
 

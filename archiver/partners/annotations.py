@@ -75,7 +75,10 @@ _TRAILING_MARKER = re.compile(
 # A clause that says what will happen ("2025年12月31日合作到期后不再续约", "拟于年底终止合作"):
 # an intent, no mark today; the partner ends when a later list drops it or marks it ended.
 _INTENT = re.compile(r"将(?:于|在|会)|拟|计划|预计|届时|(?:到期|期满|结束)(?:后|之后|以后)")
-_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
+# A note's lead: its word ("注：", "备注1:"), the footnote mark it explains ("*", "※"), or both
+# ("*注：原“甲”已更名为“乙”", the mark on the new name in the table above).
+_NOTE_WORD = r"(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*"
+NOTE_LEAD = re.compile(rf"^(?:[*※]+\s*(?:{_NOTE_WORD})?|{_NOTE_WORD})")
 _CLAUSE_NUMBER = re.compile(r"^[（(]?\d{1,2}[)）.、．]\s*")
 
 
@@ -372,12 +375,14 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     ()
     >>> stated_renames("注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")
     (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
+    >>> stated_renames("*注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")
+    (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
     >>> stated_renames("注：1.排名不分先后；2.“北京甲乙科技有限公司”已更名为“北京丙丁科技（北京）"
     ...     "有限公司”，合作关系不变。")
     (('北京甲乙科技有限公司', '北京丙丁科技（北京）有限公司'),)
     """
     cleaned = clean_text(text)
-    lead = _NOTE_LEAD.match(cleaned)
+    lead = NOTE_LEAD.match(cleaned)
     if lead is None:
         return ()
     found = []

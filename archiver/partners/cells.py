@@ -103,6 +103,12 @@ PHONE = re.compile(
     r"(?<![\d-])(?:(?:400|800)[-\s]?\d{3,4}[-\s]?\d{3,4}|9[56]\d{3}(?:\d{1,3})?"
     r"|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"
 )
+# A unified social credit code (统一社会信用代码, GB 32100): 18 characters, the registering
+# authority and the kind, six digits of the region, then nine of the organisation code and
+# a check character, never I, O, S, V or Z. It says who a partner is, never what it offers.
+CREDIT_CODE = re.compile(
+    r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])"
+)
 _DATE_ONLY = re.compile(
     rf"^(?:更新|发布|公告|统计)?(?:日期|时间)?[:：]?\s*[（(]?{DATE}[)）]?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$"
 )
@@ -218,6 +224,8 @@ def is_noise(text: str) -> bool:
 
     >>> [is_noise(t) for t in ("合计", "共52家", "注：排名不分先后", "2025-09-30", "95188")]
     [True, True, True, True, True]
+    >>> is_noise("91500000MA60GLY97H")
+    True
     >>> is_noise("深圳市分期乐网络科技有限公司")
     False
     """
@@ -226,7 +234,7 @@ def is_noise(text: str) -> bool:
         return True
     if _TOTAL.match(cleaned) or _NOTE.match(cleaned) or _SITE_NOISE.search(cleaned):
         return True
-    if _DATE_ONLY.match(cleaned) or _FILE_NAME.search(cleaned):
+    if _DATE_ONLY.match(cleaned) or _FILE_NAME.search(cleaned) or CREDIT_CODE.fullmatch(cleaned):
         return True
     if PHONE.search(cleaned) and not re.sub(
         r"[\s\-/、,，;；:：()（）]|客服|电话|热线|联系|方式", "", PHONE.sub("", cleaned)

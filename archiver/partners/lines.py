@@ -18,6 +18,7 @@ from archiver.partners.blocks import Block, Line
 from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
+    CREDIT_CODE,
     PHONE,
     Column,
     column_of,
@@ -122,6 +123,15 @@ def split_runs(blocks: tuple[Block, ...]) -> list[Block]:
 
     >>> [b.text for b in split_runs((Line("1.甲公司 2.乙公司 3、丙公司"),))]
     ['1.甲公司', '2.乙公司', '3、丙公司']
+
+    A list set in two columns without rules gives each row of the page as one line, its
+    numbering going on from the row above ("3. 甲公司 4. 乙公司"): a run that starts past 1
+    is split when every item in it starts with a whole organisation's name.
+
+    >>> [b.text for b in split_runs((Line("3. 甲乙科技有限公司 4. 丙丁担保有限公司"),))]
+    ['3. 甲乙科技有限公司', '4. 丙丁担保有限公司']
+    >>> [b.text for b in split_runs((Line("3. 合作期限 4. 年"),))]
+    ['3. 合作期限 4. 年']
     """
     result: list[Block] = []
     for block in blocks:
@@ -141,15 +151,31 @@ def split_runs(blocks: tuple[Block, ...]) -> list[Block]:
 
 
 def _run_starts(text: str) -> list[int]:
-    """Offsets of "1." "2." "3." … numbered consecutively from 1 inside one line."""
-    starts: list[int] = []
-    expected = 1
-    for match in _RUN_NUMBER.finditer(text):
-        if int(match.group(1)) == expected:
-            starts.append(match.start(1))
-            expected += 1
+    """Offsets of "1." "2." "3." … numbered consecutively inside one line: from 1, or from
+    any number when each item starts with a whole organisation's name (a row of a list set
+    in columns)."""
     leading = len(text) - len(text.lstrip())
-    return starts if len(starts) >= 2 and starts[0] == leading else []
+    numbers = [m for m in _RUN_NUMBER.finditer(text) if m.start(1) == leading][:1]
+    if not numbers:
+        return []
+    expected = int(numbers[0].group(1)) + 1
+    for match in _RUN_NUMBER.finditer(text, numbers[0].end()):
+        if int(match.group(1)) == expected:
+            numbers.append(match)
+            expected += 1
+    if len(numbers) < 2:
+        return []
+    starts = [match.start(1) for match in numbers]
+    if int(numbers[0].group(1)) == 1:
+        return starts
+    items = [text[m.end() : end] for m, end in zip(numbers, [*starts[1:], len(text)], strict=True)]
+    return starts if all(_starts_with_name(item) for item in items) else []
+
+
+def _starts_with_name(item: str) -> bool:
+    """The first word of an item is a whole organisation's name."""
+    words = item.split()
+    return bool(words) and looks_like_org(words[0])
 
 
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
@@ -272,8 +298,14 @@ hotline='400-820-1234', remark='')
     >>> item_fields("甲乙科技有限公司（助贷服务机构）合作业务：丙信托计划", None, set())
     ItemFields(name='甲乙科技有限公司', category='助贷服务机构', products=(), period='', \
 hotline='', remark='合作业务:丙信托计划')
+
+    A credit code in its own column is never a product, a period or a hotline:
+
+    >>> item_fields("甲乙融资担保有限公司 有钱花 91500000MA60GLY97H", None, set()).remark
+    '有钱花'
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
+    light = CREDIT_CODE.sub(" ", light).strip()  # who the partner is, not a field of it
     if not light:
         return None
     hotline = "、".join(phones_in(light))

@@ -25,11 +25,13 @@ _LEGAL = r"(?:股份|有限|责任)*(?:公司)?"
 # An institution's name at the start of a text ("浦联银行股份有限公司互联网助贷…").
 _LEADING_OWNER = re.compile(rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})")
 _ORG = rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{_KINDS}{_LEGAL}|有限公司|有限责任公司|股份有限公司)"
-# A footer's copyright line: "Copyright © 2025 甲银行股份有限公司", "甲银行 版权所有".
-_COPYRIGHT_TOKENS = re.compile(
-    r"(copyright|版权所有|all rights reserved|©|\(c\))|[\s|｜,，;；。:：]+", re.IGNORECASE
+# A footer's copyright line: "Copyright © 2025 甲银行股份有限公司", "甲银行 版权所有"; or its
+# ICP record, which names the site's operator: "甲银行股份有限公司 京ICP备05018929号".
+_MARKS = (
+    r"copyright|版权所有|all rights reserved|©|\(c\)|[\u4e00-\u9fff]ICP[备证]\s*\d+号(?:-\d+)?"
 )
-_COPYRIGHT_WORD = re.compile(r"copyright|版权所有|all rights reserved|©|\(c\)", re.IGNORECASE)
+_COPYRIGHT_TOKENS = re.compile(rf"({_MARKS})|[\s|｜,，;；。:：]+", re.IGNORECASE)
+_COPYRIGHT_WORD = re.compile(_MARKS, re.IGNORECASE)
 _YEARS = re.compile(r"\d{4}(?:[-–—]\d{4})?|[-–—.]")
 # The announcement speaking of itself: "甲公司（以下简称“泰融消金”）…本公司", "甲银行现将…".
 _SELF_NAMED = re.compile(rf"({_ORG})[（(]以下简称[“\"'‘「]?([^”\"'’」）)]{{2,12}})")
@@ -146,6 +148,7 @@ def _page_owners(markup: str) -> list[str]:
     found.extend(_copyright_owners(texts))
     found.extend(_service_line_owner(root))
     found.extend(_signature_owner(root))
+    found.extend(_byline_owners(root))
     text = "\n".join(clean_text(piece) for piece in texts)
     for match in _SELF_NAMED.finditer(text):
         found.append(match.group(1))
@@ -255,8 +258,39 @@ def _in_list_table(element: etree._Element) -> bool:
     return table is not None and next(table.iterdescendants("table"), None) is None
 
 
+_BYLINE = re.compile(rf"^(?:{_DATE_LINE.pattern})\s*[·•・|｜丨/]?\s*(?:来源[:：]?)?\s*(.+)$")
+
+
+def _byline_owners(root: html.HtmlElement) -> list[str]:
+    """The lender named in an announcement's byline, its date then its source
+    ("2025-10-01 · 甲乙消费金融"): the publisher. One such line on a page is a byline; a
+    list of lenders with their dates has one line per lender.
+
+    >>> _byline_owners(html.fromstring("<div><p>2025-10-01 · 甲乙消费金融</p><p>甲公司</p></div>"))
+    ['甲乙消费金融']
+    >>> _byline_owners(html.fromstring("<div><p>2025-10-01 · 甲乙科技有限公司</p></div>"))
+    []
+    >>> _byline_owners(html.fromstring("<ul><li>2025-10-01 甲银行</li><li>2025-11-01 乙银行"
+    ...     "</li></ul>"))
+    []
+    """
+    found = []
+    for element in root.iter(*_LINE_TAGS):
+        if any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in element):
+            continue
+        byline = _BYLINE.match(clean_text(_text_of(element)))
+        owner = _LEADING_OWNER.fullmatch(byline.group(1).strip()) if byline else None
+        if owner:
+            found.append(owner.group(1))
+    return found if len(set(found)) == 1 else []
+
+
 def _copyright_owners(texts: Iterable[str]) -> list[str]:
-    """The names beside a copyright mark, in each text of the page."""
+    """The names beside a copyright mark or an ICP record, in each text of the page.
+
+    >>> _copyright_owners(["甲乙消费金融股份有限公司 渝ICP备15009990号-1", "丙丁科技有限公司"])
+    ['甲乙消费金融股份有限公司']
+    """
     out = []
     for raw in texts:
         if not _COPYRIGHT_WORD.search(raw):
@@ -333,6 +367,8 @@ def document_issuer(document: Document, keys: set[str]) -> str:
     tail = [block.text for block in document.blocks if isinstance(block, Line)]
     for text in [*head[:_EDGE_LINES], *tail[-_EDGE_LINES:]]:
         name = clean_text(text).replace(" ", "")
+        service = _SERVICE_LINE.match(name)  # a footer: "中信百信银行 客服热线956186"
+        name = service.group(1) if service else name
         whole = _LEADING_OWNER.fullmatch(name)
         if whole is None:
             continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.partners.annotations import is_ended, markers_in, parse_name
+from archiver.partners.annotations import NOTE_LEAD, is_ended, markers_in, parse_name
 from archiver.partners.blocks import LineKind
 from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.cells import column_of
@@ -68,7 +68,6 @@ _LEAD_NUMBER = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*"
 )
 _CLAUSES = re.compile(r"[，,；;。]")
-_NOTE_LEAD = re.compile(r"^(?:[*※]+\s*|(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*)")
 
 
 def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -235,7 +234,7 @@ def opens_notes(text: str) -> bool:
     >>> opens_notes("注：1. 名单按合作类别排序；"), opens_notes("1. 甲乙科技有限公司")
     (True, False)
     """
-    return _NOTE_LEAD.match(clean_text(text)) is not None
+    return NOTE_LEAD.match(clean_text(text)) is not None
 
 
 def stated_status(text: str) -> tuple[str, str] | None:
@@ -245,9 +244,11 @@ def stated_status(text: str) -> tuple[str, str] | None:
     ('杭州甲乙信息科技有限公司', '已注销')
     >>> stated_status("杭州甲乙信息科技有限公司已注销") is None  # a list line, not a note
     True
+    >>> stated_status("*注：杭州甲乙信息科技有限公司已注销。")  # the mark it explains, then 注
+    ('杭州甲乙信息科技有限公司', '已注销')
     """
     cleaned = clean_text(text)
-    lead = _NOTE_LEAD.match(cleaned)
+    lead = NOTE_LEAD.match(cleaned)
     if lead is None:
         return None
     first = _CLAUSES.split(cleaned[lead.end() :])[0].strip()

@@ -92,7 +92,27 @@ def _marked(anchor: html.HtmlElement) -> bool:
         return element is not None
     if _says_old(_label_before(element, anchor)) or _says_old(_mark_after(anchor)):
         return True
-    return _under_old_label(element)
+    return _row_says_old(anchor) or _under_old_label(element)
+
+
+def _row_says_old(anchor: html.HtmlElement) -> bool:
+    """A file table's row that says, in a cell of its own, that its file is no longer in
+    force (文件 | 发布日期 | 状态: "已废止"), when the row links no other file.
+
+    >>> rows = ('<table><tr><td><a href="a.pdf">名单</a></td><td>现行有效</td></tr>'
+    ...     '<tr><td><a href="b.pdf">名单</a></td><td>2025-07-01</td><td>已废止</td></tr></table>')
+    >>> [_row_says_old(a) for a in html.fromstring(rows).iter("a")]
+    [False, True]
+    """
+    row = next((a for a in anchor.iterancestors() if a.tag in ("tr", "table")), None)
+    if row is None or row.tag != "tr":
+        return False
+    cell = next(a for a in anchor.iterancestors() if a.getparent() is row)
+    others = [c for c in row if isinstance(c.tag, str) and c is not cell]
+    if any(c.tag == "a" or c.find(".//a") is not None for c in others):
+        return False  # the row links several files: whose status a cell gives is unclear
+    texts = (c.text_content().strip() for c in others)
+    return any(len(text) <= _MARK_CHARS and _says_old(text) for text in texts)
 
 
 def _says_old(text: str) -> bool:
