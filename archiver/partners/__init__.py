@@ -24,6 +24,7 @@ Modules, one responsibility each (all pure):
     jsondata    JSON the page loaded -> rows
     tables      header rows and column layouts of grids
     lines       one line of text -> heading, label：value fields or a partner item
+    linesplit   a paragraph naming its categories inline, a run of numbered items -> lines
     tokens      a list line cut into the pieces that hold its fields
     reader      Documents -> rows: walks lines and grids with section context
     rows        what the reader reads: Row, stated counts, notes that apply to rows, signers

@@ -36,11 +36,10 @@ from archiver.partners.lines import (
     join_wrapped,
     labelled_fields,
     light_clean,
-    split_clauses,
     split_products,
-    split_runs,
     without_footnotes,
 )
+from archiver.partners.linesplit import split_clauses, split_runs
 from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.prose import (
     ended_in_prose,
