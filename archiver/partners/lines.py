@@ -192,9 +192,15 @@ hotline='', remark='合作业务:丙信托计划')
 
     >>> item_fields("甲乙融资担保有限公司 有钱花 91500000MA60GLY97H", None, set()).remark
     '有钱花'
+
+    A PDF row whose name wrapped onto the lines above and below keeps its code where the name
+    was (the wrapped name is joined to it later), so no product is taken for the name:
+
+    >>> item_fields("91330106MA2B0HXK5R 平台运营机构 借呗 2025-01-01 95188", None, set()).name
+    '91330106MA2B0HXK5R借呗2025-01-01'
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
-    light = CREDIT_CODE.sub(" ", light).strip()  # who the partner is, not a field of it
+    light = _without_credit_code(light)
     if not light:
         return None
     hotline = "、".join(phones_in(light))
@@ -242,6 +248,13 @@ hotline='', remark='合作业务:丙信托计划')
         name, category, period = _bracketed_category(name, period)
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+def _without_credit_code(light: str) -> str:
+    """The line without its credit code (who the partner is, never a field of it), when the
+    line names the partner too; a line whose name wrapped away keeps the code in its place."""
+    without = CREDIT_CODE.sub(" ", light).strip()
+    return without if any(looks_like_org(token) for token in without.split()) else light
 
 
 def _bracketed_category(name: str, period: str) -> tuple[str, str, str]:
