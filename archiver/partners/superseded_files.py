@@ -10,7 +10,7 @@ it stays the list: the reader does not guess that a page has no list at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html
@@ -41,16 +41,7 @@ def marked_links(markups: Iterable[tuple[str, str]]) -> frozenset[str]:
     link's own text or title, by the label just before it in its block, or struck through.
 
     `markups`: (page URL, page HTML) pairs."""
-    found: set[str] = set()
-    for url, markup in markups:
-        root = dom.parse(markup)
-        if root is None:
-            continue
-        for anchor in root.iter("a"):
-            href = anchor.get("href")
-            if href and _marked(anchor):
-                found.add(_key(urljoin(url, href.strip())))
-    return frozenset(found)
+    return frozenset(key for key, anchor in _links(markups) if _marked(anchor))
 
 
 def is_marked(url: str, marked: frozenset[str]) -> bool:
@@ -62,16 +53,20 @@ def link_titles(markups: Iterable[tuple[str, str]]) -> dict[str, str]:
     """What the page calls each linked file (URL key -> the link's text and title, every
     link to it joined): "宁波通商银行关于重大关联交易的公告" in a 信息披露 file table."""
     titles: dict[str, list[str]] = {}
+    for key, anchor in _links(markups):
+        own = f"{anchor.text_content()} {anchor.get('title') or ''}".strip()
+        titles.setdefault(key, []).append(own)
+    return {key: " ".join(texts) for key, texts in titles.items()}
+
+
+def _links(markups: Iterable[tuple[str, str]]) -> Iterator[tuple[str, html.HtmlElement]]:
+    """(URL key, anchor) of every link with an href in the pages."""
     for url, markup in markups:
         root = dom.parse(markup)
-        if root is None:
-            continue
-        for anchor in root.iter("a"):
+        for anchor in root.iter("a") if root is not None else ():
             href = anchor.get("href")
             if href:
-                own = f"{anchor.text_content()} {anchor.get('title') or ''}".strip()
-                titles.setdefault(_key(urljoin(url, href.strip())), []).append(own)
-    return {key: " ".join(texts) for key, texts in titles.items()}
+                yield _key(urljoin(url, href.strip())), anchor
 
 
 def title_of(url: str, titles: dict[str, str]) -> str:
