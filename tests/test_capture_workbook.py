@@ -31,6 +31,25 @@ def _frameset(sheets: int) -> str:
     )
 
 
+def _frameset_without_links(workbook_xml: bool) -> str:
+    """A frameset that names its sheets only in its workbook XML (a conditional comment) or,
+    without it, only in the links of its tab strip frame."""
+    xml = (
+        "<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets>"
+        "<x:ExcelWorksheet><x:Name>平台</x:Name>"
+        '<x:WorksheetSource HRef="book.files/sheet001.htm"/>'
+        "</x:ExcelWorksheet><x:ExcelWorksheet><x:Name>增信</x:Name>"
+        '<x:WorksheetSource HRef="book.files/sheet002.htm"/></x:ExcelWorksheet>'
+        "</x:ExcelWorksheets></x:ExcelWorkbook></xml><![endif]-->"
+    )
+    return (
+        '<html><head><meta name="Excel Workbook Frameset"><meta charset="utf-8">'
+        f"<title>合作机构名单</title>{xml if workbook_xml else ''}</head>"
+        '<frameset rows="*,39"><frame src="book.files/sheet001.htm" name="frSheet">'
+        '<frame src="book.files/tabstrip.htm" name="frTabs"></frameset></html>'
+    )
+
+
 def _sheet(category: str, *names: str) -> str:
     rows = "".join(
         f"<tr><td>{n}</td><td>{name}</td><td>{category}</td></tr>"
@@ -88,4 +107,16 @@ def test_a_sheet_that_does_not_load_leaves_the_others_read(
     local_site.page("/book.files/sheet002.htm", "<h1>404 Not Found</h1>", status=404)
     local_site.page("/book.files/sheet003.htm", _sheet("增信服务机构", PICC, KX))
     local_site.page("/book.files/tabstrip.htm", _tabstrip("平台运营", "增信", "增信二"))
+    assert set(_partners(local_site, capturer)) == {ANT, FQL, PICC, KX}
+
+
+@pytest.mark.parametrize("workbook_xml", [True, False], ids=["workbook-xml", "tab-strip-only"])
+def test_sheets_named_only_by_the_workbook_xml_or_the_tab_strip_are_read(
+    local_site: LocalSite, capturer: PlaywrightCapturer, workbook_xml: bool
+) -> None:
+    local_site.page("/book.htm", _frameset_without_links(workbook_xml))
+    local_site.page("/book.files/sheet001.htm", _sheet("平台运营机构", ANT, FQL))
+    local_site.page("/book.files/sheet002.htm", _sheet("增信服务机构", PICC, KX))
+    tabstrip = _tabstrip("平台运营机构", "增信服务机构") if not workbook_xml else "<p>tabs</p>"
+    local_site.page("/book.files/tabstrip.htm", tabstrip)
     assert set(_partners(local_site, capturer)) == {ANT, FQL, PICC, KX}

@@ -33,11 +33,25 @@ DEFAULT_EXCLUDES = (
 )
 MAX_FRAMES = 5  # iframes read as pages of their own
 MAX_SHEETS = 12  # sheets of one Excel workbook read
-# The sheets an Excel workbook frameset lists for its tab strip, as absolute URLs.
-_SHEET_LINKS = (
-    "() => Array.from(document.querySelectorAll('link[id=\"shLink\"][href]'))"
-    ".map(link => link.href).filter(href => /^https?:/.test(href))"
-)
+# The sheets an Excel workbook frameset lists, as absolute URLs: its <link id=shLink> for the
+# tab strip, the <x:WorksheetSource HRef=…> of its workbook XML (in a comment), and the links
+# of a tab strip frame that open in the sheet frame (<a target=frSheet>).
+_SHEET_LINKS = """() => {
+  const out = Array.from(document.querySelectorAll('link[id="shLink"][href]'), l => l.href);
+  const comments = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
+  for (let c = comments.nextNode(); c; c = comments.nextNode()) {
+    for (const m of c.data.matchAll(/WorksheetSource\\s+HRef\\s*=\\s*["']([^"']+)["']/gi)) {
+      try { out.push(new URL(m[1], document.baseURI).href); } catch (e) {}
+    }
+  }
+  for (let i = 0; i < window.frames.length; i++) {
+    try {
+      const tabs = window.frames[i].document.querySelectorAll('a[target="frSheet"][href]');
+      tabs.forEach(a => out.push(a.href));
+    } catch (e) {}  // a frame of another origin
+  }
+  return out.filter(href => /^https?:/.test(href));
+}"""
 FRAME_MIN_TEXT = 40  # characters: smaller frames are widgets, counters and ads
 
 

@@ -46,6 +46,8 @@ _CHROME = re.compile(
     r"|banner|modal|popup|cookie)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+# An inline element styled as a badge or a tag: a word of its own (_is_token).
+_TOKEN_CLASS = re.compile(r"(?:^|[-_\s])(?:tag|tags|badge|label|chip|pill)(?:$|[-_\s])", re.I)
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
 
@@ -135,6 +137,20 @@ def _cell_pieces(element: html.HtmlElement, pieces: list[str]) -> None:
         pieces.append("\n")
     if element.tail:
         pieces.append(element.tail.replace("\n", " "))
+
+
+def _is_token(element: html.HtmlElement) -> bool:
+    """A field's label or a badge: a word of its own, never glued to the text beside it
+    (<label>机构全称</label>甲公司; <span class="tag">平台运营机构</span> after a brand).
+
+    >>> _is_token(html.fromstring("<label>机构全称</label>"))
+    True
+    >>> _is_token(html.fromstring('<span class="tag tag-p">平台运营机构</span>'))
+    True
+    >>> _is_token(html.fromstring('<span class="name">甲公司</span>'))
+    False
+    """
+    return element.tag == "label" or bool(_TOKEN_CLASS.search(str(element.get("class") or "")))
 
 
 def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
@@ -306,12 +322,17 @@ class _Walker:
             self.flush()
 
     def _inline(self, element: html.HtmlElement) -> None:
+        token = _is_token(element)
+        if token:
+            self.buffer.append(" ")
         if element.text:
             self.buffer.append(element.text)
         for child in element:
             self.walk(child)
         if struck_without_words(element):
             self.buffer.append(STRUCK_MARK)
+        if token:
+            self.buffer.append(" ")
 
     def _block(self, element: html.HtmlElement, tag: str) -> None:
         self.flush()

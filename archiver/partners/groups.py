@@ -35,18 +35,28 @@ class GroupHeading:
     """The row of a brand heading not yet known to head a group (see the module's text)."""
 
     held: Row | None = None
+    numbered: bool = False  # the held brand groups only numbered entities (a bare line's)
 
-    def holds(self, rows: list[Row], name_rows: list[Row], *, heading: bool) -> bool:
-        """Hold the row of a heading line naming one brand; True when it was held."""
-        if not heading or len(name_rows) != 1 or is_legal_name(name_rows[0].name):
+    def holds(
+        self, rows: list[Row], name_rows: list[Row], *, heading: bool, bare: bool = False
+    ) -> bool:
+        """Hold the row of a heading line naming one brand; True when it was held.
+
+        `bare`: not a heading but a line that is only a brand, unnumbered, among numbered
+        items ("蚂蚁集团" above "1 蚂蚁智信（杭州）信息技术有限公司 平台运营机构" in a PDF's text):
+        held the same way, and dropped only when a numbered legal entity follows it.
+        """
+        if not (heading or bare) or len(name_rows) != 1 or is_legal_name(name_rows[0].name):
             return False
         self.release(rows)  # the brand above had nothing under it: a partner
         self.held = name_rows[0]
+        self.numbered = bare and not heading
         return True
 
     def before(self, rows: list[Row], row: Row) -> None:
         """A row is read: a legal entity under the held brand drops it, anything else keeps it."""
-        if self.held is not None and is_legal_name(row.name):
+        numbered = row.seq is not None or not self.numbered
+        if self.held is not None and is_legal_name(row.name) and numbered:
             self.held = None  # the group's entities follow: the brand only groups them
         self.release(rows)
 

@@ -5,9 +5,11 @@ status every row under a heading has ("已终止合作机构"). Pure.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import LineKind
+from archiver.partners.candidates import is_label_words
 from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.cells import PHONE, SECTION_NUMBER, is_sentence
 from archiver.partners.names import LEGAL_FORMS, clean_text, looks_like_org
@@ -16,6 +18,12 @@ _HEADING_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
     r"|第[一二三四五六七八九十\d]+(?:部分|章|节|类|项)[、.:：\s]?|[A-Za-z][.、]|\d{1,2}(?:\.\d)*[.、．\s])\s*"
 )
+# A heading's decoration: a bar, a bullet or an arrow before or after it ("▍平台运营机构").
+_DECORATION = re.compile(
+    r"^[\s\u2190-\u21ff\u2500-\u27bf\u2b00-\u2bff|｜]+|[\s\u2190-\u21ff\u2500-\u27bf\u2b00-\u2bff|｜]+$"
+)
+# A card's brand before its category tag: a short name, no words of a list's title.
+_BRAND = re.compile(r"(?!.*(?:互联网|助贷|业务|合作|名单|机构|类))[\u4e00-\u9fffA-Za-z]{2,8}")
 _SECTION_WORDS = re.compile(r"(?:机构|名单|公司|单位|合作方|平台)$")
 _IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?:机构|单位|合作方)")
 # An update notice's list of the names it removes ("本次退出名单", "二、移出合作机构"): ended.
@@ -35,10 +43,18 @@ def heading_label(text: str) -> str:
 
     >>> heading_label("二、增信服务机构（共10家）"), heading_label("深圳市凯旋融资担保有限公司")
     ('增信服务机构', '')
-    >>> heading_label("机构名称 合作产品/增信方式")
-    ''
+    >>> heading_label("机构名称 合作产品/增信方式"), heading_label("▍平台运营机构")
+    ('', '平台运营机构')
+    >>> heading_label("携程金融 平台运营机构"), heading_label("华安保险 增信服务机构")
+    ('平台运营机构', '增信服务机构')
     """
-    core = _HEADING_NUMBER.sub("", clean_text(text), count=1)
+    brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
+    if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
+        label = heading_label(rest)  # a card's head: "携程金融 平台运营机构"
+        if label:
+            return label
+    core = _HEADING_NUMBER.sub("", _DECORATION.sub("", clean_text(text)), count=1)
+    core = _DECORATION.sub("", core)
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
     core = _ADDED.sub("", core)  # the names a notice adds are listed again in the full list

@@ -70,7 +70,9 @@ def light_clean(text: str) -> str:
 _CIRCLED = str.maketrans({chr(0x2460 + i): f"{i + 1}、" for i in range(20)})
 # "北京小桔科技有限公司注1": a footnote reference glued to a name (a <sup> in the page)
 _NAME_FOOTNOTE = re.compile(
-    r"(?<=[司行团心所])\s*(?:(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))|[*＊※★☆△▲]+(?=\s|$))", re.M
+    r"(?<=[司行团心所])\s*(?:(?:注|备注|附注)\s*\d{1,2}(?=\s*(?:$|\n))|[*＊※★☆△▲#＃]+(?=\s|$)"
+    r"|[\u2460-\u2473\u2776-\u277f¹²³\u2074-\u2079]+)",  # "甲公司①", "甲公司¹": a reference
+    re.M,
 )
 
 
@@ -79,6 +81,9 @@ def without_footnotes(text: str) -> str:
 
     >>> without_footnotes("①北京小桔科技有限公司注1"), without_footnotes("2 甲乙有限公司* 平台")
     ('1、北京小桔科技有限公司', '2 甲乙有限公司 平台')
+    >>> without_footnotes("甲乙科技有限公司②")
+    '甲乙科技有限公司'
+
     """
     return _NAME_FOOTNOTE.sub("", text).translate(_CIRCLED)
 

@@ -32,6 +32,7 @@ from archiver.partners.gridrows import is_record, labels_another_table, row_numb
 from archiver.partners.groups import GroupHeading
 from archiver.partners.headings import heading_label, status_after
 from archiver.partners.lines import (
+    ItemFields,
     item_fields,
     join_wrapped,
     labelled_fields,
@@ -173,7 +174,7 @@ class Reader(GridReading):
         if PARTNER_WORDS.search(text) and not looks_like_org(text):
             self.context = True
         labelled = labelled_fields(raw)
-        heading = "" if is_record(labelled) else heading_label(text)
+        heading = "" if is_record(labelled) else heading_label(raw)
         if heading:
             self._flush_card()
             self._aside = False
@@ -325,7 +326,9 @@ class Reader(GridReading):
             for name in accepted
         ]
         statused = [under_status(row, self._status) for row in rows]
-        if self._group.holds(self.rows, statused, heading=line.kind is LineKind.HEADING):
+        bare = number is None and fields == ItemFields(name=fields.name)  # a brand alone
+        heading = line.kind is LineKind.HEADING
+        if self._group.holds(self.rows, statused, heading=heading, bare=bare):
             self._last_line_row = -1  # a brand heading: a group's or a partner's (groups.py)
             return True
         for row in rows:

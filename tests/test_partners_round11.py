@@ -1,0 +1,85 @@
+"""Shapes blind round 11 found read wrong on its first, held-out score, each in a variant of
+its own (the outsiders' pages themselves run in tests/test_partners_blind11.py)."""
+
+from __future__ import annotations
+
+from benchmarks import bench_noise
+
+ANT = "蚂蚁智信（杭州）信息技术有限公司"
+JD = "北京京东叁佰陆拾度电子商务有限公司"
+PICC = "中国人民财产保险股份有限公司"
+KX = "深圳市凯旋融资担保有限公司"
+
+
+def _page(body: str, title: str = "互联网助贷业务合作机构名单") -> str:
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+
+
+def _read(body: str, title: str = "互联网助贷业务合作机构名单") -> dict[str, str]:
+    return {p.name: p.category_raw for p in bench_noise.read(_page(body, title)).partners}
+
+
+def test_a_cards_label_and_badge_are_words_of_their_own() -> None:
+    card = (
+        '<div class="card"><div class="card-hd"><span class="brand">{brand}</span>'
+        '<span class="tag tag-p">{category}</span></div>'
+        '<div class="card-bd"><p><label>机构全称</label>{name}</p>'
+        "<p><label>客服电话</label>95118</p></div></div>"
+    )
+    body = "".join(
+        card.format(brand=brand, category=category, name=name)
+        for brand, category, name in (
+            ("京东金融", "平台运营机构", JD),
+            ("蚂蚁", "平台运营机构", ANT),
+            ("中国人保", "增信服务机构", PICC),
+        )
+    )
+    assert _read(body) == {JD: "平台运营机构", ANT: "平台运营机构", PICC: "增信服务机构"}
+
+
+def test_a_footnote_about_a_rows_former_name_is_no_partner() -> None:
+    body = (
+        "<table><tr><th>序号</th><th>合作机构</th><th>合作类型</th></tr>"
+        f"<tr><td>1</td><td>{ANT}<sup>①</sup></td><td>平台运营机构</td></tr>"
+        f"<tr><td>2</td><td>{KX}</td><td>增信服务机构</td></tr></table>"
+        "<p>① 该机构原名称为“杭州蚂蚁信息服务有限公司”，已完成名称变更，合作关系不变。</p>"
+        "<p>注：上述机构合作期间均为2025年1月1日至2026年12月31日。</p>"
+    )
+    assert set(_read(body)) == {ANT, KX}
+
+
+def test_a_statement_about_kinds_of_institution_is_no_partner() -> None:
+    body = (
+        "<p>本行合作的增信服务机构均为持牌融资担保公司或保险公司。</p>"
+        "<p>一、平台运营机构</p>"
+        f"<p>1. {ANT}</p><p>二、增信服务机构</p><p>1. {KX}</p>"
+    )
+    assert _read(body) == {ANT: "平台运营机构", KX: "增信服务机构"}
+
+
+def test_a_headings_decoration_is_not_its_category() -> None:
+    body = f"<p>▍平台运营机构</p><p>1. {ANT}</p><p>■ 增信服务机构</p><p>1. {KX}</p>"
+    assert _read(body) == {ANT: "平台运营机构", KX: "增信服务机构"}
+
+
+def test_an_article_naming_its_publisher_only_in_its_lead_and_byline() -> None:
+    body = (
+        '<div class="meta"><span>原创</span> <span>江南银行</span> <span>2025-10-01</span></div>'
+        "<p>根据监管要求，现将江南银行股份有限公司互联网助贷业务合作机构名单公示如下：</p>"
+        f"<p>1. {ANT}</p><p>2. {KX}</p>"
+        "<p>往期推荐</p><p><a href='#'>关于江南银行手机银行暂停服务的公告</a></p>"
+    )
+    assert set(_read(body, title="名单公示")) == {ANT, KX}
+
+
+def test_a_brand_line_above_numbered_entities_groups_them() -> None:
+    body = (
+        "<pre>序号 机构名称 合作类型\n蚂蚁集团\n"
+        f"1 {ANT} 平台运营机构\n京东\n2 {JD} 平台运营机构\n3 {KX} 增信服务机构</pre>"
+    )
+    assert set(_read(body)) == {ANT, JD, KX}
+
+
+def test_an_unnumbered_brand_among_unnumbered_names_stays_a_partner() -> None:
+    body = f"<p>平台运营机构：</p><p>度小满金融</p><p>{ANT}</p><p>{JD}</p>"
+    assert set(_read(body)) == {"度小满金融", ANT, JD}
