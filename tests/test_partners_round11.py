@@ -83,3 +83,36 @@ def test_a_brand_line_above_numbered_entities_groups_them() -> None:
 def test_an_unnumbered_brand_among_unnumbered_names_stays_a_partner() -> None:
     body = f"<p>平台运营机构：</p><p>度小满金融</p><p>{ANT}</p><p>{JD}</p>"
     assert set(_read(body)) == {"度小满金融", ANT, JD}
+
+
+def test_service_numbers_of_every_published_shape_are_hotlines() -> None:
+    body = (  # a PDF's text: one line a row, the columns apart by spaces
+        "<pre>序号 合作类型 机构名称 客服电话\n"
+        f"1 平台运营机构 {ANT} 4001-531-531\n"
+        f"2 平台运营机构 {JD} 10100360\n"
+        f"3 增信服务机构 {KX} 95188</pre>"
+    )
+    read = bench_noise.read(_page(body)).partners
+    assert {p.name: (p.hotline, p.remark) for p in read} == {
+        ANT: ("4001-531-531", ""),
+        JD: ("10100360", ""),
+        KX: ("95188", ""),
+    }
+
+
+def test_an_items_number_in_an_element_of_its_own_is_not_part_of_the_name() -> None:
+    items = "".join(
+        f"<li><span class='idx'>{n}</span>{name}<em>（{kind}）</em></li>"
+        for n, (name, kind) in enumerate(((ANT, "平台运营机构"), (KX, "增信服务机构")), 1)
+    )
+    assert _read(f"<ol>{items}</ol>") == {ANT: "平台运营机构", KX: "增信服务机构"}
+
+
+def test_a_note_giving_a_listed_names_former_name_is_a_rename() -> None:
+    body = (
+        f"<table><tr><th>机构名称</th><th>合作类型</th></tr><tr><td>{ANT}<sup>*</sup></td>"
+        f"<td>平台运营机构</td></tr><tr><td>{KX}</td><td>增信服务机构</td></tr></table>"
+        f"<p>* 注：{ANT}原名为杭州甲乙信息服务有限公司，已于2025年7月完成工商变更登记。</p>"
+    )
+    read = {p.name: p.former_names for p in bench_noise.read(_page(body)).partners}
+    assert read == {ANT: ("杭州甲乙信息服务有限公司",), KX: ()}

@@ -199,6 +199,50 @@ def test_a_next_page_that_fails_makes_the_list_incomplete_however_often_it_repea
         clock.advance(site.confirm_delay)
 
 
+SPA = """<!doctype html><html><head><meta charset="utf-8"><title>合作机构</title></head><body>
+<div id="root"></div><script>
+const get = n => fetch('api/list-' + n + '.json')
+  .then(r => { if (!r.ok) throw r; return r.json(); });
+let rows = [];
+get(1).then(first => { rows = first.records;
+  return Promise.all([2].map(get))
+    .then(more => { more.forEach(m => rows = rows.concat(m.records)); })
+}).catch(() => {}).finally(() => {
+  document.getElementById('root').innerHTML = '<h2>互联网助贷业务合作机构名单</h2><ol>' +
+    rows.map(r => '<li>' + r.name + '</li>').join('') + '</ol>'; });
+</script></body></html>"""
+
+
+def test_a_page_of_the_lists_data_that_fails_makes_the_list_incomplete(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """The page draws the list from api/list-1.json and list-2.json; list-2 answering 502 is
+    no "its partners dropped" (round 11): the page shows only page 1, the capture says why."""
+    site = make_site(local_site.url("/spa.html"))
+    local_site.page("/spa.html", SPA)
+
+    def records(*names: str) -> str:
+        return json.dumps({"records": [{"name": n} for n in names]}, ensure_ascii=False)
+
+    local_site.page(
+        "/api/list-1.json",
+        records("蚂蚁智信（杭州）信息技术有限公司"),
+        content_type="application/json",
+    )
+    local_site.page(
+        "/api/list-2.json",
+        records("深圳市分期乐网络科技有限公司"),
+        content_type="application/json",
+    )
+    assert len(check_site(site, deps).version.manifest.partners) == 2
+    local_site.page(
+        "/api/list-2.json", '{"error": "bad gateway"}', status=502, content_type="application/json"
+    )
+    broken = check_site(site, deps)
+    assert (broken.belief, broken.events) == (Belief.TRUNCATED, ())
+    assert "list-2.json answered HTTP 502" in broken.version.manifest.belief_note
+
+
 @pytest.mark.parametrize(
     "stand_in",
     [

@@ -280,6 +280,8 @@ class BrowserSession:
             images = await self._list_images(pages)
         if pending:
             await asyncio.wait(pending, timeout=5)
+        for what in self.json_bodies.unreached():
+            self.ledger.missed(what)  # page 2 of the list's JSON failed: the list is not whole
         self.ledger.close()
         return Capture(
             site_id=request.site_id,

@@ -63,6 +63,10 @@ _RENAMED_TO = re.compile(
 _STATEMENT = re.compile(
     rf"^(.{{4,}}?)\s*(?:已|现已|现|并|于.{{0,16}}?)?{_RENAME_VERB}\s*[:：]?\s*(.{{4,}})$"
 )
+# "甲原名为乙" / "甲的原名称是乙" in a note: the listed name first, its former name after it.
+_FORMER_STATEMENT = re.compile(
+    rf"^(.{{4,}}?[司行团所])\s*的?(?:{_FORMER_WORDS})\s*[:：为是]\s*(.{{4,}})$"
+)
 _RENAME_VERB_IN = re.compile(_RENAME_VERB)  # "原乙已更名为甲" is a statement, not a former name
 _MARKER_ONLY = re.compile(r"^(?:已|现已|现)?(?:更名|名称变更)$")
 _TRAILING_FORMER = re.compile(rf"^(.{{4,}}?)\s*(?:{_FORMER_WORDS})\s*[:：]\s*(.{{4,}})$")
@@ -380,6 +384,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     >>> stated_renames("注：1.排名不分先后；2.“北京甲乙科技有限公司”已更名为“北京丙丁科技（北京）"
     ...     "有限公司”，合作关系不变。")
     (('北京甲乙科技有限公司', '北京丙丁科技（北京）有限公司'),)
+    >>> stated_renames("* 注：深圳丙丁信息技术有限公司原名为深圳甲乙科技有限公司，已完成变更。")
+    (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
     """
     cleaned = clean_text(text)
     lead = NOTE_LEAD.match(cleaned)
@@ -387,10 +393,16 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
         return ()
     found = []
     for clause in re.split(r"[；;]", cleaned[lead.end() :]):
-        statement = _STATEMENT.match(_QUOTES.sub("", _CLAUSE_NUMBER.sub("", clause.strip())))
-        if statement is None:
+        bare = _QUOTES.sub("", _CLAUSE_NUMBER.sub("", clause.strip()))
+        statement = _STATEMENT.match(bare)
+        former = None if statement else _FORMER_STATEMENT.match(bare)
+        if statement is not None:
+            old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+        elif former is not None:  # "甲原名为乙，已于…完成变更": the former name is the second
+            old, new = former.group(2).strip(" 。."), former.group(1).strip()
+            old = re.split(r"[，,。]", old)[0].strip()
+        else:
             continue
-        old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
         new = re.split(r"[，,。]", new)[0].strip()  # "…为乙，合作关系不变": the name ends there
         old = re.sub(rf"^(?:{_FORMER_WORDS}|原)[:：为是]?", "", old).strip()  # 原“甲”已更名为“乙”
         if looks_like_org(old) and looks_like_org(new):

@@ -48,6 +48,7 @@ _CHROME = re.compile(
 )
 # An inline element styled as a badge or a tag: a word of its own (_is_token).
 _TOKEN_CLASS = re.compile(r"(?:^|[-_\s])(?:tag|tags|badge|label|chip|pill)(?:$|[-_\s])", re.I)
+_ITEM_NUMBER = re.compile(r"\d{1,2}[.、．]?")
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
 
@@ -150,7 +151,25 @@ def _is_token(element: html.HtmlElement) -> bool:
     >>> _is_token(html.fromstring('<span class="name">甲公司</span>'))
     False
     """
-    return element.tag == "label" or bool(_TOKEN_CLASS.search(str(element.get("class") or "")))
+    if element.tag == "label" or _TOKEN_CLASS.search(str(element.get("class") or "")):
+        return True
+    return _leading_number(element)
+
+
+def _leading_number(element: html.HtmlElement) -> bool:
+    """An item's number in an element of its own before the name (<li><span class="idx">4
+    </span>甲公司</li>): a word of its own, as "4 甲公司" reads.
+
+    >>> _leading_number(html.fromstring("<li><span>4</span>甲公司</li>")[0])
+    True
+    >>> _leading_number(html.fromstring("<li>甲<span>4</span>公司</li>")[0])
+    False
+    """
+    parent = element.getparent()
+    if parent is None or (parent.text or "").strip() or parent[0] is not element:
+        return False
+    tail = (element.tail or "").lstrip()
+    return bool(_ITEM_NUMBER.fullmatch(element.text_content().strip())) and not tail[:1].isdigit()
 
 
 def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
