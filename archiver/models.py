@@ -154,6 +154,7 @@ class Partner:
     remark: str = ""
     markers: tuple[Marker, ...] = ()
     former_names: tuple[str, ...] = ()  # （原…） / 已更名 targets
+    credit_code: str = ""  # 统一社会信用代码, when the list gives it: who it is, whatever its name
     source: Source | None = None
 
 

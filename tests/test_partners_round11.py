@@ -116,3 +116,33 @@ def test_a_note_giving_a_listed_names_former_name_is_a_rename() -> None:
     )
     read = {p.name: p.former_names for p in bench_noise.read(_page(body)).partners}
     assert read == {ANT: ("杭州甲乙信息服务有限公司",), KX: ()}
+
+
+def _coded(*rows: tuple[str, str]) -> str:
+    cells = "".join(
+        f"<tr><td>{n}</td><td>{name}</td><td>{code}</td><td>平台运营机构</td></tr>"
+        for n, (name, code) in enumerate(rows, 1)
+    )
+    head = "<tr><th>序号</th><th>机构名称</th><th>统一社会信用代码</th><th>合作类型</th></tr>"
+    return _page(f"<table>{head}{cells}</table>")
+
+
+def test_a_new_name_on_the_same_credit_code_is_a_rename() -> None:
+    """Round 11: a name changed silently, its row's 统一社会信用代码 kept, is one partner."""
+    before = bench_noise.read(
+        _coded((ANT, "91330106MA2CDKXX3B"), ("上海甲乙金融科技有限公司", "91310000MA1FL1D95C"))
+    ).partners
+    after = bench_noise.read(
+        _coded((ANT, "91330106MA2CDKXX3B"), ("上海甲乙数字科技有限公司", "91310000MA1FL1D95C"))
+    ).partners
+    assert [p.credit_code for p in after] == ["91330106MA2CDKXX3B", "91310000MA1FL1D95C"]
+    assert bench_noise.events_between(before, after) == ["renamed 上海甲乙数字科技有限公司"]
+
+
+def test_another_name_on_another_code_is_still_a_drop_and_an_add() -> None:
+    before = bench_noise.read(_coded(("上海甲乙金融科技有限公司", "91310000MA1FL1D95C"))).partners
+    after = bench_noise.read(_coded(("上海丙丁数字科技有限公司", "91310000MA1FL2X01A"))).partners
+    assert sorted(bench_noise.events_between(before, after)) == [
+        "added 上海丙丁数字科技有限公司",
+        "dropped 上海甲乙金融科技有限公司",
+    ]

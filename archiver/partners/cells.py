@@ -5,6 +5,7 @@ noise, or a partner name. Pure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 
@@ -109,6 +110,21 @@ PHONE = re.compile(
 CREDIT_CODE = re.compile(
     r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])"
 )
+
+
+def credit_code_in(texts: Iterable[str]) -> str:
+    """The one unified social credit code among a row's texts ("" when none, or several:
+    then whose is whose is not said).
+
+    >>> credit_code_in(["1", "甲科技有限公司", "91330106MA2CDKXX3B", "95188"])
+    '91330106MA2CDKXX3B'
+    >>> credit_code_in(["甲公司 91330106MA2CDKXX3B 乙公司 91110302MA00GP6X4E"])
+    ''
+    """
+    found = {code for text in texts for code in CREDIT_CODE.findall(clean_text(text).upper())}
+    return found.pop() if len(found) == 1 else ""
+
+
 _DATE_ONLY = re.compile(
     rf"^(?:更新|发布|公告|统计)?(?:日期|时间)?[:：]?\s*[（(]?{DATE}[)）]?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$"
 )

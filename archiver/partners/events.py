@@ -84,6 +84,11 @@ class Listing:
         return ", ".join(dict.fromkeys(m.value for r in self.records for m in r.markers))
 
     @property
+    def credit_code(self) -> str:
+        """The unified social credit code a record gives ("" when none does)."""
+        return next((r.credit_code for r in self.records if r.credit_code), "")
+
+    @property
     def former_keys(self) -> set[str]:
         """Match keys of every former name a record declares."""
         return {match_key(n) for r in self.records for n in r.former_names}
@@ -216,6 +221,7 @@ class _Pairing:
     def run(self) -> None:
         self._same_key()
         self._declared_renames()
+        self._same_code()
         self._same_entity()
         self._groups()
 
@@ -265,6 +271,16 @@ class _Pairing:
                     names = "、".join(n for r in after.records for n in r.former_names)
                     self._renamed(before, after, f"the list says formerly {names}")
                     break
+
+    def _same_code(self) -> None:
+        """A new name on the row of the same unified social credit code: the entity was
+        renamed, however silently (the code is who a company is, its name what it is called)."""
+        by_code = {item.credit_code: item for item in self.free_old() if item.credit_code}
+        for after in self.free_new():
+            before = by_code.pop(after.credit_code, None) if after.credit_code else None
+            if before is not None:
+                note = f"the same unified social credit code {after.credit_code}"
+                self._renamed(before, after, note)
 
     def _entity_in(self, entity: str, keys: set[str]) -> bool:
         return any(self.aliases.entity_of(k) == entity for k in keys)

@@ -122,6 +122,7 @@ def extract(
                 period=row.period,
                 hotline=row.hotline,
                 remark=row.remark,
+                credit_code=row.credit_code,
                 source=row.source,
             )
             for row in rows

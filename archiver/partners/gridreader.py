@@ -13,7 +13,15 @@ from abc import ABC, abstractmethod
 
 from archiver.models import Source
 from archiver.partners.blocks import Document, Grid, Line, LineKind
-from archiver.partners.cells import PARTNER_WORDS, PHONE, Column, is_noise, is_sentence, phones_in
+from archiver.partners.cells import (
+    PARTNER_WORDS,
+    PHONE,
+    Column,
+    credit_code_in,
+    is_noise,
+    is_sentence,
+    phones_in,
+)
 from archiver.partners.disowned import labels_another_role
 from archiver.partners.gridrows import (
     cells_of,
@@ -223,6 +231,7 @@ class GridReading(ABC):
         if remark and remark_column is not None and layout.presets.get(remark_column):
             remark = f"{layout.presets[remark_column]}：{remark}"  # a 曾用名 column
         added = False
+        code = credit_code_in(row) if len(layout.name_columns) == 1 else ""
         for column in layout.name_columns:
             if column >= len(row) or not row[column].strip():
                 continue
@@ -250,6 +259,7 @@ class GridReading(ABC):
                         remark=remark,
                         seq=seq,
                         scopes=(self._section.scope, scope),
+                        credit_code=code,
                     )
                 )
                 added = True

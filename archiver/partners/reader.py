@@ -22,7 +22,13 @@ from archiver.partners.candidates import (
     is_partner_name,
 )
 from archiver.partners.cardfields import TrailingFields
-from archiver.partners.cells import PARTNER_WORDS, Column, is_attribute_line, is_noise
+from archiver.partners.cells import (
+    PARTNER_WORDS,
+    Column,
+    credit_code_in,
+    is_attribute_line,
+    is_noise,
+)
 from archiver.partners.disowned import disowns_what_follows
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
@@ -311,6 +317,7 @@ class Reader(GridReading):
             return False
         kind = document.item_kind if line.kind is LineKind.ITEM else document.line_kind
         source = Source(kind=kind, url=document.url, locator=line.locator)
+        code = credit_code_in([raw]) if len(accepted) == 1 else ""
         rows = [
             Row(
                 name=name,
@@ -322,6 +329,7 @@ class Reader(GridReading):
                 remark=fields.remark,
                 seq=number,
                 scopes=(self._section.scope,),
+                credit_code=code,
             )
             for name in accepted
         ]

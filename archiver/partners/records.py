@@ -43,6 +43,7 @@ def partner_of(
     period: str = "",
     hotline: str = "",
     remark: str = "",
+    credit_code: str = "",
     source: Source | None = None,
 ) -> Partner:
     """One Partner from its published fields; every derived field computed here."""
@@ -62,6 +63,7 @@ def partner_of(
         remark=published(remark),
         markers=parts.markers,
         former_names=parts.former_names,
+        credit_code=credit_code,
         source=source,
     )
 
@@ -76,6 +78,7 @@ def reread(partner: Partner, aliases: AliasTable) -> Partner:
         period=partner.period,
         hotline=partner.hotline,
         remark=partner.remark,
+        credit_code=partner.credit_code,
         source=partner.source,
     )
 
@@ -121,6 +124,7 @@ def _combine(kept: Partner, new: Partner) -> Partner:
         markers=tuple(m for m in Marker if m in kept.markers or m in new.markers),
         former_names=tuple(dict.fromkeys((*kept.former_names, *new.former_names))),
         entity=kept.entity or new.entity,
+        credit_code=kept.credit_code or new.credit_code,
     )
 
 

@@ -33,6 +33,7 @@ class Row:
     remark: str = ""
     seq: int | None = None
     scopes: tuple[str, ...] = ()  # the section and the table this row counts towards
+    credit_code: str = ""  # 统一社会信用代码 on the row, when the list gives one
 
 
 @dataclass(frozen=True, slots=True)
