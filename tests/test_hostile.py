@@ -279,10 +279,11 @@ def test_a_killed_driver_is_replaced_and_the_next_capture_works() -> None:
         bank.page("/list.html", list_page())
         capturer = PlaywrightCapturer(allow_private=True, concurrency=1)
         request = CaptureRequest(site_id="t", url=bank.url("/list.html"), max_pages=1)
+        others = {p.pid for p in _drivers()}  # other tests' browsers (module-scoped) live on
         try:
             with capturer.open(request) as session:
                 assert session.snapshot().pages
-            drivers = [p for p in psutil.Process().children(recursive=True) if _is_driver(p)]
+            drivers = [p for p in _drivers() if p.pid not in others]  # this capturer's only
             assert drivers
             for driver in drivers:
                 driver.kill()
@@ -293,6 +294,10 @@ def test_a_killed_driver_is_replaced_and_the_next_capture_works() -> None:
             capturer.close()
         assert capture.pages and "上海淇毓" in capture.text
         assert capturer.restarts >= 1
+
+
+def _drivers() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True) if _is_driver(p)]
 
 
 def _is_driver(process: psutil.Process) -> bool:
