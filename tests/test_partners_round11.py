@@ -90,13 +90,13 @@ def test_service_numbers_of_every_published_shape_are_hotlines() -> None:
         "<pre>序号 合作类型 机构名称 客服电话\n"
         f"1 平台运营机构 {ANT} 4001-531-531\n"
         f"2 平台运营机构 {JD} 10100360\n"
-        f"3 增信服务机构 {KX} 95188</pre>"
+        f"3 增信服务机构 {KX} 95188转3</pre>"
     )
     read = bench_noise.read(_page(body)).partners
     assert {p.name: (p.hotline, p.remark) for p in read} == {
         ANT: ("4001-531-531", ""),
         JD: ("10100360", ""),
-        KX: ("95188", ""),
+        KX: ("95188转3", ""),
     }
 
 
