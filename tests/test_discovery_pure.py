@@ -432,3 +432,18 @@ def test_robots_answers_that_are_not_rules() -> None:
     assert robots.rules_of(200, "text/html", page).can_fetch(url, robots.AGENT)
     delay = robots.rules_of(200, "text/plain", b"User-agent: *\nCrawl-delay: 4\n")
     assert delay.crawl_delay(robots.AGENT) == 4.0
+
+
+def test_list_items_with_their_fields_in_brackets_after_the_name_are_names() -> None:
+    """Round 11: "甲有限公司（客服电话：95152）" items were no names, so an announcement that
+    republished the list as such items was never taken for the list."""
+    text = "\n".join(
+        f"{name}（客服电话：{phone}）"
+        for name, phone in (
+            ("北京抖音信息服务有限公司", "95152"),
+            ("上海携程金融信息服务有限公司", "95010"),
+            ("度小满科技（北京）有限公司", "95055"),
+        )
+    )
+    verdict = score.assess(text, title="关于互联网助贷业务合作机构名单的公示")
+    assert (verdict.is_list, verdict.names) == (True, 3)

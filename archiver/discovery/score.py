@@ -110,6 +110,10 @@ def assess(
     )
 
 
+# A bracket after a legal name that holds the item's fields (客服电话：…, 平台运营机构).
+_TRAILING_FIELDS = re.compile(r"(?<=[司行])\s*[（(][^（）()]{1,40}[）)]\s*$")
+
+
 def _item_names(text: str, own_names: tuple[str, ...]) -> set[str]:
     """Company names that stand as list items: a line, a table cell, a numbered entry."""
     own = {unicodedata.normalize("NFKC", n).replace(" ", "") for n in own_names if n}
@@ -121,6 +125,7 @@ def _item_names(text: str, own_names: tuple[str, ...]) -> set[str]:
             item = re.split(r"[;；]", NUMBERING.sub("", cell).strip(" ：:;；,，。"))[0].strip()
             if NUMBERING.match(cell) and COMPANY.fullmatch(item.split(" ")[0]):
                 item = item.split(" ")[0]  # a PDF table's row: its cells one space apart
+            item = _TRAILING_FIELDS.sub("", item)  # "甲有限公司（客服电话：95152）"
             if not item or len(item) > 60:
                 continue
             match = COMPANY.search(item)
