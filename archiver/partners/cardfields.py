@@ -6,7 +6,8 @@ before the name. The
 field lines that follow a name read from a line belong to that partner, so a change of
 hotline, product or period is seen. A lone field line after a list ("客服热线：400…" under
 the last item) is the publisher's own, not a card's: fields are given to the rows only when
-at least two rows have them.
+at least two rows have them. The same holds for a "统一社会信用代码：…" line under a name: it
+says who that partner is (a rename keeps it), and a lone one under a list is the publisher's.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ class TrailingFields:
     """Field lines seen right under a row read from a line, by that row's index."""
 
     found: dict[int, list[tuple[Column, str]]] = field(default_factory=dict)
+    codes: dict[int, str] = field(default_factory=dict)
+
+    def note_code(self, row: int, code: str) -> None:
+        """Keep the credit code of a line right under row `row` (-1: none; the first wins)."""
+        if row >= 0 and code:
+            self.codes.setdefault(row, code)
 
     def note(self, row: int, labelled: list[tuple[Column, str, str]]) -> bool:
         """Keep the fields of a line right under row `row` (-1: none). False when the line
@@ -40,13 +47,18 @@ class TrailingFields:
         return True
 
     def apply(self, rows: list[Row]) -> None:
-        """Give the rows the fields under them (when two rows have some: a page of cards)."""
+        """Give the rows the fields and codes under them (when two rows have some: a page of
+        cards; codes only when no two rows share one)."""
         found, self.found = self.found, {}
-        if len(found) < MIN_CARDS:
-            return
-        for index, fields in found.items():
-            if index < len(rows):
-                rows[index] = with_fields(rows[index], fields)
+        codes, self.codes = self.codes, {}
+        if len(found) >= MIN_CARDS:
+            for index, fields in found.items():
+                if index < len(rows):
+                    rows[index] = with_fields(rows[index], fields)
+        if len(codes) >= MIN_CARDS and len(set(codes.values())) == len(codes):
+            for index, code in codes.items():
+                if index < len(rows) and not rows[index].credit_code:
+                    rows[index] = replace(rows[index], credit_code=code)
 
 
 def with_fields(row: Row, fields: list[tuple[Column, str]]) -> Row:

@@ -89,6 +89,8 @@ class Reader(GridReading):
     _line_layout: Layout | None = None
     _card: list[tuple[Column, str, str]] = field(default_factory=list)
     _card_source: Source | None = None
+    _card_code: str = ""  # a labelled card's "统一社会信用代码：…"
+    _codes_lead: bool = False  # a code came before any card: whose is whose is not sure
     _stopped: bool = False
     _aside: bool = False  # inside a "友情链接"-style block: its names are not partners
     _disowned: bool = False  # the text above says the next table names no partners
@@ -171,7 +173,7 @@ class Reader(GridReading):
         if (
             self._note(raw, text)
             or self._aside_starts(text, raw, heading=line.kind is LineKind.HEADING)
-            or is_attribute_line(text)
+            or self._attribute(text)
             or self._full_name_label(text)
         ):
             return  # ("统一社会信用代码：…" among a card's fields: the card goes on)
@@ -204,6 +206,23 @@ class Reader(GridReading):
         self._flush_card()
         if is_noise(text) or not self._item(raw, line, document):
             self.counts.extend(stated_counts(text, "document"))
+
+    def _attribute(self, text: str) -> bool:
+        """A line of what a card says about a company ("统一社会信用代码：…", "注册地址：…"):
+        its credit code says who the card's partner is, whatever it is named."""
+        if not is_attribute_line(text):
+            return False
+        code = credit_code_in([text])
+        if not code or self._aside or self._codes_lead:
+            return True
+        if self._card and not self._card_code:
+            self._card_code = code
+        elif self._card or self._last_line_row < 0:
+            self._codes_lead = True  # codes before names, or the publisher's own: none kept
+            self._card_code = ""
+        else:
+            self._trailing.note_code(self._last_line_row, code)
+        return True
 
     def _full_name_label(self, text: str) -> bool:
         """A card's "机构全称" under its brand: the legal name next folds the brand in
@@ -394,13 +413,16 @@ class Reader(GridReading):
 
     def _flush_card(self) -> None:
         card, self._card = self._card, []
+        code, self._card_code = self._card_code, ""
         if not card or self._card_source is None:
             return
         values: dict[Column, str] = {}
         for column, _, value in card:
             values.setdefault(column, value)
         name_cell = values.get(Column.NAME, "")
-        for name in split_names(name_cell, known=self.known) if name_cell else []:
+        names = split_names(name_cell, known=self.known) if name_cell else []
+        code = code if len(names) == 1 else ""
+        for name in names:
             if not self._acceptable(name, in_list=True, table="header"):
                 continue
             self._add(
@@ -414,5 +436,6 @@ class Reader(GridReading):
                     remark=values.get(Column.REMARK, ""),
                     seq=row_number(values.get(Column.SEQ, "")),
                     scopes=(self._section.scope,),
+                    credit_code=code,
                 )
             )

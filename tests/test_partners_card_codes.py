@@ -1,0 +1,64 @@
+"""A partner's 统一社会信用代码 given on a card's line of its own ("统一社会信用代码：…") says who
+it is, as a table's code column does: a new name on the same code is a rename."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from benchmarks import bench_noise
+
+A = ("上海甲乙金融科技有限公司", "91310000MA1FL1D95C")
+B = ("北京丙丁网络技术有限公司", "91110108MA01XYWA3D")
+C = ("深圳戊己科技有限公司", "91440300MA5FABCD4E")
+RENAMED = ("上海甲乙数字科技有限公司", "91310000MA1FL1D95C")
+
+Card = Callable[[str, str], list[str]]
+
+
+def _labelled(name: str, code: str) -> list[str]:
+    return [f"机构名称：{name}", f"统一社会信用代码：{code}", "合作类型：平台运营机构"]
+
+
+def _unlabelled(name: str, code: str) -> list[str]:
+    return [name, f"统一社会信用代码：{code}", "客服电话：95188"]
+
+
+def _code_first(name: str, code: str) -> list[str]:
+    return [f"统一社会信用代码：{code}", f"机构名称：{name}", "合作类型：平台运营机构"]
+
+
+def _page(card: Card, *partners: tuple[str, str], after: str = "") -> str:
+    cards = "".join(
+        '<div class="card">' + "".join(f"<p>{line}</p>" for line in card(*p)) + "</div>"
+        for p in partners
+    )
+    return f"<html><body><h2>互联网助贷业务合作机构名单</h2>{cards}{after}</body></html>"
+
+
+def _codes(markup: str) -> dict[str, str]:
+    return {p.name: p.credit_code for p in bench_noise.read(markup).partners}
+
+
+def test_a_labelled_cards_code_is_kept_and_a_new_name_on_it_is_a_rename() -> None:
+    before = bench_noise.read(_page(_labelled, A, B, C)).partners
+    after = bench_noise.read(_page(_labelled, RENAMED, B, C)).partners
+    assert {p.name: p.credit_code for p in after} == dict([RENAMED, B, C])
+    assert bench_noise.events_between(before, after) == [f"renamed {RENAMED[0]}"]
+
+
+def test_a_code_line_under_an_unlabelled_name_is_that_partners() -> None:
+    assert _codes(_page(_unlabelled, A, B, C)) == dict([A, B, C])
+
+
+def test_codes_before_their_names_are_not_given_to_anyone() -> None:
+    """Whose code is whose is not sure when it comes first: none is kept (never a wrong one)."""
+    assert _codes(_page(_code_first, A, B, C)) == {A[0]: "", B[0]: "", C[0]: ""}
+
+
+def test_a_lone_code_under_a_list_is_the_publishers_not_the_last_partners() -> None:
+    lines = "".join(f"<p>{name}</p>" for name, _ in (A, B, C))
+    markup = (
+        f"<html><body><h2>互联网助贷业务合作机构名单</h2>{lines}"
+        "<p>统一社会信用代码：91110000100000000E</p></body></html>"
+    )
+    assert _codes(markup) == {A[0]: "", B[0]: "", C[0]: ""}
