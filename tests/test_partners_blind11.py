@@ -33,10 +33,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "server-error-in-template": (
         "a status disagreement: labelled absent, the product says server_error"
     ),
-    "prose-sentence-list": (
-        "an ended partner named only in a prose clause ('三、甲公司与本公司的平台运营合作"
-        "已于…终止') and in no list is not read as a terminated partner"
-    ),
     "h5-logo-wall-alt": (
         "ambiguous (the author's flag): names only in each logo's alt text; read unparseable"
     ),

@@ -38,6 +38,11 @@ _CONJOINED = re.compile(
 # "已终止与甲公司的…合作", "与甲公司的合作已终止": a sentence that ends one partnership.
 _ENDED_SENTENCE = re.compile(
     r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。与]{4,200}?)(?:之间)?的[^，,；;。]{0,20}合作"
+    # "三、甲公司与本公司的平台运营合作已于2025年9月30日终止": the partner first, the lender after
+    r"|(?:^|(?<=[，,；;。：:]))\s*(?:[（(]?[\d一二三四五六七八九十]{1,3}\s*[.、．)）]\s*)?"
+    r"(?P<first>[^，,；;。、与和：:如若]{4,60}?(?:公司|集团|银行|中心))"
+    r"与(?:本公司|本行|我行|我司|我公司|本机构|本司)(?:之间)?的?[^，,；;。]{0,20}?合作(?:关系)?"
+    r"(?:已|均已)?[^，,；;。将拟如未]{0,24}?(?:终止|停止|解除|结束|暂停)"
     r"|(?<![未如若拟将])与(?P<other>[^，,；;。与]{4,200}?)的[^，,；;。]{0,20}合作"
     r"(?:[^，,；;。]{0,16}?起)?(?:已|均已)?(?:终止|停止|解除|结束|暂停)"  # "…合作同日起暂停"
     # "曾与甲公司开展导流合作（已于2024年12月31日终止合作）": the bracket ends it
@@ -172,6 +177,10 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('壬癸融资担保有限公司', '已暂停合作'),)
     >>> ended_in_prose("我行与壬癸融资担保有限公司的增信合作自2025年11月1日起暂停。")
     (('壬癸融资担保有限公司', '已暂停合作'),)
+    >>> ended_in_prose("三、甲乙科技有限公司与本公司的平台运营合作已于2025年9月30日终止。")
+    (('甲乙科技有限公司', '已终止合作'),)
+    >>> ended_in_prose("甲乙科技有限公司与本行的合作关系将于2026年1月1日终止。")
+    ()
     >>> ended_in_prose("甲乙科技有限公司因合作到期，自2025年11月30日起退出我行合作机构名单。")
     (('甲乙科技有限公司', '已终止合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
@@ -192,7 +201,7 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        groups = match.group("name", "other", "past", "direct", "subject", "quit")
+        groups = match.group("name", "first", "other", "past", "direct", "subject", "quit")
         named = next((n for n in groups if n), "")
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
