@@ -19,7 +19,17 @@ from tests.support import blind
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FIXTURES = Path(__file__).parent / "fixtures"
-ROUNDS = ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")
+ROUNDS = (
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+    "blind10",
+    "blind11",
+    "blind12",
+)
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
     for name in ROUNDS

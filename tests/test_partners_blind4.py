@@ -15,19 +15,14 @@ tests/test_discovery_world.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from archiver.adapters.browser import PlaywrightCapturer
-from archiver.testing import LocalSite
 from tests.support import blind
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).parent / "fixtures" / "blind4"
 FOLDERS = ("pages", "pages2")
-SEQS = ROOT / "seqs"
-SEQ_LABELS = blind.sequence_labels(SEQS)
 STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
     "prose-count-citybank": "a partner whose end is told only in a sentence ('本行与甲的平台"
     "合作已于…终止') and never listed is not read as a terminated partner",
@@ -52,24 +47,7 @@ SEQ_STILL_WRONG: dict[str, str] = {}
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)
-
-
-@pytest.mark.parametrize(
-    "label", blind.params(blind.page_labels(ROOT, FOLDERS), STILL_WRONG, key="id")
-)
-def test_a_round4_page_reads_as_labelled(
-    label: dict[str, Any],
-    served: LocalSite,
-    browser: PlaywrightCapturer,
-    tmp_path: Path,
-    clock: Any,
-) -> None:
-    blind.assert_served_page_reads_as_labelled(label, served, browser, tmp_path, clock)
-
-
-@pytest.mark.parametrize("sequence", blind.params(SEQUENCES, SEQ_STILL_WRONG))
-def test_a_round4_sequence_gives_the_labelled_events(
-    sequence: str, browser: PlaywrightCapturer, tmp_path: Path, clock: Any
-) -> None:
-    wrong = blind.wrong_steps(SEQS, SEQ_LABELS[sequence], browser, tmp_path, clock)
-    assert not wrong, wrong
+(
+    test_a_round4_page_reads_as_labelled,
+    test_a_round4_sequence_gives_the_labelled_events,
+) = blind.round_tests(ROOT, FOLDERS, STILL_WRONG, SEQ_STILL_WRONG, SEQUENCES)

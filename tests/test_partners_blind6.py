@@ -14,20 +14,14 @@ crawl).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from archiver.adapters.browser import PlaywrightCapturer
-from archiver.testing import LocalSite
 from tests.support import blind
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).parent / "fixtures" / "blind6"
 FOLDERS = ("pages", "pages2")
-SEQS = ROOT / "seqs"
-SEQ_LABELS = blind.sequence_labels(SEQS)
-SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # page id -> why it still reads wrong (the scorer's diagnosis, after the fixes)
     "soft-404-status-200": ("the scorer: status soft_404 (raw soft_404) != absent"),
     "truncated-before-list": ("the scorer: status unparseable (raw unparseable) != absent"),
@@ -40,24 +34,7 @@ SEQ_STILL_WRONG: dict[str, str] = {}
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)
-
-
-@pytest.mark.parametrize(
-    "label", blind.params(blind.page_labels(ROOT, FOLDERS), STILL_WRONG, key="id")
-)
-def test_a_round6_page_reads_as_labelled(
-    label: dict[str, Any],
-    served: LocalSite,
-    browser: PlaywrightCapturer,
-    tmp_path: Path,
-    clock: Any,
-) -> None:
-    blind.assert_served_page_reads_as_labelled(label, served, browser, tmp_path, clock)
-
-
-@pytest.mark.parametrize("sequence", blind.params(SEQUENCES, SEQ_STILL_WRONG))
-def test_a_round6_sequence_gives_the_labelled_events(
-    sequence: str, browser: PlaywrightCapturer, tmp_path: Path, clock: Any
-) -> None:
-    wrong = blind.wrong_steps(SEQS, SEQ_LABELS[sequence], browser, tmp_path, clock)
-    assert not wrong, wrong
+(
+    test_a_round6_page_reads_as_labelled,
+    test_a_round6_sequence_gives_the_labelled_events,
+) = blind.round_tests(ROOT, FOLDERS, STILL_WRONG, SEQ_STILL_WRONG)

@@ -13,20 +13,14 @@ is a strict xfail below, its reason the diagnosis. The three sequences configure
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from archiver.adapters.browser import PlaywrightCapturer
-from archiver.testing import LocalSite
 from tests.support import blind
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).parent / "fixtures" / "blind7"
 FOLDERS = ("pages", "pages2")
-SEQS = ROOT / "seqs"
-SEQ_LABELS = blind.sequence_labels(SEQS)
-SEQUENCES = sorted(name for name, label in SEQ_LABELS.items() if not label.get("discover"))
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "soft-404-portal": (
         "a status disagreement: the authors label `absent`; the product says soft_404 (a fa"
@@ -56,24 +50,7 @@ SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the 
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)
-
-
-@pytest.mark.parametrize(
-    "label", blind.params(blind.page_labels(ROOT, FOLDERS), STILL_WRONG, key="id")
-)
-def test_a_round7_page_reads_as_labelled(
-    label: dict[str, Any],
-    served: LocalSite,
-    browser: PlaywrightCapturer,
-    tmp_path: Path,
-    clock: Any,
-) -> None:
-    blind.assert_served_page_reads_as_labelled(label, served, browser, tmp_path, clock)
-
-
-@pytest.mark.parametrize("sequence", blind.params(SEQUENCES, SEQ_STILL_WRONG))
-def test_a_round7_sequence_gives_the_labelled_events(
-    sequence: str, browser: PlaywrightCapturer, tmp_path: Path, clock: Any
-) -> None:
-    wrong = blind.wrong_steps(SEQS, SEQ_LABELS[sequence], browser, tmp_path, clock)
-    assert not wrong, wrong
+(
+    test_a_round7_page_reads_as_labelled,
+    test_a_round7_sequence_gives_the_labelled_events,
+) = blind.round_tests(ROOT, FOLDERS, STILL_WRONG, SEQ_STILL_WRONG)

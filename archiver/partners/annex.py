@@ -17,9 +17,10 @@ from archiver.partners.blocks import Document, Line
 from archiver.partners.candidates import LIST_END
 from archiver.partners.names import clean_text
 
-# "附件", "附件1", "附件二：", "附件：互联网助贷业务合作机构名单" (a title, never a sentence)
+# "附件", "附件1", "附件二：", "附件：互联网助贷业务合作机构名单", "附表：…名单", "附录" (a title,
+# never a sentence)
 ANNEX_HEADING = re.compile(
-    r"^附\s*件\s*[0-9一二三四五六七八九十]{0,2}\s*(?:[:：]\s*[^。；;，,]{0,40})?$"
+    r"^附\s*(?:件|表|录)\s*[0-9一二三四五六七八九十]{0,2}\s*(?:[:：]\s*[^。；;，,]{0,40})?$"
 )
 
 
@@ -28,6 +29,8 @@ def is_annex_heading(text: str) -> bool:
 
     >>> is_annex_heading("附件"), is_annex_heading("附件1：合作机构名单")
     (True, True)
+    >>> is_annex_heading("附表：互联网助贷业务合作机构名单")
+    True
     >>> is_annex_heading("附件为合作机构名单，请查阅。"), is_annex_heading("特此公告。")
     (False, False)
     """

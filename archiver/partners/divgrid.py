@@ -23,6 +23,7 @@ from lxml import html
 
 from archiver.partners.cells import Column, column_of
 from archiver.partners.names import looks_like_org
+from archiver.partners.tables import transposed
 
 _CONTAINERS = frozenset({"div", "section"})
 _ROWS = frozenset({"div", "li"})
@@ -30,6 +31,8 @@ _CELLS = frozenset({"div", "span", "p", "em", "i", "b", "strong", "label", "a", 
 _INSIDE_A_CELL = frozenset({"span", "em", "i", "b", "strong", "a", "font", "small", "br", "sup"})
 _MIN_CELLS, _MAX_CELLS = 2, 12
 _MIN_ROWS = 2
+# "客服电话：95188": a label of a field, then its value (never a time "09:00", a URL "https:")
+_FIELD = re.compile(r"^[^\s:：\d]{2,10}[:：]\s*\S")
 _MARKS = re.compile(r"[\s*＊※△▲☆★#＃①-⑳\d]+$")  # a footnote's sign after a name
 
 
@@ -68,7 +71,28 @@ def rows_of(
     if len(rows) < _MIN_ROWS or len({len(cells) for cells in rows}) != 1:
         return None
     grid = tuple(tuple(text(cell) for cell in cells) for cells in rows)
-    return grid if _names_organisations(grid) else None
+    if _labels_its_fields(grid):
+        return None
+    return grid if _names_organisations(grid) or transposed(grid) else None
+
+
+def _labels_its_fields(grid: tuple[tuple[str, ...], ...]) -> bool:
+    """True when one row in three or more is made of "label：value" cells ("机构全称：甲公司 |
+    客服电话：95188"): a card's field line; a table's cells hold values, its header the labels
+    (a remark cell "原名称：乙公司" beside them is a value).
+
+    >>> _labels_its_fields((("京东金融", "平台运营机构"),
+    ...     ("机构全称：甲乙有限公司", "客服电话：95118"), ("人保财险", "增信服务机构"),
+    ...     ("机构全称：丙丁有限公司", "客服电话：95518")))
+    True
+    >>> _labels_its_fields((("序号", "机构名称", "备注"),
+    ...     ("1", "甲乙有限公司", "原名称：戊己有限公司"), ("2", "丙丁有限公司", "")))
+    False
+    """
+    labelled = sum(
+        1 for row in grid if all(_FIELD.match(cell.strip()) for cell in row if cell.strip())
+    )
+    return labelled * 3 >= len(grid)
 
 
 def _cells(row: html.HtmlElement) -> list[html.HtmlElement] | None:

@@ -184,6 +184,10 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
     ...     "<div><div id=a>甲公司</div><div id=b>乙公司</div></div></div>")
     >>> [(pane.get("id"), label) for pane, label in _tabs(root).items()]
     [(None, ''), ('a', '平台运营机构'), ('b', '增信服务机构')]
+    >>> _tabs(html.fromstring(
+    ...     "<div><div><span>人保财险</span><span>增信服务机构</span></div>"
+    ...     "<div><p>机构全称：甲保险有限公司</p><p>客服电话：95518</p></div></div>"))
+    {}
     """
     found: dict[html.HtmlElement, str] = {}
     for bar in root.iter("ul", "ol", "div"):
@@ -196,13 +200,15 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
         if not any(names_category(label) or _status_tab(label) for label in labels):
             continue
         panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
-        if panes is None:
-            continue
+        if panes is None or all(_FIELD_LINE.match(cell_text(pane).strip()) for pane in panes):
+            continue  # a card's head ("人保财险 | 增信服务机构") over its field lines
         found[bar] = ""
         found.update(zip(panes, labels, strict=True))
     return found
 
 
+# "机构全称：甲公司", "客服电话：95518": a card's field line, never a tab's pane.
+_FIELD_LINE = re.compile(r"^[^\s:：\d]{2,10}[:：]")
 # A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
 _CURRENT_TAB = re.compile(
     r"^(?:现|当前|目前|现有|存续|正常|正在)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"

@@ -79,13 +79,19 @@ def _ended_clauses(sentence: str) -> str:
     return clauses[0].rstrip("，,")
 
 
+# A line break inside a name (a Word or PDF cell too narrow for it): not a space between two
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \t]*\n\s*(?=[\u4e00-\u9fff（(])")
+
+
 def flagged(text: str) -> list[tuple[str, str]]:
     """(name, sign) for each name in a line or cell that carries a sign.
 
     >>> flagged("2 平台运营机构 上海淇毓信息科技有限公司* 95055")
     [('上海淇毓信息科技有限公司', '*')]
+    >>> flagged("宜人恒业科技发展（北京）\\n有限公司*")  # a name wrapped in a narrow cell
+    [('宜人恒业科技发展（北京）有限公司', '*')]
     """
-    found = _FLAGGED.finditer(text.translate(_CIRCLED))
+    found = _FLAGGED.finditer(_WRAPPED.sub("", text).translate(_CIRCLED))
     return [(match.group(1), _normal(match.group(2))) for match in found]
 
 

@@ -39,6 +39,7 @@ from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.labelledcells import lift_cell_labels
 from archiver.partners.lines import split_products
 from archiver.partners.names import clean_text
+from archiver.partners.prose import ended_in_prose, opens_notes
 from archiver.partners.rows import (
     Row,
     Section,
@@ -58,6 +59,7 @@ from archiver.partners.tables import (
     is_header_echo,
     single_text,
     split_names,
+    transposed,
     unfold_repeated,
 )
 
@@ -117,6 +119,7 @@ class GridReading(ABC):
                 )
             self._flush_card()
             return
+        rows = transposed(rows) or rows  # labels down the first column: turned upright
         header, foreign = find_header(rows), has_foreign_header(rows)
         start = 0
         layout: Layout | None
@@ -195,6 +198,14 @@ class GridReading(ABC):
         row = under_status(Row(name, source, self._section.label, scopes=scopes), self._status)
         return self._group.holds(self.rows, [row], heading=True)
 
+    def _ended_in_note(self, text: str, source: Source) -> None:
+        """A note across the table that ends a partnership ("注：…2.原合作机构甲公司已于…终止
+        合作，不再列示"): that partner, ended, as a note under the table would give it."""
+        for name, words in ended_in_prose(text):
+            if self._acceptable(name, in_list=True):
+                scopes = (self._section.scope,)
+                self._add(Row(name, source, "", remark=words, scopes=scopes))
+
     def _no_partner_row(
         self, row: tuple[str, ...], layout: Layout, source: Source, scope: str
     ) -> bool:
@@ -208,6 +219,8 @@ class GridReading(ABC):
         in_names = len(filled) == 1 and any(
             c < len(row) and row[c].strip() for c in layout.name_columns
         )
+        if lone and opens_notes(lone):
+            self._ended_in_note(lone, source)
         if lone and self._spanning(lone, scope, in_name_column=in_names):
             return True
         if is_header_echo(row, layout) or is_blank_row(row):

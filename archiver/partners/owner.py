@@ -38,6 +38,10 @@ _SELF_NAMED = re.compile(rf"({_ORG})[（(]以下简称[“\"'‘「]?([^”\"'�
 _SELF_VOICE = re.compile(r"本行|我行|本公司|我公司|我司|本机构")
 _SPEAKS = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|现就|现对|依据|根据)")
 # The lead naming whose list it is: "现将蒙商银行股份有限公司互联网助贷业务合作机构名单公示如下".
+# "苏商银行现将互联网助贷业务合作机构名单公示如下": whoever publishes the list, whatever the voice
+_PUBLISHES = re.compile(
+    rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|特将|兹将|现对|现就)[^。；;\n]{{0,40}}?(?:名单|合作机构)"
+)
 _LIST_OF = re.compile(
     rf"(?:现将|现对|现就|特将|兹将)([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})的?"
     r"(?:互联网助贷|助贷|合作机构|合作方)"
@@ -163,6 +167,7 @@ def _page_owners(markup: str) -> list[str]:
     if _SELF_VOICE.search(text):
         found.extend(match.group(1) for match in _SPEAKS.finditer(text))
     found.extend(match.group(1) for match in _LIST_OF.finditer(text))
+    found.extend(match.group(1) for match in _PUBLISHES.finditer(text))
     return [_trimmed(name) for name in found]
 
 

@@ -62,6 +62,8 @@ _ENDED_SENTENCE = re.compile(
     r"|(?<![与和、])(?P<quit>[^，,；;。、与和]{2,40}?(?:公司|集团|银行|中心))(?:因[^，,；;。]{0,16})?"
     r"[，,]?\s*(?:自|于|从)?[^，,；;。]{0,20}?(?:起)?(?:已|将)?退出[^，,；;。]{0,16}?(?:名单|合作)"
 )
+# "原合作机构甲公司已于…终止合作": the role before the name is not part of it
+_ROLE_BEFORE = re.compile(r"^(?:原|前)?(?:合作机构|合作方|合作伙伴|合作单位)(?=\S{4})")
 # A clause that says something of the names before it, never a name itself.
 _PREDICATE = re.compile(r"(?:均|都|皆|亦|也|系|且|并|其中|上述|以上|该等?|前述|分别|已|将)")
 _COUNT = re.compile(rf"[（(]?(?:共|计|合计|总计)?\s*{COUNT_NUMBER}\s*家[）)]?")
@@ -179,6 +181,8 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     (('壬癸融资担保有限公司', '已暂停合作'),)
     >>> ended_in_prose("三、甲乙科技有限公司与本公司的平台运营合作已于2025年9月30日终止。")
     (('甲乙科技有限公司', '已终止合作'),)
+    >>> ended_in_prose("2.原合作机构甲乙科技有限公司已于2025年8月31日终止合作，不再列示；")
+    (('甲乙科技有限公司', '已终止合作'),)
     >>> ended_in_prose("甲乙科技有限公司与本行的合作关系将于2026年1月1日终止。")
     ()
     >>> ended_in_prose("甲乙科技有限公司因合作到期，自2025年11月30日起退出我行合作机构名单。")
@@ -202,7 +206,7 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
         groups = match.group("name", "first", "other", "past", "direct", "subject", "quit")
-        named = next((n for n in groups if n), "")
+        named = _ROLE_BEFORE.sub("", next((n for n in groups if n), ""))
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
             words = "已暂停合作" if "暂停" in match.group(0).replace(named, "") else "已终止合作"

@@ -63,6 +63,7 @@ from archiver.partners.rows import (
     as_of_date,
     continues_record,
     ends_with_signer,
+    is_signature,
     stated_counts,
     under_status,
     with_stated_notes,
@@ -313,7 +314,11 @@ class Reader(GridReading):
         self.counts.extend(stated_counts(text, self._section.scope))
 
     def _date_line(self, text: str) -> bool:
-        """A bare date closes a signature block: the line above it was the signer."""
+        """A bare date closes a signature block: the line above it was the signer (a
+        lender's name with its date on one line is the whole signature)."""
+        if is_signature(text):
+            self._last_line_row = -1
+            return True
         if not is_noise(text) or not re.search(r"\d{4}\s*[-/.年]", text):
             return False
         if ends_with_signer(self.rows, self._last_line_row):

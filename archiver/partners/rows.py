@@ -18,6 +18,23 @@ _COUNT = re.compile(
 _AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
 
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
+# "甲农村商业银行股份有限公司　2025年11月": a lender's name and a date on one line is a signature
+_SIGNATURE = re.compile(
+    rf"^(?![\d（(一二三四五六七八九十])[^\s，,；;。：:]{{2,40}}?(?:{_LENDER.pattern})[^\s，,；;。：:]{{0,12}}\s*{DATE}\s*$"
+)
+
+
+def is_signature(text: str) -> bool:
+    """True for a signature line: the lender's name, then the date it signed (never a partner).
+
+    >>> is_signature("江苏江南农村商业银行股份有限公司　2025年11月")
+    True
+    >>> is_signature("甲乙科技有限公司 2025年11月"), is_signature("江南农商银行")
+    (False, False)
+    >>> is_signature("3.甲乙银行股份有限公司 2025年11月")  # a numbered item: a partner's row
+    False
+    """
+    return _SIGNATURE.match(clean_text(text)) is not None
 
 
 @dataclass(frozen=True, slots=True)

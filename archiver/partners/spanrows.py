@@ -29,6 +29,9 @@ _COLUMN_LIKE = re.compile(
 )
 
 
+_RUN_ON = ("、", "，", ",", "；", ";", "。")  # a piece of running text ends so, never a cell
+
+
 def row_cells(element: html.HtmlElement) -> list[str] | None:
     """The cell texts of a div/span "table row", or None when the element is not one.
 
@@ -49,6 +52,8 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     texts = [re.sub(r"\s+", " ", c.text_content()).strip() for c in children]
     if any(len(t) > 60 for t in texts) or sum(bool(t) for t in texts) < 2:
         return None
+    if any(t.endswith(_RUN_ON) for t in texts[:-1]):
+        return None  # <span>甲公司、</span><span>乙公司。</span>: one sentence in pieces (WPS)
     if (
         sum(looks_like_org(t) and not _LABELLED.match(t) and not is_label_words(t) for t in texts)
         > 1

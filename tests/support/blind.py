@@ -122,6 +122,40 @@ def round_fixtures(root: Path, folders: Iterable[str]) -> tuple[Any, Any]:
     return served, browser
 
 
+def round_tests(
+    root: Path,
+    folders: Iterable[str],
+    still_wrong: Mapping[str, str],
+    seq_still_wrong: Mapping[str, str],
+    sequences: Iterable[str] | None = None,
+) -> tuple[Any, Any]:
+    """A round module's two tests: every page reads as labelled, and every sequence (those
+    without `discover:`, or `sequences`) gives its labelled events; what `still_wrong` names is
+    a strict xfail with its diagnosis. Assign them at module level under the round's names,
+    after `round_fixtures`: `test_a_round12_page_reads_as_labelled, … = blind.round_tests(…)`."""
+    seqs = root / "seqs"
+    labels = sequence_labels(seqs)
+    if sequences is None:
+        sequences = sorted(name for name, label in labels.items() if not label.get("discover"))
+
+    @pytest.mark.parametrize("label", params(page_labels(root, folders), still_wrong, key="id"))
+    def page(
+        label: dict[str, Any],
+        served: LocalSite,
+        browser: PlaywrightCapturer,
+        tmp_path: Path,
+        clock: Any,
+    ) -> None:
+        assert_served_page_reads_as_labelled(label, served, browser, tmp_path, clock)
+
+    @pytest.mark.parametrize("sequence", params(list(sequences), seq_still_wrong))
+    def sequence(sequence: str, browser: PlaywrightCapturer, tmp_path: Path, clock: Any) -> None:
+        wrong = wrong_steps(seqs, labels[sequence], browser, tmp_path, clock)
+        assert not wrong, wrong
+
+    return page, sequence
+
+
 def assert_served_page_reads_as_labelled(
     label: dict[str, Any], served: LocalSite, capturer: Capturer, tmp_path: Path, clock: Any
 ) -> None:

@@ -1,5 +1,6 @@
 // Links of the region (or the page): anchors as [href, text, the file name its download or
-// title attribute gives, handler, base], and documents shown inside the page rather than
+// title attribute gives (or, for a short link text, its table row's or list item's text),
+// handler, base], and documents shown inside the page rather than
 // linked (<iframe>, <embed>, <object>). `handler` is what a script link carries instead of an
 // href (its onclick source and its data-url / data-href / data-file values, quoted), `base`
 // the URL a relative path in it resolves against; both "" for a plain link. Nothing is run:
@@ -24,7 +25,10 @@
   for (const a of scope.querySelectorAll('a[href]')) {
     if (links.length >= 5000) break;
     if (!selector && a.closest(chrome)) continue;
-    const named = a.getAttribute('download') || a.getAttribute('title') || '';
+    // A "下载" link in a table of attachments: the file's name is its row's (名单.pdf | 86KB | 下载)
+    const row = a.closest('tr, li');
+    const named = a.getAttribute('download') || a.getAttribute('title') ||
+      (row && (a.innerText || '').trim().length <= 6 ? row.innerText || '' : '');
     const handler = handlerOf(a);
     links.push([String(a.href).slice(0, 4096), (a.innerText || '').trim().slice(0, 200),
       named.trim().slice(0, 200), handler, handler ? document.baseURI : '']);

@@ -1,5 +1,8 @@
-"""A partner's 统一社会信用代码 given on a card's line of its own ("统一社会信用代码：…") says who
-it is, as a table's code column does: a new name on the same code is a rename."""
+"""Cards: a head of brand and category tag over field lines ("机构全称：…", "客服电话：…").
+
+A card's head is no tab bar and its rows are no div table, whatever its brand says ("人保财险"
+names insurance); a partner's 统一社会信用代码 given on a line of its own says who it is, as a
+table's code column does: a new name on the same code is a rename."""
 
 from __future__ import annotations
 
@@ -62,3 +65,34 @@ def test_a_lone_code_under_a_list_is_the_publishers_not_the_last_partners() -> N
         "<p>统一社会信用代码：91110000100000000E</p></body></html>"
     )
     assert _codes(markup) == {A[0]: "", B[0]: "", C[0]: ""}
+
+
+PICC = ("人保财险", "增信服务机构", "中国人民财产保险股份有限公司")
+JD = ("京东金融", "平台运营机构", "北京京东叁佰陆拾度电子商务有限公司")
+
+
+def _headed(*cards: tuple[str, str, str]) -> str:
+    body = "".join(
+        f'<div class="card"><div class="hd"><span>{brand}</span><span>{category}</span></div>'
+        f'<div class="bd"><p>机构全称：{name}</p><p>客服电话：95518</p></div></div>'
+        for brand, category, name in cards
+    )
+    title = "<h1>互联网助贷业务合作机构名单</h1>"
+    return f'<html><body>{title}<div class="grid">{body}</div></body></html>'
+
+
+def _categories(markup: str) -> dict[str, str]:
+    return {p.name: p.category_raw for p in bench_noise.read(markup).partners}
+
+
+def test_a_card_head_whose_brand_names_insurance_is_no_tab_bar() -> None:
+    """ "人保财险 | 增信服务机构" over two field lines read as tabs and their panes: the brand
+    became the category."""
+    assert _categories(_headed(PICC)) == {PICC[2]: PICC[1]}
+
+
+def test_cards_of_head_and_field_rows_are_no_div_table_in_any_order() -> None:
+    """Two cards (head row, field row) read as a four-row div table lost the second partner."""
+    expected = {JD[2]: JD[1], PICC[2]: PICC[1]}
+    assert _categories(_headed(JD, PICC)) == expected
+    assert _categories(_headed(PICC, JD)) == expected
