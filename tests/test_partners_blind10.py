@@ -46,9 +46,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "fund and wealth-sales (代销) partners read as loan-facilitation partners (labelled "
         "absent)"
     ),
-    "attachment-fee-table-absent": (
-        "an attachment that is a loan-cost table: read unparseable, labelled absent"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
 }

@@ -132,3 +132,45 @@ def test_a_policy_that_sends_the_reader_to_the_list_elsewhere_announces_none() -
     )
     read = bench_noise.read(_page(body, title="关于发布《互联网助贷业务管理办法》的公告"))
     assert (read.list_status.value, read.partners) == ("absent", ())
+
+
+def test_a_lead_that_warns_of_fraud_does_not_disown_the_list_it_introduces() -> None:
+    """ "现将与本公司开展…合作的机构公示如下，请…谨防诈骗" above H5 cards read as a fraud warning
+    over a list of impostors: nothing was read on any step (4 missed events)."""
+    cards = "".join(
+        f'<div class="card"><span class="tag">平台运营机构</span><div class="nm">{name}</div>'
+        "<div><label>客服电话</label><span>95188</span></div></div>"
+        for name in (ANT, MT)
+    )
+    lead = "<p>现将与本公司开展互联网助贷业务合作的机构公示如下，请认准官方渠道，谨防诈骗。</p>"
+    assert _read(lead + cards, title="合作机构公示") == {ANT: "平台运营机构", MT: "平台运营机构"}
+
+
+def test_a_heading_that_names_the_publisher_and_the_edition_gives_the_bare_category() -> None:
+    """ "中原消费金融增信服务机构名单公示（2025年12月更新）" became the category itself: three
+    false category changes when the list was re-published under that heading."""
+    body = (
+        f"<h2>浦联消费金融增信服务机构名单公示（2025年12月更新）</h2><p>1. {ZA}</p><p>2. {KX}</p>"
+    )
+    assert _read(body) == {ZA: "增信服务机构", KX: "增信服务机构"}
+
+
+def test_a_rows_number_after_its_category_is_no_product() -> None:
+    """A landscape PDF's text (机构类别 | 序号 | 机构名称 | …): the number was read as the product,
+    8 false field changes on a layout step."""
+    body = (
+        "<p>机构类别 序号 机构名称 客服电话</p>"
+        f"<p>平台运营机构 1 {ANT} 95188</p><p>平台运营机构 2 {MT} 10107888</p>"
+    )
+    read = bench_noise.read(_page(body)).partners
+    assert {p.name: p.products for p in read} == {ANT: (), MT: ()}
+
+
+def test_the_lenders_signature_with_its_date_is_no_partner_wherever_it_stands() -> None:
+    """ "甲农村商业银行股份有限公司　2025年11月" under the list was a partner as soon as a
+    related-news block followed it (a quiet change made an `added`)."""
+    body = (
+        f"<p>1. {ANT}</p><p>2. {MT}</p><p>浦联农村商业银行股份有限公司　2025年11月</p>"
+        "<h3>相关新闻</h3><ul><li>关于调整营业时间的公告 2026-08-10</li></ul>"
+    )
+    assert list(_read(body)) == [ANT, MT]

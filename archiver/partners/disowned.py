@@ -30,7 +30,12 @@ _POINTS_ON = re.compile(r"以下|如下|下列|下述|下表|[:：]$|(?:名单|�
 _AFFIRMS = re.compile(
     r"(?:以下|如下|下列)(?:为|是|系)?(?:我行|本行|我司|本公司)?(?:的)?(?:现有|现|目前)?"
     r"(?:互联网)?(?:助贷)?(?:业务)?合作(?:机构|伙伴|方|单位)(?!.*不存在)"
+    # "现将与本公司开展互联网助贷业务合作的机构公示如下"
+    rf"|(?<![不未没无非])(?:与|同){_SELF}(?:开展|建立|进行)?[^，,。；;]{{0,16}}合作的(?:机构|伙伴|合作方|单位)"
+    r"[^，,。；;]{0,8}(?:如下|于下)"
 )
+# A warning any page may carry ("请广大客户认准官方渠道，谨防诈骗"): no word on what follows.
+_BOILERPLATE = re.compile(r"(?:谨防|防范|警惕|谨防各类|严防)[^，,。；;]{0,10}诈骗")
 # Another role of a trust or a loan than the partner's: custodian, trustee, account bank.
 _OTHER_ROLE = (
     r"(?:保管|托管|存管|监管)(?:银行|人|机构)|受托人|开户(?:银行|行)|(?:信托|资金)(?:保管|托管)"
@@ -63,6 +68,8 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     False
     >>> disowns_what_follows("请警惕不法分子冒用我行名义开展贷款营销。")
     False
+    >>> disowns_what_follows("现将与本公司开展助贷合作的机构公示如下，请认准官方渠道，谨防诈骗。")
+    False
     >>> disowns_what_follows("（一）合作机构名单"), disowns_what_follows("合作产品及合作机构")
     (False, False)
     >>> disowns_what_follows("表三 保管银行"), disowns_what_follows("四、资金托管机构")
@@ -71,7 +78,7 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     cleaned = clean_text(text)
     if not cleaned or _AFFIRMS.search(cleaned):
         return False
-    if _NOT_PARTNERS.search(cleaned) and _POINTS_ON.search(cleaned):
+    if _NOT_PARTNERS.search(_BOILERPLATE.sub("", cleaned)) and _POINTS_ON.search(cleaned):
         return True
     heading = heading or SECTION_NUMBER.match(cleaned) is not None
     short = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)

@@ -35,6 +35,13 @@ _EXIT_MARK = "已退出合作"  # the mark such a heading gives its names (annot
 _ADDED = re.compile(r"^(?:本次|此次|本期)?(?:新增|增加|补充|新加入)的?")
 _HEADING_TAIL = re.compile(
     rf"[（(]?\s*(?:共|合计)?\s*{COUNT_NUMBER}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
+    # "…名单公示（2025年12月更新）": the notice's words and its edition
+    r"|公示$|公告$|[（(][^（）()]{0,16}(?:\d{4}|更新|修订|版)[^（）()]{0,8}[)）]$"
+)
+# "中原消费金融增信服务机构名单公示": the publisher's name before the category it titles
+_PUBLISHER_BEFORE = re.compile(
+    r"^[\u4e00-\u9fff]{2,12}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份)?(?:有限)?(?:责任)?(?:公司)?"
+    r"(?:的)?(?=[\u4e00-\u9fff]{4,})"
 )
 
 
@@ -47,6 +54,8 @@ def heading_label(text: str) -> str:
     ('', '平台运营机构')
     >>> heading_label("携程金融 平台运营机构"), heading_label("华安保险 增信服务机构")
     ('平台运营机构', '增信服务机构')
+    >>> heading_label("中原消费金融增信服务机构名单公示（2025年12月更新）")
+    '增信服务机构'
     """
     brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
     if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
@@ -58,6 +67,9 @@ def heading_label(text: str) -> str:
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
     core = _ADDED.sub("", core)  # the names a notice adds are listed again in the full list
+    publisher = _PUBLISHER_BEFORE.match(core)
+    if publisher and names_category(core[publisher.end() :]) and not looks_like_org(core):
+        core = core[publisher.end() :]
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
     if is_column_labels(text):

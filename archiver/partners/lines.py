@@ -203,6 +203,11 @@ hotline='', remark='合作业务:丙信托计划')
 
     >>> item_fields("91330106MA2B0HXK5R 平台运营机构 借呗 2025-01-01 95188", None, set()).name
     '91330106MA2B0HXK5R借呗2025-01-01'
+
+    A row's number after its category (机构类别 | 序号 | 机构名称) is no product:
+
+    >>> item_fields("平台运营机构 3 甲乙科技有限公司 95055", None, set()).products
+    ()
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
     light = _without_credit_code(light)
@@ -239,6 +244,7 @@ hotline='', remark='合作业务:丙信托计划')
         return None
     products: tuple[str, ...] = ()
     remark = ""
+    before = [t for t in before if not re.fullmatch(r"\d{1,3}[.、]?", t)]  # the row's number
     extra = [t for t in (*before, *after) if not markers_in(t)]
     marker_tokens = [t for t in after if markers_in(t)]
     if extra and (has_products or before):
