@@ -90,7 +90,10 @@ def _labels_its_fields(grid: tuple[tuple[str, ...], ...]) -> bool:
     False
     """
     labelled = sum(
-        1 for row in grid if all(_FIELD.match(cell.strip()) for cell in row if cell.strip())
+        1
+        for row in grid
+        if any(cell.strip() for cell in row)
+        and all(_FIELD.match(cell.strip()) for cell in row if cell.strip())
     )
     return labelled * 3 >= len(grid)
 
