@@ -264,6 +264,11 @@ def _serve_step(served: LocalSite, folder: Path, status: int | None) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("_"):
             media = MEDIA.get(path.suffix.lower(), "application/octet-stream")
+            if media.startswith("text/") or media in (
+                "application/json",
+                "application/javascript",
+            ):
+                media += "; charset=utf-8"  # as the sequence scorer sends them (score_seqs.py)
             at = "/" + path.relative_to(folder).as_posix()
             if status:
                 body = f"<html><body><h1>{status}</h1><hr>nginx</body></html>".encode()
