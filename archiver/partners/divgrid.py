@@ -23,7 +23,7 @@ from lxml import html
 
 from archiver.partners.cells import Column, column_of
 from archiver.partners.names import looks_like_org
-from archiver.partners.tables import transposed
+from archiver.partners.sideways import transposed
 
 _CONTAINERS = frozenset({"div", "section"})
 _ROWS = frozenset({"div", "li"})

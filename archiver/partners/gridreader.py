@@ -48,6 +48,7 @@ from archiver.partners.rows import (
     stated_counts,
     under_status,
 )
+from archiver.partners.sideways import transposed
 from archiver.partners.superseded import SupersededPart
 from archiver.partners.tables import (
     Layout,
@@ -59,7 +60,6 @@ from archiver.partners.tables import (
     is_header_echo,
     single_text,
     split_names,
-    transposed,
     unfold_repeated,
 )
 

@@ -38,6 +38,7 @@ _HEADING_TAIL = re.compile(
     # "…名单公示（2025年12月更新）": the notice's words and its edition
     r"|公示$|公告$|[（(][^（）()]{0,16}(?:\d{4}|更新|修订|版)[^（）()]{0,8}[)）]$"
 )
+_LIST_TITLE = re.compile(r"名单|公示|公告|一览")
 # "中原消费金融增信服务机构名单公示": the publisher's name before the category it titles
 _PUBLISHER_BEFORE = re.compile(
     r"^[\u4e00-\u9fff]{2,12}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份)?(?:有限)?(?:责任)?(?:公司)?"
@@ -56,6 +57,8 @@ def heading_label(text: str) -> str:
     ('平台运营机构', '增信服务机构')
     >>> heading_label("中原消费金融增信服务机构名单公示（2025年12月更新）")
     '增信服务机构'
+    >>> heading_label("贵阳银行股份有限公司互联网助贷业务合作平台及运营主体：")  # a lead
+    ''
     """
     brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
     if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
@@ -67,9 +70,9 @@ def heading_label(text: str) -> str:
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip()
     core = _ADDED.sub("", core)  # the names a notice adds are listed again in the full list
-    publisher = _PUBLISHER_BEFORE.match(core)
+    publisher = _PUBLISHER_BEFORE.match(core) if _LIST_TITLE.search(text) else None
     if publisher and names_category(core[publisher.end() :]) and not looks_like_org(core):
-        core = core[publisher.end() :]
+        core = core[publisher.end() :]  # (a list's title only; "甲银行…及运营主体：" leads)
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
     if is_column_labels(text):

@@ -256,28 +256,6 @@ def find_header(rows: tuple[tuple[str, ...], ...]) -> tuple[int, Layout] | None:
     return None
 
 
-def transposed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...] | None:
-    """The rows of a table laid out sideways (labels down its first column, one partner per
-    column, as a wide table on a narrow page), turned upright; None for any other table.
-
-    >>> transposed((("机构名称", "甲乙科技有限公司", "丙丁担保有限公司"),
-    ...     ("合作类型", "平台运营机构", "增信服务机构"), ("客服电话", "95188", "95518")))[1]
-    ('甲乙科技有限公司', '平台运营机构', '95188')
-    """
-    width = len(rows[0]) if rows else 0
-    if width < 3 or len(rows) < 2 or any(len(row) != width for row in rows):
-        return None
-    if header_layout(rows[0]) is not None:
-        return None  # (a later row of category words may look like a header: 合作类型 | 平台…)
-    layout = header_layout(tuple(row[0] for row in rows))
-    if layout is None or len(layout.name_columns) != 1:
-        return None
-    names = rows[layout.name_columns[0]][1:]
-    if sum(looks_like_org(clean_text(name)) for name in names) * 2 < len(names):
-        return None
-    return tuple(zip(*rows, strict=True))
-
-
 GRID_NAME_SHARE = 0.8  # a second column this full of names is more names, not a detail
 
 

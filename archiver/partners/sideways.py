@@ -1,0 +1,34 @@
+"""Tables laid out sideways: labels down the first column, one partner per column (a wide
+table on a narrow page, or a "comparison" layout). Pure.
+
+Read row by row, such a table makes its label column the names' neighbour and its product
+row a row of names (借呗 | 有钱花). Turned upright, it is the table it shows: a header row of
+the labels, then one row per partner.
+"""
+
+from __future__ import annotations
+
+from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.tables import header_layout
+
+
+def transposed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...] | None:
+    """The rows of a table laid out sideways (labels down its first column, one partner per
+    column, as a wide table on a narrow page), turned upright; None for any other table.
+
+    >>> transposed((("机构名称", "甲乙科技有限公司", "丙丁担保有限公司"),
+    ...     ("合作类型", "平台运营机构", "增信服务机构"), ("客服电话", "95188", "95518")))[1]
+    ('甲乙科技有限公司', '平台运营机构', '95188')
+    """
+    width = len(rows[0]) if rows else 0
+    if width < 3 or len(rows) < 2 or any(len(row) != width for row in rows):
+        return None
+    if header_layout(rows[0]) is not None:
+        return None  # (a later row of category words may look like a header: 合作类型 | 平台…)
+    layout = header_layout(tuple(row[0] for row in rows))
+    if layout is None or len(layout.name_columns) != 1:
+        return None
+    names = rows[layout.name_columns[0]][1:]
+    if sum(looks_like_org(clean_text(name)) for name in names) * 2 < len(names):
+        return None
+    return tuple(zip(*rows, strict=True))
