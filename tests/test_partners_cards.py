@@ -96,3 +96,30 @@ def test_cards_of_head_and_field_rows_are_no_div_table_in_any_order() -> None:
     expected = {JD[2]: JD[1], PICC[2]: PICC[1]}
     assert _categories(_headed(JD, PICC)) == expected
     assert _categories(_headed(PICC, JD)) == expected
+
+
+def test_cards_in_an_old_templates_one_column_content_table_are_read_as_cards() -> None:
+    """A table of one column whose cell holds a block of lines places the page's content
+    (an old CMS template): its cards are read one by one, not as one cell of text."""
+    cards = "".join(
+        f'<div class="card"><div class="hd"><span>{name}</span></div>'
+        f'<div class="bd"><p>类别：{kind}</p></div></div>'
+        for name, kind in (
+            (A[0], "平台运营机构"),
+            (B[0], "平台运营机构"),
+            ("广西某某融资担保有限公司", "增信服务机构"),
+        )
+    )
+    markup = (
+        "<html><body><table><tr><td>首页 | 信息披露</td></tr></table>"
+        '<table width="96%"><tr><td>您现在的位置：首页 &gt;&gt; 合作机构名单</td></tr>'
+        "<tr><td><b>某某银行互联网助贷业务合作机构名单</b></td></tr>"
+        f'<tr><td><font size="2">{cards}<p>更新时间：2025年9月30日</p></font></td></tr>'
+        "</table></body></html>"
+    )
+    read = {p.name: p.category.value for p in bench_noise.read(markup).partners}
+    assert read == {
+        A[0]: "platform",
+        B[0]: "platform",
+        "广西某某融资担保有限公司": "credit_enhancement",
+    }

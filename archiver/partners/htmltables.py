@@ -99,7 +99,11 @@ def _office_cells(tr: html.HtmlElement) -> bool:
 
 
 def _is_layout(grid: tuple[tuple[str, ...], ...]) -> bool:
-    """A table used to place text on the page: a cell holds prose or headings, not values."""
+    """A table used to place text on the page: a cell holds prose or headings, not values;
+    or the table has one column and a cell holds a block of lines (a list of cards in an old
+    template's content cell), not one value."""
+    if all(len(row) == 1 for row in grid) and any(row[0].count("\n") >= 3 for row in grid):
+        return True
     for row in grid:
         for cell in row:
             lines = cell.split("\n")
