@@ -22,6 +22,12 @@ from archiver.partners.verdict import looks_like_index
 # so that improving the normaliser never makes an unchanged page look changed.
 PUBLISHED_FIELDS = ("raw", "category_raw", "products", "period", "hotline", "remark")
 # Words by which a page says it carries a partner list (title, a heading, a stated count).
+# "现面向社会公开征集互联网助贷业务合作机构", "合作机构招募公告": partners sought, none named
+_SOLICITS = re.compile(
+    r"(?:征集|招募|遴选|比选|招标)[^。\n]{0,20}?(?:合作机构|合作方|合作伙伴)"
+    r"|(?:合作机构|合作方|合作伙伴)[^。\n]{0,6}(?:征集|招募|遴选|比选)"
+)
+_CHOSEN = re.compile(r"结果|入围(?:机构)?名单|中选|入选|确定为")
 _ANNOUNCED = re.compile(
     r"合作机构名单|合作机构清单|合作机构信息|合作方名单|合作名单|合作机构公示|合作机构的公告"
     r"|(?:平台运营|增信服务|营销获客|担保增信|催收|贷后)(?:服务)?(?:合作)?机构"
@@ -147,12 +153,23 @@ def announcement(title: str, text: str) -> str:
     ''
     >>> announcement("管理办法", "本行互联网助贷业务合作机构名单另行公示。")
     ''
+
+    A call for applications names what it seeks, not a list; the result it later publishes
+    does:
+
+    >>> announcement("甲银行合作机构征集公告", "（一）平台运营机构：依法设立…的机构；")
+    ''
+    >>> announcement("合作机构征集结果公示", "入围平台运营机构如下：")
+    '平台运营机构'
     """
     lines = text.splitlines()
     if looks_like_index(lines):
         return ""
     own = "\n".join(line for line in lines if not _NAVIGATION.search(line))
-    found = _ANNOUNCED.search(f"{title}\n{own[:4000]}")
+    said = f"{title}\n{own[:4000]}"
+    if _SOLICITS.search(said) and not _CHOSEN.search(said):
+        return ""  # a call for applications: the partners are not chosen yet
+    found = _ANNOUNCED.search(said)
     return found.group(0) if found else ""
 
 

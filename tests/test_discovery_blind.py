@@ -29,6 +29,7 @@ ROUNDS = (
     "blind10",
     "blind11",
     "blind12",
+    "blind13",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)

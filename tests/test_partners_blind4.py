@@ -26,9 +26,6 @@ FOLDERS = ("pages", "pages2")
 STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
     "prose-count-citybank": "a partner whose end is told only in a sentence ('本行与甲的平台"
     "合作已于…终止') and never listed is not read as a terminated partner",
-    "trust-pdf-plan-centred": "a table centred on trust plans with one name column per "
-    "category (平台运营机构 | 增信服务机构) and a header wrapped over two PDF lines: only "
-    "the first name column is read",
 }
 # A few sequences on what users call a change (ended marks, renames, related news, relabelled
 # categories); the whole set runs in the outsiders' scorer (benchmarks/blind/score_seqs.py).

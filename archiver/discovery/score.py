@@ -21,6 +21,11 @@ A PDF's table rows come out of its text layer with one space between cells:
 >>> rows = "合作机构名单\\n序号 机构名称 机构类型\\n1 甲乙信息技术有限公司 平台运营机构 95188"
 >>> assess(rows + "\\n2 丙丁融资担保有限公司 增信服务机构 95055", title="公告").names
 2
+
+whatever the order of its columns (the category first):
+>>> rows = "合作机构名单\\n序号 机构类别 机构名称\\n1 平台运营机构 甲乙信息技术有限公司 95188"
+>>> assess(rows + "\\n2 增信服务机构 丙丁融资担保有限公司 95055", title="公告").names
+2
 """
 
 from __future__ import annotations
@@ -123,8 +128,9 @@ def _item_names(text: str, own_names: tuple[str, ...]) -> set[str]:
             # A numbered item may carry its fields after the name ("1. 甲有限公司；合作机构类别：
             # 平台运营机构；产品名称：…"): the name is the item's first field.
             item = re.split(r"[;；]", NUMBERING.sub("", cell).strip(" ：:;；,，。"))[0].strip()
-            if NUMBERING.match(cell) and COMPANY.fullmatch(item.split(" ")[0]):
-                item = item.split(" ")[0]  # a PDF table's row: its cells one space apart
+            named = [t for t in item.split(" ") if COMPANY.fullmatch(t)]
+            if NUMBERING.match(cell) and named:
+                item = named[0]  # a PDF table's row: its cells one space apart, any order
             item = _TRAILING_FIELDS.sub("", item)  # "甲有限公司（客服电话：95152）"
             if not item or len(item) > 60:
                 continue

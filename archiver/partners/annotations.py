@@ -61,7 +61,7 @@ _RENAMED_TO = re.compile(
     rf"^(?:已|现已|现|并|后|于.{{0,16}}?)?(?:{_RENAME_VERB}|现名称?为?|新名称为?)\s*[:：]?\s*(.{{2,}})$"
 )
 _STATEMENT = re.compile(
-    rf"^(.{{4,}}?)\s*(?:已|现已|现|并|于.{{0,16}}?)?{_RENAME_VERB}\s*[:：]?\s*(.{{4,}})$"
+    rf"^(.{{4,}}?)\s*(?:已|现已|现|并)?(?:于.{{0,16}}?)?{_RENAME_VERB}\s*[:：]?\s*(.{{4,}})$"
 )
 # "甲原名为乙" / "甲的原名称是乙" in a note: the listed name first, its former name after it.
 _FORMER_STATEMENT = re.compile(
@@ -167,6 +167,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     ('京东数字科技控股股份有限公司',)
     >>> read("已终止合作").status, read("原合作协议到期后续签", remark=True).former
     ('已终止合作', ())
+    >>> read("原京东数字科技控股股份有限公司，已更名", remark=True).former
+    ('京东数字科技控股股份有限公司',)
     >>> read("原福州三六零融资担保有限公司已更名为福州三六零融资担保集团有限公司").renames
     (('福州三六零融资担保有限公司', '福州三六零融资担保集团有限公司'),)
     >>> read("增信服务机构，2025年12月31日合作到期后不再续约").markers
@@ -177,6 +179,11 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     found = _Clauses()
     for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
         _clause(piece.strip(" :："), found, remark=remark)
+    if remark and Marker.RENAMED in found.markers and not found.former:
+        for note in [n for n in found.notes if n.startswith("原") and looks_like_org(n[1:])]:
+            found.notes.remove(note)  # "原甲公司，已更名": the rename says whose name it was
+            found.former.append(note[1:])
+            found.markers.append(Marker.FORMERLY)
     return found.frozen()
 
 
@@ -375,6 +382,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('深圳市凯旋融资担保有限公司', '广东凯旋融资担保有限公司'),)
     >>> stated_renames("注：1.北京甲乙科技有限公司已更名为北京丙丁科技有限公司；2.即日施行。")
     (('北京甲乙科技有限公司', '北京丙丁科技有限公司'),)
+    >>> stated_renames("注：上海甲乙科技有限公司已于2025年12月更名为丙丁数科（上海）有限公司。")
+    (('上海甲乙科技有限公司', '丙丁数科（上海）有限公司'),)
     >>> stated_renames("甲科技有限公司已更名为乙科技有限公司")  # a list line, not a note
     ()
     >>> stated_renames("注：原“北京甲乙科技有限公司”已更名为“北京丙丁科技有限公司”。")

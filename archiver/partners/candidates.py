@@ -37,7 +37,8 @@ _RUNNING_TEXT = re.compile(
 # A category's or a way of serving's words alone ("·保证保险", "融资担保", "平台运营机构"): a label
 # of the list, never a partner's name (a brand such as 众安保险 has more than the words).
 _LABEL_ONLY = re.compile(
-    r"^[·•・\-—\s]*(?:信用|融资|履约|贷款)?(?:保证保险|信用保险|担保|增信|保险|风险分担|兜底"
+    r"^[·•・\-—\s]*(?:个人|企业|小微|借款人)?(?:消费|经营)?(?:借款|贷款|信贷)?(?:信用|融资|履约|贷款)?"
+    r"(?:保证保险|信用保险|担保|增信|保险|风险分担|兜底"
     r"|平台运营|营销获客|获客|导流|引流|联合贷款|联合出资|共同出资|贷后催收|催收)(?:服务)?(?:机构|类|方式)?$"
 )
 
@@ -47,6 +48,8 @@ def is_label_words(text: str) -> bool:
 
     >>> is_label_words("信用保证保险"), is_label_words("众安保险")
     (True, False)
+    >>> is_label_words("个人借款保证保险"), is_label_words("个人消费贷款保证保险")
+    (True, True)
     """
     return _LABEL_ONLY.match(clean_text(text)) is not None
 

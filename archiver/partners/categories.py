@@ -73,9 +73,9 @@ COUNT_NUMBER = r"(?:\d+|[一二三四五六七八九十两百零〇]+)"
 _COUNT = re.compile(rf"[（(]?共?\s*{COUNT_NUMBER}\s*家[）)]?|[（(]\s*\d+\s*[）)]")
 # a column header's or a lead sentence's words: "平台运营机构名称", "本行合作的…机构包括"
 _TRAILING_WORDS = re.compile(
-    r"(?:名称|全称|名单|列表|清单|一览表?|明细|信息|如下|包括|主要有|有|为)+$"
+    r"(?:名称|全称|名单|列表|清单|一览表?|明细|信息|如下|包括|主要有|有|为|更新|调整|变更|的)+$"
 )
-_LEADING_CLAUSE = re.compile(r"^(?:其中|目前|现有|当前)?.{0,12}?的(?=.{2,}$)")
+_LEADING_CLAUSE = re.compile(r"^(?:关于|其中|目前|现有|当前)?.{0,12}?的(?=.{2,}$)|^关于")
 
 
 def category_label(raw: str) -> str:
@@ -96,14 +96,23 @@ def category_label(raw: str) -> str:
     >>> category_label("提供增信服务的机构"), category_label("融资担保")
     ('提供增信服务的机构', '融资担保')
 
+    So are a notice's title words, and where the partnering word stands:
+
+    >>> category_label("关于催收合作机构名单的"), category_label("关于合作催收机构名单更新的")
+    ('催收机构', '催收机构')
+
     """
     text = re.sub(r"\s+", "", simplified(clean_text(raw)))
     text = _COUNT.sub("", _ORDINAL.sub("", text)).strip("：:；;，,。、")
-    for decoration in (_TRAILING_WORDS, _LEADING_CLAUSE):
+    for decoration in (_TRAILING_WORDS, _LEADING_CLAUSE, _PARTNERING):
         bare = decoration.sub("", text).strip("：:；;，,。、")
         if bare != text and names_category(bare):
             text = bare  # only when the words left still name the category
     return text
+
+
+# "催收合作机构" and "合作催收机构": the partnering word says nothing of the kind
+_PARTNERING = re.compile(r"合作(?=.{2,})")
 
 
 # How a label names a kind of institution rather than a way of serving: "…机构", "…类",

@@ -47,6 +47,22 @@ _OTHER_SUBJECT = re.compile(
     rf"|{_OTHER_ROLE}"
 )
 _HEADING_LENGTH = 30
+# "主要股东：甲、乙、丙。" in a report's paragraph: names in another role, up to the clause's end
+_ROLE_CLAUSE = re.compile(
+    r"(?:^|(?<=[。；;，,\s]))(?:主要|控股|第一大|全体)?(?:股东|发起人|出资人|实际控制人|关联方)"
+    r"(?:单位|名称|情况|名单)?\s*[:：][^。；;\n]*[。；;]?"
+)
+
+
+def without_other_roles(text: str) -> str:
+    """A line without its clauses naming shareholders, founders or related parties.
+
+    >>> without_other_roles("公司名称：甲消费金融有限公司。主要股东：乙银行有限公司、丙公司。")
+    '公司名称：甲消费金融有限公司。'
+    >>> without_other_roles("平台运营机构：甲科技有限公司")
+    '平台运营机构：甲科技有限公司'
+    """
+    return _ROLE_CLAUSE.sub("", text) if "：" in text or ":" in text else text
 
 
 def disowns_what_follows(text: str, *, heading: bool = True) -> bool:

@@ -68,10 +68,25 @@ def document(markup: str, *, url: str = "") -> Document:
     root = parse(markup)
     if root is None:
         return Document(url=url, blocks=())
+    _circle_note_references(root)
     walker = _Walker(_tabs(root), urlsplit(url).hostname or "")
     walker.walk(root)
     walker.flush()
     return Document(url=url, blocks=tuple(walker.blocks))
+
+
+# "<sup>2</sup>", "<sup>[2]</sup>", "<sup>注2</sup>": a note's number as a reference
+_SUP_NUMBER = re.compile(r"^\s*(?:注|备注)?\s*[\[［(（]?\s*(\d{1,2})\s*[\]］)）]?\s*$")
+
+
+def _circle_note_references(root: html.HtmlElement) -> None:
+    """A note's number set as a superscript after a name ("甲公司<sup>2</sup>") is written as
+    its circled number ("甲公司②"), a footnote reference (footnotes.py), never digits glued to
+    the name."""
+    for sup in root.iter("sup"):
+        found = _SUP_NUMBER.match(sup.text_content() or "")
+        if found and 1 <= int(found.group(1)) <= 20 and len(sup) == 0:
+            sup.text = chr(0x2460 + int(found.group(1)) - 1)
 
 
 def images_in(markup: str) -> int:
@@ -211,8 +226,8 @@ def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
 _FIELD_LINE = re.compile(r"^[^\s:：\d]{2,10}[:：]")
 # A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
 _CURRENT_TAB = re.compile(
-    r"^(?:现|当前|目前|现有|存续|正常|正在)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"
-    r"|^(?:现|当前|目前|现有|存续)(?:机构|单位|合作方)(?:名单)?$"
+    r"^(?:现|现行|当前|目前|现有|存续|正常|正在|有效)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"
+    r"|^(?:现|现行|当前|目前|现有|存续|有效)(?:机构|单位|合作方)(?:名单)?$"
 )
 _TAB_COUNT = re.compile(r"\s*[（(]\s*(?:共\s*)?\d{1,4}\s*(?:家|个|条)?\s*[)）]$")  # "合作中（7）"
 

@@ -256,8 +256,19 @@ class _Pairing:
                 ),
                 None,
             )
-            if before is not None:
+            if before is not None and self._former_spelled(before, after):
+                note = f"config/entities.yaml: {before.first.name} is a former name"
+                self._renamed(before, after, note)
+            elif before is not None:
                 self._pair(before, after)
+
+    def _former_spelled(self, before: Listing, after: Listing) -> bool:
+        """One match key, yet the alias file says the old name is the entity's `former` one
+        (深圳市小赢科技有限责任公司 -> 小赢科技（深圳）有限公司): a rename, not a respelling."""
+        found = self.aliases.get(after.entity or before.entity) if after.entity else None
+        former = {clean_text(name) for name in found.former} if found is not None else set()
+        old, new = clean_text(before.first.name), clean_text(after.first.name)
+        return old != new and old in former and new not in former
 
     def _declared_renames(self) -> None:
         for after in self.free_new():
@@ -400,10 +411,12 @@ def _raw_categories(listing: Listing) -> str:
 
 
 def _unpublished_fields(old: list[Listing], new: list[Listing]) -> set[str]:
-    """Fields one side does not publish for any partner (a column added or removed)."""
+    """Fields one side does not publish for any partner while the other does for several (a
+    column added or removed). One partner's remark where no one had any is a new remark."""
     silent = set()
     for name in _FIELDS:
-        if not any(item.value(name) for item in old) or not any(item.value(name) for item in new):
+        counts = [sum(1 for item in side if item.value(name)) for side in (old, new)]
+        if min(counts) == 0 and max(counts) != 1:
             silent.add(name)
     return silent
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.partners.annotations import is_ended, markers_in, parse_name
-from archiver.partners.names import clean_text
+from archiver.partners.names import clean_text, looks_like_org
 
 _SIGNS = "*＊※★☆△▲#＃\ue001-\ue014"  # the last: circled numbers, kept apart (`_kept`)
 # "甲公司①" with a note "① 该机构已…": NFKC would make ① a plain "1", so each circled number
@@ -30,6 +30,12 @@ _LEGEND = re.compile(
     rf"|^(?:注\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*(?:[:：]|表示|代表|为|是|指|(?:号|符号)?(?:标注|标记|标识)的?"
     r"|(?=[该此自于从])))"
     r"([^。；;]{2,120})"
+)
+
+
+# "2. 自…起暂停…": a numbered note, explaining the names whose reference is that number (②)
+_NUMBERED_NOTE = re.compile(
+    r"^\s*(?:注\s*)?[\[［(（]?([1-9]|1\d|20)(?:[.．、]|[\]］)）])\s*(?=\S)"
 )
 
 
@@ -51,8 +57,16 @@ def legends(text: str) -> list[tuple[str, str]]:
     '**'
     >>> legends("* 排名不分先后，本公司已审慎筛选")
     []
+
+    A numbered note explains the names that carry its number as a reference ("甲公司②"):
+
+    >>> legends("2. 自2025年11月1日起暂停与该机构的新增业务合作，存量业务继续服务。")
+    [('\\ue002', '自2025年11月1日起暂停与该机构的新增业务合作')]
+    >>> legends("1. 上海甲信息科技有限公司为乙科技旗下运营主体。")
+    []
     """
     found = []
+    text = _NUMBERED_NOTE.sub(lambda m: chr(0xE000 + int(m.group(1))) + "：", text, count=1)
     for match in _LEGEND.finditer(clean_text(text.translate(_CIRCLED))):
         sign = _normal(match.group(1) or match.group(2))
         words = _ended_clauses(match.group(3)).strip(" ，,：:")
@@ -60,6 +74,33 @@ def legends(text: str) -> list[tuple[str, str]]:
         if is_ended(markers_in(words)) and is_ended(parse_name(f"甲公司（{words}）").markers):
             found.append((sign, words))
     return found
+
+
+# A note's sign first ("*", "①", "2."), then what it says
+_SIGN_LEAD = re.compile(rf"^\s*(?:注\s*\d{{0,2}}\s*[:：]\s*)?([{_SIGNS}]+)\s*[:：]?\s*")
+# "原“甲公司”，已于2025年8月更名", "原名称：甲公司，已更名": the name before a rename
+_FORMER = re.compile(
+    r"^原(?:名|名称|公司名称|机构名称)?(?:为|是|[:：])?[“\"'‘「『]?([^”\"'’」』，,。；;]{4,60})"
+)
+
+
+def former_legends(text: str) -> list[tuple[str, str]]:
+    """(sign, the former name) of a note that explains a sign as a rename.
+
+    >>> former_legends("3. 原“福州甲乙融资担保有限公司”，已于2025年8月更名。")
+    [('\\ue003', '福州甲乙融资担保有限公司')]
+    >>> former_legends("1. 原则上按季度更新。"), former_legends("2. 自10月起暂停合作。")
+    ([], [])
+    """
+    text = _NUMBERED_NOTE.sub(lambda m: chr(0xE000 + int(m.group(1))) + "：", text, count=1)
+    cleaned = clean_text(text.translate(_CIRCLED))
+    lead = _SIGN_LEAD.match(cleaned)
+    if lead is None or not re.search(r"更名|名称变更|变更名称|变更为", cleaned):
+        return []
+    former = _FORMER.match(cleaned[lead.end() :])
+    if former is None or not looks_like_org(former.group(1)):
+        return []
+    return [(_normal(lead.group(1)), former.group(1))]
 
 
 def _ended_clauses(sentence: str) -> str:
@@ -105,11 +146,24 @@ class FootnoteMarks:
 
     _flagged: list[tuple[str, str]] = field(default_factory=list)
     _legends: list[tuple[str, str]] = field(default_factory=list)
+    _formers: list[tuple[str, str]] = field(default_factory=list)
 
     def see(self, text: str) -> None:
         """A line or a cell as published, before its footnote signs are removed."""
         self._flagged.extend(flagged(text))
         self._legends.extend(legends(text))
+        self._formers.extend(former_legends(text))
+
+    def renames(self, names: list[str]) -> list[tuple[str, str]]:
+        """(former name, name) for each of `names` that carried a sign a note explains as
+        its rename ("甲公司③" … "3. 原“乙公司”，已于…更名")."""
+        former = dict(self._formers)
+        found: list[tuple[str, str]] = []
+        for text, sign in self._flagged:
+            if sign in former:
+                cleaned = clean_text(text)
+                found.extend((former[sign], n) for n in names if cleaned.endswith(_bare(n)))
+        return found
 
     def statuses(self, names: list[str]) -> list[tuple[str, str]]:
         """(name, the words of its ended mark) for each of `names` (the rows read) that

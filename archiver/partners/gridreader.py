@@ -22,6 +22,7 @@ from archiver.partners.cells import (
     is_sentence,
     phones_in,
 )
+from archiver.partners.changelog import LoggedChange, change_log
 from archiver.partners.disowned import labels_another_role
 from archiver.partners.gridrows import (
     cells_of,
@@ -71,6 +72,7 @@ class GridReading(ABC):
     own_keys: set[str]
     context: bool
     rows: list[Row]
+    renames: list[tuple[str, str]]
     counts: list[StatedCount]
     numbering: list[int]
     as_of: str
@@ -120,6 +122,11 @@ class GridReading(ABC):
             self._flush_card()
             return
         rows = transposed(rows) or rows  # labels down the first column: turned upright
+        logged = change_log(rows)
+        if logged is not None:  # the list's change log: notes on its names (changelog.py)
+            where = Source(kind=document.table_kind, url=document.url, locator=grid.locator)
+            self._logged(logged, where)
+            return
         header, foreign = find_header(rows), has_foreign_header(rows)
         start = 0
         layout: Layout | None
@@ -197,6 +204,14 @@ class GridReading(ABC):
         scopes = (self._section.scope, scope)
         row = under_status(Row(name, source, self._section.label, scopes=scopes), self._status)
         return self._group.holds(self.rows, [row], heading=True)
+
+    def _logged(self, changes: list[LoggedChange], source: Source) -> None:
+        for change in changes:
+            if change.former:
+                self.renames.append((change.former, change.name))
+            elif self._acceptable(change.name, in_list=True):
+                scopes = (self._section.scope,)
+                self._add(Row(change.name, source, "", remark=change.ended, scopes=scopes))
 
     def _ended_in_note(self, text: str, source: Source) -> None:
         """A note across the table that ends a partnership ("注：…2.原合作机构甲公司已于…终止

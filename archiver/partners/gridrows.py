@@ -59,7 +59,7 @@ def has_foreign_header(rows: tuple[tuple[str, ...], ...]) -> bool:
         for c in labels
         if len(c) <= 10 and not looks_like_org(c) and not re.fullmatch(r"[\d.、]+", c)
     ]
-    return len(short) == len(labels)
+    return len(short) == len(labels) or keyed_by_product(labels)  # (long rate labels)
 
 
 def labels_another_table(tokens: list[str]) -> bool:

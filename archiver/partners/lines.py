@@ -37,7 +37,7 @@ from archiver.partners.names import (
 from archiver.partners.tables import Layout, standalone_name, strip_number
 from archiver.partners.tokens import field_tokens, unglue_labels
 
-_LABEL = re.compile(r"(?:^|(?<=[\s,，;；]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
+_LABEL = re.compile(r"(?:^|(?<=[\s,，;；。]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")
 # A comma between CJK words parts the fields of a line that starts with a whole name; it is
 # never inside a name ("Co., Ltd." is followed by a space).
 _DASHES = re.compile(r"\s*(?:——|—|–|－|--+|\s-\s|\|)\s*")

@@ -63,9 +63,9 @@ BRACKETED = re.compile(r"（([^（）]*)）")
 # 平台運營機構, 擔保 …): labels are read in simplified form; names keep what was published.
 _TRADITIONAL = str.maketrans(
     "號機構稱類別電話產備註擔營運務險貸資計項單業臺聯網絡銀團與為關說狀態後風評獲導銷場術數據"
-    "結統會碼終暫銷現總額費",
+    "結統會碼終暫銷現總額費國華東門廣慶寧夏灣區縣鄉農貿鐵權證劃費",
     "号机构称类别电话产备注担营运务险贷资计项单业台联网络银团与为关说状态后风评获导销场术数据"
-    "结统会码终暂销现总额费",
+    "结统会码终暂销现总额费国华东门广庆宁夏湾区县乡农贸铁权证划费",
 )
 
 
@@ -134,6 +134,15 @@ def _region_at_start(text: str) -> tuple[str, int]:
                     break
             return head, end
     return "", 0
+
+
+def region_prefix(text: str) -> int:
+    """The length of the region a text starts with (北京, 广东省), 0 when none.
+
+    >>> region_prefix("北京京东叁佰陆拾"), region_prefix("度电子商务有限公司")
+    (2, 0)
+    """
+    return _region_at_start(text)[1]
 
 
 def is_region(text: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from lxml import etree, html
 
 from archiver.partners.blocks import Document, Line
-from archiver.partners.names import clean_text, looks_like_org, match_key
+from archiver.partners.names import clean_text, looks_like_org, match_key, simplified
 
 _TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
 _KINDS = r"(?:银行|消费金融|信托|金融租赁|汽车金融|财务|理财)"
@@ -36,12 +36,25 @@ _YEARS = re.compile(r"\d{4}(?:[-–—]\d{4})?|[-–—.]")
 # The announcement speaking of itself: "甲公司（以下简称“泰融消金”）…本公司", "甲银行现将…".
 _SELF_NAMED = re.compile(rf"({_ORG})[（(]以下简称[“\"'‘「]?([^”\"'’」）)]{{2,12}})")
 _SELF_VOICE = re.compile(r"本行|我行|本公司|我公司|我司|本机构")
+# "海尔消费金融是海尔集团旗下持牌消费金融公司，…本公司": the lender introducing itself (the
+# clause says what it is, never that it works with someone: "甲银行是本公司合作…" is a partner)
+_INTRODUCES_ITSELF = re.compile(
+    rf"(?:^|(?<=[，,。；;：:\n]))([\u4e00-\u9fff]{{2,12}}?{_KINDS}{_LEGAL})(?:是|系)"
+    r"(?![^，,。；;]*(?:合作|本行|我行|本公司|我公司|我司))"
+)
 _SPEAKS = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|现就|现对|依据|根据)")
 # The lead naming whose list it is: "现将蒙商银行股份有限公司互联网助贷业务合作机构名单公示如下".
 # "苏商银行现将互联网助贷业务合作机构名单公示如下": whoever publishes the list, whatever the voice
 _PUBLISHES = re.compile(
     rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|特将|兹将|现对|现就)[^。；;\n]{{0,40}}?(?:名单|合作机构)"
 )
+# "甲银行对互联网助贷业务合作机构实行名单制管理": the lender managing its partners' list
+_MANAGES = re.compile(
+    rf"(?:^|(?<=[，,。；;：:\n]))([\u4e00-\u9fff]{{2,12}}?{_KINDS}{_LEGAL})对[^。；;\n]{{0,30}}?"
+    r"(?:合作机构|名单制)"
+)
+# A WeChat article's account name (its byline): who published the article.
+_ACCOUNT_NAME = re.compile(r"^js_name$|profile_nickname|rich_media_meta_nickname")
 _LIST_OF = re.compile(
     rf"(?:现将|现对|现就|特将|兹将)([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})的?"
     r"(?:互联网助贷|助贷|合作机构|合作方)"
@@ -89,10 +102,10 @@ def own_names(
     ['丙丁银行', '甲乙银行股份有限公司']
     """
     names = [name for name in configured if name.strip()]
-    for title in titles:
-        names.extend(_title_owners(title))
+    for title in titles:  # (a site in traditional characters: 南洋商業銀行)
+        names.extend(_title_owners(simplified(title)))
     for markup in markups:
-        names.extend(_page_owners(markup))
+        names.extend(_page_owners(simplified(markup)))
     return {name for name in (clean_text(n) for n in names) if name}
 
 
@@ -116,7 +129,7 @@ def is_own(name: str, keys: set[str]) -> bool:
 
 
 def _key(name: str) -> str:
-    return match_key(_LEADING_NOISE.sub("", clean_text(name)))
+    return match_key(_LEADING_NOISE.sub("", simplified(clean_text(name))))
 
 
 def _title_owners(title: str) -> list[str]:
@@ -168,7 +181,24 @@ def _page_owners(markup: str) -> list[str]:
         found.extend(match.group(1) for match in _SPEAKS.finditer(text))
     found.extend(match.group(1) for match in _LIST_OF.finditer(text))
     found.extend(match.group(1) for match in _PUBLISHES.finditer(text))
+    found.extend(match.group(1) for match in _MANAGES.finditer(text))
+    found.extend(_introduced_owners(root, texts))
     return [_trimmed(name) for name in found]
+
+
+def _introduced_owners(root: html.HtmlElement, texts: list[str]) -> list[str]:
+    """The lender introducing itself ("海尔消费金融是…持牌消费金融公司，…本公司"), and a WeChat
+    article's account name."""
+    found: list[str] = []
+    for element in root.iter():
+        marks = f"{element.get('id', '')} {element.get('class', '')}".split()
+        if any(_ACCOUNT_NAME.search(mark) for mark in marks):
+            account = clean_text(_text_of(element))
+            found.extend([account] if _LEADING_OWNER.fullmatch(account) else [])
+    for piece in texts:
+        if _SELF_VOICE.search(piece):
+            found.extend(m.group(1) for m in _INTRODUCES_ITSELF.finditer(clean_text(piece)))
+    return found
 
 
 _COPIES = 2  # a site may print its header twice (one for phones); cards come in more

@@ -14,6 +14,8 @@ from typing import Any
 
 from archiver.partners.blocks import Block, Grid, Line
 from archiver.partners.brackets import join_open_brackets
+from archiver.partners.categories import names_category
+from archiver.partners.cells import PHONE
 from archiver.partners.names import looks_like_org
 
 _EDGE = 0.85  # a line this close to the page's longest line of text reaches the right edge
@@ -39,7 +41,18 @@ def cell_per_line(blocks: list[Block]) -> bool:
         for t, after in pairwise(texts)
         if re.fullmatch(r"\d{1,4}", t) and WRAPPED_HEAD.search(after)
     )
-    return (alone >= 5 and alone > leading) or wrapped >= 5 or (cut >= 1 and wrapped >= 1)
+    split = sum(  # a word cut at a narrow cell's edge: "平台运营机" / "构", "…有限公" / "司"
+        1 for t, after in pairwise(texts) if t.endswith(("机", "公")) and _CUT_REST.match(after)
+    )
+    return (
+        (alone >= 5 and alone > leading)
+        or wrapped >= 5
+        or (cut >= 1 and wrapped >= 1)
+        or split >= 2
+    )
+
+
+_CUT_REST = re.compile(r"^[构司](?:\s|$)")
 
 
 def ruled_page(page: Any, number: int) -> list[Block]:
@@ -73,6 +86,8 @@ def unwrap_cell(text: str) -> str:
     '甲乙科技有限公司\n丙丁担保有限公司'
     >>> unwrap_cell("借呗\n花呗")
     '借呗\n花呗'
+    >>> unwrap_cell("平台运营机\n构"), unwrap_cell("400692808\n0")
+    ('平台运营机构', '4006928080')
 
     A line that leaves a bracket open is continued by the next, whatever the words: a note
     wrapped inside its brackets is one note ("甲公司（原乙公司，已更\n名）").
@@ -83,6 +98,10 @@ def unwrap_cell(text: str) -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
         return text
+    joined = "".join(lines)
+    category = names_category(joined) and not all(map(looks_like_org, lines))
+    if PHONE.fullmatch(joined) or (category and len(lines[-1]) <= 2):
+        return joined  # "平台运营机\n构", "400692808\n0": one value cut at the cell's edge
     lines = join_open_brackets(lines)
     if len(lines) < 2:
         return lines[0]

@@ -229,8 +229,10 @@ def _conjoined(piece: str) -> list[str]:
 def _label(lead: str) -> str:
     """The category words of a list's lead ("…的平台运营机构共6家" -> 平台运营机构).
 
-    >>> _label("一、新增平台运营机构")
-    '平台运营机构'
+    >>> _label("一、新增平台运营机构"), _label("甲银行股份有限公司合作的平台运营机构")
+    ('平台运营机构', '平台运营机构')
+    >>> _label("上海甲乙信息科技有限公司已于2025年12月更名为")  # a company, no category
+    ''
     """
     clause = _CLAUSES.split(lead)[-1]
     clause = _COUNT.sub("", clause).strip(" ：:")
@@ -238,7 +240,9 @@ def _label(lead: str) -> str:
     if not names_category(clause):
         return ""
     tail = clause.rsplit("的", 1)[-1]
-    return tail if names_category(tail) else clause
+    if names_category(tail) and not LEGAL_FORMS.search(tail):
+        return tail
+    return "" if LEGAL_FORMS.search(clause) else clause  # ("甲科技有限公司已于…更名为")
 
 
 def opens_notes(text: str) -> bool:

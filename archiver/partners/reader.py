@@ -29,7 +29,7 @@ from archiver.partners.cells import (
     is_attribute_line,
     is_noise,
 )
-from archiver.partners.disowned import disowns_what_follows
+from archiver.partners.disowned import disowns_what_follows, without_other_roles
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
 from archiver.partners.fullnames import labels_full_name, with_brand_folded
@@ -157,7 +157,7 @@ class Reader(GridReading):
         for pattern in self.ignore:
             text = pattern.sub("", text)
         self._marks.see(text)
-        return without_footnotes(text)
+        return without_footnotes(without_other_roles(text))
 
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
@@ -243,8 +243,10 @@ class Reader(GridReading):
 
     def stated_former_names(self) -> list[Row]:
         """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
-        signs = self._marks.statuses([row.name for row in self.rows])
-        return with_stated_notes(self.rows, self.renames, [*self.statuses, *signs])
+        names = [row.name for row in self.rows]
+        signs = self._marks.statuses(names)
+        renames = [*self.renames, *self._marks.renames(names)]
+        return with_stated_notes(self.rows, renames, [*self.statuses, *signs])
 
     def _aside_starts(self, text: str, raw: str, *, heading: bool) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号

@@ -67,11 +67,15 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     return [t for t in texts if t] if typed or named else None
 
 
+_NAMES_WHOM = re.compile(r"(?:名称|全称|机构|公司|合作方|伙伴|单位|平台|主体|企业|方)$")
+
+
 def _field_label(text: str) -> bool:
     """A card's field label in its own element (合作产品, 客服电话, 机构名称), not a name or
     a number."""
     role, implied = column_of(text)
     named = role is Column.NAME and not implied  # 机构名称 (not 增信服务机构: a category)
+    named = named and _NAMES_WHOM.search(text) is not None  # (not a menu's "公司存款")
     return len(text) <= 8 and (role in _FIELD_ROLES or named) and not looks_like_org(text)
 
 

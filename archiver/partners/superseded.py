@@ -24,6 +24,7 @@ from archiver.partners.names import clean_text, looks_like_org
 NO_LONGER_IN_FORCE = re.compile(
     r"历史(?:版本|名单|公示|公告|记录|信息)|往期|以往(?:名单|版本|公示)|过往(?:名单|版本)"
     r"|旧版|原版本|上一?期名单|已(?:失效|废止|作废|过期|被替代|被取代|替换|停止(?:使用|执行))"
+    r"|已被[^，,。；;]{1,16}?(?:替代|取代|替换)"  # "（已被2025年11月版替代）"
     r"|(?:停止|不再)(?:使用|执行|有效|生效)|[（(【\[]\s*(?:废止|作废|失效|过期)\s*[）)】\]]"
 )
 _IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|目前|正在|有效名单|生效名单")
@@ -44,6 +45,8 @@ def says_superseded(text: str) -> bool:
     (False, False)
     >>> says_superseded("合作机构名单（作废）"), says_superseded("关于废止部分业务规则的通知")
     (True, False)
+    >>> says_superseded("生效日期：2025年6月30日（已被2025年11月版替代）")
+    True
     >>> says_superseded("3 甲乙科技有限公司 已失效"), says_superseded("甲乙科技有限公司 已作废")
     (False, False)
     """

@@ -27,6 +27,7 @@ from archiver.partners.names import (
     is_generic,
     lift_qualifier,
     looks_like_org,
+    region_prefix,
 )
 from archiver.partners.records import published
 
@@ -355,6 +356,10 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     ['重庆市蚂蚁小微小额贷款有限公司']
     >>> split_names("甲融资担保有限公司\\n（已暂停合作）\\n乙融资担保有限公司", known=set())
     ['甲融资担保有限公司（已暂停合作）', '乙融资担保有限公司']
+
+    A line that starts with a place and names no company yet is the head of a wrapped name:
+    >>> split_names("北京京东叁佰陆拾\\n度电子商务有限公司", known=set())
+    ['北京京东叁佰陆拾度电子商务有限公司']
     """
     pieces = [strip_number(line.strip())[1].strip(_TRAILING) for line in cell.split("\n")]
     pieces = [piece for piece in pieces if piece]
@@ -390,6 +395,8 @@ def _continues(previous: str, piece: str, known: set[str]) -> bool:
         return True  # an open bracket, or only the legal form, went to the next line
     if _name_like(before, known) and not before.endswith("有限"):
         return False
+    if 0 < region_prefix(before) <= len(before) - 2 and not region_prefix(text):
+        return looks_like_org(before + text)  # "北京京东叁佰陆拾" + "度电子商务有限公司"
     if standalone_name(text, known):
         return False
     return looks_like_org(before + text) or len(text) <= 4
