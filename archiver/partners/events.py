@@ -416,7 +416,9 @@ def _unpublished_fields(old: list[Listing], new: list[Listing]) -> set[str]:
     silent = set()
     for name in _FIELDS:
         counts = [sum(1 for item in side if item.value(name)) for side in (old, new)]
-        if min(counts) == 0 and max(counts) != 1:
+        most = max(counts)
+        side = len(new) if counts[1] == most else len(old)
+        if min(counts) == 0 and (most != 1 or 2 * most >= side):  # (1 of 2 is half the list)
             silent.add(name)
     return silent
 

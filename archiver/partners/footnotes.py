@@ -131,9 +131,17 @@ def flagged(text: str) -> list[tuple[str, str]]:
     [('上海淇毓信息科技有限公司', '*')]
     >>> flagged("宜人恒业科技发展（北京）\\n有限公司*")  # a name wrapped in a narrow cell
     [('宜人恒业科技发展（北京）有限公司', '*')]
+    >>> flagged("上海甲乙金融信息服务有限公司2")
+    [('上海甲乙金融信息服务有限公司', '\\ue002')]
     """
-    found = _FLAGGED.finditer(_WRAPPED.sub("", text).translate(_CIRCLED))
-    return [(match.group(1), _normal(match.group(2))) for match in found]
+    text = _WRAPPED.sub("", text).translate(_CIRCLED)
+    found = [(match.group(1), _normal(match.group(2))) for match in _FLAGGED.finditer(text)]
+    numbered = _NUMBER_GLUED.finditer(text)  # "甲公司2": a note's number written plain
+    return found + [(m.group(1), chr(0xE000 + int(m.group(2)))) for m in numbered]
+
+
+# "上海甲乙信息服务有限公司2" (a <sup>2</sup> flattened): the number glued to the name's end
+_NUMBER_GLUED = re.compile(r"([^\s\d]+?[司行])([1-9]|1\d|20)(?=\s|$)")
 
 
 def _normal(sign: str) -> str:

@@ -338,6 +338,8 @@ class Reader(GridReading):
         names = split_names(fields.name, known=self.known) if fields.name else []
         in_list = line.kind is LineKind.ITEM or number is not None
         accepted = [name for name in names if self._acceptable(name, in_list=in_list)]
+        if self._in_notes:  # a note's numbered clause names a company, or nothing
+            accepted = [n for n in accepted if looks_like_org(n) and not n.startswith("原")]
         if not accepted:
             self._last_line_row = -1  # (the publisher's own name, a signer not read as a row)
             return False

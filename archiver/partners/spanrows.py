@@ -36,12 +36,18 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     """The cell texts of a div/span "table row", or None when the element is not one.
 
     A row's children are short and different in kind (number, name, category, phone);
-    a list's children are all names, so a list is never joined into one line.
+    a list's children are all names, so a list is never joined into one line. An item's
+    paragraphs are its fields (a logo wall: the logo, the name, the category under it).
+
+    >>> item = "<li><div><img></div><p>甲乙科技有限公司</p><p>平台运营机构</p></li>"
+    >>> row_cells(html.fromstring(item))
+    ['甲乙科技有限公司', '平台运营机构']
     """
     if (element.text or "").strip():
         return None
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "img"]  # logos
-    if not 2 <= len(children) <= 10 or any(c.tag not in _CELL_TAGS for c in children):
+    allowed = _CELL_TAGS | {"p"} if element.tag == "li" else _CELL_TAGS  # an item's fields
+    if not 2 <= len(children) <= 10 or any(c.tag not in allowed for c in children):
         return None
     if any((c.tail or "").strip() for c in children):
         return None

@@ -58,10 +58,12 @@ class Layout:
 
     def column(self, role: Column) -> int | None:
         """The (first) column with this role; of several remark columns (合作状态 | 说明), the
-        one that states the status, wherever it stands."""
+        one that states the status, of several phones (客服电话 | 投诉电话) the service line,
+        wherever it stands."""
         found = sorted(c for c, r in self.columns.items() if r is role)
-        if role is Column.REMARK and len(found) > 1:
-            stated = [c for c in found if c < len(self.labels) and "状态" in self.labels[c]]
+        word = {Column.REMARK: "状态", Column.HOTLINE: "客服"}.get(role)
+        if word and len(found) > 1:
+            stated = [c for c in found if c < len(self.labels) and word in self.labels[c]]
             found = stated or found
         return found[0] if found else None
 
