@@ -201,3 +201,21 @@ def test_a_call_for_partner_applications_announces_no_list() -> None:
     read = bench_noise.read(_page(body, title="燕赵银行互联网助贷业务合作机构征集公告"))
     assert read.partners == ()
     assert read.list_status is ListStatus.ABSENT
+
+
+def test_a_lenders_tip_under_its_list_is_no_partner() -> None:
+    """ "甲消费金融有限公司提示：请勿相信…" under a JSON-built list: the lender speaking."""
+    body = (
+        f"<h3>平台运营机构</h3><ul><li>{ANT} 借呗 95188</li><li>{MT} 美团借钱 10107888</li></ul>"
+        '<div class="tips">渝州消费金融有限公司提示：请勿相信任何收取前期费用的贷款广告。</div>'
+    )
+    assert set(_partners(body)) == {ANT, MT}
+
+
+def test_a_mega_menus_links_are_no_labelled_field() -> None:
+    """<a>公司存款</a><a>普惠金融</a> in a menu: a menu entry, not "公司存款：普惠金融"."""
+    menu = (
+        '<div class="mega"><ul><li>公司金融<div class="sub"><a>公司存款</a><a>普惠金融</a>'
+        "</div></li></ul></div>"
+    )
+    assert set(_partners(menu + LIST)) == {ANT, MT, ZA}

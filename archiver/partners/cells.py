@@ -65,8 +65,8 @@ def former_names_column(label: str) -> bool:
 _NOT_PARTNER_LABEL = re.compile(
     r"关联|股东|董事|监事|高管|分支|网点|营业部|借款人|出资人|发起人|子公司|附属|控股|投资人|发行人"
     r"|供应商|采购|中标|招标|客户名称|联系人|负责人|代码|编码|证号|执照|许可证|地址|网址|网站|官网"
-    r"|邮箱|资本|成立|法定代表人|法人|登记|发布|主办|承办|编制|制表|填报|报送|出具|提示|声明|警示"
-    r"|有限公司|有限责任公司"  # "甲有限公司提示：…": a company speaking, no column
+    r"|邮箱|资本|成立|法定代表人|法人|登记|发布|主办|承办|编制|制表|填报|报送|出具"
+    r"|提示|声明|警示"  # "甲有限公司提示：…": a company speaking, no column
 )
 # A label of what a card or a row says about a company besides the partnership (its code,
 # address, representative): a field to pass over, never a name or a partner's field.
