@@ -40,13 +40,7 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "e, as an HTTP 5xx is not)"
     ),
 }
-SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
-    "remark-column-suspended": (
-        "s2: a 备注 change missed; s4 (labelled ambiguous): 已暂停合作 in 备注 is dropped ("
-        "issue 16 item 6) where the label wants field_changed(status); s5 (layout) then giv"
-        "es a false readded"
-    ),
-}
+SEQ_STILL_WRONG: dict[str, str] = {}  # id -> why it still reads wrong (after the fixes)
 
 
 served, browser = blind.round_fixtures(ROOT, FOLDERS)

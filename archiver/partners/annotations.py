@@ -154,6 +154,11 @@ class _Clauses:
         )
 
 
+_REGISTERED = re.compile(
+    r"(?:已|现已)?(?:完成|办理)?(?:工商)?(?:名称)?变更(?:登记|手续)?(?:已完成)?"
+)
+
+
 @lru_cache(maxsize=16384)
 def read(text: str, *, remark: bool = False) -> Annotation:
     """An annotation (a bracket's content, a remark cell, a clause after the name).
@@ -169,6 +174,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     ('已终止合作', ())
     >>> read("原京东数字科技控股股份有限公司，已更名", remark=True).former
     ('京东数字科技控股股份有限公司',)
+    >>> read("原名称为“乐信控股（深圳）有限公司”，已完成工商变更", remark=True).notes
+    ()
     >>> read("原福州三六零融资担保有限公司已更名为福州三六零融资担保集团有限公司").renames
     (('福州三六零融资担保有限公司', '福州三六零融资担保集团有限公司'),)
     >>> read("增信服务机构，2025年12月31日合作到期后不再续约").markers
@@ -179,6 +186,8 @@ def read(text: str, *, remark: bool = False) -> Annotation:
     found = _Clauses()
     for piece in _CLAUSES.split(_QUOTES.sub("", clean_text(text))):
         _clause(piece.strip(" :："), found, remark=remark)
+    if remark and found.former:  # "原名称为“乙”，已完成工商变更": the rename's own words
+        found.notes[:] = [n for n in found.notes if not _REGISTERED.fullmatch(n)]
     if remark and Marker.RENAMED in found.markers and not found.former:
         for note in [n for n in found.notes if n.startswith("原") and looks_like_org(n[1:])]:
             found.notes.remove(note)  # "原甲公司，已更名": the rename says whose name it was

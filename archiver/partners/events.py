@@ -411,14 +411,15 @@ def _raw_categories(listing: Listing) -> str:
 
 
 def _unpublished_fields(old: list[Listing], new: list[Listing]) -> set[str]:
-    """Fields one side does not publish for any partner while the other does for several (a
-    column added or removed). One partner's remark where no one had any is a new remark."""
+    """Fields one side does not publish for any partner (a column added or removed). One
+    partner's remark where no one had any, in a list of several, is a new remark: a blank
+    备注 column was there all along."""
     silent = set()
     for name in _FIELDS:
         counts = [sum(1 for item in side if item.value(name)) for side in (old, new)]
-        most = max(counts)
-        side = len(new) if counts[1] == most else len(old)
-        if min(counts) == 0 and (most != 1 or 2 * most >= side):  # (1 of 2 is half the list)
+        side = len(new) if counts[1] else len(old)
+        lone = name == "remark" and max(counts) == 1 and side > 2  # (1 of 2 is half the list)
+        if min(counts) == 0 and not lone:
             silent.add(name)
     return silent
 
