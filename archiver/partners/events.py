@@ -265,7 +265,7 @@ class _Pairing:
     def _former_spelled(self, before: Listing, after: Listing) -> bool:
         """One match key, yet the alias file says the old name is the entity's `former` one
         (深圳市小赢科技有限责任公司 -> 小赢科技（深圳）有限公司): a rename, not a respelling."""
-        found = self.aliases.get(after.entity or before.entity) if after.entity else None
+        found = self.aliases.get(after.entity) if after.entity else None
         former = {clean_text(name) for name in found.former} if found is not None else set()
         old, new = clean_text(before.first.name), clean_text(after.first.name)
         return old != new and old in former and new not in former

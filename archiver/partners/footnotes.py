@@ -39,6 +39,16 @@ _NUMBERED_NOTE = re.compile(
 )
 
 
+def _number_sign(number: str) -> str:
+    """A note's number (1–20) as the sign a circled number stands for (② -> \\ue002)."""
+    return chr(0xE000 + int(number))
+
+
+def _numbered_as_signed(text: str) -> str:
+    """ "2. 自…" written as "\\ue002：自…": a numbered note read like a note led by its sign."""
+    return _NUMBERED_NOTE.sub(lambda m: _number_sign(m.group(1)) + "：", text, count=1)
+
+
 def legends(text: str) -> list[tuple[str, str]]:
     """(sign, the words of an ended mark) for each note in a text that explains a sign as
     an ended status.
@@ -66,7 +76,7 @@ def legends(text: str) -> list[tuple[str, str]]:
     []
     """
     found = []
-    text = _NUMBERED_NOTE.sub(lambda m: chr(0xE000 + int(m.group(1))) + "：", text, count=1)
+    text = _numbered_as_signed(text)
     for match in _LEGEND.finditer(clean_text(text.translate(_CIRCLED))):
         sign = _normal(match.group(1) or match.group(2))
         words = _ended_clauses(match.group(3)).strip(" ，,：:")
@@ -92,7 +102,7 @@ def former_legends(text: str) -> list[tuple[str, str]]:
     >>> former_legends("1. 原则上按季度更新。"), former_legends("2. 自10月起暂停合作。")
     ([], [])
     """
-    text = _NUMBERED_NOTE.sub(lambda m: chr(0xE000 + int(m.group(1))) + "：", text, count=1)
+    text = _numbered_as_signed(text)
     cleaned = clean_text(text.translate(_CIRCLED))
     lead = _SIGN_LEAD.match(cleaned)
     if lead is None or not re.search(r"更名|名称变更|变更名称|变更为", cleaned):
@@ -137,7 +147,7 @@ def flagged(text: str) -> list[tuple[str, str]]:
     text = _WRAPPED.sub("", text).translate(_CIRCLED)
     found = [(match.group(1), _normal(match.group(2))) for match in _FLAGGED.finditer(text)]
     numbered = _NUMBER_GLUED.finditer(text)  # "甲公司2": a note's number written plain
-    return found + [(m.group(1), chr(0xE000 + int(m.group(2)))) for m in numbered]
+    return found + [(m.group(1), _number_sign(m.group(2))) for m in numbered]
 
 
 # "上海甲乙信息服务有限公司2" (a <sup>2</sup> flattened): the number glued to the name's end
@@ -165,18 +175,16 @@ class FootnoteMarks:
     def renames(self, names: list[str]) -> list[tuple[str, str]]:
         """(former name, name) for each of `names` that carried a sign a note explains as
         its rename ("甲公司③" … "3. 原“乙公司”，已于…更名")."""
-        former = dict(self._formers)
-        found: list[tuple[str, str]] = []
-        for text, sign in self._flagged:
-            if sign in former:
-                cleaned = clean_text(text)
-                found.extend((former[sign], n) for n in names if cleaned.endswith(_bare(n)))
-        return found
+        return [(former, name) for name, former in self._explained(names, self._formers)]
 
     def statuses(self, names: list[str]) -> list[tuple[str, str]]:
         """(name, the words of its ended mark) for each of `names` (the rows read) that
         carried a sign a note explains."""
-        meaning = dict(self._legends)
+        return self._explained(names, self._legends)
+
+    def _explained(self, names: list[str], notes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(name, what a note says of its sign) for each of `names` that carried a sign."""
+        meaning = dict(notes)
         found: list[tuple[str, str]] = []
         for text, sign in self._flagged:
             if sign in meaning:
