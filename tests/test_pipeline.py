@@ -288,6 +288,37 @@ def test_click_pagination_without_links(local_site: LocalSite, deps: Deps) -> No
     assert "蚂蚁智信" in text and "度小满" in text
 
 
+def test_a_numbered_pager_is_followed_past_the_rows_own_numbers(
+    local_site: LocalSite, deps: Deps
+) -> None:
+    """Rows numbered in <em> inside their <li> ("<li><em>2</em>甲公司</li>"): the pager's "2"
+    is the next page, not the second row's number (blind round 14, spa-paged-json)."""
+    names = [
+        "深圳前海微众银行股份有限公司",
+        "度小满科技（北京）有限公司",
+        "上海淇毓信息科技有限公司",
+        "北京三快在线科技有限公司",
+        "深圳市分期乐网络科技有限公司",
+    ]
+    local_site.page(
+        "/paged.html",
+        """<body><div id="root"></div><script>
+        const names = NAMES; let page = 1;
+        function show(p) { page = p; const rows = names.slice((p - 1) * 2, p * 2);
+          let h = '<h3>互联网助贷业务合作机构公示</h3><ul>';
+          rows.forEach((n, i) => { h += '<li><em>' + ((p - 1) * 2 + i + 1) + '</em>'
+            + '<span>' + n + '</span></li>'; });
+          h += '</ul><div class="pager">';
+          for (let i = 1; i <= 3; i++) h += '<button class="' + (i === page ? 'on' : '')
+            + '" onclick="show(' + i + ')">' + i + '</button>';
+          document.getElementById('root').innerHTML = h + '</div>'; }
+        show(1);</script></body>""".replace("NAMES", json.dumps(names, ensure_ascii=False)),
+    )
+    result = check_site(make_site(local_site.url("/paged.html")), deps)
+    assert result.version is not None
+    assert [p.name for p in result.version.manifest.partners] == names
+
+
 @pytest.mark.parametrize(
     ("setup", "status", "error"),
     [

@@ -45,8 +45,14 @@
   const pages = new Set(current.map(item => item.n));
   if (pages.size !== 1) return null;  // no page marked current, or two: no guess
   const after = [...pages][0] + 1;
+  // The pager is what holds the current page (its list, when the page is an <li>'s link):
+  // a row's own number elsewhere ("<li><em>2</em>甲公司</li>") is no page.
+  const marked = current[0].el;
+  const holder = marked.parentElement && marked.parentElement.tagName === 'LI'
+    ? marked.parentElement.parentElement : marked.parentElement;
   for (const item of numbered) {
     if (item.n !== after || isCurrent(item.el) || !usable(item.el)) continue;
+    if (holder && !holder.contains(item.el)) continue;
     if (!item.el.matches(controls) && !item.el.closest('a, button, li, [onclick]')) continue;
     return mark(item.el.closest('a, button') || item.el);
   }
