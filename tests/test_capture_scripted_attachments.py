@@ -188,3 +188,37 @@ def test_a_zip_served_by_a_download_handler_is_a_document_by_its_bytes() -> None
     )
     assert attachments.is_document(response)
     assert not attachments.is_document(replace(response, body=b"PK\x03\x04 cut short"))
+
+
+@pytest.mark.browser
+def test_a_script_link_that_builds_its_documents_url_in_code_is_followed(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """``onclick="downloadFile('7f3c9e21','2025/11')"`` names no file: the link, whose text
+    names a PDF, is clicked with window.open caught, and the URL it would open is fetched
+    through the guarded downloader; one built for another host is refused (blind round 14,
+    js-onclick-download-pdf)."""
+    local_site.file("/gg/fileserver/doc/2025/11/7f3c9e21.pdf", PDF.read_bytes(), "application/pdf")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单公示</h1>"
+        "<p>附件：<a href=\"javascript:void(0);\" onclick=\"downloadFile('7f3c9e21','2025/11')\">"
+        "合作机构名单.pdf</a></p>"
+        '<p><a href="javascript:;" onclick="mirror(\'x\')">名单（镜像）.pdf</a></p>'
+        "<script>function downloadFile(id, dir) {"
+        " var base = location.pathname.replace(/[^\\/]*$/, '');"
+        " window.open(base + 'fileserver/doc/' + dir + '/' + id + '.pdf'); }"
+        " function mirror(id) { window.open('https://files.example.net/' + id + '.pdf'); }"
+        "</script>",
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = [a.url.removeprefix(local_site.base_url) for a in capture.attachments]
+    assert urls == ["/gg/fileserver/doc/2025/11/7f3c9e21.pdf"]
+    assert [(r.url, r.reason) for r in capture.refused] == [
+        ("https://files.example.net/x.pdf", Reason.FOREIGN_HOST)
+    ]
+    assert [p.url for p in capture.pages] == [local_site.url("/gg/notice.html")]
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note

@@ -70,25 +70,50 @@ def scripted_documents(handler: str, base: str) -> list[str]:
 async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, str]]:
     """(URL, link text) of every document the page links to, within `selector` if given:
     a link whose URL names a document, one served by a download handler
-    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）"), or a
-    script link whose handler names the document (`scripted_documents`)."""
+    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）"), a
+    script link whose handler names the document (`scripted_documents`), or one that builds
+    the URL in code (`opened_documents`)."""
     try:
         anchors = await page.evaluate(script("links"), selector)
     except PlaywrightError:
         return []
     found: list[tuple[str, str]] = []
+    built = False  # a script link names a document but builds its URL in code
     for link, text, named, handler, base in anchors:
         href = viewed_document(clean(link))
         shown = clean(text)
         if handler and not doctypes.is_attachment(href):
-            found.extend((url, shown) for url in scripted_documents(clean(handler), clean(base)))
+            scripted = scripted_documents(clean(handler), clean(base))
+            found.extend((url, shown) for url in scripted)
+            built = built or (not scripted and doctypes.names_document(f"{shown} {named}"))
         if doctypes.is_attachment(href):
             found.append((href, shown))
         elif href.startswith(("http:", "https:")) and (
             doctypes.names_document(shown) or doctypes.names_document(clean(named))
         ):
             found.append((href, shown or clean(named)))
+    if built:
+        found.extend(await opened_documents(page, selector))
     return found
+
+
+async def opened_documents(page: Page, selector: str | None) -> list[tuple[str, str]]:
+    """(URL, link text) of the documents script links open when clicked
+    (``onclick="downloadFile('7f3c9e21','2025/11')"``, the URL built in code): each link
+    whose text names a document is clicked with ``window.open`` caught (js/opened.js), so
+    nothing opens; the URLs go through the URL policy when fetched, as every link's do."""
+    before = page.url
+    try:
+        opened = await page.evaluate(script("opened"), [selector, doctypes.NAMED_DOCUMENT.pattern])
+    except PlaywrightError:
+        opened = []
+    if page.url != before:  # a handler that set location.href: back to the list
+        try:
+            await page.goto(before, wait_until="load")
+        except PlaywrightError:
+            return []
+    found = [(viewed_document(clean(url)), clean(text)) for url, text in opened]
+    return [(url, text) for url, text in found if urlsplit(url).scheme in ("http", "https")]
 
 
 async def fetch_attachments(
