@@ -42,6 +42,8 @@ SERVER_ERROR = re.compile(
     r"HTTP Status 5\d\d|Internal Server Error|(?<!\d)50[24]\s*[-–—:]?\s*(?:Bad Gateway|Gateway Ti)"
     r"|Server Error in '[^']*' Application|Whitelabel Error Page|Exception Report"
     r"|java\.lang\.\w+(?:Exception|Error)|Traceback \(most recent call last\)"
+    r"|FreeMarker template error|freemarker\.core\.\w+Exception|TemplateProcessingException"
+    r"|org\.apache\.jasper\.JasperException|(?:at|in) [\w.$]+\((?:[\w$]+\.java):\d+\)"
     r"|Fatal error: .{0,200} on line \d+|服务器内部错误"
     r"|服务器(?:发生|出现)?(?:错误|异常)\s*[(（]?5\d\d",
     re.IGNORECASE,

@@ -83,3 +83,18 @@ def test_a_list_page_whose_notes_mention_a_server_error_stays_ok() -> None:
     )
     status, listed, _ = _read(body, title="互联网助贷业务合作机构名单")
     assert (status, listed) == (PageStatus.OK, ListStatus.OK)
+
+
+def test_a_template_engines_error_with_its_placeholders_left_is_a_failed_check() -> None:
+    """A CMS whose FreeMarker template failed: the table's placeholders left, the engine's
+    stack trace printed, HTTP 200 (blind round 14, broken-template-error)."""
+    body = (
+        "<h1>互联网助贷业务合作机构名单</h1><table><tr><th>序号</th><th>机构名称</th></tr>"
+        "<tr><td>${item_index+1}</td><td>${item.orgName!}</td></tr></table>"
+        "<pre>FreeMarker template error (HTML_DEBUG mode; use RETHROW in production!):\n"
+        "The following has evaluated to null or missing:\n==> partnerList\n"
+        "\tat freemarker.core.InvalidReferenceException.getInstance("
+        "InvalidReferenceException.java:134)</pre>"
+    )
+    status, _, _ = _read(body, title="互联网助贷业务合作机构名单")
+    assert status is PageStatus.SERVER_ERROR
