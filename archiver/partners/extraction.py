@@ -17,7 +17,7 @@ from archiver.partners.annex import with_annex_read
 from archiver.partners.archives import read_all
 from archiver.partners.cells import PARTNER_WORDS
 from archiver.partners.documents import decode, file_name
-from archiver.partners.foreign import another_disclosure, not_a_partner_list
+from archiver.partners.foreign import another_disclosure, has_partner_section, not_a_partner_list
 from archiver.partners.jsondata import read_json
 from archiver.partners.names import clean_text, match_key
 from archiver.partners.owner import document_issuer, is_own, own_keys
@@ -81,7 +81,11 @@ def extract(
     titles = superseded_files.link_titles(markups)  # what the page calls each file
     others = [
         not_a_partner_list(r.document)
-        or another_disclosure(superseded_files.title_of(r.url, titles))
+        or (
+            ""
+            if has_partner_section(r.document)
+            else another_disclosure(superseded_files.title_of(r.url, titles))
+        )
         if r.document
         else ""
         for r in readings

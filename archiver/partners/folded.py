@@ -23,6 +23,11 @@ def take_folded(folded: list[tuple[str, ...]], text: str) -> str:
     ['row', 'section', 'row', '']
     >>> folded[1]
     ('1', '甲公司', '2', '乙公司')
+    >>> folded = [("序号", "平台名称", "序号", "平台名称")]
+    >>> take_folded(folded, "二、增信服务机构"), take_folded(folded, "序号 增信名称 序号 增信名称")
+    ('section', 'row')
+    >>> folded
+    [('序号', '增信名称', '序号', '增信名称')]
     """
     tokens = tuple(light_clean(text).split(" "))
     if not folded:
@@ -36,6 +41,14 @@ def take_folded(folded: list[tuple[str, ...]], text: str) -> str:
     if tokens == folded[0]:
         return "row"  # the header again under a section heading
     numbered = re.fullmatch(r"\d{1,4}", tokens[0]) is not None
+    if (
+        len(folded) == 1
+        and len(tokens) == width
+        and repeat_period(tokens) == period
+        and not numbered
+    ):
+        folded[0] = tokens  # a section's own header ("序号 增信服务机构名称 序号 …")
+        return "row"
     if len(tokens) > width or len(tokens) % period or not numbered:
         return ""
     folded.append(tokens + ("",) * (width - len(tokens)))

@@ -57,7 +57,7 @@ def not_a_partner_list(document: Document) -> str:
         if _NOT_PARTNERS.search(title) and not _PARTNER_TITLE.search(title):
             return f"a personal-information or SDK notice ({title[:60]})"
         other = another_disclosure(title)
-        if other:
+        if other and not has_partner_section(document):
             return other
         if _PARTNER_TITLE.search(title):
             break  # the document says it lists partners
@@ -83,6 +83,28 @@ def another_disclosure(title: str) -> str:
     if _OTHER_DISCLOSURE.search(title) and not _PARTNER_TITLE.search(title):
         return f"another disclosure ({title[:60]})"
     return ""
+
+
+_SECTION_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分])"
+)
+
+
+def has_partner_section(document: Document) -> bool:
+    """A report with a section of its own for the partner list ("五、互联网助贷业务合作机构"):
+    the list in it is read, the report's other tables are not partners (the reader's asides).
+
+    >>> has_partner_section(Document(url="r.pdf", blocks=(Line("2025年第三季度信息披露报告"),
+    ...     Line("五、互联网助贷业务合作机构"), Line("1 甲乙科技有限公司 平台运营机构"))))
+    True
+    >>> has_partner_section(Document(url="r.pdf", blocks=(Line("一、关联交易情况"),)))
+    False
+    """
+    for block in document.blocks:
+        text = clean_text(block.text) if isinstance(block, Line) else ""
+        if len(text) <= 30 and _SECTION_NUMBER.match(text) and _PARTNER_TITLE.search(text):
+            return True
+    return False
 
 
 def _header(block: Grid | Line) -> list[str]:

@@ -131,11 +131,29 @@ def fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
 
 
 def page_lines(text: str, number: int) -> list[Block]:
-    """A page's text lines, a sentence wrapped at the page's edge joined again."""
-    lines = join_prose_wraps([line.strip() for line in text.splitlines() if line.strip()])
+    """A page's text lines, letter-spaced words closed up and a sentence wrapped at the
+    page's edge joined again."""
+    lines = [unspaced(line.strip()) for line in text.splitlines() if line.strip()]
+    lines = join_prose_wraps(lines)
     return [
         Line(line, locator=f"page {number} line {index}") for index, line in enumerate(lines, 1)
     ]
+
+
+_SPACED_CHAR = r"[\u4e00-\u9fff（）()：，。、；]"
+_LETTER_SPACED = re.compile(rf"(?<![^\s]){_SPACED_CHAR}(?: {_SPACED_CHAR}){{2,}}(?![^\s])")
+
+
+def unspaced(line: str) -> str:
+    """A run of three or more single characters set apart by spaces (a letter-spaced header
+    "合 作 机 构 名 称", a name "北 京 京 东 …") closed up; other gaps stay column gaps.
+
+    >>> unspaced("序号 合 作 机 构 名 称 类 别"), unspaced("1 甲乙科技有限公司 平台运营机构")
+    ('序号 合作机构名称类别', '1 甲乙科技有限公司 平台运营机构')
+    >>> unspaced("注 ： 上 述 机 构 排 名")
+    '注：上述机构排名'
+    """
+    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
 
 
 def join_prose_wraps(lines: list[str]) -> list[str]:
