@@ -30,6 +30,7 @@ ROUNDS = (
     "blind11",
     "blind12",
     "blind13",
+    "blind14",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)

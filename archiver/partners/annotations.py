@@ -83,7 +83,8 @@ _INTENT = re.compile(r"将(?:于|在|会)|拟|计划|预计|届时|(?:到期|期
 # ("*注：原“甲”已更名为“乙”", the mark on the new name in the table above).
 _NOTE_WORD = r"(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*"
 NOTE_LEAD = re.compile(rf"^(?:[*※]+\s*(?:{_NOTE_WORD})?|{_NOTE_WORD})")
-_CLAUSE_NUMBER = re.compile(r"^[（(]?\d{1,2}[)）.、．]\s*")
+# A clause's number, or the sign that ties it to a name ("*甲公司原名为乙", "※", "①").
+_CLAUSE_NUMBER = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]|[*＊※#△▲\u2460-\u2473]+)\s*")
 
 
 def markers_in(text: str) -> tuple[Marker, ...]:
@@ -403,6 +404,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     ...     "有限公司”，合作关系不变。")
     (('北京甲乙科技有限公司', '北京丙丁科技（北京）有限公司'),)
     >>> stated_renames("* 注：深圳丙丁信息技术有限公司原名为深圳甲乙科技有限公司，已完成变更。")
+    (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
+    >>> stated_renames("注：*深圳丙丁信息技术有限公司原名为深圳甲乙科技有限公司。")  # a sign
     (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
     """
     cleaned = clean_text(text)

@@ -22,6 +22,8 @@ _LIST_WORDS = re.compile(r"名单|运营机构|服务机构|合作机构")
 # "甲银行（中国）有限公司为乙集团在华全资子银行"): a book title's brackets, a clause that opens
 # with a basis or a purpose ("根据", "按照", "为保障"), or a copula or a description right
 # after a complete legal form ("…有限公司为…", "…有限公司系…", "…股份有限公司成立于…").
+# The words of a clause, never of a brand ("存量业务按原合同约定继续履行" cut from a note).
+_CLAUSE_WORDS = re.compile(r"存量|合同|约定|继续|履行|不再|予以|办理|原有|按原|按照|自.{0,12}起")
 _RUNNING_TEXT = re.compile(
     r"[《》]|^(?:根据|按照|依据|依照|遵照|鉴于|为了|为进一步|为保障|为规范|为加强|为切实|现将|现就|兹将"
     # an announcement's title ("关于甲银行…的公告") or a note about a row ("该机构原名称为…")
@@ -118,6 +120,11 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     False
     >>> is_partner_name("甲乙银行股份有限公司与上述机构的合作不构成担保", here, in_list=True)
     False
+    >>> listed = Setting(own_keys=set(), known=set(), context=True, in_section=True)
+    >>> is_partner_name("存量业务按原合同约定继续履行", listed, in_list=True)
+    False
+    >>> is_partner_name("随星借", listed, in_list=True)
+    True
     """
     text = clean_text(name)
     core = parse_name(text).name  # the name without what is written beside it
@@ -143,4 +150,5 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     if named:
         return setting.context
     short_brand = 2 <= len(base) <= 20 and not re.search(r"\d{4}|[:：,，。]", base)
+    short_brand = short_brand and not _CLAUSE_WORDS.search(base)
     return setting.context and in_list and setting.in_section and short_brand

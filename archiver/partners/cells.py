@@ -153,8 +153,8 @@ def column_of(label: str) -> tuple[Column | None, str]:
 
     >>> column_of("合作机构类别"), column_of("客服电话")
     ((<Column.CATEGORY: 'category'>, ''), (<Column.HOTLINE: 'hotline'>, ''))
-    >>> column_of("增信服务机构")
-    (<Column.NAME: 'name'>, '增信服务机构')
+    >>> column_of("增信服务机构"), column_of("平台运营机构名称")
+    ((<Column.NAME: 'name'>, '增信服务机构'), (<Column.NAME: 'name'>, '平台运营机构'))
     >>> column_of("重庆甲乙消费金融有限公司提示"), column_of("温馨提示")
     ((None, ''), (None, ''))
     >>> column_of("Partner Name (Chinese)"), column_of("Type")
@@ -177,7 +177,7 @@ def column_of(label: str) -> tuple[Column | None, str]:
     if _REMARK_LABEL.match(text):
         return Column.REMARK, ""
     if names_category(text) and re.search(r"机构|公司|平台|方$|商$", text):
-        return Column.NAME, text
+        return Column.NAME, re.sub(r"(?<=.{4})(?:名称|名单)$", "", text)  # 平台运营机构名称
     if _NAME_LABEL.search(text):
         return Column.NAME, ""
     return None, ""

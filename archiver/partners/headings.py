@@ -30,7 +30,11 @@ _IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?
 _EXIT_LIST = re.compile(
     r"(?:本次|此次|本期)?(?:退出|移出|移除|剔除|减少)的?(?:合作|助贷)?(?:机构|单位|合作方)?"
 )
-_EXIT_MARK = "已退出合作"  # the mark such a heading gives its names (annotations.markers_in)
+_EXIT_MARK = "已退出合作"
+# "名单（含已终止合作机构）": a list that includes ended partners, not a list of them.
+_INCLUDES_ENDED = re.compile(
+    r"(?:含|包括|包含)(?:已|部分)?(?:终止|暂停|退出|停止|解除)"
+)  # the mark such a heading gives its names (annotations.markers_in)
 # "一、新增合作机构", "本次新增平台运营机构": the change a notice lists, not a category.
 _ADDED = re.compile(r"^(?:本次|此次|本期)?(?:新增|增加|补充|新加入)的?")
 _HEADING_TAIL = re.compile(
@@ -39,6 +43,9 @@ _HEADING_TAIL = re.compile(
     r"|公示$|公告$|[（(][^（）()]{0,16}(?:\d{4}|更新|修订|版)[^（）()]{0,8}[)）]$"
 )
 _LIST_TITLE = re.compile(r"名单|公示|公告|一览")
+_PARTNER_SECTION = re.compile(r"合作机构|合作方|助贷|平台运营|增信服务")
+# A card's field line ("合作渠道：京东金融APP"): a label, then a value that names no category.
+_FIELD_VALUE = re.compile(r"^[^:：]{2,8}[:：](?![^:：]*(?:机构|单位|合作方|平台|类|名单))[^:：]+$")
 # "中原消费金融增信服务机构名单公示": the publisher's name before the category it titles
 _PUBLISHER_BEFORE = re.compile(
     r"^[\u4e00-\u9fff]{2,12}?(?:银行|消费金融|信托|金融租赁|汽车金融)(?:股份)?(?:有限)?(?:责任)?(?:公司)?"
@@ -59,6 +66,8 @@ def heading_label(text: str) -> str:
     '增信服务机构'
     >>> heading_label("贵阳银行股份有限公司互联网助贷业务合作平台及运营主体：")  # a lead
     ''
+    >>> heading_label("合作渠道：京东金融APP"), heading_label("类别：平台运营机构")  # card fields
+    ('', '类别:平台运营机构')
     """
     brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
     if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
@@ -83,7 +92,7 @@ def heading_label(text: str) -> str:
         rest = LEGAL_FORMS.split(clean_text(text))[-1]
         titled = re.search(r"名单|公示|公告|信息|列表", rest) and " " not in rest.strip()
         return rest.strip() if titled and names_category(rest) else ""
-    if PHONE.search(core) or re.search(r"[、；;，,]", core):
+    if PHONE.search(core) or re.search(r"[、；;，,]", core) or _FIELD_VALUE.match(core):
         return ""
     if names_category(core):
         return core
@@ -104,6 +113,8 @@ def status_heading(text: str, kind: LineKind) -> str:
     '已终止合作机构'
     >>> status_heading("本次退出名单：", LineKind.TEXT)
     '本次退出（已退出合作）'
+    >>> status_heading("现将我行合作机构名单（含已终止合作机构）公示如下：", LineKind.TEXT)
+    ''
     """
     cleaned = clean_text(text)
     core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
@@ -115,6 +126,8 @@ def status_heading(text: str, kind: LineKind) -> str:
         return ""
     if PHONE.search(core) or re.search(r"[、；;，,。]", core) or _IN_FORCE.search(core):
         return ""  # (a tab bar read as one line says both: "现合作机构已终止合作机构")
+    if _INCLUDES_ENDED.search(core):
+        return ""  # "现将…名单（含已终止合作机构）公示如下：": a lead, its rows marked one by one
     numbered = SECTION_NUMBER.match(cleaned) is not None
     shaped = (
         kind is LineKind.HEADING
@@ -168,3 +181,21 @@ def is_column_labels(text: str) -> bool:
     (False, False)
     """
     return _NAME_LABEL_FIRST.match(clean_text(text)) is not None
+
+
+def titles_partner_section(text: str) -> bool:
+    """A numbered section heading of partners ("五、互联网助贷业务合作机构"): what a report's
+    other tables (股东, 关联方) set aside ends there.
+
+    >>> titles_partner_section("五、互联网助贷业务合作机构"), titles_partner_section("四、股东")
+    (True, False)
+    >>> titles_partner_section("5 深圳市甲乙融资担保有限公司 增信服务机构")
+    False
+    """
+    cleaned = clean_text(text)
+    core = _HEADING_NUMBER.sub("", cleaned, count=1)
+    if core == cleaned or not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
+        return False
+    if re.search(r"关于|公告|通知|声明|提示|风险", core):
+        return False  # (a numbered news title or warning, never a section of the list)
+    return SECTION_NUMBER.match(cleaned) is not None and _PARTNER_SECTION.search(core) is not None

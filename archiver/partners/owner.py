@@ -53,6 +53,12 @@ _MANAGES = re.compile(
     rf"(?:^|(?<=[，,。；;：:\n]))([\u4e00-\u9fff]{{2,12}}?{_KINDS}{_LEGAL})对[^。；;\n]{{0,30}}?"
     r"(?:合作机构|名单制)"
 )
+# "马上消费金融股份有限公司（安逸花）郑重提示：我司仅与上述机构…": the publisher warning its
+# readers, in its own voice (the piece says 我司/本公司 too).
+_WARNS = re.compile(
+    rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:[（(][^（）()]{{1,10}}[)）])?(?:郑重|特别|温馨|风险)?"
+    r"(?:提示|声明|提醒)[:：]"
+)
 # A WeChat article's account name (its byline): who published the article.
 _ACCOUNT_NAME = re.compile(r"^js_name$|profile_nickname|rich_media_meta_nickname")
 _LIST_OF = re.compile(
@@ -187,8 +193,14 @@ def _page_owners(markup: str) -> list[str]:
 
 
 def _introduced_owners(root: html.HtmlElement, texts: list[str]) -> list[str]:
-    """The lender introducing itself ("海尔消费金融是…持牌消费金融公司，…本公司"), and a WeChat
-    article's account name."""
+    """The lender introducing itself ("海尔消费金融是…持牌消费金融公司，…本公司") or warning in
+    its own voice ("甲消费金融股份有限公司郑重提示：我司…"), and a WeChat article's account name.
+
+    >>> from lxml import html as lhtml
+    >>> _introduced_owners(lhtml.fromstring("<p>x</p>"),
+    ...     ["甲消费金融股份有限公司（甲花）郑重提示：我司仅与上述机构合作。"])
+    ['甲消费金融股份有限公司']
+    """
     found: list[str] = []
     for element in root.iter():
         marks = f"{element.get('id', '')} {element.get('class', '')}".split()
@@ -198,6 +210,7 @@ def _introduced_owners(root: html.HtmlElement, texts: list[str]) -> list[str]:
     for piece in texts:
         if _SELF_VOICE.search(piece):
             found.extend(m.group(1) for m in _INTRODUCES_ITSELF.finditer(clean_text(piece)))
+            found.extend(m.group(1) for m in _WARNS.finditer(clean_text(piece)))
     return found
 
 

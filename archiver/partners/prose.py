@@ -77,6 +77,10 @@ _LEAD_NUMBER = re.compile(
 _CLAUSES = re.compile(r"[，,；;。]")
 
 
+# A lead that ends with a field's label ("…平台运营机构 合作产品：") introduces that field's value.
+_FIELD_LABEL_END = re.compile(r"(?:产品|电话|热线|期限|期间|有效期|渠道|APP|app)(?:名称)?$")
+
+
 def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(category label, its lead, names) of every list one paragraph writes as a sentence.
 
@@ -233,12 +237,14 @@ def _label(lead: str) -> str:
     ('平台运营机构', '平台运营机构')
     >>> _label("上海甲乙信息科技有限公司已于2025年12月更名为")  # a company, no category
     ''
+    >>> _label("合作类型：平台运营机构 合作产品")  # a field's label ends the lead
+    ''
     """
     clause = _CLAUSES.split(lead)[-1]
     clause = _COUNT.sub("", clause).strip(" ：:")
     clause = _ACTION.sub("", clause)  # "一、新增平台运营机构": the change, not the category
-    if not names_category(clause):
-        return ""
+    if not names_category(clause) or _FIELD_LABEL_END.search(clause):
+        return ""  # ("合作类型：平台运营机构 合作产品：某某金融": a card's product, no list)
     tail = clause.rsplit("的", 1)[-1]
     if names_category(tail) and not LEGAL_FORMS.search(tail):
         return tail

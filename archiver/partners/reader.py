@@ -36,7 +36,7 @@ from archiver.partners.fullnames import labels_full_name, with_brand_folded
 from archiver.partners.gridreader import GridReading
 from archiver.partners.gridrows import is_record, labels_another_table, row_number
 from archiver.partners.groups import GroupHeading
-from archiver.partners.headings import heading_label, status_after
+from archiver.partners.headings import heading_label, status_after, titles_partner_section
 from archiver.partners.lines import (
     ItemFields,
     item_fields,
@@ -251,7 +251,11 @@ class Reader(GridReading):
     def _aside_starts(self, text: str, raw: str, *, heading: bool) -> bool:
         """A "友情链接"-style heading, or the labels of a table of products or rates ("序号
         合作产品名称 合作渠道 年化利率区间"), or a lead that disowns what follows ("以下机构与我行
-        不存在合作关系："): the names under it are not partners."""
+        不存在合作关系："): the names under it are not partners. A numbered section of partners
+        ("五、互联网助贷业务合作机构" after a report's 股东 table) ends what was set aside."""
+        if titles_partner_section(text):
+            self._aside = self._disowned = False
+            return False
         self._disowned = self._disowned or disowns_what_follows(text, heading=heading)
         if not (
             ASIDE_HEADING.match(text)
