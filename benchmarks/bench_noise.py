@@ -275,6 +275,20 @@ def split(root: html.HtmlElement, _rng: random.Random) -> None:
         table.tail, second.tail = "\n", table.tail
 
 
+def _replace_table(table: html.HtmlElement, rebuilt: html.HtmlElement) -> None:
+    """Put a table's redesign in its place, its caption ("表1 平台运营机构") kept as the
+    line above it, as a redesign keeps a table's title."""
+    rebuilt.tail = table.tail
+    caption = table.find("caption")
+    if caption is not None and cell_text(caption).strip():
+        title = html.Element("p", {"class": "table-title"})
+        title.text = cell_text(caption).replace("\n", " ")
+        rebuilt.insert(0, title)
+    parent = table.getparent()
+    assert parent is not None
+    parent.replace(table, rebuilt)
+
+
 def divtable(root: html.HtmlElement, _rng: random.Random) -> None:
     """A redesign: each plain table rebuilt as rows of divs with a span per cell."""
     for table in list(root.iter("table")):
@@ -292,8 +306,7 @@ def divtable(root: html.HtmlElement, _rng: random.Random) -> None:
                         etree.SubElement(column, "br").tail = more
                     line.append(column)
             grid.append(line)
-        grid.tail = table.tail
-        table.getparent().replace(table, grid)
+        _replace_table(table, grid)
 
 
 def cards(root: html.HtmlElement, _rng: random.Random) -> None:
@@ -320,8 +333,7 @@ def cards(root: html.HtmlElement, _rng: random.Random) -> None:
                 if role not in (Column.NAME, Column.SEQ) and value:
                     line = etree.SubElement(body, "p")
                     line.text = f"{label}：{value.replace(chr(10), ' ')}"
-        deck.tail = table.tail
-        table.getparent().replace(table, deck)
+        _replace_table(table, deck)
 
 
 def columns(root: html.HtmlElement, _rng: random.Random) -> None:

@@ -2,7 +2,8 @@
 whose onclick names the file, an element whose data-url does, a PDF.js viewer's ``?file=``,
 a single-page app's JSON detail response.
 Each is fetched through the same guarded downloader as any attachment (host and address rules,
-the attachment limit); nothing of the handler is run."""
+the attachment limit). A handler is run only when its string literals name no document and the
+link's text does ("名单.pdf"): clicked once with window.open caught, so nothing opens."""
 
 from __future__ import annotations
 
