@@ -197,3 +197,21 @@ def test_a_cards_field_line_about_a_channel_opens_no_section() -> None:
         JD: "互联网助贷业务平台运营机构",
         MT: "互联网助贷业务平台运营机构",
     }
+
+
+def test_a_note_on_the_whole_list_under_the_last_card_is_not_its_remark() -> None:
+    """ "说明：上述合作机构均经我行准入审批…" under a deck of cards is the list's note; a card's
+    own "备注：…" line stays its remark (the table turned into cards gives no remark change)."""
+
+    def deck(remark: str) -> str:
+        cards = "".join(
+            f'<div class="card"><div class="hd"><span>{name}</span></div><div class="bd">'
+            f"<p>合作类型：平台运营机构</p><p>客服电话：{phone}</p>{extra}</div></div>"
+            for name, phone, extra in ((JD, "95118", ""), (MT, "10107888", remark))
+        )
+        return f"<div>{cards}</div><p>说明：上述合作机构均经我行准入审批，可通过客服电话咨询。</p>"
+
+    read = {p.name: p.remark for p in bench_noise.read(_page(deck(""))).partners}
+    assert read == {JD: "", MT: ""}
+    marked = bench_noise.read(_page(deck("<p>备注：暂停新增业务</p>"))).partners
+    assert {p.name: p.remark for p in marked} == {JD: "", MT: "暂停新增业务"}

@@ -8,10 +8,12 @@ hotline, product or period is seen. A lone field line after a list ("客服热�
 the last item) is the publisher's own, not a card's: fields are given to the rows only when
 at least two rows have them. The same holds for a "统一社会信用代码：…" line under a name: it
 says who that partner is (a rename keeps it), and a lone one under a list is the publisher's.
+A "说明：上述合作机构均经…" line under the last card is the list's note, not that card's remark.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from archiver.partners.categories import names_category
@@ -19,6 +21,8 @@ from archiver.partners.cells import Column, is_blank, phones_in
 from archiver.partners.lines import split_products
 from archiver.partners.rows import Row
 
+# A note on the whole list, not on the card above it ("上述合作机构均经…", "以上排名不分先后").
+_ABOUT_THE_LIST = re.compile(r"(?:上述|以上|前述|本表|本名单|所列|列示|排名)")
 _CARD_FIELDS = (Column.CATEGORY, Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.REMARK)
 MIN_CARDS = 2
 
@@ -40,6 +44,8 @@ class TrailingFields:
         is no card field line (it labels a name, or none of its labels is a card's field)."""
         if row < 0 or any(column is Column.NAME for column, _, _ in labelled):
             return False
+        if any(column is Column.REMARK and _ABOUT_THE_LIST.match(v) for column, _, v in labelled):
+            return False  # "说明：上述合作机构均经我行准入审批…" under the last card: the list's
         fields = [(column, value) for column, _, value in labelled if column in _CARD_FIELDS]
         if not fields or len(fields) < len(labelled):
             return False
