@@ -30,11 +30,9 @@ _IN_FORCE = re.compile(r"(?:现|当前|目前|现有|正在)合作(?:中|的)?(?
 _EXIT_LIST = re.compile(
     r"(?:本次|此次|本期)?(?:退出|移出|移除|剔除|减少)的?(?:合作|助贷)?(?:机构|单位|合作方)?"
 )
-_EXIT_MARK = "已退出合作"
+_EXIT_MARK = "已退出合作"  # the mark such a heading gives its names (annotations.markers_in)
 # "名单（含已终止合作机构）": a list that includes ended partners, not a list of them.
-_INCLUDES_ENDED = re.compile(
-    r"(?:含|包括|包含)(?:已|部分)?(?:终止|暂停|退出|停止|解除)"
-)  # the mark such a heading gives its names (annotations.markers_in)
+_INCLUDES_ENDED = re.compile(r"(?:含|包括|包含)(?:已|部分)?(?:终止|暂停|退出|停止|解除)")
 # "一、新增合作机构", "本次新增平台运营机构": the change a notice lists, not a category.
 _ADDED = re.compile(r"^(?:本次|此次|本期)?(?:新增|增加|补充|新加入)的?")
 _HEADING_TAIL = re.compile(
@@ -191,11 +189,13 @@ def titles_partner_section(text: str) -> bool:
     (True, False)
     >>> titles_partner_section("5 深圳市甲乙融资担保有限公司 增信服务机构")
     False
+    >>> titles_partner_section("三、非合作机构名单")  # impostors: what follows stays disowned
+    False
     """
     cleaned = clean_text(text)
     core = _HEADING_NUMBER.sub("", cleaned, count=1)
     if core == cleaned or not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return False
-    if re.search(r"关于|公告|通知|声明|提示|风险", core):
+    if re.search(r"关于|公告|通知|声明|提示|风险|非合作|不存在|冒用|假冒|虚假|诈骗", core):
         return False  # (a numbered news title or warning, never a section of the list)
     return SECTION_NUMBER.match(cleaned) is not None and _PARTNER_SECTION.search(core) is not None

@@ -78,7 +78,7 @@ _CLAUSES = re.compile(r"[，,；;。]")
 
 
 # A lead that ends with a field's label ("…平台运营机构 合作产品：") introduces that field's value.
-_FIELD_LABEL_END = re.compile(r"(?:产品|电话|热线|期限|期间|有效期|渠道|APP|app)(?:名称)?$")
+_FIELD_LABEL_END = re.compile(r"(?:产品|电话|热线|期限|期间|有效期)(?:名称)?$")
 
 
 def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
