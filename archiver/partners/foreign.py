@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from archiver.partners.blocks import Document, Grid, Line
+from archiver.partners.headings import titles_partner_section
 from archiver.partners.names import clean_text
 
 _TITLE_LINES = 4  # a title is among the first lines of a document ("附件3", the title, …)
@@ -85,11 +86,6 @@ def another_disclosure(title: str) -> str:
     return ""
 
 
-_SECTION_NUMBER = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分])"
-)
-
-
 def has_partner_section(document: Document) -> bool:
     """A report with a section of its own for the partner list ("五、互联网助贷业务合作机构"):
     the list in it is read, the report's other tables are not partners (the reader's asides).
@@ -100,11 +96,7 @@ def has_partner_section(document: Document) -> bool:
     >>> has_partner_section(Document(url="r.pdf", blocks=(Line("一、关联交易情况"),)))
     False
     """
-    for block in document.blocks:
-        text = clean_text(block.text) if isinstance(block, Line) else ""
-        if len(text) <= 30 and _SECTION_NUMBER.match(text) and _PARTNER_TITLE.search(text):
-            return True
-    return False
+    return any(titles_partner_section(b.text) for b in document.blocks if isinstance(b, Line))
 
 
 def _header(block: Grid | Line) -> list[str]:
