@@ -23,7 +23,7 @@ from archiver.partners.names import clean_text, match_key
 from archiver.partners.owner import document_issuer, is_own, own_keys
 from archiver.partners.owner import own_names as owner_names
 from archiver.partners.reader import Reader
-from archiver.partners.records import merge_duplicates, partner_of
+from archiver.partners.records import fold_short_names, merge_duplicates, partner_of
 from archiver.partners.rows import Row
 from archiver.partners.verdict import is_termination_notice, truncation
 
@@ -116,21 +116,23 @@ def extract(
         for row in (*reader.stated_former_names(), *from_json.rows)
         if not is_own(row.name, reader.own_keys)
     ]
-    partners = merge_duplicates(
-        [
-            partner_of(
-                row.name,
-                aliases=aliases,
-                category_raw=row.category_raw,
-                products=row.products,
-                period=row.period,
-                hotline=row.hotline,
-                remark=row.remark,
-                credit_code=row.credit_code,
-                source=row.source,
-            )
-            for row in rows
-        ]
+    partners = fold_short_names(
+        merge_duplicates(
+            [
+                partner_of(
+                    row.name,
+                    aliases=aliases,
+                    category_raw=row.category_raw,
+                    products=row.products,
+                    period=row.period,
+                    hotline=row.hotline,
+                    remark=row.remark,
+                    credit_code=row.credit_code,
+                    source=row.source,
+                )
+                for row in rows
+            ]
+        )
     )
     status, note = _status(capture, pages, partners, texts, unreadable)
     if note:
@@ -167,7 +169,23 @@ def _status(
         text = clean_text(_page_text(page))
         if images and len(text) < _SHORT_TEXT and PARTNER_WORDS.search(f"{page.title}{text}"):
             return ListStatus.UNPARSEABLE, f"the list appears to be published as {images} image(s)"
+        if garbled(text):
+            return (
+                ListStatus.UNPARSEABLE,
+                "the page's text is garbled (decoded in the wrong charset)",
+            )
     return ListStatus.ABSENT, ""
+
+
+def garbled(text: str) -> bool:
+    """Whether a page's text is mostly undecodable (a GBK page served as UTF-8 shows "\ufffd"
+    for its Chinese): nothing can be read from it, so it says nothing of a list.
+
+    >>> garbled("\ufffd\ufffd" * 20 + "2025"), garbled("合作机构名单\ufffd")
+    (True, False)
+    """
+    replaced = text.count("\ufffd")
+    return replaced >= 8 and replaced >= 0.05 * len("".join(text.split()))
 
 
 def _page_text(page: RenderedPage) -> str:

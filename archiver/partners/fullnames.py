@@ -32,6 +32,27 @@ def labels_full_name(text: str) -> bool:
     return _FULL_NAME_LABEL.fullmatch(clean_text(text)) is not None
 
 
+# "运营主体：甲公司" on a brand's card: the company behind the brand, its legal name
+_ENTITY_LINE = re.compile(
+    r"(?:运营|经营|签约|合作|服务|法人|责任)?主体(?:名称|全称)?[:：]\s*(?P<name>\S.*)"
+    r"|(?:运营|经营|主办)(?:公司|单位|方)[:：]\s*(?P<other>\S.*)"
+)
+
+
+def labelled_legal_name(text: str) -> str:
+    """The legal name a card's "运营主体：" line gives (the company behind the brand above it),
+    or "".
+
+    >>> labelled_legal_name("运营主体：北京瓴岳信息技术有限公司")
+    '北京瓴岳信息技术有限公司'
+    >>> labelled_legal_name("运营主体：洋钱罐"), labelled_legal_name("主体责任：见合同")
+    ('', '')
+    """
+    found = _ENTITY_LINE.fullmatch(clean_text(text))
+    name = (found.group("name") or found.group("other") or "") if found else ""
+    return name if LEGAL_TAIL.search(name) else ""
+
+
 def with_brand_folded(rows: list[Row], brand_at: int) -> list[Row]:
     """`rows` with the brand at `brand_at` folded into the legal name right after it: the
     legal name keeps the card's category (the tag beside the brand). Unchanged when the

@@ -32,7 +32,11 @@ from archiver.partners.cells import (
 from archiver.partners.disowned import disowns_what_follows, without_other_roles
 from archiver.partners.folded import take_folded
 from archiver.partners.footnotes import FootnoteMarks
-from archiver.partners.fullnames import labels_full_name, with_brand_folded
+from archiver.partners.fullnames import (
+    labelled_legal_name,
+    labels_full_name,
+    with_brand_folded,
+)
 from archiver.partners.gridreader import GridReading
 from archiver.partners.gridrows import is_record, labels_another_table, row_number
 from archiver.partners.groups import GroupHeading
@@ -162,6 +166,7 @@ class Reader(GridReading):
     def _line(self, line: Line, document: Document) -> None:
         raw = self._prepare(line.text)
         text = clean_text(raw)
+        raw, text = self._legal_name_line(raw, text)
         if not text or self._stopped or self._superseded.skips(text, line.kind):
             return  # (a superseded list: superseded.py)
         if LIST_END.match(text):
@@ -230,9 +235,20 @@ class Reader(GridReading):
         (fullnames.py)."""
         if not labels_full_name(text):
             return False
+        self._brand_above()
+        return True
+
+    def _legal_name_line(self, raw: str, text: str) -> tuple[str, str]:
+        """ "运营主体：甲公司" under a card's brand: the legal name, folding the brand in."""
+        legal = labelled_legal_name(text)
+        if not legal:
+            return raw, text
+        self._brand_above()
+        return legal, legal
+
+    def _brand_above(self) -> None:
         last = self._last_line_row
         self._brand_row = last if last == len(self.rows) - 1 else -1
-        return True
 
     def _status_line(self, text: str, kind: LineKind) -> bool:
         status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from archiver.models import Category, Marker, Partner, Source
+from archiver.models import Category, Marker, Partner, Source, SourceKind
 from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import parse_name
 from archiver.partners.categories import category_of
-from archiver.partners.names import qualifiers_agree
+from archiver.partners.names import LEGAL_FORMS, clean_text, qualifiers_agree
 
 _SPACES = re.compile(r"\s+")
 
@@ -101,6 +101,59 @@ def merge_duplicates(partners: list[Partner]) -> tuple[Partner, ...]:
         else:
             merged[target] = _combine(merged[target], partner)
     return tuple(merged)
+
+
+def fold_short_names(partners: tuple[Partner, ...]) -> tuple[Partner, ...]:
+    """A short name (度小满, 携程金融) is the partner whose legal name on the same page holds it
+    (度小满科技（北京）有限公司), or whose entity the alias table gives it: a product table or a
+    card's brand line refers to a listed partner, it is no partner of its own. Its products
+    join that partner's; held by two legal names (分期乐: 网络科技 and 融资担保) it names
+    neither for sure and is left out. A short name with a mark of its own, or a row of the
+    same table as the legal name, stays as read.
+
+    >>> from archiver.partners.aliases import AliasTable
+    >>> names = ("度小满科技（北京）有限公司", "度小满")
+    >>> read = [partner_of(n, aliases=AliasTable()) for n in names]
+    >>> read[1] = replace(read[1], products=("有钱花",))
+    >>> [(p.name, p.products) for p in fold_short_names(tuple(read))]
+    [('度小满科技（北京）有限公司', ('有钱花',))]
+    >>> len(fold_short_names((read[1],)))
+    1
+    """
+    legal = [i for i, p in enumerate(partners) if LEGAL_FORMS.search(clean_text(p.name))]
+    folded = list(partners)
+    short = []
+    for i, partner in enumerate(partners):
+        if i in legal or partner.markers or len(partner.match_key) < 2:
+            continue
+        holders = [
+            j
+            for j in legal
+            if (
+                partner.match_key in partners[j].match_key
+                or (partner.entity and partner.entity == partners[j].entity)
+            )
+            and not _same_table(partner, partners[j])
+        ]
+        if not holders:
+            continue
+        short.append(i)
+        if len(holders) == 1:
+            kept = folded[holders[0]]
+            products = tuple(dict.fromkeys((*kept.products, *partner.products)))
+            folded[holders[0]] = replace(kept, products=products)
+    return tuple(p for i, p in enumerate(folded) if i not in short)
+
+
+def _same_table(one: Partner, other: Partner) -> bool:
+    """Whether two partners are rows of one table: a list that gives a brand a row of its own
+    beside legal names lists it, whatever it is."""
+    tables = [
+        p.source.locator.split(" row ")[0]
+        for p in (one, other)
+        if p.source is not None and p.source.kind is SourceKind.TABLE_ROW
+    ]
+    return len(tables) == 2 and tables[0] == tables[1]
 
 
 def _same_listing(kept: Partner, new: Partner) -> bool:
