@@ -35,7 +35,10 @@ _RUNNING_TEXT = re.compile(
     r"|与(?:上述|以上|前述|本|我|贵|该|其)|对(?:上述|以上|前述|其))"  # "…公司与上述机构的合作…"
     # a call to action ("关注蜀道银行", "扫码下载…APP"), never a partner
     r"|^(?:关注|点击|扫描|扫码|长按|识别|下载|访问|登录|欢迎|立即)(?!.*(?:公司|集团)$)"
+    # a change log's action before the name ("新增甲公司"): what happened, not a name
+    r"|^(?:新增|增加|删除|移除|剔除|调入|调出)(?=\S{4})"
 )
+_BARE_BRANCH = re.compile(r"(?:(?!银行|公司|集团)\S){2,8}(?:分行|支行|营业部)")
 # A category's or a way of serving's words alone ("·保证保险", "融资担保", "平台运营机构"): a label
 # of the list, never a partner's name (a brand such as 众安保险 has more than the words).
 _LABEL_ONLY = re.compile(
@@ -125,6 +128,10 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     False
     >>> is_partner_name("随星借", listed, in_list=True)
     True
+    >>> is_partner_name("新增上海携程金融信息服务有限公司", listed, in_list=True)
+    False
+    >>> is_partner_name("济南分行", listed, in_list=True)
+    False
     """
     text = clean_text(name)
     core = parse_name(text).name  # the name without what is written beside it
@@ -140,8 +147,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     label = _LEADING_LABEL.match(text)
     if label and column_of(label.group(1))[0] is not Column.NAME:
         return False  # "统一社会信用代码：9133…" under the name
-    if _CODE.fullmatch(base):
-        return False
+    if _CODE.fullmatch(base) or _BARE_BRANCH.fullmatch(base):
+        return False  # (a branch named without its bank, "济南分行", is the lender's own)
     if table == "header":
         return len(base) >= 2 and not re.fullmatch(r"[\d\W_]+", base)
     named = looks_like_org(base) or text in setting.known or match_key(text) in setting.known

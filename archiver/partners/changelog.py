@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from archiver.partners.annotations import is_ended, markers_in
 from archiver.partners.names import clean_text, looks_like_org
+from archiver.partners.prose import ended_in_prose
 
-_CHANGE_LABEL = re.compile(r"^(?:变更|调整|变动|更新)(?:事项|类型|内容|情况|方式|说明|原因)?$")
+_CHANGE_LABEL = re.compile(
+    r"^(?:变更|调整|变动|更新|修订|修改)(?:事项|类型|内容|情况|方式|说明|原因|记录)?$"
+)
 _WHEN_LABEL = re.compile(r"日期|时间")
 # "甲公司 → 乙公司", "甲公司更名为乙公司": the old name, then the new one
 _TO = re.compile(r"\s*(?:→|->|—>|－>|➝|➔|⇒|=>|变更为|更名为)\s*")
@@ -36,10 +39,12 @@ def change_log(rows: tuple[tuple[str, ...], ...]) -> list[LoggedChange] | None:
     >>> rows = (("变更日期", "变更事项", "涉及机构"),
     ...     ("2025-11-20", "终止合作", "北京甲乙科技有限公司"),
     ...     ("2025-08-25", "机构更名", "福州丙融资担保有限公司 → 福州丁融资担保有限公司"),
-    ...     ("2025-07-01", "新增", "上海戊己信息科技有限公司"))
+    ...     ("2025-07-01", "新增", "上海戊己信息科技有限公司"),
+    ...     ("2025-06-30", "终止与北京庚辛科技有限公司合作"))
     >>> for change in change_log(rows): print(change)
     LoggedChange(name='北京甲乙科技有限公司', former='', ended='终止合作')
     LoggedChange(name='福州丁融资担保有限公司', former='福州丙融资担保有限公司', ended='')
+    LoggedChange(name='北京庚辛科技有限公司', former='', ended='已终止合作')
     >>> change_log((("序号", "机构名称", "合作类型"),)) is None
     True
     """
@@ -63,4 +68,7 @@ def change_log(rows: tuple[tuple[str, ...], ...]) -> list[LoggedChange] | None:
         elif len(names) == 1 and is_ended(marks):
             action = next(c for c in cells if not looks_like_org(c) and is_ended(markers_in(c)))
             changes.append(LoggedChange(names[0], ended=action))
+        else:  # "终止与甲公司合作": the row's change is one sentence
+            stated = [found for cell in cells for found in ended_in_prose(cell)]
+            changes.extend(LoggedChange(name, ended=words) for name, words in stated)
     return changes

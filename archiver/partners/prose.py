@@ -38,6 +38,9 @@ _CONJOINED = re.compile(
 # "已终止与甲公司的…合作", "与甲公司的合作已终止": a sentence that ends one partnership.
 _ENDED_SENTENCE = re.compile(
     r"(?:终止|停止|解除|结束)(?:了)?与(?P<name>[^，,；;。与]{4,200}?)(?:之间)?的[^，,；;。]{0,20}合作"
+    # "终止与甲公司合作" (a change log's cell): no 的, so the name ends as an organisation's
+    r"|(?:终止|停止|解除|结束)(?:了)?与(?P<bare>[^，,；;。与的]{2,60}?(?:公司|集团|银行|中心))"
+    r"(?:之间)?(?:[^，,；;。的]{0,12})?合作"
     # "三、甲公司与本公司的平台运营合作已于2025年9月30日终止": the partner first, the lender after
     r"|(?:^|(?<=[，,；;。：:]))\s*(?:[（(]?[\d一二三四五六七八九十]{1,3}\s*[.、．)）]\s*)?"
     r"(?P<first>[^，,；;。、与和：:如若]{4,60}?(?:公司|集团|银行|中心))"
@@ -70,7 +73,7 @@ _COUNT = re.compile(rf"[（(]?(?:共|计|合计|总计)?\s*{COUNT_NUMBER}\s*家[
 _ACTION = re.compile(
     r"^(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]?\s*)?(?:新增|增加|补充|调整为?)(?:的)?"
 )
-_PIECES = re.compile(r"[、；;，,]")
+_PIECES = re.compile(r"[、；;，,|｜]")  # (" | " between names: a pipe-separated run)
 _LEAD_NUMBER = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*"
 )
@@ -191,6 +194,8 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     ()
     >>> ended_in_prose("甲乙科技有限公司因合作到期，自2025年11月30日起退出我行合作机构名单。")
     (('甲乙科技有限公司', '已终止合作'),)
+    >>> ended_in_prose("终止与上海数禾信息科技有限公司合作")
+    (('上海数禾信息科技有限公司', '已终止合作'),)
     >>> ended_in_prose("本行已与蚂蚁智信（杭州）信息技术有限公司解除助贷合作关系。")[0][0]
     '蚂蚁智信（杭州）信息技术有限公司'
 
@@ -209,7 +214,7 @@ def ended_in_prose(text: str) -> tuple[tuple[str, str], ...]:
     """
     found: list[tuple[str, str]] = []
     for match in _ENDED_SENTENCE.finditer(clean_text(text)):
-        groups = match.group("name", "first", "other", "past", "direct", "subject", "quit")
+        groups = match.group("name", "bare", "first", "other", "past", "direct", "subject", "quit")
         named = _ROLE_BEFORE.sub("", next((n for n in groups if n), ""))
         names = [name for piece in named.split("、") for name in _conjoined(piece)]
         if names and all(looks_like_org(name) for name in names):  # every piece, or no list
