@@ -22,7 +22,6 @@ from functools import lru_cache
 
 from archiver.models import Marker
 from archiver.partners.names import (
-    BRACKETED,
     clean_text,
     is_region,
     looks_like_org,
@@ -31,6 +30,8 @@ from archiver.partners.names import (
 )
 
 ENDED = frozenset({Marker.TERMINATED, Marker.SUSPENDED, Marker.DEREGISTERED})
+# a bracket with one inside it: "（原名：乙科技(北京)有限公司）" is one annotation
+_NESTED = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）")
 _MARKER_PATTERNS: tuple[tuple[Marker, re.Pattern[str]], ...] = (
     (Marker.RENAMED, re.compile(r"更名|名称变更|改名")),
     (Marker.DEREGISTERED, re.compile(r"注销|吊销")),
@@ -280,7 +281,7 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         notes.extend(found.notes)
         return ""
 
-    base = BRACKETED.sub(take, text).strip()
+    base = _NESTED.sub(take, text).strip()
     base = _clauses_around(base, said, notes)
     base = _trailing(base, said, notes)
     renamed_to = said.renamed_to or _remark_renamed_to(remark, base)
@@ -301,12 +302,17 @@ def parse_name(raw: str, remark: str = "") -> NameParts:
         _absorb(said, read(remark, remark=True))
     name = base or text
     frozen = said.frozen()
+    # "甲（原名：甲）", its brackets' width the only difference: no former name at all
+    former = [clean_text(f) for f in said.former if f and clean_text(f) != clean_text(name)]
+    markers = frozen.markers
+    if not former and said.former:
+        markers = tuple(m for m in markers if m not in (Marker.FORMERLY, Marker.RENAMED))
     return NameParts(
         name=name,
         match_key=match_key(name),
         qualifier=qualifier_of(name),
-        markers=frozen.markers,
-        former_names=tuple(dict.fromkeys(clean_text(f) for f in said.former if f)),
+        markers=markers,
+        former_names=tuple(dict.fromkeys(former)),
         note="；".join(notes),
         status=frozen.status,
     )

@@ -48,6 +48,8 @@ _CHROME = re.compile(
 )
 # An inline element styled as a badge or a tag: a word of its own (_is_token).
 _TOKEN_CLASS = re.compile(r"(?:^|[-_\s])(?:tag|tags|badge|label|chip|pill)(?:$|[-_\s])", re.I)
+_ORG_WORD = re.compile(r"公司|集团|银行|中心|有限|股份")
+_CATEGORY_END = re.compile(r"(?:机构|服务|类|合作方)$")  # "平台运营机构", never "阳光财产保险"
 _ITEM_NUMBER = re.compile(r"\d{1,2}[.、．]?")
 _MAX_TABS = 8
 _TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
@@ -165,10 +167,30 @@ def _is_token(element: html.HtmlElement) -> bool:
     True
     >>> _is_token(html.fromstring('<span class="name">甲公司</span>'))
     False
+
+    A category in an inline element of its own after a name (<li>甲公司<em>平台运营机构</em>)
+    is one too; a piece of a name never is (<span>融资担保有限公司</span>).
+
+    >>> _is_token(html.fromstring("<em>平台运营机构</em>"))
+    True
+    >>> _is_token(html.fromstring("<span>重庆融资担保有限公司</span>"))
+    False
+    >>> _is_token(html.fromstring("<span>▪ 阳光财产保险</span>"))
+    False
     """
     if element.tag == "label" or _TOKEN_CLASS.search(str(element.get("class") or "")):
         return True
-    return _leading_number(element)
+    return _leading_number(element) or _category_word(element.text_content())
+
+
+def _category_word(text: str) -> bool:
+    word = text.strip()
+    return (
+        2 <= len(word) <= 10
+        and _CATEGORY_END.search(word) is not None
+        and names_category(word)
+        and not _ORG_WORD.search(word)
+    )
 
 
 def _leading_number(element: html.HtmlElement) -> bool:

@@ -6,9 +6,68 @@ from __future__ import annotations
 
 import re
 
+from archiver.partners.categories import names_category
 from archiver.partners.headings import heading_label
 from archiver.partners.lines import light_clean
+from archiver.partners.names import clean_text
 from archiver.partners.tables import repeat_period
+
+_NAME_LABEL = "机构名称"
+_CATEGORY_LABEL = "合作类型"
+
+
+def category_halves(header: tuple[str, ...]) -> int:
+    """The width of one half when a table sets its categories side by side, each half's name
+    column headed by its category ("序号 平台运营机构 序号 增信服务机构": 2), or 0.
+
+    >>> category_halves(("序号", "平台运营机构", "序号", "增信服务机构"))
+    2
+    >>> category_halves(("序号", "机构名称", "序号", "机构名称"))
+    0
+    >>> category_halves(("序号", "平台运营机构"))
+    0
+    """
+    cells = tuple(clean_text(cell) for cell in header)
+    for period in range(2, len(cells) // 2 + 1):
+        if len(cells) % period:
+            continue
+        halves = [cells[at : at + period] for at in range(0, len(cells), period)]
+        differ = [i for i in range(period) if len({half[i] for half in halves}) > 1]
+        if len(differ) != 1 or not all(names_category(half[differ[0]]) for half in halves):
+            continue
+        named = tuple(_NAME_LABEL if i % period == differ[0] else c for i, c in enumerate(cells))
+        return period if repeat_period(named) == period else 0
+    return 0
+
+
+def with_category_columns(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """A table of categories side by side (`category_halves`) with a name and a category
+    column in each half, so that it unfolds as one list whose records keep their half's
+    category. Other tables are unchanged.
+
+    >>> rows = (("序号", "平台运营机构", "序号", "增信服务机构"), ("1", "甲公司", "1", "乙公司"))
+    >>> with_category_columns(rows)[1]
+    ('1', '甲公司', '平台运营机构', '1', '乙公司', '增信服务机构')
+    """
+    period = category_halves(rows[0]) if rows else 0
+    if not period:
+        return rows
+    header = rows[0]
+    name_at = next(i for i in range(period) if header[i] != header[i + period])
+    labels = [header[at + name_at] for at in range(0, len(header), period)]
+    result = []
+    for index, row in enumerate(rows):
+        cells: list[str] = []
+        for half, label in enumerate(labels):
+            part = list(row[half * period : (half + 1) * period])
+            part += [""] * (period - len(part))
+            if index == 0:
+                part[name_at] = _NAME_LABEL
+            filled = index == 0 or any(cell.strip() for cell in part)
+            part.insert(name_at + 1, _CATEGORY_LABEL if index == 0 else label if filled else "")
+            cells.extend(part)
+        result.append(tuple(cells))
+    return tuple(result)
 
 
 def take_folded(folded: list[tuple[str, ...]], text: str) -> str:
@@ -31,11 +90,11 @@ def take_folded(folded: list[tuple[str, ...]], text: str) -> str:
     """
     tokens = tuple(light_clean(text).split(" "))
     if not folded:
-        period = repeat_period(tokens) if len(tokens) > 3 else 0
+        period = repeat_period(tokens) or category_halves(tokens) if len(tokens) > 3 else 0
         if period:
             folded.append(tokens)
         return "row" if period else ""
-    width, period = len(folded[0]), repeat_period(folded[0])
+    width, period = len(folded[0]), repeat_period(folded[0]) or category_halves(folded[0])
     if len(tokens) == 1 and heading_label(text):
         return "section"
     if tokens == folded[0]:

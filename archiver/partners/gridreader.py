@@ -24,6 +24,7 @@ from archiver.partners.cells import (
 )
 from archiver.partners.changelog import LoggedChange, change_log
 from archiver.partners.disowned import labels_another_role
+from archiver.partners.folded import with_category_columns
 from archiver.partners.gridrows import (
     cells_of,
     describes_service,
@@ -111,7 +112,8 @@ class GridReading(ABC):
             return
         self._aside = False
         self._grid_category = ""
-        rows = unfold_repeated(tuple(tuple(self._prepare(c) for c in row) for row in grid.rows))
+        prepared = tuple(tuple(self._prepare(c) for c in row) for row in grid.rows)
+        rows = unfold_repeated(with_category_columns(prepared))
         rows = lift_cell_labels(rows)  # cards of "label：value" cells read as a grid
         if is_card_grid(rows):
             for index, row in enumerate(rows):

@@ -12,7 +12,7 @@ from archiver.partners.blocks import LineKind
 from archiver.partners.candidates import is_label_words
 from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.cells import PHONE, SECTION_NUMBER, is_sentence
-from archiver.partners.names import LEGAL_FORMS, clean_text, looks_like_org
+from archiver.partners.names import LEGAL_FORMS, clean_text, is_generic, looks_like_org
 
 _HEADING_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．:：)）]|[（(][一二三四五六七八九十]+[)）]"
@@ -39,6 +39,8 @@ _HEADING_TAIL = re.compile(
     rf"[（(]?\s*(?:共|合计)?\s*{COUNT_NUMBER}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
     # "…名单公示（2025年12月更新）": the notice's words and its edition
     r"|公示$|公告$|[（(][^（）()]{0,16}(?:\d{4}|更新|修订|版)[^（）()]{0,8}[)）]$"
+    # "平台运营机构（第1页/共2页）", "（续）": where a paged or continued list is, not its category
+    r"|[（(]\s*(?:第\s*\d{1,3}\s*页\s*[/／,，]?\s*(?:共\s*\d{1,3}\s*页)?|续(?:表|上页)?)\s*[)）]$"
 )
 _LIST_TITLE = re.compile(r"名单|公示|公告|一览")
 _PARTNER_SECTION = re.compile(r"合作机构|合作方|助贷|平台运营|增信服务")
@@ -62,6 +64,10 @@ def heading_label(text: str) -> str:
     ('平台运营机构', '增信服务机构')
     >>> heading_label("中原消费金融增信服务机构名单公示（2025年12月更新）")
     '增信服务机构'
+    >>> heading_label("平台运营机构（第1页/共2页）"), heading_label("增信服务机构（续）")
+    ('平台运营机构', '增信服务机构')
+    >>> heading_label("（二）提供增信服务的融资担保公司及保险公司")
+    '提供增信服务的融资担保公司及保险公司'
     >>> heading_label("贵阳银行股份有限公司互联网助贷业务合作平台及运营主体：")  # a lead
     ''
     >>> heading_label("合作渠道：京东金融APP"), heading_label("类别：平台运营机构")  # card fields
@@ -80,6 +86,8 @@ def heading_label(text: str) -> str:
     publisher = _PUBLISHER_BEFORE.match(core) if _LIST_TITLE.search(text) else None
     if publisher and names_category(core[publisher.end() :]) and not looks_like_org(core):
         core = core[publisher.end() :]  # (a list's title only; "甲银行…及运营主体：" leads)
+    if SECTION_NUMBER.match(clean_text(text)) and _kinds_of_company(core):
+        return core  # "（二）提供增信服务的融资担保公司及保险公司": kinds, not a company
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return ""
     if is_column_labels(text):
@@ -100,6 +108,23 @@ def heading_label(text: str) -> str:
     if (numbered or other) and _SECTION_WORDS.search(core) and not ended:
         return core  # "三、其他合作机构": a section of its own, category OTHER
     return ""
+
+
+def _kinds_of_company(core: str) -> bool:
+    """A category told by the kinds of company in it ("融资担保公司及保险公司"), no one's name.
+
+    >>> _kinds_of_company("提供增信服务的融资担保公司及保险公司")
+    True
+    >>> _kinds_of_company("重庆融资担保公司")
+    False
+    """
+    kinds = re.split(r"及|和|与|、", re.sub(r"^提供[^的]{1,12}的", "", core))
+    return (
+        len(core) <= 30
+        and names_category(core)
+        and not LEGAL_FORMS.search(core)
+        and all(is_generic(kind) for kind in kinds)
+    )
 
 
 def status_heading(text: str, kind: LineKind) -> str:

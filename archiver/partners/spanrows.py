@@ -43,7 +43,7 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     >>> row_cells(html.fromstring(item))
     ['甲乙科技有限公司', '平台运营机构']
     """
-    if (element.text or "").strip():
+    if (element.text or "").strip() or _office_runs(element):
         return None
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "img"]  # logos
     allowed = _CELL_TAGS | {"p"} if element.tag == "li" else _CELL_TAGS  # an item's fields
@@ -71,6 +71,22 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     typed = sum(bool(_COLUMN_LIKE.search(t)) or _category_tag(t) for t in texts)
     named = looks_like_org(texts[0]) and len(texts) <= 4  # <span>甲公司</span><span>借呗</span>
     return [t for t in texts if t] if typed or named else None
+
+
+def _office_runs(element: html.HtmlElement) -> bool:
+    """A Word or WPS paragraph (<p class=MsoNormal>): its spans are runs of one text, split
+    wherever the editor changed a font or checked spelling ("福州三六" "零融资担保有限公司"),
+    never cells.
+
+    >>> _office_runs(html.fromstring("<p class=MsoListParagraph><span>甲</span></p>"))
+    True
+    >>> _office_runs(html.fromstring("<p class=row><span>甲</span></p>"))
+    False
+    """
+    style = element.get("style") or ""
+    return element.tag == "p" and (
+        (element.get("class") or "").startswith("Mso") or "mso-" in style
+    )
 
 
 _NAMES_WHOM = re.compile(r"(?:名称|全称|机构|公司|合作方|伙伴|单位|平台|主体|企业|方)$")
