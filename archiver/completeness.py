@@ -3,11 +3,11 @@
 A page cut off in transit or by a failing server (HTTP 200, the body stops mid-table) is
 preserved but never believed, however often it repeats: the same cut page twice is not
 confirmation. The signs are in the bytes as served, not in the rendered DOM (a browser closes
-every open element): an HTML document with neither ``</body>`` nor ``</html>`` or with more
-tables opened than closed, a PDF without its ``%%EOF`` trailer, an Office document (ZIP)
-without its end-of-central-directory record. A paged list whose next page answered an error
-(`Capture.unreached`: page 2 of 2 gone 404 while page 1 still says 共16条) is incomplete
-the same way: the pager says the list goes on and the server did not give it.
+every open element): an HTML document with neither ``</body>`` nor ``</html>`` and with more
+tables, lists or divs opened than closed, a PDF without its ``%%EOF`` trailer, an Office
+document (ZIP) without its end-of-central-directory record. A paged list whose next page
+answered an error (`Capture.unreached`: page 2 of 2 gone 404 while page 1 still says 共16条)
+is incomplete the same way: the pager says the list goes on and the server did not give it.
 
 Stated counts and numbering gaps are not structural: a publisher's page can carry a stale
 count for months. Those make a capture *suspect* (see `archiver.belief`), to be confirmed by a
@@ -26,7 +26,7 @@ ZIP_TAIL = 65_557  # the end-of-central-directory record, with the longest comme
 _CLOSED = re.compile(rb"</\s*(?:body|html)\s*>", re.IGNORECASE)
 _CONTAINERS = tuple(
     (name, re.compile(rb"<" + tag + rb"[\s>]", re.I), re.compile(rb"</" + tag + rb"\s*>", re.I))
-    for name, tag in (("table", b"table"), ("list", b"ul"), ("list", b"ol"))
+    for name, tag in (("table", b"table"), ("list", b"ul"), ("list", b"ol"), ("block", b"div"))
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -72,6 +72,11 @@ def html_cut_off(body: bytes) -> str:
     ''
     >>> html_cut_off(b"<p>a</p><ul><li>b")
     'the page is cut off: no </body> or </html>, a list left open, ends inside text'
+
+    Cut right after a table, the page's own containers are still open:
+
+    >>> html_cut_off(b"<div class=main><h2>x</h2><table><tr><td>1</td></tr></table>")
+    'the page is cut off: no </body> or </html>, a block left open'
     """
     if _CLOSED.search(body):
         return ""

@@ -70,7 +70,8 @@ def scripted_documents(handler: str, base: str) -> list[str]:
 async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, str]]:
     """(URL, link text) of every document the page links to, within `selector` if given:
     a link whose URL names a document, one served by a download handler
-    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）"), a
+    (``download.jsp?id=…``) whose text or title names the file ("名单.pdf（98KB）") or
+    that follows an attachment label ("附件：<a>名单</a>"), a
     script link whose handler names the document (`scripted_documents`), or one that builds
     the URL in code (`opened_documents`)."""
     try:
@@ -79,7 +80,7 @@ async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, 
         return []
     found: list[tuple[str, str]] = []
     built = False  # a script link names a document but builds its URL in code
-    for link, text, named, handler, base in anchors:
+    for link, text, named, handler, base, labelled in anchors:
         href = viewed_document(clean(link))
         shown = clean(text)
         if handler and not doctypes.is_attachment(href):
@@ -89,7 +90,7 @@ async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, 
         if doctypes.is_attachment(href):
             found.append((href, shown))
         elif href.startswith(("http:", "https:")) and (
-            doctypes.names_document(shown) or doctypes.names_document(clean(named))
+            labelled or doctypes.names_document(shown) or doctypes.names_document(clean(named))
         ):
             found.append((href, shown or clean(named)))
     if built:

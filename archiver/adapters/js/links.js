@@ -1,10 +1,12 @@
 // Links of the region (or the page): anchors as [href, text, the file name its download or
 // title attribute gives (or, for a short link text, its table row's or list item's text),
-// handler, base], and documents shown inside the page rather than
+// handler, base, labelled], and documents shown inside the page rather than
 // linked (<iframe>, <embed>, <object>). `handler` is what a script link carries instead of an
 // href (its onclick source and its data-url / data-href / data-file values, quoted), `base`
 // the URL a relative path in it resolves against; both "" for a plain link. Nothing is run:
 // the Python side takes a document path out of the handler's string literals.
+// `labelled` is true when the text right before the anchor is an attachment label ("附件：",
+// "附件1："): the link is the announcement's attachment whatever its URL and text say.
 // At most 5,000, so a page cannot flood us.
 // Links in the site's footer or navigation (a privacy policy's third-party SDK list, the
 // annual report) are the site's, never the disclosure's: they are left out.
@@ -21,6 +23,14 @@
     }
     return parts.join(' ').trim().slice(0, 2000);
   };
+  const label = /附件\s*[0-9一二三四五六七八九十]*\s*[:：]\s*$/;
+  const labelled = (a) => {
+    let before = '';
+    for (let node = a.previousSibling; node && before.length < 40; node = node.previousSibling) {
+      before = (node.textContent || '') + before;
+    }
+    return label.test(before.slice(-40));
+  };
   const links = [];
   for (const a of scope.querySelectorAll('a[href]')) {
     if (links.length >= 5000) break;
@@ -31,7 +41,7 @@
       (row && (a.innerText || '').trim().length <= 6 ? row.innerText || '' : '');
     const handler = handlerOf(a);
     links.push([String(a.href).slice(0, 4096), (a.innerText || '').trim().slice(0, 200),
-      named.trim().slice(0, 200), handler, handler ? document.baseURI : '']);
+      named.trim().slice(0, 200), handler, handler ? document.baseURI : '', labelled(a)]);
   }
   const scripted = '[onclick], ' + data.map((name) => '[' + name + ']').join(', ');
   for (const e of scope.querySelectorAll(scripted)) {
@@ -40,7 +50,8 @@
     const handler = handlerOf(e);
     if (handler) {
       links.push(['', (e.innerText || '').trim().slice(0, 200),
-        (e.getAttribute('title') || '').trim().slice(0, 200), handler, document.baseURI]);
+        (e.getAttribute('title') || '').trim().slice(0, 200), handler, document.baseURI,
+        false]);
     }
   }
   for (const e of scope.querySelectorAll('iframe[src], embed[src], object[data]')) {
@@ -49,7 +60,7 @@
     try {
       if (source) {
         links.push([new URL(source, document.baseURI).href.slice(0, 4096), 'embedded', '',
-          '', '']);
+          '', '', false]);
       }
     } catch (err) { /* not a URL */ }
   }
