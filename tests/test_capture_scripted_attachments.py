@@ -223,3 +223,26 @@ def test_a_script_link_that_builds_its_documents_url_in_code_is_followed(
     assert [p.url for p in capture.pages] == [local_site.url("/gg/notice.html")]
     result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
     assert result.list_status is ListStatus.OK, result.list_note
+
+
+@pytest.mark.browser
+def test_a_link_after_an_attachment_label_is_fetched_whatever_its_url_says(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """ "附件：<a href="download.jsp?id=…">名单</a>": neither the URL nor the text names a
+    file, the label before the link does; a link after other words is not fetched."""
+    local_site.file("/gg/download.jsp", PDF.read_bytes(), "application/octet-stream")
+    local_site.page("/gg/other.html", "<p>其他公告</p>")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单</h1>"
+        '<p>附件：<a href="download.jsp?id=20251128001&amp;type=attach">合作机构名单</a></p>'
+        '<p>相关阅读：<a href="other.html">合作机构名单解读</a></p>',
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = [a.url.removeprefix(local_site.base_url) for a in capture.attachments]
+    assert urls == ["/gg/download.jsp?id=20251128001&type=attach"]
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note
