@@ -31,6 +31,7 @@ ROUNDS = (
     "blind12",
     "blind13",
     "blind14",
+    "blind15",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
