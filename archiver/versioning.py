@@ -89,11 +89,13 @@ def partner_events(
     before it (`readings.last_believed`). Only a believed list makes events: a page whose list
     we cannot see or do not believe says nothing about partners, and when a believed list
     comes back it is compared with the last one believed, not with the gap. A chain's first
-    believed list after unbelieved versions is all news; the very first version is none."""
+    believed list after versions that showed none (absent) is all news; after one that showed
+    a list we could not read or believe (unparseable, garbled, cut off) it is none, as the very
+    first version's: those partners may have been there all along."""
     if not belief.is_believed:
         return (), baseline.manifest.departed if baseline else ()
     if baseline is None:
-        if previous is None:
+        if previous is None or previous.manifest.list_status is not ListStatus.ABSENT:
             return (), ()
         empty = Manifest(
             site_id="",

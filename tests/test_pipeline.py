@@ -14,7 +14,7 @@ from archiver.adapters.browser import PlaywrightCapturer
 from archiver.adapters.local_store import LocalStore
 from archiver.adapters.sqlite_index import SqliteIndex
 from archiver.config import Site
-from archiver.models import Belief, Outcome, PageStatus
+from archiver.models import Belief, ListStatus, Outcome, PageStatus
 from archiver.pipeline import Deps, check_site
 from archiver.ports import ObjectStore
 from archiver.testing import LocalSite, Route
@@ -615,3 +615,33 @@ def test_a_news_link_about_maintenance_does_not_make_a_page_a_maintenance_notice
         ("dropped", QY),
         ("dropped", ANT),
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "news"),
+    [
+        (  # no list shown yet: the list is news
+            "<h1>信息披露</h1><p>本栏目将公示本行互联网助贷业务的相关信息，敬请关注。"
+            "本行客服热线：95555，营业时间为工作日9:00至17:00。</p>",
+            True,
+        ),
+        ("<h1>互联网助贷业务合作机构名单</h1><p>平台运营机构（共2家）</p>", False),  # unread
+    ],
+    ids=["absent-first", "unparseable-first"],
+)
+def test_the_first_list_read_is_news_only_after_pages_that_showed_none(
+    local_site: LocalSite, deps: Deps, first: str, news: bool
+) -> None:
+    """A page that showed no list and then shows one: its partners are added. A page whose
+    list was there but could not be read (unparseable), then read: nothing is known to have
+    changed, so no event (as for the very first version)."""
+    site = make_site(local_site.url("/list.html"))
+    local_site.page("/list.html", f"<!doctype html><html><body>{first}</body></html>")
+    before = check_site(site, deps)
+    assert before.version is not None
+    wanted = ListStatus.ABSENT if news else ListStatus.UNPARSEABLE
+    assert before.version.manifest.list_status is wanted
+    local_site.page("/list.html", page(ANT, QY))
+    after = check_site(site, deps)
+    added = sorted(e.name for e in after.events if e.type.value == "added")
+    assert added == (sorted([ANT, QY]) if news else [])
