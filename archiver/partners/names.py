@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from archiver.partners.places import (
     COUNTRY_QUALIFIERS,
@@ -67,6 +68,21 @@ _TRADITIONAL = str.maketrans(
     "号机构称类别电话产备注担营运务险贷资计项单业台联网络银团与为关说状态后风评获导销场术数据"
     "结统会码终暂销现总额费国华东门广庆宁夏湾区县乡农贸铁权证划费",
 )
+
+
+@lru_cache(maxsize=32768)
+def _in_simplified(text: str) -> str:
+    """A name in simplified characters (OpenCC's t2s); a simplified name stays as it is."""
+    if text.isascii():
+        return text
+    return str(_t2s().convert(text))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC  # noqa: PLC0415 - its dictionaries load on first use
+
+    return OpenCC("t2s")
 
 
 def simplified(text: str) -> str:
@@ -202,14 +218,17 @@ def lift_qualifier(core: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=32768)
 def match_key(name: str) -> str:
-    """Identity of a partner name across versions: every kind of name noise folded.
+    """Identity of a partner name across versions: every kind of name noise folded, and
+    traditional characters read as simplified (a site's 繁體 switch names the same company).
 
     >>> match_key("蚂蚁智信(杭州)信息技术有限公司") == match_key("杭州蚂蚁智信信息技术有限公司")
     True
     >>> match_key('黑龙江"三农"信融资担保有限责任公司')
     '三农信融资担保'
+    >>> match_key("重慶度小滿融資擔保有限公司") == match_key("重庆度小满融资担保有限公司")
+    True
     """
-    text = clean_text(name).translate(_QUOTES)
+    text = _in_simplified(clean_text(name)).translate(_QUOTES)
     core, _ = lift_qualifier(fold_legal_form(text))
     return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
 
