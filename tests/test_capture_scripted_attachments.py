@@ -246,3 +246,28 @@ def test_a_link_after_an_attachment_label_is_fetched_whatever_its_url_says(
     assert urls == ["/gg/download.jsp?id=20251128001&type=attach"]
     result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
     assert result.list_status is ListStatus.OK, result.list_note
+
+
+@pytest.mark.browser
+def test_a_handlers_half_path_is_followed_where_the_click_really_goes(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """ "downloadAttach('202508/1d9f.pdf', '名单.pdf')" names a path the handler puts under a
+    base of its own ("attach/"): the path as written answers 404, so the link is clicked too
+    and the URL it really opens is fetched (blind round 16, download-js-onclick)."""
+    local_site.file("/gg/attach/202508/1d9f.pdf", PDF.read_bytes(), "application/pdf")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单</h1>"
+        '<p>附件：<a href="javascript:void(0);" onclick="downloadAttach(\'202508/1d9f.pdf\','
+        "'合作机构名单.pdf');return false;\">合作机构名单.pdf</a></p>"
+        "<script>function downloadAttach(path, name) {"
+        " window.open('attach/' + path + '?n=' + encodeURIComponent(name)); }</script>",
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = [a.url.removeprefix(local_site.base_url) for a in capture.attachments]
+    assert [url.split("?")[0] for url in urls] == ["/gg/attach/202508/1d9f.pdf"]
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note

@@ -86,7 +86,9 @@ async def attachment_links(page: Page, selector: str | None) -> list[tuple[str, 
         if handler and not doctypes.is_attachment(href):
             scripted = scripted_documents(clean(handler), clean(base))
             found.extend((url, shown) for url in scripted)
-            built = built or (not scripted and doctypes.names_document(f"{shown} {named}"))
+            # a path in the handler may be half the URL ("downloadAttach('2025/1d9f.pdf')"
+            # under a base the code adds): the click says where it really goes
+            built = built or doctypes.names_document(f"{shown} {named}")
         if doctypes.is_attachment(href):
             found.append((href, shown))
         elif href.startswith(("http:", "https:")) and (
