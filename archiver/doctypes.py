@@ -52,8 +52,12 @@ DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Wor
 XLS = DocumentType("xls", "application/vnd.ms-excel", ("xls",), label="Excel 97-2003 (.xls)")
 WPS = DocumentType("wps", "", ("wps",), read=False, label="WPS (.wps)")
 ET = DocumentType("et", "", ("et",), read=False, label="WPS spreadsheet (.et)")
+ODS = DocumentType("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",), zipped=True)
+ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", ("odt",), zipped=True)
+# A web page saved as one file (Word's "single file web page", a browser's .mht): its HTML
+MHT = DocumentType("mht", "application/x-mimearchive", ("mht", "mhtml"))
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
-TYPES = (PDF, DOCX, XLSX, CSV, RTF, DOC, XLS, WPS, ET, ZIP)
+TYPES = (PDF, DOCX, XLSX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
@@ -91,6 +95,9 @@ def sniff(body: bytes) -> DocumentType | None:
             return DOCX
         if b"xl/" in ends:
             return XLSX
+        for opendocument in (ODS, ODT):  # its first member: "mimetype", stored, its type
+            if opendocument.media_type.encode() in body[:200]:
+                return opendocument
         return None
     if body[:8] == _OLE2:
         if "WordDocument".encode("utf-16-le") in body:

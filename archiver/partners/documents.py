@@ -25,7 +25,15 @@ from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
-from archiver.partners import dom, officehtml, pdfpages, rtf, watermarks, workbooks
+from archiver.partners import (
+    dom,
+    officehtml,
+    opendocument,
+    pdfpages,
+    rtf,
+    watermarks,
+    workbooks,
+)
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
 from archiver.partners.budget import rectangular as _rectangular
@@ -69,7 +77,7 @@ def kind_of(response: HttpResponse) -> str:
     type, then by name (the Content-Disposition file name before the URL's)."""
     body = response.body
     sniffed = doctypes.sniff(body)
-    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx", "rtf"):
+    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx", "rtf", "ods", "odt"):
         return sniffed.name
     if sniffed is None and officehtml.export_markup(body) is not None:
         return "html"  # Word or Excel "saved as web page", whatever its name says
@@ -105,6 +113,8 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "csv": _csv,
         "rtf": _rtf,
         "html": _office_html,
+        "ods": _opendocument,
+        "odt": _opendocument,
     }
     reader = readers.get(kind)
     if reader is None:
@@ -252,6 +262,12 @@ def _office_html(response: HttpResponse, name: str, clock: Clock) -> Reading:
     return _reading(response, page.blocks, kind)
 
 
+def _opendocument(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """An .ods spreadsheet or an .odt text (opendocument.py), read as Excel's or Word's."""
+    kind = SourceKind.XLSX if doctypes.sniff(response.body) is doctypes.ODS else SourceKind.DOCX
+    return _reading(response, opendocument.blocks(response.body, clock), kind)
+
+
 def _rtf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     """Rich text (often named .doc): its paragraphs and tables (rtf.py), read as Word's."""
     return _reading(response, rtf.rtf_blocks(response.body, clock), SourceKind.DOCX)
@@ -296,17 +312,35 @@ def _docx(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 kind = LineKind.ITEM
             blocks.append(Line(text, kind, None, f"paragraph {paragraphs}"))
         elif child.tag == qn("w:tbl"):
-            tables += 1
-            rows: list[tuple[str, ...]] = []
-            for tr in child.iterchildren(qn("w:tr")):
-                row = _table_row(tr, qn)
-                cells += len(row)
-                if cells > clock.budget.max_table_cells:
-                    raise OverBudget(f"more than {clock.budget.max_table_cells:,} table cells")
-                rows.append(row)
-            clock.tick()
-            blocks.append(Grid(_rectangular(rows), f"table {tables}"))
+            for table in _word_tables(child, qn):
+                tables += 1
+                rows: list[tuple[str, ...]] = []
+                for tr in table:
+                    row = _table_row(tr, qn)
+                    cells += len(row)
+                    if cells > clock.budget.max_table_cells:
+                        raise OverBudget(f"more than {clock.budget.max_table_cells:,} table cells")
+                    rows.append(row)
+                clock.tick()
+                if rows:
+                    blocks.append(Grid(_rectangular(rows), f"table {tables}"))
     return _reading(response, blocks, SourceKind.DOCX)
+
+
+def _word_tables(table: Any, qn: Any) -> list[list[Any]]:
+    """The row runs of a ``w:tbl``, a table nested in one of its cells read as a table of its
+    own (a layout table whose cell holds the list) rather than as the text of one cell."""
+    found: list[list[Any]] = [[]]
+    for tr in table.iterchildren(qn("w:tr")):
+        nested = [inner for tc in tr.iterchildren(qn("w:tc")) for inner in tc.iter(qn("w:tbl"))]
+        nested = [inner for inner in nested if not any(o in nested for o in inner.iterancestors())]
+        if not nested:
+            found[-1].append(tr)
+            continue
+        for inner in nested:
+            found.extend(_word_tables(inner, qn))
+        found.append([])
+    return [rows for rows in found if rows]
 
 
 def _paragraph_text(paragraph: Any, qn: Any) -> str:

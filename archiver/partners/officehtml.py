@@ -49,15 +49,14 @@ def export_markup(body: bytes) -> tuple[bytes, str] | None:
 
 
 def _mhtml_page(body: bytes) -> tuple[bytes, str] | None:
-    """The HTML part of an MHTML file (Word's "single file web page"), if it is an export."""
+    """The HTML part of an MHTML file (Word's "single file web page", or a browser's saved
+    page: an .mht is a web page whoever saved it), its first."""
     message = email.message_from_bytes(body)
     for part in message.walk():
         if part.get_content_type() != "text/html":
             continue
         payload = _payload(part)
-        if payload is None or not _OFFICE.search(payload[:_HEAD]):
-            return None
-        return payload, part.get_content_charset() or ""
+        return (payload, part.get_content_charset() or "") if payload else None
     return None
 
 

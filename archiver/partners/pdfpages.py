@@ -165,21 +165,34 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
     ...     "限公司和戊己融资担保有限公司。", "1.庚辛科技有限公司"])
     >>> [len(line) for line in joined], joined[0][-20:]
     ([44, 10], '保险股份有限公司和戊己融资担保有限公司。')
+    >>> join_prose_wraps(["分别为：甲乙信息技术有限公司、丙丁科", "技有限公司。"])  # a column
+    ['分别为：甲乙信息技术有限公司、丙丁科技有限公司。']
+    >>> join_prose_wraps(["甲乙信息技术有限公司", "丙丁科技有限公司"])  # one name a line
+    ['甲乙信息技术有限公司', '丙丁科技有限公司']
+    >>> join_prose_wraps(["增信服务机构共2家，分别为：", "甲保险有限公司、乙担保有限公司。"])
+    ['增信服务机构共2家，分别为：甲保险有限公司、乙担保有限公司。']
     """
-    prose = [len(line) for line in lines if " " not in line]
-    edge = max(prose, default=0) * _EDGE
+    prose = sorted(len(line) for line in lines if " " not in line)
+    # the page's width in characters: its longer lines, not its longest (a line of digits
+    # and Latin letters runs longer in characters than a line of Chinese across one width)
+    edge = prose[(len(prose) * 4) // 5] * _EDGE if prose else 0.0
     joined: list[str] = []
-    carry = False
+    carry = listing = False
     for line in lines:
-        if carry and not _STARTS_ITEM.match(line):
+        goes_on = carry or (listing and " " not in line and "、" in line)  # "分别为：" / "甲、乙"
+        if goes_on and not _STARTS_ITEM.match(line):
             joined[-1] += line
         else:
             joined.append(line)
         last = joined[-1]
-        carry = (
-            edge >= _MIN_PROSE
-            and " " not in line
-            and len(line) >= edge
-            and not _ENDS_SENTENCE.search(last)
-        )
+        # a narrow column of running text (a two-column notice) wraps too: its lines carry
+        # the sentence's commas, which a column of one name per line never has
+        running = edge >= _MIN_PROSE or (edge >= _MIN_COLUMN and _CLAUSE_MARK.search(line))
+        wraps = bool(running) and " " not in line and len(line) >= edge
+        carry = wraps and not _ENDS_SENTENCE.search(last)
+        listing = wraps and last.endswith(("：", ":"))  # a lead, its names on the next line
     return joined
+
+
+_MIN_COLUMN = 12  # characters: a column of a two-column page
+_CLAUSE_MARK = re.compile(r"[、，,]")
