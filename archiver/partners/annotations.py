@@ -66,7 +66,7 @@ _STATEMENT = re.compile(
 )
 # "甲原名为乙" / "甲的原名称是乙" in a note: the listed name first, its former name after it.
 _FORMER_STATEMENT = re.compile(
-    rf"^(.{{4,}}?[司行团所])\s*的?(?:{_FORMER_WORDS})\s*[:：为是]\s*(.{{4,}})$"
+    rf"^(.{{4,}}?[司行团所])\s*的?(?:{_FORMER_WORDS})\s*[:：为是]?\s*(.{{4,}}?[司行团所])(?:[，,。].*)?$"
 )
 _RENAME_VERB_IN = re.compile(_RENAME_VERB)  # "原乙已更名为甲" is a statement, not a former name
 _MARKER_ONLY = re.compile(r"^(?:已|现已|现)?(?:更名|名称变更)$")
@@ -413,6 +413,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
     >>> stated_renames("注：*深圳丙丁信息技术有限公司原名为深圳甲乙科技有限公司。")  # a sign
     (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
+    >>> stated_renames("注：北京丙丁信息服务有限公司原名北京甲乙科技有限公司。")  # no 为
+    (('北京甲乙科技有限公司', '北京丙丁信息服务有限公司'),)
     """
     cleaned = clean_text(text)
     lead = NOTE_LEAD.match(cleaned)

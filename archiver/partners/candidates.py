@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from archiver.partners.annotations import parse_name
 from archiver.partners.cells import Column, column_of, is_noise, is_sentence
-from archiver.partners.names import clean_text, looks_like_org, match_key
+from archiver.partners.names import clean_text, is_generic, looks_like_org, match_key
 from archiver.partners.owner import is_own
 
 _LEADING_LABEL = re.compile(r"^([^：:]{2,12})[:：]")
@@ -34,10 +34,19 @@ _RUNNING_TEXT = re.compile(
     r"(?:为|是|系|作为|成立于|注册于|位于|隶属于|致力于|是一家"
     r"|与(?:上述|以上|前述|本|我|贵|该|其)|对(?:上述|以上|前述|其))"  # "…公司与上述机构的合作…"
     # a call to action ("关注蜀道银行", "扫码下载…APP"), never a partner
-    r"|^(?:关注|点击|扫描|扫码|长按|识别|下载|访问|登录|欢迎|立即)(?!.*(?:公司|集团)$)"
+    r"|^(?:关注|点击|扫描|扫码|长按|识别|下载|访问|登录|欢迎|立即|开通|办理|申请|领取|注册|预约)"
+    r"(?!.*(?:公司|集团)$)"
     # a change log's action before the name ("新增甲公司"): what happened, not a name
     r"|^(?:新增|增加|删除|移除|剔除|调入|调出)(?=\S{4})"
 )
+# A regulator or a public body ("国家金融监督管理总局重庆监管局" in a 投诉受理渠道 table).
+_AUTHORITY = re.compile(
+    r"金融监督管理(?:总局|局)|监管(?:分)?局|银保监|证监会|中国人民银行(?!征信)|人民政府|人民法院"
+    r"|公安(?:局|厅)"
+    r"|市场监督管理局|金融(?:工作)?办公室|地方金融(?:监督)?管理局|消费者(?:权益保护)?协会|银行业协会"
+)
+# A slogan beside the logo ("陇原人民自己的银行"): "的" in what no legal form ends.
+_SLOGAN = re.compile(r"^(?!.*(?:公司|集团|有限|合作社|中心|事务所)).*的.*(?:银行|金融|保险)$")
 _BARE_BRANCH = re.compile(r"(?:(?!银行|公司|集团)\S){2,8}(?:分行|支行|营业部)")
 # A category's or a way of serving's words alone ("·保证保险", "融资担保", "平台运营机构"): a label
 # of the list, never a partner's name (a brand such as 众安保险 has more than the words).
@@ -103,6 +112,16 @@ def _closes_unopened(text: str) -> bool:
     return False
 
 
+def _kinds_only(text: str) -> bool:
+    """Kinds of company, no one's name ("依法设立的融资担保公司或保险公司", a rule's words).
+
+    >>> _kinds_only("依法设立的融资担保公司或保险公司"), _kinds_only("甲融资担保有限公司")
+    (True, False)
+    """
+    kinds = re.split(r"或|及|和|与|、", re.sub(r"^.*的", "", text))
+    return all(kind and is_generic(kind) for kind in kinds)
+
+
 def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = "") -> bool:
     """Whether a candidate is a partner. `table` is "header" for a column a header names,
     "inferred" for a column recognised by its content, "weak" for a guessed one, "" for
@@ -121,6 +140,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     False
     >>> is_partner_name("关注甲乙银行", here, in_list=True)
     False
+    >>> is_partner_name("开通手机银行", here, in_list=True)
+    False
     >>> is_partner_name("甲乙银行股份有限公司与上述机构的合作不构成担保", here, in_list=True)
     False
     >>> listed = Setting(own_keys=set(), known=set(), context=True, in_section=True)
@@ -131,6 +152,10 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     >>> is_partner_name("新增上海携程金融信息服务有限公司", listed, in_list=True)
     False
     >>> is_partner_name("济南分行", listed, in_list=True)
+    False
+    >>> is_partner_name("国家金融监督管理总局重庆监管局", listed, in_list=True)
+    False
+    >>> is_partner_name("陇原人民自己的银行", listed, in_list=True)
     False
     """
     text = clean_text(name)
@@ -147,6 +172,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     label = _LEADING_LABEL.match(text)
     if label and column_of(label.group(1))[0] is not Column.NAME:
         return False  # "统一社会信用代码：9133…" under the name
+    if _AUTHORITY.search(base) or _SLOGAN.match(base) or _kinds_only(base):
+        return False  # a regulator, the lender's slogan, or kinds of company in a rule
     if _CODE.fullmatch(base) or _BARE_BRANCH.fullmatch(base):
         return False  # (a branch named without its bank, "济南分行", is the lender's own)
     if table == "header":

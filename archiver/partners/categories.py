@@ -38,6 +38,10 @@ _GENERIC = re.compile(
 )
 
 
+# A kind of loan ("个人消费贷款", "小微企业经营贷"): what a product is, never a partner's category.
+_LOAN_KIND = re.compile(r"(?:贷款|消费贷|经营贷|信用贷|分期付?款?|信用卡|按揭)$")
+
+
 @lru_cache(maxsize=32768)
 def category_of(raw: str) -> Category:
     """The category a raw label names; UNSPECIFIED for "", OTHER for an unknown label.
@@ -48,6 +52,8 @@ def category_of(raw: str) -> Category:
     >>> category_of("互联网助贷业务合作机构名单"), category_of("助贷"), category_of("咨询")
     (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>, \
 <Category.OTHER: 'other'>)
+    >>> category_of("个人消费贷款"), category_of("小微企业经营贷")  # kinds of loan, no partner
+    (<Category.UNSPECIFIED: 'unspecified'>, <Category.UNSPECIFIED: 'unspecified'>)
     >>> category_of("CREDIT_ENH"), category_of("PLATFORM")
     (<Category.UNSPECIFIED: 'unspecified'>, <Category.PLATFORM: 'platform'>)
     """
@@ -60,6 +66,8 @@ def category_of(raw: str) -> Category:
     if found is None or found.lastgroup is None:
         if re.fullmatch(r"[A-Z][A-Z0-9_\-]*", text):
             return Category.UNSPECIFIED  # an enum's code ("CREDIT_ENH"): no published label
+        if _LOAN_KIND.search(text):
+            return Category.UNSPECIFIED  # "产品类型：个人消费贷款" types the loan, not the partner
         return Category.OTHER if _is_label(text) else Category.UNSPECIFIED
     return _KEYWORDS[int(found.lastgroup[1:])][0]
 

@@ -45,8 +45,9 @@ _INSTRUCTION = re.compile(r"为准|应当|应在|应填|应按|应以|不得|须
 _PRODUCT_LABEL = re.compile(
     r"产品|业务名称|项目名称|贷款品种|信托计划|计划名称|product", re.IGNORECASE
 )
+# "备注", "合作状态", and both in one header ("状态/备注", "备注说明")
 _REMARK_LABEL = re.compile(
-    r"^(?:备注|说明|状态|合作状态|备注说明|其他|remarks?|notes?|status)$", re.IGNORECASE
+    r"^(?:备注|说明|(?:合作)?状态|其他|附注|remarks?|notes?|status){1,2}$", re.IGNORECASE
 )
 # A table column of former names: read as a remark that says "原名称：…" (a preset).
 _FORMER_LABEL = re.compile(r"^(?:曾用名|曾用名称|原名|原名称|原机构名称|原公司名称|更名前名称)$")
@@ -151,6 +152,8 @@ _NUMBERS = re.compile(r"^[\d\s.、,，:：()（）-]+$")
 def column_of(label: str) -> tuple[Column | None, str]:
     """The column a header label names, and the category it implies ("" if none).
 
+    >>> column_of("状态/备注"), column_of("合作状态")
+    ((<Column.REMARK: 'remark'>, ''), (<Column.REMARK: 'remark'>, ''))
     >>> column_of("合作机构类别"), column_of("客服电话")
     ((<Column.CATEGORY: 'category'>, ''), (<Column.HOTLINE: 'hotline'>, ''))
     >>> column_of("增信服务机构"), column_of("平台运营机构名称")

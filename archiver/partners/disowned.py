@@ -44,6 +44,8 @@ _OTHER_ROLE = (
 _OTHER_SUBJECT = re.compile(
     r"股东|股权结构|分支机构|营业网点|网点(?:信息|分布|查询|名录)|人才招聘|招聘(?:信息|公告|岗位)"
     r"|产品(?:信息|要素|介绍|说明)|(?:贷款)?利率(?:区间|信息)?|费率|收费标准"
+    # a consumer-finance company's own funders ("资金合作银行", "同业借款"): its lenders
+    r"|资金(?:合作|来源|提供)(?:银行|机构|方)|同业(?:借款|拆借)"
     rf"|{_OTHER_ROLE}"
 )
 _HEADING_LENGTH = 30
@@ -76,6 +78,8 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     True
     >>> disowns_what_follows("（二）互联网贷款产品信息"), disowns_what_follows("三、主要股东情况")
     (True, True)
+    >>> disowns_what_follows("二、资金合作银行（联合贷款/银团资金）")
+    True
     >>> disowns_what_follows("合作产品信息")  # its table may name the partners (合作机构 column)
     False
     >>> disowns_what_follows("招聘信息", heading=False), disowns_what_follows("招聘信息")

@@ -460,11 +460,34 @@ class _Walker:
 
 
 def _is_skipped(element: html.HtmlElement, tag: str) -> bool:
+    chrome = bool(_CHROME.search(f"{element.get('class', '')} {element.get('id', '')}"))
     return (
         tag in _SKIPPED
-        or bool(_CHROME.search(f"{element.get('class', '')} {element.get('id', '')}"))
+        or (chrome and not _holds_a_table_of_names(element))
         or is_superseded_block(element, tag)
     )
+
+
+def _holds_a_table_of_names(element: html.HtmlElement) -> bool:
+    """A table of company names inside a block named as chrome: a page whose header div was
+    never closed ("<div class=nav>…" around the whole article) still shows its list there.
+
+    >>> names = ("序号", "甲科技有限公司", "乙担保有限公司")
+    >>> rows = "".join(f"<tr><td>{n}</td></tr>" for n in names)
+    >>> _holds_a_table_of_names(html.fromstring(f"<div class='nav'><table>{rows}</table></div>"))
+    True
+    >>> _holds_a_table_of_names(html.fromstring("<div class='nav'><ul><li>首页</li></ul></div>"))
+    False
+    """
+    for table in element.iter("table"):
+        rows = [
+            [cell.text_content().strip() for cell in row if cell.tag in ("td", "th")]
+            for row in table.iter("tr")
+        ]
+        named = sum(1 for cells in rows if any(looks_like_org(cell) for cell in cells))
+        if len(rows) >= 3 and named * 2 >= len(rows):
+            return True
+    return False
 
 
 def _ol_start(element: html.HtmlElement) -> int:

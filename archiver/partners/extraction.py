@@ -181,11 +181,16 @@ def garbled(text: str) -> bool:
     """Whether a page's text is mostly undecodable (a GBK page served as UTF-8 shows "\ufffd"
     for its Chinese): nothing can be read from it, so it says nothing of a list.
 
+    A line of mojibake on a page that reads well otherwise (a pasted note) is not that.
+
     >>> garbled("\ufffd\ufffd" * 20 + "2025"), garbled("合作机构名单\ufffd")
     (True, False)
+    >>> garbled("甲科技有限公司 平台运营机构 乙融资担保有限公司 增信服务机构" + "\ufffd" * 20)
+    False
     """
     replaced = text.count("\ufffd")
-    return replaced >= 8 and replaced >= 0.05 * len("".join(text.split()))
+    readable = sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+    return replaced >= 8 and replaced >= readable
 
 
 def _page_text(page: RenderedPage) -> str:

@@ -110,6 +110,30 @@ def heading_label(text: str) -> str:
     return ""
 
 
+def closes_section(text: str) -> bool:
+    """A numbered heading that names no category ("三、互联网助贷合作产品信息" after
+    "二、增信服务机构"): the section above has ended, what follows has no category of its own.
+
+    >>> closes_section("三、互联网助贷合作产品信息"), closes_section("（三）其他事项")
+    (True, True)
+    >>> closes_section("三、北京三快在线科技有限公司"), closes_section("3. 甲公司")
+    (False, False)
+    >>> closes_section("二、本行将持续加强对合作机构的管理，切实保护消费者合法权益。")
+    False
+    """
+    clean = clean_text(text)
+    number = SECTION_NUMBER.match(clean)
+    if number is None:
+        return False
+    core = clean[number.end() :].strip()
+    return (
+        1 < len(core) <= 20
+        and not looks_like_org(core)
+        and not is_sentence(core)
+        and not re.search(r"[，,。；;:：、]", core)
+    )
+
+
 def _kinds_of_company(core: str) -> bool:
     """A category told by the kinds of company in it ("融资担保公司及保险公司"), no one's name.
 

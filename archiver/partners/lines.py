@@ -18,9 +18,11 @@ from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     CREDIT_CODE,
+    FORMER_NAMES,
     PHONE,
     Column,
     column_of,
+    former_names_column,
     is_noise,
     is_period,
     phones_in,
@@ -97,14 +99,49 @@ def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
     """
     result: list[Block] = []
     for block in blocks:
+        if isinstance(block, Line) and _PAGE_COUNTER.match(block.text):
+            continue  # "第 1 页 共 2 页" between a row and the rest of it on the next page
         previous = result[-1] if result else None
         if isinstance(block, Line) and isinstance(previous, Line):
-            joined = _rejoin(previous.text, block.text, known)
+            joined = _rejoin_cells(previous.text, block.text) or _rejoin(
+                previous.text, block.text, known
+            )
             if joined is not None:
                 result[-1] = Line(joined, previous.kind, previous.number, previous.locator)
                 continue
         result.append(block)
     return result
+
+
+_PAGE_COUNTER = re.compile(
+    r"^\s*(?:第\s*\d{1,4}\s*页\s*[,，/／]?\s*(?:共\s*\d{1,4}\s*页)?|[-—]\s*\d{1,4}\s*[-—]"
+    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _rejoin_cells(above: str, below: str) -> str | None:
+    """A row whose every cell wrapped (or went on past a page break) and the line that ends
+    each: "20 增信服务 众安在线财产保险股 个人贷款保" + "机构 份有限公司 证保险".
+
+    >>> _rejoin_cells("20 增信服务 众安在线财产保险股 个人贷款保", "机构 份有限公司 证保险")
+    '20 增信服务机构 众安在线财产保险股份有限公司 个人贷款保证保险'
+    >>> _rejoin_cells("3 甲科技有限公司 平台运营机构", "乙科技有限公司 平台运营机构") is None
+    True
+    """
+    ends = light_clean(below).split(" ")
+    if len(ends) < 2 or strip_number(below.strip())[0] is not None:
+        return None
+    if any(len(end) > 14 or (len(end) >= 6 and standalone_name(end, set())) for end in ends):
+        return None  # a row of its own ("乙科技有限公司 平台运营机构"), not the rest of one
+    tokens = light_clean(above).split(" ")
+    number = tokens[:1] if re.fullmatch(r"\d{1,3}[.、．]?", tokens[0]) else []
+    cells = tokens[len(number) :]
+    if len(cells) != len(ends):
+        return None
+    if not any(not looks_like_org(c) and looks_like_org(c + e) for c, e in zip(cells, ends)):
+        return None  # no cell held the start of a name the line below finishes
+    return " ".join([*number, *(cell + end for cell, end in zip(cells, ends, strict=True))])
 
 
 # A numbered item of labelled fields ("1. 甲有限公司；合作机构类别：平台运营机构；合作期间：
@@ -154,6 +191,9 @@ def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
     """("机构名称：甲公司 客服电话：95188") -> [(NAME, "", "甲公司"), (HOTLINE, "", "95188")].
 
     Empty when the line is not made of known labels.
+
+    >>> labelled_fields("原名称：乙科技有限公司")
+    [(<Column.REMARK: 'remark'>, '', '原名称：乙科技有限公司')]
     """
     light = light_clean(strip_number(text.strip())[1])
     matches = list(_LABEL.finditer(light))
@@ -165,7 +205,10 @@ def labelled_fields(text: str) -> list[tuple[Column, str, str]]:
         if column is None:
             return []
         end = matches[index + 1].start() if index + 1 < len(matches) else len(light)
-        fields.append((column, preset, light[match.end() : end].strip(" ;；,，。、")))
+        value = light[match.end() : end].strip(" ;；,，。、")
+        if former_names_column(match.group(1)):  # "原名称：乙公司" is a note, never the name
+            column, value = Column.REMARK, f"{FORMER_NAMES}：{value}"
+        fields.append((column, preset, value))
         if column is Column.NAME and markers_in(match.group(1)):
             fields.append((Column.REMARK, "", match.group(1)))  # "终止合作机构：甲公司"
     return fields
@@ -208,6 +251,8 @@ hotline='', remark='合作业务:丙信托计划')
 
     >>> item_fields("平台运营机构 3 甲乙科技有限公司 95055", None, set()).products
     ()
+    >>> item_fields("甲乙科技有限公司 （统一社会信用代码：91310115MA1K3J3P4M）", None, set()).name
+    '甲乙科技有限公司'
     """
     light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
     light = _without_credit_code(light)
@@ -264,8 +309,15 @@ hotline='', remark='合作业务:丙信托计划')
 def _without_credit_code(light: str) -> str:
     """The line without its credit code (who the partner is, never a field of it), when the
     line names the partner too; a line whose name wrapped away keeps the code in its place."""
-    without = CREDIT_CODE.sub(" ", light).strip()
+    without = _LABELLED_CODE.sub(" ", light)  # "（统一社会信用代码：9131…）": all of it
+    without = CREDIT_CODE.sub(" ", without).strip()
     return without if any(looks_like_org(token) for token in without.split()) else light
+
+
+_LABELLED_CODE = re.compile(
+    r"\s*[（(]\s*(?:统一社会信用代码|社会信用代码|信用代码|机构代码|代码)?\s*[:：]?\s*"
+    rf"(?:{CREDIT_CODE.pattern})\s*[)）]"
+)
 
 
 def _bracketed_category(name: str, period: str) -> tuple[str, str, str]:

@@ -48,6 +48,13 @@ _SPEAKS = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|现就|�
 _PUBLISHES = re.compile(
     rf"(?:^|(?<=[，,。；;：:\n]))({_ORG})(?:现将|特将|兹将|现对|现就)[^。；;\n]{{0,40}}?(?:名单|合作机构)"
 )
+# "招联消费金融股份有限公司（“招联”）互联网助贷业务合作机构如下：": a lead that opens with whose
+# list follows (a lender's name, its short name, then the list's title)
+_LEADS_ITS_LIST = re.compile(
+    rf"(?:^|(?<=[，,。；;：:\n]))([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})"
+    r"(?:[（(][^（）()]{1,12}[)）])?的?(?:互联网)?(?:助贷)?(?:业务)?合作(?:机构|方|平台)"
+    r"[^。；;\n]{0,12}?(?:如下|名单|公示|一览)"
+)
 # "甲银行对互联网助贷业务合作机构实行名单制管理": the lender managing its partners' list
 _MANAGES = re.compile(
     rf"(?:^|(?<=[，,。；;：:\n]))([\u4e00-\u9fff]{{2,12}}?{_KINDS}{_LEGAL})对[^。；;\n]{{0,30}}?"
@@ -188,6 +195,7 @@ def _page_owners(markup: str) -> list[str]:
     found.extend(match.group(1) for match in _LIST_OF.finditer(text))
     found.extend(match.group(1) for match in _PUBLISHES.finditer(text))
     found.extend(match.group(1) for match in _MANAGES.finditer(text))
+    found.extend(match.group(1) for match in _LEADS_ITS_LIST.finditer(text))
     found.extend(_introduced_owners(root, texts))
     return [_trimmed(name) for name in found]
 

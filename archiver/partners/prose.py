@@ -84,6 +84,12 @@ _CLAUSES = re.compile(r"[，,；;。]")
 _FIELD_LABEL_END = re.compile(r"(?:产品|电话|热线|期限|期间|有效期)(?:名称)?$")
 
 
+# "我行互联网助贷业务的增信服务由甲、乙和丙提供": who serves, named between 由 and the verb
+_BY_WHOM = re.compile(
+    r"^[^、，,；;]{0,30}?由(?P<names>[^，,；;。]+?)(?:共同|分别)?(?:提供|承担|负责|承保|开展)"
+)
+
+
 def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(category label, its lead, names) of every list one paragraph writes as a sentence.
 
@@ -94,6 +100,9 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 ('增信服务机构', ('戊己融资担保有限公司',))]
     >>> prose_lists("增信服务机构：戊己融资担保有限公司；庚辛财产保险股份有限公司。")[0][2]
     ('戊己融资担保有限公司', '庚辛财产保险股份有限公司')
+    >>> prose_lists("二、增信服务机构：我行的增信服务由甲保险股份有限公司、乙保险股份有限公司"
+    ...     "提供，均为持牌保险机构。")[0][2]
+    ('甲保险股份有限公司', '乙保险股份有限公司')
     >>> prose_lists("客服热线：95188、95199")
     ()
     """
@@ -106,6 +115,8 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     for intro, end in zip(intros, ends, strict=True):
         body = cleaned[intro.end() : end]
         body = body.split("。")[0].strip().rstrip(".；;，,")
+        by_whom = _BY_WHOM.match(body)  # "…增信服务由甲、乙提供": the names between
+        body = by_whom.group("names") if by_whom else body
         body = re.sub(r"等(?:\s*\d{1,4}\s*家)?(?:机构)?$", "", body)
         pieces = tuple(
             name.strip()

@@ -40,7 +40,12 @@ from archiver.partners.fullnames import (
 from archiver.partners.gridreader import GridReading
 from archiver.partners.gridrows import is_record, labels_another_table, row_number
 from archiver.partners.groups import GroupHeading
-from archiver.partners.headings import heading_label, status_after, titles_partner_section
+from archiver.partners.headings import (
+    closes_section,
+    heading_label,
+    status_after,
+    titles_partner_section,
+)
 from archiver.partners.lines import (
     ItemFields,
     item_fields,
@@ -194,7 +199,7 @@ class Reader(GridReading):
             self._aside = False
             self._open_section(heading, text)
             return
-        if not labelled and self._status_line(text, line.kind):
+        if not labelled and (self._status_line(text, line.kind) or self._section_ends(text)):
             self._aside = False  # "三、已终止合作机构" after a table of products: a list again
             return
         if self._aside:
@@ -256,6 +261,15 @@ class Reader(GridReading):
             self._flush_card()  # a card read so far has the status before this line
         self._status = status
         return opened
+
+    def _section_ends(self, text: str) -> bool:
+        """ "三、合作产品信息" after "二、增信服务机构": what follows has no category."""
+        if not self._section.label or not closes_section(text):
+            return False
+        self._flush_card()
+        self._section = Section(scope=self._section.scope)
+        self._grid_category = ""
+        return True
 
     def stated_former_names(self) -> list[Row]:
         """The rows, with what notes elsewhere state about them added (rows.with_stated_notes)."""
