@@ -14,7 +14,7 @@ from benchmarks import bench_noise
 
 # Changes the reader does not yet survive on every page (bench_noise figures in the README).
 STILL_ALERTING = {
-    "cards": "19 of 506 trials: a key-value or header-only table the change rebuilds as cards "
+    "cards": "22 of 599 trials: a key-value or header-only table the change rebuilds as cards "
     "with a field label on top, a product table's cards naming a partner twice, a group's "
     "brand rows",
 }
@@ -29,12 +29,14 @@ KNOWN = {
     "(table and cards): reversing one of them pairs different rows",
     ("blind9/seqs/mobile-expand-hidden-rows", "reorder"): "blank category cells, as above",
     ("blind10/pages/grid-three-per-row", "divtable"): "three names a row as one div row",
+    ("blind16/pages/grid-tianfu-three-per-row", "divtable"): "three names a row as one div row",
     ("blind8/pages/group-brand-headings-entities", "grouped"): "a group's brand heading "
     "(京东集团) above category headings, not above its legal entities, is kept as a partner",
 }
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # every kept page × 20 changes: about 4-5 min alone, and it grows
 def test_no_quiet_change_of_any_kept_page_makes_a_partner_event() -> None:
     changes = [name for name in bench_noise.TRANSFORMS if name not in STILL_ALERTING]
     failures = [

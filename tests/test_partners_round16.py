@@ -374,3 +374,24 @@ def test_a_two_column_notice_lists_its_partners_in_running_text(aliases: AliasTa
     body = bytes(document.output())
     found = extract(capture(response("公告.pdf", body, "application/pdf")), aliases=aliases)
     assert {p.name for p in found.partners} == {ANT, DXM, ZA, PICC}
+
+
+def test_a_numbered_table_title_of_partners_ends_the_product_table_above_it() -> None:
+    """ "表1 产品信息" set aside as another table; "表2 …合作机构名单" over rows of divs (a
+    redesign of the same tables) is the list again."""
+    rows = (("产品名称", "年化利率区间（单利）", "期限"), ("富民·易贷", "7.2%-23.9%", "3-36个月"))
+    partners = (
+        ("序号", "合作机构", "合作类型"),
+        ("1", DXM, "平台运营机构"),
+        ("2", ZA, "增信服务机构"),
+    )
+
+    def divs(table: tuple[tuple[str, ...], ...]) -> str:
+        return "".join(
+            "<div class='row'>" + "".join(f"<span>{c}</span>" for c in row) + "</div>"
+            for row in table
+        )
+
+    body = f"<p>表1 互联网贷款产品信息</p>{divs(rows)}"
+    body += f"<p>表2 互联网助贷业务合作机构名单</p>{divs(partners)}"
+    assert _read(body) == {DXM: "平台运营机构", ZA: "增信服务机构"}

@@ -240,11 +240,18 @@ def titles_partner_section(text: str) -> bool:
     False
     >>> titles_partner_section("三、非合作机构名单")  # impostors: what follows stays disowned
     False
+    >>> titles_partner_section("表2 互联网助贷业务合作机构名单")  # after 表1, of products
+    True
     """
     cleaned = clean_text(text)
-    core = _HEADING_NUMBER.sub("", cleaned, count=1)
+    caption = _TABLE_NUMBER.match(cleaned)  # "表2 互联网助贷业务合作机构名单": a table's title
+    core = cleaned[caption.end() :] if caption else _HEADING_NUMBER.sub("", cleaned, count=1)
     if core == cleaned or not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return False
     if re.search(r"关于|公告|通知|声明|提示|风险|非合作|不存在|冒用|假冒|虚假|诈骗", core):
         return False  # (a numbered news title or warning, never a section of the list)
-    return SECTION_NUMBER.match(cleaned) is not None and _PARTNER_SECTION.search(core) is not None
+    numbered = caption is not None or SECTION_NUMBER.match(cleaned) is not None
+    return numbered and _PARTNER_SECTION.search(core) is not None
+
+
+_TABLE_NUMBER = re.compile(r"^附?表\s*[\d一二三四五六七八九十]{1,3}\s*[:：.、．]?\s*")
