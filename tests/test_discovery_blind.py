@@ -32,6 +32,7 @@ ROUNDS = (
     "blind13",
     "blind14",
     "blind15",
+    "blind16",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
