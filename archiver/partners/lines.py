@@ -139,9 +139,10 @@ def _rejoin_cells(above: str, below: str) -> str | None:
     cells = tokens[len(number) :]
     if len(cells) != len(ends):
         return None
-    if not any(not looks_like_org(c) and looks_like_org(c + e) for c, e in zip(cells, ends)):
+    pairs = list(zip(cells, ends, strict=True))
+    if not any(not looks_like_org(cell) and looks_like_org(cell + end) for cell, end in pairs):
         return None  # no cell held the start of a name the line below finishes
-    return " ".join([*number, *(cell + end for cell, end in zip(cells, ends, strict=True))])
+    return " ".join([*number, *(cell + end for cell, end in pairs)])
 
 
 # A numbered item of labelled fields ("1. 甲有限公司；合作机构类别：平台运营机构；合作期间：
