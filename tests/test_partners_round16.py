@@ -42,9 +42,13 @@ def _table(*rows: tuple[str, ...]) -> str:
     return "<table>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
-def test_a_product_section_after_the_categories_gives_its_cards_no_category() -> None:
-    """ "三、合作产品信息" after "二、增信服务机构", its products as cards ("产品类型：个人消费
-    贷款"): the platforms keep their category; the loan's kind is no partner's."""
+@pytest.mark.parametrize(
+    "heading", ["三、互联网助贷合作产品信息", "附：合作产品一览", "表3 合作产品信息"]
+)
+def test_a_product_section_after_the_categories_gives_its_cards_no_category(heading: str) -> None:
+    """ "三、合作产品信息" (or an annex, or a numbered table) after "二、增信服务机构", its
+    products as cards ("产品类型：个人消费贷款"): the platforms keep their category; the loan's
+    kind is no partner's."""
     cards = "".join(
         f"<div class='card'><p>{name}</p><p>产品名称：{product}</p>"
         "<p>产品类型：个人消费贷款</p></div>"
@@ -53,7 +57,7 @@ def test_a_product_section_after_the_categories_gives_its_cards_no_category() ->
     body = (
         f"<h3>一、平台运营机构</h3><p>{ANT}</p><p>{QY}</p>"
         f"<h3>二、增信服务机构</h3><p>{ZA}</p>"
-        f"<h3>三、互联网助贷合作产品信息</h3>{cards}"
+        f"<h3>{heading}</h3>{cards}"
     )
     partners = bench_noise.read(_page(body)).partners
     assert {(p.name, p.category.value) for p in partners} == {

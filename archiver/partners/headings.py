@@ -120,9 +120,13 @@ def closes_section(text: str) -> bool:
     (False, False)
     >>> closes_section("二、本行将持续加强对合作机构的管理，切实保护消费者合法权益。")
     False
+    >>> closes_section("附：合作产品一览"), closes_section("表3 合作产品信息")  # an annex, a table
+    (True, True)
+    >>> closes_section("附件：合作机构名单.pdf"), closes_section("表1 互联网助贷合作机构名单")
+    (False, False)
     """
     clean = clean_text(text)
-    number = SECTION_NUMBER.match(clean)
+    number = SECTION_NUMBER.match(clean) or _ANNEX.match(clean) or _TABLE_NUMBER.match(clean)
     if number is None:
         return False
     core = clean[number.end() :].strip()
@@ -130,8 +134,13 @@ def closes_section(text: str) -> bool:
         1 < len(core) <= 20
         and not looks_like_org(core)
         and not is_sentence(core)
-        and not re.search(r"[，,。；;:：、]", core)
+        and not re.search(r"[，,。；;:：、.]", core)
+        # "表1 合作机构名单" titles the list itself; "合作产品信息" is another subject
+        and not (_PARTNER_SECTION.search(core) and not re.search(r"产品|利率|费率", core))
     )
+
+
+_ANNEX = re.compile(r"^附(?:件|表|录)?\s*\d{0,2}\s*[:：、.．]\s*")
 
 
 def _kinds_of_company(core: str) -> bool:
