@@ -171,6 +171,9 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
     ['甲乙信息技术有限公司', '丙丁科技有限公司']
     >>> join_prose_wraps(["增信服务机构共2家，分别为：", "甲保险有限公司、乙担保有限公司。"])
     ['增信服务机构共2家，分别为：甲保险有限公司、乙担保有限公司。']
+    >>> join_prose_wraps(["温州银行合作机构名单", "三、其他合作机构——贷后催收服务机构（2家）",
+    ...     "1 甲资产管理有限公司 2 乙数据处理有限公司"])[1:]  # a heading, then a row
+    ['三、其他合作机构——贷后催收服务机构（2家）', '1 甲资产管理有限公司 2 乙数据处理有限公司']
     """
     prose = sorted(len(line) for line in lines if " " not in line)
     # the page's width in characters: its longer lines, not its longest (a line of digits
@@ -178,16 +181,22 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
     edge = prose[(len(prose) * 4) // 5] * _EDGE if prose else 0.0
     joined: list[str] = []
     carry = listing = False
+    wide = edge >= _MIN_PROSE
     for line in lines:
-        goes_on = carry or (listing and " " not in line and "、" in line)  # "分别为：" / "甲、乙"
+        # in a narrow column only running text goes on (a row of a table has column gaps)
+        goes_on = (carry and (wide or " " not in line)) or (
+            listing and " " not in line and "、" in line  # "分别为：" / "甲、乙"
+        )
         if goes_on and not _STARTS_ITEM.match(line):
             joined[-1] += line
         else:
             joined.append(line)
         last = joined[-1]
         # a narrow column of running text (a two-column notice) wraps too: its lines carry
-        # the sentence's commas, which a column of one name per line never has
-        running = edge >= _MIN_PROSE or (edge >= _MIN_COLUMN and _CLAUSE_MARK.search(line))
+        # the sentence's commas (not a section number's "三、"), which a column of one name
+        # per line never has
+        clause = _CLAUSE_MARK.search(_SECTION_START.sub("", line, count=1))
+        running = wide or (edge >= _MIN_COLUMN and clause)
         wraps = bool(running) and " " not in line and len(line) >= edge
         carry = wraps and not _ENDS_SENTENCE.search(last)
         listing = wraps and last.endswith(("：", ":"))  # a lead, its names on the next line
@@ -195,4 +204,5 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
 
 
 _MIN_COLUMN = 12  # characters: a column of a two-column page
-_CLAUSE_MARK = re.compile(r"[、，,]")
+_SECTION_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d{1,3})[、.．]")
+_CLAUSE_MARK = re.compile(r"[、，,]|。(?=.)")  # a comma, or a full stop inside the line
