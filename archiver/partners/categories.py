@@ -79,6 +79,8 @@ _ORDINAL = re.compile(
 # a count in digits or in words ("（共3家）", "（共五家）", "十二家")
 COUNT_NUMBER = r"(?:\d+|[一二三四五六七八九十两百零〇]+)"
 _COUNT = re.compile(rf"[（(]?共?\s*{COUNT_NUMBER}\s*家[）)]?|[（(]\s*\d+\s*[）)]")
+# a note on the order in brackets: "（共8家，排名不分先后）", "（按拼音排序）"
+_ORDER_NOTE = re.compile(r"[（(][^（）()]*(?:不分先后|排名|排序|顺序)[^（）()]*[）)]")
 # a column header's or a lead sentence's words: "平台运营机构名称", "本行合作的…机构包括"
 _TRAILING_WORDS = re.compile(
     r"(?:名称|全称|名单|列表|清单|一览表?|明细|信息|如下|包括|主要有|有|为|更新|调整|变更|的)+$"
@@ -94,8 +96,8 @@ def category_label(raw: str) -> str:
 
     >>> category_label("二、平台运营机构（共3家）："), category_label("(1) 增信服務機構")
     ('平台运营机构', '增信服务机构')
-    >>> category_label("一、平台运营机构（共五家）")
-    '平台运营机构'
+    >>> category_label("一、平台运营机构（共五家）"), category_label("一、平台运营机构（共8家，排名不分先后）")
+    ('平台运营机构', '平台运营机构')
 
     A header's or a sentence's words around the label are decoration too:
 
@@ -111,7 +113,7 @@ def category_label(raw: str) -> str:
 
     """
     text = re.sub(r"\s+", "", simplified(clean_text(raw)))
-    text = _COUNT.sub("", _ORDINAL.sub("", text)).strip("：:；;，,。、")
+    text = _COUNT.sub("", _ORDER_NOTE.sub("", _ORDINAL.sub("", text))).strip("：:；;，,。、")
     for decoration in (_TRAILING_WORDS, _LEADING_CLAUSE, _PARTNERING):
         bare = decoration.sub("", text).strip("：:；;，,。、")
         if bare != text and names_category(bare):

@@ -36,6 +36,8 @@ _INCLUDES_ENDED = re.compile(r"(?:含|包括|包含)(?:已|部分)?(?:终止|暂
 # "一、新增合作机构", "本次新增平台运营机构": the change a notice lists, not a category.
 _ADDED = re.compile(r"^(?:本次|此次|本期)?(?:新增|增加|补充|新加入)的?")
 _HEADING_TAIL = re.compile(
+    # "（共8家，排名不分先后）", "（按拼音排序）": the order of the names, not their kind
+    r"[（(][^（）()]*(?:不分先后|排名|排序|顺序)[^（）()]*[)）]$|"
     rf"[（(]?\s*(?:共|合计)?\s*{COUNT_NUMBER}\s*家\s*[)）]?|[:：]$|名单$|如下$|列表$|明细$|情况$|信息$"
     # "…名单公示（2025年12月更新）": the notice's words and its edition
     r"|公示$|公告$|[（(][^（）()]{0,16}(?:\d{4}|更新|修订|版)[^（）()]{0,8}[)）]$"
@@ -66,6 +68,8 @@ def heading_label(text: str) -> str:
     '增信服务机构'
     >>> heading_label("平台运营机构（第1页/共2页）"), heading_label("增信服务机构（续）")
     ('平台运营机构', '增信服务机构')
+    >>> heading_label("一、平台运营机构（共8家，排名不分先后）")
+    '平台运营机构'
     >>> heading_label("（二）提供增信服务的融资担保公司及保险公司")
     '提供增信服务的融资担保公司及保险公司'
     >>> heading_label("贵阳银行股份有限公司互联网助贷业务合作平台及运营主体：")  # a lead

@@ -115,7 +115,7 @@ def join_wrapped(blocks: tuple[Block, ...], known: set[str]) -> list[Block]:
 
 _PAGE_COUNTER = re.compile(
     r"^\s*(?:第\s*\d{1,4}\s*页\s*[,，/／]?\s*(?:共\s*\d{1,4}\s*页)?|[-—]\s*\d{1,4}\s*[-—]"
-    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4})\s*$",
+    r"|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4})\s*$",
     re.IGNORECASE,
 )
 

@@ -8,8 +8,10 @@ wrote. What is written beside a name (former names, marks) is read by `annotatio
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -250,3 +252,30 @@ def qualifiers_agree(left: str, right: str) -> bool:
     (True, False)
     """
     return not left or not right or left in right or right in left
+
+
+# where one whole name ends and the next begins; a branch's name goes on ("…公司北京市分公司")
+_GLUED_AFTER = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|分公司)"
+    r"(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]{1,8}?(?:分公司|分行|支行|营业部))"
+)
+
+
+def unglued(text: str, whole: Callable[[str], bool]) -> list[str]:
+    """Whole names glued together with nothing between them, apart (a row of span cells read
+    as one line); anything else, a branch's name among them, stays as it is.
+
+    >>> unglued("重庆市兴农融资担保集团有限公司长春市融资担保有限公司", looks_like_org)
+    ['重庆市兴农融资担保集团有限公司', '长春市融资担保有限公司']
+    >>> unglued("中国人民财产保险股份有限公司北京市分公司长春市融资担保有限公司", looks_like_org)
+    ['中国人民财产保险股份有限公司北京市分公司', '长春市融资担保有限公司']
+    >>> unglued("甲科技有限公司乙产品", looks_like_org)
+    ['甲科技有限公司乙产品']
+    """
+    cuts = [found.end() for found in _GLUED_AFTER.finditer(text)]
+    pieces = [text[start:end] for start, end in itertools.pairwise([0, *cuts, len(text)])]
+    if len(pieces) > 1 and all(
+        piece.endswith("公司") and whole(piece) for piece in pieces
+    ):
+        return pieces
+    return [text]

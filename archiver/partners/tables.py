@@ -28,6 +28,7 @@ from archiver.partners.names import (
     lift_qualifier,
     looks_like_org,
     region_prefix,
+    unglued,
 )
 from archiver.partners.records import published
 
@@ -383,7 +384,7 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
         if len(parts) > 1 and all(_name_like(clean_text(p), known) for p in parts):
             names.extend(parts)
         else:
-            names.append(line)
+            names.extend(unglued(line, lambda piece: standalone_name(piece, known)))
     return names
 
 
