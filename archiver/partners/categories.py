@@ -96,8 +96,10 @@ def category_label(raw: str) -> str:
 
     >>> category_label("二、平台运营机构（共3家）："), category_label("(1) 增信服務機構")
     ('平台运营机构', '增信服务机构')
-    >>> category_label("一、平台运营机构（共五家）"), category_label("一、平台运营机构（共8家，排名不分先后）")
-    ('平台运营机构', '平台运营机构')
+    >>> category_label("一、平台运营机构（共五家）")
+    '平台运营机构'
+    >>> category_label("一、平台运营机构（共8家，排名不分先后）")
+    '平台运营机构'
 
     A header's or a sentence's words around the label are decoration too:
 

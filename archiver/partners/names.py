@@ -274,8 +274,6 @@ def unglued(text: str, whole: Callable[[str], bool]) -> list[str]:
     """
     cuts = [found.end() for found in _GLUED_AFTER.finditer(text)]
     pieces = [text[start:end] for start, end in itertools.pairwise([0, *cuts, len(text)])]
-    if len(pieces) > 1 and all(
-        piece.endswith("公司") and whole(piece) for piece in pieces
-    ):
+    if len(pieces) > 1 and all(piece.endswith("公司") and whole(piece) for piece in pieces):
         return pieces
     return [text]
