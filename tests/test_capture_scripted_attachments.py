@@ -271,3 +271,30 @@ def test_a_handlers_half_path_is_followed_where_the_click_really_goes(
     assert [url.split("?")[0] for url in urls] == ["/gg/attach/202508/1d9f.pdf"]
     result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
     assert result.list_status is ListStatus.OK, result.list_note
+
+
+@pytest.mark.browser
+def test_a_handler_that_sets_location_is_followed_where_it_goes(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """ "downloadFile('16823','名单.pdf')" sets ``window.location.href`` to a download
+    handler (no window.open): the navigation is caught and cancelled, the page stays, and the
+    URL it would have opened is fetched (blind round 17, download-script-onclick)."""
+    local_site.file("/gg/common/download.jsp", PDF.read_bytes(), "application/octet-stream")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单</h1>"
+        '<p><a href="javascript:void(0);" onclick="downloadFile(\'16823\','
+        "'合作机构名单.pdf')\">合作机构名单.pdf</a></p>"
+        "<script>function downloadFile(id, name) { window.location.href ="
+        " 'common/download.jsp?fileId=' + id + '&fileName=' + encodeURIComponent(name); }"
+        "</script>",
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = [a.url.removeprefix(local_site.base_url) for a in capture.attachments]
+    assert [url.split("?")[0] for url in urls] == ["/gg/common/download.jsp"]
+    assert [p.url for p in capture.pages] == [local_site.url("/gg/notice.html")]
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note

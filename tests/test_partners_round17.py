@@ -43,3 +43,74 @@ def test_a_heading_with_a_note_on_the_order_names_its_category(note: str) -> Non
         f"<h3>二、增信服务机构（共1家）</h3><table><tr><td>{ZA}</td></tr></table>"
     )
     assert _read(body) == {ANT: "平台运营机构", QY: "平台运营机构", ZA: "增信服务机构"}
+
+
+def test_a_block_hidden_from_everyone_that_nothing_shows_is_not_read() -> None:
+    """A honeypot: links for bots in a block hidden from sight and from screen readers, no
+    control naming it. A modal the 查看名单 button opens (hidden the same way) is read."""
+    body = (
+        f"<table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr><tr><td>{QY}</td></tr></table>"
+        "<div style='display:none' aria-hidden='true'>"
+        f"<a href='/x/1'>{PICC}</a><a href='/x/2'>{SX}</a></div>"
+        "<button data-target='#more'>查看名单</button>"
+        f"<div id='more' style='display: none' aria-hidden='true'><p>{ZA}</p></div>"
+    )
+    assert set(_read(body)) == {ANT, QY, ZA}
+
+
+def test_a_list_drawn_as_svg_text_is_read_line_by_line() -> None:
+    """An infographic: each partner a <text> on its own baseline, its category another
+    <text> on the same baseline further right."""
+    rows = "".join(
+        f"<text x='40' y='{y}'>{name}</text><text x='520' y='{y}'>{category}</text>"
+        for y, name, category in ((90, ANT, "平台运营机构"), (140, ZA, "增信服务机构"))
+    )
+    body = f"<svg width='700' height='200'><text x='20' y='40'>合作机构名单</text>{rows}</svg>"
+    assert _read(body) == {ANT: "平台运营机构", ZA: "增信服务机构"}
+
+
+def test_a_product_table_without_a_partner_column_gives_no_partner() -> None:
+    """ "产品名称 | 运营平台 | 增信方式 | 年化利率区间" or "产品名称 | 合作平台 | 贷款额度 | 期限":
+    its brands and its 融资担保 are not partners, whatever they are named."""
+    body = (
+        f"<h3>一、合作机构</h3><table><tr><th>机构名称</th></tr><tr><td>{ANT}</td></tr></table>"
+        "<h3>二、合作产品</h3><table><tr><th>产品名称</th><th>运营平台</th><th>增信方式</th>"
+        "<th>年化利率区间</th></tr><tr><td>甲银行·借呗</td><td>支付宝</td><td>无</td>"
+        "<td>7.2%-18%</td></tr><tr><td>甲银行·乐花</td><td>分期乐商城</td><td>保证保险</td>"
+        "<td>7.2%-24%</td></tr></table>"
+        "<table><tr><th>产品名称</th><th>合作平台</th><th>贷款额度</th><th>期限</th></tr>"
+        "<tr><td>甲e贷（美团）</td><td>美团借钱</td><td>最高20万元</td><td>3-36期</td></tr>"
+        "<tr><td>甲还呗贷</td><td>还呗</td><td>最高20万元</td><td>3-12期</td></tr></table>"
+    )
+    assert set(_read(body)) == {ANT}
+
+
+def test_a_status_column_without_a_header_ends_its_partner() -> None:
+    """A table whose header is another table (a fixed header) and whose last column says
+    合作中 / 已终止: the 已终止 partner is ended, not current."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{name}</td><td>平台运营机构</td><td>{status}</td></tr>"
+        for n, (name, status) in enumerate(((ANT, "合作中"), (QY, "已终止"), (SX, "合作中")), 1)
+    )
+    partners = bench_noise.read(_page(f"<table>{rows}</table>")).partners
+    ended = {p.name for p in partners if p.markers}
+    assert {p.name for p in partners} == {ANT, QY, SX}
+    assert ended == {QY}
+
+
+def test_a_list_numbered_down_two_columns_gives_each_name() -> None:
+    """A notice set in two columns: each line of the page is "1. 甲 5. 乙" (numbered down
+    the first column, then the second)."""
+    lines = "".join(
+        f"<p>{a}. {x} {b}. {y}</p>" for a, x, b, y in ((1, ANT, 3, ZA), (2, QY, 4, PICC))
+    )
+    assert set(_read(f"<h3>合作机构</h3>{lines}")) == {ANT, QY, ZA, PICC}
+
+
+def test_a_dash_for_an_empty_cell_after_a_short_name_keeps_the_name() -> None:
+    """A PDF row "4 太平财产保险有限公司 —" (the product column empty): the dash is no part of
+    the name and the short name is read."""
+    body = "".join(
+        f"<p>{n} {name} —</p>" for n, name in enumerate((ZA, "太平财产保险有限公司"), 1)
+    )
+    assert set(_read(f"<h3>增信服务机构</h3>{body}")) == {ZA, "太平财产保险有限公司"}

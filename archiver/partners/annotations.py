@@ -97,6 +97,19 @@ def markers_in(text: str) -> tuple[Marker, ...]:
     return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
 
 
+_IN_FORCE_WORD = re.compile(r"^(?:合作中|正常(?:合作)?|在合作|存续|有效|生效中?|履约中|续约)$")
+
+
+def is_status_word(text: str) -> bool:
+    """A cell that only says where a partnership stands (a 合作状态 column without its header).
+
+    >>> [is_status_word(t) for t in ("合作中", "已终止", "暂停合作", "甲科技有限公司", "95188")]
+    [True, True, True, False, False]
+    """
+    text = text.strip()
+    return len(text) <= 10 and (bool(_IN_FORCE_WORD.match(text)) or bool(markers_in(text)))
+
+
 def is_ended(markers: tuple[Marker, ...]) -> bool:
     """True when the marks say the partner is no longer one (terminated, suspended,
     deregistered); a rename is not an end.

@@ -248,8 +248,8 @@ def is_noise(text: str) -> bool:
     [True, True, True, True, True]
     >>> is_noise("91500000MA60GLY97H")
     True
-    >>> is_noise("深圳市分期乐网络科技有限公司")
-    False
+    >>> is_noise("深圳市分期乐网络科技有限公司"), is_noise("太平财产保险有限公司 —")
+    (False, False)
     """
     cleaned = clean_text(text)
     if _BLANK.match(cleaned) or _NUMBERS.match(cleaned):
@@ -263,7 +263,8 @@ def is_noise(text: str) -> bool:
     ):
         return True
     column, _ = column_of(cleaned)
-    return column is not None and not looks_like_org(cleaned) and len(cleaned) <= 12
+    named = looks_like_org(cleaned.rstrip("—–-－/／"))  # "甲有限公司 —": an empty cell's dash
+    return column is not None and not named and len(cleaned) <= 12
 
 
 @lru_cache(maxsize=32768)

@@ -31,8 +31,10 @@ from archiver.partners.gridrows import (
     has_foreign_header,
     is_card_grid,
     is_cut_row,
+    is_header_echo,
     is_own_row,
     is_total_row,
+    labels_another_table,
     row_number,
     starts_with_name,
 )
@@ -59,7 +61,6 @@ from archiver.partners.tables import (
     header_layout,
     infer_layout,
     is_blank_row,
-    is_header_echo,
     single_text,
     split_names,
     unfold_repeated,
@@ -157,8 +158,11 @@ class GridReading(ABC):
         self, rows: tuple[tuple[str, ...], ...], grid: Grid, document: Document, *, foreign: bool
     ) -> None:
         """A table without a layout, read row by row as lines; one whose labels say its
-        names hold another role (保管人 | 开户行: disowned.py) is not read at all."""
+        names hold another role (保管人 | 开户行: disowned.py) or whose header is that of a
+        table of products or rates ("产品名称 运营平台 增信方式 年化利率区间") is not read."""
         if foreign and labels_another_role(rows[0]):
+            return
+        if rows and labels_another_table([clean_text(cell) for cell in rows[0]]):
             return
         for index, row in enumerate(rows):
             text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))

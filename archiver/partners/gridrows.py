@@ -4,6 +4,7 @@ Pure.
 
 from __future__ import annotations
 
+import math
 import re
 
 from archiver.models import SourceKind
@@ -170,3 +171,17 @@ def names_an_org(cell: str) -> bool:
     text = clean_text(cell)
     upto_company = text[: text.rfind("公司") + 2] if "公司" in text else ""
     return any(looks_like_org(line) for line in lines) or looks_like_org(upto_company)
+
+
+def is_header_echo(row: tuple[str, ...], layout: Layout) -> bool:
+    """A header row repeated inside the table (each page of a printed list repeats it)."""
+    cells = tuple(clean_text(c) for c in row)
+    if layout.labels and cells == layout.labels:
+        return True
+    labels = [c for c in cells if c]
+    if not labels:
+        return False
+    hits = sum(
+        column_of(c)[0] is not None and len(c) <= 8 and not looks_like_org(c) for c in labels
+    )
+    return hits >= max(2, math.ceil(0.6 * len(labels)))

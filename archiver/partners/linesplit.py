@@ -77,6 +77,11 @@ def split_runs(blocks: tuple[Block, ...]) -> list[Block]:
     ['3. 甲乙科技有限公司', '4. 丙丁担保有限公司']
     >>> [b.text for b in split_runs((Line("3. 合作期限 4. 年"),))]
     ['3. 合作期限 4. 年']
+
+    Numbered down each column ("1. 甲公司 5. 乙公司"), the same when every item is a name:
+
+    >>> [b.text for b in split_runs((Line("1. 甲乙科技有限公司 5. 丙丁担保有限公司"),))]
+    ['1. 甲乙科技有限公司', '5. 丙丁担保有限公司']
     """
     result: list[Block] = []
     for block in blocks:
@@ -109,12 +114,24 @@ def _run_starts(text: str) -> list[int]:
             numbers.append(match)
             expected += 1
     if len(numbers) < 2:
+        numbers = _column_major(text, numbers[0])
+    if len(numbers) < 2:
         return []
     starts = [match.start(1) for match in numbers]
-    if int(numbers[0].group(1)) == 1:
+    if int(numbers[0].group(1)) == 1 and int(numbers[1].group(1)) == 2:
         return starts
     items = [text[m.end() : end] for m, end in zip(numbers, [*starts[1:], len(text)], strict=True)]
     return starts if all(_starts_with_name(item) for item in items) else []
+
+
+def _column_major(text: str, first: re.Match[str]) -> list[re.Match[str]]:
+    """The numbers of a row of a list set in columns down the page ("1. 甲公司 5. 乙公司"):
+    each greater than the one before (a split still needs every item to start with a name)."""
+    numbers = [first]
+    for match in _RUN_NUMBER.finditer(text, first.end()):
+        if int(match.group(1)) > int(numbers[-1].group(1)):
+            numbers.append(match)
+    return numbers
 
 
 def _starts_with_name(item: str) -> bool:

@@ -9,6 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
+from archiver.partners.annotations import is_status_word
 from archiver.partners.categories import names_category
 from archiver.partners.cells import (
     FORMER_NAMES,
@@ -115,7 +116,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
     )
 
 
-_RATE_LABEL = re.compile(r"利率|费率|年化|息费|综合成本")
+_RATE_LABEL = re.compile(r"利率|费率|年化|息费|综合成本|额度|还款方式")  # a loan's terms
 _INSTITUTION_LABEL = re.compile(r"机构|公司|企业|单位|主体")
 
 
@@ -128,6 +129,8 @@ def keyed_by_product(labels: list[str]) -> bool:
     True
     >>> keyed_by_product(["产品名称", "年化利率", "合作机构名称"])
     False
+    >>> keyed_by_product(["产品名称", "合作平台", "贷款额度", "期限"])
+    True
     """
     labels = [label for label in labels if label]
     if labels and column_of(labels[0])[0] is Column.SEQ:
@@ -286,6 +289,7 @@ def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layou
             Column.CATEGORY: sum(names_category(c) and not looks_like_org(c) for c in cells)
             / size,
             Column.PERIOD: sum(is_period(c) for c in cells) / size,
+            Column.REMARK: sum(is_status_word(c) for c in cells) / size,  # 合作中 / 已终止
         }
     name_scores = {col: s[Column.NAME] for col, s in scores.items()}
     if not name_scores or max(name_scores.values()) < 0.5:
@@ -295,7 +299,7 @@ def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layou
     for col, score in name_scores.items():  # names laid out several to a row
         if score >= GRID_NAME_SHARE and max(scores[col].values()) == scores[col][Column.NAME]:
             columns[col] = Column.NAME
-    for role in (Column.SEQ, Column.HOTLINE, Column.CATEGORY, Column.PERIOD):
+    for role in (Column.SEQ, Column.HOTLINE, Column.CATEGORY, Column.PERIOD, Column.REMARK):
         best = max(
             (c for c in scores if c not in columns),
             key=lambda c, r=role: scores[c][r],  # type: ignore[misc]
@@ -314,20 +318,6 @@ def _spans(row: tuple[str, ...]) -> bool:
 
 def _name_like(text: str, known: set[str]) -> bool:
     return (looks_like_org(text) and len(text) <= 60) or text in known
-
-
-def is_header_echo(row: tuple[str, ...], layout: Layout) -> bool:
-    """A header row repeated inside the table (each page of a printed list repeats it)."""
-    cells = tuple(clean_text(c) for c in row)
-    if layout.labels and cells == layout.labels:
-        return True
-    labels = [c for c in cells if c]
-    if not labels:
-        return False
-    hits = sum(
-        column_of(c)[0] is not None and len(c) <= 8 and not looks_like_org(c) for c in labels
-    )
-    return hits >= max(2, math.ceil(0.6 * len(labels)))
 
 
 def single_text(row: tuple[str, ...]) -> str:

@@ -1,7 +1,8 @@
 // Script links that name a document in their text ("名单.pdf") but build its URL in code
-// (onclick="downloadFile('7f3c9e21','2025/11')"): each is clicked once with window.open and
-// an anchor's click() caught, so nothing opens; the URLs they would open are returned as
-// [url, text]. At most 10 links; each URL then obeys the URL policy like any other link.
+// (onclick="downloadFile('7f3c9e21','2025/11')"): each is clicked once with window.open, an
+// anchor's click() and a location change caught, so nothing opens; the URLs they would open
+// are returned as [url, text]. At most 10 links; each URL then obeys the URL policy like any
+// other link.
 ([selector, named]) => {
   const scope = (selector && document.querySelector(selector)) || document;
   const document_name = new RegExp(named, 'i');
@@ -21,11 +22,21 @@
       HTMLAnchorElement.prototype.click = function () { if (this.href) seen.push(this.href); };
       clicked += 1;
       const stay = (event) => event.preventDefault();  // after the handlers: no navigation
+      // location.href = '…download.jsp?fileId=…' (no window.open): the navigation it starts
+      // is seen and cancelled through the Navigation API where the browser has it
+      const going = (event) => {
+        if (event.destination && event.destination.url) seen.push(event.destination.url);
+        if (event.cancelable) event.preventDefault();
+      };
+      const navigation = window.navigation;
+      if (navigation) navigation.addEventListener('navigate', going);
       window.addEventListener('click', stay);
       try {
         e.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
-      } catch (err) { /* the page's own error */ }
-      window.removeEventListener('click', stay);
+      } catch (err) { /* the page's own error */ } finally {
+        window.removeEventListener('click', stay);
+        if (navigation) navigation.removeEventListener('navigate', going);
+      }
       for (const url of seen) {
         try { found.push([new URL(url, document.baseURI).href.slice(0, 4096), text.slice(0, 200)]); }
         catch (err) { /* not a URL */ }
