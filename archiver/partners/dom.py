@@ -14,15 +14,14 @@ from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
-from archiver.partners.cloaked import drop_cloaked
 from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.htmltables import DivGrids, grid_of
+from archiver.partners.markup import tidy
 from archiver.partners.menus import is_menu, is_menu_table
 from archiver.partners.names import looks_like_org
 from archiver.partners.spanrows import row_cells
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 from archiver.partners.superseded import is_superseded_block
-from archiver.partners.svgtext import svg_as_lines
 from archiver.partners.terms import term_lines
 
 
@@ -65,8 +64,7 @@ def parse(markup: str) -> html.HtmlElement | None:
         root = html.fromstring(markup)
     except (etree.ParserError, ValueError):
         return None
-    drop_cloaked(root)
-    svg_as_lines(root)
+    tidy(root)  # (markup.py)
     return root
 
 

@@ -52,6 +52,25 @@ def struck_rename(element: html.HtmlElement) -> str:
     return f"{new}（原名称：{old}）" if looks_like_org(old) and looks_like_org(new) else ""
 
 
+def new_name_beside(root: html.HtmlElement) -> None:
+    """ "<del>旧名称</del><br>新名称": the new name under the struck one is the text beside it
+    (the line break goes), so the struck name reads as its former name (`struck_rename`).
+
+    >>> cell = html.fromstring("<td><del>甲乙科技有限公司</del><br>丙丁科技有限公司</td>")
+    >>> new_name_beside(cell)
+    >>> struck_rename(cell[0])
+    '丙丁科技有限公司（原名称：甲乙科技有限公司）'
+    """
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and is_struck(e)]:
+        following = element.getnext()
+        if (element.tail or "").strip() or following is None or following.tag != "br":
+            continue
+        new = (following.tail or "").strip()
+        if looks_like_org(re.sub(r"\s+", "", new)) and following.getnext() is None:
+            element.tail = f" {new}"
+            element.getparent().remove(following)
+
+
 def is_struck(element: html.HtmlElement) -> bool:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     return tag in _STRUCK_TAGS or bool(_LINE_THROUGH.search(element.get("style") or ""))

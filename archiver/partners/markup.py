@@ -1,0 +1,21 @@
+"""A page's markup made to say what it shows, before it is read. Pure (lxml).
+
+Each step rewrites what a reader of the screen sees differently from the tree: blocks hidden
+from everyone (cloaked.py), text drawn in SVG (svgtext.py), a struck-through former name with
+its new name on the next line (struck.py).
+"""
+
+from __future__ import annotations
+
+from lxml import html
+
+from archiver.partners.cloaked import drop_cloaked
+from archiver.partners.struck import new_name_beside
+from archiver.partners.svgtext import svg_as_lines
+
+
+def tidy(root: html.HtmlElement) -> None:
+    """Rewrite `root` in place (see the module's docstring)."""
+    drop_cloaked(root)
+    svg_as_lines(root)
+    new_name_beside(root)
