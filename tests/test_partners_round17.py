@@ -120,7 +120,8 @@ def test_a_struck_name_with_the_new_name_under_it_is_a_rename() -> None:
     """ "<del>旧名称</del><br>新名称" in a name cell: the partner is the new name, the struck
     one its former name, not a partner ended."""
     row = f"<tr><td><del>{QY}</del><br>上海奇富信息科技有限公司</td><td>平台运营机构</td></tr>"
-    body = f"<table><tr><th>机构名称</th><th>类型</th></tr>{row}<tr><td>{ANT}</td><td>平台运营机构</td></tr></table>"
+    row += f"<tr><td>{ANT}</td><td>平台运营机构</td></tr>"
+    body = f"<table><tr><th>机构名称</th><th>类型</th></tr>{row}</table>"
     partners = bench_noise.read(_page(body)).partners
     assert {p.name: p.former_names for p in partners} == {
         "上海奇富信息科技有限公司": (QY,),
