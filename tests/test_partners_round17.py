@@ -3,9 +3,16 @@ its own (the outsiders' pages themselves run in tests/test_partners_blind17.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from archiver.partners import AliasTable, compare
 from benchmarks import bench_noise
+from tests.test_partners_documents import aliases
+from tests.test_partners_events import version as manifest
+
+__all__ = ["aliases"]  # the module's fixture, shared
 
 ANT = "蚂蚁智信（杭州）信息技术有限公司"
 QY = "上海淇毓信息科技有限公司"
@@ -127,3 +134,78 @@ def test_a_struck_name_with_the_new_name_under_it_is_a_rename() -> None:
         "上海奇富信息科技有限公司": (QY,),
         ANT: (),
     }
+
+
+def _events(aliases: AliasTable, before: str, after: str) -> list[tuple[str, ...]]:
+    old = bench_noise.read(_page(before)).partners
+    new = bench_noise.read(_page(after)).partners
+    events, _ = compare(manifest(old), new, aliases=aliases)
+    return [(e.type.value, e.name, e.field, e.old, e.new) for e in events]
+
+
+def _sections(*sections: tuple[str, tuple[str, ...]]) -> str:
+    return "".join(
+        f"<h4>{heading}</h4><ol>{''.join(f'<li>{n}</li>' for n in names)}</ol>"
+        for heading, names in sections
+    )
+
+
+def test_a_heading_reworded_in_filler_words_is_no_event(aliases: AliasTable) -> None:
+    """平台运营机构 -> 平台运营服务机构, 增信服务机构 -> 增信服务提供机构: the same categories in
+    other words; 营销获客机构 in place of 平台运营机构 is still a change as published."""
+    before = _sections(("一、平台运营机构", (ANT, QY)), ("二、增信服务机构", (ZA,)))
+    reworded = _sections(("一、平台运营服务机构", (ANT, QY)), ("二、增信服务提供机构", (ZA,)))
+    assert _events(aliases, before, reworded) == []
+    renamed = _sections(("一、营销获客机构", (ANT, QY)), ("二、增信服务机构", (ZA,)))
+    assert [e[:3] for e in _events(aliases, before, renamed)] == [
+        ("field_changed", ANT, "category"),
+        ("field_changed", QY, "category"),
+    ]
+
+
+def test_a_partner_that_leaves_one_of_its_two_headings_changes_category(
+    aliases: AliasTable,
+) -> None:
+    """美团 under 平台运营机构 and under 联合营销（获客）合作机构 (both platforms), then only
+    under the first: its category as published changed."""
+    before = _sections(("平台运营机构", (ANT, QY)), ("联合营销（获客）合作机构", (QY,)))
+    after = _sections(("平台运营机构", (ANT, QY)))
+    assert [e[:3] for e in _events(aliases, before, after)] == [("field_changed", QY, "category")]
+
+
+def test_products_in_one_cell_or_two_in_another_order_are_no_change(aliases: AliasTable) -> None:
+    """ "还呗、还享花" read as one product (a PDF line), then 还呗 and 还享花 as two (a table
+    cell): the same products."""
+    head = "<tr><th>机构名称</th><th>合作产品</th></tr>"
+    after = bench_noise.read(
+        _page(f"<table>{head}<tr><td>{QY}</td><td>还呗、还享花</td></tr></table>")
+    ).partners
+    assert sorted(after[0].products) == ["还享花", "还呗"]
+    before = tuple(replace(p, products=("还呗、还享花",)) for p in after)
+    assert compare(manifest(before), after, aliases=aliases) == ((), ())
+
+
+def test_a_rename_stated_after_a_merger_clause_names_the_right_former_name(
+    aliases: AliasTable,
+) -> None:
+    """ "注：甲与乙相关业务已整合，乙更名为丙。": 乙 renamed 丙, 甲 dropped."""
+    old_name, merged = "网银在线（北京）科技有限公司", "北京京东叁佰陆拾度电子商务有限公司"
+    before = _sections(("平台运营机构", (ANT, merged, old_name)))
+    note = f"<p>注：{merged}与{old_name}相关业务已整合，{old_name}更名为京东科技信息技术有限公司。"
+    after = _sections(("平台运营机构", (ANT, "京东科技信息技术有限公司"))) + note + "</p>"
+    assert sorted(_events(aliases, before, after)) == [
+        ("dropped", merged, "", "", ""),
+        ("renamed", "京东科技信息技术有限公司", "", old_name, "京东科技信息技术有限公司"),
+    ]
+
+
+def test_a_former_name_the_list_states_is_a_rename_even_in_one_spelling(
+    aliases: AliasTable,
+) -> None:
+    """杭州宜信惠民… becomes 宜信惠民（杭州）… "（曾用名：杭州宜信惠民…）": one match key, but the
+    list says the old name is a former one, so it is a rename, not a respelling."""
+    old_name, new_name = "杭州宜信惠民信息技术有限公司", "宜信惠民（杭州）信息技术有限公司"
+    before = _sections(("平台运营机构", (ANT, old_name)))
+    after = _sections(("平台运营机构", (ANT, f"{new_name}（曾用名：{old_name}）")))
+    assert _events(aliases, before, after) == [("renamed", new_name, "", old_name, new_name)]
+    assert _events(aliases, after, after) == []

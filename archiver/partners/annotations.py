@@ -428,6 +428,8 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
     >>> stated_renames("注：北京丙丁信息服务有限公司原名北京甲乙科技有限公司。")  # no 为
     (('北京甲乙科技有限公司', '北京丙丁信息服务有限公司'),)
+    >>> stated_renames("注：甲有限公司与乙有限公司相关业务已整合，乙有限公司更名为丙有限公司。")
+    (('乙有限公司', '丙有限公司'),)
     """
     cleaned = clean_text(text)
     lead = NOTE_LEAD.match(cleaned)
@@ -440,6 +442,7 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
         former = None if statement else _FORMER_STATEMENT.match(bare)
         if statement is not None:
             old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
+            old = re.split(r"[，,。]", old)[-1].strip()  # "…已整合，甲更名为乙": the last clause
         elif former is not None:  # "甲原名为乙，已于…完成变更": the former name is the second
             old, new = former.group(2).strip(" 。."), former.group(1).strip()
             old = re.split(r"[，,。]", old)[0].strip()

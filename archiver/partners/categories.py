@@ -135,6 +135,24 @@ _KIND_LEVEL = re.compile(
 )
 
 
+# Words that reword a label without changing what it names ("平台运营服务机构", "增信服务提供机构")
+_FILLER = re.compile(r"服务|提供|合作|的|机构$")
+
+
+def wording_key(raw: str) -> str:
+    """A published label with its filler words folded: rewording a heading with the same
+    meaning is no change of category; naming another kind is.
+
+    >>> wording_key("平台运营服务机构") == wording_key("一、平台运营机构")
+    True
+    >>> wording_key("增信服务提供机构") == wording_key("增信服务机构（共3家）")
+    True
+    >>> wording_key("营销获客机构") == wording_key("平台运营机构")
+    False
+    """
+    return _FILLER.sub("", category_label(raw)) or category_label(raw)
+
+
 def is_detail_label(raw: str) -> bool:
     """True when a published category names a way of serving (融资担保, 信用保证保险) rather
     than a kind of institution (增信服务机构, 营销获客机构, 担保类).

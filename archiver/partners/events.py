@@ -28,6 +28,7 @@ field events: that is a layout change, visible in the text diff.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -35,12 +36,13 @@ from difflib import SequenceMatcher
 from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import is_ended, parse_name, read
-from archiver.partners.categories import category_label, is_detail_label
+from archiver.partners.categories import category_label, is_detail_label, wording_key
 from archiver.partners.cells import period_key
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
+_ITEMS = re.compile(r"[、，,；;/／]")
 _FIELDS = ("category", "products", "period", "hotline", "remark")
 # Fields every listed partner has once its row is read whole: blank on one side means the
 # row was not read whole there (a cell wrapped in a PDF), never that the field was removed.
@@ -113,8 +115,11 @@ class Listing:
                 r.category.value for r in self.records if r.category is not Category.UNSPECIFIED
             }
             return ", ".join(sorted(found))
-        if name == "products":
-            return "、".join(sorted({clean_text(p) for r in self.records for p in r.products}))
+        if name == "products":  # "还享花、还呗" in one cell is 还呗 and 还享花 in two
+            found = {
+                clean_text(q) for r in self.records for p in r.products for q in _ITEMS.split(p)
+            }
+            return "、".join(sorted(found - {""}))
         if name == "period":
             return " / ".join(sorted({r.period for r in self.records if r.period}))
         if name == "remark":  # what a 备注 says besides former names and marks (own events)
@@ -126,8 +131,13 @@ class Listing:
     def comparable(self, name: str) -> str:
         """A field with its formatting folded (dates one way, phones by digits)."""
         text = self.value(name)
-        if name == "category":
-            return f"{text} | {self.published_categories}"
+        if name == "category":  # a heading reworded in filler words is no change
+            wordings = {
+                wording_key(r.category_raw)
+                for r in self.records
+                if r.category is not Category.UNSPECIFIED and r.category_raw
+            }
+            return f"{text} | {'、'.join(sorted(wordings))}"
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
@@ -256,19 +266,28 @@ class _Pairing:
                 ),
                 None,
             )
-            if before is not None and self._former_spelled(before, after):
-                note = f"config/entities.yaml: {before.first.name} is a former name"
+            note = self._former_spelled(before, after) if before is not None else ""
+            if before is not None and note:
                 self._renamed(before, after, note)
             elif before is not None:
                 self._pair(before, after)
 
-    def _former_spelled(self, before: Listing, after: Listing) -> bool:
-        """One match key, yet the alias file says the old name is the entity's `former` one
-        (深圳市小赢科技有限责任公司 -> 小赢科技（深圳）有限公司): a rename, not a respelling."""
+    def _former_spelled(self, before: Listing, after: Listing) -> str:
+        """One match key, yet the alias file or the list itself says the old name is the
+        entity's former one (深圳市小赢科技有限责任公司 -> 小赢科技（深圳）有限公司;
+        "曾用名：杭州甲有限公司" beside 甲（杭州）有限公司): a rename, not a respelling.
+        The note saying so, or ""."""
+        old, new = clean_text(before.first.name), clean_text(after.first.name)
+        if old == new:
+            return ""
         found = self.aliases.get(after.entity) if after.entity else None
         former = {clean_text(name) for name in found.former} if found is not None else set()
-        old, new = clean_text(before.first.name), clean_text(after.first.name)
-        return old != new and old in former and new not in former
+        if old in former and new not in former:
+            return f"config/entities.yaml: {before.first.name} is a former name"
+        declared = {clean_text(name) for r in after.records for name in r.former_names}
+        if old in declared and new not in declared:
+            return f"the list says formerly {before.first.name}"
+        return ""
 
     def _declared_renames(self) -> None:
         for after in self.free_new():

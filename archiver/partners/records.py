@@ -12,7 +12,7 @@ from dataclasses import replace
 from archiver.models import Category, Marker, Partner, Source, SourceKind
 from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import parse_name
-from archiver.partners.categories import category_of
+from archiver.partners.categories import category_of, is_detail_label, wording_key
 from archiver.partners.names import LEGAL_FORMS, clean_text, qualifiers_agree
 
 _SPACES = re.compile(r"\s+")
@@ -160,7 +160,17 @@ def _same_listing(kept: Partner, new: Partner) -> bool:
     if not qualifiers_agree(kept.qualifier, new.qualifier):
         return False
     unspecified = Category.UNSPECIFIED
-    return kept.category is new.category or unspecified in (kept.category, new.category)
+    if unspecified in (kept.category, new.category):
+        return True
+    # one kind under two headings of its own (平台运营机构, 联合营销（获客）合作机构): two listings
+    labels = [p.category_raw for p in (kept, new) if p.category_raw]
+    if (
+        len(labels) == 2
+        and not any(map(is_detail_label, labels))
+        and wording_key(labels[0]) != wording_key(labels[1])
+    ):
+        return False
+    return kept.category is new.category
 
 
 def _combine(kept: Partner, new: Partner) -> Partner:
