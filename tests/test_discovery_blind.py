@@ -33,6 +33,7 @@ ROUNDS = (
     "blind14",
     "blind15",
     "blind16",
+    "blind17",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)

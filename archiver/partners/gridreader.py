@@ -34,7 +34,6 @@ from archiver.partners.gridrows import (
     is_header_echo,
     is_own_row,
     is_total_row,
-    labels_another_table,
     row_number,
     starts_with_name,
 )
@@ -61,6 +60,7 @@ from archiver.partners.tables import (
     header_layout,
     infer_layout,
     is_blank_row,
+    keyed_by_product,
     single_text,
     split_names,
     unfold_repeated,
@@ -162,7 +162,7 @@ class GridReading(ABC):
         table of products or rates ("产品名称 运营平台 增信方式 年化利率区间") is not read."""
         if foreign and labels_another_role(rows[0]):
             return
-        if rows and labels_another_table([clean_text(cell) for cell in rows[0]]):
+        if rows and keyed_by_product([clean_text(cell) for cell in rows[0]]):
             return
         for index, row in enumerate(rows):
             text = " ".join(dict.fromkeys(c.replace("\n", " ") for c in row if c.strip()))

@@ -261,6 +261,11 @@ _GLUED_AFTER = re.compile(
 )
 
 
+_NOT_ONLY_NAMES = re.compile(r"[。，,；;:：]")
+# a clause's first word (为, 系, 与, 已…) or a subsidiary: words of a sentence, not a name
+_NO_NAME_PIECE = re.compile(r"^[为系是与和及的在由对向即已原曾现]|子公司$")
+
+
 def unglued(text: str, whole: Callable[[str], bool]) -> list[str]:
     """Whole names glued together with nothing between them, apart (a row of span cells read
     as one line); anything else, a branch's name among them, stays as it is.
@@ -271,9 +276,16 @@ def unglued(text: str, whole: Callable[[str], bool]) -> list[str]:
     ['中国人民财产保险股份有限公司北京市分公司', '长春市融资担保有限公司']
     >>> unglued("甲科技有限公司乙产品", looks_like_org)
     ['甲科技有限公司乙产品']
+    >>> unglued("河南中原消费金融股份有限公司为中原银行股份有限公司控股子公司", looks_like_org)
+    ['河南中原消费金融股份有限公司为中原银行股份有限公司控股子公司']
     """
+    if _NOT_ONLY_NAMES.search(text):
+        return [text]  # a sentence or a labelled note ("甲公司为乙公司控股子公司。")
     cuts = [found.end() for found in _GLUED_AFTER.finditer(text)]
     pieces = [text[start:end] for start, end in itertools.pairwise([0, *cuts, len(text)])]
-    if len(pieces) > 1 and all(piece.endswith("公司") and whole(piece) for piece in pieces):
+    if len(pieces) > 1 and all(
+        piece.endswith("公司") and whole(piece) and not _NO_NAME_PIECE.search(piece)
+        for piece in pieces
+    ):
         return pieces
     return [text]
