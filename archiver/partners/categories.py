@@ -136,7 +136,7 @@ _KIND_LEVEL = re.compile(
 
 
 # Words that reword a label without changing what it names ("平台运营服务机构", "增信服务提供机构")
-_FILLER = re.compile(r"服务|提供|合作|的|机构$")
+_FILLER = re.compile(r"^表\s*[\d一二三四五六七八九十]+[:：.、]?|服务|提供|合作|的|机构$")
 
 
 def wording_key(raw: str) -> str:
@@ -149,6 +149,8 @@ def wording_key(raw: str) -> str:
     True
     >>> wording_key("营销获客机构") == wording_key("平台运营机构")
     False
+    >>> wording_key("表1平台运营机构")
+    '平台运营'
     """
     return _FILLER.sub("", category_label(raw)) or category_label(raw)
 

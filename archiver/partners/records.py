@@ -163,13 +163,12 @@ def _same_listing(kept: Partner, new: Partner) -> bool:
     if unspecified in (kept.category, new.category):
         return True
     # one kind under two headings of its own (平台运营机构, 联合营销（获客）合作机构): two listings
+    # (one label inside the other, 运营机构 in a column and 平台运营机构 above it, is one)
     labels = [p.category_raw for p in (kept, new) if p.category_raw]
-    if (
-        len(labels) == 2
-        and not any(map(is_detail_label, labels))
-        and wording_key(labels[0]) != wording_key(labels[1])
-    ):
-        return False
+    if len(labels) == 2 and not any(map(is_detail_label, labels)):
+        one, other = wording_key(labels[0]), wording_key(labels[1])
+        if one not in other and other not in one:
+            return False
     return kept.category is new.category
 
 
