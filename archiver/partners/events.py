@@ -29,7 +29,7 @@ field events: that is a layout change, visible in the text diff.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -98,10 +98,14 @@ class Listing:
     @property
     def published_categories(self) -> str:
         """The category labels as published (decoration folded), for records that have one."""
+        return self._labels(category_label)
+
+    def _labels(self, fold: Callable[[str], str]) -> str:
+        """The records' published category labels, each folded by `fold`, sorted, joined."""
         return "、".join(
             sorted(
                 {
-                    category_label(r.category_raw)
+                    fold(r.category_raw)
                     for r in self.records
                     if r.category is not Category.UNSPECIFIED and r.category_raw
                 }
@@ -132,12 +136,7 @@ class Listing:
         """A field with its formatting folded (dates one way, phones by digits)."""
         text = self.value(name)
         if name == "category":  # a heading reworded in filler words is no change
-            wordings = {
-                wording_key(r.category_raw)
-                for r in self.records
-                if r.category is not Category.UNSPECIFIED and r.category_raw
-            }
-            return f"{text} | {'、'.join(sorted(wordings))}"
+            return f"{text} | {self._labels(wording_key)}"
         if name == "period":
             return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
         if name == "hotline":
