@@ -46,6 +46,12 @@ XLSX = DocumentType(
     ("xlsx",),
     zipped=True,
 )
+PPTX = DocumentType(  # a briefing deck whose slide holds the list as a table
+    "pptx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ("pptx",),
+    zipped=True,
+)
 CSV = DocumentType("csv", "text/csv", ("csv",))
 RTF = DocumentType("rtf", "application/rtf", ("rtf",))  # also served as .doc by old templates
 DOC = DocumentType("doc", "application/msword", ("doc",), read=False, label="Word 97-2003 (.doc)")
@@ -57,7 +63,7 @@ ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", ("odt",), z
 # A web page saved as one file (Word's "single file web page", a browser's .mht): its HTML
 MHT = DocumentType("mht", "application/x-mimearchive", ("mht", "mhtml"))
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
-TYPES = (PDF, DOCX, XLSX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP)
+TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
@@ -76,7 +82,7 @@ _ZIP_ENDS = 20_000  # a ZIP's first local header and its central directory, each
 
 
 def sniff(body: bytes) -> DocumentType | None:
-    """The type a document's own bytes say: %PDF, a ZIP holding word/ or xl/, an OLE2
+    """The type a document's own bytes say: %PDF, a ZIP holding word/, xl/ or ppt/, an OLE2
     compound file whose directory names a Workbook or a WordDocument stream, or RTF ("{\\rtf",
     whatever the file is named: Word and WPS save RTF as .doc); None otherwise.
 
@@ -95,6 +101,8 @@ def sniff(body: bytes) -> DocumentType | None:
             return DOCX
         if b"xl/" in ends:
             return XLSX
+        if b"ppt/" in ends:
+            return PPTX
         for opendocument in (ODS, ODT):  # its first member: "mimetype", stored, its type
             if opendocument.media_type.encode() in body[:200]:
                 return opendocument

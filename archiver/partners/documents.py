@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
@@ -31,12 +30,13 @@ from archiver.partners import (
     opendocument,
     pdfpages,
     rtf,
+    slides,
     watermarks,
+    wordfiles,
     workbooks,
 )
-from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
-from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget, check_zip
-from archiver.partners.budget import rectangular as _rectangular
+from archiver.partners.blocks import Block, Document
+from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget
 
 __all__ = ["DEFAULT_BUDGET", "Budget", "Reading", "decode", "file_name", "read_attachment"]
 
@@ -73,11 +73,19 @@ def file_name(url: str) -> str:
 
 
 def kind_of(response: HttpResponse) -> str:
-    """pdf, docx, xlsx, csv, rtf, doc, xls, wps, image or "" — by content first, then by the media
-    type, then by name (the Content-Disposition file name before the URL's)."""
+    """pdf, docx, xlsx, pptx, csv, rtf, doc, xls, wps, image or "" — by content first, then by
+    the media type, then by name (the Content-Disposition file name before the URL's)."""
     body = response.body
     sniffed = doctypes.sniff(body)
-    if sniffed is not None and sniffed.name in ("pdf", "docx", "xlsx", "rtf", "ods", "odt"):
+    if sniffed is not None and sniffed.name in (
+        "pdf",
+        "docx",
+        "xlsx",
+        "pptx",
+        "rtf",
+        "ods",
+        "odt",
+    ):
         return sniffed.name
     if sniffed is None and officehtml.export_markup(body) is not None:
         return "html"  # Word or Excel "saved as web page", whatever its name says
@@ -115,6 +123,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "html": _office_html,
         "ods": _opendocument,
         "odt": _opendocument,
+        "pptx": _slides,
     }
     reader = readers.get(kind)
     if reader is None:
@@ -268,105 +277,18 @@ def _opendocument(response: HttpResponse, name: str, clock: Clock) -> Reading:
     return _reading(response, opendocument.blocks(response.body, clock), kind)
 
 
+def _slides(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """A PowerPoint deck (slides.py): its slides' tables and text, read as a Word file's."""
+    return _reading(response, slides.blocks(response.body, clock), SourceKind.DOCX)
+
+
 def _rtf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     """Rich text (often named .doc): its paragraphs and tables (rtf.py), read as Word's."""
     return _reading(response, rtf.rtf_blocks(response.body, clock), SourceKind.DOCX)
 
 
-# --- DOCX --------------------------------------------------------------------------------------
-
-
 def _docx(response: HttpResponse, name: str, clock: Clock) -> Reading:
-    import docx  # noqa: PLC0415 - heavy import, only when a DOCX arrives
-    from docx.oxml.ns import qn  # noqa: PLC0415
-
-    check_zip(response.body, clock.budget)
-    word = docx.Document(io.BytesIO(response.body))
-    # Style names once, by id: python-docx resolves `paragraph.style` by walking the styles
-    # part for every paragraph, which made 50,000 paragraphs take 49 s.
-    style_names = {
-        str(style.get(qn("w:styleId"))): str(style.name_val or "").lower()
-        for style in word.styles.element.findall(qn("w:style"))
-    }
-    blocks: list[Block] = []
-    tables = paragraphs = cells = 0
-    for child in word.element.body.iterchildren():
-        paragraphs += 1
-        if paragraphs > clock.budget.max_paragraphs:
-            raise OverBudget(f"more than {clock.budget.max_paragraphs:,} paragraphs")
-        if paragraphs % 1000 == 0:
-            clock.tick()
-        if child.tag == qn("w:p"):
-            text = _paragraph_text(child, qn).strip()
-            if not text:
-                continue
-            properties = child.find(qn("w:pPr"))
-            style_node = properties.find(qn("w:pStyle")) if properties is not None else None
-            style_id = str(style_node.get(qn("w:val"), "")) if style_node is not None else ""
-            style = style_names.get(style_id, style_id.lower())
-            numbered = properties is not None and properties.find(qn("w:numPr")) is not None
-            kind = LineKind.TEXT
-            if style.startswith(("heading", "title", "标题")):
-                kind = LineKind.HEADING
-            elif numbered:
-                kind = LineKind.ITEM
-            blocks.append(Line(text, kind, None, f"paragraph {paragraphs}"))
-        elif child.tag == qn("w:tbl"):
-            for table in _word_tables(child, qn):
-                tables += 1
-                rows: list[tuple[str, ...]] = []
-                for tr in table:
-                    row = _table_row(tr, qn)
-                    cells += len(row)
-                    if cells > clock.budget.max_table_cells:
-                        raise OverBudget(f"more than {clock.budget.max_table_cells:,} table cells")
-                    rows.append(row)
-                clock.tick()
-                if rows:
-                    blocks.append(Grid(_rectangular(rows), f"table {tables}"))
-    return _reading(response, blocks, SourceKind.DOCX)
-
-
-def _word_tables(table: Any, qn: Any) -> list[list[Any]]:
-    """The row runs of a ``w:tbl``, a table nested in one of its cells read as a table of its
-    own (a layout table whose cell holds the list) rather than as the text of one cell."""
-    found: list[list[Any]] = [[]]
-    for tr in table.iterchildren(qn("w:tr")):
-        nested = [inner for tc in tr.iterchildren(qn("w:tc")) for inner in tc.iter(qn("w:tbl"))]
-        nested = [inner for inner in nested if not any(o in nested for o in inner.iterancestors())]
-        if not nested:
-            found[-1].append(tr)
-            continue
-        for inner in nested:
-            found.extend(_word_tables(inner, qn))
-        found.append([])
-    return [rows for rows in found if rows]
-
-
-def _paragraph_text(paragraph: Any, qn: Any) -> str:
-    """The text of a ``w:p``: runs, tabs and breaks, as python-docx reads it."""
-    parts: list[str] = []
-    for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append("\t")
-        else:
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _table_row(tr: Any, qn: Any) -> tuple[str, ...]:
-    """The cells of a ``w:tr``; a cell spanning n grid columns is repeated n times, and a
-    vertically merged continuation cell is empty (the reader fills it from above)."""
-    row: list[str] = []
-    for tc in tr.iterchildren(qn("w:tc")):
-        text = "\n".join(_paragraph_text(p, qn) for p in tc.iter(qn("w:p")))
-        props = tc.find(qn("w:tcPr"))
-        grid = props.find(qn("w:gridSpan")) if props is not None else None
-        span = str(grid.get(qn("w:val"), "1")) if grid is not None else "1"
-        row.extend([text] * max(1, min(int(span) if span.isdigit() else 1, 64)))
-    return tuple(row)
+    return _reading(response, wordfiles.blocks(response.body, clock), SourceKind.DOCX)
 
 
 def decode(body: bytes, charset: str = "") -> str:
