@@ -298,3 +298,28 @@ def test_a_handler_that_sets_location_is_followed_where_it_goes(
     assert [p.url for p in capture.pages] == [local_site.url("/gg/notice.html")]
     result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
     assert result.list_status is ListStatus.OK, result.list_note
+
+
+def test_a_link_that_submits_a_hidden_form_fetches_the_forms_document(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """ "document.getElementById('dlForm').submit()": the document is the action of a hidden
+    POST form. The submit is caught (nothing is posted, the page stays) and the action is
+    fetched like any attachment (blind round 18, form-post-download)."""
+    local_site.file("/gg/files/hzjgmd.pdf", PDF.read_bytes(), "application/pdf")
+    local_site.page(
+        "/gg/notice.html",
+        "<h1>互联网助贷业务合作机构名单</h1>"
+        '<form id="dl" method="post" action="files/hzjgmd.pdf" target="_blank">'
+        '<input type="hidden" name="fileId" value="8a8a"></form>'
+        '<p>附件：<a href="#" onclick="document.getElementById(\'dl\').submit();'
+        'return false;">合作机构名单.pdf</a></p>',
+    )
+    request = CaptureRequest(site_id="t", url=local_site.url("/gg/notice.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    urls = [a.url.removeprefix(local_site.base_url) for a in capture.attachments]
+    assert urls == ["/gg/files/hzjgmd.pdf"]
+    assert [p.url for p in capture.pages] == [local_site.url("/gg/notice.html")]
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert result.list_status is ListStatus.OK, result.list_note

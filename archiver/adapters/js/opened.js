@@ -1,6 +1,7 @@
 // Script links that name a document in their text ("名单.pdf") but build its URL in code
 // (onclick="downloadFile('7f3c9e21','2025/11')"): each is clicked once with window.open, an
-// anchor's click() and a location change caught, so nothing opens; the URLs they would open
+// anchor's click(), a form's submit() (a hidden <form action="…/名单.pdf" method="post">) and a
+// location change caught, so nothing opens; the URLs they would open
 // are returned as [url, text]. At most 10 links; each URL then obeys the URL policy like any
 // other link.
 ([selector, named]) => {
@@ -9,6 +10,8 @@
   const found = [];
   const open = window.open;
   const click = HTMLAnchorElement.prototype.click;
+  const submit = HTMLFormElement.prototype.submit;
+  const requestSubmit = HTMLFormElement.prototype.requestSubmit;
   let clicked = 0;
   try {
     for (const e of scope.querySelectorAll('[onclick]')) {
@@ -20,6 +23,9 @@
       const seen = [];
       window.open = (url) => { if (url) seen.push(String(url)); return null; };
       HTMLAnchorElement.prototype.click = function () { if (this.href) seen.push(this.href); };
+      // the form's action is the document (fetched later by GET, as every link is)
+      HTMLFormElement.prototype.submit = function () { if (this.action) seen.push(this.action); };
+      HTMLFormElement.prototype.requestSubmit = HTMLFormElement.prototype.submit;
       clicked += 1;
       const stay = (event) => event.preventDefault();  // after the handlers: no navigation
       // location.href = '…download.jsp?fileId=…' (no window.open): the navigation it starts
@@ -45,6 +51,8 @@
   } finally {
     window.open = open;
     HTMLAnchorElement.prototype.click = click;
+    HTMLFormElement.prototype.submit = submit;
+    HTMLFormElement.prototype.requestSubmit = requestSubmit;
   }
   return found;
 }
