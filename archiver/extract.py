@@ -27,6 +27,9 @@ _SOLICITS = re.compile(
     r"(?:征集|招募|遴选|比选|招标)[^。\n]{0,20}?(?:合作机构|合作方|合作伙伴)"
     r"|(?:合作机构|合作方|合作伙伴)[^。\n]{0,6}(?:征集|招募|遴选|比选)"
 )
+# "因网站改版，本行…合作机构名单已迁移至“信息披露—互联网贷款”栏目，请点击此处查看": the
+# page says where the list is now, so it carries none itself
+_MOVED = re.compile(r"(?:迁移|转移|移|调整|变更)(?:至|到).{0,30}(?:栏目|页面|网站|网址|专栏|专区)")
 _CHOSEN = re.compile(r"结果|入围(?:机构)?名单|中选|入选|确定为")
 _ANNOUNCED = re.compile(
     r"合作机构名单|合作机构清单|合作机构信息|合作方名单|合作名单|合作机构公示|合作机构的公告"
@@ -153,6 +156,8 @@ def announcement(title: str, text: str) -> str:
     ''
     >>> announcement("管理办法", "本行互联网助贷业务合作机构名单另行公示。")
     ''
+    >>> announcement("合作机构名单", "因网站改版，合作机构名单已迁移至“信息披露”栏目。")
+    ''
 
     A call for applications names what it seeks, not a list; the result it later publishes
     does:
@@ -169,6 +174,8 @@ def announcement(title: str, text: str) -> str:
     said = f"{title}\n{own[:4000]}"
     if _SOLICITS.search(said) and not _CHOSEN.search(said):
         return ""  # a call for applications: the partners are not chosen yet
+    if _MOVED.search(own):
+        return ""
     found = _ANNOUNCED.search(said)
     return found.group(0) if found else ""
 

@@ -33,7 +33,8 @@ FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "sear
 _FURNITURE_TOKEN = re.compile(
     r"^(?:site-?|page-?|g-|global-?|main-?)?"
     r"(?:header|head-?wrap|topbar|top-?bar|top-?nav|nav|navbar|nav-?bar|navigation|menu|menus"
-    r"|sub-?nav|subnav|breadcrumbs?|crumbs?|footer|foot|copyright|copy-?right|sidebar|side-?bar"
+    r"|sub-?nav|subnav|breadcrumbs?|crumbs?|bread|footer|foot|ft|copyright|copy-?right|sidebar"
+    r"|side-?bar|cookie(?:-\w+)?|(?:kf|kefu|chat|online-?service)(?:-\w+)?"
     r"|aside|banner|banners|swiper(?:-\w+)?|carousel|slider|slides?|slick(?:-\w+)?|bx-wrapper"
     r"|share|bdsharebuttonbox|toolbar|friend-?links?|qr-?code|float(?:-\w+)?|related"
     r"|related-?\w+|recommend(?:-\w+)?|hot-?news|news-?hot|prev-?next|pre-?next|pager-?article)$"
@@ -105,6 +106,8 @@ def find(
     if root is None:
         return Region(html="", text="", selector_matched=selector is None)
     has_footer = bool(root.xpath("//footer")) or bool(_by_token(root, "footer"))
+    for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
+        shadow.drop_tag()  # a web component's shadow root, as the capture writes it: shown
     for element in list(root.iter(*ALWAYS_REMOVED)):
         _drop(element)
     _drop_comments(root)

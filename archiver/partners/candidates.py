@@ -29,7 +29,10 @@ _RUNNING_TEXT = re.compile(
     # an announcement's title ("关于甲银行…的公告") or a note about a row ("该机构原名称为…")
     r"|关于|该(?:机构|公司|企业|合作机构)|上述|前述"
     # a note on the table itself ("本表由甲银行网络金融部汇总", "此名单…")
-    r"|本表|此表|该表|本名单|此名单|本清单)"
+    r"|本表|此表|该表|本名单|此名单|本清单"
+    # a question (a help widget's "如何申请借款", an FAQ's "怎样提前还款？")
+    r"|如何|怎么|怎样|为什么|为何|是否|能否|哪些)"
+    r"|[？?]$"
     r"|(?:有限公司|有限责任公司|股份公司|银行)(?:（[^（）]*）)?"
     r"(?:为|是|系|作为|成立于|注册于|位于|隶属于|致力于|是一家"
     r"|与(?:上述|以上|前述|本|我|贵|该|其)|对(?:上述|以上|前述|其))"  # "…公司与上述机构的合作…"
@@ -156,6 +159,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     >>> is_partner_name("国家金融监督管理总局重庆监管局", listed, in_list=True)
     False
     >>> is_partner_name("陇原人民自己的银行", listed, in_list=True)
+    False
+    >>> is_partner_name("如何申请借款", listed, in_list=True)  # a help widget's question
     False
     """
     text = clean_text(name)

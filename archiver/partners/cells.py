@@ -160,6 +160,8 @@ def column_of(label: str) -> tuple[Column | None, str]:
     ((<Column.NAME: 'name'>, '增信服务机构'), (<Column.NAME: 'name'>, '平台运营机构'))
     >>> column_of("重庆甲乙消费金融有限公司提示"), column_of("温馨提示")
     ((None, ''), (None, ''))
+    >>> column_of("本公司产品名称")  # the publisher's products, never a name
+    (<Column.PRODUCT: 'product'>, '')
     >>> column_of("Partner Name (Chinese)"), column_of("Type")
     ((<Column.NAME: 'name'>, ''), (<Column.CATEGORY: 'category'>, ''))
     """
@@ -175,7 +177,8 @@ def column_of(label: str) -> tuple[Column | None, str]:
         return Column.HOTLINE, ""
     if _PERIOD_LABEL.search(text):
         return Column.PERIOD, ""
-    if _PRODUCT_LABEL.search(text) and not re.search(r"机构|公司|合作方", text):
+    own = re.sub(r"^(?:本公司|我公司|我司|本行|我行)的?", "", text)  # "本公司产品名称"
+    if _PRODUCT_LABEL.search(own) and not re.search(r"机构|公司|合作方", own):
         return Column.PRODUCT, ""
     if _REMARK_LABEL.match(text):
         return Column.REMARK, ""

@@ -22,7 +22,7 @@ from archiver.partners.names import looks_like_org
 from archiver.partners.spanrows import row_cells
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 from archiver.partners.superseded import is_superseded_block
-from archiver.partners.terms import term_lines
+from archiver.partners.terms import heads_names, term_lines
 
 
 def _words(text: str) -> frozenset[str]:
@@ -42,9 +42,9 @@ _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
 _MENU_TAGS = _words("div p ul ol li td table span font")
 _BOLD = _words("strong b")
 _CHROME = re.compile(
-    r"(?:^|[-_\s])(?:nav|navbar|menu|footer|foot|header|breadcrumbs?|crumbs?|sidebar|side-bar"
-    r"|friend-?links?|copyright|topbar|toolbar|share|pagination|pager|page-nav|search|login"
-    r"|banner|modal|popup|cookie)(?:$|[-_\s])",
+    r"(?:^|[-_\s])(?:nav|navbar|menu|footer|foot|ft|header|breadcrumbs?|crumbs?|bread"
+    r"|sidebar|side-bar|friend-?links?|copyright|topbar|toolbar|share|pagination|pager|page-nav"
+    r"|search|login|banner|modal|popup|cookie|chat|kefu|kf)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 # An inline element styled as a badge or a tag: a word of its own (_is_token).
@@ -446,7 +446,7 @@ class _Walker:
             self.buffer.append(item.tail)
 
     def _kind(self, element: html.HtmlElement, tag: str) -> LineKind:
-        if tag in _HEADINGS:
+        if tag in _HEADINGS or (tag == "dt" and heads_names(element)):
             return LineKind.HEADING
         if tag == "li":
             return LineKind.ITEM

@@ -9,6 +9,7 @@ name) is the reader's: the hooks below.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 
 from archiver.models import Source
@@ -65,6 +66,19 @@ from archiver.partners.tables import (
     split_names,
     unfold_repeated,
 )
+
+
+def paired(category: str, count: int) -> list[str]:
+    """The category of each of `count` names one cell holds: "平台运营机构/增信服务机构" beside
+    "甲公司/乙公司" gives each its own; otherwise every name has the cell's category.
+
+    >>> paired("平台运营机构/增信服务机构", 2), paired("平台运营机构", 2)
+    (['平台运营机构', '增信服务机构'], ['平台运营机构', '平台运营机构'])
+    """
+    parts = [part.strip() for part in re.split(r"[/／]", category)]
+    if count > 1 and len(parts) == count and all(parts):
+        return parts
+    return [category] * count
 
 
 class GridReading(ABC):
@@ -278,7 +292,8 @@ class GridReading(ABC):
                 or layout.presets.get(column, "")
                 or self._section.label
             )
-            for name in split_names(name_cell, known=self.known):
+            names = split_names(name_cell, known=self.known)
+            for name, own_category in zip(names, paired(category, len(names)), strict=True):
                 table = "inferred" if layout.inferred else ("header" if layout.strong else "weak")
                 if not self._acceptable(name, in_list=True, table=table):
                     continue
@@ -286,7 +301,7 @@ class GridReading(ABC):
                     Row(
                         name=name,
                         source=source,
-                        category_raw=category,
+                        category_raw=own_category,
                         products=split_products(cell(Column.PRODUCT)),
                         period=cell(Column.PERIOD),
                         hotline=hotline,

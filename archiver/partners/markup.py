@@ -2,7 +2,9 @@
 
 Each step rewrites what a reader of the screen sees differently from the tree: blocks hidden
 from everyone (cloaked.py), text drawn in SVG (svgtext.py), a struck-through former name with
-its new name on the next line (struck.py).
+its new name on the next line (struck.py), and what a web component draws in its shadow root,
+kept as a declarative shadow root (``<template shadowrootmode="open">``, as the capture writes
+it): shown on the screen, so read in place like any other content.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from archiver.partners.svgtext import svg_as_lines
 
 def tidy(root: html.HtmlElement) -> None:
     """Rewrite `root` in place (see the module's docstring)."""
+    for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
+        shadow.drop_tag()
     drop_cloaked(root)
     svg_as_lines(root)
     new_name_beside(root)

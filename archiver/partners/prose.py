@@ -78,6 +78,8 @@ _LEAD_NUMBER = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*"
 )
 _CLAUSES = re.compile(r"[，,；;。]")
+# a run numbered inline ("1.甲；2.乙", "（1）甲；（2）乙"): each number after a clause's start
+_INLINE_NUMBER = re.compile(r"(^|[；;，,])\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))\s*")
 
 
 # A lead that ends with a field's label ("…平台运营机构 合作产品：") introduces that field's value.
@@ -118,6 +120,7 @@ def prose_lists(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         by_whom = _BY_WHOM.match(body)  # "…增信服务由甲、乙提供": the names between
         body = by_whom.group("names") if by_whom else body
         body = re.sub(r"等(?:\s*\d{1,4}\s*家)?(?:机构)?$", "", body)
+        body = _INLINE_NUMBER.sub(r"\1", body)  # "1、甲；2、乙": numbers, no separators
         pieces = tuple(
             name.strip()
             for piece in _list_pieces(body)

@@ -8,8 +8,15 @@ the labels, then one row per partner.
 
 from __future__ import annotations
 
+import re
+
 from archiver.partners.names import clean_text, looks_like_org
 from archiver.partners.tables import header_layout
+
+# A sideways table's own top row numbers its partner columns: 项目 | 机构一 | 机构二 | 机构三
+_COLUMN_NUMBER = re.compile(
+    r"^(?:合作)?(?:机构|单位|序号|第)?[一二三四五六七八九十\d]{1,3}(?:家|号)?$"
+)
 
 
 def transposed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...] | None:
@@ -19,7 +26,12 @@ def transposed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]
     >>> transposed((("机构名称", "甲乙科技有限公司", "丙丁担保有限公司"),
     ...     ("合作类型", "平台运营机构", "增信服务机构"), ("客服电话", "95188", "95518")))[1]
     ('甲乙科技有限公司', '平台运营机构', '95188')
+    >>> transposed((("项目", "机构一", "机构二"), ("机构名称", "甲乙科技有限公司", "丙丁担保公司"),
+    ...     ("合作类型", "平台运营机构", "增信服务机构")))[2]
+    ('丙丁担保公司', '增信服务机构')
     """
+    if len(rows) > 2 and all(_COLUMN_NUMBER.match(clean_text(c)) for c in rows[0][1:]):
+        return transposed(rows[1:])  # (项目 | 机构一 | 机构二: the columns' numbers)
     width = len(rows[0]) if rows else 0
     if width < 3 or len(rows) < 2 or any(len(row) != width for row in rows):
         return None

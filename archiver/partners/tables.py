@@ -369,7 +369,7 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     ]  # an English name under the Chinese one is a translation, not another partner
     names: list[str] = []
     for line in joined:
-        parts = [p.strip(_TRAILING) for p in re.split(r"[、；;]|，(?=\S)", line)]
+        parts = [p.strip(_TRAILING) for p in re.split(r"[、；;/／]|，(?=\S)", line)]
         parts = [p for p in parts if p]
         if len(parts) > 1 and all(_name_like(clean_text(p), known) for p in parts):
             names.extend(parts)

@@ -12,7 +12,7 @@ import re
 
 from lxml import html
 
-from archiver.partners.names import looks_like_org
+from archiver.partners.names import LEGAL_FORMS, looks_like_org
 
 _MAX_DESCRIPTION = 60
 
@@ -46,3 +46,25 @@ def term_lines(dl: html.HtmlElement) -> list[str] | None:
         else:
             return None  # a description before any term, or other markup: not such a list
     return [" ".join(record) for record in records] if len(records) >= 2 else None
+
+
+def heads_names(dt: html.HtmlElement) -> bool:
+    """Whether a <dt> is the heading of the names in the <dd>s under it ("<dt>信托财产保管银行
+    </dt><dd>甲银行股份有限公司</dd>"): a category, even when its words end like a name's.
+
+    >>> dl = html.fromstring("<dl><dt>信托财产保管银行</dt><dd>甲银行股份有限公司</dd></dl>")
+    >>> heads_names(dl[0])
+    True
+    >>> heads_names(html.fromstring("<dl><dt>甲银行股份有限公司</dt><dd>保管银行</dd></dl>")[0])
+    False
+    """
+    text = re.sub(r"\s+", "", dt.text_content())
+    if not text or LEGAL_FORMS.search(text):
+        return False
+    described = []
+    for sibling in dt.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag == "dt":
+            break
+        if sibling.tag == "dd":
+            described.append(re.sub(r"\s+", "", sibling.text_content()))
+    return bool(described) and all(looks_like_org(d) for d in described if d)
