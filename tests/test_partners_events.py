@@ -257,32 +257,6 @@ CHANGES = [
         [(KX, {"remark": "已暂停合作，历史客户服务不受影响"})],
         [("dropped", KX, "", "", "", "", "")],
     ),
-    (  # only new business paused: still a partner, the remark changed (no drop)
-        "new business paused in the remark column",
-        [ANT, FQL, KX],
-        [ANT, FQL, (KX, {"remark": "2025年11月起新增业务暂停"})],
-        [("field_changed", KX, "remark", "", "2025年11月起新增业务暂停", "", "")],
-    ),
-    (
-        "new business with one partner paused, said in a sentence",
-        [ANT, FQL, KX],
-        [
-            ANT,
-            FQL,
-            (KX, {"remark": "自2025年10月10日起暂停与该机构的新增业务合作，存量业务正常服务"}),
-        ],
-        [
-            (
-                "field_changed",
-                KX,
-                "remark",
-                "",
-                "存量业务正常服务；自2025年10月10日起暂停与该机构的新增业务合作",
-                "",
-                "",
-            )
-        ],
-    ),
     (
         "terminated in the name cell",
         [KX],

@@ -88,25 +88,12 @@ NOTE_LEAD = re.compile(rf"^(?:[*※]+\s*(?:{_NOTE_WORD})?|{_NOTE_WORD})")
 _CLAUSE_NUMBER = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]|[*＊※#△▲\u2460-\u2473]+)\s*")
 
 
-# Only new business paused ("暂停新增业务", "自…起暂停与该机构的新增业务合作", "新增业务暂停"):
-# the partner is still one, serving what it serves; the words are its remark, no mark.
-_NEW_BUSINESS_PAUSED = re.compile(
-    r"暂停(?:与[^，,；;。]{0,12}?)?的?新增|新增(?:业务|客户|放款|授信|合作)?[^，,；;。]{0,6}?暂停"
-)
-
-
 def markers_in(text: str) -> tuple[Marker, ...]:
     """Status markers named anywhere in a short text (a remark, a bracket).
 
     >>> markers_in("已暂停合作，历史客户服务不受影响")
     (<Marker.SUSPENDED: 'suspended'>,)
-
-    Pausing only new business is no suspension of the partnership (a remark):
-
-    >>> markers_in("2025年11月起新增业务暂停"), markers_in("暂停与该机构的新增业务合作")
-    ((), ())
     """
-    text = _NEW_BUSINESS_PAUSED.sub("", text)
     return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
 
 
