@@ -34,6 +34,7 @@ ROUNDS = (
     "blind15",
     "blind16",
     "blind17",
+    "blind18",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)

@@ -50,7 +50,6 @@ MEDIA = {
 GBK = {"p17"}  # served as text/html; charset=gbk
 STILL_WRONG = {  # id -> why the page is still read wrong (strict xfails)
     "p09_select": "names only as <option>s of a dropdown: not read as a list (a judgement call)",
-    "p14_shadow_dom": "a table drawn into a shadow root is not in the captured DOM",
     "p16_terminated_section": "partners under 已终止合作机构 stay in the list with a terminated "
     "marker (issue 3 models status markers as fields); the labels exclude them",
     "p19_linked_html": "the list is one link away; a plain site does not follow it (discovery "
