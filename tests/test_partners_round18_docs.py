@@ -179,3 +179,12 @@ def test_a_deck_that_is_not_a_zip_is_a_note_not_a_crash(aliases: AliasTable) -> 
     )
     assert result.list_status is not ListStatus.OK
     assert "名单.pptx" in result.list_note
+
+
+def test_an_error_page_served_as_the_attachment_is_named_a_web_page(aliases: AliasTable) -> None:
+    """名单.pdf answers 200 with the site's "文件不存在或已被删除" page: the note says what came
+    (a web page), not that a PDF is broken (blind round 18, attachment-missing-soft404)."""
+    body = "<!DOCTYPE html><html><body><p>文件不存在或已被删除</p></body></html>".encode()
+    result = extract(capture(response("名单.pdf", body, "application/pdf")), aliases=aliases)
+    assert result.list_status is not ListStatus.OK
+    assert "名单.pdf is a web page, not a PDF" in result.list_note

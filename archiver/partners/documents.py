@@ -15,6 +15,7 @@ document is `unreadable` with a note saying which budget, never a shorter list.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import warnings
 from collections.abc import Sequence
@@ -102,6 +103,9 @@ def kind_of(response: HttpResponse) -> str:
     return found.name if found is not None else ""
 
 
+_WEB_PAGE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|meta)\b", re.I)
+
+
 def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> Reading:
     """The blocks and text of one attachment; a note (never an exception) when unreadable."""
     kind = kind_of(response)
@@ -126,6 +130,9 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "pptx": _slides,
     }
     reader = readers.get(kind)
+    if kind != "html" and _WEB_PAGE.match(response.body[:512]):  # "文件不存在" at 名单.pdf
+        note = f"attachment {name} is a web page, not a {kind.upper() or 'document'}"
+        return Reading(response.url, note=note, unreadable=True)
     if reader is None:
         return Reading(response.url, note=f"attachment {name}: unknown format", unreadable=True)
     try:
