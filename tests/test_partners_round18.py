@@ -165,3 +165,18 @@ def test_a_list_a_web_component_draws_in_its_shadow_root_is_captured_and_read(
         QY: "平台运营机构",
         ZA: "增信服务机构",
     }
+
+
+def test_a_rural_banks_short_name_in_the_heading_makes_its_full_name_its_own() -> None:
+    """The heading says 江淮农商银行, the signature under the table 江淮农村商业银行股份有限公司
+    (a 相关新闻 block after it, so it is not the page's last line): one bank, the publisher,
+    never its own partner (blind round 18's quiet-change corpus, transposed-table)."""
+    body = (
+        "<h2>安徽江淮农商银行互联网助贷合作机构情况表</h2>"
+        f"<table><tr><th>序号</th><th>机构名称</th></tr><tr><td>1</td><td>{ANT}</td></tr>"
+        f"<tr><td>2</td><td>{QY}</td></tr></table>"
+        "<p>安徽江淮农村商业银行股份有限公司</p>"
+        "<div class='related'><h3>相关新闻</h3><ul>"
+        "<li><a href='/a.html'>关于调整营业时间的公告</a></li></ul></div>"
+    )
+    assert set(_read(body)) == {ANT, QY}

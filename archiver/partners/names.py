@@ -218,6 +218,11 @@ def lift_qualifier(core: str) -> tuple[str, str]:
     return core, "".join(dict.fromkeys(qualifiers))
 
 
+# the short forms rural banks go by ("上海农商银行" for 上海农村商业银行股份有限公司)
+_BANK_FULL = {"农商银行": "农村商业银行", "农商行": "农村商业银行", "农合银行": "农村合作银行"}
+_BANK_SHORT = re.compile("|".join(_BANK_FULL))
+
+
 @lru_cache(maxsize=32768)
 def match_key(name: str) -> str:
     """Identity of a partner name across versions: every kind of name noise folded, and
@@ -229,8 +234,14 @@ def match_key(name: str) -> str:
     '三农信融资担保'
     >>> match_key("重慶度小滿融資擔保有限公司") == match_key("重庆度小满融资担保有限公司")
     True
+
+    A rural bank's short form is its name: 农商银行 / 农商行 is 农村商业银行.
+
+    >>> match_key("江淮农商银行") == match_key("江淮农村商业银行股份有限公司")
+    True
     """
     text = _in_simplified(clean_text(name)).translate(_QUOTES)
+    text = _BANK_SHORT.sub(lambda m: _BANK_FULL[m.group(0)], text)
     core, _ = lift_qualifier(fold_legal_form(text))
     return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
 
