@@ -44,7 +44,8 @@
   (document.head || document.documentElement).appendChild(style);
   const text = root.innerText || '';
   const clone = root.cloneNode(true);
-  inlineShadows(root, clone, 0);
+  const shadowed = Array.from(document.querySelectorAll('*')).some((e) => e.shadowRoot);
+  if (shadowed) inlineShadows(root, clone, 0);
   for (const el of clone.querySelectorAll('[data-archiver-x]')) el.remove();
   style.remove();
   for (const el of marked) el.removeAttribute('data-archiver-x');
@@ -57,7 +58,6 @@
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
   let dom = doctype;
   if (document.documentElement) {
-    const shadowed = Array.from(document.querySelectorAll('*')).some((e) => e.shadowRoot);
     const whole = shadowed ? document.documentElement.cloneNode(true) : document.documentElement;
     if (shadowed) inlineShadows(document.documentElement, whole, 0);
     dom += whole.outerHTML;
