@@ -25,6 +25,7 @@ from lxml import etree, html
 from lxml.cssselect import CSSSelector, SelectorError
 
 from archiver.dates import COMPACT_DATE
+from archiver.partners.markup import open_shadow_roots
 
 ALWAYS_REMOVED = ("script", "style", "noscript", "template", "head", "marquee")
 FURNITURE_TAGS = ("header", "nav", "footer", "aside")
@@ -106,8 +107,7 @@ def find(
     if root is None:
         return Region(html="", text="", selector_matched=selector is None)
     has_footer = bool(root.xpath("//footer")) or bool(_by_token(root, "footer"))
-    for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
-        shadow.drop_tag()  # a web component's shadow root, as the capture writes it: shown
+    open_shadow_roots(root)  # a web component's shadow root, as the capture writes it: shown
     for element in list(root.iter(*ALWAYS_REMOVED)):
         _drop(element)
     _drop_comments(root)

@@ -18,8 +18,14 @@ from archiver.partners.svgtext import svg_as_lines
 
 def tidy(root: html.HtmlElement) -> None:
     """Rewrite `root` in place (see the module's docstring)."""
-    for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
-        shadow.drop_tag()
+    open_shadow_roots(root)
     drop_cloaked(root)
     svg_as_lines(root)
     new_name_beside(root)
+
+
+def open_shadow_roots(root: html.HtmlElement) -> None:
+    """Unwrap each declarative shadow root (``<template shadowrootmode>``, as the capture
+    writes a web component's) in place: its content is shown, so it is content."""
+    for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
+        shadow.drop_tag()
