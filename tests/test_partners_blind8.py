@@ -35,8 +35,8 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a status disagreement: labelled absent, the product says maintenance"
     ),
     "attachment-soft-404": (
-        "a status disagreement: an attachment answering an HTML 'not found' page is read as a "
-        "broken PDF (unparseable); labelled absent"
+        "a status disagreement: an attachment answering an HTML 'not found' page is noted as "
+        "'a web page, not a PDF' (unparseable); labelled absent"
     ),
 }
 SEQ_STILL_WRONG: dict[str, str] = {}  # id -> why it still reads wrong (the diagnosis)
