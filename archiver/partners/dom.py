@@ -14,7 +14,6 @@ from lxml import etree, html
 
 from archiver.partners.blocks import Block, Document, Grid, Line, LineKind
 from archiver.partners.categories import names_category
-from archiver.partners.headings import heading_label, status_heading
 from archiver.partners.htmltables import DivGrids, grid_of
 from archiver.partners.markup import tidy
 from archiver.partners.menus import is_menu, is_menu_table
@@ -22,6 +21,7 @@ from archiver.partners.names import looks_like_org
 from archiver.partners.spanrows import row_cells
 from archiver.partners.struck import STRUCK_MARK, struck_rename, struck_without_words
 from archiver.partners.superseded import is_superseded_block
+from archiver.partners.tabs import tab_panes
 from archiver.partners.terms import heads_names, term_lines
 
 
@@ -52,8 +52,6 @@ _TOKEN_CLASS = re.compile(r"(?:^|[-_\s])(?:tag|tags|badge|label|chip|pill)(?:$|[
 _ORG_WORD = re.compile(r"公司|集团|银行|中心|有限|股份")
 _CATEGORY_END = re.compile(r"(?:机构|服务|类|合作方)$")  # "平台运营机构", never "阳光财产保险"
 _ITEM_NUMBER = re.compile(r"\d{1,2}[.、．]?")
-_MAX_TABS = 8
-_TAB_REFERENCES = ("href", "data-tab", "data-target", "data-bs-target", "aria-controls", "data-id")
 
 
 def parse(markup: str) -> html.HtmlElement | None:
@@ -74,7 +72,7 @@ def document(markup: str, *, url: str = "") -> Document:
     if root is None:
         return Document(url=url, blocks=())
     _circle_note_references(root)
-    walker = _Walker(_tabs(root), urlsplit(url).hostname or "")
+    walker = _Walker(tab_panes(root, cell_text), urlsplit(url).hostname or "")
     walker.walk(root)
     walker.flush()
     return Document(url=url, blocks=tuple(walker.blocks))
@@ -210,104 +208,6 @@ def _leading_number(element: html.HtmlElement) -> bool:
         return False
     tail = (element.tail or "").lstrip()
     return bool(_ITEM_NUMBER.fullmatch(element.text_content().strip())) and not tail[:1].isdigit()
-
-
-def _tabs(root: html.HtmlElement) -> dict[html.HtmlElement, str]:
-    """Tab bars whose tabs name categories ("平台运营机构 | 增信服务机构"), and their panes.
-
-    Each pane maps to its tab's label; each bar maps to "" (its labels are not running text).
-    A tab finds its pane by reference (href="#id", data-tab, aria-controls …), else by
-    position among the elements that follow the bar (layui, most home-grown tab widgets).
-
-    >>> root = html.fromstring(
-    ...     "<div><ul><li>平台运营机构</li><li>增信服务机构</li></ul>"
-    ...     "<div><div id=a>甲公司</div><div id=b>乙公司</div></div></div>")
-    >>> [(pane.get("id"), label) for pane, label in _tabs(root).items()]
-    [(None, ''), ('a', '平台运营机构'), ('b', '增信服务机构')]
-    >>> _tabs(html.fromstring(
-    ...     "<div><div><span>人保财险</span><span>增信服务机构</span></div>"
-    ...     "<div><p>机构全称：甲保险有限公司</p><p>客服电话：95518</p></div></div>"))
-    {}
-    """
-    found: dict[html.HtmlElement, str] = {}
-    for bar in root.iter("ul", "ol", "div"):
-        tabs = [child for child in bar if isinstance(child.tag, str)]
-        if not 2 <= len(tabs) <= _MAX_TABS or bar in found:
-            continue
-        labels = [_TAB_COUNT.sub("", " ".join(cell_text(tab).split())) for tab in tabs]
-        if not all(0 < len(label) <= 20 and _tab_label(label) for label in labels):
-            continue
-        if not any(names_category(label) or _status_tab(label) for label in labels):
-            continue
-        panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
-        if panes is None or all(_FIELD_LINE.match(cell_text(pane).strip()) for pane in panes):
-            continue  # a card's head ("人保财险 | 增信服务机构") over its field lines
-        found[bar] = ""
-        found.update(zip(panes, labels, strict=True))
-    return found
-
-
-# "机构全称：甲公司", "客服电话：95518": a card's field line, never a tab's pane.
-_FIELD_LINE = re.compile(r"^[^\s:：\d]{2,10}[:：]")
-# A tab of the partners in force beside an ended one ("现合作机构 | 已终止合作机构").
-_CURRENT_TAB = re.compile(
-    r"^(?:现|现行|当前|目前|现有|存续|正常|正在|有效)?合作(?:中|的)?(?:机构|单位|合作方)?(?:名单)?$"
-    r"|^(?:现|现行|当前|目前|现有|存续|有效)(?:机构|单位|合作方)(?:名单)?$"
-)
-_TAB_COUNT = re.compile(r"\s*[（(]\s*(?:共\s*)?\d{1,4}\s*(?:家|个|条)?\s*[)）]$")  # "合作中（7）"
-
-
-def _tab_label(label: str) -> bool:
-    """A tab that names a category ("平台运营机构") or a status ("现合作机构", "已终止合作机构");
-    an item that is an organisation's name ("甲融资担保有限公司") is a list item, never a tab."""
-    if looks_like_org(label):
-        return False
-    return bool(
-        names_category(label)
-        or _status_tab(label)
-        or _CURRENT_TAB.match(label)
-        or heading_label(label)  # "其他合作机构"
-    )
-
-
-def _status_tab(label: str) -> bool:
-    return bool(status_heading(label, LineKind.HEADING))
-
-
-def _referenced_panes(
-    root: html.HtmlElement, tabs: list[html.HtmlElement]
-) -> list[html.HtmlElement] | None:
-    panes = []
-    for tab in tabs:
-        pane = None
-        for node in (tab, *tab.iterdescendants()):
-            for attribute in _TAB_REFERENCES:
-                ref = str(node.get(attribute, "")).strip().lstrip("#")
-                if ref and re.fullmatch(r"[\w:.-]+", ref):
-                    hits = root.xpath("//*[@id=$ref]", ref=ref)
-                    pane = hits[0] if hits else None
-                if pane is not None:
-                    break
-            if pane is not None:
-                break
-        if pane is None:
-            return None
-        panes.append(pane)
-    return panes if len(set(panes)) == len(panes) else None
-
-
-def _following_panes(bar: html.HtmlElement, count: int) -> list[html.HtmlElement] | None:
-    """The panes after a tab bar: its next siblings, or the children of its next sibling."""
-    after = [node for node in bar.itersiblings() if isinstance(node.tag, str)]
-    inside = [node for node in after[0] if isinstance(node.tag, str)] if after else []
-    for panes in (after[:count], inside):
-        if len(panes) == count and len({n.tag for n in panes}) == 1 and all(map(_has_text, panes)):
-            return panes
-    return None
-
-
-def _has_text(element: html.HtmlElement) -> bool:
-    return bool("".join(element.itertext()).strip())
 
 
 # Where a numbered item starts inside running alt text ("名单：1.甲 2.乙"), never in a date.

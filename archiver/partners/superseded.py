@@ -109,3 +109,27 @@ class SupersededPart:
         elif heading and self.active and says_in_force(text):
             self.active = False
         return self.active
+
+
+# A tab labelled by a year alone ("2025年名单", "2026年度", "2025版"): one edition of the list.
+_YEAR_TAB = re.compile(r"^((?:19|20)\d{2})\s*(?:年度?|版)?\s*(?:合作机构)?\s*(?:名单|版本|公示)?$")
+
+
+def year_tabs(labels: list[str]) -> list[str] | None:
+    """Labels for tabs named by distinct years, or None when they are not: the newest year's
+    tab is the list in force, every other one a superseded edition.
+
+    >>> year_tabs(["2025年名单", "2026年名单"])
+    ['2025年名单（往期）', '2026年名单（现行）']
+    >>> year_tabs(["平台运营机构", "2025年名单"]) is None
+    True
+    """
+    years = [_YEAR_TAB.match(clean_text(label)) for label in labels]
+    found = [int(match.group(1)) for match in years if match]
+    if len(found) != len(labels) or len(set(found)) != len(found):
+        return None
+    newest = max(found)
+    return [
+        f"{label}（现行）" if year == newest else f"{label}（往期）"
+        for label, year in zip(labels, found, strict=True)
+    ]
