@@ -69,6 +69,9 @@ _NOT_PARTNER_LABEL = re.compile(
     r"|邮箱|资本|成立|法定代表人|法人|登记|发布|主办|承办|编制|制表|填报|报送|出具"
     r"|提示|声明|警示"  # "甲有限公司提示：…": a company speaking, no column
 )
+# A column of the organisation a partner belongs to (所属集团 | 母公司 | 控股股东): other
+# companies beside each partner, never partners themselves, though the label reads as one.
+_OWNER_LABEL = re.compile(r"(?:所属|隶属|归属)(?:集团|公司|企业)|母公司|实际控制人|集团(?:名称)?$")
 # A label of what a card or a row says about a company besides the partnership (its code,
 # address, representative): a field to pass over, never a name or a partner's field.
 _ATTRIBUTE_LINE = re.compile(
@@ -169,6 +172,8 @@ def column_of(label: str) -> tuple[Column | None, str]:
     too_long = len(text) > (40 if text.isascii() else 16)  # English labels are longer
     if not text or too_long or looks_like_org(text) or _NOT_PARTNER_LABEL.search(text):
         return None, ""
+    if _OWNER_LABEL.search(text):
+        return None, ""
     if _SEQ_LABEL.match(text):
         return Column.SEQ, ""
     if _CATEGORY_LABEL.search(text):
@@ -187,6 +192,16 @@ def column_of(label: str) -> tuple[Column | None, str]:
     if _NAME_LABEL.search(text):
         return Column.NAME, ""
     return None, ""
+
+
+def names_owner(label: str) -> bool:
+    """A column label of the group or parent a partner belongs to: a label, though it ends
+    like a company name.
+
+    >>> names_owner("所属集团"), names_owner("母公司名称"), names_owner("合作公司")
+    (True, True, False)
+    """
+    return bool(_OWNER_LABEL.search(_LABEL_PUNCTUATION.sub("", clean_text(label))))
 
 
 def is_strong_name_label(label: str) -> bool:

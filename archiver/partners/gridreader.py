@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 
 from archiver.models import Source
 from archiver.partners.blocks import Document, Grid, Line, LineKind
+from archiver.partners.cellnames import split_names
 from archiver.partners.cells import (
     PARTNER_WORDS,
     PHONE,
@@ -63,7 +64,6 @@ from archiver.partners.tables import (
     is_blank_row,
     keyed_by_product,
     single_text,
-    split_names,
     unfold_repeated,
 )
 

@@ -16,6 +16,7 @@ from archiver.partners.annotations import markers_in
 from archiver.partners.blocks import Block, Line
 from archiver.partners.brackets import closes_open_bracket
 from archiver.partners.categories import names_category
+from archiver.partners.cellnames import standalone_name
 from archiver.partners.cells import (
     CREDIT_CODE,
     FORMER_NAMES,
@@ -36,7 +37,7 @@ from archiver.partners.names import (
     lift_qualifier,
     looks_like_org,
 )
-from archiver.partners.tables import Layout, standalone_name, strip_number
+from archiver.partners.tables import Layout, strip_number
 from archiver.partners.tokens import field_tokens, unglue_labels
 
 _LABEL = re.compile(r"(?:^|(?<=[\s,，;；。]))([^\s:：,，;；。（）()]{2,14})\s*[:：]")

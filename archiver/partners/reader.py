@@ -22,6 +22,7 @@ from archiver.partners.candidates import (
     is_partner_name,
 )
 from archiver.partners.cardfields import TrailingFields
+from archiver.partners.cellnames import split_names
 from archiver.partners.cells import (
     PARTNER_WORDS,
     Column,
@@ -78,7 +79,7 @@ from archiver.partners.rows import (
     with_stated_notes,
 )
 from archiver.partners.superseded import SupersededPart
-from archiver.partners.tables import Layout, header_layout, split_names, strip_number
+from archiver.partners.tables import Layout, header_layout, strip_number
 
 
 @dataclass
@@ -156,9 +157,12 @@ class Reader(GridReading):
             self._grid(Grid(rows, "lines"), document)
 
     def new_document_context(self) -> None:
-        """An attachment starts afresh: no section, no table layout carried over."""
+        """An attachment starts afresh: no section, status or table layout carried over (a
+        page's last line "附件2：已终止合作机构名单" heads no rows of 附件1)."""
         self._section = Section()
         self._layout = None
+        self._status = ""
+        self._disowned = False
 
     # --- lines -----------------------------------------------------------------------------
 

@@ -20,23 +20,11 @@ from archiver.partners.cells import (
     is_noise,
     is_period,
     is_strong_name_label,
+    names_owner,
 )
-from archiver.partners.names import (
-    LEGAL_TAIL,
-    clean_text,
-    fold_legal_form,
-    is_generic,
-    lift_qualifier,
-    looks_like_org,
-    region_prefix,
-    unglued,
-)
-from archiver.partners.records import published
+from archiver.partners.names import clean_text, looks_like_org
 
 HEADER_SCAN_ROWS = 8
-_LATIN_ONLY = re.compile(r"^[\x20-\x7e（）]+$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_TRAILING = " \t。.;；,，、"
 _NUMBER_PREFIX = re.compile(
     r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D)))\s*"
 )
@@ -87,7 +75,7 @@ def header_layout(row: tuple[str, ...]) -> Layout | None:
         if not text:
             continue
         filled += 1
-        if looks_like_org(text):
+        if looks_like_org(text) and not names_owner(text):
             return None
         role, preset = column_of(text)
         if former_names_column(text):  # 曾用名: a remark that names the former name
@@ -283,7 +271,7 @@ def infer_layout(rows: tuple[tuple[str, ...], ...], *, known: set[str]) -> Layou
             continue
         size = len(cells)
         scores[col] = {
-            Column.NAME: sum(_name_like(c, known) for c in cells) / size,
+            Column.NAME: sum(name_like(c, known) for c in cells) / size,
             Column.SEQ: sum(bool(re.fullmatch(r"\d{1,4}[.、]?", c)) for c in cells) / size,
             Column.HOTLINE: sum(bool(PHONE.search(c)) for c in cells) / size,
             Column.CATEGORY: sum(names_category(c) and not looks_like_org(c) for c in cells)
@@ -316,7 +304,8 @@ def _spans(row: tuple[str, ...]) -> bool:
     return len(texts) > 1 and len(set(texts)) == 1
 
 
-def _name_like(text: str, known: set[str]) -> bool:
+def name_like(text: str, known: set[str]) -> bool:
+    """A legal entity's name of a sensible length, or one the alias table knows."""
     return (looks_like_org(text) and len(text) <= 60) or text in known
 
 
@@ -340,70 +329,6 @@ def strip_number(text: str) -> tuple[int | None, str]:
     digits = re.search(r"\d+", found.group(0))
     assert digits is not None
     return int(digits.group(0)), text[found.end() :]
-
-
-def split_names(cell: str, *, known: set[str]) -> list[str]:
-    """The names in one name cell: several lines or 、-separated names, wrapped lines joined.
-
-    >>> split_names("重庆市蚂蚁小微小额贷款有限\\n公司", known=set())
-    ['重庆市蚂蚁小微小额贷款有限公司']
-    >>> split_names("甲融资担保有限公司\\n（已暂停合作）\\n乙融资担保有限公司", known=set())
-    ['甲融资担保有限公司（已暂停合作）', '乙融资担保有限公司']
-
-    A line that starts with a place and names no company yet is the head of a wrapped name:
-    >>> split_names("北京京东叁佰陆拾\\n度电子商务有限公司", known=set())
-    ['北京京东叁佰陆拾度电子商务有限公司']
-    """
-    pieces = [strip_number(line.strip())[1].strip(_TRAILING) for line in cell.split("\n")]
-    pieces = [piece for piece in pieces if piece]
-    joined: list[str] = []
-    for piece in pieces:
-        if joined and _continues(joined[-1], piece, known):
-            joined[-1] = published(f"{joined[-1]}\n{piece}")
-        else:
-            joined.append(piece)
-    joined = [
-        line
-        for index, line in enumerate(joined)
-        if not (index and _LATIN_ONLY.match(line) and _CJK.search(joined[index - 1]))
-    ]  # an English name under the Chinese one is a translation, not another partner
-    names: list[str] = []
-    for line in joined:
-        parts = [p.strip(_TRAILING) for p in re.split(r"[、；;/／]|，(?=\S)", line)]
-        parts = [p for p in parts if p]
-        if len(parts) > 1 and all(_name_like(clean_text(p), known) for p in parts):
-            names.extend(parts)
-        else:
-            names.extend(unglued(line, lambda piece: standalone_name(piece, known)))
-    return names
-
-
-def _continues(previous: str, piece: str, known: set[str]) -> bool:
-    """True when `piece` is the rest of `previous` (a wrapped line or a bracketed note)."""
-    text = clean_text(piece)
-    if text.startswith(("（", "）")) or re.match(r"^(?:已|暂停|终止|注销|原名|曾用名)", text):
-        return True
-    before = clean_text(previous)
-    if before.count("（") > before.count("）") or LEGAL_TAIL.fullmatch(text):
-        return True  # an open bracket, or only the legal form, went to the next line
-    if _name_like(before, known) and not before.endswith("有限"):
-        return False
-    if 0 < region_prefix(before) <= len(before) - 2 and not region_prefix(text):
-        return looks_like_org(before + text)  # "北京京东叁佰陆拾" + "度电子商务有限公司"
-    if standalone_name(text, known):
-        return False
-    return looks_like_org(before + text) or len(text) <= 4
-
-
-def standalone_name(text: str, known: set[str]) -> bool:
-    """A complete name on its own, not the generic tail of a wrapped one (信息技术有限公司)."""
-    cleaned = clean_text(text)
-    if cleaned in known:
-        return True
-    if not looks_like_org(cleaned):
-        return False
-    core, _ = lift_qualifier(fold_legal_form(cleaned))
-    return len(core) >= 2 and not is_generic(core)
 
 
 def is_blank_row(row: tuple[str, ...]) -> bool:
