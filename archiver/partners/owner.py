@@ -21,7 +21,8 @@ from archiver.partners.names import clean_text, looks_like_org, match_key, simpl
 
 _TITLE_SPLIT = re.compile(r"\s*[-_|｜丨–—·:：【】\[\]]\s*|\s{2,}")
 _KINDS = r"(?:银行|消费金融|信托|金融租赁|汽车金融|财务|理财)"
-_LEGAL = r"(?:股份|有限|责任)*(?:公司)?"
+# its legal form, a region in brackets first: 甲银行（中国）有限公司
+_LEGAL = r"(?:[（(][\u4e00-\u9fff]{2,4}[）)])?(?:股份|有限|责任)*(?:公司)?"
 # An institution's name at the start of a text ("浦联银行股份有限公司互联网助贷…").
 _LEADING_OWNER = re.compile(rf"^([\u4e00-\u9fff（）()]{{2,30}}?{_KINDS}{_LEGAL})")
 _ORG = rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{_KINDS}{_LEGAL}|有限公司|有限责任公司|股份有限公司)"
@@ -103,6 +104,8 @@ _LINE_TAGS = ("p", "div", "li", "footer", "td", "section", "dd", "address")
 _BLOCK_TAGS = frozenset((*_LINE_TAGS, "table", "ul", "ol", "dl", "br"))
 # A logo's text: the brand, then its English name in capitals ("招联金融 MUCFC",
 # "重庆农商行 CHONGQING RURAL COMMERCIAL BANK"): the brand is the publisher's.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 .,&()（）'-]*")
 _BRAND_AND_ENGLISH = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
 
 
@@ -292,8 +295,11 @@ def _signature_owner(root: html.HtmlElement) -> list[str]:
     ['乙丙银行股份有限公司']
     >>> _signature_owner(html.fromstring(f"<table><tr><td>{page}</td></tr></table>"))
     ['乙丙银行股份有限公司']
+    >>> page = "<div><table><tr><td>甲科技有限公司</td></tr></table><p>Yibing Bank (China) "
+    >>> _signature_owner(html.fromstring(page + "Ltd. 乙丙银行（中国）有限公司</p>"))
+    ['乙丙银行（中国）有限公司']
     """
-    if root.find(".//table") is None and root.find(".//li") is None:
+    if root.find(".//table") is None and root.find(".//li") is None and not _has_cards(root):
         return []  # no list above it that the name stands apart from
     texts = [
         (element, text)
@@ -301,16 +307,57 @@ def _signature_owner(root: html.HtmlElement) -> list[str]:
         if not any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in element)
         and (text := clean_text(_text_of(element)))
     ]
-    while texts and (_DATE_LINE.fullmatch(texts[-1][1]) or _FOOTER_LINE.search(texts[-1][1])):
-        texts.pop()  # the signature's date below the name, the site's footer below both
+    while texts and (
+        _DATE_LINE.fullmatch(texts[-1][1])
+        or _FOOTER_LINE.search(texts[-1][1])
+        or _in_related_block(texts[-1][0])
+    ):
+        texts.pop()  # the signature's date, the site's footer, a 相关新闻 block below it
     if not texts:
         return []
     element, text = texts[-1]
+    if _CJK.search(text):  # "Hang Seng Bank (China) Limited 恒生银行（中国）有限公司"
+        text = _ENGLISH_WORDS.sub("", text).strip()
     owner = _LEADING_OWNER.fullmatch(_SIGNED_DATE.sub("", text))
     lists = ("li", "dl", "ul", "ol")
     in_item = any(str(a.tag) in lists for a in element.iterancestors())
     inside = in_item or element.tag in ("li", "dd", "td") or _in_list_table(element)
     return [owner.group(1)] if owner and not inside else []
+
+
+_RELATED_CLASS = re.compile(r"relat|(?:^|[-_\s])xg(?:xw|wz|lj)?(?:$|[-_\s])", re.IGNORECASE)
+_RELATED_HEADING = re.compile(r"^(?:相关|推荐阅读|延伸阅读|最新公告|上一篇|下一篇)")
+
+
+def _in_related_block(element: etree._Element) -> bool:
+    """Inside a block of links to other pages (相关新闻, 上一篇/下一篇) closing the page."""
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.tag in ("body", "html"):
+            return False
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        first = ancestor.find("*")  # its first element
+        heading = clean_text("".join(map(str, first.itertext()))) if first is not None else ""
+        if _RELATED_CLASS.search(marks) or _RELATED_HEADING.match(heading):
+            return True
+    return False
+
+
+def _has_cards(root: html.HtmlElement) -> bool:
+    """A grid of cards: three or more sibling blocks of one class (div.card, dl.item …).
+
+    >>> cards = "".join(f"<div class=c>{name}</div>" for name in "甲乙丙")
+    >>> _has_cards(html.fromstring(f"<div>{cards}</div>"))
+    True
+    """
+    for parent in root.iter("div", "section", "ul"):
+        classes = [
+            str(child.get("class") or "")
+            for child in parent
+            if isinstance(child.tag, str) and child.tag in ("div", "section", "dl", "article")
+        ]
+        if len(classes) >= 3 and classes[0] and classes.count(classes[0]) >= 3:
+            return True
+    return False
 
 
 def _in_list_table(element: etree._Element) -> bool:
