@@ -4,10 +4,14 @@ Each step rewrites what a reader of the screen sees differently from the tree: b
 from everyone (cloaked.py), text drawn in SVG (svgtext.py), a struck-through former name with
 its new name on the next line (struck.py), and what a web component draws in its shadow root,
 kept as a declarative shadow root (``<template shadowrootmode="open">``, as the capture writes
-it): shown on the screen, so read in place like any other content.
+it): shown on the screen, so read in place like any other content. A name cut short on the
+screen ("上海携程金融信息…") whose element carries it whole in its tooltip (``title``) is the
+whole name: the page shows it on hover.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import html
 
@@ -22,6 +26,7 @@ def tidy(root: html.HtmlElement) -> None:
     drop_cloaked(root)
     svg_as_lines(root)
     new_name_beside(root)
+    whole_shortened_names(root)
 
 
 def open_shadow_roots(root: html.HtmlElement) -> None:
@@ -29,3 +34,28 @@ def open_shadow_roots(root: html.HtmlElement) -> None:
     writes a web component's) in place: its content is shown, so it is content."""
     for shadow in root.xpath("//template[@shadowrootmode or @shadowroot]"):
         shadow.drop_tag()
+
+
+_ELLIPSIS = re.compile(r"\s*(?:…+|\.{3,}|。{3,})\s*$")
+
+
+def whole_shortened_names(root: html.HtmlElement) -> None:
+    """Give an element whose text is cut short with an ellipsis the whole text of its
+    ``title``, when the title starts with what is shown.
+
+    >>> root = html.fromstring('<div><a title="上海甲乙信息科技有限公司">上海甲乙信息…</a></div>')
+    >>> whole_shortened_names(root); root.text_content()
+    '上海甲乙信息科技有限公司'
+    >>> root = html.fromstring('<div><a title="查看详情">更多…</a></div>')
+    >>> whole_shortened_names(root); root.text_content()
+    '更多…'
+    """
+    for element in root.xpath("//*[@title]"):
+        shown = "".join(element.itertext()).strip()
+        whole = " ".join(str(element.get("title")).split())
+        head = _ELLIPSIS.sub("", shown)
+        if head == shown or len(head) < 2 or not whole.startswith(head) or len(whole) <= len(head):
+            continue
+        for child in list(element):
+            element.remove(child)
+        element.text = whole
