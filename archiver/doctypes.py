@@ -63,7 +63,8 @@ ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", ("odt",), z
 # A web page saved as one file (Word's "single file web page", a browser's .mht): its HTML
 MHT = DocumentType("mht", "application/x-mimearchive", ("mht", "mhtml"))
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
-TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP)
+TXT = DocumentType("txt", "text/plain", ("txt",))  # a list saved as text, often GBK
+TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP, TXT)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)

@@ -87,8 +87,8 @@ def unpack(body: bytes, budget: Budget = DEFAULT_BUDGET) -> tuple[list[Member], 
             if kind is doctypes.ZIP:
                 notes.append(f"{name} is a ZIP inside the ZIP, not opened")
                 continue
-            if kind is None:
-                continue  # a readme, a picture of the seal: not a list document
+            if kind is None or kind is doctypes.TXT:
+                continue  # a readme (说明.txt), a picture of the seal: not a list document
             data = b"".join(_chunks(archive, entry, budget.max_unzipped_bytes - unpacked))
             unpacked += len(data)
             members.append(Member(name, data))

@@ -1,4 +1,5 @@
-"""Attachments (PDF, DOCX, XLSX, XLS, CSV, RTF) -> Documents, and their text for the archive. Pure.
+"""Attachments (PDF, DOCX, XLSX, XLS, CSV, RTF, TXT) -> Documents, and their text for the
+archive. Pure.
 
 A document that cannot be read (corrupt bytes, a scanned PDF without a text layer, an old
 binary .doc) gives a note instead of an exception: the list may be in it, so the
@@ -30,6 +31,7 @@ from archiver.partners import (
     officehtml,
     opendocument,
     pdfpages,
+    plaintext,
     rtf,
     slides,
     watermarks,
@@ -128,6 +130,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "ods": _opendocument,
         "odt": _opendocument,
         "pptx": _slides,
+        "txt": _plain_text,
     }
     reader = readers.get(kind)
     if kind != "html" and _WEB_PAGE.match(response.body[:512]):  # "文件不存在" at 名单.pdf
@@ -204,7 +207,10 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
                 if number in (0, len(pdf) - 1):  # a stamp is on every page, a seal on the last
                     stamped = stamped or watermarks.pdfium_has_watermark(page)
-                blocks.extend(pdfpages.page_lines(textpage.get_text_range(), number + 1))
+                text = textpage.get_text_range()
+                if len(text) == textpage.count_chars():  # one index per character
+                    text = pdfpages.mend_breaks(text, textpage.get_charbox)
+                blocks.extend(pdfpages.page_lines(text, number + 1))
                 textpage.close()
                 page.close()
         finally:
@@ -292,6 +298,17 @@ def _slides(response: HttpResponse, name: str, clock: Clock) -> Reading:
 def _rtf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     """Rich text (often named .doc): its paragraphs and tables (rtf.py), read as Word's."""
     return _reading(response, rtf.rtf_blocks(response.body, clock), SourceKind.DOCX)
+
+
+def _plain_text(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """A text file (plaintext.py): its lines, or its tab-separated table, read as Word's."""
+    text = decode(response.body, _charset(response))
+    return _reading(response, plaintext.blocks(text, clock), SourceKind.DOCX)
+
+
+def _charset(response: HttpResponse) -> str:
+    found = re.search(r"charset=([\w-]+)", _header(response, "content-type"), re.IGNORECASE)
+    return found.group(1) if found else ""
 
 
 def _docx(response: HttpResponse, name: str, clock: Clock) -> Reading:

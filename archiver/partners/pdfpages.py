@@ -9,6 +9,7 @@ ruling lines instead (documents.py decides which engine reads a file).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -44,15 +45,25 @@ def cell_per_line(blocks: list[Block]) -> bool:
     split = sum(  # a word cut at a narrow cell's edge: "平台运营机" / "构", "…有限公" / "司"
         1 for t, after in pairwise(texts) if t.endswith(("机", "公")) and _CUT_REST.match(after)
     )
+    headed = sum(  # a numbered row's name cut in its cell: "4 中国人民财产保险股份" / "有限公司…"
+        1
+        for t, after in pairwise(texts)
+        if (head := _NUMBERED_HEAD.fullmatch(t))
+        and after
+        and not looks_like_org(head.group(1))
+        and looks_like_org(head.group(1) + after.split()[0])
+    )
     return (
         (alone >= 5 and alone > leading)
         or wrapped >= 5
+        or headed >= 2
         or (cut >= 1 and wrapped >= 1)
         or split >= 2
     )
 
 
 _CUT_REST = re.compile(r"^[构司](?:\s|$)")
+_NUMBERED_HEAD = re.compile(r"\d{1,4}\s+(\S{2,})")
 
 
 def ruled_page(page: Any, number: int) -> list[Block]:
@@ -128,6 +139,42 @@ def fill_merged(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
                 out.append(out[-1] if out else "")
         grid.append(out)
     return tuple(tuple(row) for row in grid if any(cell.strip() for cell in row))
+
+
+CharBox = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
+
+
+def mend_breaks(text: str, box: Callable[[int], CharBox]) -> str:
+    """PDFium's page text without the line breaks it puts inside one printed line (a row whose
+    glyphs come from two font subsets: "34 太原" / "鼎盛融资担保有限公司 …"). A break is kept
+    unless the characters on either side of it sit on one baseline, the second to the right
+    of the first; it becomes nothing when they touch, a space when a column gap parts them.
+    `box(i)` is the box of character i of `text` (PDFium's index: one per character).
+
+    >>> boxes = {0: (0, 0, 9, 9), 1: (9, 0, 18, 9), 4: (18, 0, 27, 9), 5: (40, 0, 49, 9)}
+    >>> mend_breaks("太原\\r\\n鼎 盛", lambda i: boxes.get(i, (0, 0, 0, 0)))
+    '太原鼎 盛'
+    >>> boxes[4] = (0, -20, 9, -11)  # the next line
+    >>> mend_breaks("太原\\r\\n鼎 盛", lambda i: boxes.get(i, (0, 0, 0, 0)))
+    '太原\\r\\n鼎 盛'
+    """
+    pieces: list[str] = []
+    start = 0
+    for found in re.finditer(r"\r\n|\n", text):
+        before, after = found.start() - 1, found.end()
+        pieces.append(text[start : found.start()])
+        start = found.end()
+        joint = found.group(0)
+        if before >= 0 and after < len(text) and not text[before].isspace():
+            left, right = box(before), box(after)
+            height = max(left[3] - left[1], right[3] - right[1])
+            middle = abs((left[1] + left[3]) / 2 - (right[1] + right[3]) / 2)
+            gap = right[0] - left[2]
+            if height > 0 and middle < height / 3 and -height / 3 < gap:
+                joint = "" if gap < height / 2 else " "
+        pieces.append(joint)
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 def page_lines(text: str, number: int) -> list[Block]:
