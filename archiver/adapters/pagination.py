@@ -80,7 +80,7 @@ async def paginate(
     for _ in range(session.request.max_pages - 1):
         if session.truncated:
             break
-        moved = await _turn_page(session, page, current)
+        moved = await _turn_page(session, page, current, len(pages))
         if moved is None:
             break
         current = moved
@@ -97,12 +97,15 @@ async def paginate(
     return pages, links
 
 
-async def _turn_page(session: PagingSession, page: Page, current: Page) -> Page | None:
-    """The page showing the next step of the list, or None when there is none."""
+async def _turn_page(
+    session: PagingSession, page: Page, current: Page, turned: int
+) -> Page | None:
+    """The page showing the next step of the list (`turned` pages after the first), or None
+    when there is none."""
     request = session.request
     try:
         target = await current.evaluate(
-            script("next"), [list(request.next_texts), request.selector]
+            script("next"), [list(request.next_texts), request.selector, turned]
         )
     except PlaywrightError:
         return None

@@ -1,7 +1,9 @@
 // The first enabled, visible "next page" control of the region; marked for a click.
 // Without one, a numbered pager (1 2 3, the current page marked) gives the number after the
-// current page; a pager whose current page is not marked is not guessed at.
-([texts, selector]) => {
+// current page. A pager that marks no page as current (plain links "1 2 3 4" redrawn by a
+// script) is followed in order from page 1: after `turned` pages turned, page turned + 2,
+// when its numbers run 1, 2, 3 … in one holder.
+([texts, selector, turned]) => {
   const scope = (selector && document.querySelector(selector)) || document;
   for (const old of document.querySelectorAll('[data-archiver-next]')) {
     old.removeAttribute('data-archiver-next');
@@ -43,7 +45,8 @@
   }
   const current = numbered.filter(item => isCurrent(item.el));
   const pages = new Set(current.map(item => item.n));
-  if (pages.size !== 1) return null;  // no page marked current, or two: no guess
+  if (pages.size === 0) return unmarked(numbered, turned || 0);
+  if (pages.size !== 1) return null;  // two pages marked current: no guess
   const after = [...pages][0] + 1;
   // The pager is what holds the current page (its list, when the page is an <li>'s link):
   // a row's own number elsewhere ("<li><em>2</em>甲公司</li>") is no page.
@@ -57,4 +60,18 @@
     return mark(item.el.closest('a, button') || item.el);
   }
   return null;
+
+  // A run of page links 1..n sharing one parent (an <li>'s link: the list), none marked.
+  function unmarked(items, done) {
+    const links = items.filter(item => item.el.matches('a, button, [onclick]'));
+    const first = links.find(item => item.n === 1);
+    if (!first) return null;
+    const holderOf = el => (el.parentElement && el.parentElement.tagName === 'LI'
+      ? el.parentElement.parentElement : el.parentElement);
+    const holder = holderOf(first.el);
+    const run = links.filter(item => holderOf(item.el) === holder).map(item => item.n);
+    if (run.length < 2 || run.some((n, i) => n !== i + 1)) return null;
+    const wanted = links.find(item => holderOf(item.el) === holder && item.n === done + 2);
+    return wanted && usable(wanted.el) ? mark(wanted.el) : null;
+  }
 }
