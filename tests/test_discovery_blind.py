@@ -35,6 +35,7 @@ ROUNDS = (
     "blind16",
     "blind17",
     "blind18",
+    "blind19",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
