@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 from lxml import etree, html
@@ -343,19 +344,18 @@ def _in_related_block(element: etree._Element) -> bool:
 
 
 def _has_cards(root: html.HtmlElement) -> bool:
-    """A grid of cards: three or more sibling blocks of one class (div.card, dl.item …).
+    """A grid of cards: three or more sibling blocks sharing a class (div.card, dl.item …).
 
-    >>> cards = "".join(f"<div class=c>{name}</div>" for name in "甲乙丙")
+    >>> cards = "".join(f"<div class='card x{n}'>{name}</div>" for n, name in enumerate("甲乙丙"))
     >>> _has_cards(html.fromstring(f"<div>{cards}</div>"))
     True
     """
     for parent in root.iter("div", "section", "ul"):
-        classes = [
-            str(child.get("class") or "")
-            for child in parent
-            if isinstance(child.tag, str) and child.tag in ("div", "section", "dl", "article")
-        ]
-        if len(classes) >= 3 and classes[0] and classes.count(classes[0]) >= 3:
+        shared: Counter[str] = Counter()
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in ("div", "section", "dl", "article"):
+                shared.update(set(str(child.get("class") or "").split()))
+        if shared and max(shared.values()) >= 3:
             return True
     return False
 
