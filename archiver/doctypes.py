@@ -63,7 +63,9 @@ ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", ("odt",), z
 # A web page saved as one file (Word's "single file web page", a browser's .mht): its HTML
 MHT = DocumentType("mht", "application/x-mimearchive", ("mht", "mhtml"))
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
-TXT = DocumentType("txt", "text/plain", ("txt",))  # a list saved as text, often GBK
+# A list saved as text, often GBK: known by its name only, as text/plain is what servers
+# answer for anything (robots.txt, a JSON API, an error page).
+TXT = DocumentType("txt", "", ("txt",))
 TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP, TXT)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
