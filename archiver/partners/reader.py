@@ -81,6 +81,9 @@ from archiver.partners.rows import (
 from archiver.partners.superseded import SupersededPart
 from archiver.partners.tables import Layout, header_layout, strip_number
 
+# A line that captions an attachment ("附件2：已终止合作机构名单"): what it says is that file's.
+_ATTACHMENT_CAPTION = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]")
+
 
 @dataclass
 class Reader(GridReading):
@@ -109,6 +112,7 @@ class Reader(GridReading):
     _brand_row: int = -1  # a card's brand, when "机构全称" follows it (fullnames.py)
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
+    _status_text: str = ""  # the line that gave the status
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
@@ -157,12 +161,14 @@ class Reader(GridReading):
             self._grid(Grid(rows, "lines"), document)
 
     def new_document_context(self) -> None:
-        """An attachment starts afresh: no section, status or table layout carried over (a
-        page's last line "附件2：已终止合作机构名单" heads no rows of 附件1)."""
+        """An attachment starts afresh: no section or table layout carried over. A status the
+        page gave (its heading "关于终止…合作的公告" over a PDF of names) holds, unless the line
+        that gave it captions another attachment ("附件2：已终止合作机构名单" heads no rows of
+        附件1)."""
         self._section = Section()
         self._layout = None
-        self._status = ""
-        self._disowned = False
+        if _ATTACHMENT_CAPTION.match(self._status_text):
+            self._status = ""
 
     # --- lines -----------------------------------------------------------------------------
 
@@ -263,6 +269,8 @@ class Reader(GridReading):
         status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
         if status != self._status or opened:
             self._flush_card()  # a card read so far has the status before this line
+        if status != self._status:
+            self._status_text = text
         self._status = status
         return opened
 
