@@ -25,6 +25,7 @@ from lxml import etree, html
 from lxml.cssselect import CSSSelector, SelectorError
 
 from archiver.dates import COMPACT_DATE
+from archiver.partners.htmltables import mark_rows_hidden_by_style
 from archiver.partners.markup import open_shadow_roots
 
 ALWAYS_REMOVED = ("script", "style", "noscript", "template", "head", "marquee")
@@ -108,6 +109,7 @@ def find(
         return Region(html="", text="", selector_matched=selector is None)
     has_footer = bool(root.xpath("//footer")) or bool(_by_token(root, "footer"))
     open_shadow_roots(root)  # a web component's shadow root, as the capture writes it: shown
+    mark_rows_hidden_by_style(root)  # (the page's <style> goes next)
     for element in list(root.iter(*ALWAYS_REMOVED)):
         _drop(element)
     _drop_comments(root)

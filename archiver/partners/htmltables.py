@@ -15,6 +15,7 @@ from lxml import html
 
 from archiver.partners.blocks import expand_spans
 from archiver.partners.cells import SECTION_NUMBER, is_sentence
+from archiver.partners.cloaked import names_in_use, shown_by_a_click
 from archiver.partners.divgrid import rows_of as div_table
 from archiver.partners.names import looks_like_org
 
@@ -59,8 +60,15 @@ def _has_nested_table(
 
 def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> Rows:
     rows: list[list[tuple[str, int, int]]] = []
-    for tr in table.iter("tr"):
-        if _owner_table(tr) is not table or _zero_height(tr):
+    own = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _zero_height(tr)]
+    hiding = _hiding_classes(table)
+    hidden = [_hidden(tr, hiding) for tr in own]
+    if any(hidden):  # (rows a click shows, "查看更多", are read: see _unshown)
+        names = names_in_use(table.getroottree().getroot())
+        hidden = [found and not shown_by_a_click(tr, names) for tr, found in zip(own, hidden)]
+    unshown = _unshown(own, hidden)
+    for tr, left_out in zip(own, unshown, strict=True):
+        if left_out:
             continue
         cells = [
             (text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
@@ -70,6 +78,79 @@ def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> R
         if cells:
             rows.append(cells)
     return expand_spans(rows)
+
+
+# classes that hide what they mark, in the common CSS frameworks (Bootstrap, layui, Bulma…)
+_HIDING_CLASSES = frozenset({"hide", "hidden", "d-none", "is-hidden", "layui-hide", "none"})
+_HIDING_RULE = re.compile(r"\.([\w-]+)\s*\{[^}]*?display\s*:\s*none", re.I)
+
+
+def mark_rows_hidden_by_style(root: html.HtmlElement) -> None:
+    """Give the hidden attribute to each table row of a class the page's own <style> blocks
+    declare display:none, before the styles are dropped (region.find), so `_grid` sees which
+    rows the page hides.
+
+    >>> root = html.fromstring("<div><style>.old{display:none}</style>"
+    ...     "<table><tr class='old'><td>甲</td></tr></table></div>")
+    >>> mark_rows_hidden_by_style(root); root.find(".//tr").get("hidden")
+    ''
+    """
+    styles = " ".join(style.text or "" for style in root.iter("style"))
+    hiding = {found.lower() for found in _HIDING_RULE.findall(styles)}
+    if not hiding:
+        return
+    for tr in root.iter("tr"):
+        if hiding & set(str(tr.get("class", "")).lower().split()):
+            tr.set("hidden", "")
+
+
+def _hiding_classes(table: html.HtmlElement) -> frozenset[str]:
+    """The classes that hide what they mark: the frameworks' own, and those the page's
+    <style> blocks declare display:none (when they are still there)."""
+    styles = " ".join(style.text or "" for style in table.getroottree().getroot().iter("style"))
+    return _HIDING_CLASSES | {found.lower() for found in _HIDING_RULE.findall(styles)}
+
+
+def _hidden(tr: html.HtmlElement, hiding: frozenset[str]) -> bool:
+    """A row hidden by the page: an inline display:none, the hidden attribute or a hiding
+    class. Rows hidden at a list's end may be what "查看更多" shows, so they are read; a hidden
+    row with shown rows after it is an old row or a draft kept in the markup, which no button
+    shows in its place (see `_grid`).
+
+    >>> table = html.fromstring("<table><tr class='row hide'><td>甲</td></tr><tr hidden></tr>")
+    >>> [_hidden(tr, _HIDING_CLASSES) for tr in table.iter("tr")]
+    [True, True]
+    """
+    style = re.sub(r"\s+", "", str(tr.get("style", ""))).lower()
+    if tr.get("hidden") is not None or re.search(r"(?:^|;)display:none", style):
+        return True
+    return bool(hiding & set(str(tr.get("class", "")).lower().split()))
+
+
+def _unshown(rows: list[html.HtmlElement], hidden: list[bool]) -> list[bool]:
+    """Which hidden rows (no control of the page showing them) are never shown: one with a
+    shown row after it (an old row or a draft kept in the markup), or one at the end whose
+    number does not go on from the shown rows' (the rest of a list goes on: 4, 5 after 1-3)."""
+    last = 0
+    unshown = []
+    for index, (tr, is_hidden) in enumerate(zip(rows, hidden, strict=True)):
+        number = _row_number(tr)
+        if not is_hidden:
+            last = number or last
+            unshown.append(False)
+        elif not all(hidden[index + 1 :]):
+            unshown.append(True)
+        else:
+            unshown.append(bool(number and last and number != last + 1))
+            last = number if number and not unshown[-1] else last
+    return unshown
+
+
+def _row_number(tr: html.HtmlElement) -> int:
+    """The number in a row's first cell (序号), 0 when it has none."""
+    cells = [cell for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    first = cells[0].text_content().strip() if cells else ""
+    return int(first) if first.isascii() and first.isdigit() and len(first) <= 4 else 0
 
 
 def _zero_height(tr: html.HtmlElement) -> bool:
