@@ -57,6 +57,9 @@ _NAVIGATION = re.compile(
     r"|所称[^，,。]{0,20}[，,]?\s*(?:是指|系指|指)"
 )
 
+# A question ("Q3：如何查询合作机构名单？", an FAQ's) asks about a list; it announces none.
+_QUESTION = re.compile(r"[？?]\s*$")
+
 
 def disclosure(
     capture: Capture,
@@ -162,6 +165,11 @@ def announcement(title: str, text: str) -> str:
     >>> announcement("合作机构名单", "因网站改版，合作机构名单已迁移至“信息披露”栏目。")
     ''
 
+    An FAQ's question asks about the list; it carries none:
+
+    >>> announcement("常见问题", "Q3：如何查询合作机构名单？\\nA：请访问我行官网查询。")
+    ''
+
     A call for applications names what it seeks, not a list; the result it later publishes
     does:
 
@@ -173,7 +181,9 @@ def announcement(title: str, text: str) -> str:
     lines = text.splitlines()
     if looks_like_index(lines):
         return ""
-    own = "\n".join(line for line in lines if not _NAVIGATION.search(line))
+    own = "\n".join(
+        line for line in lines if not _NAVIGATION.search(line) and not _QUESTION.search(line)
+    )
     said = f"{title}\n{own[:4000]}"
     if _SOLICITS.search(said) and not _CHOSEN.search(said):
         return ""  # a call for applications: the partners are not chosen yet
