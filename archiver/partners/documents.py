@@ -210,6 +210,7 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 text = textpage.get_text_range()
                 if len(text) == textpage.count_chars():  # one index per character
                     text = pdfpages.mend_breaks(text, textpage.get_charbox)
+                    text = pdfpages.break_lines(text, textpage.get_charbox)
                 blocks.extend(pdfpages.page_lines(text, number + 1))
                 textpage.close()
                 page.close()

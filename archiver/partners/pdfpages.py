@@ -177,6 +177,42 @@ def mend_breaks(text: str, box: Callable[[int], CharBox]) -> str:
     return "".join(pieces)
 
 
+def break_lines(text: str, box: Callable[[int], CharBox]) -> str:
+    """PDFium's page text with a line break wherever a printed line ends without one: on a
+    page turned by /Rotate, PDFium runs every row of a table into one line ("序号 名称 类别 1
+    甲公司 平台运营机构 2 …"). A break goes where the next character sits a line lower and back
+    at the left; the spaces before it go. `box(i)` as in `mend_breaks`.
+
+    >>> boxes = {0: (0, 20, 9, 29), 1: (9, 20, 18, 29), 3: (0, 0, 9, 9), 4: (9, 0, 18, 9)}
+    >>> break_lines("甲乙 丙丁", lambda i: boxes.get(i, (18, 20, 18, 20)))
+    '甲乙\\r\\n丙丁'
+    >>> boxes[3], boxes[4] = (30, 20, 39, 29), (39, 20, 48, 29)  # one line, a gap between
+    >>> break_lines("甲乙 丙丁", lambda i: boxes.get(i, (18, 20, 18, 20)))
+    '甲乙 丙丁'
+    """
+    pieces: list[str] = []
+    last = -1  # the last character that is not a space
+    for index, char in enumerate(text):
+        if char in "\r\n":
+            last = -1
+        elif not char.isspace():
+            if last >= 0 and _next_line(box(last), box(index)):
+                while pieces and pieces[-1].isspace():
+                    pieces.pop()
+                pieces.append("\r\n")
+            last = index
+        pieces.append(char)
+    return "".join(pieces)
+
+
+def _next_line(before: CharBox, after: CharBox) -> bool:
+    """`after` starts a lower line: below `before` by more than half its height, and back to
+    the left of where `before` began."""
+    height = max(before[3] - before[1], after[3] - after[1])
+    middle = (before[1] + before[3]) / 2 - (after[1] + after[3]) / 2
+    return height > 0 and middle > height / 2 and after[0] < before[0]
+
+
 def page_lines(text: str, number: int) -> list[Block]:
     """A page's text lines, letter-spaced words closed up and a sentence wrapped at the
     page's edge joined again."""
