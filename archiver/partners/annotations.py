@@ -68,6 +68,12 @@ _STATEMENT = re.compile(
 _FORMER_STATEMENT = re.compile(
     rf"^(.{{4,}}?[司行团所])\s*的?(?:{_FORMER_WORDS})\s*[:：为是]?\s*(.{{4,}}?[司行团所])(?:[，,。].*)?$"
 )
+# "名单中“甲”系笔误，现更正为“乙”": a name corrected is the same partner, renamed
+_CORRECTED = re.compile(
+    r"^(.{4,}?)\s*(?:系|属|为)?(?:笔误|有误|错误|误写|书写错误)[^，,。]{0,6}[，,]?\s*"
+    r"(?:(?:现|已|现已|特此|予以|故)?(?:更正|订正|修正|改正)为|应为|正确(?:名称)?为)\s*[:：]?\s*(.{4,})$"
+)
+_CORRECTED_IN = re.compile(r"^.*(?:名单中|名单内|公告中|文中|所列)")  # the old name's context
 _RENAME_VERB_IN = re.compile(_RENAME_VERB)  # "原乙已更名为甲" is a statement, not a former name
 _MARKER_ONLY = re.compile(r"^(?:已|现已|现)?(?:更名|名称变更)$")
 _TRAILING_FORMER = re.compile(rf"^(.{{4,}}?)\s*(?:{_FORMER_WORDS})\s*[:：]\s*(.{{4,}})$")
@@ -82,7 +88,7 @@ _TRAILING_MARKER = re.compile(
 _INTENT = re.compile(r"将(?:于|在|会)|拟|计划|预计|届时|(?:到期|期满|结束)(?:后|之后|以后)")
 # A note's lead: its word ("注：", "备注1:"), the footnote mark it explains ("*", "※"), or both
 # ("*注：原“甲”已更名为“乙”", the mark on the new name in the table above).
-_NOTE_WORD = r"(?:注|备注|说明|特别提示)\d{0,2}\s*[:：]\s*"
+_NOTE_WORD = r"(?:注|备注|说明|特别提示|更正说明|更正|勘误)\d{0,2}\s*[:：]\s*"
 NOTE_LEAD = re.compile(rf"^(?:[*※]+\s*(?:{_NOTE_WORD})?|{_NOTE_WORD})")
 # A clause's number, or the sign that ties it to a name ("*甲公司原名为乙", "※", "①").
 _CLAUSE_NUMBER = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]|[*＊※#△▲\u2460-\u2473]+)\s*")
@@ -430,6 +436,14 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('北京甲乙科技有限公司', '北京丙丁信息服务有限公司'),)
     >>> stated_renames("注：甲有限公司与乙有限公司相关业务已整合，乙有限公司更名为丙有限公司。")
     (('乙有限公司', '丙有限公司'),)
+
+    A correction is a rename of the same partner ("更正说明：…名单中“甲”系笔误，现更正为“乙”"):
+
+    >>> stated_renames("更正说明：9月12日发布的名单中“深圳甲乙网络技科有限公司”系笔误，"
+    ...     "现更正为“深圳甲乙网络科技有限公司”。")
+    (('深圳甲乙网络技科有限公司', '深圳甲乙网络科技有限公司'),)
+    >>> stated_renames("注：原名单所列北京甲乙科技有限公司有误，应为北京甲乙数字科技有限公司。")
+    (('北京甲乙科技有限公司', '北京甲乙数字科技有限公司'),)
     """
     cleaned = clean_text(text)
     lead = NOTE_LEAD.match(cleaned)
@@ -438,11 +452,12 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     found = []
     for clause in re.split(r"[；;]", cleaned[lead.end() :]):
         bare = _QUOTES.sub("", _CLAUSE_NUMBER.sub("", clause.strip()))
-        statement = _STATEMENT.match(bare)
+        statement = _STATEMENT.match(bare) or _CORRECTED.match(bare)
         former = None if statement else _FORMER_STATEMENT.match(bare)
         if statement is not None:
             old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
             old = re.split(r"[，,。]", old)[-1].strip()  # "…已整合，甲更名为乙": the last clause
+            old = _CORRECTED_IN.sub("", old)  # "…发布的名单中甲系笔误": the name after 名单中
         elif former is not None:  # "甲原名为乙，已于…完成变更": the former name is the second
             old, new = former.group(2).strip(" 。."), former.group(1).strip()
             old = re.split(r"[，,。]", old)[0].strip()
