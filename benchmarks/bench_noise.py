@@ -68,6 +68,7 @@ from archiver.partners import AliasTable
 from archiver.partners.cells import Column, column_of
 from archiver.partners.dom import cell_text
 from archiver.partners.events import compare
+from archiver.partners.htmltables import mark_rows_hidden_by_style, shown_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -487,9 +488,21 @@ TRANSFORMS = {**NOISE, **LAYOUT}
 def changed(markup: str, names: list[str], seed: int) -> str:
     root = html.document_fromstring(markup)
     rng = random.Random(seed)
+    if any(name in LAYOUT for name in names):
+        _drop_unshown_rows(root)
     for name in names:
         TRANSFORMS[name](root, rng)
     return etree.tostring(root, encoding="unicode", method="html")
+
+
+def _drop_unshown_rows(root: html.HtmlElement) -> None:
+    """A redesign carries what the page shows: the rows it hides and no control shows (an
+    old row kept in the markup) are not rebuilt as visible divs, cards or bullets."""
+    mark_rows_hidden_by_style(root)
+    for table in list(root.iter("table")):
+        shown = set(shown_rows(table))
+        for row in [r for r in table.iter("tr") if _owner(r) is table and r not in shown]:
+            row.drop_tree()
 
 
 def pages() -> Iterator[tuple[str, str]]:

@@ -58,18 +58,22 @@ def _has_nested_table(
     )
 
 
-def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> Rows:
-    rows: list[list[tuple[str, int, int]]] = []
+def shown_rows(table: html.HtmlElement) -> list[html.HtmlElement]:
+    """The table's own rows a reader is shown, now or by a click ("查看更多"): not those of
+    no height (Excel's hidden rows), nor hidden rows no control shows (see `_unshown`)."""
     own = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _zero_height(tr)]
     hiding = _hiding_classes(table)
     hidden = [_hidden(tr, hiding) for tr in own]
     if any(hidden):  # (rows a click shows, "查看更多", are read: see _unshown)
         names = names_in_use(table.getroottree().getroot())
-        hidden = [found and not shown_by_a_click(tr, names) for tr, found in zip(own, hidden)]
-    unshown = _unshown(own, hidden)
-    for tr, left_out in zip(own, unshown, strict=True):
-        if left_out:
-            continue
+        clicked = [shown_by_a_click(tr, names) for tr in own]
+        hidden = [found and not click for found, click in zip(hidden, clicked, strict=True)]
+    return [tr for tr, left_out in zip(own, _unshown(own, hidden), strict=True) if not left_out]
+
+
+def _grid(table: html.HtmlElement, text: Callable[[html.HtmlElement], str]) -> Rows:
+    rows: list[list[tuple[str, int, int]]] = []
+    for tr in shown_rows(table):
         cells = [
             (text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
             for cell in tr
