@@ -9,10 +9,12 @@ or twice is still one partner. Pairing, in order:
 3. the alias file says both are one entity  -> renamed (note: "alias: old -> new") when one
    is a `former` name; a brand and its legal name ("美团" / its legal name) are one partner
    written two ways: paired, no event
-4. a group name and its member entities     -> renamed, one event per member entity
+4. a company and its branch, one in place of the other ("甲保险有限公司" -> "甲保险有限公司
+   上海分公司"): a branch is no legal person of its own, so the same partner -> renamed
+5. a group name and its member entities     -> renamed, one event per member entity
    (抖音 -> 深圳智领星辰…, 深圳智领皓海…: each member "renamed" from 抖音, with a note naming
    all members, so nobody reads "抖音 dropped" plus two unknown partners "added")
-5. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
+6. the rest: added, readded (its key was ever dropped before: Manifest.departed), dropped.
    A near-identical name among the others is noted ("possibly the same as …"), never merged.
 
 A partner left on the page with a mark that says it ended (已终止合作, 已暂停合作, 已注销, or
@@ -28,146 +30,22 @@ field events: that is a layout change, visible in the text diff.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from archiver.models import Category, EventType, Manifest, Partner, PartnerEvent
+from archiver.models import EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
-from archiver.partners.annotations import is_ended, parse_name, read
-from archiver.partners.categories import category_label, is_detail_label, wording_key
-from archiver.partners.cells import period_key
-from archiver.partners.names import clean_text, match_key, qualifiers_agree
+from archiver.partners.categories import is_detail_label
+from archiver.partners.listings import Listing, listings
+from archiver.partners.names import clean_text, is_branch_of, match_key, qualifiers_agree
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
-_ITEMS = re.compile(r"[、，,；;/／]")
 _FIELDS = ("category", "products", "period", "hotline", "remark")
 # Fields every listed partner has once its row is read whole: blank on one side means the
 # row was not read whole there (a cell wrapped in a PDF), never that the field was removed.
 _ALWAYS_PUBLISHED = frozenset({"category", "products"})
-
-
-@dataclass(eq=False)
-class Listing:
-    """All records of one partner in one version."""
-
-    key: str
-    records: list[Partner] = field(default_factory=list)
-
-    @property
-    def first(self) -> Partner:
-        """The record that speaks for the partner (its first appearance)."""
-        return self.records[0]
-
-    @property
-    def qualifier(self) -> str:
-        """The region qualifier any record gives."""
-        return next((r.qualifier for r in self.records if r.qualifier), "")
-
-    @property
-    def entity(self) -> str:
-        """The alias-file entity any record resolves to."""
-        return next((r.entity for r in self.records if r.entity), "")
-
-    @property
-    def ended(self) -> bool:
-        """True when every record carries a mark that says the partnership ended."""
-        return all(is_ended(r.markers) for r in self.records)
-
-    @property
-    def status(self) -> str:
-        """The published words of the ended mark ("已终止合作"), or the marks' names."""
-        for record in self.records:
-            said = parse_name(record.raw, record.remark).status
-            if said:
-                return said
-        return ", ".join(dict.fromkeys(m.value for r in self.records for m in r.markers))
-
-    @property
-    def credit_code(self) -> str:
-        """The unified social credit code a record gives ("" when none does)."""
-        return next((r.credit_code for r in self.records if r.credit_code), "")
-
-    @property
-    def former_keys(self) -> set[str]:
-        """Match keys of every former name a record declares."""
-        return {match_key(n) for r in self.records for n in r.former_names}
-
-    @property
-    def published_categories(self) -> str:
-        """The category labels as published (decoration folded), for records that have one."""
-        return self._labels(category_label)
-
-    def _labels(self, fold: Callable[[str], str]) -> str:
-        """The records' published category labels, each folded by `fold`, sorted, joined."""
-        return "、".join(
-            sorted(
-                {
-                    fold(r.category_raw)
-                    for r in self.records
-                    if r.category is not Category.UNSPECIFIED and r.category_raw
-                }
-            )
-        )
-
-    def value(self, name: str) -> str:
-        """One comparable field as text ("" when not published)."""
-        if name == "category":
-            found = {
-                r.category.value for r in self.records if r.category is not Category.UNSPECIFIED
-            }
-            return ", ".join(sorted(found))
-        if name == "products":  # "还享花、还呗" in one cell is 还呗 and 还享花 in two
-            found = {
-                clean_text(q) for r in self.records for p in r.products for q in _ITEMS.split(p)
-            }
-            return "、".join(sorted(found - {""}))
-        if name == "period":
-            return " / ".join(sorted({r.period for r in self.records if r.period}))
-        if name == "remark":  # what a 备注 says besides former names and marks (own events)
-            return "；".join(
-                sorted({note for r in self.records for note in read(r.remark, remark=True).notes})
-            )
-        return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
-
-    def comparable(self, name: str) -> str:
-        """A field with its formatting folded (dates one way, phones by digits)."""
-        text = self.value(name)
-        if name == "category":  # a heading reworded in filler words is no change
-            return f"{text} | {self._labels(wording_key)}"
-        if name == "period":
-            return " / ".join(sorted({period_key(r.period) for r in self.records if r.period}))
-        if name == "hotline":
-            return "|".join(
-                sorted(
-                    {
-                        "".join(c for c in clean_text(r.hotline) if c.isascii() and c.isdigit())
-                        for r in self.records
-                        if r.hotline
-                    }
-                )
-            )
-        return text
-
-
-def listings(partners: Iterable[Partner]) -> list[Listing]:
-    """Records grouped by identity, in order of first appearance."""
-    result: list[Listing] = []
-    by_key: dict[str, list[Listing]] = {}
-    for partner in partners:
-        candidates = by_key.setdefault(partner.match_key, [])
-        found = next(
-            (item for item in candidates if qualifiers_agree(item.qualifier, partner.qualifier)),
-            None,
-        )
-        if found is None:
-            found = Listing(partner.match_key)
-            candidates.append(found)
-            result.append(found)
-        found.records.append(partner)
-    return result
 
 
 def compare(
@@ -232,6 +110,7 @@ class _Pairing:
         self._declared_renames()
         self._same_code()
         self._same_entity()
+        self._branches()
         self._groups()
 
     def free_old(self) -> list[Listing]:
@@ -337,6 +216,17 @@ class _Pairing:
         found = self.aliases.get(entity)
         former = {match_key(name) for name in found.former} if found is not None else set()
         return before.key in former or after.key in former
+
+    def _branches(self) -> None:
+        """A company replaced by one of its branches, or a branch by its company, alone of
+        the names that went and came: the same legal person, renamed."""
+        gone, came = self.free_old(), self.free_new()
+        for after in came:
+            heads = [before for before in gone if _branch_pair(before, after)]
+            if len(heads) == 1 and sum(_branch_pair(heads[0], other) for other in came) == 1:
+                gone.remove(heads[0])
+                note = "a company and its branch: one legal person"
+                self._renamed(heads[0], after, note)
 
     def _groups(self) -> None:
         for before in self.free_old():
@@ -447,6 +337,10 @@ def _departed(earlier: tuple[str, ...], old: list[Listing], new: list[Listing]) 
     dropped = {item.key for item in old} - present
     kept = {k for k in earlier if k not in present and match_key(k) not in present}
     return tuple(sorted(kept | dropped))
+
+
+def _branch_pair(one: Listing, other: Listing) -> bool:
+    return is_branch_of(one.first.name, other.first.name)
 
 
 def _possibly(listing: Listing, others: list[Listing]) -> str:

@@ -300,3 +300,21 @@ def unglued(text: str, whole: Callable[[str], bool]) -> list[str]:
     ):
         return pieces
     return [text]
+
+
+_BRANCH = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:分公司|支公司|分行|支行|营业部)$")
+
+
+def is_branch_of(one: str, other: str) -> bool:
+    """Whether one name is the other's with a branch after it, either way round: a branch
+    (分公司, 分行) is no legal person of its own, so the two name one partner.
+
+    >>> is_branch_of("甲保险有限公司", "甲保险有限公司上海分公司")
+    True
+    >>> is_branch_of("甲保险有限公司上海分公司", "甲保险有限公司")
+    True
+    >>> is_branch_of("甲保险有限公司", "甲保险有限公司上海科技有限公司")
+    False
+    """
+    short, long = sorted((clean_text(one), clean_text(other)), key=len)
+    return long.startswith(short) and bool(_BRANCH.match(long[len(short) :]))
