@@ -33,9 +33,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a label the author flagged: unparseable, yet the names only in the picture are "
         "listed as partners (no reader without OCR can read them)"
     ),
-    "commented-out-old-list": (
-        "a display:none block of an old list is read (hidden tab panes are read on purpose)"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "status-column-suspend-end": (
