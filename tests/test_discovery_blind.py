@@ -36,6 +36,7 @@ ROUNDS = (
     "blind17",
     "blind18",
     "blind19",
+    "blind20",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
