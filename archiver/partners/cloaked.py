@@ -6,8 +6,9 @@ pane, a modal dialog or a "查看更多" part is hidden until a click shows it (
 block is cloaked only when it is hidden both from sight (the hidden attribute, an inline
 display:none or visibility:hidden) and from assistive technology (aria-hidden="true"), or
 is a hidden copy of a table the page shows (the same header row: last edition's list kept in
-the markup) or a hidden block that calls itself the old list ("旧版名单："), and no control or script of the page names it (its id or one of its classes)
-and no control right before it ("展开全部") shows it.
+the markup) or a hidden block that calls itself the old list ("旧版名单："), and no control
+or script of the page names it (its id or one of its classes) and no control right before it
+("展开全部") shows it.
 """
 
 from __future__ import annotations
