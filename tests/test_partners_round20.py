@@ -105,11 +105,7 @@ def test_a_name_corrected_by_a_note_is_renamed(aliases: AliasTable, note: str) -
     typo, fixed = "深圳市分期乐网络技科有限公司", "深圳市分期乐网络科技有限公司"
     before = f"<ol><li>{ANT}</li><li>{typo}</li></ol>"
     after = f"<ol><li>{ANT}</li><li>{fixed}</li></ol><p>{note.format(old=typo, new=fixed)}</p>"
-    old_list = bench_noise.read(_page(before)).partners
-    events, _ = compare(
-        manifest(old_list), bench_noise.read(_page(after)).partners, aliases=aliases
-    )
-    assert [(e.type.value, e.old, e.new) for e in events] == [("renamed", typo, fixed)]
+    assert _events(aliases, before, after) == [("renamed", typo, fixed)]
 
 
 @pytest.mark.parametrize("way", ["company-to-branch", "branch-to-company"])

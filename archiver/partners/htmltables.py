@@ -119,7 +119,7 @@ def _hidden(tr: html.HtmlElement, hiding: frozenset[str]) -> bool:
     """A row hidden by the page: an inline display:none, the hidden attribute or a hiding
     class. Rows hidden at a list's end may be what "查看更多" shows, so they are read; a hidden
     row with shown rows after it is an old row or a draft kept in the markup, which no button
-    shows in its place (see `_grid`).
+    shows in its place (see `_unshown`).
 
     >>> table = html.fromstring("<table><tr class='row hide'><td>甲</td></tr><tr hidden></tr>")
     >>> [_hidden(tr, _HIDING_CLASSES) for tr in table.iter("tr")]
