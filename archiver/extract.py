@@ -16,6 +16,7 @@ from archiver import codec, keys, noise, region
 from archiver.classify import classify
 from archiver.models import Capture, Disclosure, ListStatus, PageStatus, Partner, RenderedPage
 from archiver.partners import AliasTable, extract
+from archiver.partners.disowned import names_another_business
 from archiver.partners.verdict import looks_like_index
 
 # Fields of a partner as published; derived fields (match key, entity) stay out of the digest
@@ -170,6 +171,11 @@ def announcement(title: str, text: str) -> str:
     >>> announcement("常见问题", "Q3：如何查询合作机构名单？\\nA：请访问我行官网查询。")
     ''
 
+    A list of another business (代销: funds, wealth products) is not the partner list:
+
+    >>> announcement("代销产品合作机构名单", "徽商银行代销业务合作机构名单")
+    ''
+
     A call for applications names what it seeks, not a list; the result it later publishes
     does:
 
@@ -189,8 +195,11 @@ def announcement(title: str, text: str) -> str:
         return ""  # a call for applications: the partners are not chosen yet
     if _MOVED.search(own):
         return ""
-    found = _ANNOUNCED.search(said)
-    return found.group(0) if found else ""
+    for line in said.splitlines():
+        found = _ANNOUNCED.search(line)
+        if found and not names_another_business(line):
+            return found.group(0)
+    return ""
 
 
 def evidence_digest(text: str, partners: tuple[Partner, ...], capture: Capture) -> str:

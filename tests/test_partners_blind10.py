@@ -42,10 +42,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "ambiguous (the author's flag): a page cut right after the table header is read "
         "unparseable, labelled absent"
     ),
-    "trap-agency-sales-partners": (
-        "fund and wealth-sales (代销) partners read as loan-facilitation partners (labelled "
-        "absent)"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
 }

@@ -48,12 +48,32 @@ _OTHER_SUBJECT = re.compile(
     r"|资金(?:合作|来源|提供)(?:银行|机构|方)|同业(?:借款|拆借)"
     rf"|{_OTHER_ROLE}"
 )
+# Another business than lending: a bank's distribution partners (代销: funds, wealth products,
+# insurance) are published as "代销业务合作机构名单" in the very shape of a partner list.
+_OTHER_BUSINESS = re.compile(
+    r"代销|代理销售|代理(?:保险|基金|理财|贵金属|国债)|(?:基金|理财(?:产品)?|保险)销售"
+    r"|销售(?:基金|理财)"
+)
+_LENDING = re.compile(r"贷|授信|增信|担保")
 _HEADING_LENGTH = 30
 # "主要股东：甲、乙、丙。" in a report's paragraph: names in another role, up to the clause's end
 _ROLE_CLAUSE = re.compile(
     r"(?:^|(?<=[。；;，,\s]))(?:主要|控股|第一大|全体)?(?:股东|发起人|出资人|实际控制人|关联方)"
     r"(?:单位|名称|情况|名单)?\s*[:：][^。；;\n]*[。；;]?"
 )
+
+
+def names_another_business(text: str) -> bool:
+    """True when a line speaks of another business than lending (代销: a bank's fund, wealth
+    or insurance distribution partners), and of no loan.
+
+    >>> names_another_business("代销产品合作机构名单"), names_another_business("合作机构名单")
+    (True, False)
+    >>> names_another_business("互联网贷款合作机构（代销业务另行公示）")
+    False
+    """
+    cleaned = clean_text(text)
+    return _OTHER_BUSINESS.search(cleaned) is not None and _LENDING.search(cleaned) is None
 
 
 def without_other_roles(text: str) -> str:
@@ -94,6 +114,12 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
     (False, False)
     >>> disowns_what_follows("表三 保管银行"), disowns_what_follows("四、资金托管机构")
     (True, True)
+    >>> disowns_what_follows("代销业务合作机构")
+    True
+    >>> disowns_what_follows("现将代销合作机构公示如下：")
+    True
+    >>> disowns_what_follows("互联网贷款合作机构（代销业务合作机构另行公示）")
+    False
     """
     cleaned = clean_text(text)
     if not cleaned or _AFFIRMS.search(cleaned):
@@ -102,6 +128,8 @@ def disowns_what_follows(text: str, *, heading: bool = True) -> bool:
         return True
     heading = heading or SECTION_NUMBER.match(cleaned) is not None
     short = len(cleaned) <= _HEADING_LENGTH and not is_sentence(cleaned)
+    if names_another_business(cleaned):
+        return (heading and short) or _POINTS_ON.search(cleaned) is not None
     subject = _OTHER_SUBJECT.search(cleaned) and not PARTNER_WORDS.search(cleaned)
     return heading and short and bool(subject)
 

@@ -92,8 +92,17 @@ def _circle_note_references(root: html.HtmlElement) -> None:
             sup.text = chr(0x2460 + int(found.group(1)) - 1)
 
 
+_NAMES_AN_INSTITUTION = re.compile(
+    r"^(?!.*(?:名单|机构|合作))[\u4e00-\u9fff]{2,14}(?:银行|集团|公司|信托|消费金融)$"
+)
+
+
 def images_in(markup: str) -> int:
-    """Number of content images (not icons, logos or QR codes) in a page or fragment."""
+    """Number of content images (not icons, logos or QR codes) in a page or fragment.
+
+    >>> images_in('<p><img src="/i/hsbank.png" alt="徽商银行"><img src="/i/list.png"></p>')
+    1
+    """
     root = parse(markup)
     if root is None:
         return 0
@@ -102,6 +111,8 @@ def images_in(markup: str) -> int:
         hint = " ".join(str(img.get(a, "")) for a in ("src", "class", "id", "alt")).lower()
         if re.search(r"logo|icon|qr|ewm|erweima|wechat|weixin|banner|arrow|btn|share", hint):
             continue
+        if _NAMES_AN_INSTITUTION.match(str(img.get("alt", "")).strip()):
+            continue  # alt="徽商银行": the institution's logo, whatever its file is called
         sizes = [img.get("width", ""), img.get("height", "")]
         if any(s.isdigit() and int(s) < 120 for s in sizes):
             continue

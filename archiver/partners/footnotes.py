@@ -113,6 +113,24 @@ def former_legends(text: str) -> list[tuple[str, str]]:
     return [(_normal(lead.group(1)), former.group(1))]
 
 
+# Where the next note of a run starts: a circled number, or "2." after a sentence's end
+_NEXT_NOTE = re.compile(r"(?<=[。；;])\s*(?=[\ue001-\ue014]|(?:[1-9]|1\d)[.．、](?!\d))")
+
+
+def notes_in(text: str) -> list[str]:
+    """A line and each note of it, when one line runs several ("注：①原名称为甲公司。②该机构
+    自2025年11月起暂停合作。"): a note's sign leads its own piece.
+
+    >>> notes_in("注：①原名称为甲公司。②该机构暂停合作。")[1:]
+    ['注：\ue001原名称为甲公司。', '\ue002该机构暂停合作。']
+    >>> notes_in("注：排名不分先后。")
+    ['注：排名不分先后。']
+    """
+    marked = text.translate(_CIRCLED)
+    pieces = [piece for piece in _NEXT_NOTE.split(marked) if piece.strip()]
+    return [text, *pieces] if len(pieces) > 1 else [text]
+
+
 def _ended_clauses(sentence: str) -> str:
     """A note's clauses up to the first that says how the partner ended: "该机构合作期限为
     …至2025年8月19日，已到期终止，不再续签" needs its second clause; the first clause alone
@@ -169,8 +187,9 @@ class FootnoteMarks:
     def see(self, text: str) -> None:
         """A line or a cell as published, before its footnote signs are removed."""
         self._flagged.extend(flagged(text))
-        self._legends.extend(legends(text))
-        self._formers.extend(former_legends(text))
+        for note in notes_in(text):
+            self._legends.extend(x for x in legends(note) if x not in self._legends)
+            self._formers.extend(x for x in former_legends(note) if x not in self._formers)
 
     def renames(self, names: list[str]) -> list[tuple[str, str]]:
         """(former name, name) for each of `names` that carried a sign a note explains as

@@ -12,6 +12,7 @@ from archiver.partners.blocks import LineKind
 from archiver.partners.candidates import is_label_words
 from archiver.partners.categories import COUNT_NUMBER, names_category
 from archiver.partners.cells import PHONE, SECTION_NUMBER, is_sentence
+from archiver.partners.disowned import names_another_business
 from archiver.partners.names import LEGAL_FORMS, clean_text, is_generic, looks_like_org
 
 _HEADING_NUMBER = re.compile(
@@ -255,6 +256,8 @@ def titles_partner_section(text: str) -> bool:
     False
     >>> titles_partner_section("表2 互联网助贷业务合作机构名单")  # after 表1, of products
     True
+    >>> titles_partner_section("三、代理销售合作机构名单")  # funds and wealth products
+    False
     """
     cleaned = clean_text(text)
     caption = _TABLE_NUMBER.match(cleaned)  # "表2 互联网助贷业务合作机构名单": a table's title
@@ -263,6 +266,8 @@ def titles_partner_section(text: str) -> bool:
         return False
     if re.search(r"关于|公告|通知|声明|提示|风险|非合作|不存在|冒用|假冒|虚假|诈骗", core):
         return False  # (a numbered news title or warning, never a section of the list)
+    if names_another_business(core):
+        return False  # (another business: a bank's distribution partners, disowned.py)
     numbered = caption is not None or SECTION_NUMBER.match(cleaned) is not None
     return numbered and _PARTNER_SECTION.search(core) is not None
 
