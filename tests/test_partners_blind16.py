@@ -47,10 +47,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "ambiguous (its author's word): the HTML table and the signed PDF spell one name "
         "differently (信息科技 / 信息技术); the label takes the PDF's, the product reads both"
     ),
-    "xlsx-filter-hidden-terminated": (
-        "two 已终止 rows hidden by the workbook's AutoFilter are labelled terminated; hidden "
-        "rows are archived, not read (README), so they are no partner either way"
-    ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis)
     "stale-cdn-copy": (

@@ -3,11 +3,18 @@ themselves run in tests/test_partners_blind21.py)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from archiver.models import ListStatus, Marker
+from archiver.partners import AliasTable, extract
 from benchmarks import bench_noise
+from tests.test_partners_documents import aliases
+from tests.test_partners_extraction import LINK_PAGE, XLSX, capture, response
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
+
+__all__ = ["aliases"]  # (a fixture)
 
 FUND = "易方达基金管理有限公司"
 WEALTH = "招银理财有限责任公司"
@@ -52,3 +59,37 @@ def test_notes_run_in_one_line_each_explain_their_own_mark() -> None:
     )
     read = {p.name: p.markers for p in bench_noise.read(_page(body)).partners}
     assert read == {ANT: (), QY: (), PICC: (Marker.SUSPENDED,)}
+
+
+def test_a_hidden_block_whose_markup_calls_it_old_is_not_read() -> None:
+    """<div class="old-version" style="display:none"> of names as paragraphs, nothing on the
+    page shows it: last edition's names, not partners (blind round 21,
+    stale-names-in-comment-and-hidden). A hidden tab pane stays read."""
+    old = f"<div class='old-version' style='display:none'><p>{FUND}</p><p>{WEALTH}</p></div>"
+    assert set(_read(_table(ANT, QY) + old)) == {ANT, QY}
+    pane = f"<div class='tab-pane' style='display:none'><p>{ZA}</p></div>"
+    assert set(_read(_table(ANT, QY) + pane)) == {ANT, QY, ZA}
+
+
+def test_rows_an_autofilter_hides_are_still_in_the_list(aliases: AliasTable) -> None:
+    """A workbook saved with its AutoFilter on (合作状态 = 合作中) hides the other rows from
+    the view, not from the list: a reader clears the filter and sees them (blind rounds 16
+    and 21). A row hidden by hand outside any filter stays unread."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["序号", "合作机构名称", "合作状态"], [1, ANT, "合作中"], [2, QY, "已终止"]):
+        sheet.append(row)
+    sheet.auto_filter.ref = "A1:C3"
+    sheet.auto_filter.add_filter_column(2, ["合作中"])
+    sheet.row_dimensions[3].hidden = True
+    sheet.append([])
+    sheet.append(["草稿", ZA, ""])
+    sheet.row_dimensions[5].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    attachment = response("名单.xlsx", buffer.getvalue(), XLSX)
+    result = extract(capture(LINK_PAGE, attachments=(attachment,)), aliases=aliases)
+    assert {p.name: p.markers for p in result.partners} == {ANT: (), QY: (Marker.TERMINATED,)}

@@ -6,9 +6,9 @@ pane, a modal dialog or a "查看更多" part is hidden until a click shows it (
 block is cloaked only when it is hidden both from sight (the hidden attribute, an inline
 display:none or visibility:hidden) and from assistive technology (aria-hidden="true"), or
 is a hidden copy of a table the page shows (the same header row: last edition's list kept in
-the markup) or a hidden block that calls itself the old list ("旧版名单："), and no control
-or script of the page names it (its id or one of its classes) and no control right before it
-("展开全部") shows it.
+the markup) or a hidden block that calls itself the old list ("旧版名单：", class="old-version"),
+and no control or script of the page names it (its id or one of its classes) and no control
+right before it ("展开全部") shows it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ from archiver.partners.names import looks_like_org
 _TOGGLE_WORDS = re.compile(r"展开|收起|查看|更多|显示|全部")
 # a block's opening words that call what follows a superseded list ("旧版名单：", "往期名单")
 _OLD_EDITION = re.compile(r"^(?:旧版|旧|原|往期|历史|停用|已停用|作废|已废止)的?(?:合作机构)?名单")
+# an id or class that calls the block an old edition ("old-version", "list_bak", "prev2024")
+_OLD_HANDLE = re.compile(
+    r"^(?:.*[-_])?(?:old|older|legacy|obsolete|deprecated|expired|stale|outdated|backup|bak"
+    r"|prev|previous)(?:$|[-_\d])",
+    re.I,
+)
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 
 
@@ -105,11 +111,21 @@ def _hidden_old_copy(element: html.HtmlElement, shown: tuple[set[str], set[str]]
     ...     "<p>旧版名单：丙丁科技有限公司</p></div></div>")
     >>> drop_cloaked(page); page.text_content()
     '甲乙科技有限公司'
+
+    And one whose markup calls it an old edition:
+
+    >>> page = html.fromstring("<div><p>甲乙科技有限公司</p><div class='old-version' "
+    ...     "style='display:none'><p>丙丁科技有限公司</p></div></div>")
+    >>> drop_cloaked(page); page.text_content()
+    '甲乙科技有限公司'
     """
     if not isinstance(element.tag, str) or not _hidden(element):
         return False
     if _OLD_EDITION.match(" ".join(element.text_content().split())):
         return True  # it says so itself: "旧版名单：甲、乙"
+    handles = (str(element.get("id", "")), *str(element.get("class", "")).split())
+    if any(_OLD_HANDLE.match(handle) for handle in handles):
+        return True  # or its markup does: <div class="old-version" style="display:none">
     headers, cells = shown
     for table in element.iter("table"):
         rows = [_texts(tr) for tr in table.iter("tr")][1:]

@@ -3,7 +3,8 @@
 Only what the reader sees is read: visible sheets, without their hidden rows and columns,
 each merged range filled from its top-left cell (a category merged down its rows reaches every
 row). What is hidden (a draft row, last quarter's sheet left in the file) is in the archived
-file and its text, never in the list: a reader of the spreadsheet does not see it. A sheet
+file and its text, never in the list: a reader of the spreadsheet does not see it. Rows an
+autofilter hides are the exception: the view is filtered, the list still holds them. A sheet
 of instructions for filling in the form (填表说明, 填报说明, 注意事项) is kept as text only: its
 numbered rules ("2.合作起始时间以合作协议签署日期为准") are not partners.
 """
@@ -154,6 +155,7 @@ def _xls_value(cell: Any, datemode: int) -> str:
 
 
 _LAST_COLUMN = 16_384  # XFD: no sheet is wider
+_LAST_ROW = 1_048_576  # and none is longer
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -166,13 +168,16 @@ def _marks(sheet: Any, budget: Budget) -> tuple[list[tuple[int, int, int, int]],
     found: list[tuple[int, int, int, int]] = []
     rows: set[int] = set()
     columns: set[int] = set()
-    tags = (f"{_MAIN}mergeCell", f"{_MAIN}row", f"{_MAIN}col")
+    filtered = range(0)
+    tags = (f"{_MAIN}mergeCell", f"{_MAIN}row", f"{_MAIN}col", f"{_MAIN}autoFilter")
     with sheet._get_source() as source:
         for _, element in etree.iterparse(source, tag=tags, huge_tree=False):
             hidden = element.get("hidden", "") in ("1", "true")
             if element.tag == tags[0]:
                 min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
                 found.append((min_row, min_col, max_row, max_col))
+            elif element.tag == tags[3] and element.find(f"{_MAIN}filterColumn") is not None:
+                filtered = _rows_under_filter(element.get("ref", ""))
             elif hidden and element.tag == tags[1] and element.get("r", "").isdigit():
                 rows.add(int(element.get("r", "")))
             elif hidden and element.tag == tags[2]:
@@ -183,7 +188,26 @@ def _marks(sheet: Any, budget: Budget) -> tuple[list[tuple[int, int, int, int]],
                 raise OverBudget(f"more than {budget.max_merged:,} merged ranges")
             if len(rows) > budget.max_rows:
                 raise OverBudget(f"more than {budget.max_rows:,} hidden rows")
-    return found, Hidden(frozenset(rows), frozenset(columns))
+    # A row an autofilter hides is a row of the list the view is filtered on (合作状态 =
+    # 合作中): the list still holds it, and a reader who clears the filter sees it.
+    return found, Hidden(frozenset(r for r in rows if r not in filtered), frozenset(columns))
+
+
+def _rows_under_filter(ref: str) -> range:
+    """The rows an autofilter's range filters: below its header row ("A3:F20" -> 4..20).
+
+    >>> _rows_under_filter("A3:F20"), _rows_under_filter("A3"), _rows_under_filter("x")
+    (range(4, 21), range(0, 0), range(0, 0))
+    """
+    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
+
+    try:
+        _, min_row, _, max_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return range(0)
+    if min_row is None or max_row is None or max_row <= min_row:
+        return range(0)
+    return range(min_row + 1, min(max_row, _LAST_ROW) + 1)
 
 
 def _fill_merged_cells(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
