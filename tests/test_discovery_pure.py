@@ -276,6 +276,31 @@ DERIVE_CASES = [
         {"old"},
         ["甲", "乙"],
     ),
+    (
+        "a second batch adds to the first (blind round 21, disc-second-batch)",
+        [
+            _ref("first", published="2025-09-01", title="合作机构名单公示（第一批）"),
+            _ref("second", published="2025-11-20", title="合作机构名单公示（第二批）"),
+        ],
+        {"first": _manifest(_partner("甲", P)), "second": _manifest(_partner("乙", P))},
+        {"first", "second"},
+        ["甲", "乙"],
+    ),
+    (
+        "an updated whole list after a batch replaces both",
+        [
+            _ref("first", published="2025-09-01", title="合作机构名单公示（第一批）"),
+            _ref("second", published="2025-10-01", title="关于新增合作机构的公告"),
+            _ref("whole", published="2025-11-20", title="关于更新合作机构名单的公告"),
+        ],
+        {
+            "first": _manifest(_partner("甲", P)),
+            "second": _manifest(_partner("乙", P)),
+            "whole": _manifest(_partner("乙", P), _partner("丙", P)),
+        },
+        {"whole"},
+        ["乙", "丙"],
+    ),
     ("no version yet", [_ref("a")], {}, set(), []),
 ]
 

@@ -13,6 +13,7 @@ from benchmarks import bench_noise
 from tests.test_partners_documents import aliases
 from tests.test_partners_extraction import LINK_PAGE, XLSX, capture, response
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
+from tests.test_partners_round20 import _events
 
 __all__ = ["aliases"]  # (a fixture)
 
@@ -58,7 +59,7 @@ def test_notes_run_in_one_line_each_explain_their_own_mark() -> None:
         "<p>注：①原名称为“上海淇毓信息技术有限公司”。②该机构自2025年11月起暂停合作。</p>"
     )
     read = {p.name: p.markers for p in bench_noise.read(_page(body)).partners}
-    assert read == {ANT: (), QY: (), PICC: (Marker.SUSPENDED,)}
+    assert read == {ANT: (), QY: (Marker.FORMERLY,), PICC: (Marker.SUSPENDED,)}
 
 
 def test_a_hidden_block_whose_markup_calls_it_old_is_not_read() -> None:
@@ -93,3 +94,72 @@ def test_rows_an_autofilter_hides_are_still_in_the_list(aliases: AliasTable) -> 
     attachment = response("名单.xlsx", buffer.getvalue(), XLSX)
     result = extract(capture(LINK_PAGE, attachments=(attachment,)), aliases=aliases)
     assert {p.name: p.markers for p in result.partners} == {ANT: (), QY: (Marker.TERMINATED,)}
+
+
+def _card(name: str, *fields: str) -> str:
+    return f"<div class='card'>{name}{''.join(fields)}</div>"
+
+
+def test_a_card_titled_by_its_name_takes_the_category_under_it() -> None:
+    """<div class=card><h5>甲公司</h5><em>增信服务机构</em></div>: the category under the
+    name is that card's, not the next card's heading (blind round 21, subtotal-rows s4)."""
+    cards = _card(f"<h5>{ANT}</h5>", "<em>平台运营机构</em>") + _card(
+        f"<h5>{ZA}</h5>", "<em>增信服务机构</em>"
+    )
+    assert _read(cards) == {ANT: "平台运营机构", ZA: "增信服务机构"}
+
+
+def test_a_status_under_its_own_label_marks_the_card() -> None:
+    """<label>合作状态</label><span>暂停合作</span> in an H5 card: the partner is suspended
+    (blind round 21, status-suspended-and-back)."""
+    row = "<div class='row'><label>{}</label><span>{}</span></div>"
+    cards = "".join(
+        _card(
+            f"<div class='nm'>{name}</div>",
+            row.format("机构类别", "平台运营机构"),
+            row.format("合作状态", status),
+        )
+        for name, status in ((ANT, "正常合作"), (QY, "暂停合作"), (PICC, "正常合作"))
+    )
+    read = {p.name: p.markers for p in bench_noise.read(_page(cards)).partners}
+    assert read == {ANT: (), QY: (Marker.SUSPENDED,), PICC: ()}
+
+
+def test_a_header_row_of_spans_run_together_is_no_partner() -> None:
+    """<li class=th><span>统一社会信用代码</span><span>机构名称</span></li> over items of
+    spans: the labels read as one word are no name (blind round 21, resort-by-credit-code)."""
+    items = "".join(
+        f"<li><span>9131000{n}MA1K00000X</span><span>{name}</span></li>"
+        for n, name in enumerate((ANT, QY, ZA))
+    )
+    header = "<li class='th'><span>统一社会信用代码</span><span>机构名称</span></li>"
+    body = f"<h4>平台运营机构</h4><ul>{header}{items}</ul>"
+    assert set(_read(body)) == {ANT, QY, ZA}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("深圳市小赢信息技术有限责任公司", "深圳市小赢信息技术股份有限公司"),
+        ("北京玖富普惠信息技术股份有限公司", "北京玖富普惠信息技术有限公司"),
+    ],
+)
+def test_a_change_of_legal_form_is_a_rename(aliases: AliasTable, old: str, new: str) -> None:
+    """有限责任公司 -> 股份有限公司 (a conversion, 股改) changes the registered name: renamed,
+    annotated or not (blind round 21, legal-form-change and pdf-same-url-replaced). 有限公司
+    and 有限责任公司 are one kind written short and long: no event."""
+    assert _events(aliases, _table(ANT, old), _table(ANT, new)) == [("renamed", old, new)]
+    long_form = "北京玖富普惠信息技术有限责任公司"
+    assert (
+        _events(aliases, _table(ANT, long_form), _table(ANT, "北京玖富普惠信息技术有限公司")) == []
+    )
+
+
+def test_a_circled_note_giving_the_former_name_is_a_rename(aliases: AliasTable) -> None:
+    """ "甲公司①" with "注：① 原名“乙公司”，已于2026年10月完成工商变更登记。": the note says
+    the former name without the word 更名 (blind round 21, circled-footnote-rename)."""
+    old = "北京嘀嘀无限科技发展有限公司"
+    new = "北京小桔智行科技发展有限公司"
+    note = f"<p>注：① 原名“{old}”，已于2026年10月完成工商变更登记。</p>"
+    after = _table(ANT, f"{new}<sup>①</sup>") + note
+    assert _events(aliases, _table(ANT, old), after) == [("renamed", old, new)]

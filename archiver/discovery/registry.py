@@ -11,6 +11,7 @@ not grow); one that merely scrolled off the last page read stays listed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -122,7 +123,8 @@ def derive(registry: Iterable[DocumentRef], versions: Mapping[str, Manifest]) ->
     """Newest list per category over live documents; withdrawn ones only as a fallback.
 
     `versions` maps a document URL to its newest archived manifest. A partner whose category
-    a newer list covers is left out; a list that names no categories covers every category.
+    a newer list covers is left out; a list that names no categories covers every category; a
+    list whose title says it adds (第二批, 新增) covers none: the lists before it stand.
     A category whose every list was withdrawn keeps its last archived list (noted), so a
     withdrawal alone never reads as every partner being dropped.
     """
@@ -156,6 +158,13 @@ def _take(
         if ANY in covered:
             return
         manifest = versions[ref.url]
+        if adds_only(ref.title):  # a 第二批 list adds to the lists before it, replaces none
+            taken = [p for p in manifest.partners if _partner_key(p, ref) not in covered]
+            if taken:
+                current.add(ref.url)
+            for partner in taken:
+                partners.setdefault(partner.match_key, partner)
+            continue
         keys = _doc_keys(ref, manifest)
         fresh = keys - covered
         if not fresh:
@@ -167,6 +176,24 @@ def _take(
         for partner in taken:
             partners.setdefault(partner.match_key, partner)
         covered |= keys
+
+
+_ADDITIONS = re.compile(r"第\s*[二三四五六七八九十\d]+\s*批|新增|增补|补充")
+_WHOLE_LIST = re.compile(r"更新|调整|变更|最新|全部|完整|汇总|全量")
+
+
+def adds_only(title: str) -> bool:
+    """Whether an announcement's title says its list adds partners to the lists before it
+    (第二批, 新增, 补充) rather than restating the whole list (更新, 调整, 汇总).
+
+    >>> adds_only("互联网助贷业务合作机构名单公示（第二批）"), adds_only("关于新增合作机构的公告")
+    (True, True)
+    >>> adds_only("关于更新互联网助贷业务合作机构名单的公告"), adds_only("合作机构名单（第一批）")
+    (False, False)
+    >>> adds_only("合作机构名单（截至第二批汇总）")
+    False
+    """
+    return _ADDITIONS.search(title) is not None and _WHOLE_LIST.search(title) is None
 
 
 def _doc_keys(ref: DocumentRef, manifest: Manifest) -> set[str]:

@@ -71,6 +71,12 @@ def is_label_words(text: str) -> bool:
     return _LABEL_ONLY.match(clean_text(text)) is not None
 
 
+# A table header's labels, one after another, with nothing else
+_COLUMN_LABELS = re.compile(
+    r"(?:序号|编号|统一社会信用代码|社会信用代码|信用代码|(?:合作)?机构(?:名称|全称|简称|类别|类型)?"
+    r"|名称|合作(?:类型|类别|方式|模式|产品|期限|期间|状态|内容)|类别|类型|(?:客服|联系|服务)?(?:电话|热线)"
+    r"|产品(?:名称)?|期限|备注|状态|说明){2,}"
+)
 # A heading of links ("友情链接", "相关新闻"): the names under it are not partners.
 ASIDE_HEADING = re.compile(
     r"^(?:友情链接|相关链接|快速链接|网站导航|网站地图|相关文章|相关阅读|相关新闻|推荐阅读|热门文章"
@@ -162,6 +168,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
     False
     >>> is_partner_name("如何申请借款", listed, in_list=True)  # a help widget's question
     False
+    >>> is_partner_name("统一社会信用代码机构名称", listed, in_list=True)  # a header, glued
+    False
     """
     text = clean_text(name)
     core = parse_name(text).name  # the name without what is written beside it
@@ -171,6 +179,8 @@ def is_partner_name(name: str, setting: Setting, *, in_list: bool, table: str = 
         return False  # a sentence that holds a name, a piece cut out of one, or a label
     if _LIST_WORDS.search(core) or _SITE_FURNITURE.fullmatch(core):
         return False
+    if _COLUMN_LABELS.fullmatch(core):
+        return False  # a header row's labels run together ("统一社会信用代码机构名称")
     if is_own(core, setting.own_keys):
         return False
     base = re.sub(r"（[^（）]*）", "", core)

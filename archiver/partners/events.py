@@ -38,7 +38,13 @@ from archiver.models import EventType, Manifest, Partner, PartnerEvent
 from archiver.partners.aliases import AliasTable
 from archiver.partners.categories import is_detail_label
 from archiver.partners.listings import Listing, listings
-from archiver.partners.names import clean_text, is_branch_of, match_key, qualifiers_agree
+from archiver.partners.names import (
+    clean_text,
+    is_branch_of,
+    legal_kind,
+    match_key,
+    qualifiers_agree,
+)
 from archiver.partners.records import reread
 
 FUZZY_THRESHOLD = 0.8
@@ -165,6 +171,9 @@ class _Pairing:
         declared = {clean_text(name) for r in after.records for name in r.former_names}
         if old in declared and new not in declared:
             return f"the list says formerly {before.first.name}"
+        was, now = legal_kind(old), legal_kind(new)
+        if was and now and was != now:  # 有限责任公司 -> 股份有限公司: a conversion (股改)
+            return f"legal form changed ({was} -> {now})"
         return ""
 
     def _declared_renames(self) -> None:

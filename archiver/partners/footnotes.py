@@ -101,16 +101,24 @@ def former_legends(text: str) -> list[tuple[str, str]]:
     [('\\ue003', '福州甲乙融资担保有限公司')]
     >>> former_legends("1. 原则上按季度更新。"), former_legends("2. 自10月起暂停合作。")
     ([], [])
+    >>> former_legends("① 原名“北京甲乙科技有限公司”，已于2026年10月完成工商变更登记。")
+    [('\ue001', '北京甲乙科技有限公司')]
+    >>> former_legends("② 原“北京甲乙科技有限公司”承接的存量业务由本行自营。")
+    []
     """
     text = _numbered_as_signed(text)
     cleaned = clean_text(text.translate(_CIRCLED))
     lead = _SIGN_LEAD.match(cleaned)
-    if lead is None or not re.search(r"更名|名称变更|变更名称|变更为", cleaned):
+    if lead is None:
         return []
     former = _FORMER.match(cleaned[lead.end() :])
     if former is None or not looks_like_org(former.group(1)):
         return []
-    return [(_normal(lead.group(1)), former.group(1))]
+    # "原名“甲公司”" says it; a bare "原“甲公司”" needs the rename said too
+    said = former.group(0).startswith("原名") or re.search(
+        r"更名|名称变更|变更名称|变更为|工商变更", cleaned
+    )
+    return [(_normal(lead.group(1)), former.group(1))] if said else []
 
 
 # Where the next note of a run starts: a circled number, or "2." after a sentence's end

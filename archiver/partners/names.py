@@ -131,6 +131,22 @@ def looks_like_org(name: str) -> bool:
     return not is_generic(core)
 
 
+_LEGAL_KIND = re.compile(r"(?:股份有限公司|股份公司|有限责任公司|有限公司)$")
+
+
+def legal_kind(name: str) -> str:
+    """The kind of company a name's legal form says: "joint-stock" (股份有限公司), "limited"
+    (有限公司 or 有限责任公司: one kind, written long or short), "" when it says none.
+
+    >>> legal_kind("甲科技股份有限公司"), legal_kind("甲科技有限责任公司"), legal_kind("甲科技")
+    ('joint-stock', 'limited', '')
+    """
+    found = _LEGAL_KIND.search(clean_text(name))
+    if found is None:
+        return ""
+    return "joint-stock" if found.group(0).startswith("股份") else "limited"
+
+
 def fold_legal_form(name: str) -> str:
     """The name without its legal form (有限公司, 股份有限公司, 有限责任公司, 公司 …).
 

@@ -17,7 +17,9 @@ from archiver.partners.cells import Column, column_of
 from archiver.partners.names import looks_like_org
 
 _LABELLED = re.compile(r"^[^：:\s]{1,6}[：:]")  # "备注：…", "客服电话：…"
-_FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY)
+_FIELD_ROLES = (Column.PRODUCT, Column.PERIOD, Column.HOTLINE, Column.CATEGORY, Column.REMARK)
+# A card's title: the name in a heading of its own, its fields beside it
+_TITLE_TAGS = frozenset(["h3", "h4", "h5", "h6"])
 _CELL_TAGS = frozenset(["div", "span", "a", "em", "i", "b", "strong", "font", "label", "small"])
 _ROW_BREAKERS = frozenset(
     ["p", "div", "li", "ul", "ol", "table", "br", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -42,11 +44,20 @@ def row_cells(element: html.HtmlElement) -> list[str] | None:
     >>> item = "<li><div><img></div><p>甲乙科技有限公司</p><p>平台运营机构</p></li>"
     >>> row_cells(html.fromstring(item))
     ['甲乙科技有限公司', '平台运营机构']
+
+    A card titled by its name, the category under it; a status under its label:
+
+    >>> row_cells(html.fromstring("<div><h5>甲乙融资担保有限公司</h5><em>增信服务机构</em></div>"))
+    ['甲乙融资担保有限公司', '增信服务机构']
+    >>> row_cells(html.fromstring("<div><label>合作状态</label><span>暂停合作</span></div>"))
+    ['合作状态：暂停合作']
     """
     if (element.text or "").strip() or _office_runs(element):
         return None
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "img"]  # logos
     allowed = _CELL_TAGS | {"p"} if element.tag == "li" else _CELL_TAGS  # an item's fields
+    if children and children[0].tag in _TITLE_TAGS:  # <h5>甲公司</h5><em>增信服务机构</em>
+        allowed = allowed | {children[0].tag}
     if not 2 <= len(children) <= 10 or any(c.tag not in allowed for c in children):
         return None
     if any((c.tail or "").strip() for c in children):
