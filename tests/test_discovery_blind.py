@@ -37,6 +37,7 @@ ROUNDS = (
     "blind18",
     "blind19",
     "blind20",
+    "blind21",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)

@@ -64,7 +64,8 @@ NO_EVENT = [
     ("reordered", [ANT, FQL, KX], [KX, ANT, FQL]),
     ("bracket width", [ANT], ["蚂蚁智信(杭州)信息技术有限公司"]),
     ("moved region", [ANT], ["杭州蚂蚁智信信息技术有限公司"]),
-    ("legal form", ["招联消费金融股份有限公司"], ["招联消费金融有限公司"]),
+    ("legal form written long or short", ["哈银消费金融有限责任公司"], ["哈银消费金融有限公司"]),
+    ("joint-stock form written short", ["兴业消费金融股份有限公司"], ["兴业消费金融股份公司"]),
     ("quotes", ['黑龙江"三农"信融资担保有限公司'], ["黑龙江三农信融资担保有限公司"]),
     ("duplicate rows", [ANT, FQL], [ANT, FQL, ANT]),
     (
