@@ -27,14 +27,6 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
         "a status disagreement: labelled absent, the product says challenge"
     ),
     "maintenance-page": "a status disagreement: labelled absent, the product says maintenance",
-    "nolist-unrelated-announcement": (
-        "an announcement about something else is read unparseable, not absent: in the "
-        "browser's text a 相关文章 title '…合作机构名单' announces a list, and the logo is "
-        "taken for it"
-    ),
-    "column-index-titles-only": (
-        "a column index of announcement titles only is read unparseable, not absent"
-    ),
     "cutoff-mid-table": (
         "ambiguous (the author's flag): the cut name of the half-written last row is read"
     ),

@@ -41,6 +41,7 @@ from archiver.partners.listings import Listing, listings
 from archiver.partners.names import (
     clean_text,
     is_branch_of,
+    legal_form,
     legal_kind,
     match_key,
     qualifiers_agree,
@@ -89,6 +90,13 @@ def compare(
             note = _possibly(listing, unpaired_new)
             events.append(_event(EventType.DROPPED, listing, note=note))
     return tuple(_ordered(events, new, old)), departed
+
+
+def _reformed(before: Listing, after: Listing) -> bool:
+    """Whether two names of one key end in different legal forms (有限责任公司 -> 股份有限公司,
+    or 有限公司 -> 有限责任公司: one kind written long)."""
+    was, now = legal_form(before.first.name), legal_form(after.first.name)
+    return bool(was and now and was != now)
 
 
 def _status_events(before: Listing, after: Listing) -> list[PartnerEvent]:
@@ -140,6 +148,7 @@ class _Pairing:
         by_key: dict[str, list[Listing]] = {}
         for item in self.old:
             by_key.setdefault(item.key, []).append(item)
+        reformed: list[tuple[Listing, Listing]] = []
         for after in self.new:
             before = next(
                 (
@@ -153,7 +162,18 @@ class _Pairing:
             note = self._former_spelled(before, after) if before is not None else ""
             if before is not None and note:
                 self._renamed(before, after, note)
+            elif before is not None and _reformed(before, after):
+                reformed.append((before, after))
             elif before is not None:
+                self._pair(before, after)
+        # One company converted (有限责任公司 -> 股份有限公司): its registered name changed,
+        # renamed. Several forms rewritten at once is the list typed again from another
+        # source (DOMAIN.md: the forms drift between sources): no event.
+        for before, after in reformed:
+            was, now = legal_kind(before.first.name), legal_kind(after.first.name)
+            if len(reformed) == 1 and was and now and was != now:
+                self._renamed(before, after, f"legal form changed ({was} -> {now})")
+            else:
                 self._pair(before, after)
 
     def _former_spelled(self, before: Listing, after: Listing) -> str:
@@ -171,9 +191,6 @@ class _Pairing:
         declared = {clean_text(name) for r in after.records for name in r.former_names}
         if old in declared and new not in declared:
             return f"the list says formerly {before.first.name}"
-        was, now = legal_kind(old), legal_kind(new)
-        if was and now and was != now:  # 有限责任公司 -> 股份有限公司: a conversion (股改)
-            return f"legal form changed ({was} -> {now})"
         return ""
 
     def _declared_renames(self) -> None:

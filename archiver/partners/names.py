@@ -134,6 +134,16 @@ def looks_like_org(name: str) -> bool:
 _LEGAL_KIND = re.compile(r"(?:股份有限公司|股份公司|有限责任公司|有限公司)$")
 
 
+def legal_form(name: str) -> str:
+    """The legal form a name ends in ("" when none).
+
+    >>> legal_form("甲科技股份有限公司"), legal_form("甲科技有限责任公司"), legal_form("甲科技")
+    ('股份有限公司', '有限责任公司', '')
+    """
+    found = _LEGAL_KIND.search(clean_text(name))
+    return found.group(0) if found else ""
+
+
 def legal_kind(name: str) -> str:
     """The kind of company a name's legal form says: "joint-stock" (股份有限公司), "limited"
     (有限公司 or 有限责任公司: one kind, written long or short), "" when it says none.
@@ -141,10 +151,10 @@ def legal_kind(name: str) -> str:
     >>> legal_kind("甲科技股份有限公司"), legal_kind("甲科技有限责任公司"), legal_kind("甲科技")
     ('joint-stock', 'limited', '')
     """
-    found = _LEGAL_KIND.search(clean_text(name))
-    if found is None:
+    form = legal_form(name)
+    if not form:
         return ""
-    return "joint-stock" if found.group(0).startswith("股份") else "limited"
+    return "joint-stock" if form.startswith("股份") else "limited"
 
 
 def fold_legal_form(name: str) -> str:
