@@ -290,7 +290,7 @@ DERIVE_CASES = [
         "an updated whole list after a batch replaces both",
         [
             _ref("first", published="2025-09-01", title="合作机构名单公示（第一批）"),
-            _ref("second", published="2025-10-01", title="关于新增合作机构的公告"),
+            _ref("second", published="2025-10-01", title="合作机构名单公示（第二批）"),
             _ref("whole", published="2025-11-20", title="关于更新合作机构名单的公告"),
         ],
         {
@@ -300,6 +300,16 @@ DERIVE_CASES = [
         },
         {"whole"},
         ["乙", "丙"],
+    ),
+    (
+        "a 关于新增 announcement restates the whole list (blind rounds 6, 16, 17)",
+        [
+            _ref("first", published="2025-09-01", title="合作机构名单"),
+            _ref("new", published="2025-11-20", title="关于新增互联网助贷业务合作机构的公告"),
+        ],
+        {"first": _manifest(_partner("甲", P)), "new": _manifest(_partner("乙", P))},
+        {"new"},
+        ["乙"],
     ),
     ("no version yet", [_ref("a")], {}, set(), []),
 ]

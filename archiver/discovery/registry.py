@@ -124,7 +124,7 @@ def derive(registry: Iterable[DocumentRef], versions: Mapping[str, Manifest]) ->
 
     `versions` maps a document URL to its newest archived manifest. A partner whose category
     a newer list covers is left out; a list that names no categories covers every category; a
-    list whose title says it adds (第二批, 新增) covers none: the lists before it stand.
+    list whose title says it is a later batch (第二批) covers none: the lists before it stand.
     A category whose every list was withdrawn keeps its last archived list (noted), so a
     withdrawal alone never reads as every partner being dropped.
     """
@@ -178,20 +178,22 @@ def _take(
         covered |= keys
 
 
-_ADDITIONS = re.compile(r"第\s*[二三四五六七八九十\d]+\s*批|新增|增补|补充")
+# "（第二批）", "第3批": a later batch. "关于新增…合作机构的公告" is not one: outsiders'
+# sequences (blind rounds 6, 16, 17) publish the whole updated list under that title.
+_ADDITIONS = re.compile(r"第\s*(?:[二三四五六七八九十]+|[2-9]|\d{2,})\s*批")
 _WHOLE_LIST = re.compile(r"更新|调整|变更|最新|全部|完整|汇总|全量")
 
 
 def adds_only(title: str) -> bool:
-    """Whether an announcement's title says its list adds partners to the lists before it
-    (第二批, 新增, 补充) rather than restating the whole list (更新, 调整, 汇总).
+    """Whether an announcement's title says its list is a later batch that adds partners to
+    the lists before it (第二批) rather than restating the whole list (更新, 汇总).
 
-    >>> adds_only("互联网助贷业务合作机构名单公示（第二批）"), adds_only("关于新增合作机构的公告")
+    >>> adds_only("互联网助贷业务合作机构名单公示（第二批）"), adds_only("合作机构名单第3批")
     (True, True)
-    >>> adds_only("关于更新互联网助贷业务合作机构名单的公告"), adds_only("合作机构名单（第一批）")
+    >>> adds_only("关于新增互联网助贷业务合作机构的公告"), adds_only("合作机构名单（第一批）")
     (False, False)
-    >>> adds_only("合作机构名单（截至第二批汇总）")
-    False
+    >>> adds_only("合作机构名单（截至第二批汇总）"), adds_only("合作机构名单第1批")
+    (False, False)
     """
     return _ADDITIONS.search(title) is not None and _WHOLE_LIST.search(title) is None
 
