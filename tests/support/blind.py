@@ -37,6 +37,7 @@ MEDIA = {  # what a plain static file server sends (the scorers': no charset on 
     ".html": "text/html",
     ".htm": "text/html",
     ".shtml": "text/html",
+    ".xhtml": "application/xhtml+xml",  # its XML prolog names the encoding (blind round 21)
     ".json": "application/json",
     ".js": "application/javascript",
     ".mjs": "application/javascript",
