@@ -195,9 +195,9 @@ class FootnoteMarks:
     def see(self, text: str) -> None:
         """A line or a cell as published, before its footnote signs are removed."""
         self._flagged.extend(flagged(text))
-        for note in notes_in(text):
-            self._legends.extend(x for x in legends(note) if x not in self._legends)
-            self._formers.extend(x for x in former_legends(note) if x not in self._formers)
+        notes = notes_in(text)  # the whole line and its notes: one meaning, said twice
+        self._legends.extend(dict.fromkeys(x for note in notes for x in legends(note)))
+        self._formers.extend(dict.fromkeys(x for note in notes for x in former_legends(note)))
 
     def renames(self, names: list[str]) -> list[tuple[str, str]]:
         """(former name, name) for each of `names` that carried a sign a note explains as
