@@ -4,6 +4,7 @@ themselves run in tests/test_partners_blind21.py)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,9 @@ from archiver.models import ListStatus, Marker
 from archiver.partners import AliasTable, extract
 from benchmarks import bench_noise
 from tests.test_partners_documents import aliases
-from tests.test_partners_extraction import LINK_PAGE, XLSX, capture, response
+from tests.test_partners_documents import capture as document_capture
+from tests.test_partners_documents import response as document_response
+from tests.test_partners_extraction import DOCX, LINK_PAGE, XLSX, capture, response
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
 from tests.test_partners_round20 import _events
 
@@ -166,3 +169,42 @@ def test_a_circled_note_giving_the_former_name_is_a_rename(aliases: AliasTable) 
     note = f"<p>注：① 原名“{old}”，已于2026年10月完成工商变更登记。</p>"
     after = _table(ANT, f"{new}<sup>①</sup>") + note
     assert _events(aliases, _table(ANT, old), after) == [("renamed", old, new)]
+
+
+def _docx_with_a_tracked_move() -> bytes:
+    """A list whose reviser moved 奇富 from the platforms to the credit enhancers, not yet
+    accepted: Word keeps the moved run twice, under ``w:moveFrom`` (plain ``w:t``) and
+    ``w:moveTo``."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def moved(tag: str, name: str) -> Any:
+        wrapper = OxmlElement(tag)
+        wrapper.set(qn("w:id"), "1" if tag == "w:moveFrom" else "2")
+        wrapper.set(qn("w:author"), "reviser")
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = name
+        run.append(text)
+        wrapper.append(run)
+        return wrapper
+
+    document = Document()
+    document.add_paragraph("互联网助贷业务合作机构名单", style="Heading 1")
+    document.add_paragraph("一、平台运营机构", style="Heading 2")
+    document.add_paragraph(f"1. {ANT}")
+    document.add_paragraph("2. ")._p.append(moved("w:moveFrom", QY))
+    document.add_paragraph("二、增信服务机构", style="Heading 2")
+    document.add_paragraph(f"1. {ZA}")
+    document.add_paragraph("2. ")._p.append(moved("w:moveTo", QY))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_docx_name_moved_with_tracked_changes_is_read_once(aliases: AliasTable) -> None:
+    docx = document_response("名单.docx", _docx_with_a_tracked_move(), DOCX)
+    found = extract(document_capture(docx), aliases=aliases)
+    assert sorted((p.name, p.category_raw) for p in found.partners) == sorted(
+        [(ANT, "平台运营机构"), (QY, "增信服务机构"), (ZA, "增信服务机构")]
+    )

@@ -145,11 +145,16 @@ def _word_tables(table: Any, qn: Any) -> list[list[Any]]:
 
 
 def _paragraph_text(paragraph: Any, qn: Any) -> str:
-    """The text of a ``w:p``: runs, tabs and breaks, as python-docx reads it."""
+    """The text of a ``w:p``: runs, tabs and breaks, as python-docx reads it. Tracked changes
+    read as if accepted: an insertion's runs are text, a deletion's ``w:delText`` is not, and
+    a moved run counts once, where it moved to (``w:moveTo``), not where it was
+    (``w:moveFrom``, whose runs keep plain ``w:t``)."""
     parts: list[str] = []
     for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
         if _in_text_box(node, paragraph, qn):
             continue  # a text box's text is read as its own blocks, never glued to the line
+        if _moved_away(node, paragraph, qn):
+            continue
         if node.tag == qn("w:t"):
             parts.append(node.text or "")
         elif node.tag == qn("w:tab"):
@@ -157,6 +162,16 @@ def _paragraph_text(paragraph: Any, qn: Any) -> str:
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+def _moved_away(node: Any, paragraph: Any, qn: Any) -> bool:
+    """Whether a node of a paragraph sits in a tracked move's source (``w:moveFrom``)."""
+    for ancestor in node.iterancestors():
+        if ancestor is paragraph:
+            return False
+        if ancestor.tag == qn("w:moveFrom"):
+            return True
+    return False
 
 
 def _in_text_box(node: Any, paragraph: Any, qn: Any) -> bool:
