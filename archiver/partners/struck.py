@@ -5,6 +5,8 @@ a former name beside the new one. Pure (lxml).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from lxml import html
 
@@ -69,6 +71,42 @@ def new_name_beside(root: html.HtmlElement) -> None:
         if looks_like_org(re.sub(r"\s+", "", new)) and following.getnext() is None:
             element.tail = f" {new}"
             element.getparent().remove(following)
+
+
+def struck_runs(runs: Sequence[tuple[str, bool]]) -> str:
+    """The text of a document's runs, some struck through (Word's w:strike, a spreadsheet
+    cell's struck font), read as a struck element is: a struck name with no words after it
+    gets `STRUCK_MARK`; a struck name followed by another name is the new name's former one.
+
+    >>> struck_runs([("1. ", False), ("甲乙科技有限公司", True)])
+    '1. 甲乙科技有限公司（已终止合作）'
+    >>> struck_runs([("甲乙科技有限公司", True), (" 丙丁科技有限公司", False)])
+    '丙丁科技有限公司（原名称：甲乙科技有限公司）'
+    >>> struck_runs([("甲乙科技有限公司", True), ("（暂停合作）", False)])
+    '甲乙科技有限公司（暂停合作）'
+    """
+    merged: list[list[Any]] = []
+    for text, struck in runs:
+        if merged and merged[-1][1] == struck:
+            merged[-1][0] += text
+        elif text:
+            merged.append([text, struck])
+    out: list[str] = []
+    index = 0
+    while index < len(merged):
+        text, struck = merged[index]
+        after = merged[index + 1][0] if index + 1 < len(merged) else ""
+        old, new = re.sub(r"\s+", "", text), re.sub(r"\s+", "", after)
+        index += 1
+        if struck and looks_like_org(old) and looks_like_org(new):
+            out.append(f"{new}（原名称：{old}）")
+            index += 1
+            continue
+        out.append(text)
+        said = after.strip(" \t\n（）()")
+        if struck and looks_like_org(old) and not (said and read(said).says_anything):
+            out.append(STRUCK_MARK)
+    return "".join(out)
 
 
 def is_struck(element: html.HtmlElement) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from archiver.partners.blocks import Block, Grid, Line, LineKind
 from archiver.partners.budget import Clock, OverBudget, check_zip
 from archiver.partners.budget import rectangular as _rectangular
+from archiver.partners.struck import struck_runs
 
 
 def blocks(body: bytes, clock: Clock) -> list[Block]:
@@ -148,20 +149,38 @@ def _paragraph_text(paragraph: Any, qn: Any) -> str:
     """The text of a ``w:p``: runs, tabs and breaks, as python-docx reads it. Tracked changes
     read as if accepted: an insertion's runs are text, a deletion's ``w:delText`` is not, and
     a moved run counts once, where it moved to (``w:moveTo``), not where it was
-    (``w:moveFrom``, whose runs keep plain ``w:t``)."""
-    parts: list[str] = []
+    (``w:moveFrom``, whose runs keep plain ``w:t``). A name in struck-through runs
+    (``w:strike``, ``w:dstrike``) reads as a struck element does (`struck_runs`)."""
+    parts: list[tuple[str, bool]] = []
     for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
         if _in_text_box(node, paragraph, qn):
             continue  # a text box's text is read as its own blocks, never glued to the line
         if _moved_away(node, paragraph, qn):
             continue
         if node.tag == qn("w:t"):
-            parts.append(node.text or "")
+            parts.append((node.text or "", _struck(node.getparent(), qn)))
         elif node.tag == qn("w:tab"):
-            parts.append("\t")
+            parts.append(("\t", False))
         else:
-            parts.append("\n")
-    return "".join(parts)
+            parts.append(("\n", False))
+    if any(struck for _, struck in parts):
+        return struck_runs(parts)
+    return "".join(text for text, _ in parts)
+
+
+_OFF = frozenset({"0", "false", "off"})
+
+
+def _struck(run: Any, qn: Any) -> bool:
+    """Whether a ``w:r`` is struck through (single or double) by its own properties."""
+    properties = run.find(qn("w:rPr")) if run is not None else None
+    if properties is None:
+        return False
+    for tag in ("w:strike", "w:dstrike"):
+        mark = properties.find(qn(tag))
+        if mark is not None and str(mark.get(qn("w:val"), "1")).lower() not in _OFF:
+            return True
+    return False
 
 
 def _moved_away(node: Any, paragraph: Any, qn: Any) -> bool:

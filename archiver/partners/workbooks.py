@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from archiver.partners.blocks import Block, Grid, Line, LineKind
 from archiver.partners.budget import Budget, Clock, OverBudget, check_zip, rectangular
+from archiver.partners.struck import struck_runs
 
 _DEFAULT_SHEETS = ("sheet1", "工作表1", "sheet", "表1")
 _INSTRUCTIONS = re.compile(r"^(?:(?:填表|填报|编制|使用|报送)?说明|注意事项|(?:填表|填报)须知)$")
@@ -79,13 +81,14 @@ def xlsx(body: bytes, clock: Clock) -> Sheets:
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     sheets = Sheets()
     cells = rows_read = 0
+    struck = _struck_styles(book)
     try:
         for sheet in book.worksheets:
             if sheet.sheet_state != "visible":
                 continue  # a hidden sheet (last quarter's list) is not what the reader sees
             sheet.reset_dimensions()
             values: list[list[str]] = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in _rows(sheet, struck):
                 rows_read += 1
                 cells += len(row)
                 if rows_read > clock.budget.max_rows or cells > clock.budget.max_cells:
@@ -95,13 +98,39 @@ def xlsx(body: bytes, clock: Clock) -> Sheets:
                     )
                 if rows_read % 1000 == 0:
                     clock.tick()
-                values.append([cell_value(v) for v in row])
+                values.append(list(row))
             merged, hidden = _marks(sheet, clock.budget)
             _fill_merged_cells(values, merged)
             sheets.add(sheet.title, values, hidden)
     finally:
         book.close()
     return sheets
+
+
+def _struck_styles(book: Any) -> frozenset[int]:
+    """The ids of a workbook's cell styles whose font is struck through."""
+    fonts = getattr(book, "_fonts", ())
+    return frozenset(
+        index
+        for index, style in enumerate(getattr(book, "_cell_styles", ()))
+        if style.fontId < len(fonts) and fonts[style.fontId].strike
+    )
+
+
+def _rows(sheet: Any, struck: frozenset[int]) -> Iterator[list[str]]:
+    """A read-only sheet's rows as text; a cell whose font strikes an organisation's name
+    through is that name marked ended, as a struck name on a web page is (`struck_runs`)."""
+    if not struck:
+        for values in sheet.iter_rows(values_only=True):
+            yield [cell_value(v) for v in values]
+        return
+    for cells in sheet.iter_rows():
+        yield [
+            struck_runs([(cell_value(c.value), True)])
+            if getattr(c, "_style_id", 0) in struck
+            else cell_value(getattr(c, "value", None))
+            for c in cells
+        ]
 
 
 def xls(body: bytes, clock: Clock) -> Sheets:

@@ -1,0 +1,75 @@
+"""Shapes of round 22's brief read wrong before it, each in a variant of our own (the
+outsiders' pages themselves run in tests/test_partners_blind22.py)."""
+
+from __future__ import annotations
+
+import io
+
+from archiver.models import Marker
+from archiver.partners import AliasTable, extract
+from tests.test_partners_documents import aliases, capture, response
+from tests.test_partners_extraction import DOCX, XLSX
+from tests.test_partners_round18 import ANT, PICC, QY, ZA
+
+__all__ = ["aliases"]  # (a fixture)
+
+
+def _docx_with_struck_names() -> bytes:
+    """A Word list whose ended partner's name is struck through (the row's other cells too)
+    and whose renamed partner's old name is struck before the new one."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("互联网助贷业务合作机构名单", style="Heading 1")
+    table = document.add_table(rows=4, cols=3)
+    for column, label in enumerate(("序号", "机构名称", "合作类型")):
+        table.cell(0, column).text = label
+    table.cell(1, 0).text, table.cell(1, 1).text = "1", ANT
+    table.cell(1, 2).text = "平台运营机构"
+    table.cell(2, 0).text = "2"
+    for column, value in ((1, QY), (2, "平台运营机构")):
+        table.cell(2, column).paragraphs[0].add_run(value).font.strike = True
+    table.cell(3, 0).text, table.cell(3, 2).text = "3", "增信服务机构"
+    renamed = table.cell(3, 1).paragraphs[0]
+    renamed.add_run(PICC).font.strike = True
+    renamed.add_run(f" {ZA}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_name_struck_through_in_a_docx_is_ended(aliases: AliasTable) -> None:
+    docx = response("名单.docx", _docx_with_struck_names(), DOCX)
+    found = extract(capture(docx), aliases=aliases)
+    assert {p.name: p.markers for p in found.partners} == {
+        ANT: (),
+        QY: (Marker.TERMINATED,),
+        ZA: (Marker.FORMERLY,),
+    }
+
+
+def _xlsx_with_a_struck_row() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "机构名称", "合作类型"])
+    sheet.append([1, ANT, "平台运营机构"])
+    sheet.append([2, QY, "平台运营机构"])
+    sheet.append([3, ZA, "增信服务机构"])
+    for cell in sheet[3]:
+        cell.font = Font(strike=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_row_struck_through_in_a_workbook_is_ended(aliases: AliasTable) -> None:
+    xlsx = response("名单.xlsx", _xlsx_with_a_struck_row(), XLSX)
+    found = extract(capture(xlsx), aliases=aliases)
+    assert {p.name: p.markers for p in found.partners} == {
+        ANT: (),
+        QY: (Marker.TERMINATED,),
+        ZA: (),
+    }
