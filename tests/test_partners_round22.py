@@ -9,7 +9,7 @@ from archiver.models import Marker
 from archiver.partners import AliasTable, extract
 from tests.test_partners_documents import aliases, capture, response
 from tests.test_partners_extraction import DOCX, XLSX
-from tests.test_partners_round18 import ANT, PICC, QY, ZA
+from tests.test_partners_round18 import ANT, PICC, QY, ZA, _read
 
 __all__ = ["aliases"]  # (a fixture)
 
@@ -73,3 +73,24 @@ def test_a_row_struck_through_in_a_workbook_is_ended(aliases: AliasTable) -> Non
         QY: (Marker.TERMINATED,),
         ZA: (),
     }
+
+
+def test_paragraphs_numbered_in_chinese_numerals_read_names_without_numbers() -> None:
+    """ "一、甲公司（平台运营机构）" one paragraph each: 一、二、 count the names, as 1、2、 do."""
+    body = (
+        "<p>特此公示：</p>"
+        f"<p>一、{ANT}（平台运营机构）</p><p>二、{QY}（平台运营机构）</p>"
+        f"<p>三、{ZA}（增信服务机构）</p>"
+    )
+    assert _read(body) == {ANT: "平台运营机构", QY: "平台运营机构", ZA: "增信服务机构"}
+
+
+def test_an_english_legal_forms_full_stop_is_part_of_the_name() -> None:
+    """The English page of a bank's site: "Co., Ltd." ends with its own full stop."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{name}</td><td>Platform Operator</td></tr>"
+        for n, name in enumerate(("Jia Technology Co., Ltd.", "Yi Holdings Inc."), 1)
+    )
+    body = f"<table><tr><th>No.</th><th>Name</th><th>Category</th></tr>{rows}</table>"
+    page = f"<h2>List of Internet Loan Facilitation Partners</h2>{body}"
+    assert set(_read(page)) == {"Jia Technology Co., Ltd.", "Yi Holdings Inc."}

@@ -24,6 +24,19 @@ _BRANCH_TAIL = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:分公司|支公司|分行|�
 _LATIN_ONLY = re.compile(r"^[\x20-\x7e（）]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING = " \t。.;；,，、"
+_ABBREVIATED = re.compile(r"\b(?:Ltd|Co|Inc|Corp|Pte|Bhd|Plc|L\.?L\.?C)\.$", re.IGNORECASE)
+
+
+def _unpunctuated(piece: str) -> str:
+    """A line of a name cell without the punctuation around it; the full stop of an English
+    legal form ("Co., Ltd.") is the name's own.
+
+    >>> _unpunctuated("甲乙科技有限公司。"), _unpunctuated("Jia Technology Co., Ltd.；")
+    ('甲乙科技有限公司', 'Jia Technology Co., Ltd.')
+    """
+    stripped = piece.strip(_TRAILING)
+    kept = piece.strip().rstrip(" \t;；,，、")
+    return kept if _ABBREVIATED.search(kept) else stripped
 
 
 def split_names(cell: str, *, known: set[str]) -> list[str]:
@@ -46,7 +59,7 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     >>> split_names("北京京东叁佰陆拾\\n度电子商务有限公司", known=set())
     ['北京京东叁佰陆拾度电子商务有限公司']
     """
-    pieces = [strip_number(line.strip())[1].strip(_TRAILING) for line in cell.split("\n")]
+    pieces = [_unpunctuated(strip_number(line.strip())[1]) for line in cell.split("\n")]
     pieces = [piece for piece in pieces if piece]
     joined: list[str] = []
     for piece in pieces:
@@ -61,7 +74,7 @@ def split_names(cell: str, *, known: set[str]) -> list[str]:
     ]  # an English name under the Chinese one is a translation, not another partner
     names: list[str] = []
     for line in joined:
-        parts = [p.strip(_TRAILING) for p in re.split(r"[、；;/／]|，(?=\S)", line)]
+        parts = [_unpunctuated(p) for p in re.split(r"[、；;/／]|，(?=\S)", line)]
         parts = [p for p in parts if p]
         if any(_CJK.search(p) for p in parts):  # "甲有限公司 / Jia Co., Ltd.": a translation
             parts = [p for p in parts if not _LATIN_ONLY.match(p)]
