@@ -25,7 +25,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from archiver import doctypes
-from archiver.adapters import attachments, pagination
+from archiver.adapters import attachments, lazy_tabs, pagination
 from archiver.adapters.browser_errors import WouldDownload, first_line, translate
 from archiver.adapters.download import Downloader, Fetched, kept
 from archiver.adapters.guard import AddressGuard
@@ -251,33 +251,7 @@ class BrowserSession:
             if main.media_type in doctypes.MEDIA_TYPES:
                 documents.append(main)
         else:
-            await self.settle(page)
-            if request.wait_for:
-                try:
-                    await page.wait_for_selector(
-                        request.wait_for, timeout=request.timeout_s * 1000
-                    )
-                except PlaywrightTimeout as exc:
-                    raise CaptureTimeout(
-                        f"wait_for selector {request.wait_for!r} did not appear within "
-                        f"{request.timeout_s:.0f}s"
-                    ) from exc
-            first = await self.render(page)
-            if first is None:
-                selector_matched = False
-                first = await self.render(page, whole_page=True)
-                assert first is not None
-            pages = [first, *await self.reader.frames(page, self.own)]
-            seen = {p.url for p in pages}
-            pages += await self.reader.sheets(page, self.own, seen, request.timeout_s)
-            links = await self.attachment_links(page)
-            if selector_matched and request.max_pages > 1 and request.next_texts:
-                more, more_links = await pagination.paginate(self, page, first)
-                pages.extend(more)
-                links.extend(more_links)
-            if request.attachments:
-                documents = await self._attachments(page, links, pending)
-            images = await self._list_images(pages)
+            pages, documents, images, selector_matched = await self._read_page(page, pending)
         if pending:
             await asyncio.wait(pending, timeout=5)
         for what in self.json_bodies.unreached():
@@ -302,6 +276,46 @@ class BrowserSession:
             unreached=tuple(self.ledger.unreached),
             tls_verified=request.verify_tls,
         )
+
+    async def _read_page(
+        self, page: Page, pending: set[asyncio.Task[None]]
+    ) -> tuple[list[RenderedPage], list[HttpResponse], list[HttpResponse], bool]:
+        """An HTML entry page's renders (frames, sheets, pages of its pager, panes of its
+        tabs), the documents it links to and the pictures of its list; whether the
+        selector matched."""
+        request = self.request
+        documents: list[HttpResponse] = []
+        await self.settle(page)
+        if request.wait_for:
+            try:
+                await page.wait_for_selector(request.wait_for, timeout=request.timeout_s * 1000)
+            except PlaywrightTimeout as exc:
+                raise CaptureTimeout(
+                    f"wait_for selector {request.wait_for!r} did not appear within "
+                    f"{request.timeout_s:.0f}s"
+                ) from exc
+        first = await self.render(page)
+        selector_matched = first is not None
+        if first is None:
+            first = await self.render(page, whole_page=True)
+            assert first is not None
+        pages = [first, *await self.reader.frames(page, self.own)]
+        seen = {p.url for p in pages}
+        pages += await self.reader.sheets(page, self.own, seen, request.timeout_s)
+        links = await self.attachment_links(page)
+        if selector_matched and request.max_pages > 1 and request.next_texts:
+            more, more_links = await pagination.paginate(self, page, first)
+            pages.extend(more)
+            links.extend(more_links)
+        if selector_matched and not self.entry_moved:
+            shown = {p.text for p in pages}
+            tabbed, tab_links = await lazy_tabs.open_tabs(self, page, shown)
+            pages.extend(tabbed)
+            links.extend(tab_links)
+        if request.attachments:
+            documents = await self._attachments(page, links, pending)
+        images = await self._list_images(pages)
+        return pages, documents, images, selector_matched
 
     async def _check_entry(self, url: str) -> None:
         """The entry URL obeys the policy before anything is opened."""

@@ -29,6 +29,7 @@ NO_LONGER_IN_FORCE = re.compile(
 )
 _IN_FORCE = re.compile(r"现行|最新|当前|本期|现有|目前|正在|有效名单|生效名单")
 _NOTE = re.compile(r"^(?:注|备注|说明)|[，,。；;]")  # a note or a sentence is no heading
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")  # "（已废止，仅供查阅）": a mark, not a sentence
 _ITEM = re.compile(r"^\d{1,3}(?:\s*[.、．)）]|\s)|^[（(]\d{1,3}[)）]")  # a numbered list item
 _PIECES = re.compile(r"[\s:：（）()]")
 _LISTED = re.compile(r"名单|版本|公示|公告|清单|目录|[年季月]")  # what a superseded heading names
@@ -100,9 +101,14 @@ class SupersededPart:
         (False, True)
         >>> part.skips("甲乙科技有限公司", LineKind.TEXT), part.skips("现行名单", LineKind.TEXT)
         (True, False)
+        >>> part.skips("附录：2024年版合作机构名单（已废止，仅供查阅）", LineKind.TEXT)
+        True
         """
+        unbracketed = _BRACKETED.sub("", text)
         heading = kind is LineKind.HEADING or (
-            len(text) <= _MAX_HEADING and not _NOTE.search(text) and bool(_LISTED.search(text))
+            len(text) <= _MAX_HEADING
+            and not _NOTE.search(unbracketed)
+            and bool(_LISTED.search(text))
         )
         if heading and says_superseded(text):
             self.active = True

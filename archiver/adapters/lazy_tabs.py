@@ -1,0 +1,81 @@
+"""Tabs: click the tabs of a list whose panes a page fills only when clicked.
+
+A bank portal shows 平台运营机构 and keeps 增信服务机构 (or 历史合作机构) behind a tab whose
+pane is fetched when the tab is clicked: the first render holds a "加载中…" placeholder. Each
+tab of such a bar (js/tabs.js: short labels naming partners, a status or a year, one of them
+current, none a link to another document) is clicked once on the entry page, and the page is
+rendered again after the pane settles; a render that shows nothing new is dropped. A click that
+takes the page to another document ends the clicking: what it shows is not this page's list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from urllib.parse import urldefrag
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from archiver.adapters.scripts import script
+from archiver.models import RenderedPage
+from archiver.ports import CaptureRequest
+
+MAX_TABS = 6
+CLICK_TIMEOUT_MS = 3000
+
+
+class TabSession(Protocol):
+    """What tab clicking needs of the capture session (`capture.BrowserSession`)."""
+
+    request: CaptureRequest
+    entry_moved: bool  # the entry view was changed by a click
+
+    @property
+    def truncated(self) -> Sequence[str]:
+        """The budgets the capture went over (clicking stops at the first)."""
+        ...
+
+    async def render(self, page: Page) -> RenderedPage | None:
+        """The page's disclosure region, or None when the selector matches nothing."""
+        ...
+
+    async def attachment_links(self, page: Page) -> list[tuple[str, str]]:
+        """The documents the page links to."""
+        ...
+
+    async def settle(self, page: Page) -> None:
+        """Wait until the page stops changing."""
+        ...
+
+
+async def open_tabs(
+    session: TabSession, page: Page, seen: set[str]
+) -> tuple[list[RenderedPage], list[tuple[str, str]]]:
+    """The renders of `page` after each of its list tabs is clicked (those whose text is not
+    in `seen` already), and the documents they link to."""
+    try:
+        count = int(await page.evaluate(script("tabs"), [session.request.selector, MAX_TABS]))
+    except (PlaywrightError, TypeError, ValueError):
+        return [], []
+    entry = urldefrag(page.url).url
+    pages: list[RenderedPage] = []
+    links: list[tuple[str, str]] = []
+    for index in range(count):
+        if session.truncated:
+            break
+        try:
+            await page.click(f"[data-archiver-tab='{index}']", timeout=CLICK_TIMEOUT_MS)
+        except PlaywrightError:
+            continue
+        session.entry_moved = True
+        await session.settle(page)
+        if urldefrag(page.url).url != entry:
+            break  # the tab was a link after all: another document, not this list's pane
+        rendered = await session.render(page)
+        if rendered is None or rendered.text in seen:
+            continue
+        seen.add(rendered.text)
+        pages.append(rendered)
+        links.extend(await session.attachment_links(page))
+    return pages, links
