@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 OCTET_STREAM = "application/octet-stream"
@@ -99,6 +100,9 @@ def sniff(body: bytes) -> DocumentType | None:
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
         return RTF
     if body[:4] == b"PK\x03\x04":
+        office = _office_by_members(body)
+        if office is not None:
+            return office or None
         ends = body[:_ZIP_ENDS] + body[-_ZIP_ENDS:]
         if b"word/" in ends:
             return DOCX
@@ -116,6 +120,28 @@ def sniff(body: bytes) -> DocumentType | None:
         if "Workbook".encode("utf-16-le") in body or "Book".encode("utf-16-le") in body:
             return XLS
     return None
+
+
+_OFFICE_PARTS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
+
+
+def _office_by_members(body: bytes) -> DocumentType | Literal[False] | None:
+    """An Office file's type by its ZIP's own member names (a folder zipped with an XLSX
+    stored inside shows "xl/" in its bytes, never as a member); False for a whole ZIP that
+    is no Office file but may be an OpenDocument; None when the directory cannot be read
+    (a file cut short: the caller looks at the bytes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+    for prefix, kind in _OFFICE_PARTS:
+        if any(name.startswith(prefix) for name in names):
+            return kind
+    for opendocument in (ODS, ODT):  # its first member: "mimetype", stored, its type
+        if opendocument.media_type.encode() in body[:200]:
+            return opendocument
+    return False
 
 
 def is_zip(body: bytes) -> bool:

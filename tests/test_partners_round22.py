@@ -94,3 +94,21 @@ def test_an_english_legal_forms_full_stop_is_part_of_the_name() -> None:
     body = f"<table><tr><th>No.</th><th>Name</th><th>Category</th></tr>{rows}</table>"
     page = f"<h2>List of Internet Loan Facilitation Partners</h2>{body}"
     assert set(_read(page)) == {"Jia Technology Co., Ltd.", "Yi Holdings Inc."}
+
+
+def test_a_zip_holding_a_stored_workbook_is_a_zip_not_a_workbook(aliases: AliasTable) -> None:
+    """A folder zipped without compression: the workbook's own "xl/…" part names show in
+    the archive's bytes, but the archive's members are the folder's files."""
+    import zipfile
+
+    from archiver import doctypes
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("合作机构名单/合作机构名单.xlsx", _xlsx_with_a_struck_row())
+        archive.writestr("合作机构名单/说明.txt", "请解压后查看。")
+    body = buffer.getvalue()
+    assert doctypes.sniff(body) is None
+    assert doctypes.is_zip(body)
+    found = extract(capture(response("名单.zip", body, "application/zip")), aliases=aliases)
+    assert {p.name for p in found.partners} == {ANT, QY, ZA}
