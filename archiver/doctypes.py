@@ -64,10 +64,12 @@ ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", ("odt",), z
 # A web page saved as one file (Word's "single file web page", a browser's .mht): its HTML
 MHT = DocumentType("mht", "application/x-mimearchive", ("mht", "mhtml"))
 ZIP = DocumentType("zip", "application/zip", ("zip",), zipped=True)  # read by its members
+# GB/T 33190's fixed-layout document (a ZIP of XML pages): official notices saved as OFD
+OFD = DocumentType("ofd", "application/ofd", ("ofd",), zipped=True)
 # A list saved as text, often GBK: known by its name only, as text/plain is what servers
 # answer for anything (robots.txt, a JSON API, an error page).
 TXT = DocumentType("txt", "", ("txt",))
-TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP, TXT)
+TYPES = (PDF, DOCX, XLSX, PPTX, CSV, RTF, DOC, XLS, WPS, ET, ODS, ODT, MHT, ZIP, OFD, TXT)
 
 MEDIA_TYPES = frozenset(t.media_type for t in TYPES if t.media_type)
 ZIPPED_MEDIA_TYPES = tuple(t.media_type for t in TYPES if t.zipped)
@@ -138,6 +140,8 @@ def _office_by_members(body: bytes) -> DocumentType | Literal[False] | None:
     for prefix, kind in _OFFICE_PARTS:
         if any(name.startswith(prefix) for name in names):
             return kind
+    if "OFD.xml" in names:
+        return OFD
     for opendocument in (ODS, ODT):  # its first member: "mimetype", stored, its type
         if opendocument.media_type.encode() in body[:200]:
             return opendocument

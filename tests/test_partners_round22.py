@@ -4,6 +4,7 @@ outsiders' pages themselves run in tests/test_partners_blind22.py)."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 from archiver.models import Marker
 from archiver.partners import AliasTable, extract
@@ -99,8 +100,6 @@ def test_an_english_legal_forms_full_stop_is_part_of_the_name() -> None:
 def test_a_zip_holding_a_stored_workbook_is_a_zip_not_a_workbook(aliases: AliasTable) -> None:
     """A folder zipped without compression: the workbook's own "xl/…" part names show in
     the archive's bytes, but the archive's members are the folder's files."""
-    import zipfile
-
     from archiver import doctypes
 
     buffer = io.BytesIO()
@@ -112,3 +111,65 @@ def test_a_zip_holding_a_stored_workbook_is_a_zip_not_a_workbook(aliases: AliasT
     assert doctypes.is_zip(body)
     found = extract(capture(response("名单.zip", body, "application/zip")), aliases=aliases)
     assert {p.name for p in found.partners} == {ANT, QY, ZA}
+
+
+def _ofd(rows: list[tuple[str, str, str]]) -> bytes:
+    """An OFD file whose list is a table drawn cell by cell: one TextObject per cell, the
+    cells of a row on one baseline, written column by column (not in reading order)."""
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    cells = [("0", "序号", 10), ("0", "机构名称", 30), ("0", "机构类别", 120)]
+    for row, values in enumerate(rows, 1):
+        cells += [(str(row), value, x) for value, x in zip(values, (10, 30, 120), strict=True)]
+    objects = "".join(
+        f'<ofd:TextObject ID="{index}" Boundary="{x} {40 + 8 * int(row)} 80 7" Size="4">'
+        f'<ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
+        for index, (row, text, x) in enumerate(sorted(cells, key=lambda c: c[2]), 10)
+    )
+    title = (
+        '<ofd:TextObject ID="9" Boundary="20 20 170 8" Size="5">'
+        '<ofd:TextCode X="0" Y="6">互联网助贷业务合作机构名单</ofd:TextCode></ofd:TextObject>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            f"<ofd:OFD {ns}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<ofd:Document {ns}><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/>'
+            "</ofd:Pages></ofd:Document>",
+        )
+        archive.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">{title}{objects}'
+            "</ofd:Layer></ofd:Content></ofd:Page>",
+        )
+    return buffer.getvalue()
+
+
+def test_an_ofd_attachment_is_read_by_the_position_of_its_text(aliases: AliasTable) -> None:
+    from archiver import doctypes
+
+    body = _ofd([("1", ANT, "平台运营机构"), ("2", QY, "平台运营机构"), ("3", ZA, "增信服务机构")])
+    assert doctypes.sniff(body) is doctypes.OFD
+    found = extract(capture(response("名单.ofd", body, "application/ofd")), aliases=aliases)
+    assert {p.name: p.category_raw for p in found.partners} == {
+        ANT: "平台运营机构",
+        QY: "平台运营机构",
+        ZA: "增信服务机构",
+    }
+
+
+def test_an_ofd_that_names_no_document_root_is_unreadable_with_a_note(
+    aliases: AliasTable,
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>')
+    found = extract(
+        capture(response("名单.ofd", buffer.getvalue(), "application/ofd")), aliases=aliases
+    )
+    assert found.partners == ()
+    assert "名单.ofd" in found.list_note and "DocRoot" in found.list_note

@@ -20,14 +20,16 @@ import re
 import threading
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
 from archiver.partners import (
     dom,
+    ofd,
     officehtml,
     opendocument,
     pdfpages,
@@ -88,6 +90,7 @@ def kind_of(response: HttpResponse) -> str:
         "rtf",
         "ods",
         "odt",
+        "ofd",
     ):
         return sniffed.name
     if sniffed is None and officehtml.export_markup(body) is not None:
@@ -130,6 +133,7 @@ def read_attachment(response: HttpResponse, budget: Budget = DEFAULT_BUDGET) -> 
         "ods": _opendocument,
         "odt": _opendocument,
         "pptx": _slides,
+        "ofd": _ofd,
         "txt": _plain_text,
     }
     reader = readers.get(kind)
@@ -195,6 +199,13 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
         except pdfium.PdfiumError:
             return _pdf_by_pdfminer(response, name, clock)
         try:
+            flattened = _with_forms_flattened(pdf, clock) if pdf.init_forms() else None
+        except pdfium.PdfiumError:
+            flattened = None
+        if flattened is not None:
+            pdf.close()
+            return _pdf_by_pdfminer(replace(response, body=flattened), name, clock)
+        try:
             if len(pdf) > clock.budget.max_pages:
                 raise OverBudget(f"{len(pdf)} pages, over {clock.budget.max_pages}")
             for number in range(len(pdf)):
@@ -219,6 +230,24 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     if chars and (stamped or pdfpages.cell_per_line(blocks)):
         return _pdf_by_pdfminer(response, name, clock, tables=True)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
+
+
+def _with_forms_flattened(pdf: Any, clock: Clock) -> bytes:
+    """A fillable PDF's bytes with its fields' values drawn into the pages (a form whose
+    names are typed into AcroForm fields: the page's own text holds only the numbers). The
+    values are drawn after the page's content, so they are read by position (pdfminer)."""
+    import pypdfium2.raw as pdfium_c  # noqa: PLC0415
+
+    if len(pdf) > clock.budget.max_pages:
+        raise OverBudget(f"{len(pdf)} pages, over {clock.budget.max_pages}")
+    for number in range(len(pdf)):
+        clock.tick()
+        page = pdf[number]
+        page.flatten(flag=pdfium_c.FLAT_NORMALDISPLAY)
+        page.close()
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
 
 
 def _pdf_by_pdfminer(
@@ -289,6 +318,11 @@ def _opendocument(response: HttpResponse, name: str, clock: Clock) -> Reading:
     """An .ods spreadsheet or an .odt text (opendocument.py), read as Excel's or Word's."""
     kind = SourceKind.XLSX if doctypes.sniff(response.body) is doctypes.ODS else SourceKind.DOCX
     return _reading(response, opendocument.blocks(response.body, clock), kind)
+
+
+def _ofd(response: HttpResponse, name: str, clock: Clock) -> Reading:
+    """An OFD file (ofd.py): its pages' text lines, read as a text PDF's."""
+    return _reading(response, ofd.blocks(response.body, clock), SourceKind.PDF_PAGE)
 
 
 def _slides(response: HttpResponse, name: str, clock: Clock) -> Reading:
