@@ -8,8 +8,9 @@ In order:
    however often the same cut page comes back;
 2. a list that is there but could not be read (images, scans, a page that announces a list
    and yields no names) is `unparseable`; a page without a list is `absent`;
-3. a suspect list (it collapsed against the last believed one, or it looks short against a
-   stated count or its numbering) is `unconfirmed` and a re-check is owed after
+3. a suspect list (it collapsed against the last believed one, it looks short against a
+   stated count or its numbering, or it states an earlier date than the last believed list:
+   a stale copy a CDN node still serves) is `unconfirmed` and a re-check is owed after
    `confirm_delay`; when the re-check reads the same list (match keys and published fields,
    not the noisy text), that capture is `believed` and names the version it confirms; when
    it reads another suspect list, it is `disagreed` (both are kept, the operator is told);
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from archiver import dates
 from archiver.extract import collapse
 from archiver.models import Belief, Disclosure, ListStatus, Manifest, Partner
 
@@ -44,8 +46,10 @@ def judge(
     baseline: tuple[Partner, ...] | None,
     now: datetime,
     confirm_delay_s: float,
+    baseline_as_of: str = "",
 ) -> Judgement:
-    """The judgement of a capture; `baseline` is the last believed list (None: none yet).
+    """The judgement of a capture; `baseline` is the last believed list (None: none yet),
+    `baseline_as_of` the date it stated (更新日期, 截至).
 
     >>> from datetime import UTC
     >>> from archiver.models import Partner
@@ -65,7 +69,7 @@ def judge(
         return Judgement(belief=Belief.UNPARSEABLE, note=content.list_note)
     if content.list_status is ListStatus.ABSENT:
         return Judgement(belief=Belief.ABSENT, note=content.list_note)
-    suspect = suspicion(content, baseline)
+    suspect = suspicion(content, baseline) or older_edition(content.as_of, baseline_as_of)
     if not suspect:
         return Judgement(belief=Belief.BELIEVED)
     if head is not None and head.belief in (Belief.UNCONFIRMED, Belief.DISAGREED):
@@ -91,6 +95,21 @@ def judge(
 def suspicion(content: Disclosure, baseline: tuple[Partner, ...] | None) -> str:
     """Why the list must be seen twice ("" when once is enough)."""
     return content.suspect or (collapse(baseline, content) if baseline else "")
+
+
+def older_edition(as_of: str, baseline_as_of: str) -> str:
+    """Why a list dated before the last believed one is suspect ("" when it is not): an
+    institution does not publish an earlier edition again, a CDN node or a cache does.
+
+    >>> older_edition("更新日期：2025-05-15", "2025年7月2日")
+    'the list is dated 2025-05-15, before the last believed list (2025-07-02): an older copy'
+    >>> older_edition("2025-07-02", "2025-07-02"), older_edition("", "2025-07-02")
+    ('', '')
+    """
+    before, believed = dates.parse(as_of), dates.parse(baseline_as_of)
+    if not before or not believed or before >= believed:
+        return ""
+    return f"the list is dated {before}, before the last believed list ({believed}): an older copy"
 
 
 def agrees(head: Manifest, content: Disclosure) -> bool:

@@ -155,6 +155,7 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
             baseline=baseline.manifest.partners if baseline else None,
             now=now,
             confirm_delay_s=site.confirm_delay,
+            baseline_as_of=baseline.manifest.as_of if baseline else "",
         )
         if head is not None and (judgement.wait or (same and judgement.confirms is None)):
             return _unchanged(site, started_at, started, head)  # nothing new to record

@@ -302,3 +302,37 @@ def test_a_partner_marked_terminated_is_dropped_with_the_reason() -> None:
     events, _ = compare(dataclasses.replace(base, partners=before), after, aliases=AliasTable())
     assert [(e.type, e.name) for e in events] == [(EventType.DROPPED, b)]
     assert "已终止合作" in events[0].note
+
+
+TWELVE = tuple("子丑寅卯辰巳午未申酉戌亥")
+
+
+def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> None:
+    """A CDN node serving last edition's page (更新日期 earlier than the believed list's):
+    preserved, never believed at once; the current edition again is the believed list, with
+    no event between the two."""
+    stale = dataclasses.replace(content(*TWELVE[:11]), as_of="2025-05-15")
+    judgement = judge(
+        stale,
+        cut_off="",
+        head=None,
+        baseline=partners(*TWELVE),
+        now=NOW,
+        confirm_delay_s=60,
+        baseline_as_of="2025年7月2日",
+    )
+    assert judgement.belief is Belief.UNCONFIRMED
+    assert "2025-05-15" in judgement.note and "2025-07-02" in judgement.note
+    same_day = dataclasses.replace(content(*TWELVE, "丁"), as_of="2025-07-02")
+    assert (
+        judge(
+            same_day,
+            cut_off="",
+            head=None,
+            baseline=partners(*TWELVE),
+            now=NOW,
+            confirm_delay_s=60,
+            baseline_as_of="2025-07-02",
+        ).belief
+        is Belief.BELIEVED
+    )

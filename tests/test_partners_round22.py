@@ -8,9 +8,10 @@ import zipfile
 
 from archiver.models import Marker
 from archiver.partners import AliasTable, extract
+from benchmarks import bench_noise
 from tests.test_partners_documents import aliases, capture, response
 from tests.test_partners_extraction import DOCX, XLSX
-from tests.test_partners_round18 import ANT, PICC, QY, ZA, _read
+from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
 
 __all__ = ["aliases"]  # (a fixture)
 
@@ -173,3 +174,16 @@ def test_an_ofd_that_names_no_document_root_is_unreadable_with_a_note(
     )
     assert found.partners == ()
     assert "名单.ofd" in found.list_note and "DocRoot" in found.list_note
+
+
+def test_a_short_service_number_with_its_extension_is_a_hotline() -> None:
+    """An H5 card's "平台运营机构 · 客服热线 95055-2": the hotline is 95055-2 (press 2), and
+    the separator left beside the category says nothing."""
+    cards = "".join(
+        f'<div class="van-cell"><div class="van-cell__title">{name}</div>'
+        f'<div class="van-cell__label">平台运营机构 · 客服热线 <a href="tel:{tel}">{tel}</a></div>'
+        "</div>"
+        for name, tel in ((ANT, "95188-3"), (QY, "95055"), (ZA, "4009-999-595"))
+    )
+    read = {p.name: (p.hotline, p.remark) for p in bench_noise.read(_page(cards)).partners}
+    assert read == {ANT: ("95188-3", ""), QY: ("95055", ""), ZA: ("4009-999-595", "")}

@@ -106,8 +106,9 @@ SECTION_NUMBER = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
 )
 PHONE = re.compile(
-    r"(?<![\d-])(?:(?:(?:400|800)(?:[-\s]?\d){7}|9[56]\d{3}(?:\d{1,3})?|1010[-\s]?\d{4})"
-    r"(?:转\d{1,5})?|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"
+    r"(?<![\d-])(?:(?:(?:400|800)(?:[-\s]?\d){7}|1010[-\s]?\d{4})(?:转\d{1,5})?"
+    r"|9[56]\d{3}(?:\d{1,3})?(?:[-转]\d{1,2})?"  # 95055, "95055-2" (press 2), 95188转3
+    r"|0\d{2,3}[-\s]?\d{7,8}(?:[-转]\d{1,5})?|1[3-9]\d{9})(?![\d-])"
 )
 # A unified social credit code (统一社会信用代码, GB 32100): 18 characters, the registering
 # authority and the kind, six digits of the region, then nine of the organisation code and

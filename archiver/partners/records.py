@@ -34,6 +34,15 @@ def published(text: str) -> str:
     return joined
 
 
+def _worded(text: str) -> str:
+    """A field that says something: a separator left over from a line ("·", "/") is none.
+
+    >>> _worded("·"), _worded(" — "), _worded("已更名")
+    ('', '', '已更名')
+    """
+    return text if re.search(r"\w", text) else ""
+
+
 def partner_of(
     raw: str,
     *,
@@ -60,7 +69,7 @@ def partner_of(
         products=tuple(published(p) for p in products if p.strip()),
         period=published(period),
         hotline=published(hotline),
-        remark=published(remark),
+        remark=_worded(published(remark)),
         markers=parts.markers,
         former_names=parts.former_names,
         credit_code=credit_code,

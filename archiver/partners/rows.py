@@ -15,7 +15,10 @@ _COUNT = re.compile(
     r"(?:共|合计|总计|共计|共有|计|总数[:：]?)\s*(\d{1,4})\s*家|[（(]\s*(\d{1,4})\s*家\s*[)）]"
     r"|(\d{1,4})\s*家(?:合作|互联网|助贷|服务)*机构"
 )
-_AS_OF = re.compile(rf"(?:截至|截止|截止到|截止至|更新至|数据截至)\s*(?:日期)?[:：]?\s*({DATE})")
+_AS_OF = re.compile(
+    rf"(?:截至|截止|截止到|截止至|更新至|数据截至|(?:名单)?(?:更新|最后更新|最近更新)(?:日期|时间))"
+    rf"\s*(?:日期)?[:：]?\s*({DATE})"
+)
 
 _LENDER = re.compile(r"银行|消费金融|信托|金融租赁|汽车金融|小额贷款")
 # "甲农村商业银行股份有限公司　2025年11月": a lender's name and a date on one line is a signature
@@ -84,7 +87,12 @@ def stated_counts(text: str, scope: str) -> list[StatedCount]:
 
 
 def as_of_date(text: str) -> str:
-    """The date a list says it is current to ("截至2025年9月30日"), or ""."""
+    """The date a list says it is current to ("截至2025年9月30日", "更新日期：2025-07-02"), or
+    "".
+
+    >>> as_of_date("更新日期：2025-07-02"), as_of_date("发布时间：2025-07-02")
+    ('2025-07-02', '')
+    """
     found = _AS_OF.search(text)
     return found.group(1) if found else ""
 
