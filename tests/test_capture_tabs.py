@@ -100,7 +100,7 @@ def test_a_tab_click_that_leaves_the_page_ends_the_clicking(
 ) -> None:
     """A tab whose handler sets location.href: the page it reaches is not read as a pane."""
     local_site.page("/xxpl/zx.html", f"<h2>增信服务机构</h2>{_TABLE.format(ZA, PICC)}")
-    tab = "<li data-tab=\"zx\" onclick=\"location.href='zx.html'\">增信服务机构</li>"
+    tab = '<li data-tab="zx" onclick="location.href=\'zx.html\'">增信服务机构</li>'
     local_site.page("/xxpl/list.html", _tabbed(tab, ""))
     assert _read(local_site, capturer, "/xxpl/list.html") == {
         ANT: "平台运营机构",

@@ -13,6 +13,8 @@ from tests.test_partners_documents import aliases, capture, response
 from tests.test_partners_extraction import DOCX, XLSX
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
 
+PDF = "application/pdf"
+
 __all__ = ["aliases"]  # (a fixture)
 
 
@@ -187,3 +189,42 @@ def test_a_short_service_number_with_its_extension_is_a_hotline() -> None:
     )
     read = {p.name: (p.hotline, p.remark) for p in bench_noise.read(_page(cards)).partners}
     assert read == {ANT: ("95188-3", ""), QY: ("95055", ""), ZA: ("4009-999-595", "")}
+
+
+def _pdf_with_drawn_lines() -> bytes:
+    """A ruled table (every cell bordered) whose second name is struck through by a drawn
+    line at mid-height and whose third is underlined (a line under the baseline)."""
+    import logging
+
+    from fpdf import FPDF
+
+    from tests.test_partners_documents import FONT
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF()
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=11)
+    document.cell(0, 10, "互联网助贷业务合作机构名单", new_x="LMARGIN", new_y="NEXT")
+    rows = [("序号", "机构名称", "合作类型"), ("1", ANT, "平台运营机构")]
+    rows += [("2", QY, "平台运营机构"), ("3", ZA, "增信服务机构")]
+    for row in rows:
+        y = document.get_y()
+        for width, text in zip((15, 100, 50), row, strict=True):
+            document.cell(width, 9, text, border=1)
+        document.ln(9)
+        if row[0] == "2":
+            document.line(26, y + 4.5, 26 + 6 * len(QY) * 0.65, y + 4.5)  # through the name
+        if row[0] == "3":
+            document.line(26, y + 7.5, 26 + 6 * len(ZA) * 0.65, y + 7.5)  # under it
+    document.cell(0, 8, "注：划线机构为已终止合作机构。", new_x="LMARGIN", new_y="NEXT")
+    return bytes(document.output())
+
+
+def test_a_name_struck_through_by_a_drawn_line_in_a_pdf_is_ended(aliases: AliasTable) -> None:
+    found = extract(capture(response("名单.pdf", _pdf_with_drawn_lines(), PDF)), aliases=aliases)
+    assert {p.name: (p.category_raw, p.markers) for p in found.partners} == {
+        ANT: ("平台运营机构", ()),
+        QY: ("平台运营机构", (Marker.TERMINATED,)),
+        ZA: ("增信服务机构", ()),
+    }

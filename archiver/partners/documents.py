@@ -33,6 +33,7 @@ from archiver.partners import (
     officehtml,
     opendocument,
     pdfpages,
+    pdfstrikes,
     plaintext,
     rtf,
     slides,
@@ -193,6 +194,7 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
     blocks: list[Block] = []
     chars = images = 0
     stamped = False  # a watermark or seal legend over the text: cells need its geometry
+    struck: list[str] = []  # names a drawn line strikes through (pdfstrikes.py)
     with _PDFIUM:  # PDFium is not thread-safe; checks may run on several threads
         try:
             pdf = pdfium.PdfDocument(response.body)
@@ -218,6 +220,7 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
                 if number in (0, len(pdf) - 1):  # a stamp is on every page, a seal on the last
                     stamped = stamped or watermarks.pdfium_has_watermark(page)
+                struck += pdfstrikes.struck_names(page, textpage, pdfium_c.FPDF_PAGEOBJ_PATH)
                 text = textpage.get_text_range()
                 if len(text) == textpage.count_chars():  # one index per character
                     text = pdfpages.mend_breaks(text, textpage.get_charbox)
@@ -228,7 +231,8 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
         finally:
             pdf.close()
     if chars and (stamped or pdfpages.cell_per_line(blocks)):
-        return _pdf_by_pdfminer(response, name, clock, tables=True)
+        return _pdf_by_pdfminer(response, name, clock, tables=True, struck=struck)
+    blocks = pdfstrikes.mark(blocks, struck)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
 
@@ -251,7 +255,12 @@ def _with_forms_flattened(pdf: Any, clock: Clock) -> bytes:
 
 
 def _pdf_by_pdfminer(
-    response: HttpResponse, name: str, clock: Clock, *, tables: bool = False
+    response: HttpResponse,
+    name: str,
+    clock: Clock,
+    *,
+    tables: bool = False,
+    struck: Sequence[str] = (),
 ) -> Reading:
     """pdfplumber (pdfminer): ruled tables cell by cell, and some damaged files PDFium
     refuses. About 0.3 s a page, so only when PDFium's text is not enough."""
@@ -274,6 +283,7 @@ def _pdf_by_pdfminer(
             else:
                 blocks.extend(pdfpages.page_lines(plain.extract_text() or "", number))
             page.flush_cache()
+    blocks = pdfstrikes.mark(blocks, list(struck))
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
 
