@@ -14,6 +14,7 @@ from tests.test_partners_extraction import DOCX, XLSX
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
 
 PDF = "application/pdf"
+XIAOYING = "深圳市小赢科技有限责任公司"
 
 __all__ = ["aliases"]  # (a fixture)
 
@@ -113,7 +114,7 @@ def test_a_zip_holding_a_stored_workbook_is_a_zip_not_a_workbook(aliases: AliasT
     assert doctypes.sniff(body) is None
     assert doctypes.is_zip(body)
     found = extract(capture(response("名单.zip", body, "application/zip")), aliases=aliases)
-    assert {p.name for p in found.partners} == {ANT, QY, ZA}
+    assert {p.name for p in found.partners} == {ANT, XIAOYING, ZA, PICC}
 
 
 def _ofd(rows: list[tuple[str, str, str]]) -> bytes:
@@ -228,3 +229,47 @@ def test_a_name_struck_through_by_a_drawn_line_in_a_pdf_is_ended(aliases: AliasT
         QY: ("平台运营机构", (Marker.TERMINATED,)),
         ZA: ("增信服务机构", ()),
     }
+
+
+def _pdf_with_a_wrapped_remark() -> bytes:
+    """A ruled table drawn text by text: the second row's remark wraps inside its narrow cell,
+    its two lines centred on the row ("原名：…有" a little above the row's baseline, "限公司"
+    under it)."""
+    import logging
+
+    from fpdf import FPDF
+
+    from tests.test_partners_documents import FONT
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF()
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=10)
+    document.text(15, 20, "合作机构名单")
+    rows = [("序号", "机构名称", "机构类别", "备注"), ("1", ANT, "平台运营机构", "")]
+    rows += [("2", XIAOYING, "平台运营机构", "原名：上海某某网络科技有")]
+    rows += [("3", ZA, "增信服务机构", ""), ("4", PICC, "增信服务机构", "")]
+    columns = (12, 24, 110, 145, 195)
+    for index, values in enumerate(rows):
+        top = 30 + 12 * index
+        document.line(columns[0], top, columns[-1], top)
+        for x, value in zip(columns, values[:3], strict=False):
+            document.text(x + 1, top + 7.5, value)
+        if values[0] == "2":  # the remark's two lines centred on the row, as Word does
+            document.text(columns[3] + 1, top + 5.5, values[3])
+            document.text(columns[3] + 1, top + 10, "限公司")
+        else:
+            document.text(columns[3] + 1, top + 7.5, values[3])
+    bottom = 30 + 12 * len(rows)
+    document.line(columns[0], bottom, columns[-1], bottom)
+    for x in columns:
+        document.line(x, 30, x, bottom)
+    return bytes(document.output())
+
+
+def test_a_remark_wrapped_in_its_cell_is_no_part_of_the_next_name(aliases: AliasTable) -> None:
+    found = extract(
+        capture(response("名单.pdf", _pdf_with_a_wrapped_remark(), PDF)), aliases=aliases
+    )
+    assert {p.name for p in found.partners} == {ANT, XIAOYING, ZA, PICC}

@@ -53,12 +53,20 @@ def cell_per_line(blocks: list[Block]) -> bool:
         and not looks_like_org(head.group(1))
         and looks_like_org(head.group(1) + after.split()[0])
     )
+    straddled = sum(  # a last cell wrapped on its own: "3 乙… 原名：甲有" / "限公司"
+        1
+        for t, after in pairwise(texts)
+        if re.match(r"\d{1,4}\s+\S+\s+\S", t)
+        and WRAPPED_HEAD.search(t)
+        and WRAPPED_TAIL.fullmatch(after)
+    )
     return (
         (alone >= 5 and alone > leading)
         or wrapped >= 5
         or headed >= 2
         or (cut >= 1 and wrapped >= 1)
         or split >= 2
+        or straddled >= 1
     )
 
 
