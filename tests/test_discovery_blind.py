@@ -38,6 +38,7 @@ ROUNDS = (
     "blind19",
     "blind20",
     "blind21",
+    "blind22",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
