@@ -12,6 +12,7 @@ from benchmarks import bench_noise
 from tests.test_partners_documents import aliases, capture, response
 from tests.test_partners_extraction import DOCX, XLSX
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page, _read
+from tests.test_partners_round20 import _events
 
 PDF = "application/pdf"
 XIAOYING = "深圳市小赢科技有限责任公司"
@@ -273,3 +274,17 @@ def test_a_remark_wrapped_in_its_cell_is_no_part_of_the_next_name(aliases: Alias
         capture(response("名单.pdf", _pdf_with_a_wrapped_remark(), PDF)), aliases=aliases
     )
     assert {p.name for p in found.partners} == {ANT, XIAOYING, ZA, PICC}
+
+
+def test_a_note_naming_the_former_name_in_a_bracket_is_a_rename(aliases: AliasTable) -> None:
+    """ "注：乙（原“甲”）已完成名称变更。" under the new list: the partner renamed, not one
+    dropped and another added."""
+    old, new = "上海甲乙融资担保有限公司", "上海丙丁融资担保有限公司"
+    before = _table_of(ANT, old)
+    after = _table_of(ANT, new) + f"<p>注：{new}（原“{old}”）已完成名称变更。</p>"
+    assert _events(aliases, before, after) == [("renamed", old, new)]
+
+
+def _table_of(*names: str) -> str:
+    rows = "".join(f"<tr><td>{n}</td><td>{name}</td></tr>" for n, name in enumerate(names, 1))
+    return f"<table><tr><th>序号</th><th>机构名称</th></tr>{rows}</table>"

@@ -68,6 +68,13 @@ _STATEMENT = re.compile(
 _FORMER_STATEMENT = re.compile(
     rf"^(.{{4,}}?[司行团所])\s*的?(?:{_FORMER_WORDS})\s*[:：为是]?\s*(.{{4,}}?[司行团所])(?:[，,。].*)?$"
 )
+# "甲（原“乙”）已完成名称变更" in a note: the listed name, its former one in a bracket, and
+# nothing after it but the change's words
+_BRACKET_FORMER = re.compile(
+    rf"^(.{{4,}}?[司行团所])\s*[（(]\s*(?:{_FORMER_WORDS}|原)\s*[:：为是]?\s*(.{{4,}}?[司行团所])"
+    r"\s*[)）]\s*(?:[，,]?\s*(?:已|现已|均已)?[^，,。；;]{0,12}?(?:更名|名称变更|变更|变更登记)[^，,。；;]{0,6})?"
+    r"[。.]?$"
+)
 # "名单中“甲”系笔误，现更正为“乙”": a name corrected is the same partner, renamed
 _CORRECTED = re.compile(
     r"^(.{4,}?)\s*(?:系|属|为)?(?:笔误|有误|错误|误写|书写错误)[^，,。]{0,6}[，,]?\s*"
@@ -434,6 +441,10 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     (('深圳甲乙科技有限公司', '深圳丙丁信息技术有限公司'),)
     >>> stated_renames("注：北京丙丁信息服务有限公司原名北京甲乙科技有限公司。")  # no 为
     (('北京甲乙科技有限公司', '北京丙丁信息服务有限公司'),)
+    >>> stated_renames("注：上海丙丁担保有限公司（原“上海甲乙担保有限公司”）已完成名称变更。")
+    (('上海甲乙担保有限公司', '上海丙丁担保有限公司'),)
+    >>> stated_renames("注：上海丙丁担保有限公司（原上海甲乙担保有限公司）已暂停合作。")
+    ()
     >>> stated_renames("注：甲有限公司与乙有限公司相关业务已整合，乙有限公司更名为丙有限公司。")
     (('乙有限公司', '丙有限公司'),)
 
@@ -453,7 +464,9 @@ def stated_renames(text: str) -> tuple[tuple[str, str], ...]:
     for clause in re.split(r"[；;]", cleaned[lead.end() :]):
         bare = _QUOTES.sub("", _CLAUSE_NUMBER.sub("", clause.strip()))
         statement = _STATEMENT.match(bare) or _CORRECTED.match(bare)
-        former = None if statement else _FORMER_STATEMENT.match(bare)
+        former = (
+            None if statement else _FORMER_STATEMENT.match(bare) or _BRACKET_FORMER.match(bare)
+        )
         if statement is not None:
             old, new = statement.group(1).strip(), statement.group(2).strip(" 。.")
             old = re.split(r"[，,。]", old)[-1].strip()  # "…已整合，甲更名为乙": the last clause
