@@ -8,13 +8,14 @@ In order:
    however often the same cut page comes back;
 2. a list that is there but could not be read (images, scans, a page that announces a list
    and yields no names) is `unparseable`; a page without a list is `absent`;
-3. a suspect list (it collapsed against the last believed one, it looks short against a
-   stated count or its numbering, or it states an earlier date than the last believed list:
-   a stale copy a CDN node still serves) is `unconfirmed` and a re-check is owed after
+3. a list that states an earlier date (更新日期, 截至) than the last believed list is a
+   stale copy (a CDN node, a cache): `unconfirmed`, and never confirmed while it says so;
+4. a suspect list (it collapsed against the last believed one, or it looks short against a
+   stated count or its numbering) is `unconfirmed` and a re-check is owed after
    `confirm_delay`; when the re-check reads the same list (match keys and published fields,
    not the noisy text), that capture is `believed` and names the version it confirms; when
    it reads another suspect list, it is `disagreed` (both are kept, the operator is told);
-4. the rest is `believed`.
+5. the rest is `believed`.
 """
 
 from __future__ import annotations
@@ -69,7 +70,16 @@ def judge(
         return Judgement(belief=Belief.UNPARSEABLE, note=content.list_note)
     if content.list_status is ListStatus.ABSENT:
         return Judgement(belief=Belief.ABSENT, note=content.list_note)
-    suspect = suspicion(content, baseline) or older_edition(content.as_of, baseline_as_of)
+    older = older_edition(content.as_of, baseline_as_of)
+    if older:  # never confirmed while it says it is older: a stale copy repeats as it is
+        if head is not None and head.belief is Belief.UNCONFIRMED and agrees(head, content):
+            return Judgement(belief=head.belief, note=head.belief_note, wait=True)
+        return Judgement(
+            belief=Belief.UNCONFIRMED,
+            note=f"{older}; not believed while it states the earlier date",
+            confirm_after=now + timedelta(seconds=confirm_delay_s),
+        )
+    suspect = suspicion(content, baseline)
     if not suspect:
         return Judgement(belief=Belief.BELIEVED)
     if head is not None and head.belief in (Belief.UNCONFIRMED, Belief.DISAGREED):

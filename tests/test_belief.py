@@ -309,8 +309,8 @@ TWELVE = tuple("子丑寅卯辰巳午未申酉戌亥")
 
 def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> None:
     """A CDN node serving last edition's page (更新日期 earlier than the believed list's):
-    preserved, never believed at once; the current edition again is the believed list, with
-    no event between the two."""
+    preserved, never believed, however often the same copy comes back; the current edition
+    again is the believed list, with no event between the two."""
     stale = dataclasses.replace(content(*TWELVE[:11]), as_of="2025-05-15")
     judgement = judge(
         stale,
@@ -323,6 +323,19 @@ def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> N
     )
     assert judgement.belief is Belief.UNCONFIRMED
     assert "2025-05-15" in judgement.note and "2025-07-02" in judgement.note
+    preserved = dataclasses.replace(
+        head(Belief.UNCONFIRMED, *TWELVE[:11], due=NOW), belief_note=judgement.note
+    )
+    recheck = judge(
+        stale,
+        cut_off="",
+        head=preserved,
+        baseline=partners(*TWELVE),
+        now=NOW + timedelta(hours=1),
+        confirm_delay_s=60,
+        baseline_as_of="2025年7月2日",
+    )
+    assert (recheck.belief, recheck.wait) == (Belief.UNCONFIRMED, True)  # the copy repeats
     same_day = dataclasses.replace(content(*TWELVE, "丁"), as_of="2025-07-02")
     assert (
         judge(
