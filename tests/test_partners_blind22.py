@@ -27,7 +27,7 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     "absent-maintenance-page": "a status disagreement: labelled absent, the product: maintenance",
     "broken-cut-in-head": (
         "a status disagreement: labelled absent (cut off inside <head>), the product: empty, "
-        "a failed check (the outsiders' scorer counts that as absent; this harness wants a version)"
+        "a failed check (the outsiders' scorer counts it as absent; this harness wants a version)"
     ),
     "xlsx-comment-suspended": (
         "ambiguous (its author's word): the 状态 column says 合作中 for every row, a cell comment "
