@@ -256,7 +256,7 @@ hotline='', remark='合作业务:丙信托计划')
     >>> item_fields("甲乙科技有限公司 （统一社会信用代码：91310115MA1K3J3P4M）", None, set()).name
     '甲乙科技有限公司'
     """
-    light, labelled = _labelled_tail(unglue_labels(light_clean(body)))
+    light, labelled = _labelled_tail(unglue_labels(light_clean(_CHINESE_NUMBER.sub("", body))))
     light = _without_credit_code(light)
     if not light:
         return None
@@ -306,6 +306,10 @@ hotline='', remark='合作业务:丙信托计划')
         name, category, period = _bracketed_category(name, period)
     fields = ItemFields(name, category, products, period, hotline, remark)
     return _with_labelled(fields, labelled)
+
+
+# "二、甲公司（平台运营机构）": a list item numbered in Chinese numerals, as 1、 numbers one
+_CHINESE_NUMBER = re.compile(r"^\s*[一二三四五六七八九十]{1,3}、\s*(?=\S)")
 
 
 def _without_credit_code(light: str) -> str:

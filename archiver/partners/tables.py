@@ -26,10 +26,8 @@ from archiver.partners.names import clean_text, looks_like_org
 
 HEADER_SCAN_ROWS = 8
 _NUMBER_PREFIX = re.compile(
-    r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D))"
-    r"|[一二三四五六七八九十]{1,3}、)\s*"
+    r"^\s*(?:[（(]\s*\d{1,4}\s*[)）]|\d{1,4}\s*(?:[.．](?!\d)|[、,，:：)）]|\s+(?=\D)))\s*"
 )
-_NUMERALS = "一二三四五六七八九"
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,11 +316,9 @@ def single_text(row: tuple[str, ...]) -> str:
 
 
 def strip_number(text: str) -> tuple[int | None, str]:
-    """(item number, rest) of "1. 甲公司" / "（2）乙公司" / "3、丙公司" / "十二、丁公司".
+    """(item number, rest) of "1. 甲公司" / "（2）乙公司" / "3、丙公司".
 
     >>> strip_number("（12）深圳市凯旋融资担保有限公司")
-    (12, '深圳市凯旋融资担保有限公司')
-    >>> strip_number("十二、深圳市凯旋融资担保有限公司")
     (12, '深圳市凯旋融资担保有限公司')
     >>> strip_number("2025.01.01-2026.12.31")
     (None, '2025.01.01-2026.12.31')
@@ -331,24 +327,8 @@ def strip_number(text: str) -> tuple[int | None, str]:
     if not found:
         return None, text
     digits = re.search(r"\d+", found.group(0))
-    if digits is None:
-        return _chinese_number(found.group(0).strip(" 、")), text[found.end() :]
+    assert digits is not None
     return int(digits.group(0)), text[found.end() :]
-
-
-def _chinese_number(numeral: str) -> int:
-    """一 .. 九十九 as a number ("十二" 12, "二十" 20); 0 for what is no such numeral.
-
-    >>> [_chinese_number(n) for n in ("三", "十", "十二", "二十", "九十九", "十十")]
-    [3, 10, 12, 20, 99, 0]
-    """
-    tens, _, units = numeral.partition("十")
-    if "十" not in numeral:
-        return _NUMERALS.index(numeral) + 1 if len(numeral) == 1 else 0
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return 0
-    high = _NUMERALS.index(tens) + 1 if tens else 1
-    return high * 10 + (_NUMERALS.index(units) + 1 if units else 0)
 
 
 def is_blank_row(row: tuple[str, ...]) -> bool:
