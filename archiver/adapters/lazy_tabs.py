@@ -10,10 +10,12 @@ takes the page to another document ends the clicking: what it shows is not this 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Protocol
 from urllib.parse import urldefrag
 
+import structlog
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
@@ -23,6 +25,8 @@ from archiver.ports import CaptureRequest
 
 MAX_TABS = 6
 CLICK_TIMEOUT_MS = 3000
+
+log = structlog.get_logger("archiver.browser")
 
 
 class TabSession(Protocol):
@@ -58,6 +62,7 @@ async def open_tabs(
         count = int(await page.evaluate(script("tabs"), [session.request.selector, MAX_TABS]))
     except (PlaywrightError, TypeError, ValueError):
         return [], []
+    started = time.monotonic()
     entry = urldefrag(page.url).url
     pages: list[RenderedPage] = []
     links: list[tuple[str, str]] = []
@@ -78,4 +83,12 @@ async def open_tabs(
         seen.add(rendered.text)
         pages.append(rendered)
         links.extend(await session.attachment_links(page))
+    if count:
+        log.info(
+            "tabs_opened",
+            site=session.request.site_id,
+            tabs=count,
+            renders=len(pages),
+            duration_s=round(time.monotonic() - started, 3),
+        )
     return pages, links
