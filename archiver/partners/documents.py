@@ -204,6 +204,9 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
             flattened = _with_forms_flattened(pdf, clock) if pdf.init_forms() else None
         except pdfium.PdfiumError:
             flattened = None
+        except OverBudget:
+            pdf.close()
+            raise
         if flattened is not None:
             pdf.close()
             return _pdf_by_pdfminer(replace(response, body=flattened), name, clock)

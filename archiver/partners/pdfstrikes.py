@@ -19,6 +19,7 @@ from archiver.partners.names import looks_like_org
 _THIN = 3.0  # points: a line drawn as a path or as a flat rectangle
 _WIDE = 15.0
 _MAX_SEGMENTS = 2000  # a page drawn as hatching is no list with strikes
+_REACH = 12  # points: a strike crosses a glyph within this of its middle (glyphs up to 60 pt)
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,4}\s*")
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
@@ -35,11 +36,18 @@ def struck_names(page: Any, textpage: Any, path_type: int) -> list[str]:
             return []
     if not segments:
         return []
-    count = textpage.count_chars()
-    boxes = [textpage.get_charbox(index) for index in range(count)]
+    rows: dict[int, list[tuple[int, Box]]] = {}  # characters by their middle's height
+    for index in range(textpage.count_chars()):
+        box = textpage.get_charbox(index)
+        rows.setdefault(round((box[1] + box[3]) / 2), []).append((index, box))
     names = []
     for left, right, y in segments:
-        struck = [index for index, box in enumerate(boxes) if _crosses(box, left, right, y)]
+        near = (
+            item
+            for key in range(round(y) - _REACH, round(y) + _REACH + 1)
+            for item in rows.get(key, ())
+        )
+        struck = sorted(index for index, box in near if _crosses(box, left, right, y))
         for first, last in _runs(struck):
             text = textpage.get_text_range(first, last - first + 1)
             name = _LEADING_NUMBER.sub("", re.sub(r"\s+", "", text))
