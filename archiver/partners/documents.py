@@ -220,10 +220,13 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
                 page = pdf[number]
                 textpage = page.get_textpage()
                 chars += textpage.count_chars()
-                images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                kinds = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
+                drawn = list(page.get_objects(filter=kinds))  # one walk of the page's objects
+                paths = [o for o in drawn if o.type == pdfium_c.FPDF_PAGEOBJ_PATH]
+                images += len(drawn) - len(paths)
                 if number in (0, len(pdf) - 1):  # a stamp is on every page, a seal on the last
                     stamped = stamped or watermarks.pdfium_has_watermark(page)
-                struck += pdfstrikes.struck_names(page, textpage, pdfium_c.FPDF_PAGEOBJ_PATH)
+                struck += pdfstrikes.struck_names(paths, textpage)
                 text = textpage.get_text_range()
                 if len(text) == textpage.count_chars():  # one index per character
                     text = pdfpages.mend_breaks(text, textpage.get_charbox)

@@ -2,7 +2,7 @@
 机构"), the text layer unchanged under the line. Pure (a PDFium page in, names out).
 
 A strike is a thin horizontal path (at most 3 points high, at least 15 wide) that crosses
-characters through their middle band (between 30% and 70% of their height); a ruling line runs
+runs of text through their middle band (between 30% and 70% of their height); a ruling line runs
 between rows and an underline under the baseline, so neither strikes anything. The struck
 characters that make an organisation's name are stated ended (`mark`) in a note under the
 document's blocks, as a page states an ended partner under its list.
@@ -10,7 +10,9 @@ document's blocks, as a page states an ended partner under its list.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from archiver.partners.blocks import Block, Line
@@ -19,16 +21,15 @@ from archiver.partners.names import looks_like_org
 _THIN = 3.0  # points: a line drawn as a path or as a flat rectangle
 _WIDE = 15.0
 _MAX_SEGMENTS = 2000  # a page drawn as hatching is no list with strikes
-_REACH = 12  # points: a strike crosses a glyph within this of its middle (glyphs up to 60 pt)
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,4}\s*")
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
 
 
-def struck_names(page: Any, textpage: Any, path_type: int) -> list[str]:
-    """The organisations' names a page strikes through with drawn lines."""
+def struck_names(paths: Iterable[Any], textpage: Any) -> list[str]:
+    """The organisations' names a page's drawn paths strike through."""
     segments = []
-    for path in page.get_objects(filter=[path_type], max_depth=3):
+    for path in paths:
         left, bottom, right, top = path.get_bounds()
         if top - bottom <= _THIN and right - left >= _WIDE:
             segments.append((left, right, (bottom + top) / 2))
@@ -36,53 +37,44 @@ def struck_names(page: Any, textpage: Any, path_type: int) -> list[str]:
             return []
     if not segments:
         return []
-    rows: dict[int, list[tuple[int, Box]]] = {}  # characters by their middle's height
-    for index in range(textpage.count_chars()):
-        box = textpage.get_charbox(index)
-        rows.setdefault(round((box[1] + box[3]) / 2), []).append((index, box))
+    bands: dict[int, list[Box]] = {}  # runs of text (a cell's text, a name) by the heights
+    for index in range(textpage.count_rects()):  # of their middle band
+        run = textpage.get_rect(index)
+        height = run[3] - run[1]
+        for level in range(
+            math.floor(run[1] + 0.3 * height), math.ceil(run[3] - 0.3 * height) + 1
+        ):
+            bands.setdefault(level, []).append(run)
     names = []
     for left, right, y in segments:
-        near = (
-            item
-            for key in range(round(y) - _REACH, round(y) + _REACH + 1)
-            for item in rows.get(key, ())
-        )
-        struck = sorted(index for index, box in near if _crosses(box, left, right, y))
-        for first, last in _runs(struck):
-            text = textpage.get_text_range(first, last - first + 1)
+        for run in bands.get(round(y), ()):
+            if not _crosses(run, left, right, y):
+                continue
+            text = textpage.get_text_bounded(
+                left=max(run[0], left - 1), bottom=run[1], right=min(run[2], right + 1), top=run[3]
+            )
             name = _LEADING_NUMBER.sub("", re.sub(r"\s+", "", text))
             if looks_like_org(name):
                 names.append(name)
     return names
 
 
-def _crosses(box: Box, left: float, right: float, y: float) -> bool:
-    """Whether a line at height `y` from `left` to `right` strikes a character's box.
+def _crosses(run: Box, left: float, right: float, y: float) -> bool:
+    """Whether a line at height `y` from `left` to `right` strikes a run of text: through its
+    middle band, along at least most of a glyph's width.
 
-    >>> _crosses((100, 700, 110, 710), 95, 285, 705), _crosses((100, 700, 110, 710), 95, 285, 700)
+    >>> _crosses((100, 700, 400, 710), 95, 285, 705), _crosses((100, 700, 400, 710), 95, 285, 700)
     (True, False)
+    >>> _crosses((100, 700, 400, 710), 395, 500, 705)  # a stroke that only grazes its end
+    False
     """
-    c_left, c_bottom, c_right, c_top = box
-    height = c_top - c_bottom
-    if height <= 0 or c_right - c_left <= 0:
+    r_left, r_bottom, r_right, r_top = run
+    height = r_top - r_bottom
+    if height <= 0 or r_right - r_left <= 0:
         return False
-    middle = c_bottom + 0.3 * height <= y <= c_top - 0.3 * height
-    return middle and c_left >= left - 2 and c_right <= right + 2
-
-
-def _runs(indices: list[int]) -> list[tuple[int, int]]:
-    """Consecutive character indices as (first, last) runs.
-
-    >>> _runs([3, 4, 5, 9, 10])
-    [(3, 5), (9, 10)]
-    """
-    runs: list[tuple[int, int]] = []
-    for index in indices:
-        if runs and index <= runs[-1][1] + 2:  # a space the line runs over
-            runs[-1] = (runs[-1][0], index)
-        else:
-            runs.append((index, index))
-    return runs
+    if not r_bottom + 0.3 * height <= y <= r_top - 0.3 * height:
+        return False
+    return min(r_right, right) - max(r_left, left) >= min(height, r_right - r_left) * 0.8
 
 
 def mark(blocks: list[Block], names: list[str]) -> list[Block]:
