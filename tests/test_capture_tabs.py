@@ -106,3 +106,28 @@ def test_a_tab_click_that_leaves_the_page_ends_the_clicking(
         ANT: "平台运营机构",
         QY: "平台运营机构",
     }
+
+
+@pytest.mark.browser
+def test_tabs_whose_panes_are_in_the_page_already_add_no_render(
+    local_site: LocalSite, capturer: PlaywrightCapturer
+) -> None:
+    """Every pane in the markup, hidden by style (blind round 16's ab-tabs-category-move): a
+    click shows nothing the page did not hold, so the capture stays one render and the left
+    navigation never reads as a pane's list."""
+    nav = '<ul class="leftnav"><li>公司治理</li><li class="on">合作机构</li><li>年度报告</li></ul>'
+    body = _tabbed('<li data-tab="zx">增信服务机构</li>', _FETCH_ON_CLICK).replace(
+        "<p>加载中...</p>", _TABLE.format(ZA, PICC)
+    )
+    local_site.page("/xxpl/list.html", nav + body)
+    request = CaptureRequest(site_id="t", url=local_site.url("/xxpl/list.html"), timeout_s=20)
+    with capturer.open(request) as session:
+        capture = session.snapshot()
+    assert len(capture.pages) == 1
+    result = extract(capture, aliases=load_aliases(CONFIG.read_text()))
+    assert {p.name: p.category_raw for p in result.partners} == {
+        ANT: "平台运营机构",
+        QY: "平台运营机构",
+        ZA: "增信服务机构",
+        PICC: "增信服务机构",
+    }

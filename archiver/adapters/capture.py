@@ -308,8 +308,7 @@ class BrowserSession:
             pages.extend(more)
             links.extend(more_links)
         if selector_matched and not self.entry_moved:
-            shown = {p.text for p in pages}
-            tabbed, tab_links = await lazy_tabs.open_tabs(self, page, shown)
+            tabbed, tab_links = await lazy_tabs.open_tabs(self, page, first)
             pages.extend(tabbed)
             links.extend(tab_links)
         if request.attachments:

@@ -4,12 +4,15 @@ A bank portal shows 平台运营机构 and keeps 增信服务机构 (or 历史�
 pane is fetched when the tab is clicked: the first render holds a "加载中…" placeholder. Each
 tab of such a bar (js/tabs.js: short labels naming partners, a status or a year, one of them
 current, none a link to another document) is clicked once on the entry page, and the page is
-rendered again after the pane settles; a render that shows nothing new is dropped. A click that
+rendered again after the pane settles; a render that shows no text the page held before the
+click is dropped (a pane only hidden is in the markup already, and read there). A click that
 takes the page to another document ends the clicking: what it shows is not this page's list.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Sequence
 from typing import Protocol
@@ -54,15 +57,17 @@ class TabSession(Protocol):
 
 
 async def open_tabs(
-    session: TabSession, page: Page, seen: set[str]
+    session: TabSession, page: Page, before: RenderedPage
 ) -> tuple[list[RenderedPage], list[tuple[str, str]]]:
-    """The renders of `page` after each of its list tabs is clicked (those whose text is not
-    in `seen` already), and the documents they link to."""
+    """The renders of `page` after each of its list tabs is clicked, those that show text the
+    page held nowhere `before` (a pane fetched on the click; a pane that was only hidden is
+    in the markup already and read there), and the documents they link to."""
     try:
         count = int(await page.evaluate(script("tabs"), [session.request.selector, MAX_TABS]))
     except (PlaywrightError, TypeError, ValueError):
         return [], []
     started = time.monotonic()
+    held = _squeezed(before.html)
     entry = urldefrag(page.url).url
     pages: list[RenderedPage] = []
     links: list[tuple[str, str]] = []
@@ -78,9 +83,9 @@ async def open_tabs(
         if urldefrag(page.url).url != entry:
             break  # the tab was a link after all: another document, not this list's pane
         rendered = await session.render(page)
-        if rendered is None or rendered.text in seen:
+        if rendered is None or not shows_new_text(rendered.text, held):
             continue
-        seen.add(rendered.text)
+        held += _squeezed(rendered.html)
         pages.append(rendered)
         links.extend(await session.attachment_links(page))
     if count:
@@ -92,3 +97,23 @@ async def open_tabs(
             duration_s=round(time.monotonic() - started, 3),
         )
     return pages, links
+
+
+def shows_new_text(text: str, held: str) -> bool:
+    """Whether a render's visible text has a piece (a line, a cell) of four characters or
+    more that the markup `held` (squeezed) does not contain.
+
+    >>> held = _squeezed("<td>甲乙科技有限公司</td><td style='display:none'>丙丁有限公司</td>")
+    >>> shows_new_text("甲乙科技有限公司\\t丙丁有限公司", held)
+    False
+    >>> shows_new_text("戊己融资担保有限公司", held)
+    True
+    """
+    pieces = (_squeezed(piece) for piece in re.split(r"[\t\n]+", text))
+    return any(len(piece) >= 4 and piece not in held for piece in pieces)
+
+
+def _squeezed(markup: str) -> str:
+    """Markup's text without tags and whitespace, entities decoded: what a visible line (its
+    inline elements run together) is looked up in."""
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]*>", "", markup)))
