@@ -8,8 +8,10 @@ In order:
    however often the same cut page comes back;
 2. a list that is there but could not be read (images, scans, a page that announces a list
    and yields no names) is `unparseable`; a page without a list is `absent`;
-3. a list that states an earlier date (更新日期, 截至) than the last believed list is a
-   stale copy (a CDN node, a cache): `unconfirmed`, and never confirmed while it says so;
+3. a list that is an earlier believed version's list again, with that version's date (更新日期,
+   截至), earlier than the last believed list's, is a stale copy (a CDN node, a cache):
+   `unconfirmed`, and never confirmed while it is (a list that changed, whatever its date says,
+   is judged as any other);
 4. a suspect list (it collapsed against the last believed one, or it looks short against a
    stated count or its numbering) is `unconfirmed` and a re-check is owed after
    `confirm_delay`; when the re-check reads the same list (match keys and published fields,
@@ -48,9 +50,11 @@ def judge(
     now: datetime,
     confirm_delay_s: float,
     baseline_as_of: str = "",
+    edition_of: int | None = None,
 ) -> Judgement:
     """The judgement of a capture; `baseline` is the last believed list (None: none yet),
-    `baseline_as_of` the date it stated (更新日期, 截至).
+    `baseline_as_of` the date it stated (更新日期, 截至), `edition_of` the earlier believed
+    version whose list and date the capture repeats exactly (`readings.same_edition_before`).
 
     >>> from datetime import UTC
     >>> from archiver.models import Partner
@@ -70,13 +74,13 @@ def judge(
         return Judgement(belief=Belief.UNPARSEABLE, note=content.list_note)
     if content.list_status is ListStatus.ABSENT:
         return Judgement(belief=Belief.ABSENT, note=content.list_note)
-    older = older_edition(content.as_of, baseline_as_of)
-    if older:  # never confirmed while it says it is older: a stale copy repeats as it is
+    older = older_edition(content.as_of, baseline_as_of) if edition_of is not None else ""
+    if older:  # version N's list and date again: a stale copy, never confirmed while it is
         if head is not None and head.belief is Belief.UNCONFIRMED and agrees(head, content):
             return Judgement(belief=head.belief, note=head.belief_note, wait=True)
         return Judgement(
             belief=Belief.UNCONFIRMED,
-            note=f"{older}; not believed while it states the earlier date",
+            note=f"{older}, version {edition_of}'s list again; not believed while it is",
             confirm_after=now + timedelta(seconds=confirm_delay_s),
         )
     suspect = suspicion(content, baseline)

@@ -156,6 +156,7 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
             now=now,
             confirm_delay_s=site.confirm_delay,
             baseline_as_of=baseline.manifest.as_of if baseline else "",
+            edition_of=_edition_repeated(deps, baseline, content),
         )
         if head is not None and (judgement.wait or (same and judgement.confirms is None)):
             return _unchanged(site, started_at, started, head)  # nothing new to record
@@ -181,6 +182,15 @@ def _check(site: Site, deps: Deps, started_at: datetime, started: float) -> Chec
         started_at=started_at,
         started=started,
     )
+
+
+def _edition_repeated(
+    deps: Deps, baseline: StoredVersion | None, content: Disclosure
+) -> int | None:
+    """The earlier believed version a capture dated before the baseline repeats, if any."""
+    if baseline is None or not belief.older_edition(content.as_of, baseline.manifest.as_of):
+        return None
+    return readings.same_edition_before(deps.store, baseline, content.list_digest, content.as_of)
 
 
 def _rereader(site: Site, deps: Deps) -> Callable[[StoredVersion], StoredVersion]:

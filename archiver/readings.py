@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from archiver import __version__, archive, codec, keys
+from archiver import __version__, archive, codec, dates, keys
 from archiver.errors import KeyNotFound, StoreError
 from archiver.models import Belief, Reading, StoredVersion
 from archiver.ports import ObjectStore
@@ -153,6 +153,31 @@ def last_believed(store: ObjectStore, previous: StoredVersion | None) -> StoredV
         current = view(store, archive.read(store, link.key))
         if current.manifest.belief.is_believed:
             return current
+    return None
+
+
+EDITION_LOOKBACK = 50  # versions walked back for the edition a stale copy repeats
+
+
+def same_edition_before(
+    store: ObjectStore, baseline: StoredVersion, list_digest: str, as_of: str
+) -> int | None:
+    """The seq of a believed version before `baseline` whose list and stated date a capture
+    repeats exactly (a stale copy of that edition, served again by a CDN node), or None."""
+    wanted = dates.parse(as_of)
+    current = baseline
+    for _ in range(EDITION_LOOKBACK):
+        link = current.manifest.previous
+        if link is None or not wanted:
+            return None
+        current = view(store, archive.read(store, link.key))
+        manifest = current.manifest
+        if (
+            manifest.belief.is_believed
+            and manifest.list_digest == list_digest
+            and dates.parse(manifest.as_of) == wanted
+        ):
+            return manifest.seq
     return None
 
 

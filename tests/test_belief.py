@@ -308,9 +308,11 @@ TWELVE = tuple("子丑寅卯辰巳午未申酉戌亥")
 
 
 def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> None:
-    """A CDN node serving last edition's page (更新日期 earlier than the believed list's):
-    preserved, never believed, however often the same copy comes back; the current edition
-    again is the believed list, with no event between the two."""
+    """A CDN node serving last edition's page (an earlier believed version's list, with its
+    更新日期, earlier than the believed list's): preserved, never believed, however often the
+    same copy comes back; the current edition again is the believed list, with no event
+    between the two. A list that changed is judged as any other, whatever its date says (a
+    feed's 数据更新时间 moves back and forth)."""
     stale = dataclasses.replace(content(*TWELVE[:11]), as_of="2025-05-15")
     judgement = judge(
         stale,
@@ -320,6 +322,7 @@ def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> N
         now=NOW,
         confirm_delay_s=60,
         baseline_as_of="2025年7月2日",
+        edition_of=1,
     )
     assert judgement.belief is Belief.UNCONFIRMED
     assert "2025-05-15" in judgement.note and "2025-07-02" in judgement.note
@@ -334,8 +337,20 @@ def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> N
         now=NOW + timedelta(hours=1),
         confirm_delay_s=60,
         baseline_as_of="2025年7月2日",
+        edition_of=1,
     )
     assert (recheck.belief, recheck.wait) == (Belief.UNCONFIRMED, True)  # the copy repeats
+    changed = judge(  # an earlier date on a list no believed version had: judged as any other
+        stale,
+        cut_off="",
+        head=None,
+        baseline=partners(*TWELVE),
+        now=NOW,
+        confirm_delay_s=60,
+        baseline_as_of="2025年7月2日",
+        edition_of=None,
+    )
+    assert changed.belief is Belief.BELIEVED
     same_day = dataclasses.replace(content(*TWELVE, "丁"), as_of="2025-07-02")
     assert (
         judge(
@@ -349,3 +364,19 @@ def test_a_list_dated_before_the_believed_one_is_an_older_copy_to_recheck() -> N
         ).belief
         is Belief.BELIEVED
     )
+
+
+def test_the_edition_a_stale_copy_repeats_is_found_by_its_list_and_its_date() -> None:
+    store = MemoryStore()
+    first = dataclasses.replace(draft("a", Belief.BELIEVED, "甲", "乙"), as_of="2025-05-15")
+    write(store, first)
+    current = dataclasses.replace(
+        draft("b", Belief.BELIEVED, "甲", "乙", "丙"), as_of="2025-07-02"
+    )
+    baseline = write(store, current).version
+    assert baseline is not None
+    copy = list_digest(partners("甲", "乙"), ListStatus.OK)
+    assert readings.same_edition_before(store, baseline, copy, "更新日期：2025-05-15") == 1
+    assert readings.same_edition_before(store, baseline, copy, "2025-05-16") is None
+    other = list_digest(partners("甲", "丁"), ListStatus.OK)  # a list no edition had
+    assert readings.same_edition_before(store, baseline, other, "2025-05-15") is None
