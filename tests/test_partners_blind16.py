@@ -49,12 +49,9 @@ STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixe
     ),
 }
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis)
-    "stale-cdn-copy": (
-        "s3 serves a byte-identical copy of s1 (a stale CDN edge), s4 the current list again: "
-        "the author labels both quiet; the product reports 小桔 dropped, then readded. The same "
-        "round's h5-popup-drop-back serves the same shape (a partner gone one step, back the "
-        "next) as real: nothing in one capture tells the two apart"
-    ),
+    # stale-cdn-copy (s3 a byte-identical copy of s1, its 更新日期 older than s2's) passes
+    # since round 22: an earlier edition's list and date again is a stale copy, never believed;
+    # h5-popup-drop-back (a partner gone one step, undated) stays real.
     "spa-json-shuffled": (
         "s4: a remark '2025年12月31日起暂停新增客户' is labelled a remark change; the "
         "product reads a suspension and reports dropped (issue 16 item 6)"
