@@ -153,9 +153,9 @@ def _paragraph_text(paragraph: Any, qn: Any) -> str:
     (``w:strike``, ``w:dstrike``) reads as a struck element does (`struck_runs`)."""
     parts: list[tuple[str, bool]] = []
     for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        if _in_text_box(node, paragraph, qn):
+        if _within(node, paragraph, qn("w:txbxContent")):
             continue  # a text box's text is read as its own blocks, never glued to the line
-        if _moved_away(node, paragraph, qn):
+        if _within(node, paragraph, qn("w:moveFrom")):
             continue
         if node.tag == qn("w:t"):
             parts.append((node.text or "", _struck(node.getparent(), qn)))
@@ -183,22 +183,13 @@ def _struck(run: Any, qn: Any) -> bool:
     return False
 
 
-def _moved_away(node: Any, paragraph: Any, qn: Any) -> bool:
-    """Whether a node of a paragraph sits in a tracked move's source (``w:moveFrom``)."""
+def _within(node: Any, paragraph: Any, tag: str) -> bool:
+    """Whether a node of a paragraph sits in an element `tag` inside that paragraph (a text
+    box anchored there, ``w:txbxContent``; a tracked move's source, ``w:moveFrom``)."""
     for ancestor in node.iterancestors():
         if ancestor is paragraph:
             return False
-        if ancestor.tag == qn("w:moveFrom"):
-            return True
-    return False
-
-
-def _in_text_box(node: Any, paragraph: Any, qn: Any) -> bool:
-    """Whether a node of a paragraph sits in a text box anchored in that paragraph."""
-    for ancestor in node.iterancestors():
-        if ancestor is paragraph:
-            return False
-        if ancestor.tag == qn("w:txbxContent"):
+        if ancestor.tag == tag:
             return True
     return False
 
