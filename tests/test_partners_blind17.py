@@ -24,10 +24,6 @@ FOLDERS = ("pages", "pages2")
 STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis, after the fixes)
     "soft-404-200": "a status disagreement: labelled absent, the product: soft_404",
     "waf-slider-interstitial": "a status disagreement: labelled absent, the product: challenge",
-    "spa-history-tab-lazy": (
-        "the 历史合作机构 tab fetches its rows only when clicked (its panel replaced): the "
-        "capture reads the current tab, so the two ended partners are not read at all"
-    ),
 }
 
 SEQ_STILL_WRONG = {  # id -> why it still reads wrong (the diagnosis)

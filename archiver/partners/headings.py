@@ -32,6 +32,11 @@ _EXIT_LIST = re.compile(
     r"(?:本次|此次|本期)?(?:退出|移出|移除|剔除|减少)的?(?:合作|助贷)?(?:机构|单位|合作方)?"
 )
 _EXIT_MARK = "已退出合作"  # the mark such a heading gives its names (annotations.markers_in)
+# "历史合作机构", "往期合作机构名单": the partners the lender worked with before, ended.
+_FORMER_PARTNERS = re.compile(
+    r"(?:历史|往期|过往|以往|曾经|原)合作(?:过的)?(?:机构|单位|合作方|伙伴)(?:名单)?"
+)
+_FORMER_MARK = "已终止合作"
 # "名单（含已终止合作机构）": a list that includes ended partners, not a list of them.
 _INCLUDES_ENDED = re.compile(r"(?:含|包括|包含)(?:已|部分)?(?:终止|暂停|退出|停止|解除)")
 # "一、新增合作机构", "本次新增平台运营机构": the change a notice lists, not a category.
@@ -56,6 +61,19 @@ _PUBLISHER_BEFORE = re.compile(
 )
 
 
+# The English a bilingual heading repeats after its Chinese ("已终止合作机构 Terminated Partners").
+_TRANSLATION = re.compile(r"(?<=[\u4e00-\u9fff）】)])\s*[A-Za-z][A-Za-z\s&'’,.()/-]*$")
+
+
+def without_translation(text: str) -> str:
+    """A heading without the English that repeats it after the Chinese.
+
+    >>> without_translation("已终止合作机构 Terminated Partners"), without_translation("APP合作方")
+    ('已终止合作机构', 'APP合作方')
+    """
+    return _TRANSLATION.sub("", text.strip())
+
+
 def heading_label(text: str) -> str:
     """The category a heading line announces ("一、平台运营机构（13家）" -> 平台运营机构), or "".
 
@@ -77,7 +95,10 @@ def heading_label(text: str) -> str:
     ''
     >>> heading_label("合作渠道：京东金融APP"), heading_label("类别：平台运营机构")  # card fields
     ('', '类别:平台运营机构')
+    >>> heading_label("增信服务机构 Credit Enhancement Providers")  # a bilingual heading
+    '增信服务机构'
     """
+    text = without_translation(text)
     brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
     if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
         label = heading_label(rest)  # a card's head: "携程金融 平台运营机构"
@@ -109,7 +130,7 @@ def heading_label(text: str) -> str:
         return core
     numbered = SECTION_NUMBER.match(clean_text(text)) is not None
     other = re.match(r"其[他它](?:合作)?(?:机构|单位|合作方)", core) is not None
-    ended = markers_in(core) or _EXIT_LIST.fullmatch(core)  # (status_heading's)
+    ended = markers_in(core) or _EXIT_LIST.fullmatch(core) or _FORMER_PARTNERS.fullmatch(core)
     if (numbered or other) and _SECTION_WORDS.search(core) and not ended:
         return core  # "三、其他合作机构": a section of its own, category OTHER
     return ""
@@ -176,13 +197,17 @@ def status_heading(text: str, kind: LineKind) -> str:
     '本次退出（已退出合作）'
     >>> status_heading("现将我行合作机构名单（含已终止合作机构）公示如下：", LineKind.TEXT)
     ''
+    >>> [status_heading(text, LineKind.HEADING) for text in ("历史合作机构", "历史版本")]
+    ['历史合作机构（已终止合作）', '']
     """
-    cleaned = clean_text(text)
+    cleaned = clean_text(without_translation(text))
     core = _HEADING_NUMBER.sub("", cleaned, count=1).strip(" ：:")
     for _ in range(3):
         core = _HEADING_TAIL.sub("", core).strip(" ：:")
     if len(core) >= 4 and _EXIT_LIST.fullmatch(core):  # (never a bare "退出": a log-out link)
         core = f"{core}（{_EXIT_MARK}）" if not markers_in(core) else core
+    if _FORMER_PARTNERS.fullmatch(core):
+        core = f"{core}（{_FORMER_MARK}）"
     if not core or len(core) > 30 or not markers_in(core) or looks_like_org(core):
         return ""
     if PHONE.search(core) or re.search(r"[、；;，,。]", core) or _IN_FORCE.search(core):
@@ -214,6 +239,15 @@ def ends_status(text: str, kind: LineKind) -> bool:
     if not core or len(core) > 30 or looks_like_org(core) or is_sentence(core):
         return False
     return kind is LineKind.HEADING or SECTION_NUMBER.match(cleaned) is not None
+
+
+def is_subsection(text: str) -> bool:
+    """ "（一）平台运营机构": numbered as a part of the section above, not a section beside it.
+
+    >>> is_subsection("（一）平台运营机构"), is_subsection("二、增信服务机构")
+    (True, False)
+    """
+    return re.match(r"^\s*[（(][一二三四五六七八九十\d]{1,3}[)）]", text) is not None
 
 
 def status_after(current: str, text: str, kind: LineKind) -> tuple[str, bool]:

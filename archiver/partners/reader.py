@@ -44,6 +44,7 @@ from archiver.partners.groups import GroupHeading
 from archiver.partners.headings import (
     closes_section,
     heading_label,
+    is_subsection,
     status_after,
     titles_partner_section,
 )
@@ -113,6 +114,7 @@ class Reader(GridReading):
     _grid_category: str = ""  # the last category cell of the current table
     _status: str = ""  # a heading such as "已终止合作机构": a remark for the rows under it
     _status_text: str = ""  # the line that gave the status
+    _status_from: int = 0  # the rows read before the status heading
     renames: list[tuple[str, str]] = field(default_factory=list)  # "甲已更名为乙" notes
     statuses: list[tuple[str, str]] = field(default_factory=list)  # "注：甲已注销" notes
     _folded: list[tuple[str, ...]] = field(default_factory=list)  # rows of a repeated header
@@ -269,8 +271,8 @@ class Reader(GridReading):
         status, opened = status_after(self._status, text, kind)  # "三、已终止…" / "四、…"
         if status != self._status or opened:
             self._flush_card()  # a card read so far has the status before this line
-        if status != self._status:
-            self._status_text = text
+        if status != self._status or opened:
+            self._status_text, self._status_from = text, len(self.rows)
         self._status = status
         return opened
 
@@ -354,7 +356,8 @@ class Reader(GridReading):
     def _open_section(self, label: str, text: str) -> None:
         self._group.release(self.rows)
         self._grid_category = ""
-        self._status = ""
+        if not (len(self.rows) == self._status_from or is_subsection(text)):
+            self._status = ""  # (a category right under "已终止合作机构" is a part of it)
         self._disowned = False
         self._sections += 1
         self._section = Section(label=label, scope=f"section {self._sections}")

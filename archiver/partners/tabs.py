@@ -51,6 +51,14 @@ def tab_panes(root: html.HtmlElement, text_of: TextOf) -> dict[html.HtmlElement,
     ...     "<div><div>甲公司</div><div>乙公司</div></div></div>")
     >>> list(tab_panes(root, _text).values())
     ['', '2026年名单（现行）', '2025年名单（往期）']
+
+    A widget that renders only the pane of the tab shown (Vue's v-if, React, a pane fetched on
+    the click) has one pane after its bar: the current tab's.
+    >>> root = html.fromstring(
+    ...     "<div><div><span>现有合作机构</span><span class='tab on'>历史合作机构</span></div>"
+    ...     "<div id=p><table><tr><td>甲公司</td></tr></table></div></div>")
+    >>> [(pane.get("id"), label) for pane, label in tab_panes(root, _text).items()]
+    [(None, ''), ('p', '历史合作机构')]
     """
     found: dict[html.HtmlElement, str] = {}
     for bar in root.iter("ul", "ol", "div"):
@@ -64,7 +72,9 @@ def tab_panes(root: html.HtmlElement, text_of: TextOf) -> dict[html.HtmlElement,
         elif not _heads_lists(labels):
             continue
         panes = _referenced_panes(root, tabs) or _following_panes(bar, len(tabs))
-        if panes is None or all(_FIELD_LINE.match(text_of(pane).strip()) for pane in panes):
+        if panes is None:
+            panes, labels = _current_pane(bar, tabs, labels)
+        if not panes or all(_FIELD_LINE.match(text_of(pane).strip()) for pane in panes):
             continue  # a card's head ("人保财险 | 增信服务机构") over its field lines
         found[bar] = ""
         found.update(zip(panes, labels, strict=True))
@@ -135,6 +145,35 @@ def _following_panes(bar: html.HtmlElement, count: int) -> list[html.HtmlElement
         if len(panes) == count and len({n.tag for n in panes}) == 1 and all(map(_has_text, panes)):
             return panes
     return None
+
+
+_CURRENT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:active|current|cur|curr|on|selected|select|checked)(?:$|[\s_-])", re.I
+)
+
+
+def _current_pane(
+    bar: html.HtmlElement, tabs: list[html.HtmlElement], labels: list[str]
+) -> tuple[list[html.HtmlElement], list[str]]:
+    """The one pane after a bar whose single current tab (class "on"/"active", aria-selected)
+    it shows, with that tab's label; nothing when the bar marks no one tab current."""
+    current = [index for index, tab in enumerate(tabs) if _is_current(tab)]
+    after = [node for node in bar.itersiblings() if isinstance(node.tag, str)]
+    if len(current) != 1 or not after or not _has_text(after[0]):
+        return [], []
+    if len(after) > 1 and after[1].tag == after[0].tag and _has_text(after[1]):
+        return [], []  # panes of their own count: not one pane of the current tab
+    return [after[0]], [labels[current[0]]]
+
+
+def _is_current(tab: html.HtmlElement) -> bool:
+    if tab.get("aria-selected") == "true":
+        return True
+    return any(
+        _CURRENT_CLASS.search(str(node.get("class", "")))
+        for node in (tab, *tab.iterchildren())
+        if isinstance(node.tag, str)
+    )
 
 
 def _has_text(element: html.HtmlElement) -> bool:
