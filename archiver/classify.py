@@ -45,6 +45,7 @@ SERVER_ERROR = re.compile(
     r"|FreeMarker template error|freemarker\.core\.\w+Exception|TemplateProcessingException"
     r"|org\.apache\.jasper\.JasperException|(?:at|in) [\w.$]+\((?:[\w$]+\.java):\d+\)"
     r"|Fatal error: .{0,200} on line \d+|服务器内部错误"
+    r"|\[an error occurred while processing (?:this|the) directive\]"  # SSI (Apache, nginx)
     r"|服务器(?:发生|出现)?(?:错误|异常)\s*[(（]?5\d\d",
     re.IGNORECASE,
 )

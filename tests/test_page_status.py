@@ -98,3 +98,14 @@ def test_a_template_engines_error_with_its_placeholders_left_is_a_failed_check()
     )
     status, _, _ = _read(body, title="互联网助贷业务合作机构名单")
     assert status is PageStatus.SERVER_ERROR
+
+
+def test_a_server_side_include_that_failed_is_a_failed_check() -> None:
+    """The list's include failed; Apache prints its SSI error where the list belongs, inside
+    the article's template (blind round 23, ssi-include-error)."""
+    body = (
+        "<h1>互联网助贷业务合作机构名单</h1><div class='info'>发布时间：2025-09-29</div>"
+        "<div class='TRS_Editor'><p>[an error occurred while processing this directive]</p></div>"
+    )
+    status, _, _ = _read(body, title="互联网助贷业务合作机构名单")
+    assert status is PageStatus.SERVER_ERROR
