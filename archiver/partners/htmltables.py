@@ -174,12 +174,17 @@ def _zero_height(tr: html.HtmlElement) -> bool:
 
 
 def _office_cells(tr: html.HtmlElement) -> bool:
-    """Cells as Excel and WPS save them: x:str, x:num or x:fmla attributes."""
-    return any(
-        str(name).lower().startswith("x:")
-        for cell in tr
-        if isinstance(cell.tag, str)
-        for name in cell.attrib
+    """Cells as Excel and WPS save them: x:str, x:num or x:fmla attributes, or the style
+    classes they number (class=xl65, class=et2).
+
+    >>> row = html.fromstring("<table><tr><td class=xl65>7</td><td>甲</td></tr></table>")
+    >>> _office_cells(row.find(".//tr")), _office_cells(html.fromstring("<tr><td>1</td></tr>"))
+    (True, False)
+    """
+    cells = [cell for cell in tr if isinstance(cell.tag, str)]
+    numbered = (re.fullmatch(r"(?:xl|et)\d{1,4}", str(c.get("class", "")).strip()) for c in cells)
+    return any(str(name).lower().startswith("x:") for c in cells for name in c.attrib) or any(
+        numbered
     )
 
 

@@ -262,6 +262,9 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
     ['甲乙信息技术有限公司', '丙丁科技有限公司']
     >>> join_prose_wraps(["增信服务机构共2家，分别为：", "甲保险有限公司、乙担保有限公司。"])
     ['增信服务机构共2家，分别为：甲保险有限公司、乙担保有限公司。']
+    >>> join_prose_wraps(["3. 增信服务机构为：福州甲乙融", "资担保有限公司、丙丁融资担保有",
+    ...     "限公司。", "4. 上述机构"])  # an item wrapped past a column's foot (two columns)
+    ['3. 增信服务机构为：福州甲乙融资担保有限公司、丙丁融资担保有限公司。', '4. 上述机构']
     >>> join_prose_wraps(["温州银行合作机构名单", "三、其他合作机构——贷后催收服务机构（2家）",
     ...     "1 甲资产管理有限公司 2 乙数据处理有限公司"])[1:]  # a heading, then a row
     ['三、其他合作机构——贷后催收服务机构（2家）', '1 甲资产管理有限公司 2 乙数据处理有限公司']
@@ -286,9 +289,11 @@ def join_prose_wraps(lines: list[str]) -> list[str]:
         # a narrow column of running text (a two-column notice) wraps too: its lines carry
         # the sentence's commas (not a section number's "三、"), which a column of one name
         # per line never has
-        clause = _CLAUSE_MARK.search(_SECTION_START.sub("", line, count=1))
+        body = _SECTION_START.sub("", line, count=1).lstrip()  # ("3. 本行…": its number's gap)
+        # (a numbered clause's lead "3. 本行合作的…为：甲" runs on as a sentence does)
+        clause = _CLAUSE_MARK.search(body) or (body != line and re.search(r"[：:](?=.)", body))
         running = wide or (edge >= _MIN_COLUMN and clause)
-        wraps = bool(running) and " " not in line and len(line) >= edge
+        wraps = bool(running) and " " not in body and len(line) >= edge
         carry = wraps and not _ENDS_SENTENCE.search(last)
         listing = wraps and last.endswith(("：", ":"))  # a lead, its names on the next line
     return joined
