@@ -1,0 +1,84 @@
+"""Shapes that blind round 23 (and an earlier round's last xfail) showed read wrong, each in a
+variant of our own (the outsiders' pages themselves run in tests/test_partners_blind23.py)."""
+
+from __future__ import annotations
+
+from archiver.models import Marker
+from benchmarks import bench_noise
+from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page
+
+
+def _marks(body: str) -> dict[str, tuple[Marker, ...]]:
+    return {p.name: p.markers for p in bench_noise.read(_page(body)).partners}
+
+
+def test_the_one_pane_a_widget_renders_is_read_under_its_current_tab() -> None:
+    """A Vue/React tab widget renders only the pane of the tab shown; shown after a click on
+    "历史合作机构", its rows are ended partners, not current ones (blind round 17,
+    spa-history-tab-lazy, which the capture now clicks)."""
+    bar = (
+        "<ul class='tab-nav'><li><a href='javascript:;'>现合作机构</a></li>"
+        "<li class='is-active'><a href='javascript:;'>历史合作机构</a></li></ul>"
+    )
+    body = (
+        f"<div>{bar}<div class='tab-body'><table><tr><th>序号</th><th>机构名称</th></tr>"
+        f"<tr><td>1</td><td>{QY}</td></tr><tr><td>2</td><td>{PICC}</td></tr></table></div></div>"
+    )
+    assert _marks(body) == {QY: (Marker.TERMINATED,), PICC: (Marker.TERMINATED,)}
+    shown_current = body.replace("<li class='is-active'>", "<li>").replace(
+        "<li><a href='javascript:;'>现", "<li class='is-active'><a href='javascript:;'>现"
+    )
+    assert _marks(shown_current) == {QY: (), PICC: ()}
+
+
+def test_a_heading_of_former_partners_ends_the_names_under_it() -> None:
+    body = (
+        f"<h2>一、现合作机构</h2><p>1. {ANT}</p><p>2. {ZA}</p>"
+        f"<h2>二、历史合作机构</h2><p>1. {QY}</p>"
+    )
+    assert _marks(body) == {ANT: (), ZA: (), QY: (Marker.TERMINATED,)}
+
+
+def test_categories_under_an_ended_heading_stay_ended_and_bilingual_headings_name_them() -> None:
+    """A bilingual <dl> page: "增信服务机构 Credit Enhancement Providers" is a category heading,
+    and the categories under "已终止合作机构 Terminated Partners" are parts of the ended
+    section, not sections of current partners (blind round 23, bilingual-dl-terminated-heading).
+    A category numbered as a section of its own still ends the status."""
+    body = (
+        f"<dl><dt>平台运营机构 Platform Operators</dt><dd>{ANT}</dd>"
+        f"<dt>增信服务机构 Credit Enhancement Providers</dt><dd>{ZA}</dd></dl>"
+        f"<h2>已终止合作机构 Terminated Partners</h2>"
+        f"<dl><dt>平台运营机构 Platform Operators</dt><dd>{QY}</dd>"
+        f"<dt>（二）增信服务机构</dt><dd>{PICC}</dd></dl>"
+    )
+    found = bench_noise.read(_page(body)).partners
+    assert {p.name: (p.category_raw, p.markers) for p in found} == {
+        ANT: ("平台运营机构", ()),
+        ZA: ("增信服务机构", ()),
+        QY: ("平台运营机构", (Marker.TERMINATED,)),
+        PICC: ("增信服务机构", (Marker.TERMINATED,)),
+    }
+    sibling = body.replace("<dt>（二）增信服务机构</dt>", "</dl><h2>三、增信服务机构</h2><dl>")
+    assert {p.name: p.markers for p in bench_noise.read(_page(sibling)).partners}[PICC] == ()
+
+
+def test_a_row_excel_hid_in_its_web_page_export_is_not_published() -> None:
+    """Excel's "save as web page" keeps a filtered-out row as display:none; its cells carry
+    only Excel's numbered style classes (class=xl66), no x:num (blind round 23,
+    excel-export-html). A saved sheet has no script to show the row: it is not read."""
+    rows = "".join(
+        f"<tr height=19 style='height:14.25pt'><td class=xl65>{n}</td>"
+        f"<td class=xl66>{name}</td></tr>"
+        for n, name in ((1, ANT), (2, ZA))
+    )
+    hidden = (
+        "<tr height=19 style='height:14.25pt;display:none'>"
+        f"<td class=xl65>3</td><td class=xl66>{QY}</td></tr>"
+    )
+    body = (
+        "<table><tr><td class=xl65>序号</td><td class=xl65>合作机构名称</td></tr>"
+        f"{rows}{hidden}</table>"
+    )
+    assert set(_marks(body)) == {ANT, ZA}
+    plain = body.replace(" class=xl65", "").replace(" class=xl66", "")
+    assert set(_marks(plain)) == {ANT, ZA, QY}  # (elsewhere a hidden last row may be "更多")
