@@ -4,8 +4,13 @@ variant of our own (the outsiders' pages themselves run in tests/test_partners_b
 from __future__ import annotations
 
 from archiver.models import Marker
+from archiver.partners import AliasTable
 from benchmarks import bench_noise
+from tests.test_partners_documents import aliases
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page
+from tests.test_partners_round20 import _events
+
+__all__ = ["aliases"]  # (a fixture)
 
 
 def _marks(body: str) -> dict[str, tuple[Marker, ...]]:
@@ -82,3 +87,28 @@ def test_a_row_excel_hid_in_its_web_page_export_is_not_published() -> None:
     assert set(_marks(body)) == {ANT, ZA}
     plain = body.replace(" class=xl65", "").replace(" class=xl66", "")
     assert set(_marks(plain)) == {ANT, ZA, QY}  # (elsewhere a hidden last row may be "更多")
+
+
+def test_a_page_turned_into_traditional_characters_changes_no_product_or_remark(
+    aliases: AliasTable,
+) -> None:
+    """The whole page shown in 繁體 for a step: names fold already; products and remarks
+    ("借呗" -> "借唄", "暂停新增" -> "暫停新增") are the same words (blind round 23,
+    title-trad-bold-category s3, seven false field_changed)."""
+    head = "<tr><th>序号</th><th>机构名称</th><th>合作产品</th><th>备注</th></tr>"
+    simplified = (
+        f"<table>{head}<tr><td>1</td><td>{ANT}</td><td>借呗、花呗</td><td></td></tr>"
+        f"<tr><td>2</td><td>{ZA}</td><td>个人借款保证保险</td><td>暂停新增业务</td></tr></table>"
+    )
+    traditional = (
+        simplified.replace("蚂蚁智信（杭州）信息技术", "螞蟻智信（杭州）信息技術")
+        .replace("借呗、花呗", "借唄、花唄")
+        .replace("众安在线财产保险股份", "衆安在線財產保險股份")
+        .replace("个人借款保证保险", "個人借款保證保險")
+        .replace("暂停新增业务", "暫停新增業務")
+    )
+    assert traditional != simplified
+    assert _events(aliases, simplified, traditional) == []
+    assert _events(aliases, traditional, simplified) == []
+    changed = traditional.replace("借唄、花唄", "借唄")
+    assert [kind for kind, _, _ in _events(aliases, simplified, changed)] == ["field_changed"]

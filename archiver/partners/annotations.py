@@ -27,6 +27,7 @@ from archiver.partners.names import (
     looks_like_org,
     match_key,
     qualifier_of,
+    simplified,
 )
 
 ENDED = frozenset({Marker.TERMINATED, Marker.SUSPENDED, Marker.DEREGISTERED})
@@ -104,9 +105,10 @@ _CLAUSE_NUMBER = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]|[*＊※#△▲\u2
 def markers_in(text: str) -> tuple[Marker, ...]:
     """Status markers named anywhere in a short text (a remark, a bracket).
 
-    >>> markers_in("已暂停合作，历史客户服务不受影响")
-    (<Marker.SUSPENDED: 'suspended'>,)
+    >>> markers_in("已暂停合作，历史客户服务不受影响"), markers_in("暫停新增業務")  # (繁體 too)
+    ((<Marker.SUSPENDED: 'suspended'>,), (<Marker.SUSPENDED: 'suspended'>,))
     """
+    text = simplified(text)
     return tuple(marker for marker, pattern in _MARKER_PATTERNS if pattern.search(text))
 
 

@@ -13,7 +13,7 @@ from archiver.models import Category, Partner
 from archiver.partners.annotations import is_ended, parse_name, read
 from archiver.partners.categories import category_label, wording_key
 from archiver.partners.cells import period_key
-from archiver.partners.names import clean_text, match_key, qualifiers_agree
+from archiver.partners.names import clean_text, in_simplified, match_key, qualifiers_agree
 
 _ITEMS = re.compile(r"[、，,；;/／]")
 
@@ -102,7 +102,8 @@ class Listing:
         return "、".join(sorted({r.hotline for r in self.records if r.hotline}))
 
     def comparable(self, name: str) -> str:
-        """A field with its formatting folded (dates one way, phones by digits)."""
+        """A field with its formatting folded (dates one way, phones by digits, a product or a
+        remark in simplified characters: a page shown in 繁體 changed no word)."""
         text = self.value(name)
         if name == "category":  # a heading reworded in filler words is no change
             return f"{text} | {self._labels(wording_key)}"
@@ -118,7 +119,7 @@ class Listing:
                     }
                 )
             )
-        return text
+        return in_simplified(text)
 
 
 def listings(partners: Iterable[Partner]) -> list[Listing]:

@@ -66,15 +66,19 @@ BRACKETED = re.compile(r"（([^（）]*)）")
 # 平台運營機構, 擔保 …): labels are read in simplified form; names keep what was published.
 _TRADITIONAL = str.maketrans(
     "號機構稱類別電話產備註擔營運務險貸資計項單業臺聯網絡銀團與為關說狀態後風評獲導銷場術數據"
-    "結統會碼終暫銷現總額費國華東門廣慶寧夏灣區縣鄉農貿鐵權證劃費",
+    "結統會碼終暫銷現總額費國華東門廣慶寧夏灣區縣鄉農貿鐵權證劃費緩續約滿過弔",
     "号机构称类别电话产备注担营运务险贷资计项单业台联网络银团与为关说状态后风评获导销场术数据"
-    "结统会码终暂销现总额费国华东门广庆宁夏湾区县乡农贸铁权证划费",
+    "结统会码终暂销现总额费国华东门广庆宁夏湾区县乡农贸铁权证划费缓续约满过吊",
 )
 
 
 @lru_cache(maxsize=32768)
-def _in_simplified(text: str) -> str:
-    """A name in simplified characters (OpenCC's t2s); a simplified name stays as it is."""
+def in_simplified(text: str) -> str:
+    """A name in simplified characters (OpenCC's t2s); a simplified name stays as it is.
+
+    >>> in_simplified("攜程借錢"), in_simplified("携程借钱")
+    ('携程借钱', '携程借钱')
+    """
     if text.isascii():
         return text
     return str(_t2s().convert(text))
@@ -266,7 +270,7 @@ def match_key(name: str) -> str:
     >>> match_key("江淮农商银行") == match_key("江淮农村商业银行股份有限公司")
     True
     """
-    text = _in_simplified(clean_text(name)).translate(_QUOTES)
+    text = in_simplified(clean_text(name)).translate(_QUOTES)
     text = _BANK_SHORT.sub(lambda m: _BANK_FULL[m.group(0)], text)
     core, _ = lift_qualifier(fold_legal_form(text))
     return _KEY_PUNCTUATION.sub("", core).lower() or _KEY_PUNCTUATION.sub("", text).lower()
