@@ -182,7 +182,8 @@ def _office_cells(tr: html.HtmlElement) -> bool:
     (True, False)
     """
     cells = [cell for cell in tr if isinstance(cell.tag, str)]
-    numbered = (re.fullmatch(r"(?:xl|et)\d{1,4}", str(c.get("class", "")).strip()) for c in cells)
+    classes = (token for c in cells for token in str(c.get("class", "")).split())
+    numbered = (re.fullmatch(r"(?:xl|et)\d{1,4}", token) for token in classes)
     return any(str(name).lower().startswith("x:") for c in cells for name in c.attrib) or any(
         numbered
     )
