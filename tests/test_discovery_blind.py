@@ -49,9 +49,9 @@ LABELS = {
 }
 STILL_WRONG = {  # round/sequence -> why its events are still wrong
     "blind23/disc-pdf-attachment": (
-        "s5: 上海淇毓信息科技有限公司 -> 奇富科技（上海）有限公司 with no note in the PDF, labelled "
-        "renamed from its author's knowledge (unchecked, in their words); neither the document "
-        "nor the shipped alias table says they are one company: added + dropped"
+        "s5: 上海淇毓信息科技有限公司 -> 奇富科技（上海）有限公司 with no note in the PDF, "
+        "labelled renamed from its author's knowledge (unchecked, in their words); neither the "
+        "document nor the shipped alias table says they are one company: added + dropped"
     ),
     "blind10/discover-homepage-more-rename": (
         "s3: the old announcement (old name) stays online beside the newer 名单变更 one; the "
