@@ -112,3 +112,17 @@ def test_a_page_turned_into_traditional_characters_changes_no_product_or_remark(
     assert _events(aliases, traditional, simplified) == []
     changed = traditional.replace("借唄、花唄", "借唄")
     assert [kind for kind, _, _ in _events(aliases, simplified, changed)] == ["field_changed"]
+
+
+def test_a_category_row_right_under_an_ended_row_of_a_table_stays_ended() -> None:
+    """The same rule inside one table: a spanning row "已终止合作机构", then a spanning row
+    "增信服务机构", then the ended partners."""
+    body = (
+        "<table><tr><th>序号</th><th>机构名称</th><th>合作类型</th></tr>"
+        "<tr><td colspan=3>平台运营机构</td></tr>"
+        f"<tr><td>1</td><td>{ANT}</td><td>平台运营机构</td></tr>"
+        f"<tr><td>2</td><td>{QY}</td><td>平台运营机构</td></tr>"
+        "<tr><td colspan=3>已终止合作机构</td></tr><tr><td colspan=3>增信服务机构</td></tr>"
+        f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>"
+    )
+    assert _marks(body) == {ANT: (), QY: (), PICC: (Marker.TERMINATED,)}

@@ -98,6 +98,7 @@ class GridReading(ABC):
     _disowned: bool
     _grid_category: str
     _status: str
+    _status_from: int  # the rows read before the status heading
     _superseded: SupersededPart
     _group: GroupHeading
 
@@ -206,7 +207,7 @@ class GridReading(ABC):
             return True
         status = status_heading(cleaned, LineKind.HEADING)
         if status:
-            self._status = status
+            self._status, self._status_from = status, len(self.rows)
             return True
         prose = is_sentence(cleaned) and not (in_name_column and starts_with_name(text))
         if is_noise(cleaned) or prose or stated_counts(cleaned, ""):
