@@ -126,3 +126,38 @@ def test_a_category_row_right_under_an_ended_row_of_a_table_stays_ended() -> Non
         f"<tr><td>3</td><td>{PICC}</td><td>增信服务机构</td></tr></table>"
     )
     assert _marks(body) == {ANT: (), QY: (), PICC: (Marker.TERMINATED,)}
+
+
+def test_a_tab_bar_with_a_products_tab_still_heads_its_panes() -> None:
+    """合作机构名单 | 已终止合作机构 | 合作产品 (blind round 24, tabs-current-terminated-products):
+    the products tab kept the bar from being a tab bar, so its labels were read as text and
+    "已终止合作机构" ended every name after it, the current list's too."""
+    bar = (
+        "<ul class='tab-hd'><li class='on' data-tab='t1'>合作机构名单</li>"
+        "<li data-tab='t2'>已终止合作机构</li><li data-tab='t3'>合作产品</li></ul>"
+    )
+    head = "<tr><th>序号</th><th>机构名称</th></tr>"
+    body = (
+        f"<div>{bar}<div id='t1'><table>{head}<tr><td>1</td><td>{ANT}</td></tr></table></div>"
+        f"<div id='t2' style='display:none'><table>{head}<tr><td>1</td><td>{QY}</td></tr>"
+        "</table></div><div id='t3' style='display:none'><table><tr><th>产品名称</th>"
+        f"<th>合作机构</th><th>年化利率区间</th></tr><tr><td>借呗</td><td>{ANT}</td>"
+        "<td>7.2%-24%</td></tr></table></div></div>"
+    )
+    assert _marks(body) == {ANT: (), QY: (Marker.TERMINATED,)}
+
+
+def test_trademark_signs_are_no_part_of_a_name_and_read_only_fields_show_their_values() -> None:
+    """ "北京三快在线科技有限公司®" (lost) and "…有限公司™" (read as "…有限公司TM"); a record shown
+    as a read-only form, each name the value of an <input readonly> (blind round 24,
+    total-row-trademark-asterisk, readonly-input-fields)."""
+    rows = f"<tr><td>1</td><td>{ANT}®</td></tr><tr><td>2</td><td>{QY}™</td></tr>"
+    table = f"<table><tr><th>序号</th><th>机构名称</th></tr>{rows}</table>"
+    assert set(_marks(table)) == {ANT, QY}
+    form = "".join(
+        f"<div><label>机构名称</label><input type='text' readonly value='{name}'></div>"
+        f"<div><label>合作类型</label><input readonly value='{kind}'></div><hr>"
+        for name, kind in ((ANT, "平台运营机构"), (ZA, "增信服务机构"))
+    )
+    found = bench_noise.read(_page(f"<form>{form}</form>")).partners
+    assert {p.name: p.category_raw for p in found} == {ANT: "平台运营机构", ZA: "增信服务机构"}

@@ -6,7 +6,8 @@ its new name on the next line (struck.py), and what a web component draws in its
 kept as a declarative shadow root (``<template shadowrootmode="open">``, as the capture writes
 it): shown on the screen, so read in place like any other content. A name cut short on the
 screen ("上海携程金融信息…") whose element carries it whole in its tooltip (``title``) is the
-whole name: the page shows it on hover.
+whole name: the page shows it on hover. A read-only form field shows its value as text
+("<input readonly value='甲公司'>" on a page that displays a record as a form).
 """
 
 from __future__ import annotations
@@ -27,6 +28,24 @@ def tidy(root: html.HtmlElement) -> None:
     svg_as_lines(root)
     new_name_beside(root)
     whole_shortened_names(root)
+    shown_field_values(root)
+
+
+def shown_field_values(root: html.HtmlElement) -> None:
+    """Replace each read-only (or disabled) text field by a span of its value: the page shows
+    the value as text. Hidden fields, buttons and fields a visitor types into are left alone.
+
+    >>> root = html.fromstring("<div><label>机构名称</label><input readonly value='甲有限公司'>"
+    ...     "<input type='hidden' value='tok'><input value='请输入'></div>")
+    >>> shown_field_values(root); [span.text for span in root.iter("span")]
+    ['甲有限公司']
+    """
+    for field in root.xpath("//input[@value][@readonly or @disabled]"):
+        if str(field.get("type", "text")).lower() not in ("text", ""):
+            continue
+        span = html.Element("span")
+        span.text, span.tail = str(field.get("value")), field.tail
+        field.getparent().replace(field, span)
 
 
 def open_shadow_roots(root: html.HtmlElement) -> None:

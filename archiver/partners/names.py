@@ -23,6 +23,7 @@ from archiver.partners.places import (
 )
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
+_TRADEMARKS = dict.fromkeys(map(ord, "®™℠©"))  # (NFKC would spell ™ out as "TM")
 _BRACKETS = str.maketrans(
     {"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", "〔": "（", "〕": "）"}
     | {"〖": "（", "〗": "）", "﹙": "（", "﹚": "）"}
@@ -106,10 +107,11 @@ def clean_text(text: str) -> str:
 
     >>> clean_text("蚂蚁智信(杭州)信息技术 有限公司")
     '蚂蚁智信（杭州）信息技术有限公司'
-    >>> clean_text("⼀家 OPPO  Finance\\u3000公司")
-    '一家OPPO Finance公司'
+    >>> clean_text("⼀家 OPPO  Finance\\u3000公司"), clean_text("甲科技有限公司™")
+    ('一家OPPO Finance公司', '甲科技有限公司')
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_BRACKETS)
+    text = unicodedata.normalize("NFKC", text.translate(_TRADEMARKS))
+    text = text.translate(_INVISIBLE).translate(_BRACKETS)
     text = _SPACE_RUN.sub(" ", text).strip()
     if " " not in text:
         return text

@@ -108,7 +108,11 @@ def _tab_label(label: str) -> bool:
         or _status_tab(label)
         or _CURRENT_TAB.match(label)
         or heading_label(label)  # "其他合作机构"
+        or _PRODUCT_TAB.match(label)  # "合作产品": a pane of the products beside the lists
     )
+
+
+_PRODUCT_TAB = re.compile(r"^(?:合作|助贷|贷款)?产品(?:信息|名单|列表|介绍|公示)?$")
 
 
 def _status_tab(label: str) -> bool:
