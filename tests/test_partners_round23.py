@@ -4,9 +4,9 @@ variant of our own (the outsiders' pages themselves run in tests/test_partners_b
 from __future__ import annotations
 
 from archiver.models import Marker
-from archiver.partners import AliasTable
+from archiver.partners import AliasTable, extract
 from benchmarks import bench_noise
-from tests.test_partners_documents import aliases
+from tests.test_partners_documents import FONT, aliases, capture, response
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page
 from tests.test_partners_round20 import _events
 
@@ -161,3 +161,59 @@ def test_trademark_signs_are_no_part_of_a_name_and_read_only_fields_show_their_v
     )
     found = bench_noise.read(_page(f"<form>{form}</form>")).partners
     assert {p.name: p.category_raw for p in found} == {ANT: "平台运营机构", ZA: "增信服务机构"}
+
+
+def test_rows_a_legend_colours_carry_its_status_on_a_page() -> None:
+    """A swatch legend "灰色底纹为已暂停合作机构" over rows shaded that grey (blind round 24,
+    colour-coded-rows-legend); "红色底纹为本期新增" is no status; a colour half the rows have is
+    striping."""
+    legend = (
+        "<p>图例：<span style='background:#d9d9d9'></span>灰色底纹为已暂停合作机构；"
+        "<span style='background:#fde2e2'></span>红色底纹为本期新增合作机构。</p>"
+    )
+    rows = [(ANT, ""), (QY, "background:#d9d9d9;color:#888"), (ZA, "background:#fde2e2")]
+    rows += [(PICC, "")]
+    table = "".join(
+        f"<tr style='{style}'><td>{n}</td><td>{name}</td></tr>"
+        for n, (name, style) in enumerate(rows, 1)
+    )
+    body = f"{legend}<table><tr><th>序号</th><th>机构名称</th></tr>{table}</table>"
+    assert _marks(body) == {ANT: (), QY: (Marker.SUSPENDED,), ZA: (), PICC: ()}
+    striped = body.replace("<tr style=''><td>4", "<tr style='background:#d9d9d9'><td>4")
+    striped = striped.replace("<tr style=''><td>1", "<tr style='background:#d9d9d9'><td>1")
+    assert _marks(striped) == {ANT: (), QY: (), ZA: (), PICC: ()}
+
+
+def _pdf_with_grey_names() -> bytes:
+    import logging
+
+    from fpdf import FPDF
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = FPDF()
+    document.add_page()
+    document.add_font("zh", fname=FONT)
+    document.set_font("zh", size=11)
+    document.cell(0, 10, "互联网助贷业务合作机构名单", new_x="LMARGIN", new_y="NEXT")
+    rows = [("序号", "机构名称", "合作类型"), ("1", ANT, "平台运营机构")]
+    rows += [("2", QY, "平台运营机构"), ("3", ZA, "增信服务机构")]
+    for row in rows:
+        document.set_text_color(166 if row[0] == "2" else 0)
+        for width, text in zip((15, 100, 50), row, strict=True):
+            document.cell(width, 9, text, border=1)
+        document.ln(9)
+    document.set_text_color(0)
+    document.cell(0, 8, "图例：灰色字体所示机构为已终止合作机构。", new_x="LMARGIN", new_y="NEXT")
+    return bytes(document.output())
+
+
+def test_names_a_pdf_greys_out_under_a_legend_are_ended(aliases: AliasTable) -> None:
+    """ "图例：灰色字体所示机构为已终止合作机构" under a table whose ended rows are drawn in grey
+    (blind round 24, pdf-grey-text-ended): the text layer alone says nothing of it."""
+    pdf = response("名单.pdf", _pdf_with_grey_names(), "application/pdf")
+    found = extract(capture(pdf), aliases=aliases)
+    assert {p.name: p.markers for p in found.partners} == {
+        ANT: (),
+        QY: (Marker.TERMINATED,),
+        ZA: (),
+    }

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from archiver import doctypes
 from archiver.models import HttpResponse, SourceKind
 from archiver.partners import (
+    colours,
     dom,
     ofd,
     officehtml,
@@ -41,7 +42,7 @@ from archiver.partners import (
     wordfiles,
     workbooks,
 )
-from archiver.partners.blocks import Block, Document
+from archiver.partners.blocks import Block, Document, Line
 from archiver.partners.budget import DEFAULT_BUDGET, Budget, Clock, OverBudget
 
 __all__ = ["DEFAULT_BUDGET", "Budget", "Reading", "decode", "file_name", "read_attachment"]
@@ -238,8 +239,23 @@ def _pdf(response: HttpResponse, name: str, clock: Clock) -> Reading:
             pdf.close()
     if chars and (stamped or pdfpages.cell_per_line(blocks)):
         return _pdf_by_pdfminer(response, name, clock, tables=True, struck=struck)
-    blocks = pdfstrikes.mark(blocks, struck)
+    blocks = pdfstrikes.mark(blocks, struck) + _colour_notes(response, blocks)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
+
+
+def _colour_notes(response: HttpResponse, blocks: list[Block]) -> list[Block]:
+    """Notes for the names a PDF draws in the colour its legend gives a status ("灰色字体所示
+    机构为已终止合作机构", colours.py); the characters' colours are read (pdfplumber) only
+    when the text holds such a legend."""
+    lines = [block.text for block in blocks if isinstance(block, Line)]
+    if not any(colours.legend(line) for line in lines):
+        return []
+    import pdfplumber  # noqa: PLC0415 - heavy import, only when needed
+
+    with pdfplumber.open(io.BytesIO(response.body)) as pdf:
+        chars = [char for page in pdf.pages for char in page.chars]
+    notes = colours.pdf_colour_note(lines, chars)
+    return [Line(note, locator="coloured") for note in notes]
 
 
 def _with_forms_flattened(pdf: Any, clock: Clock) -> bytes:
@@ -289,7 +305,7 @@ def _pdf_by_pdfminer(
             else:
                 blocks.extend(pdfpages.page_lines(plain.extract_text() or "", number))
             page.flush_cache()
-    blocks = pdfstrikes.mark(blocks, list(struck))
+    blocks = pdfstrikes.mark(blocks, list(struck)) + _colour_notes(response, blocks)
     return _pdf_reading(response, name, blocks, chars=chars, images=images)
 
 

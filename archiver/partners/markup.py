@@ -7,7 +7,8 @@ kept as a declarative shadow root (``<template shadowrootmode="open">``, as the 
 it): shown on the screen, so read in place like any other content. A name cut short on the
 screen ("上海携程金融信息…") whose element carries it whole in its tooltip (``title``) is the
 whole name: the page shows it on hover. A read-only form field shows its value as text
-("<input readonly value='甲公司'>" on a page that displays a record as a form).
+("<input readonly value='甲公司'>" on a page that displays a record as a form). Rows drawn
+in a colour the page's legend gives a status ("灰色底纹为已暂停合作机构") carry it (colours.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from lxml import html
 
 from archiver.partners.cloaked import drop_cloaked
+from archiver.partners.colours import mark_coloured_rows
 from archiver.partners.struck import new_name_beside
 from archiver.partners.svgtext import svg_as_lines
 
@@ -29,6 +31,7 @@ def tidy(root: html.HtmlElement) -> None:
     new_name_beside(root)
     whole_shortened_names(root)
     shown_field_values(root)
+    mark_coloured_rows(root)
 
 
 def shown_field_values(root: html.HtmlElement) -> None:
