@@ -4,9 +4,10 @@ variant of our own (the outsiders' pages themselves run in tests/test_partners_b
 from __future__ import annotations
 
 from archiver.models import Marker
-from archiver.partners import AliasTable, extract
+from archiver.partners import AliasTable, compare, extract
 from benchmarks import bench_noise
 from tests.test_partners_documents import FONT, aliases, capture, response
+from tests.test_partners_events import version as manifest
 from tests.test_partners_round18 import ANT, PICC, QY, ZA, _page
 from tests.test_partners_round20 import _events
 
@@ -217,3 +218,26 @@ def test_names_a_pdf_greys_out_under_a_legend_are_ended(aliases: AliasTable) -> 
         QY: (Marker.TERMINATED,),
         ZA: (),
     }
+
+
+def test_a_partner_back_under_a_new_name_after_it_was_dropped_is_readded(
+    aliases: AliasTable,
+) -> None:
+    """甲 dropped; a year later "乙（原甲）" is listed (blind round 24, readded-new-name): the
+    partner is back, under the name it has now: readded, not added."""
+    head = "<table><tr><th>序号</th><th>机构名称</th></tr>"
+    listed = bench_noise.read(_page(f"{head}<tr><td>1</td><td>{ANT}</td></tr></table>")).partners
+    old = bench_noise.read(
+        _page(f"{head}<tr><td>1</td><td>{ANT}</td></tr><tr><td>2</td><td>{QY}</td></tr></table>")
+    ).partners
+    events, departed = compare(manifest(old), listed, aliases=aliases)
+    assert [(e.type.value, e.name) for e in events] == [("dropped", QY)]
+    back = bench_noise.read(
+        _page(
+            f"{head}<tr><td>1</td><td>{ANT}</td></tr>"
+            f"<tr><td>2</td><td>奇富科技（上海）有限公司（原{QY}）</td></tr></table>"
+        )
+    ).partners
+    events, _ = compare(manifest(listed, departed), back, aliases=aliases)
+    assert [(e.type.value, e.name) for e in events] == [("readded", "奇富科技（上海）有限公司")]
+    assert QY in events[0].note

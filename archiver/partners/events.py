@@ -78,10 +78,14 @@ def compare(
     for listing in new:
         if pairing.is_paired_new(listing) or listing.ended:
             continue
-        kind = EventType.READDED if listing.key in ever_departed else EventType.ADDED
+        formerly = [
+            n for r in listing.records for n in r.former_names if match_key(n) in ever_departed
+        ]
+        kind = EventType.READDED if listing.key in ever_departed or formerly else EventType.ADDED
         notes = [_possibly(listing, unpaired_old), _same_entity_as(listing, new)]
-        if kind is EventType.READDED:
-            notes.insert(0, "was dropped from an earlier version")
+        if kind is EventType.READDED:  # (back under a new name: "乙（原甲）" after 甲 was dropped)
+            under = f" as {'、'.join(dict.fromkeys(formerly))}" if formerly else ""
+            notes.insert(0, f"was dropped from an earlier version{under}")
         note = "; ".join(filter(None, notes))
         events.append(_event(kind, listing, note=note))
     unpaired_new = pairing.free_new()
