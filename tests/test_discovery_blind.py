@@ -40,6 +40,7 @@ ROUNDS = (
     "blind21",
     "blind22",
     "blind23",
+    "blind24",
 )
 LABELS = {
     f"{name}/{sequence}": (FIXTURES / name / "seqs", label)
