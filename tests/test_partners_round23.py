@@ -183,6 +183,11 @@ def test_rows_a_legend_colours_carry_its_status_on_a_page() -> None:
     striped = body.replace("<tr style=''><td>4", "<tr style='background:#d9d9d9'><td>4")
     striped = striped.replace("<tr style=''><td>1", "<tr style='background:#d9d9d9'><td>1")
     assert _marks(striped) == {ANT: (), QY: (), ZA: (), PICC: ()}
+    # a note in a colour, not a legend of it: rows of that colour are no status
+    muted = body.replace(
+        legend, "<p style='color:#d9d9d9'>已终止合作的机构不再展示。</p><p>红色</p>"
+    )
+    assert _marks(muted) == {ANT: (), QY: (), ZA: (), PICC: ()}
 
 
 def _pdf_with_grey_names() -> bytes:

@@ -147,10 +147,11 @@ def _legends(root: html.HtmlElement) -> dict[str, tuple[str, str]]:
         colours = _colours(element)
         if not colours:
             continue
-        words = (element.text_content() + (element.tail or ""))[:_LEGEND_CHARS]
-        words = _CLAUSE_END.split(words)[0]
+        own = element.text_content().strip()
+        words = _CLAUSE_END.split((own + (element.tail or ""))[:_LEGEND_CHARS])[0]
         markers = markers_in(words)
-        if markers and markers[0] in _PHRASE:
+        swatch = not own or legend(words) is not None  # (a box of colour, or its name)
+        if swatch and markers and markers[0] in _PHRASE:
             for _, value in colours:
                 found[value] = (_PHRASE[markers[0]], "")
     for clause in _CLAUSE_END.split(text):
