@@ -32,6 +32,18 @@ KNOWN = {
     ("blind16/pages/grid-tianfu-three-per-row", "divtable"): "three names a row as one div row",
     ("blind8/pages/group-brand-headings-entities", "grouped"): "a group's brand heading "
     "(京东集团) above category headings, not above its legal entities, is kept as a partner",
+    ("blind24/pages/colour-coded-rows-legend", "divtable"): "the rebuild drops the rows' "
+    "inline colours, which carry the legend's status (readded twice)",
+    ("blind24/pages/colour-coded-rows-legend", "grouped"): "as divtable: the rows' colours "
+    "are not carried into the groups",
+    ("blind24/pages/datatables-scroll-header", "divtable"): "DataTables' cloned header table "
+    "and its body rebuilt as two div grids: the body loses its header (3 dropped)",
+    ("blind24/pages/br-wrapped-names-sup-notes", "divtable"): "a name a <br> wraps in its "
+    "cell becomes two lines of a span: its first half is read as the name",
+    ("blind24/pages/br-wrapped-names-sup-notes", "grouped"): "the wrapped halves of two "
+    "names and a <sup> note run together in the groups (not traced further)",
+    ("blind24/pages/tabs-current-terminated-products", "grouped"): "three platform partners "
+    "gain the credit category in the groups of a three-tab page (not traced further)",
 }
 
 
