@@ -97,8 +97,11 @@ def heading_label(text: str) -> str:
     ('', '类别:平台运营机构')
     >>> heading_label("增信服务机构 Credit Enhancement Providers")  # a bilingual heading
     '增信服务机构'
+    >>> heading_label("类型 Type：平台运营机构 Platform Operator")  # a card's field, kept whole
+    '类型Type:平台运营机构Platform Operator'
     """
-    text = without_translation(text)
+    if not re.search(r"[:：]", text):  # ("类型 Type：平台运营机构 Platform Operator": a field)
+        text = without_translation(text)
     brand, _, rest = unicodedata.normalize("NFKC", text).strip().partition(" ")
     if rest and " " not in rest.strip() and _BRAND.fullmatch(brand) and not is_label_words(brand):
         label = heading_label(rest)  # a card's head: "携程金融 平台运营机构"
